@@ -1,0 +1,1 @@
+"""Alerts: rule evaluation, channels, outbox delivery, daily digest (coming with the alerts issues)."""

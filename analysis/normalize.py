@@ -1,0 +1,86 @@
+"""Normalisation and folding of Vietnamese text.
+
+``normalize`` makes text comparable without changing what it says: Unicode NFC, one tone-mark
+placement, no invisible characters, tidy whitespace. ``fold`` goes further for matching and search:
+no diacritics, ``đ`` → ``d``, lower case ("Mường Tè" → "muong te", "Điện Biên" → "dien bien").
+
+Tone-mark placement: pages mix the traditional placement ("hòa", "thủy", "khóa") with the newer one
+("hoà", "thuỷ", "khoá"). We normalise to the traditional placement that most national outlets use.
+Only open syllables ending in the clusters ``oa``, ``oe``, ``uy`` differ between the two; in "quý"
+the ``u`` belongs to ``qu`` and the tone stays on ``y``; closed syllables ("hoàng", "thuận") agree
+in both styles and are left alone.
+
+For text that went through ``normalize``, ``fold`` maps every character to exactly one character, so
+offsets found in the folded text point at the same characters of the normalised original (used to
+highlight matches on the accented text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+# An open syllable ending in oa/oe/uy (optionally capitalised) whose tone sits on the second vowel.
+# The lookbehind keeps "qu" + y ("quý") untouched; the lookahead requires the syllable to end there.
+_NEW_STYLE = re.compile(
+    r"(?<![qQ\w])([^\W\d_]*?)"  # syllable onset (consonants), captured to check for "qu"
+    r"([oOuU])([aAeEyY][" + _TONE_MARKS + r"])(?![^\W\d_])"
+)
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    onset, first, second = match.group(1), match.group(2), match.group(3)
+    if first in "uU" and onset.lower().endswith("q"):
+        return match.group(0)
+    if first in "uU" and second[0] not in "yY":
+        return match.group(0)
+    if first in "oO" and second[0] not in "aAeE":
+        return match.group(0)
+    return onset + first + second[1] + second[0]
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in NFC with traditional tone placement, without invisible characters,
+    with runs of spaces collapsed and line ends kept (at most one blank line in a row)."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _NEW_STYLE.sub(_move_tone, text)
+    text = unicodedata.normalize("NFC", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x2000):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if len(base) == 1 and base != char:
+            table[code] = base.lower()
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "d"
+    table[ord("Ð")] = "d"  # U+00D0 ETH, sometimes typed for Đ
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching: no diacritics, đ → d, lower case.
+
+    Works on any input (NFD included); on ``normalize``d text it preserves length."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+        if _COMBINING.search(text):
+            text = _COMBINING.sub("", text)
+    return text.lower()

@@ -1,0 +1,227 @@
+"""Article extraction from one HTML page: a pure function over trafilatura.
+
+``extract(html, url)`` returns the title, text, published time (timezone-aware), author, canonical
+URL, image, language, description and site name. Metadata comes first from what the page states
+precisely (JSON-LD ``NewsArticle``, ``article:published_time`` and friends), then from trafilatura.
+A page that states a time without a timezone is taken to be in Vietnam's time (UTC+7). Per-site
+rules (``crawler.sites``) remove boilerplate the generic extractor keeps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from crawler.sites import rule_for
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+_VIETNAMESE_CHARS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+    "itemprop:datepublished",
+)
+
+
+@dataclass
+class Extraction:
+    title: str
+    text: str
+    url: str
+    published: datetime | None = None
+    author: str | None = None
+    image: str | None = None
+    language: str | None = None
+    description: str | None = None
+    sitename: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """Parse an ISO-like timestamp; naive ones are taken as Vietnam time. Date-only → 00:00 UTC+7."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        day = date.fromisoformat(value)
+        return datetime(day.year, day.month, day.day, tzinfo=VIETNAM_TZ)
+    candidate = value.replace("Z", "+00:00").replace(" ", "T", 1)
+    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0700 → +07:00
+    candidate = re.sub(r"\.\d+(?=[+-]|$)", "", candidate)  # drop fractions of a second
+    try:
+        moment = datetime.fromisoformat(candidate)
+    except ValueError:
+        return _parse_vietnamese_datetime(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM_TZ)
+
+
+def _parse_vietnamese_datetime(value: str) -> datetime | None:
+    # "10/06/2024 09:15" or "09:15 10/06/2024", as many Vietnamese pages print them.
+    day = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
+    if not day:
+        return None
+    clock = re.search(r"(\d{1,2}):(\d{2})", value)
+    hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
+    try:
+        return datetime(int(day.group(3)), int(day.group(2)), int(day.group(1)), hour, minute,
+                         tzinfo=VIETNAM_TZ)
+    except ValueError:
+        return None
+
+
+def _json_ld_objects(tree: Any) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                stack.extend(v for k, v in item.items() if k == "@graph")
+    return objects
+
+
+def _meta(tree: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.xpath("//meta[@content]"):
+        content = node.get("content", "").strip()
+        for attribute in ("property", "name", "itemprop"):
+            key = node.get(attribute)
+            if key and content:
+                name = key.strip().lower()
+                found.setdefault(f"itemprop:{name}" if attribute == "itemprop" else name, content)
+    for node in tree.xpath('//*[@itemprop="datePublished"][@datetime or @content]'):
+        found.setdefault("itemprop:datepublished", node.get("datetime") or node.get("content"))
+    for node in tree.xpath("//time[@datetime]"):
+        found.setdefault("time", node.get("datetime"))
+    return found
+
+
+def _first_author(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _first_author(value.get("name"))
+    if isinstance(value, list):
+        names = [name for name in (_first_author(item) for item in value) if name]
+        return "; ".join(names) or None
+    return None
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _image(value.get("url"))
+    if isinstance(value, list) and value:
+        return _image(value[0])
+    return None
+
+
+def _canonical(tree: Any, url: str, meta: dict[str, str]) -> str:
+    candidates = [*tree.xpath('//link[@rel="canonical"]/@href'), meta.get("og:url", "")]
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if not candidate:
+            continue
+        absolute = urljoin(url, candidate)
+        parts = urlsplit(absolute)
+        # A canonical pointing at the home page or another scheme is a template bug, not the article.
+        if parts.scheme in ("http", "https") and parts.path not in ("", "/"):
+            return absolute
+    return url
+
+
+def guess_language(text: str, declared: str | None) -> str | None:
+    if declared:
+        return declared.split("-")[0].split("_")[0].lower() or None
+    sample = text[:2000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters and len(_VIETNAMESE_CHARS.findall(sample.lower())) / letters > 0.03:
+        return "vi"
+    return None
+
+
+def extract(html: str, url: str) -> Extraction | None:
+    """Extract the article of ``html`` (served at ``url``); None when the page holds no article text."""
+    if not html or not html.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    rule = rule_for(url)
+    if rule is not None:
+        rule.prune(tree)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=rule.favor_precision if rule else False,
+    )
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if not text:
+        return None
+    meta = _meta(tree)
+    ld = next(
+        (obj for obj in _json_ld_objects(tree)
+         if str(obj.get("@type", "")).lower() in ("newsarticle", "article", "reportagenewsarticle",
+                                                  "blogposting", "webpage") and obj.get("headline")),
+        {},
+    )
+    published = parse_datetime(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
+    for key in _DATE_META:
+        if published is not None:
+            break
+        published = parse_datetime(meta.get(key))
+    if published is None:
+        published = parse_datetime(meta.get("time")) or parse_datetime(getattr(document, "date", None))
+    title = (
+        (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+        or meta.get("og:title")
+        or getattr(document, "title", None)
+        or ""
+    ).strip()
+    if title and text.startswith(title):
+        text = text[len(title):].lstrip()  # the headline is the title, not part of the body
+    if not text:
+        return None
+    declared_language = (tree.get("lang") or meta.get("og:locale") or "").strip() or None
+    return Extraction(
+        title=title,
+        text=text,
+        url=_canonical(tree, url, meta),
+        published=published,
+        author=_first_author(ld.get("author")) or getattr(document, "author", None),
+        image=_image(ld.get("image")) or meta.get("og:image") or getattr(document, "image", None),
+        language=guess_language(text, declared_language),
+        description=meta.get("og:description") or meta.get("description") or None,
+        sitename=meta.get("og:site_name") or getattr(document, "sitename", None),
+    )

@@ -1,0 +1,33 @@
+"""Turn a failed request into a short message an operator can act on (Vietnamese)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def describe(failure: Any) -> str:
+    """``failure`` is a Twisted Failure or an exception; returns e.g. "HTTP 404: https://…"."""
+    exc = getattr(failure, "value", failure)
+    request = getattr(failure, "request", None)
+    url = getattr(request, "url", "") or ""
+    name = type(exc).__name__
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):
+        text = f"HTTP {response.status}"
+        url = url or response.url
+    elif name == "DNSLookupError":
+        text = "không phân giải được tên miền (DNS)"
+    elif name in ("TimeoutError", "TCPTimedOutError", "UserTimeoutError"):
+        text = "quá thời gian chờ"
+    elif name == "ConnectionRefusedError":
+        text = "máy chủ từ chối kết nối"
+    elif name in ("ConnectionLost", "ResponseNeverReceived", "ConnectionDone", "ConnectError"):
+        text = "mất kết nối"
+    elif name == "IgnoreRequest" and "robots" in str(exc).lower():
+        text = "robots.txt không cho phép"
+    elif name in ("CancelledError", "ResponseFailed") and "maxsize" in str(exc).lower():
+        text = "trang vượt quá kích thước tối đa"
+    else:
+        detail = str(exc).strip() or name
+        text = f"{name}: {detail}" if detail != name else name
+    return f"{text}: {url}" if url else text

@@ -1,0 +1,59 @@
+"""Item pipelines: small classes, one job each, ordered in ``crawler.settings.ITEM_PIPELINES``.
+
+    Validate 100 → Store 800
+
+Analysis stages (relevance, topics, sentiment, dedup) slot in between as plain-function calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from presswatch.models import Article
+
+MIN_TEXT_CHARS = 80
+
+
+class _Stage:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> _Stage:
+        return cls(crawler)
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+
+class ValidatePipeline(_Stage):
+    """Drop pages whose extraction is too thin to be an article (an expected outcome)."""
+
+    def process_item(self, item: Article, spider: Any = None) -> Article:
+        if len(item.text) < MIN_TEXT_CHARS or not item.title.strip():
+            self.spider.report.no_article += 1
+            raise DropItem(f"no article text on {item.url}")
+        return item
+
+
+class StorePipeline(_Stage):
+    """Write the article, its URLs and its index entry in one transaction."""
+
+    def process_item(self, item: Article, spider: Any = None) -> Article:
+        spider = self.spider
+        try:
+            article_id = spider.store.add_article(item)
+        except Exception as exc:
+            # Never carry on silently after a storage failure: count it, log it, stop the crawl.
+            spider.report.store_errors += 1
+            spider.logger.error("store failed for %s: %s", item.url, exc)
+            self.crawler.engine.close_spider(spider, "store_error")
+            raise DropItem(f"store failed: {exc}") from exc
+        if article_id is None:
+            spider.report.duplicates += 1
+        else:
+            spider.report.new_articles += 1
+        return item

@@ -1,0 +1,47 @@
+"""What a crawl subprocess tells its parent: counts and the error that made the run fail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class CrawlReport:
+    source_id: str
+    entry_urls: int = 0  # feed / sitemap / listing URLs of the source
+    entry_ok: int = 0  # of those, how many were read (304 Not Modified counts as read)
+    not_modified: int = 0
+    listed: int = 0  # article links found on entry pages
+    already_seen: int = 0  # links skipped because the article is stored
+    fetched: int = 0  # article pages downloaded
+    new_articles: int = 0
+    duplicates: int = 0  # extracted, but the canonical URL was already stored
+    no_article: int = 0  # pages with no extractable article text
+    errors: int = 0  # failed requests (article pages included)
+    robots_blocked: int = 0
+    store_errors: int = 0
+    entry_errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    finish_reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.entry_ok > 0 and self.store_errors == 0
+
+    def message(self) -> str | None:
+        if self.store_errors:
+            return f"lỗi ghi cơ sở dữ liệu ({self.store_errors} bài)"
+        if self.entry_ok == 0:
+            return "; ".join(self.entry_errors) or "không đọc được trang nguồn nào"
+        return None
+
+    def write(self, path: Path) -> None:
+        data = asdict(self)
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> CrawlReport:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**data)

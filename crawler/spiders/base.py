@@ -1,0 +1,157 @@
+"""What every source spider shares: entry requests, the seen-URL check, article pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from crawler.extract import extract
+from crawler.failures import describe
+from crawler.report import CrawlReport
+from presswatch.config import Source
+from presswatch.models import Article
+from presswatch.store import Store
+from presswatch.urls import canonicalize
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the generic spiders. Subclasses implement ``parse_entry`` for their entry pages."""
+
+    name = "source"
+
+    def __init__(self, source_json: str, db: str, report: str, max_articles: int, **kwargs: Any) -> None:
+        self.source = Source.model_validate_json(source_json)
+        super().__init__(name=f"{self.name}:{self.source.id}", **kwargs)
+        self.store = Store(db)
+        self.report = CrawlReport(source_id=self.source.id, entry_urls=len(self.source.urls))
+        self.report_path = Path(report)
+        self.max_articles = self.source.max_articles or max_articles
+        self.scheduled: set[str] = set()
+
+    # --- entry pages ---------------------------------------------------------------------
+
+    async def start(self) -> Any:  # Scrapy >= 2.13
+        for request in self.entry_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[scrapy.Request]:  # older Scrapy
+        yield from self.entry_requests()
+
+    def entry_requests(self) -> Iterator[scrapy.Request]:
+        for url in self.source.urls:
+            yield self.entry_request(url)
+
+    def entry_request(self, url: str, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self._entry,
+            errback=self._entry_failed,
+            meta={"handle_httpstatus_list": [304], "entry_url": url, **meta, **self.request_meta()},
+            headers=self.entry_headers(url),
+            dont_filter=True,
+        )
+
+    def request_meta(self) -> dict[str, Any]:
+        if self.source.download_timeout:
+            return {"download_timeout": self.source.download_timeout}
+        return {}
+
+    def entry_headers(self, url: str) -> dict[str, str]:
+        return {}
+
+    def _entry(self, response: Response) -> Iterator[Any]:
+        self.report.entry_ok += 1
+        if response.status == 304:
+            self.report.not_modified += 1
+            return
+        yield from self.parse_entry(response)
+
+    def parse_entry(self, response: Response) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def entry_failed(self, message: str) -> None:
+        """An entry page was fetched but is unusable (not a feed, no links...)."""
+        self.report.entry_ok -= 1
+        self.report.entry_errors.append(message)
+
+    def _entry_failed(self, failure: Any) -> None:
+        message = describe(failure)
+        if "robots.txt" in message:
+            self.report.robots_blocked += 1
+        else:
+            self.report.errors += 1
+        self.report.entry_errors.append(message)
+        self.logger.warning("entry failed: %s", message)
+
+    # --- article pages -------------------------------------------------------------------
+
+    def article_request(
+        self, link: str, base: str, *, title: str = "", published: datetime | None = None,
+        image: str | None = None,
+    ) -> scrapy.Request | None:
+        """A request for an article page, or None if it is stored, scheduled or over the limit."""
+        if not link or link.startswith(("javascript:", "mailto:", "#")):
+            return None
+        url = canonicalize(link, base)
+        if not url.startswith(("http://", "https://")) or url in self.scheduled:
+            return None
+        self.report.listed += 1
+        if self.store.seen(url):
+            self.report.already_seen += 1
+            return None
+        if len(self.scheduled) >= self.max_articles:
+            return None
+        self.scheduled.add(url)
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self._article_failed,
+            meta={"listed_url": url, "listed_title": title, "listed_published": published,
+                  "listed_image": image, **self.request_meta()},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        self.report.fetched += 1
+        if not isinstance(response, TextResponse):
+            self.report.no_article += 1
+            return
+        extraction = extract(response.text, response.url)
+        if extraction is None:
+            self.report.no_article += 1
+            return
+        listed_url: str = response.meta["listed_url"]
+        canonical = canonicalize(extraction.url, response.url)
+        aliases = [listed_url, canonicalize(response.url)]
+        yield Article(
+            url=canonical,
+            source_id=self.source.id,
+            source_kind=self.source.kind,
+            title=extraction.title or response.meta.get("listed_title") or "",
+            text=extraction.text,
+            published_at=extraction.published or response.meta.get("listed_published"),
+            author=extraction.author,
+            description=extraction.description,
+            image=extraction.image or response.meta.get("listed_image"),
+            language=extraction.language,
+            sitename=extraction.sitename,
+            aliases=[alias for alias in aliases if alias != canonical],
+        )
+
+    def _article_failed(self, failure: Any) -> None:
+        message = describe(failure)
+        if "robots.txt" in message:
+            self.report.robots_blocked += 1
+            self.logger.info("skipped: %s", message)
+        else:
+            self.report.errors += 1
+            self.logger.warning("article failed: %s", message)
+
+    def closed(self, reason: str) -> None:
+        self.report.finish_reason = reason
+        self.report.write(self.report_path)
+        self.store.close()

@@ -1,0 +1,245 @@
+"""The ``presswatch`` command. Messages for operators are in Vietnamese."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crawler.report import CrawlReport
+from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings
+from presswatch.errors import ConfigError, PresswatchError, QueryError
+from presswatch.store import RunResult, Store
+from presswatch.timefmt import local
+
+DEMO_DB = Path("data/demo.db")
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _config_dir(args: argparse.Namespace) -> Path:
+    return Path(args.config or os.environ.get("PRESSWATCH_CONFIG", "config"))
+
+
+def _load(args: argparse.Namespace) -> Config:
+    config = load_config(_config_dir(args))
+    return config
+
+
+def _database(args: argparse.Namespace, settings: Settings) -> Path:
+    path = Path(args.db or settings.database)
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def _progress(source: Source, run: RunResult, report: CrawlReport | None) -> None:
+    status = "✓" if run.ok else "✗"
+    line = f"  {status} {source.id}: {run.new_articles} bài mới, {run.pages} trang đã tải"
+    if report is not None and report.already_seen:
+        line += f", {report.already_seen} bài đã có"
+    if run.errors:
+        line += f", {run.errors} lỗi"
+    if run.message:
+        line += f" — {run.message}"
+    _out(line)
+
+
+def _summary(results: list[RunResult]) -> None:
+    ok = sum(r.ok for r in results)
+    new = sum(r.new_articles for r in results)
+    _out(f"Xong: {ok}/{len(results)} nguồn thành công, {new} bài mới.")
+    if ok < len(results):
+        _out("Nguồn lỗi đã được ghi vào bảng tình trạng: xem `presswatch sources`.")
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from presswatch.crawl import crawl_sources
+
+    config = _load(args)
+    if args.source:
+        sources = [config.source(source_id) for source_id in args.source]
+    else:
+        sources = [source for source in config.sources if source.enabled]
+    db = _database(args, config.settings)
+    _out(f"Thu thập {len(sources)} nguồn vào {db} …")
+    results = crawl_sources(sources, config.settings, db, _progress)
+    _summary(results)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    # Until the scheduler lands, the monitor is one crawl of every enabled source.
+    return cmd_crawl(argparse.Namespace(**{**vars(args), "source": None}))
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = _load(args)
+    enabled = sum(source.enabled for source in config.sources)
+    _out(f"Cấu hình hợp lệ: {_config_dir(args)} — {len(config.sources)} nguồn ({enabled} đang bật).")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    config = _load(args)
+    db = _database(args, config.settings)
+    with Store(db) as store:
+        health = store.health()
+    header = f"{'id':<28} {'loại':<22} {'kiểu':<8} {'bật':<4} {'thành công gần nhất':<20} {'lỗi liên tiếp':>13} {'bài':>6}  lỗi gần nhất"
+    _out(header)
+    _out("-" * len(header))
+    for source in config.sources:
+        state = health.get(source.id)
+        last_ok = local(state.last_success_at) if state else "chưa chạy"
+        failures = state.consecutive_failures if state else 0
+        total = state.articles_total if state else 0
+        error = (state.last_error or "") if state and state.consecutive_failures else ""
+        _out(
+            f"{source.id:<28} {KIND_LABELS[source.kind]:<22} {source.type:<8} "
+            f"{'có' if source.enabled else 'không':<4} {last_ok:<20} {failures:>13} {total:>6}  {error[:70]}"
+        )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from presswatch.search import parse_since, search
+
+    settings = load_settings(_config_dir(args) / "presswatch.yaml")
+    db = _database(args, settings)
+    if not db.exists():
+        _err(f"Chưa có cơ sở dữ liệu {db}. Chạy `presswatch crawl` (hoặc `presswatch demo`) trước.")
+        return 2
+    since = parse_since(args.since) if args.since else None
+    until = parse_since(args.until) if args.until else None
+    with Store(db) as store:
+        hits, total = search(store, args.query, since=since, until=until, sources=args.source, limit=args.limit)
+    if args.json:
+        for hit in hits:
+            print(json.dumps({
+                "id": hit.id, "url": hit.url, "source": hit.source_id, "title": hit.title,
+                "published": hit.published_at.isoformat() if hit.published_at else None,
+                "snippet": hit.snippet, "exact": hit.exact,
+            }, ensure_ascii=False))
+        return 0
+    _out(f"{total} kết quả cho «{args.query}»" + (f", hiển thị {len(hits)}" if total > len(hits) else ""))
+    for number, hit in enumerate(hits, start=1):
+        _out(f"\n{number}. {hit.title}")
+        _out(f"   {local(hit.dated_at)} · {hit.source_id} · {hit.url}")
+        _out(f"   {hit.snippet}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from presswatch.demo import run_demo
+
+    settings = load_settings(_config_dir(args) / "presswatch.yaml")
+    db = Path(args.db) if args.db else DEMO_DB
+    results = run_demo(db, settings, _progress, _out)
+    _summary(results)
+    if not any(r.ok for r in results):
+        return 1
+    db_arg = shlex.quote(str(db))
+    _out("\nThử tìm kiếm (không dấu vẫn tìm được bài có dấu):")
+    _out(f'  presswatch search "Muong Te" --db {db_arg}')
+    _out(f'  presswatch search "Dien Bien" --db {db_arg} --limit 5')
+    _out(f'  presswatch search "lai chau" --db {db_arg} --since 7d --json')
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from crawler.extract import extract
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        _err(f"Không đọc được {path}: {exc.strerror or exc}")
+        return 2
+    from w3lib.encoding import html_to_unicode
+
+    _, text = html_to_unicode(None, raw)
+    result = extract(text, args.url or path.resolve().as_uri())
+    if result is None:
+        if args.json:
+            print(json.dumps({"title": None, "text": None, "published": None, "author": None,
+                              "url": args.url}, ensure_ascii=False))
+        _err("Không trích xuất được nội dung bài viết.")
+        return 1
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _out(result.title)
+        _out(f"{result.published.isoformat() if result.published else '—'} · {result.author or '—'} · {result.url}")
+        _out()
+        _out(result.text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
+    parser.add_argument("--config", help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
+    parser.add_argument("--db", help="tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình, data/presswatch.db)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument("--db", default=argparse.SUPPRESS, help="tệp cơ sở dữ liệu SQLite")
+        return command
+
+    add("run", "chạy giám sát: thu thập mọi nguồn đang bật").set_defaults(func=cmd_run)
+    crawl = add("crawl", "thu thập ngay các nguồn (mặc định: mọi nguồn đang bật)")
+    crawl.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
+    crawl.set_defaults(func=cmd_crawl)
+    search = add("search", "tìm bài viết đã thu thập (không phân biệt dấu)")
+    search.add_argument("query", metavar="TRUY_VẤN")
+    search.add_argument("--since", help="từ ngày YYYY-MM-DD hoặc khoảng gần đây: 24h, 7d, 2w")
+    search.add_argument("--until", help="đến trước ngày YYYY-MM-DD")
+    search.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
+    search.add_argument("--limit", type=int, default=20, help="số kết quả tối đa (mặc định 20)")
+    search.add_argument("--json", action="store_true", help="mỗi kết quả một dòng JSON")
+    search.set_defaults(func=cmd_search)
+    add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
+    add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
+    add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)").set_defaults(func=cmd_demo)
+    extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
+    extract.add_argument("file", metavar="TỆP")
+    extract.add_argument("--url", help="địa chỉ gốc của trang")
+    extract.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    extract.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for name in ("config", "db"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        _err("Lỗi cấu hình:")
+        for problem in exc.problems:
+            _err(f"  {problem}")
+        return 2
+    except QueryError as exc:
+        _err(f"Truy vấn không hợp lệ: {exc}")
+        return 2
+    except PresswatchError as exc:
+        _err(f"Lỗi: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("Đã dừng.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""Typed configuration: sources (``config/sources.yaml``) and behaviour settings
+(``config/presswatch.yaml``, optional).
+
+Three kinds of configuration, kept apart:
+- operator data (sources, later alert rules) in ``config/*.yaml``, validated at start-up with
+  unknown keys rejected;
+- behaviour knobs with documented defaults (``SETTINGS`` below), overridable in
+  ``config/presswatch.yaml`` and by ``PRESSWATCH_<NAME>`` environment variables;
+- secrets, only ever from the environment (none are needed by the crawler yet).
+
+Every validation problem is reported as ``file:line: key: message``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from presswatch.errors import ConfigError
+from presswatch.yamlfile import Location, YamlDocument, load_yaml
+
+SourceKind = Literal["press", "magazine", "info_site", "aggregator", "social"]
+SourceType = Literal["feed", "sitemap", "listing"]
+
+KIND_LABELS: dict[str, str] = {
+    "press": "báo chí",
+    "magazine": "tạp chí",
+    "info_site": "trang thông tin điện tử",
+    "aggregator": "tìm kiếm tin tức",
+    "social": "mạng xã hội",
+}
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str | int) -> int:
+    """``"15m"`` → 900. Integers are seconds."""
+    if isinstance(value, bool):
+        raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
+    if isinstance(value, int):
+        seconds = value
+    else:
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError(f"'{value}' không phải khoảng thời gian (ví dụ: 30s, 15m, 2h, 1d)")
+        seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("khoảng thời gian phải lớn hơn 0")
+    return seconds
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise ValueError(f"'{url}' không phải địa chỉ http(s) hợp lệ")
+    return url
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Selectors(_Strict):
+    """How a listing page is read. CSS (parsel, with ``::attr(href)``) or XPath (starts with / or ()."""
+
+    article_links: str = Field(min_length=1)
+    next_page: str | None = None
+    max_pages: int = Field(default=1, ge=1, le=50)
+
+
+class Source(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    name: str = Field(min_length=1)
+    kind: SourceKind
+    type: SourceType
+    urls: list[str] = Field(min_length=1)
+    interval: int = Field(default=1800, description="seconds between crawls")
+    enabled: bool = True
+    tags: list[str] = Field(default_factory=list)
+    selectors: Selectors | None = None
+    max_articles: int | None = Field(default=None, ge=1, le=5000)
+    download_timeout: float | None = Field(default=None, gt=0, le=600)
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _interval(cls, value: Any) -> int:
+        if not isinstance(value, str | int):
+            raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
+        return parse_duration(value)
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        return [_check_url(url) for url in value]
+
+    @model_validator(mode="after")
+    def _listing_needs_selectors(self) -> Source:
+        if self.type == "listing" and self.selectors is None:
+            raise ValueError("nguồn kiểu 'listing' cần 'selectors.article_links'")
+        return self
+
+
+class Defaults(_Strict):
+    interval: int = 1800
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _interval(cls, value: Any) -> int:
+        if not isinstance(value, str | int):
+            raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
+        return parse_duration(value)
+
+
+class SourcesFile(_Strict):
+    defaults: Defaults = Defaults()
+    sources: list[Source]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", "data/presswatch.db", "SQLite file holding articles, crawl state and the index."),
+    Setting(
+        "user_agent",
+        "presswatch/0.1 (media monitoring for So TT&TT Lai Chau; +https://github.com/presswatch/presswatch)",
+        "User-Agent sent with every request; put your office's contact URL in it.",
+    ),
+    Setting("obey_robots", True, "Obey robots.txt."),
+    Setting("download_timeout", 30.0, "Seconds before one HTTP request is abandoned."),
+    Setting("retry_times", 2, "Retries of a failed request (timeouts, 5xx, connection errors)."),
+    Setting("max_page_bytes", 5_000_000, "Pages larger than this are not downloaded."),
+    Setting("max_articles_per_run", 200, "New articles fetched per source and crawl at most."),
+    Setting("crawl_timeout", 900, "Hard limit in seconds for one source's crawl subprocess."),
+    Setting("parallel_crawls", 2, "Crawl subprocesses running at once."),
+    Setting("concurrent_requests_per_domain", 2, "Parallel requests to one site (AutoThrottle adapts below)."),
+    Setting("autothrottle", True, "Adapt the request rate to each site's latency (Scrapy AutoThrottle)."),
+)
+
+
+class Settings(_Strict):
+    """Behaviour knobs; see ``SETTINGS`` for defaults and meanings."""
+
+    database: str = SETTINGS[0].default
+    user_agent: str = SETTINGS[1].default
+    obey_robots: bool = SETTINGS[2].default
+    download_timeout: float = Field(default=SETTINGS[3].default, gt=0)
+    retry_times: int = Field(default=SETTINGS[4].default, ge=0, le=10)
+    max_page_bytes: int = Field(default=SETTINGS[5].default, ge=10_000)
+    max_articles_per_run: int = Field(default=SETTINGS[6].default, ge=1)
+    crawl_timeout: int = Field(default=SETTINGS[7].default, ge=5)
+    parallel_crawls: int = Field(default=SETTINGS[8].default, ge=1, le=32)
+    concurrent_requests_per_domain: int = Field(default=SETTINGS[9].default, ge=1, le=32)
+    autothrottle: bool = SETTINGS[10].default
+
+
+_MESSAGES: dict[str, str] = {
+    "extra_forbidden": "khóa không được hỗ trợ (kiểm tra chính tả)",
+    "missing": "thiếu khóa bắt buộc",
+    "literal_error": "phải là một trong: {expected}",
+    "string_type": "phải là chuỗi",
+    "string_too_short": "không được để trống",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "list_type": "phải là danh sách",
+    "too_short": "danh sách không được rỗng",
+    "model_type": "phải là một ánh xạ khóa: giá trị",
+    "dict_type": "phải là một ánh xạ khóa: giá trị",
+    "string_pattern_mismatch": "chỉ gồm chữ thường không dấu, số, '-' hoặc '_' (mẫu {pattern})",
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+}
+
+
+def _problems(error: ValidationError, doc: YamlDocument, prefix: Location = ()) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc: Location = (*prefix, *(part for part in item["loc"] if isinstance(part, str | int)))
+        message = item["msg"]
+        kind = item["type"]
+        ctx = item.get("ctx") or {}
+        if kind in _MESSAGES:
+            message = _MESSAGES[kind].format(**ctx)
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        got = item.get("input")
+        if kind not in ("missing", "extra_forbidden", "value_error") and isinstance(got, str | int | float):
+            message += f" (đang là: {got!r})"
+        problems.append(f"{doc.where(loc)}: {message}")
+    return problems
+
+
+def _apply_defaults(doc: YamlDocument) -> None:
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    defaults = data.get("defaults") or {}
+    sources = data.get("sources")
+    if isinstance(defaults, dict) and "interval" in defaults and isinstance(sources, list):
+        for source in sources:
+            if isinstance(source, dict) and "interval" not in source:
+                source["interval"] = defaults["interval"]
+
+
+def load_sources(path: Path) -> list[Source]:
+    """Load and validate a sources file; raise ConfigError listing every problem."""
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise ConfigError([f"{path}:1: tệp phải là một ánh xạ có khóa 'sources'"])
+    _apply_defaults(doc)
+    problems = _duplicate_ids(doc)
+    try:
+        parsed = SourcesFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = _problems(exc, doc) + problems
+    if problems:
+        raise ConfigError(problems)
+    return parsed.sources
+
+
+def _duplicate_ids(doc: YamlDocument) -> list[str]:
+    sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
+    if not isinstance(sources, list):
+        return []
+    seen: dict[str, int] = {}
+    problems = []
+    for position, source in enumerate(sources):
+        source_id = source.get("id") if isinstance(source, dict) else None
+        if not isinstance(source_id, str):
+            continue
+        if source_id in seen:
+            problems.append(
+                f"{doc.where(('sources', position, 'id'))}: id '{source_id}' trùng với nguồn "
+                f"ở dòng {doc.line_of(('sources', seen[source_id], 'id'))}"
+            )
+        else:
+            seen[source_id] = position
+    return problems
+
+
+def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings from ``path`` (if it exists), then ``PRESSWATCH_<NAME>`` environment variables."""
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, Any] = {}
+    doc: YamlDocument | None = None
+    if path is not None and path.exists():
+        doc = load_yaml(path)
+        if doc.data is not None and not isinstance(doc.data, dict):
+            raise ConfigError([f"{path}:1: tệp phải là một ánh xạ khóa: giá trị"])
+        values.update(doc.data or {})
+    for setting in SETTINGS:
+        env_value = environ.get(f"PRESSWATCH_{setting.name.upper()}")
+        if env_value is not None:
+            values[setting.name] = env_value
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        if doc is None:
+            doc = YamlDocument(Path("<môi trường>"), values, {})
+        raise ConfigError(_problems(exc, doc)) from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything loaded from a configuration directory."""
+
+    directory: Path
+    settings: Settings
+    sources: list[Source]
+
+    @property
+    def database(self) -> Path:
+        path = Path(self.settings.database)
+        return path if path.is_absolute() else Path.cwd() / path
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise ConfigError([f"{self.directory / 'sources.yaml'}: không có nguồn có id '{source_id}'"])
+
+
+def load_config(directory: Path, environ: dict[str, str] | None = None) -> Config:
+    """Load ``sources.yaml`` and the optional ``presswatch.yaml`` of ``directory``.
+
+    Problems of both files are collected and raised together."""
+    problems: list[str] = []
+    settings = Settings()
+    sources: list[Source] = []
+    try:
+        settings = load_settings(directory / "presswatch.yaml", environ)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    try:
+        sources = load_sources(directory / "sources.yaml")
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(problems)
+    return Config(directory=directory, settings=settings, sources=sources)

@@ -1,0 +1,36 @@
+"""Exceptions raised by presswatch.
+
+    PresswatchError            base of everything we raise on purpose
+    ├── ConfigError            a configuration file is wrong; names the file, line and key
+    ├── StoreError             the SQLite store cannot be opened or written
+    └── QueryError             a search query is malformed; carries the position
+
+Expected outcomes are not errors: an article already stored is reported by a return value, and a
+page that yields no article is dropped by the crawl pipeline with ``scrapy.exceptions.DropItem``.
+"""
+
+from __future__ import annotations
+
+
+class PresswatchError(Exception):
+    """Base class of presswatch's own exceptions."""
+
+
+class ConfigError(PresswatchError):
+    """A configuration file failed to load or validate."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class StoreError(PresswatchError):
+    """The store could not be opened or written."""
+
+
+class QueryError(PresswatchError):
+    """A search query could not be parsed."""
+
+    def __init__(self, message: str, position: int) -> None:
+        self.position = position
+        super().__init__(f"{message} (vị trí {position + 1})")

@@ -1,0 +1,48 @@
+"""The article model shared by the crawler, the store and search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Article:
+    """One extracted article, as published (``title``/``text``) plus where it came from.
+
+    Timestamps are timezone-aware; the store keeps them in UTC."""
+
+    url: str  # canonical URL (the page's own canonical link when it has one)
+    source_id: str
+    title: str
+    text: str
+    source_kind: str = "press"
+    published_at: datetime | None = None
+    author: str | None = None
+    description: str | None = None
+    image: str | None = None
+    language: str | None = None
+    sitename: str | None = None
+    fetched_at: datetime = field(default_factory=utcnow)
+    # Every URL under which this article was reached (feed link, redirect target...), canonicalised.
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: int
+    url: str
+    source_id: str
+    source_kind: str
+    title: str
+    text: str
+    published_at: datetime | None
+    fetched_at: datetime
+    author: str | None
+    description: str | None
+    image: str | None
+    language: str | None

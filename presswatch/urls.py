@@ -1,0 +1,58 @@
+"""URL canonicalisation: one article, one URL, whatever tracking parameters were added."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+# Parameters that identify a campaign or a click, never the article.
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "zarsrc",
+        "gidzl", "vn_source", "vn_medium", "vn_campaign", "vnsource", "ref_src", "cmpid",
+        "ref", "__twitter_impression",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "hmb_", "vn_")
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonicalize(url: str, base: str | None = None) -> str:
+    """Return the canonical form of ``url`` (resolved against ``base`` if relative).
+
+    Lower-case scheme and host, no default port, no fragment, no tracking parameters, remaining
+    query parameters sorted, path percent-encoding normalised, ``/./`` and ``/../`` resolved."""
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        pass
+    port = parts.port
+    netloc = host
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        netloc = f"{host}:{port}"
+    path = parts.path or "/"
+    if "/." in path:
+        trailing = path.endswith("/")
+        path = posixpath.normpath(path)
+        path = path + "/" if trailing and path != "/" else path
+        if path.startswith("//"):
+            path = "/" + path.lstrip("/")
+    path = quote(unquote(path), safe="/:@!$&'()*+,;=~-._%")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query.sort()
+    return urlunsplit((scheme, netloc, path, urlencode(query, quote_via=quote), ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
