@@ -43,7 +43,8 @@ class Extraction:
     title: str
     text: str
     url: str
-    published: datetime | None = None
+    published: datetime | None = None  # stated by the page's metadata (JSON-LD, meta tags, <time>)
+    published_guess: datetime | None = None  # trafilatura/htmldate's guess from text and URL
     author: str | None = None
     image: str | None = None
     language: str | None = None
@@ -52,7 +53,9 @@ class Extraction:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["published"] = self.published.isoformat() if self.published else None
+        best = self.published or self.published_guess
+        data["published"] = best.isoformat() if best else None
+        data.pop("published_guess")
         return data
 
 
@@ -202,7 +205,7 @@ def extract(html: str, url: str) -> Extraction | None:
             break
         published = parse_datetime(meta.get(key))
     if published is None:
-        published = parse_datetime(meta.get("time")) or parse_datetime(getattr(document, "date", None))
+        published = parse_datetime(meta.get("time"))
     title = (
         (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
         or meta.get("og:title")
@@ -219,6 +222,7 @@ def extract(html: str, url: str) -> Extraction | None:
         text=text,
         url=_canonical(tree, url, meta),
         published=published,
+        published_guess=parse_datetime(getattr(document, "date", None)),
         author=_first_author(ld.get("author")) or getattr(document, "author", None),
         image=_image(ld.get("image")) or meta.get("og:image") or getattr(document, "image", None),
         language=guess_language(text, declared_language),

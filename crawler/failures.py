@@ -15,18 +15,19 @@ def describe(failure: Any) -> str:
     if response is not None and getattr(response, "status", None):
         text = f"HTTP {response.status}"
         url = url or response.url
-    elif name == "DNSLookupError":
+    elif "DNSLookup" in name or "CannotResolveHost" in name:
         text = "không phân giải được tên miền (DNS)"
-    elif name in ("TimeoutError", "TCPTimedOutError", "UserTimeoutError"):
+    elif "Timeout" in name or "TimedOut" in name:
         text = "quá thời gian chờ"
-    elif name == "ConnectionRefusedError":
+    elif "ConnectionRefused" in name:
         text = "máy chủ từ chối kết nối"
-    elif name in ("ConnectionLost", "ResponseNeverReceived", "ConnectionDone", "ConnectError"):
-        text = "mất kết nối"
+    elif "maxsize" in str(exc).lower() or "max size" in str(exc).lower():
+        text = "trang vượt quá kích thước tối đa"
+    elif name in ("ConnectionLost", "ResponseNeverReceived", "ConnectionDone", "ConnectError",
+                  "ResponseDataLossError", "DownloadFailedError"):
+        text = f"mất kết nối ({name})"
     elif name == "IgnoreRequest" and "robots" in str(exc).lower():
         text = "robots.txt không cho phép"
-    elif name in ("CancelledError", "ResponseFailed") and "maxsize" in str(exc).lower():
-        text = "trang vượt quá kích thước tối đa"
     else:
         detail = str(exc).strip() or name
         text = f"{name}: {detail}" if detail != name else name

@@ -97,6 +97,12 @@ _FOOTER = (
 )
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that give up (timeouts, size limits) reset connections: expected, not news.
+        return
+
+
 class LocalSite:
     """Serve ``articles`` on 127.0.0.1 (a free port) in a background thread."""
 
@@ -108,7 +114,7 @@ class LocalSite:
         self.requests: list[str] = []  # paths requested, in order (tests assert robots.txt was obeyed)
         self.robots = robots or "User-agent: *\nDisallow: /noi-bo/\n"
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="localsite", daemon=True)
 

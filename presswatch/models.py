@@ -34,12 +34,17 @@ class Article:
 
 @dataclass(frozen=True)
 class StoredArticle:
+    """An article read back from the store: ``title``/``text`` normalised (NFC, one tone-mark
+    placement, tidy whitespace), ``title_original``/``text_original`` exactly as extracted."""
+
     id: int
     url: str
     source_id: str
     source_kind: str
     title: str
     text: str
+    title_original: str
+    text_original: str
     published_at: datetime | None
     fetched_at: datetime
     author: str | None

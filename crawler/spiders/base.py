@@ -133,7 +133,9 @@ class SourceSpider(scrapy.Spider):
             source_kind=self.source.kind,
             title=extraction.title or response.meta.get("listed_title") or "",
             text=extraction.text,
-            published_at=extraction.published or response.meta.get("listed_published"),
+            # What the page states, else what the feed or sitemap stated, else a guess from the text.
+            published_at=(extraction.published or response.meta.get("listed_published")
+                          or extraction.published_guess),
             author=extraction.author,
             description=extraction.description,
             image=extraction.image or response.meta.get("listed_image"),

@@ -1,0 +1,79 @@
+"""Shared fixtures: a real local news site on 127.0.0.1, a fresh SQLite store, crawl helpers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.report import CrawlReport
+from presswatch.config import Settings, Source
+from presswatch.crawl import crawl_source
+from presswatch.localsite import LocalSite, SiteArticle, load_demo_articles, site_articles
+from presswatch.store import RunResult, Store
+
+DATA = Path(__file__).parent / "data"
+NEWEST = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+# Fast, polite-enough settings for a local server: no throttling delay, short timeouts.
+TEST_SETTINGS = Settings(
+    autothrottle=False, download_timeout=3.0, retry_times=1, concurrent_requests_per_domain=8,
+    crawl_timeout=120, max_page_bytes=200_000,
+)
+
+
+@pytest.fixture(scope="session")
+def articles() -> list[SiteArticle]:
+    """40 real articles (from the demo data), the newest dated 2026-11-20 08:00 UTC, 3 hours apart."""
+    raw = load_demo_articles()
+    chosen = [a for a in raw if "Mường Tè" in a["text"]][:3] + [a for a in raw if "Mường Tè" not in a["text"]][:37]
+    return site_articles(chosen, newest=NEWEST)
+
+
+@pytest.fixture
+def site(articles: list[SiteArticle]) -> Iterator[LocalSite]:
+    with LocalSite(articles) as server:
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "presswatch.db"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    with Store(db) as opened:
+        yield opened
+
+
+def make_source(**fields: Any) -> Source:
+    values: dict[str, Any] = {"id": "test", "name": "Nguồn thử", "kind": "press", "type": "feed"}
+    values.update(fields)
+    return Source.model_validate(values)
+
+
+def crawl(source: Source, db: Path, settings: Settings = TEST_SETTINGS) -> tuple[RunResult, CrawlReport]:
+    """Crawl ``source`` in a real subprocess and record its health, as ``presswatch crawl`` does."""
+    run, report = crawl_source(source, settings, db)
+    with Store(db) as opened:
+        opened.record_run(run)
+    assert report is not None, run.message
+    return run, report
+
+
+def rss(items: list[dict[str, str]], title: str = "Thử") -> bytes:
+    body = "".join(
+        f"<item><title>{i['title']}</title><link>{i['link']}</link><pubDate>{i.get('date', '')}</pubDate></item>"
+        for i in items
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
+            f"{body}</channel></rss>").encode()
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
