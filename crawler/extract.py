@@ -147,7 +147,7 @@ def _image(value: Any) -> str | None:
 
 
 def _canonical(tree: Any, url: str, meta: dict[str, str]) -> str:
-    candidates = [*tree.xpath('//link[@rel="canonical"]/@href'), meta.get("og:url", "")]
+    candidates: list[str] = [*tree.xpath('//link[@rel="canonical"]/@href'), meta.get("og:url", "")]
     for candidate in candidates:
         candidate = candidate.strip()
         if not candidate:
@@ -156,13 +156,13 @@ def _canonical(tree: Any, url: str, meta: dict[str, str]) -> str:
         parts = urlsplit(absolute)
         # A canonical pointing at the home page or another scheme is a template bug, not the article.
         if parts.scheme in ("http", "https") and parts.path not in ("", "/"):
-            return absolute
+            return str(absolute)
     return url
 
 
 def guess_language(text: str, declared: str | None) -> str | None:
     if declared:
-        return declared.split("-")[0].split("_")[0].lower() or None
+        return str(declared).split("-")[0].split("_")[0].lower() or None
     sample = text[:2000]
     letters = sum(ch.isalpha() for ch in sample)
     if letters and len(_VIETNAMESE_CHARS.findall(sample.lower())) / letters > 0.03:

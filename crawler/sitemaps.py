@@ -31,7 +31,7 @@ def _local(tag: object) -> str:
 def _text(node: etree._Element, name: str) -> str | None:
     for child in node.iter():
         if _local(child.tag) == name and child.text and child.text.strip():
-            return child.text.strip()
+            return str(child.text).strip()
     return None
 
 

@@ -93,7 +93,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     db = _database(args, config.settings)
     with Store(db) as store:
         health = store.health()
-    header = f"{'id':<28} {'loại':<22} {'kiểu':<8} {'bật':<4} {'thành công gần nhất':<20} {'lỗi liên tiếp':>13} {'bài':>6}  lỗi gần nhất"
+    header = (f"{'id':<28} {'loại':<22} {'kiểu':<8} {'bật':<4} {'thành công gần nhất':<20} "
+              f"{'lỗi liên tiếp':>13} {'bài':>6}  lỗi gần nhất")
     _out(header)
     _out("-" * len(header))
     for source in config.sources:

@@ -172,7 +172,8 @@ class LocalSite:
             f"<style>{_STYLE}</style></head><body>{_MENU}"
             '<div class="breadcrumb"><a href="/">Trang chủ</a> › <a href="/">Thời sự</a></div>'
             f'<article class="detail"><h1 class="title-detail">{e(article.title)}</h1>'
-            f'<div class="header-content"><span class="date">{article.published.strftime("%d/%m/%Y %H:%M")} (GMT+7)</span></div>'
+            '<div class="header-content"><span class="date">'
+            f'{article.published.strftime("%d/%m/%Y %H:%M")} (GMT+7)</span></div>'
             f'<p class="description">{e(article.lead)}</p>{photo}{body}'
             f'<p class="author"><strong>{e(article.author)}</strong></p></article>'
             f"{related_box}{_FOOTER}</body></html>"

@@ -79,15 +79,16 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
 
 
 def _snippet(text: str, terms: list[Term], width: int = 90) -> str:
+    """A window of ``text`` around the first term (in query order) that occurs in it."""
     folded = fold(text)
-    positions = []
+    start = 0
     for term in terms:
         if term.negated:
             continue
         found = re.search(r"\b" + r"\W+".join(map(re.escape, term.words)) + r"\b", folded)
         if found:
-            positions.append(found.start())
-    start = min(positions) if positions else 0
+            start = found.start()
+            break
     begin = max(0, start - width // 3)
     end = min(len(text), begin + width * 2)
     prefix = "…" if begin else ""

@@ -24,7 +24,7 @@ class FeedSpider(SourceSpider):
         return headers
 
     def parse_entry(self, response: Response) -> Iterator[Any]:
-        content_type = response.headers.get("Content-Type", b"application/xml").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"application/xml").decode("latin-1")
         feed = parse_feed(response.body, response.url, content_type)
         if feed.fatal:
             self.entry_failed(f"không phải RSS/Atom ({feed.problem}): {response.url}")

@@ -13,7 +13,7 @@ from crawler.spiders.base import SourceSpider
 def _select(response: TextResponse, expression: str) -> list[str]:
     if expression.startswith(("/", "(")):
         return [value.strip() for value in response.xpath(expression).getall()]
-    values = response.css(expression)
+    values: Any = response.css(expression)
     if not expression.rstrip().endswith(("::attr(href)", "::text")) and not expression.endswith(")"):
         values = values.xpath("./@href | ./descendant::a[1]/@href")
     return [value.strip() for value in values.getall()]

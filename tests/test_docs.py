@@ -1,0 +1,28 @@
+"""Keep the docs honest: CI runs the README's test command; the README names what exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from presswatch.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line for line in ci.splitlines() if "pytest" in line)
+    assert command in README
+
+
+def test_readme_setup_command_runs_the_monitor() -> None:
+    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/presswatch run" in README
+
+
+def test_every_cli_command_is_in_the_readme() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name in subparsers.choices:  # type: ignore[attr-defined]
+        assert re.search(rf"`presswatch {name}\b", README), name

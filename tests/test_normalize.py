@@ -1,0 +1,69 @@
+"""Normalisation and folding: the Vietnamese-text traps of the design."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from analysis import fold, normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Mường Tè", "muong te"),
+        ("Đoàn Kết", "doan ket"),
+        ("Điện Biên", "dien bien"),
+        ("ĐIỆN BIÊN PHỦ", "dien bien phu"),
+        ("LAI CHÂU", "lai chau"),
+        ("tỉnh Lai châu", "tinh lai chau"),
+        ("Sìn Hồ, Phong Thổ, Nậm Nhùn", "sin ho, phong tho, nam nhun"),
+    ],
+)
+def test_fold_removes_diacritics_and_folds_d(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_handles_nfd_input() -> None:
+    decomposed = unicodedata.normalize("NFD", "Mường Tè Đoàn Kết")
+    assert decomposed != "Mường Tè Đoàn Kết"
+    assert fold(decomposed) == "muong te doan ket"
+
+
+@pytest.mark.parametrize(
+    ("old_style", "normalised"),
+    [
+        ("hoà bình", "hòa bình"),
+        ("Thuỷ điện Lai Châu", "Thủy điện Lai Châu"),
+        ("Khoá", "Khóa"),
+        ("Pa Khoá", "Pa Khóa"),
+        ("loà xoà", "lòa xòa"),
+        ("HOÀ", "HÒA"),
+        ("tuỳ", "tùy"),
+    ],
+)
+def test_old_tone_placement_is_normalised(old_style: str, normalised: str) -> None:
+    assert normalize(old_style) == normalised
+    assert normalize(unicodedata.normalize("NFD", old_style)) == normalised
+
+
+@pytest.mark.parametrize("word", ["quý", "Quỳnh", "hoàng", "thuận", "ngoài", "khuỷu", "thuyền", "hòa", "toán"])
+def test_words_whose_tone_placement_is_already_unambiguous_are_kept(word: str) -> None:
+    assert normalize(word) == word
+
+
+def test_normalize_output_is_nfc_without_invisible_characters() -> None:
+    messy = unicodedata.normalize("NFD", "Lai\u00a0Châu\u200b  mưa\u00adlũ\r\n\r\n\r\n\tsạt lở ")
+    result = normalize(messy)
+    assert result == "Lai Châu mưalũ\n\nsạt lở"
+    assert unicodedata.is_normalized("NFC", result)
+
+
+def test_fold_preserves_length_of_normalised_text() -> None:
+    text = normalize("Người dân xã Thân Thuộc, huyện Tân Uyên (tỉnh Lai Châu) khắc phục hậu quả lũ quét.")
+    assert len(fold(text)) == len(text)
+
+
+def test_normalised_forms_fold_alike() -> None:
+    assert fold(normalize("thuỷ điện")) == fold(normalize("thủy điện")) == "thuy dien"
