@@ -71,7 +71,8 @@ def variants(name: str) -> list[str]:
 def main() -> None:
     db = sqlite3.connect(Path(vietnamadminunits.__file__).parent / "data" / "dataset.db")
     legacy = db.execute(
-        "SELECT districtShort, districtType, wardShort, wardType FROM admin_units_legacy WHERE provinceShort = 'Lai Châu'"
+        "SELECT districtShort, districtType, wardShort, wardType FROM admin_units_legacy"
+        " WHERE provinceShort = 'Lai Châu'"
     ).fetchall()
     current = db.execute("SELECT wardShort, wardType FROM admin_units WHERE provinceShort = 'Lai Châu'").fetchall()
     # Where else a name is used: district-level names weigh more than commune names.
@@ -82,7 +83,8 @@ def main() -> None:
     ):
         district_elsewhere[clean(district)].add(province)
         ward_elsewhere[clean(ward)].add(province)
-    for province, ward in db.execute("SELECT provinceShort, wardShort FROM admin_units WHERE provinceShort != 'Lai Châu'"):
+    current_elsewhere = "SELECT provinceShort, wardShort FROM admin_units WHERE provinceShort != 'Lai Châu'"
+    for province, ward in db.execute(current_elsewhere):
         ward_elsewhere[clean(ward)].add(province)
     folded_elsewhere: dict[str, set[str]] = defaultdict(set)
     for name, where in [*district_elsewhere.items(), *ward_elsewhere.items()]:
