@@ -1,8 +1,9 @@
 """Item pipelines: small classes, one job each, ordered in ``crawler.settings.ITEM_PIPELINES``.
 
-    Validate 100 → Store 800
+    Validate 100 → Analyse 300 → Store 800
 
-Analysis stages (relevance, topics, sentiment, dedup) slot in between as plain-function calls.
+The analysis stage calls ``analysis.pipeline.Analyzer`` (relevance, topics, sentiment, places,
+entities, near-duplicate sketch); the store writes its results in the article's transaction.
 """
 
 from __future__ import annotations
@@ -36,6 +37,32 @@ class ValidatePipeline(_Stage):
         if len(item.text) < MIN_TEXT_CHARS or not item.title.strip():
             self.spider.report.no_article += 1
             raise DropItem(f"no article text on {item.url}")
+        return item
+
+
+class AnalysePipeline(_Stage):
+    """Analyse the article with the lexicons of the configuration directory."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        from pathlib import Path
+
+        from presswatch.config import load_analyzer
+        from presswatch.errors import ConfigError
+
+        self.analyzer = None
+        directory = Path(crawler.settings.get("PRESSWATCH_CONFIG_DIR") or "config")
+        try:
+            self.analyzer = load_analyzer(directory)
+        except ConfigError as exc:
+            self.problem = f"không phân tích được (thiếu hoặc sai cấu hình phân tích): {exc}"
+
+    def process_item(self, item: Article, spider: Any = None) -> Article:
+        if self.analyzer is None:
+            if self.problem not in self.spider.report.warnings:
+                self.spider.report.warnings.append(self.problem)
+            return item
+        item.analysis = self.analyzer.analyze(item.title, item.text)
         return item
 
 

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settings", default="{}", help="presswatch settings, as JSON")
     parser.add_argument("--db", required=True)
     parser.add_argument("--report", required=True)
+    parser.add_argument("--config", default="config", help="configuration directory (analysis lexicons)")
     args = parser.parse_args(argv)
 
     from scrapy.crawler import CrawlerProcess
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings.model_validate_json(args.settings)
     source = Source.model_validate_json(args.source)
-    process = CrawlerProcess(scrapy_settings(settings), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(settings, args.config), install_root_handler=True)
     process.crawl(
         SPIDERS[source.type],
         source_json=args.source,

@@ -23,6 +23,7 @@ BASE: dict[str, Any] = {
     "DNS_TIMEOUT": 15,
     "ITEM_PIPELINES": {
         "crawler.pipelines.ValidatePipeline": 100,
+        "crawler.pipelines.AnalysePipeline": 300,
         "crawler.pipelines.StorePipeline": 800,
     },
     "LOG_LEVEL": "INFO",
@@ -30,8 +31,9 @@ BASE: dict[str, Any] = {
 }
 
 
-def scrapy_settings(settings: Settings) -> dict[str, Any]:
+def scrapy_settings(settings: Settings, config_dir: str | None = None) -> dict[str, Any]:
     values = dict(BASE)
+    values["PRESSWATCH_CONFIG_DIR"] = config_dir
     values.update(
         {
             "USER_AGENT": settings.user_agent,

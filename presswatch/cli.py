@@ -71,7 +71,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         sources = [source for source in config.sources if source.enabled]
     db = _database(args, config.settings)
     _out(f"Thu thập {len(sources)} nguồn vào {db} …")
-    results = crawl_sources(sources, config.settings, db, _progress)
+    results = crawl_sources(sources, config.settings, db, _progress, config.directory)
     _summary(results)
     return 0
 
@@ -143,7 +143,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
     db = Path(args.db) if args.db else DEMO_DB
-    results = run_demo(db, settings, _progress, _out)
+    results = run_demo(db, settings, _progress, _out, _config_dir(args))
     _summary(results)
     if not any(r.ok for r in results):
         return 1
@@ -184,6 +184,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from presswatch.config import load_analyzer
+
+    analyzer = load_analyzer(_config_dir(args), with_entities=not args.no_entities)
+    failures = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("mỗi dòng phải là một đối tượng JSON")
+            title, text = str(record.get("title") or ""), str(record.get("text") or "")
+        except ValueError as exc:
+            failures += 1
+            _err(f"dòng {number}: JSON không hợp lệ ({exc})")
+            print(json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False), flush=True)
+            continue
+        result = analyzer.analyze(title, text).to_json()
+        print(json.dumps({"id": record.get("id"), **result}, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
     parser.add_argument("--config", help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
@@ -211,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
     add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
     add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)").set_defaults(func=cmd_demo)
+    analyze = add("analyze", "phân tích văn bản: đọc JSON {id, title, text} mỗi dòng từ stdin")
+    analyze.add_argument("--no-entities", action="store_true", help="bỏ qua nhận dạng thực thể (nhanh hơn)")
+    analyze.set_defaults(func=cmd_analyze)
     extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
     extract.add_argument("file", metavar="TỆP")
     extract.add_argument("--url", help="địa chỉ gốc của trang")

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from analysis.pipeline import Analyzer
+from analysis.sentiment import SentimentLexicon
+from analysis.topics import TopicLexicon
 from presswatch.errors import ConfigError
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
 
@@ -121,6 +124,47 @@ class Defaults(_Strict):
 class SourcesFile(_Strict):
     defaults: Defaults = Defaults()
     sources: list[Source]
+
+
+class TopicEntry(_Strict):
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    label: str = Field(min_length=1)
+    description: str | None = None
+    terms: dict[int, list[str]]
+
+    @field_validator("terms")
+    @classmethod
+    def _weights(cls, value: dict[int, list[str]]) -> dict[int, list[str]]:
+        for weight, words in value.items():
+            if not 1 <= weight <= 5:
+                raise ValueError(f"trọng số {weight} phải từ 1 đến 5")
+            if any(not str(word).strip() for word in words):
+                raise ValueError("có thuật ngữ rỗng")
+        return value
+
+
+class TopicsFile(_Strict):
+    threshold: float = Field(default=3.0, gt=0)
+    title_weight: float = Field(default=2.0, ge=1)
+    max_topics: int = Field(default=3, ge=1, le=10)
+    topics: list[TopicEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> TopicsFile:
+        slugs = [topic.slug for topic in self.topics]
+        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if duplicates:
+            raise ValueError(f"slug trùng: {', '.join(duplicates)}")
+        return self
+
+
+class SentimentFile(_Strict):
+    negative: dict[int, list[str]]
+    positive: dict[int, list[str]]
+    negators: list[str] = Field(default_factory=list)
+    intensifiers: dict[str, float] = Field(default_factory=dict)
+    diminishers: dict[str, float] = Field(default_factory=dict)
+    margin: float = Field(default=1.5, gt=0)
 
 
 @dataclass(frozen=True)
@@ -276,6 +320,22 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         raise ConfigError(_problems(exc, doc)) from None
 
 
+def load_topics(path: Path) -> TopicsFile:
+    doc = load_yaml(path)
+    try:
+        return TopicsFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc, doc)) from None
+
+
+def load_sentiment(path: Path) -> SentimentFile:
+    doc = load_yaml(path)
+    try:
+        return SentimentFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc, doc)) from None
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything loaded from a configuration directory."""
@@ -283,6 +343,15 @@ class Config:
     directory: Path
     settings: Settings
     sources: list[Source]
+    topics: TopicsFile | None = None
+    sentiment: SentimentFile | None = None
+
+    def analyzer(self, with_entities: bool = True) -> Analyzer:
+        """The analysis configured by ``topics.yaml`` and ``sentiment.yaml``."""
+        if self.topics is None or self.sentiment is None:
+            raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
+        return Analyzer(TopicLexicon.from_dict(self.topics.model_dump()),
+                        SentimentLexicon.from_dict(self.sentiment.model_dump()), with_entities=with_entities)
 
     @property
     def database(self) -> Path:
@@ -311,6 +380,28 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
         sources = load_sources(directory / "sources.yaml")
     except ConfigError as exc:
         problems.extend(exc.problems)
+    topics = sentiment = None
+    try:
+        topics = load_topics(directory / "topics.yaml")
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    try:
+        sentiment = load_sentiment(directory / "sentiment.yaml")
+    except ConfigError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise ConfigError(problems)
-    return Config(directory=directory, settings=settings, sources=sources)
+    return Config(directory=directory, settings=settings, sources=sources, topics=topics, sentiment=sentiment)
+
+
+def load_analyzer(directory: Path, with_entities: bool = True) -> Analyzer:
+    """Only the analysis part of a configuration directory (for ``presswatch analyze``)."""
+    problems: list[str] = []
+    try:
+        topics = load_topics(directory / "topics.yaml")
+        sentiment = load_sentiment(directory / "sentiment.yaml")
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        raise ConfigError(problems) from None
+    return Analyzer(TopicLexicon.from_dict(topics.model_dump()), SentimentLexicon.from_dict(sentiment.model_dump()),
+                    with_entities=with_entities)

@@ -28,7 +28,8 @@ def _tail(text: str, lines: int = 3) -> str:
     return " | ".join(kept)[-500:]
 
 
-def crawl_source(source: Source, settings: Settings, db: Path) -> tuple[RunResult, CrawlReport | None]:
+def crawl_source(source: Source, settings: Settings, db: Path,
+                 config_dir: Path = Path("config")) -> tuple[RunResult, CrawlReport | None]:
     """Crawl ``source`` in a subprocess and return what happened (health is not recorded here)."""
     started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="presswatch-crawl-") as scratch:
@@ -40,6 +41,7 @@ def crawl_source(source: Source, settings: Settings, db: Path) -> tuple[RunResul
             "--settings", settings.model_dump_json(),
             "--db", str(db),
             "--report", str(report_path),
+            "--config", str(config_dir.resolve()),
         ]
         message: str | None = None
         with open(log_path, "w+", encoding="utf-8", errors="replace") as log:
@@ -76,13 +78,14 @@ def crawl_source(source: Source, settings: Settings, db: Path) -> tuple[RunResul
 
 
 def crawl_sources(
-    sources: Iterable[Source], settings: Settings, db: Path, progress: Progress | None = None
+    sources: Iterable[Source], settings: Settings, db: Path, progress: Progress | None = None,
+    config_dir: Path = Path("config"),
 ) -> list[RunResult]:
     """Crawl every source (``settings.parallel_crawls`` at once); record each run's health."""
     sources = list(sources)
     results: list[RunResult] = []
     with Store(db) as store, ThreadPoolExecutor(max_workers=settings.parallel_crawls) as pool:
-        futures = {pool.submit(crawl_source, source, settings, db): source for source in sources}
+        futures = {pool.submit(crawl_source, source, settings, db, config_dir): source for source in sources}
         for future in as_completed(futures):
             source = futures[future]
             try:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Analysis
 
 
 def utcnow() -> datetime:
@@ -30,6 +34,7 @@ class Article:
     fetched_at: datetime = field(default_factory=utcnow)
     # Every URL under which this article was reached (feed link, redirect target...), canonicalised.
     aliases: list[str] = field(default_factory=list)
+    analysis: Analysis | None = None  # set by the crawl pipeline's analysis stage
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,10 @@ class StoredArticle:
     text_original: str
     published_at: datetime | None
     fetched_at: datetime
+    relevance: str | None
+    sentiment: str | None
+    analysis: dict[str, Any] | None
+    cluster_id: int | None
     author: str | None
     description: str | None
     image: str | None

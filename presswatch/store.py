@@ -10,16 +10,23 @@ WAL plus a busy timeout serialise them.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis import fold, normalize
+from analysis.fingerprint import BAND, SAME_STORY, similarity
 from presswatch.errors import StoreError
 from presswatch.models import Article, StoredArticle
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Analysis
 
 _MIGRATIONS: tuple[str, ...] = (
     """
@@ -80,6 +87,41 @@ _MIGRATIONS: tuple[str, ...] = (
         message TEXT
     );
     CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started_at);
+    """,
+    """
+    ALTER TABLE articles ADD COLUMN relevance TEXT;        -- about | mention | none; NULL: not analysed
+    ALTER TABLE articles ADD COLUMN relevance_score REAL;
+    ALTER TABLE articles ADD COLUMN sentiment TEXT;        -- negative | neutral | positive
+    ALTER TABLE articles ADD COLUMN sentiment_score REAL;
+    ALTER TABLE articles ADD COLUMN analysis TEXT;         -- JSON of analysis.Analysis.to_json()
+    ALTER TABLE articles ADD COLUMN cluster_id INTEGER REFERENCES clusters(id);
+    CREATE INDEX articles_relevance ON articles(relevance, dated_at);
+    CREATE INDEX articles_sentiment ON articles(sentiment, dated_at);
+    CREATE INDEX articles_cluster ON articles(cluster_id);
+    CREATE TABLE article_topics (
+        topic TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (topic, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE article_places (
+        place TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (place, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE article_sketches (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        sketch BLOB NOT NULL
+    );
+    CREATE TABLE sketch_bands (
+        hash INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (hash, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        original_id INTEGER NOT NULL,   -- the earliest published copy
+        size INTEGER NOT NULL DEFAULT 1
+    );
     """,
 )
 
@@ -222,7 +264,24 @@ class Store:
                 "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
                 (article_id, fold(title_norm), fold(text_norm)),
             )
+            if article.analysis is not None:
+                self._add_analysis(db, article_id, article.analysis, published or fetched)
         return article_id
+
+    @staticmethod
+    def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, dated: str) -> None:
+        data = analysis.to_json()
+        db.execute(
+            """UPDATE articles SET relevance = ?, relevance_score = ?, sentiment = ?, sentiment_score = ?,
+                   analysis = ? WHERE id = ?""",
+            (data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
+             json.dumps(data, ensure_ascii=False), article_id),
+        )
+        db.executemany("INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
+                       [(slug, article_id) for slug in data["topics"]])
+        db.executemany("INSERT OR IGNORE INTO article_places (place, article_id) VALUES (?, ?)",
+                       [(place["name"], article_id) for place in data["places"]])
+        _assign_cluster(db, article_id, analysis.sketch, dated)
 
     @staticmethod
     def _add_aliases(db: sqlite3.Connection, article_id: int, urls: list[str]) -> None:
@@ -315,6 +374,43 @@ class Store:
         }
 
 
+def _assign_cluster(db: sqlite3.Connection, article_id: int, sketch: list[int], dated: str) -> None:
+    """Join the story cluster of the most similar stored article (estimated Jaccard ≥ SAME_STORY),
+    or start a new one. The earliest published copy is the cluster's original."""
+    bands = sketch[:BAND]
+    cluster_id = None
+    if bands:
+        marks = ",".join("?" * len(bands))
+        candidates = db.execute(
+            f"""SELECT s.article_id, s.sketch, a.cluster_id FROM sketch_bands b
+                JOIN article_sketches s ON s.article_id = b.article_id JOIN articles a ON a.id = b.article_id
+                WHERE b.hash IN ({marks}) GROUP BY b.article_id HAVING count(*) >= 2
+                ORDER BY count(*) DESC LIMIT 25""",
+            bands,
+        ).fetchall()
+        best = 0.0
+        for candidate in candidates:
+            other = array("I")
+            other.frombytes(candidate["sketch"])
+            value = similarity(sketch, other.tolist())
+            if value >= SAME_STORY and value > best and candidate["cluster_id"] is not None:
+                best, cluster_id = value, candidate["cluster_id"]
+    if cluster_id is None:
+        cluster_id = db.execute("INSERT INTO clusters (original_id, size) VALUES (?, 1)", (article_id,)).lastrowid
+    else:
+        original = db.execute(
+            "SELECT a.id, a.dated_at FROM clusters c JOIN articles a ON a.id = c.original_id WHERE c.id = ?",
+            (cluster_id,),
+        ).fetchone()
+        new_original = article_id if original is None or dated < original["dated_at"] else original["id"]
+        db.execute("UPDATE clusters SET size = size + 1, original_id = ? WHERE id = ?", (new_original, cluster_id))
+    db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (cluster_id, article_id))
+    db.execute("INSERT INTO article_sketches (article_id, sketch) VALUES (?, ?)",
+               (article_id, array("I", sketch).tobytes()))
+    db.executemany("INSERT OR IGNORE INTO sketch_bands (hash, article_id) VALUES (?, ?)",
+                   [(value, article_id) for value in bands])
+
+
 def _stored(row: sqlite3.Row) -> StoredArticle:
     fetched = parse_iso(row["fetched_at"])
     assert fetched is not None
@@ -329,6 +425,10 @@ def _stored(row: sqlite3.Row) -> StoredArticle:
         text_original=row["text"],
         published_at=parse_iso(row["published_at"]),
         fetched_at=fetched,
+        relevance=row["relevance"],
+        sentiment=row["sentiment"],
+        analysis=json.loads(row["analysis"]) if row["analysis"] else None,
+        cluster_id=row["cluster_id"],
         author=row["author"],
         description=row["description"],
         image=row["image"],

@@ -17,6 +17,7 @@ from presswatch.localsite import LocalSite, SiteArticle, load_demo_articles, sit
 from presswatch.store import RunResult, Store
 
 DATA = Path(__file__).parent / "data"
+CONFIG = Path(__file__).resolve().parents[1] / "config"
 NEWEST = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 # Fast, polite-enough settings for a local server: no throttling delay, short timeouts.
@@ -59,7 +60,7 @@ def make_source(**fields: Any) -> Source:
 
 def crawl(source: Source, db: Path, settings: Settings = TEST_SETTINGS) -> tuple[RunResult, CrawlReport]:
     """Crawl ``source`` in a real subprocess and record its health, as ``presswatch crawl`` does."""
-    run, report = crawl_source(source, settings, db)
+    run, report = crawl_source(source, settings, db, CONFIG)
     with Store(db) as opened:
         opened.record_run(run)
     assert report is not None, run.message

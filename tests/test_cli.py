@@ -14,6 +14,8 @@ import pytest
 from presswatch.cli import main
 from presswatch.localsite import LocalSite, SiteArticle
 
+from .conftest import CONFIG
+
 pytestmark = pytest.mark.slow
 
 
@@ -23,7 +25,7 @@ def presswatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_then_search_finds_folded_names(tmp_path: Path) -> None:
-    demo = presswatch("demo", cwd=tmp_path)
+    demo = presswatch("--config", str(CONFIG), "demo", cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     assert "200 bài mới" in demo.stdout
     printed = [line.strip() for line in demo.stdout.splitlines() if line.strip().startswith("presswatch search")]

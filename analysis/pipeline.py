@@ -1,0 +1,95 @@
+"""The whole analysis of one article: normalise → segment → relevance → topics → sentiment →
+places and entities → near-duplicate sketch. Pure: no I/O beyond the packaged data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.entities import Entity, entities
+from analysis.fingerprint import sketch
+from analysis.gazetteer import Gazetteer, load
+from analysis.lexicon import mostly_unaccented, syllables
+from analysis.normalize import fold, normalize
+from analysis.places import Place, places
+from analysis.relevance import Relevance, relevance
+from analysis.segment import segment
+from analysis.sentences import sentence_spans
+from analysis.sentiment import SentimentLexicon, SentimentResult, score
+from analysis.topics import TopicLexicon, TopicResult, classify
+
+
+@dataclass
+class Analysis:
+    relevance: Relevance
+    topics: list[TopicResult]
+    sentiment: SentimentResult
+    places: list[Place]
+    entities: list[Entity]
+    sketch: list[int] = field(repr=False)
+    unaccented: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable contract of ``presswatch analyze`` (plus extra detail)."""
+        return {
+            "relevance": self.relevance.grade,
+            "relevance_score": self.relevance.score,
+            "topics": [t.slug for t in self.topics],
+            "sentiment": self.sentiment.label,
+            "sentiment_score": self.sentiment.score,
+            "places": [p.to_json() for p in self.places],
+            "entities": [{"text": e.text, "kind": e.kind} for e in self.entities],
+            "evidence": {
+                "relevance": [{"text": e.text, "start": e.start, "end": e.end, "unit": e.unit, "rule": e.rule,
+                               "weight": e.weight} for e in self.relevance.evidence],
+                "topics": {t.slug: {"label": t.label, "score": t.score, "terms": t.evidence} for t in self.topics},
+                "sentiment": {"scope": self.sentiment.scope, "negative": self.sentiment.negative,
+                              "positive": self.sentiment.positive, "terms": self.sentiment.evidence},
+            },
+            "unaccented": self.unaccented,
+        }
+
+
+class Analyzer:
+    """Holds the lexicons and the gazetteer; ``analyze`` is safe to call for every article."""
+
+    def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon, gazetteer: Gazetteer | None = None,
+                 with_entities: bool = True) -> None:
+        self.topics = topics
+        self.sentiment = sentiment
+        self.gazetteer = gazetteer or load()
+        self.with_entities = with_entities
+
+    def analyze(self, title: str, text: str) -> Analysis:
+        title = normalize(title)
+        text = normalize(text)
+        document = f"{title}\n{text}"
+        title_end = len(title)
+        folded = fold(document)
+        tokens = segment(document)
+        graded = relevance(document, title_end, folded, tokens, self.gazetteer)
+        items = syllables(document)
+        unaccented = mostly_unaccented(items)
+        topics = classify(items, title_end, self.topics, unaccented)
+        spans = None
+        found_entities: list[Entity] = []
+        if graded.grade != "none":
+            sentences = sentence_spans(document)
+            chosen: set[int] = {0}  # the title
+            for match in graded.matches:
+                for position, (start, end) in enumerate(sentences):
+                    if start <= match.start < end:
+                        chosen.update({position - 1, position, position + 1})
+            spans = [sentences[i] for i in sorted(chosen) if 0 <= i < len(sentences)]
+            if self.with_entities:
+                found_entities = entities([document[a:b] for a, b in spans])
+        feeling = score(items, self.sentiment, spans, unaccented)
+        return Analysis(
+            relevance=graded,
+            topics=topics,
+            sentiment=feeling,
+            places=places(graded.matches, self.gazetteer),
+            entities=found_entities,
+            sketch=sketch(text),
+            unaccented=unaccented,
+        )

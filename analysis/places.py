@@ -1,0 +1,32 @@
+"""Lai Châu places found in an article, normalised to the 2025 units and their legacy units."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from analysis.gazetteer import Gazetteer, Match
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as the gazetteer spells it
+    level: str  # province | district | commune
+    current: list[str]  # 2025 unit(s): the unit itself, or where a legacy unit went
+    legacy: list[str]  # legacy unit(s) of that name (before 1 July 2025)
+    mentions: int
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def places(matches: list[Match], gazetteer: Gazetteer) -> list[Place]:
+    counts: dict[str, int] = {}
+    for match in matches:
+        counts[match.unit.name] = counts.get(match.unit.name, 0) + 1
+    found = []
+    for name, count in counts.items():
+        unit = gazetteer.province if name == gazetteer.province.name else gazetteer.units[name]
+        current = list(unit.current) or [f"Xã/phường {target}" for target in unit.maps_to]
+        found.append(Place(name, unit.level, current, list(unit.legacy), count))
+    found.sort(key=lambda p: (-p.mentions, p.name))
+    return found

@@ -1,0 +1,86 @@
+"""Topics of the governance taxonomy: multi-label, from weighted Vietnamese terms an operator tunes
+(``config/topics.yaml``), with the terms that decided as evidence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.lexicon import PhraseIndex, Syllable
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    label: str
+    terms: dict[str, float]
+
+
+@dataclass
+class TopicLexicon:
+    topics: list[Topic]
+    threshold: float = 3.0
+    title_weight: float = 2.0
+    max_topics: int = 3
+    index: PhraseIndex[list[tuple[str, float]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        terms: dict[str, list[tuple[str, float]]] = {}
+        for topic in self.topics:
+            for term, weight in topic.terms.items():
+                terms.setdefault(term, []).append((topic.slug, weight))
+        self.index = PhraseIndex(terms)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {topic.slug: topic.label for topic in self.topics}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TopicLexicon:
+        """Build from the parsed ``topics.yaml`` (validated by ``presswatch.config``)."""
+        topics = []
+        for item in data["topics"]:
+            terms: dict[str, float] = {}
+            for weight, words in item["terms"].items():
+                for word in words:
+                    terms[str(word).strip().lower()] = float(weight)
+            topics.append(Topic(slug=item["slug"], label=item["label"], terms=terms))
+        return cls(topics=topics, threshold=float(data.get("threshold", 3.0)),
+                   title_weight=float(data.get("title_weight", 2.0)), max_topics=int(data.get("max_topics", 3)))
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    slug: str
+    label: str
+    score: float
+    evidence: list[str]  # the terms that counted, strongest first
+
+
+def classify(items: list[Syllable], title_end: int, lexicon: TopicLexicon, unaccented: bool = False) -> list[TopicResult]:
+    """Score every topic; a term counts ``weight × (1 + ln n)`` for its n occurrences, title ones
+    ``title_weight`` times. Topics at or above the threshold are kept, best first, at most
+    ``max_topics``."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for hit in lexicon.index.find(items, unaccented):
+        for slug, _ in hit.payload:
+            counts.setdefault((slug, hit.term), []).append(hit.start)
+    weights = {(slug, term): weight for term, pairs in lexicon.index.terms.items() for slug, weight in pairs}
+    if unaccented:
+        weights.update({(slug, term): weight for term, pairs in lexicon.index.folded.items() for slug, weight in pairs})
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[tuple[float, str]]] = {}
+    for (slug, term), positions in counts.items():
+        in_title = sum(1 for p in positions if p < title_end)
+        n = len(positions) + in_title * (lexicon.title_weight - 1)
+        contribution = weights[(slug, term)] * (1 + math.log(n)) if n >= 1 else 0.0
+        scores[slug] = scores.get(slug, 0.0) + contribution
+        evidence.setdefault(slug, []).append((contribution, term))
+    labels = lexicon.labels
+    kept = sorted((s for s in scores if scores[s] >= lexicon.threshold), key=lambda s: -scores[s])
+    return [
+        TopicResult(slug, labels[slug], round(scores[slug], 2),
+                    [term for _, term in sorted(evidence[slug], reverse=True)[:6]])
+        for slug in kept[: lexicon.max_topics]
+    ]
