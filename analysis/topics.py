@@ -58,7 +58,9 @@ class TopicResult:
     evidence: list[str]  # the terms that counted, strongest first
 
 
-def classify(items: list[Syllable], title_end: int, lexicon: TopicLexicon, unaccented: bool = False) -> list[TopicResult]:
+def classify(
+    items: list[Syllable], title_end: int, lexicon: TopicLexicon, unaccented: bool = False
+) -> list[TopicResult]:
     """Score every topic; a term counts ``weight × (1 + ln n)`` for its n occurrences, title ones
     ``title_weight`` times. Topics at or above the threshold are kept, best first, at most
     ``max_topics``."""
