@@ -72,19 +72,22 @@ class PhraseIndex(Generic[T]):
     def find(self, items: list[Syllable], unaccented: bool = False) -> list[Hit[T]]:
         table = self.folded if unaccented else self.terms
         starts = self.folded_starts if unaccented else self.starts
+        words = [s.folded for s in items] if unaccented else [s.text for s in items]
         hits: list[Hit[T]] = []
         index = 0
-        count = len(items)
+        count = len(words)
         while index < count:
-            if (items[index].folded if unaccented else items[index].text) not in starts:
+            if words[index] not in starts:
                 index += 1
                 continue
-            for size in range(min(self.longest, count - index), 0, -1):
-                window = items[index:index + size]
-                key = " ".join(s.folded if unaccented else s.text for s in window)
-                payload = table.get(key)
+            keys = [words[index]]
+            for offset in range(1, min(self.longest, count - index)):
+                keys.append(keys[-1] + " " + words[index + offset])
+            for size in range(len(keys), 0, -1):
+                payload = table.get(keys[size - 1])
                 if payload is not None:
-                    hits.append(Hit(key, window[0].start, window[-1].end, index, index + size, payload))
+                    hits.append(Hit(keys[size - 1], items[index].start, items[index + size - 1].end, index,
+                                    index + size, payload))
                     index += size
                     break
             else:

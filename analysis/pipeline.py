@@ -82,8 +82,13 @@ class Analyzer:
                         chosen.update({position - 1, position, position + 1})
             spans = [sentences[i] for i in sorted(chosen) if 0 <= i < len(sentences)]
             if self.with_entities:
-                found_entities = entities([document[a:b] for a, b in spans])
-        feeling = score(items, self.sentiment, spans, unaccented)
+                # NER is costly: the title and the sentences naming the province, more of them when the
+                # article is about the province than when it only mentions it.
+                mentioned = [sentences[i] for i in sorted(chosen) if 0 < i < len(sentences)
+                             and any(sentences[i][0] <= m.start < sentences[i][1] for m in graded.matches)]
+                limit = 2 if graded.grade == "about" else 0
+                found_entities = entities([title, *(document[a:b] for a, b in mentioned[:limit])])
+        feeling = score(items, self.sentiment, spans, unaccented, title_end)
         return Analysis(
             relevance=graded,
             topics=topics,

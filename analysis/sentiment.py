@@ -8,6 +8,7 @@ the three syllables before a term flips it, an intensifier ("rất", "nghiêm tr
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,12 @@ from analysis.lexicon import PhraseIndex, Syllable
 
 NEGATION_WINDOW = 3
 MODIFIER_WINDOW = 2
+HEDGE_WINDOW = 8
+HEDGE_FACTOR = 0.2
+TITLE_FACTOR = 2.0
+# Risk and forecast language: "nguy cơ lũ quét", "cảnh báo sạt lở" report no harm yet.
+DEFAULT_HEDGES = ("nguy cơ", "cảnh báo", "đề phòng", "phòng tránh", "phòng chống", "có thể", "dự báo",
+                  "khả năng", "đề phòng", "chủ động ứng phó", "ứng phó", "nguy hiểm tiềm ẩn")
 
 
 @dataclass
@@ -22,15 +29,22 @@ class SentimentLexicon:
     terms: dict[str, float]  # negative terms < 0 < positive terms
     negators: list[str]
     intensifiers: dict[str, float]
-    margin: float = 1.5  # |positive - negative| needed to leave neutral
+    negator_exceptions: tuple[str, ...] = ()  # "không chỉ", "không may": not negations
+    negative_margin: float = 1.5  # score (per √(100 syllables)) at or below −this: negative
+    positive_margin: float = 1.5  # score at or above this: positive
+    hedges: tuple[str, ...] = DEFAULT_HEDGES
     index: PhraseIndex[float] = field(init=False, repr=False)
     negator_index: PhraseIndex[float] = field(init=False, repr=False)
+    hedge_index: PhraseIndex[float] = field(init=False, repr=False)
     modifier_index: PhraseIndex[float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.index = PhraseIndex(self.terms)
-        self.negator_index = PhraseIndex({word: -1.0 for word in self.negators})
+        negators = {word: -1.0 for word in self.negators}
+        negators.update({word: 0.0 for word in self.negator_exceptions})  # longest match wins
+        self.negator_index = PhraseIndex(negators)
         self.modifier_index = PhraseIndex(self.intensifiers)
+        self.hedge_index = PhraseIndex({word: 1.0 for word in self.hedges})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentimentLexicon:
@@ -41,8 +55,13 @@ class SentimentLexicon:
                     terms[str(word).strip().lower()] = sign * float(weight)
         modifiers = {str(k).lower(): float(v) for k, v in (data.get("intensifiers") or {}).items()}
         modifiers.update({str(k).lower(): float(v) for k, v in (data.get("diminishers") or {}).items()})
+        margin = float(data.get("margin", 1.5))
         return cls(terms=terms, negators=[str(n).lower() for n in data.get("negators") or []],
-                   intensifiers=modifiers, margin=float(data.get("margin", 1.5)))
+                   intensifiers=modifiers,
+                   negator_exceptions=tuple(str(n).lower() for n in data.get("negator_exceptions") or []),
+                   negative_margin=float(data.get("negative_margin") or margin),
+                   positive_margin=float(data.get("positive_margin") or margin),
+                   hedges=tuple(str(h).lower() for h in data.get("hedges") or DEFAULT_HEDGES))
 
 
 @dataclass(frozen=True)
@@ -56,12 +75,17 @@ class SentimentResult:
 
 
 def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None,
-          unaccented: bool = False) -> SentimentResult:
-    """``spans``: character ranges to score (sentences around the province), or None for all."""
+          unaccented: bool = False, title_end: int = 0) -> SentimentResult:
+    """``spans``: character ranges to score (sentences around the province), or None for all.
+
+    Terms in the title count ``TITLE_FACTOR`` times; terms after risk or forecast words
+    ("nguy cơ", "cảnh báo") count ``HEDGE_FACTOR``. The sum is divided by √(syllables / 100) so long
+    articles do not drift negative by length alone."""
     if spans is not None:
         items = [s for s in items if any(a <= s.start < b for a, b in spans)]
-    negators = {hit.last: hit for hit in lexicon.negator_index.find(items, unaccented)}
+    negators = {hit.last: hit for hit in lexicon.negator_index.find(items, unaccented) if hit.payload}
     modifiers = {hit.last: hit.payload for hit in lexicon.modifier_index.find(items, unaccented)}
+    hedges = {hit.last for hit in lexicon.hedge_index.find(items, unaccented)}
     negative = positive = 0.0
     evidence: list[tuple[float, str]] = []
     for hit in lexicon.index.find(items, unaccented):
@@ -71,19 +95,23 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
         factor = next((modifiers[i] for i in range(hit.first - MODIFIER_WINDOW + 1, hit.first + 1) if i in modifiers),
                       1.0)
         value *= factor
+        if any(i in hedges for i in range(hit.first - HEDGE_WINDOW + 1, hit.first + 1)):
+            value *= HEDGE_FACTOR
+        if hit.start < title_end:
+            value *= TITLE_FACTOR
         label = hit.term
         if negated is not None:
-            value = -value * 0.5  # "không có thiệt hại" leans positive, but less than a plain good term
+            value = -value  # "không có thiệt hại về người" reassures as much as "thiệt hại" alarms
             label = f"{negated.term} … {hit.term}"
         if value < 0:
             negative -= value
         else:
             positive += value
         evidence.append((abs(value), label))
-    total = positive - negative
-    if total <= -lexicon.margin:
+    total = (positive - negative) / max(1.0, math.sqrt(len(items) / 100))
+    if total <= -lexicon.negative_margin:
         result = "negative"
-    elif total >= lexicon.margin:
+    elif total >= lexicon.positive_margin:
         result = "positive"
     else:
         result = "neutral"

@@ -23,7 +23,10 @@ class TopicLexicon:
     threshold: float = 3.0
     title_weight: float = 2.0
     max_topics: int = 3
+    min_relative: float = 0.5  # a secondary topic needs at least this share of the best topic's score
     index: PhraseIndex[list[tuple[str, float]]] = field(init=False, repr=False)
+    weights: dict[tuple[str, str], float] = field(init=False, repr=False)
+    folded_weights: dict[tuple[str, str], float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         terms: dict[str, list[tuple[str, float]]] = {}
@@ -31,6 +34,9 @@ class TopicLexicon:
             for term, weight in topic.terms.items():
                 terms.setdefault(term, []).append((topic.slug, weight))
         self.index = PhraseIndex(terms)
+        self.weights = {(slug, term): weight for term, pairs in self.index.terms.items() for slug, weight in pairs}
+        self.folded_weights = {(slug, term): weight for term, pairs in self.index.folded.items()
+                               for slug, weight in pairs}
 
     @property
     def labels(self) -> dict[str, str]:
@@ -47,7 +53,8 @@ class TopicLexicon:
                     terms[str(word).strip().lower()] = float(weight)
             topics.append(Topic(slug=item["slug"], label=item["label"], terms=terms))
         return cls(topics=topics, threshold=float(data.get("threshold", 3.0)),
-                   title_weight=float(data.get("title_weight", 2.0)), max_topics=int(data.get("max_topics", 3)))
+                   title_weight=float(data.get("title_weight", 2.0)), max_topics=int(data.get("max_topics", 3)),
+                   min_relative=float(data.get("min_relative", 0.5)))
 
 
 @dataclass(frozen=True)
@@ -62,15 +69,13 @@ def classify(
     items: list[Syllable], title_end: int, lexicon: TopicLexicon, unaccented: bool = False
 ) -> list[TopicResult]:
     """Score every topic; a term counts ``weight × (1 + ln n)`` for its n occurrences, title ones
-    ``title_weight`` times. Topics at or above the threshold are kept, best first, at most
-    ``max_topics``."""
+    ``title_weight`` times. Topics at or above the threshold and at least ``min_relative`` of the
+    best topic's score are kept, best first, at most ``max_topics``."""
     counts: dict[tuple[str, str], list[int]] = {}
     for hit in lexicon.index.find(items, unaccented):
         for slug, _ in hit.payload:
             counts.setdefault((slug, hit.term), []).append(hit.start)
-    weights = {(slug, term): weight for term, pairs in lexicon.index.terms.items() for slug, weight in pairs}
-    if unaccented:
-        weights.update({(slug, term): weight for term, pairs in lexicon.index.folded.items() for slug, weight in pairs})
+    weights = lexicon.folded_weights if unaccented else lexicon.weights
     scores: dict[str, float] = {}
     evidence: dict[str, list[tuple[float, str]]] = {}
     for (slug, term), positions in counts.items():
@@ -81,6 +86,7 @@ def classify(
         evidence.setdefault(slug, []).append((contribution, term))
     labels = lexicon.labels
     kept = sorted((s for s in scores if scores[s] >= lexicon.threshold), key=lambda s: -scores[s])
+    kept = [s for s in kept if scores[s] >= lexicon.min_relative * scores[kept[0]]]
     return [
         TopicResult(slug, labels[slug], round(scores[slug], 2),
                     [term for _, term in sorted(evidence[slug], reverse=True)[:6]])

@@ -147,6 +147,7 @@ class TopicsFile(_Strict):
     threshold: float = Field(default=3.0, gt=0)
     title_weight: float = Field(default=2.0, ge=1)
     max_topics: int = Field(default=3, ge=1, le=10)
+    min_relative: float = Field(default=0.5, ge=0, le=1)
     topics: list[TopicEntry] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -162,9 +163,13 @@ class SentimentFile(_Strict):
     negative: dict[int, list[str]]
     positive: dict[int, list[str]]
     negators: list[str] = Field(default_factory=list)
+    negator_exceptions: list[str] = Field(default_factory=list)
     intensifiers: dict[str, float] = Field(default_factory=dict)
     diminishers: dict[str, float] = Field(default_factory=dict)
     margin: float = Field(default=1.5, gt=0)
+    negative_margin: float | None = Field(default=None, gt=0)
+    positive_margin: float | None = Field(default=None, gt=0)
+    hedges: list[str] | None = None
 
 
 @dataclass(frozen=True)

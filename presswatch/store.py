@@ -11,6 +11,7 @@ WAL plus a busy timeout serialise them.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from array import array
 from collections.abc import Iterator
@@ -210,7 +211,8 @@ class Store:
         with self.transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-                for statement in script.split(";\n"):
+                script = re.sub(r"--[^\n]*", "", script)
+                for statement in script.split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,8 @@ def test_durations() -> None:
 
 
 def test_check_config_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("topics.yaml", "sentiment.yaml"):
+        shutil.copy(ROOT / "config" / name, tmp_path / name)
     write(tmp_path, GOOD)
     assert main(["--config", str(tmp_path), "check-config"]) == 0
     assert "hợp lệ" in capsys.readouterr().out
@@ -133,3 +136,17 @@ def test_check_config_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "Lỗi cấu hình" in err and "sources.0.colour" in err and ":9:" in err
     assert load_config(ROOT / "config").sources
+    (tmp_path / "topics.yaml").write_text("threshold: 3\ntopics:\n  - slug: thien-tai\n    lable: Thiên tai\n",
+                                          encoding="utf-8")
+    assert main(["--config", str(tmp_path), "check-config"]) == 2
+    err = capsys.readouterr().err
+    assert "topics.yaml:4: topics.0.lable" in err
+
+
+def test_shipped_lexicons_are_valid() -> None:
+    config = load_config(ROOT / "config")
+    assert config.topics is not None and config.sentiment is not None
+    slugs = [topic.slug for topic in config.topics.topics]
+    assert slugs == ["thien-tai", "tai-nan", "an-ninh-trat-tu", "tham-nhung-tieu-cuc", "dat-dai-moi-truong",
+                     "kinh-te", "xa-hoi", "chinh-tri", "van-hoa-the-thao", "bao-chi-truyen-thong"]
+    assert all(len(topic.terms) == 3 for topic in config.topics.topics)
