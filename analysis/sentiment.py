@@ -20,6 +20,9 @@ HEDGE_WINDOW = 8
 HEDGE_FACTOR = 0.2
 TITLE_FACTOR = 2.0
 # Risk and forecast language: "nguy cơ lũ quét", "cảnh báo sạt lở" report no harm yet.
+# ... and after the term: "lũ quét, sạt lở đất có khả năng xảy ra".
+DEFAULT_AFTER_HEDGES = ("có khả năng xảy ra", "có thể xảy ra", "khả năng xảy ra", "có nguy cơ", "nguy cơ xảy ra",
+                        "có thể gây", "có khả năng gây")
 DEFAULT_HEDGES = ("nguy cơ", "cảnh báo", "đề phòng", "phòng tránh", "phòng chống", "có thể", "dự báo",
                   "khả năng", "đề phòng", "chủ động ứng phó", "ứng phó", "nguy hiểm tiềm ẩn")
 
@@ -36,6 +39,7 @@ class SentimentLexicon:
     index: PhraseIndex[float] = field(init=False, repr=False)
     negator_index: PhraseIndex[float] = field(init=False, repr=False)
     hedge_index: PhraseIndex[float] = field(init=False, repr=False)
+    after_hedge_index: PhraseIndex[float] = field(init=False, repr=False)
     modifier_index: PhraseIndex[float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +49,7 @@ class SentimentLexicon:
         self.negator_index = PhraseIndex(negators)
         self.modifier_index = PhraseIndex(self.intensifiers)
         self.hedge_index = PhraseIndex({word: 1.0 for word in self.hedges})
+        self.after_hedge_index = PhraseIndex({word: 1.0 for word in DEFAULT_AFTER_HEDGES})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentimentLexicon:
@@ -86,6 +91,7 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
     negators = {hit.last: hit for hit in lexicon.negator_index.find(items, unaccented) if hit.payload}
     modifiers = {hit.last: hit.payload for hit in lexicon.modifier_index.find(items, unaccented)}
     hedges = {hit.last for hit in lexicon.hedge_index.find(items, unaccented)}
+    after_hedges = {hit.first for hit in lexicon.after_hedge_index.find(items, unaccented)}
     negative = positive = 0.0
     evidence: list[tuple[float, str]] = []
     for hit in lexicon.index.find(items, unaccented):
@@ -95,7 +101,8 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
         factor = next((modifiers[i] for i in range(hit.first - MODIFIER_WINDOW + 1, hit.first + 1) if i in modifiers),
                       1.0)
         value *= factor
-        if any(i in hedges for i in range(hit.first - HEDGE_WINDOW + 1, hit.first + 1)):
+        if any(i in hedges for i in range(hit.first - HEDGE_WINDOW + 1, hit.first + 1)) or any(
+                i in after_hedges for i in range(hit.last, hit.last + HEDGE_WINDOW)):
             value *= HEDGE_FACTOR
         if hit.start < title_end:
             value *= TITLE_FACTOR
