@@ -17,6 +17,8 @@ from presswatch.store import RunResult, Store
 from presswatch.timefmt import local
 
 DEMO_DB = Path("data/demo.db")
+RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc Lai Châu"}
+SENTIMENT_LABELS = {"negative": "tiêu cực", "positive": "tích cực"}
 
 
 def _out(text: str = "") -> None:
@@ -121,19 +123,26 @@ def cmd_search(args: argparse.Namespace) -> int:
     since = parse_since(args.since) if args.since else None
     until = parse_since(args.until) if args.until else None
     with Store(db) as store:
-        hits, total = search(store, args.query, since=since, until=until, sources=args.source, limit=args.limit)
+        hits, total = search(store, args.query, since=since, until=until, sources=args.source,
+                             relevance=args.relevance, topics=args.topic, sentiments=args.sentiment,
+                             places=args.place, limit=args.limit)
     if args.json:
         for hit in hits:
             print(json.dumps({
                 "id": hit.id, "url": hit.url, "source": hit.source_id, "title": hit.title,
                 "published": hit.published_at.isoformat() if hit.published_at else None,
-                "snippet": hit.snippet, "exact": hit.exact,
+                "snippet": hit.snippet, "exact": hit.exact, "relevance": hit.relevance,
+                "topics": hit.topics, "sentiment": hit.sentiment,
             }, ensure_ascii=False))
         return 0
     _out(f"{total} kết quả cho «{args.query}»" + (f", hiển thị {len(hits)}" if total > len(hits) else ""))
     for number, hit in enumerate(hits, start=1):
         _out(f"\n{number}. {hit.title}")
+        flags = " · ".join(x for x in (RELEVANCE_LABELS.get(hit.relevance or "", ""),
+                                         SENTIMENT_LABELS.get(hit.sentiment or "", ""), ", ".join(hit.topics)) if x)
         _out(f"   {local(hit.dated_at)} · {hit.source_id} · {hit.url}")
+        if flags:
+            _out(f"   [{flags}]")
         _out(f"   {hit.snippet}")
     return 0
 
@@ -228,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--since", help="từ ngày YYYY-MM-DD hoặc khoảng gần đây: 24h, 7d, 2w")
     search.add_argument("--until", help="đến trước ngày YYYY-MM-DD")
     search.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
+    search.add_argument("--relevance", action="append", choices=("about", "mention", "none"),
+                        help="mức liên quan tới Lai Châu: about (về tỉnh), mention (có nhắc), none")
+    search.add_argument("--topic", action="append", metavar="CHỦ_ĐỀ", help="chủ đề, ví dụ thien-tai, tai-nan")
+    search.add_argument("--sentiment", action="append", choices=("negative", "neutral", "positive"),
+                        help="sắc thái: negative (tiêu cực), neutral, positive (tích cực)")
+    search.add_argument("--place", action="append", metavar="ĐỊA_DANH", help="đơn vị hành chính, ví dụ \"Mường Tè\"")
     search.add_argument("--limit", type=int, default=20, help="số kết quả tối đa (mặc định 20)")
     search.add_argument("--json", action="store_true", help="mỗi kết quả một dòng JSON")
     search.set_defaults(func=cmd_search)

@@ -7,8 +7,9 @@ FTS5 ``MATCH`` raw: it is folded, split into word tokens, and every token is quo
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from analysis import fold, normalize
@@ -38,6 +39,9 @@ class Hit:
     snippet: str
     exact: bool
     score: float
+    relevance: str | None = None
+    sentiment: str | None = None
+    topics: list[str] = field(default_factory=list)
 
 
 def parse_simple(query: str) -> list[Term]:
@@ -103,6 +107,10 @@ def search(
     since: datetime | None = None,
     until: datetime | None = None,
     sources: list[str] | None = None,
+    relevance: list[str] | None = None,
+    topics: list[str] | None = None,
+    sentiments: list[str] | None = None,
+    places: list[str] | None = None,
     limit: int = 20,
 ) -> tuple[list[Hit], int]:
     """Return (hits, total matching). Accented exact matches rank before folded-only ones."""
@@ -118,12 +126,24 @@ def search(
     if sources:
         where.append(f"a.source_id IN ({','.join('?' * len(sources))})")
         params.extend(sources)
+    if relevance:
+        where.append(f"a.relevance IN ({','.join('?' * len(relevance))})")
+        params.extend(relevance)
+    if sentiments:
+        where.append(f"a.sentiment IN ({','.join('?' * len(sentiments))})")
+        params.extend(sentiments)
+    for topic in topics or []:
+        where.append("EXISTS (SELECT 1 FROM article_topics t WHERE t.topic = ? AND t.article_id = a.id)")
+        params.append(topic)
+    for place in places or []:
+        where.append("EXISTS (SELECT 1 FROM article_places p WHERE p.place = ? AND p.article_id = a.id)")
+        params.append(normalize(place))
     clause = " AND ".join(where)
     base = "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
     total = store.db.execute(f"SELECT count(*) {base} WHERE {clause}", params).fetchone()[0]
     select = f"""SELECT a.id, a.url, a.source_id, a.title, coalesce(a.title_norm, a.title) AS title_n,
                    coalesce(a.text_norm, a.text) AS text_n, a.published_at, a.dated_at,
-                   bm25(articles_fts, 4.0, 1.0) AS score {base}"""
+                   a.relevance, a.sentiment, a.analysis, bm25(articles_fts, 4.0, 1.0) AS score {base}"""
     pool = max(limit * 5, 100)
     rows = []
     positives = [term for term in terms if not term.negated]
@@ -161,6 +181,9 @@ def search(
                 snippet=_snippet(row["text_n"], terms),
                 exact=exact,
                 score=-float(rank),
+                relevance=row["relevance"],
+                sentiment=row["sentiment"],
+                topics=json.loads(row["analysis"])["topics"] if row["analysis"] else [],
             )
         )
     hits.sort(key=lambda hit: (not hit.exact, -hit.score))
