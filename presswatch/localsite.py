@@ -112,6 +112,7 @@ class LocalSite:
         self.by_path = {article.path: article for article in articles}
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []  # paths requested, in order (tests assert robots.txt was obeyed)
+        self.user_agents: set[str] = set()
         self.robots = robots or "User-agent: *\nDisallow: /noi-bo/\n"
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler())
@@ -246,6 +247,7 @@ class LocalSite:
                 path = urlsplit(self.path).path
                 with site._lock:
                     site.requests.append(path)
+                    site.user_agents.add(self.headers.get("User-Agent", ""))
                 route = site.respond(path)
                 if route.delay:
                     time.sleep(route.delay)

@@ -103,6 +103,8 @@ def test_listing_crawl_obeys_robots_and_handles_bad_pages(site: LocalSite, artic
 
     assert run.ok, run.message
     assert "/noi-bo/bi-mat.html" not in site.requests  # robots.txt: Disallow: /noi-bo/
+    assert site.requests[0] == "/robots.txt"
+    assert all(agent.startswith("presswatch/") and "+http" in agent for agent in site.user_agents)
     assert report.robots_blocked == 1
     with Store(db) as store:
         stored = {a.url: a for a in store.articles()}
