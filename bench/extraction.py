@@ -10,6 +10,7 @@ the gold article text (ScrapingHub article-extraction benchmark's measure), for
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ def evaluate(directory: Path) -> list[tuple[str, Score, Score]]:
     gold = json.loads((directory / "gold.json").read_text(encoding="utf-8"))
     rows = []
     for name, expected in sorted(gold.items()):
-        html = (directory / "pages" / name).read_text(encoding="utf-8")
+        raw = (directory / "pages" / name).read_bytes()
+        html = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
         baseline = trafilatura.extract(html, url=expected["url"]) or ""
         ours = extract(html, expected["url"])
         rows.append((name, bag_of_words(baseline, expected["text"]), bag_of_words(ours.text if ours else "",

@@ -24,6 +24,12 @@ from crawler.sites import rule_for
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _VIETNAMESE_CHARS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+# A line that is only the page's date stamp ("Thứ hai, 10/6/2024, 09:15 (GMT+7)"): page chrome.
+_DATELINE = re.compile(
+    r"(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\s*[,|-]?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"\s*(?:\(?\s*GMT\s*\+\s*7\s*\)?)?",
+    re.IGNORECASE,
+)
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -67,6 +73,7 @@ def parse_datetime(value: str | None) -> datetime | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         day = date.fromisoformat(value)
         return datetime(day.year, day.month, day.day, tzinfo=VIETNAM_TZ)
+    value = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", value)  # "…08:52:11.000 +07:00"
     candidate = value.replace("Z", "+00:00").replace(" ", "T", 1)
     candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0700 → +07:00
     candidate = re.sub(r"\.\d+(?=[+-]|$)", "", candidate)  # drop fractions of a second
@@ -89,6 +96,30 @@ def _parse_vietnamese_datetime(value: str) -> datetime | None:
                          tzinfo=VIETNAM_TZ)
     except ValueError:
         return None
+
+
+_VISIBLE_STAMP = re.compile(r"\d{1,2}/\d{1,2}/\d{4}.{0,12}?\d{1,2}:\d{2}|\d{1,2}:\d{2}.{0,12}?\d{1,2}/\d{1,2}/\d{4}")
+
+
+def _visible_timestamp(tree: Any) -> datetime | None:
+    """The date and time printed in an element classed as a date or time ("07/03/2026 08:47")."""
+    for node in tree.xpath('//*[contains(@class, "time") or contains(@class, "date")][not(self::html)]')[:40]:
+        text = " ".join(node.text_content().split())[:80]
+        if _VISIBLE_STAMP.search(text):
+            return _parse_vietnamese_datetime(text)
+    return None
+
+
+# A last line of a few words without sentence punctuation is a byline ("Hà Thu (tổng hợp)").
+_BYLINE = re.compile(r"^(?:theo\s+)?[^\W\d][^.!?…:;\n]{0,40}$", re.IGNORECASE)
+
+
+def _split_byline(text: str) -> tuple[str, str | None]:
+    lines = text.rstrip().split("\n")
+    last = lines[-1].strip()
+    if len(lines) > 2 and len(last.split()) <= 5 and _BYLINE.match(last) and not last.endswith(","):
+        return "\n".join(lines[:-1]).rstrip(), last
+    return text, None
 
 
 def _json_ld_objects(tree: Any) -> list[dict[str, Any]]:
@@ -179,7 +210,9 @@ def extract(html: str, url: str) -> Extraction | None:
     except (etree.ParserError, ValueError):
         return None
     rule = rule_for(url)
+    lead = ""
     if rule is not None:
+        lead = rule.lead(tree)
         rule.prune(tree)
     document = trafilatura.bare_extraction(
         tree,
@@ -205,7 +238,7 @@ def extract(html: str, url: str) -> Extraction | None:
             break
         published = parse_datetime(meta.get(key))
     if published is None:
-        published = parse_datetime(meta.get("time"))
+        published = parse_datetime(meta.get("time")) or _visible_timestamp(tree)
     title = (
         (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
         or meta.get("og:title")
@@ -214,6 +247,10 @@ def extract(html: str, url: str) -> Extraction | None:
     ).strip()
     if title and text.startswith(title):
         text = text[len(title):].lstrip()  # the headline is the title, not part of the body
+    text = "\n".join(line for line in text.split("\n") if not _DATELINE.fullmatch(line.strip()))
+    if lead and lead not in text:
+        text = f"{lead}\n{text}"
+    text, byline = _split_byline(text)
     if not text:
         return None
     declared_language = (tree.get("lang") or meta.get("og:locale") or "").strip() or None
@@ -223,7 +260,7 @@ def extract(html: str, url: str) -> Extraction | None:
         url=_canonical(tree, url, meta),
         published=published,
         published_guess=parse_datetime(getattr(document, "date", None)),
-        author=_first_author(ld.get("author")) or getattr(document, "author", None),
+        author=_first_author(ld.get("author")) or getattr(document, "author", None) or byline,
         image=_image(ld.get("image")) or meta.get("og:image") or getattr(document, "image", None),
         language=guess_language(text, declared_language),
         description=meta.get("og:description") or meta.get("description") or None,

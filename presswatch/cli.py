@@ -9,16 +9,22 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.report import CrawlReport
 from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings
 from presswatch.errors import ConfigError, PresswatchError, QueryError
 from presswatch.store import RunResult, Store
+
+if TYPE_CHECKING:
+    from presswatch.search import SearchRequest
 from presswatch.timefmt import local
 
 DEMO_DB = Path("data/demo.db")
 RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc Lai Châu"}
 SENTIMENT_LABELS = {"negative": "tiêu cực", "positive": "tích cực"}
+FACET_LABELS = {"source": "Nguồn", "kind": "Loại nguồn", "topic": "Chủ đề", "sentiment": "Sắc thái",
+                "relevance": "Mức liên quan", "place": "Địa danh"}
 
 
 def _out(text: str = "") -> None:
@@ -112,38 +118,73 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _request(args: argparse.Namespace) -> SearchRequest:
+    from presswatch.query import DateBound, Field
+    from presswatch.search import SearchRequest, parse_since
+
+    filters: list[Field | DateBound] = []
+    for name, values in (("source", args.source), ("relevance", args.relevance), ("topic", args.topic),
+                         ("sentiment", args.sentiment), ("place", args.place)):
+        filters.extend(Field(name, value) for value in values or [])
+    if args.since:
+        filters.append(DateBound("since", parse_since(args.since)))
+    if args.until:
+        filters.append(DateBound("until", parse_since(args.until)))
+    return SearchRequest(query=args.query, sort=args.sort, limit=args.limit, offset=args.offset,
+                         facets=args.facets, filters=tuple(filters))  # type: ignore[arg-type]
+
+
+def _marked(snippet: str, spans: list[tuple[int, int]], bold: bool) -> str:
+    if not bold:
+        return snippet
+    out, last = [], 0
+    for start, end in spans:
+        out += [snippet[last:start], "\033[1m", snippet[start:end], "\033[0m"]
+        last = end
+    return "".join(out) + snippet[last:]
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    from presswatch.search import parse_since, search
+    from presswatch.index_sqlite import SqliteIndex
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
     db = _database(args, settings)
     if not db.exists():
         _err(f"Chưa có cơ sở dữ liệu {db}. Chạy `presswatch crawl` (hoặc `presswatch demo`) trước.")
         return 2
-    since = parse_since(args.since) if args.since else None
-    until = parse_since(args.until) if args.until else None
+    request = _request(args)
     with Store(db) as store:
-        hits, total = search(store, args.query, since=since, until=until, sources=args.source,
-                             relevance=args.relevance, topics=args.topic, sentiments=args.sentiment,
-                             places=args.place, limit=args.limit)
+        result = SqliteIndex(store).search(request)
     if args.json:
-        for hit in hits:
+        for hit in result.hits:
             print(json.dumps({
-                "id": hit.id, "url": hit.url, "source": hit.source_id, "title": hit.title,
+                "id": hit.id, "url": hit.url, "source": hit.source_id, "kind": hit.source_kind, "title": hit.title,
                 "published": hit.published_at.isoformat() if hit.published_at else None,
-                "snippet": hit.snippet, "exact": hit.exact, "relevance": hit.relevance,
-                "topics": hit.topics, "sentiment": hit.sentiment,
+                "snippet": hit.snippet, "highlights": hit.highlights, "exact": hit.exact,
+                "relevance": hit.relevance, "topics": hit.topics, "sentiment": hit.sentiment,
             }, ensure_ascii=False))
+        if args.facets:
+            print(json.dumps({"total": result.total, "facets": result.facets, "per_day": result.per_day},
+                             ensure_ascii=False))
         return 0
-    _out(f"{total} kết quả cho «{args.query}»" + (f", hiển thị {len(hits)}" if total > len(hits) else ""))
-    for number, hit in enumerate(hits, start=1):
+    shown = f", hiển thị {args.offset + 1}–{args.offset + len(result.hits)}" if result.total > len(result.hits) else ""
+    _out(f"{result.total} kết quả cho «{args.query}»{shown}")
+    bold = sys.stdout.isatty()
+    for number, hit in enumerate(result.hits, start=args.offset + 1):
         _out(f"\n{number}. {hit.title}")
         flags = " · ".join(x for x in (RELEVANCE_LABELS.get(hit.relevance or "", ""),
                                          SENTIMENT_LABELS.get(hit.sentiment or "", ""), ", ".join(hit.topics)) if x)
         _out(f"   {local(hit.dated_at)} · {hit.source_id} · {hit.url}")
         if flags:
             _out(f"   [{flags}]")
-        _out(f"   {hit.snippet}")
+        _out(f"   {_marked(hit.snippet, hit.highlights, bold)}")
+    if args.facets:
+        for name, counts in result.facets.items():
+            if counts:
+                _out(f"\n{FACET_LABELS[name]}: " + ", ".join(f"{value} ({count})" for value, count in counts[:10]))
+        if result.per_day:
+            days = result.per_day[-14:]
+            _out("\nTheo ngày: " + ", ".join(f"{day[8:10]}/{day[5:7]} ({count})" for day, count in days))
     return 0
 
 
@@ -244,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="sắc thái: negative (tiêu cực), neutral, positive (tích cực)")
     search.add_argument("--place", action="append", metavar="ĐỊA_DANH", help="đơn vị hành chính, ví dụ \"Mường Tè\"")
     search.add_argument("--limit", type=int, default=20, help="số kết quả tối đa (mặc định 20)")
+    search.add_argument("--offset", type=int, default=0, help="bỏ qua N kết quả đầu (phân trang)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
+                        help="sắp xếp theo mức khớp (mặc định) hoặc ngày đăng")
+    search.add_argument("--facets", action="store_true", help="đếm theo nguồn, chủ đề, sắc thái, địa danh, ngày")
     search.add_argument("--json", action="store_true", help="mỗi kết quả một dòng JSON")
     search.set_defaults(func=cmd_search)
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)

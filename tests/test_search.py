@@ -1,4 +1,4 @@
-"""Search on the embedded index: folding, phrases, exclusions, filters, injection-safety."""
+"""Search on the embedded index: the query language, folding, ranking, filters, facets, safety."""
 
 from __future__ import annotations
 
@@ -6,90 +6,161 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from analysis.pipeline import Analyzer
+from presswatch.config import load_analyzer
 from presswatch.errors import QueryError
+from presswatch.index_sqlite import SqliteIndex
 from presswatch.models import Article
-from presswatch.search import parse_since, search
+from presswatch.search import SearchRequest, SearchResult, parse_since
 from presswatch.store import Store
+
+from .conftest import CONFIG
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 DOCS = [
-    ("a1", "Sạt lở nghiêm trọng ở Mường Tè", "Mưa lớn gây sạt lở tại huyện Mường Tè, tỉnh Lai Châu.", 1, "bao-a"),
-    ("a2", "Điện Biên đón khách du lịch", "Lượng khách đến Điện Biên Phủ tăng mạnh.", 2, "bao-b"),
-    ("a3", "Tương lai châu Á", "Hội nghị bàn về tương lai châu Á và kinh tế số.", 3, "bao-a"),
-    ("a4", "Khách sạn Mường Thanh", "Khách sạn Mường Thanh khai trương cơ sở mới ở Lào Cai.", 4, "bao-b"),
-    ("a5", "Tỉnh Lai châu họp báo", "Ủy ban nhân dân tỉnh Lai châu tổ chức họp báo thường kỳ.", 20, "bao-a"),
-    ("a6", "Muong Te khong dau", "Bai viet viet khong dau ve Muong Te, Lai Chau.", 5, "bao-b"),
-    ("a7", "Người Châu Đức đi làm ăn xa", "Anh ấy đi xe máy lai rai về Châu Đức mỗi tháng.", 6, "bao-a"),
+    ("a1", "Sạt lở nghiêm trọng ở Mường Tè", "Mưa lớn gây sạt lở tại huyện Mường Tè, tỉnh Lai Châu, 2 người chết.",
+     1, "bao-a", "press"),
+    ("a2", "Điện Biên đón khách du lịch", "Lượng khách đến Điện Biên Phủ tăng mạnh, doanh thu du lịch tăng.", 2,
+     "bao-b", "press"),
+    ("a3", "Tương lai châu Á", "Hội nghị bàn về tương lai châu Á và kinh tế số.", 3, "bao-a", "press"),
+    ("a4", "Khách sạn Mường Thanh", "Khách sạn Mường Thanh khai trương cơ sở mới ở Lào Cai.", 4, "bao-b",
+     "magazine"),
+    ("a5", "Tỉnh Lai châu họp báo", "Ủy ban nhân dân tỉnh Lai châu tổ chức họp báo thường kỳ về thủy điện.", 20,
+     "bao-a", "info_site"),
+    ("a6", "Muong Te khong dau", "Bai viet viet khong dau ve Muong Te, Lai Chau: lu quet gay thiet hai.", 5,
+     "bao-b", "social"),
+    ("a7", "Người Châu Đức đi làm ăn xa", "Anh ấy đi xe máy lai rai về Châu Đức mỗi tháng.", 6, "bao-a", "press"),
+    ("a8", "Thủy sản Cà Mau", "Giá thủy sản tăng; tin đồn sai sự thật về dịch bệnh bị bác bỏ.", 7, "bao-b", "press"),
 ]
 
 
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return load_analyzer(CONFIG, with_entities=False)
+
+
 @pytest.fixture
-def filled(store: Store) -> Store:
-    for key, title, text, days_ago, source in DOCS:
-        store.add_article(Article(url=f"https://x.vn/{key}", source_id=source, title=title, text=text,
-                                  published_at=NOW - timedelta(days=days_ago)))
-    return store
+def index(store: Store, analyzer: Analyzer) -> SqliteIndex:
+    for key, title, text, days_ago, source, kind in DOCS:
+        store.add_article(Article(url=f"https://x.vn/{key}", source_id=source, source_kind=kind, title=title,
+                                  text=text, published_at=NOW - timedelta(days=days_ago),
+                                  analysis=analyzer.analyze(title, text)))
+    return SqliteIndex(store)
 
 
-def titles(store: Store, query: str, **options: object) -> list[str]:
-    hits, _ = search(store, query, **options)  # type: ignore[arg-type]
-    return [hit.title for hit in hits]
+def run(index: SqliteIndex, query: str, **options: object) -> SearchResult:
+    return index.search(SearchRequest(query, now=NOW, **options))  # type: ignore[arg-type]
 
 
-def test_unaccented_query_finds_accented_text_and_exact_accents_rank_first(filled: Store) -> None:
-    found = titles(filled, "Mường Tè")
+def titles(index: SqliteIndex, query: str, **options: object) -> list[str]:
+    return [hit.title for hit in run(index, query, **options).hits]
+
+
+def test_unaccented_query_finds_accented_text_and_exact_accents_rank_first(index: SqliteIndex) -> None:
+    found = titles(index, "Mường Tè")
     assert set(found) == {"Sạt lở nghiêm trọng ở Mường Tè", "Muong Te khong dau"}
-    assert found[0] == "Sạt lở nghiêm trọng ở Mường Tè"  # accented exact match first
-    assert titles(filled, "Muong Te")[0] == "Muong Te khong dau"
-    assert titles(filled, "Dien Bien") == ["Điện Biên đón khách du lịch"]
+    assert found[0] == "Sạt lở nghiêm trọng ở Mường Tè"
+    assert titles(index, "Dien Bien") == ["Điện Biên đón khách du lịch"]
 
 
-def test_case_and_accents_do_not_change_the_result_set(filled: Store) -> None:
-    assert set(titles(filled, "Lai Châu")) == set(titles(filled, "lai chau")) == set(titles(filled, "LAI CHAU"))
+def test_case_and_accents_do_not_change_the_result_set(index: SqliteIndex) -> None:
+    assert set(titles(index, "Lai Châu")) == set(titles(index, "lai chau")) == set(titles(index, "LAI CHAU"))
 
 
-def test_phrase_respects_syllable_boundaries(filled: Store) -> None:
-    assert "Khách sạn Mường Thanh" not in titles(filled, '"Mường Than"')
-    assert titles(filled, '"Mường Thanh"') == ["Khách sạn Mường Thanh"]
+def test_loose_words_standing_together_rank_first(index: SqliteIndex) -> None:
+    found = titles(index, "lai chau")
+    assert found[-1] == "Người Châu Đức đi làm ăn xa"  # both words, not together
 
 
-@pytest.mark.xfail(strict=True, reason="needs word segmentation in the index (search issue): "
+def test_phrase_respects_syllable_boundaries(index: SqliteIndex) -> None:
+    assert titles(index, '"Mường Than"') == []
+    assert titles(index, '"Mường Thanh"') == ["Khách sạn Mường Thanh"]
+
+
+@pytest.mark.xfail(strict=True, reason="needs word segmentation in the index: "
                    "'Tương lai châu Á' is 'tương_lai châu_Á', not 'Lai_Châu'")
-def test_phrase_does_not_match_across_words(filled: Store) -> None:
-    assert "Tương lai châu Á" not in titles(filled, '"Lai Châu"')
+def test_phrase_does_not_match_across_words(index: SqliteIndex) -> None:
+    assert "Tương lai châu Á" not in titles(index, '"Lai Châu"')
 
 
-def test_loose_words_rank_phrase_matches_first(filled: Store) -> None:
-    found = titles(filled, "lai chau")
-    assert found[-1] == "Người Châu Đức đi làm ăn xa"  # both words, but not together
+def test_boolean_operators_and_parentheses(index: SqliteIndex) -> None:
+    assert set(titles(index, '"sạt lở" OR "du lịch"')) == {"Sạt lở nghiêm trọng ở Mường Tè",
+                                                           "Điện Biên đón khách du lịch"}
+    assert titles(index, '"Mường Tè" AND NOT "khong dau"') == ["Sạt lở nghiêm trọng ở Mường Tè"]
+    assert titles(index, '"Mường Tè" -"khong dau"') == ["Sạt lở nghiêm trọng ở Mường Tè"]
+    assert "Tương lai châu Á" not in titles(index, "chau -tuong")
+    both = set(titles(index, '(mường OR điện) (tè OR biên)'))
+    assert both == {"Sạt lở nghiêm trọng ở Mường Tè", "Muong Te khong dau", "Điện Biên đón khách du lịch"}
 
 
-def test_exclusion_and_filters(filled: Store) -> None:
-    assert "Tương lai châu Á" not in titles(filled, "chau -tuong")
-    assert titles(filled, '"muong te"', sources=["bao-a"]) == ["Sạt lở nghiêm trọng ở Mường Tè"]
-    assert set(titles(filled, "hop bao", sources=["bao-a", "bao-b"])) == {"Tỉnh Lai châu họp báo"}
-    recent = titles(filled, '"lai chau"', since=parse_since("7d", NOW))
+def test_near_and_prefix(index: SqliteIndex) -> None:
+    assert titles(index, '"Lai Châu" NEAR/5 "sạt lở"') == ["Sạt lở nghiêm trọng ở Mường Tè"]
+    assert titles(index, '"Lai Châu" NEAR/1 "sạt lở"') == []
+    assert set(titles(index, "thủy*")) == {"Tỉnh Lai châu họp báo", "Thủy sản Cà Mau"}
+
+
+def test_field_filters(index: SqliteIndex) -> None:
+    assert set(titles(index, '"muong te" source:bao-a')) == {"Sạt lở nghiêm trọng ở Mường Tè"}
+    assert titles(index, "kind:social") == ["Muong Te khong dau"]
+    assert "Sạt lở nghiêm trọng ở Mường Tè" in titles(index, "topic:thien-tai")
+    assert "Sạt lở nghiêm trọng ở Mường Tè" in titles(index, "sentiment:negative")
+    assert "Sạt lở nghiêm trọng ở Mường Tè" in titles(index, "sentiment:tiêu-cực")
+    assert "Tương lai châu Á" in titles(index, "relevance:none")
+    assert set(titles(index, 'place:"Muong Te"')) == {"Sạt lở nghiêm trọng ở Mường Tè", "Muong Te khong dau"}
+    assert titles(index, '"lai chau" OR source:bao-b', sort="date")[0] == "Sạt lở nghiêm trọng ở Mường Tè"
+
+
+def test_dates_absolute_and_relative(index: SqliteIndex) -> None:
+    recent = titles(index, '"lai chau" since:7d')
     assert "Tỉnh Lai châu họp báo" not in recent and "Sạt lở nghiêm trọng ở Mường Tè" in recent
-    old = titles(filled, '"lai chau"', until=parse_since("7d", NOW))
-    assert old == ["Tỉnh Lai châu họp báo"]
+    assert titles(index, '"lai chau" until:7d') == ["Tỉnh Lai châu họp báo"]
+    assert titles(index, '"lai chau" since:2026-11-01 until:2026-11-10') == ["Tỉnh Lai châu họp báo"]
+    assert titles(index, "since:36h") == ["Sạt lở nghiêm trọng ở Mường Tè"]
 
 
-def test_fts_syntax_in_user_text_is_inert(filled: Store) -> None:
-    queries = ["lai* OR chau", "NEAR(lai chau)", "title:lai", "lai ^chau", "(lai", "lai) AND (",
-               "'; DROP TABLE articles; --"]
-    for query in queries:
-        search(filled, query)  # never an FTS5 syntax error or an injection
-    assert filled.count_articles() == len(DOCS)
+def test_sort_pagination_facets_and_counts_per_day(index: SqliteIndex) -> None:
+    everything = run(index, "since:30d", sort="date", limit=3, facets=True)
+    assert everything.total == len(DOCS)
+    assert [h.title for h in everything.hits][0] == "Sạt lở nghiêm trọng ở Mường Tè"
+    page2 = run(index, "since:30d", sort="date", limit=3, offset=3)
+    assert not {h.id for h in everything.hits} & {h.id for h in page2.hits}
+    assert dict(everything.facets["source"]) == {"bao-a": 4, "bao-b": 4}
+    assert dict(everything.facets["kind"])["press"] == 5
+    assert sum(count for _, count in everything.per_day) == len(DOCS)
+    assert everything.per_day[-1] == ("2026-11-26", 1)  # 03:00 UTC minus a day, in Vietnam time
 
 
-def test_malformed_queries_say_where(filled: Store) -> None:
-    with pytest.raises(QueryError, match="ngoặc kép") as caught:
-        search(filled, 'sạt lở "Mường Tè')
-    assert caught.value.position == 7
-    with pytest.raises(QueryError):
-        search(filled, "-chau")
-    with pytest.raises(QueryError):
-        parse_since("last week")
+def test_snippets_highlight_the_accented_original(index: SqliteIndex) -> None:
+    hit = next(h for h in run(index, "muong te").hits if h.url.endswith("/a1"))
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Mường Tè"]
+
+
+@pytest.mark.parametrize("query", [
+    'lai* OR chau', "NEAR(lai chau)", "lai ^chau", "'; DROP TABLE articles; --", 'lai" OR "1"="1',
+    "title:lai", "chau AND", "a:b:c", "*", ")(", '"" lai', "lai NEAR/x chau",
+])
+def test_fts_syntax_and_injection_attempts_are_inert(index: SqliteIndex, query: str) -> None:
+    try:
+        run(index, query)
+    except QueryError:
+        pass  # a clear refusal is fine; an sqlite3 error or a changed database is not
+    assert index.store.count_articles() == len(DOCS)
+
+
+@pytest.mark.parametrize(("query", "position", "message"), [
+    ('sạt lở "Mường Tè', 7, "ngoặc kép"),
+    ("(lũ quét", 0, "')'"),
+    ("lũ quét)", 7, "')'"),
+    ("nguon:abc", 0, "trường 'nguon'"),
+    ("lũ OR", 5, "giữa chừng"),
+    ("since:last-week", 0, "không phải ngày"),
+    ("sentiment:xấu", 0, "negative"),
+])
+def test_malformed_queries_say_where(index: SqliteIndex, query: str, position: int, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        run(index, query)
+    assert message in str(caught.value)
+    assert caught.value.position == position
 
 
 def test_since_accepts_dates_in_vietnam_time() -> None:

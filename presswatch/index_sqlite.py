@@ -1,0 +1,181 @@
+"""The embedded search backend: the query AST compiled to SQLite FTS5 and SQL.
+
+The folded words of the query become quoted FTS5 strings (``"lai chau"``, ``"thuy"*``,
+``NEAR("lai chau" "sat lo", 5)``); nothing the user typed reaches ``MATCH`` unquoted. The text
+part that FTS5 can express joins the index (ranked by bm25, title weighted 4×); field filters,
+dates and any boolean structure FTS5 cannot express (``a OR source:x``, ``NOT`` under ``OR``)
+become SQL conditions, with text leaves as ``id IN (SELECT rowid … MATCH …)``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from analysis import fold
+from analysis.gazetteer import load as load_gazetteer
+from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
+from presswatch.search import Hit, SearchRequest, SearchResult, highlight, rank_key
+from presswatch.store import Store, iso, parse_iso
+
+MAX_POOL = 2000  # candidates re-ranked for "exact accents first"
+FACET_SIZE = 20
+
+
+def _quote(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words) + '"'  # words are folded \w+ tokens: no quote can occur
+
+
+def fts(node: Node) -> str | None:
+    """The FTS5 expression of a pure-text node, or None if FTS5 cannot express it."""
+    if isinstance(node, Word):
+        return _quote(node.words) + ("*" if node.prefix else "")
+    if isinstance(node, Phrase):
+        return _quote(node.words)
+    if isinstance(node, Near):
+        parts = [fts(item) for item in node.items]
+        return f"NEAR({' '.join(p for p in parts if p)}, {node.distance})"
+    if isinstance(node, Or):
+        parts = [fts(item) for item in node.items]
+        return None if None in parts else "(" + " OR ".join(p for p in parts if p) + ")"
+    if isinstance(node, And):
+        positive = [fts(item) for item in node.items if not isinstance(item, Not)]
+        negative = [fts(item.item) for item in node.items if isinstance(item, Not)]
+        if not positive or None in positive or None in negative:
+            return None
+        expression = "(" + " AND ".join(p for p in positive if p) + ")"
+        return expression + "".join(f" NOT {n}" for n in negative if n)
+    return None
+
+
+@lru_cache(maxsize=256)
+def places_named(value: str) -> tuple[str, ...]:
+    """Gazetteer names a ``place:`` value refers to (folded comparison: "Muong Te" is "Mường Tè")."""
+    gazetteer = load_gazetteer()
+    wanted = fold(value)
+    names = [gazetteer.province.name, *gazetteer.units]
+    return tuple(name for name in names if fold(name) == wanted) or (value,)
+
+
+class SqliteIndex:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- compilation --------------------------------------------------------------------
+
+    def condition(self, node: Node, params: list[object]) -> str:
+        if is_text(node) and (expression := fts(node)) is not None:
+            params.append(expression)
+            return "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+        if isinstance(node, And):
+            return "(" + " AND ".join(self.condition(item, params) for item in node.items) + ")"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self.condition(item, params) for item in node.items) + ")"
+        if isinstance(node, Not):
+            return f"NOT {self.condition(node.item, params)}"
+        if isinstance(node, DateBound):
+            params.append(iso(node.moment))
+            return "a.dated_at >= ?" if node.name == "since" else "a.dated_at < ?"
+        if isinstance(node, Field):
+            return self.field(node, params)
+        raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+    @staticmethod
+    def field(node: Field, params: list[object]) -> str:
+        if node.name == "topic":
+            params.append(node.value)
+            return "EXISTS (SELECT 1 FROM article_topics t WHERE t.topic = ? AND t.article_id = a.id)"
+        if node.name == "place":
+            names = places_named(node.value)
+            params.extend(names)
+            marks = ",".join("?" * len(names))
+            return f"EXISTS (SELECT 1 FROM article_places p WHERE p.place IN ({marks}) AND p.article_id = a.id)"
+        column = {"source": "a.source_id", "kind": "a.source_kind", "sentiment": "a.sentiment",
+                  "relevance": "a.relevance"}[node.name]
+        params.append(node.value)
+        return f"{column} = ?"
+
+    def plan(self, tree: Node) -> tuple[str | None, str, list[object]]:
+        """(FTS expression to join and rank by, or None; SQL condition; its parameters)."""
+        items = list(tree.items) if isinstance(tree, And) else [tree]
+        text: list[Node] = [i for i in items if is_text(i)]
+        negated_text: list[Node] = [i for i in items if isinstance(i, Not) and is_text(i.item)]
+        main = None
+        if text:
+            candidate = And(tuple(text + negated_text)) if len(text) + len(negated_text) > 1 else text[0]
+            main = fts(candidate)
+        rest = [i for i in items if main is None or (i not in text and i not in negated_text)]
+        params: list[object] = []
+        condition = " AND ".join(self.condition(item, params) for item in rest) if rest else "1"
+        return main, condition, params
+
+    # --- execution ----------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        tree = request.tree()
+        main, condition, params = self.plan(tree)
+        db = self.store.db
+        if main is not None:
+            source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            where = f"articles_fts MATCH ? AND {condition}"
+            all_params = [main, *params]
+        else:
+            source, where, all_params = "articles a", condition, params
+        total = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", all_params).fetchone()[0])
+        columns = ("a.id, a.url, a.source_id, a.source_kind, a.title, coalesce(a.text_norm, a.text) AS text_n, "
+                   "coalesce(a.title_norm, a.title) AS title_n, a.published_at, a.dated_at, a.relevance, "
+                   "a.sentiment, a.analysis")
+        wanted = request.offset + request.limit
+        if main is not None and request.sort == "relevance":
+            pool = min(max(wanted * 3, 100), MAX_POOL)
+            rows = db.execute(f"SELECT {columns}, bm25(articles_fts, 4.0, 1.0) AS rank FROM {source} WHERE {where} "
+                              "ORDER BY rank LIMIT ?", [*all_params, max(pool, wanted)]).fetchall()
+        else:
+            rows = db.execute(f"SELECT {columns} FROM {source} WHERE {where} ORDER BY a.dated_at DESC, a.id DESC "
+                              "LIMIT ? OFFSET ?", [*all_params, request.limit, request.offset]).fetchall()
+        hits = [self._hit(row, tree) for row in rows]
+        if main is not None and request.sort == "relevance":
+            order = {hit.id: position for position, hit in enumerate(hits)}
+            hits.sort(key=lambda hit: (not hit.exact, not hit.together, order[hit.id]))
+            hits = hits[request.offset:wanted]
+        result = SearchResult(hits=hits, total=total)
+        if request.facets:
+            self._facets(result, source, where, all_params)
+        return result
+
+    @staticmethod
+    def _hit(row: object, tree: Node) -> Hit:
+        text = row["title_n"] + "\n" + row["text_n"]  # type: ignore[index]
+        snippet, spans = highlight(row["text_n"], tree)  # type: ignore[index]
+        exact, together = rank_key(text, tree)
+        dated = parse_iso(row["dated_at"])  # type: ignore[index]
+        assert dated is not None
+        analysis = json.loads(row["analysis"]) if row["analysis"] else {}  # type: ignore[index]
+        return Hit(
+            id=row["id"], url=row["url"], source_id=row["source_id"],  # type: ignore[index]
+            source_kind=row["source_kind"], title=row["title_n"],  # type: ignore[index]
+            published_at=parse_iso(row["published_at"]), dated_at=dated,  # type: ignore[index]
+            snippet=snippet, highlights=spans, exact=exact, together=together,
+            relevance=row["relevance"], sentiment=row["sentiment"],  # type: ignore[index]
+            topics=analysis.get("topics", []),
+        )
+
+    def _facets(self, result: SearchResult, source: str, where: str, params: list[object]) -> None:
+        db = self.store.db
+        matching = f"SELECT a.id FROM {source} WHERE {where}"
+        queries = {
+            "source": "SELECT source_id, count(*) FROM articles WHERE id IN ({m}) GROUP BY 1",
+            "kind": "SELECT source_kind, count(*) FROM articles WHERE id IN ({m}) GROUP BY 1",
+            "sentiment": "SELECT sentiment, count(*) FROM articles WHERE id IN ({m}) AND sentiment IS NOT NULL "
+                         "GROUP BY 1",
+            "relevance": "SELECT relevance, count(*) FROM articles WHERE id IN ({m}) AND relevance IS NOT NULL "
+                         "GROUP BY 1",
+            "topic": "SELECT topic, count(*) FROM article_topics WHERE article_id IN ({m}) GROUP BY 1",
+            "place": "SELECT place, count(*) FROM article_places WHERE article_id IN ({m}) GROUP BY 1",
+        }
+        for name, sql in queries.items():
+            rows = db.execute(sql.format(m=matching) + " ORDER BY 2 DESC, 1 LIMIT ?", [*params, FACET_SIZE])
+            result.facets[name] = [(str(value), int(count)) for value, count in rows]
+        rows = db.execute(f"SELECT date(dated_at, '+7 hours'), count(*) FROM articles WHERE id IN ({matching}) "
+                          "GROUP BY 1 ORDER BY 1", params)
+        result.per_day = [(str(day), int(count)) for day, count in rows]
