@@ -17,6 +17,7 @@ from presswatch.errors import ConfigError, PresswatchError, QueryError
 from presswatch.store import RunResult, Store
 
 if TYPE_CHECKING:
+    from presswatch.index_es import EsIndex
     from presswatch.search import SearchRequest
 from presswatch.timefmt import local
 
@@ -81,6 +82,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     _out(f"Thu thập {len(sources)} nguồn vào {db} …")
     results = crawl_sources(sources, config.settings, db, _progress, config.directory)
     _summary(results)
+    sync_search_index(config.settings, db)
     return 0
 
 
@@ -144,6 +146,12 @@ def _marked(snippet: str, spans: list[tuple[int, int]], bold: bool) -> str:
     return "".join(out) + snippet[last:]
 
 
+def _es_index(settings: Settings) -> EsIndex:
+    from presswatch.index_es import EsIndex, client_from_env
+
+    return EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from presswatch.index_sqlite import SqliteIndex
 
@@ -154,7 +162,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 2
     request = _request(args)
     with Store(db) as store:
-        result = SqliteIndex(store).search(request)
+        backend = _es_index(settings) if settings.index_backend == "elasticsearch" else SqliteIndex(store)
+        result = backend.search(request)
     if args.json:
         for hit in result.hits:
             print(json.dumps({
@@ -186,6 +195,44 @@ def cmd_search(args: argparse.Namespace) -> int:
             days = result.per_day[-14:]
             _out("\nTheo ngày: " + ", ".join(f"{day[8:10]}/{day[5:7]} ({count})" for day, count in days))
     return 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    end = "\n" if done >= total else ""
+    print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} bài", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from presswatch.index_es import reindex
+
+    settings = load_settings(_config_dir(args) / "presswatch.yaml")
+    db = _database(args, settings)
+    index = _es_index(settings)
+    with Store(db) as store:
+        _out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {index.alias}) từ {db} …")
+        try:
+            sent = reindex(store, index, _progress_bar)
+        except Exception as exc:  # noqa: BLE001 - connection, auth or mapping errors: say so, exit 1
+            _err(f"Không lập được chỉ mục: {type(exc).__name__}: {exc}")
+            return 1
+    _out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {index.alias} đã chuyển sang chỉ mục mới.")
+    return 0
+
+
+def sync_search_index(settings: Settings, db: Path) -> None:
+    """After a crawl: bring Elasticsearch up to date (if it is the backend). Failure loses nothing."""
+    if settings.index_backend != "elasticsearch":
+        return
+    from presswatch.index_es import sync
+
+    with Store(db) as store:
+        sent, error = sync(store, _es_index(settings))
+    if error:
+        _err(f"Elasticsearch chưa cập nhật được ({error}); bài đã lưu, sẽ gửi lại ở lần sau.")
+    else:
+        _out(f"Đã cập nhật {sent} bài vào Elasticsearch.")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -297,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = add("analyze", "phân tích văn bản: đọc JSON {id, title, text} mỗi dòng từ stdin")
     analyze.add_argument("--no-entities", action="store_true", help="bỏ qua nhận dạng thực thể (nhanh hơn)")
     analyze.set_defaults(func=cmd_analyze)
+    add("reindex", "chép toàn bộ bài viết vào một chỉ mục Elasticsearch mới rồi chuyển bí danh").set_defaults(
+        func=cmd_reindex)
     extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
     extract.add_argument("file", metavar="TỆP")
     extract.add_argument("--url", help="địa chỉ gốc của trang")

@@ -195,6 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("parallel_crawls", 2, "Crawl subprocesses running at once."),
     Setting("concurrent_requests_per_domain", 2, "Parallel requests to one site (AutoThrottle adapts below)."),
     Setting("autothrottle", True, "Adapt the request rate to each site's latency (Scrapy AutoThrottle)."),
+    Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5) or elasticsearch."),
+    Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),
+    Setting("elasticsearch_alias", "presswatch-articles", "Alias searched; its indices are named <alias>-<time>."),
 )
 
 
@@ -212,6 +215,9 @@ class Settings(_Strict):
     parallel_crawls: int = Field(default=SETTINGS[8].default, ge=1, le=32)
     concurrent_requests_per_domain: int = Field(default=SETTINGS[9].default, ge=1, le=32)
     autothrottle: bool = SETTINGS[10].default
+    index_backend: Literal["sqlite", "elasticsearch"] = SETTINGS[11].default
+    elasticsearch_url: str = SETTINGS[12].default
+    elasticsearch_alias: str = Field(default=SETTINGS[13].default, pattern=r"^[a-z0-9][a-z0-9_-]*$")
 
 
 _MESSAGES: dict[str, str] = {

@@ -10,12 +10,9 @@ become SQL conditions, with text leaves as ``id IN (SELECT rowid … MATCH …)`
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
-from analysis import fold
-from analysis.gazetteer import load as load_gazetteer
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
-from presswatch.search import Hit, SearchRequest, SearchResult, highlight, rank_key
+from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
 from presswatch.store import Store, iso, parse_iso
 
 MAX_POOL = 2000  # candidates re-ranked for "exact accents first"
@@ -46,15 +43,6 @@ def fts(node: Node) -> str | None:
         expression = "(" + " AND ".join(p for p in positive if p) + ")"
         return expression + "".join(f" NOT {n}" for n in negative if n)
     return None
-
-
-@lru_cache(maxsize=256)
-def places_named(value: str) -> tuple[str, ...]:
-    """Gazetteer names a ``place:`` value refers to (folded comparison: "Muong Te" is "Mường Tè")."""
-    gazetteer = load_gazetteer()
-    wanted = fold(value)
-    names = [gazetteer.province.name, *gazetteer.units]
-    return tuple(name for name in names if fold(name) == wanted) or (value,)
 
 
 class SqliteIndex:

@@ -33,7 +33,7 @@ KIND_VALUES = ("press", "magazine", "info_site", "aggregator", "social")
 DEFAULT_NEAR = 10
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(
-    r'(?P<space>\s+)|(?P<lparen>\()|(?P<rparen>\))|(?P<phrase>"[^"]*"?)'
+    r'(?P<space>\s+)|(?P<lparen>\()|(?P<rparen>\))|(?P<phrase>"[^"]*(?:"\*?)?)'
     r"|(?P<near>NEAR(?:/(?P<distance>\d+))?(?=[\s(\"]|$))"
     r"|(?P<op>(?:AND|OR|NOT)(?=[\s(\"]|$))"
     r'|(?P<minus>-(?=["(]))'
@@ -117,7 +117,7 @@ def _tokens(query: str) -> list[_Token]:
         elif match.group("near") is not None:
             tokens.append(_Token("near", text, position, distance=int(match.group("distance") or DEFAULT_NEAR)))
         elif match.group("phrase") is not None:
-            if len(text) < 2 or not text.endswith('"'):
+            if len(text) < 2 or not text.rstrip("*").endswith('"'):
                 raise QueryError("thiếu dấu ngoặc kép đóng", position)
             tokens.append(_Token("phrase", text, position))
         elif match.group("space") is None:
@@ -196,6 +196,8 @@ class _Parser:
             for side, at in ((left, token.position), (right, token.position)):
                 if not isinstance(side, Word | Phrase | Near):
                     raise QueryError("NEAR chỉ nối từ hoặc cụm từ", at)
+                if isinstance(side, Word) and side.prefix:
+                    raise QueryError("NEAR không dùng với tìm theo tiền tố (*)", at)
             items = (*(left.items if isinstance(left, Near) else (left,)), right)
             left = Near(items, token.distance)
         return left
@@ -220,10 +222,14 @@ class _Parser:
             raise QueryError(f"thiếu từ trước '{token.text}'", token.position)
         self.take()
         if token.kind == "phrase":
-            words = tuple(_WORD.findall(fold(token.text[1:-1])))
+            prefix = token.text.endswith("*")
+            inner = token.text.rstrip("*")[1:-1]
+            words = tuple(_WORD.findall(fold(inner)))
             if not words:
                 raise QueryError("cụm từ rỗng", token.position)
-            return Phrase(words, normalize(token.text[1:-1]).lower())
+            if prefix:  # "sai sự"*: the phrase, its last word as a prefix
+                return Word(words, normalize(inner).lower(), prefix=True)
+            return Phrase(words, normalize(inner).lower())
         if token.kind == "field":
             return self.field(token)
         return self.word(token, token.text)

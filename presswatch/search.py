@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from analysis import fold
@@ -79,6 +80,17 @@ class SearchResult:
 
 class SearchBackend(Protocol):
     def search(self, request: SearchRequest) -> SearchResult: ...
+
+
+@lru_cache(maxsize=256)
+def places_named(value: str) -> tuple[str, ...]:
+    """Gazetteer names a ``place:`` value refers to (folded comparison: "Muong Te" is "Mường Tè")."""
+    from analysis.gazetteer import load as load_gazetteer
+
+    gazetteer = load_gazetteer()
+    wanted = fold(value)
+    names = [gazetteer.province.name, *gazetteer.units]
+    return tuple(name for name in names if fold(name) == wanted) or (value,)
 
 
 def _term_pattern(term: Word | Phrase) -> re.Pattern[str]:

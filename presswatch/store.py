@@ -124,6 +124,14 @@ _MIGRATIONS: tuple[str, ...] = (
         size INTEGER NOT NULL DEFAULT 1
     );
     """,
+    """
+    CREATE TABLE sync_state (
+        name TEXT PRIMARY KEY,          -- e.g. "elasticsearch"
+        last_article_id INTEGER NOT NULL DEFAULT 0,
+        synced_at TEXT,
+        last_error TEXT
+    ) WITHOUT ROWID;
+    """,
 )
 
 
