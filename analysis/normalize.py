@@ -33,6 +33,10 @@ _NEW_STYLE = re.compile(
 )
 
 
+# Cheap pre-check on NFC text: a new-style placement needs o/u followed by a toned a/e/y.
+_MAYBE_NEW_STYLE = re.compile("[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]")
+
+
 def _move_tone(match: re.Match[str]) -> str:
     onset, first, second = match.group(1), match.group(2), match.group(3)
     if first in "uU" and onset.lower().endswith("q"):
@@ -49,10 +53,13 @@ def normalize(text: str) -> str:
     with runs of spaces collapsed and line ends kept (at most one blank line in a row)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFD", text).translate(_INVISIBLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _NEW_STYLE.sub(_move_tone, text)
     text = unicodedata.normalize("NFC", text)
+    cleaned = text.translate(_INVISIBLE)
+    if len(cleaned) != len(text):  # marks separated by an invisible character can compose now
+        text = unicodedata.normalize("NFC", cleaned)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _MAYBE_NEW_STYLE.search(text):
+        text = unicodedata.normalize("NFC", _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", text)))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -1,0 +1,184 @@
+"""Search benchmark: build an embedded index of N realistic articles and time representative queries;
+the same queries on osmem-server (Elasticsearch API) with a subset it holds in memory, side by side.
+
+    .venv/bin/python bench/search.py [--articles 1000000] [--es-articles 20000] [--db bench/out/search.db]
+
+Articles are generated from the real texts of ``../shared/data/baomoi_dev``: each takes the title of
+one article and sentences of three to six others, a date in the last three years and one of 60
+sources; analysis fields (relevance, topics, sentiment, places) are those of the real analysis of
+the title's article, computed once for the 3,070 originals. The database is kept for reuse
+(``--reuse``) by ``bench/web.py``. Prints build rate, database size, and p50/p95 per query.
+Targets (search issue): build ≥ 1,000 articles/s, p95 ≤ 100 ms for every query, on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.fingerprint import sketch  # noqa: E402
+from analysis.pipeline import Analysis  # noqa: E402
+from presswatch.config import load_analyzer  # noqa: E402
+from presswatch.index_sqlite import SqliteIndex  # noqa: E402
+from presswatch.models import Article  # noqa: E402
+from presswatch.search import SearchRequest  # noqa: E402
+from presswatch.store import Store  # noqa: E402
+
+DEFAULT = ROOT.parent / "shared" / "data" / "baomoi_dev" / "articles.jsonl"
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+KINDS = ["press"] * 6 + ["magazine", "info_site", "aggregator", "social"]
+QUERIES: list[tuple[str, dict[str, object]]] = [
+    ("word", {"query": "thủy điện"}),
+    ("phrase", {"query": '"Lai Châu"'}),
+    ("folded", {"query": "muong te"}),
+    ("boolean + filters + dates", {"query": '("sạt lở" OR "lũ quét") -"Hà Nội" kind:press since:2026-01-01 '
+                                            'until:2026-11-01'}),
+    ("near", {"query": '"Lai Châu" NEAR/10 "mưa lớn"'}),
+    ("prefix", {"query": "thủy* since:90d"}),
+    ("field only, by date", {"query": "relevance:about sentiment:negative", "sort": "date"}),
+    ("place + topic", {"query": 'place:"Mường Tè" topic:thien-tai'}),
+    ("facets", {"query": '"tai nạn" since:30d', "facets": True}),
+    ("counts per day (facets) week", {"query": "since:7d", "facets": True, "sort": "date"}),
+    ("page 5, by date", {"query": "giá vàng", "sort": "date", "offset": 80}),
+    ("common words", {"query": "người dân"}),
+]
+
+
+def sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in text.replace("\n", ". ").split(". ") if len(p.strip()) > 30]
+    return parts or [text]
+
+
+def generate(raw: list[dict[str, str]], analyses: list[Analysis], count: int, seed: int = 7):
+    rnd = random.Random(seed)
+    pools = [sentences(r["text"]) for r in raw]
+    sources = [f"nguon-{i:02d}" for i in range(60)]
+    span = int(timedelta(days=3 * 365).total_seconds())
+    for number in range(count):
+        base = rnd.randrange(len(raw))
+        body = list(pools[base][:3])
+        for other in rnd.sample(range(len(raw)), rnd.randint(3, 6)):
+            body.extend(rnd.sample(pools[other], min(2, len(pools[other]))))
+        text = ". ".join(body) + "."
+        source = sources[number % len(sources)]
+        analysis = analyses[base]
+        yield Article(
+            url=f"https://{source}.example.vn/bai-{number}.html", source_id=source,
+            source_kind=KINDS[number % len(KINDS)], title=raw[base]["title"], text=text,
+            published_at=NOW - timedelta(seconds=rnd.randrange(span)),
+            analysis=Analysis(analysis.relevance, analysis.topics, analysis.sentiment, analysis.places,
+                              [], sketch(text)),
+        )
+
+
+def timed(index: object, request: SearchRequest, runs: int) -> tuple[float, float, int]:
+    times = []
+    total = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = index.search(request)  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - started) * 1000)
+        total = result.total
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1 if len(times) >= 20 else -1], total
+
+
+def build(db: Path, raw: list[dict[str, str]], analyses: list[Analysis], count: int) -> float:
+    started = time.perf_counter()
+    with Store(db) as store:
+        for number, article in enumerate(generate(raw, analyses, count), start=1):
+            store.add_article(article)
+            if number % 50_000 == 0:
+                rate = number / (time.perf_counter() - started)
+                print(f"  … {number:,} articles, {rate:,.0f}/s", flush=True)
+        store.db.execute("PRAGMA optimize")
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--es-articles", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--source", type=Path, default=DEFAULT)
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "search.db")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing database of the right size")
+    parser.add_argument("--no-es", action="store_true")
+    args = parser.parse_args()
+
+    raw = [json.loads(line) for line in args.source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    print(f"analysing the {len(raw):,} original articles once …", flush=True)
+    analyzer = load_analyzer(ROOT / "config", with_entities=False)
+    analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
+
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    rate = None
+    if not (args.reuse and args.db.exists()):
+        for path in args.db.parent.glob(args.db.name + "*"):
+            path.unlink()
+        print(f"building {args.articles:,} articles into {args.db} …", flush=True)
+        rate = build(args.db, raw, analyses, args.articles)
+    size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*"))
+    with Store(args.db) as store:
+        stored = store.count_articles()
+        sqlite = SqliteIndex(store)
+        print(f"\nSQLite: {stored:,} articles, {size / 2**30:.2f} GiB"
+              + (f", built at {rate:,.0f} articles/s" if rate else " (reused)"))
+        results = {name: timed(sqlite, SearchRequest(now=NOW, **options), args.runs)  # type: ignore[arg-type]
+                   for name, options in QUERIES}
+        es_results: dict[str, tuple[float, float, int]] = {}
+        if not args.no_es:
+            es_results = es_side(store, args.es_articles, args.runs)
+    print(f"\n{'query':<32} {'SQLite p50':>10} {'p95':>8} {'hits':>9}   "
+          f"{'ES(osmem) p50':>13} {'p95':>8} {'hits':>7}")
+    for name, _ in QUERIES:
+        p50, p95, total = results[name]
+        line = f"{name:<32} {p50:>8.1f}ms {p95:>6.1f}ms {total:>9,}"
+        if name in es_results:
+            e50, e95, etotal = es_results[name]
+            line += f"   {e50:>11.1f}ms {e95:>6.1f}ms {etotal:>7,}"
+        print(line)
+    if not args.no_es:
+        print(f"(ES side: osmem-server holding the first {args.es_articles:,} articles, in memory; "
+              f"SQLite side: all {stored:,})")
+
+
+def es_side(store: Store, count: int, runs: int) -> dict[str, tuple[float, float, int]]:
+    from elasticsearch import Elasticsearch
+    from osmem_server import OsmemServer
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from es import PlainJsonNode  # type: ignore[import-not-found]
+
+    from presswatch.index_es import EsIndex, _batches
+
+    results = {}
+    with OsmemServer.start() as server, server.clone() as clone:
+        client = Elasticsearch(clone.url, node_class=PlainJsonNode, request_timeout=120)
+        index = EsIndex(client, alias="bench")
+        index.ensure()
+        started = time.perf_counter()
+        sent = 0
+        for rows in _batches(store, 0, 1000):
+            sent += index.bulk(index.alias, rows[: count - sent])
+            if sent >= count:
+                break
+        index.refresh()
+        print(f"osmem-server: {sent:,} articles indexed at {sent / (time.perf_counter() - started):,.0f}/s")
+        for name, options in QUERIES:
+            results[name] = timed(index, SearchRequest(now=NOW, **options), runs)  # type: ignore[arg-type]
+        client.close()
+    return results
+
+
+if __name__ == "__main__":
+    main()
