@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -28,6 +28,7 @@ from analysis.topics import TopicLexicon
 from presswatch.errors import ConfigError
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
 SourceKind = Literal["press", "magazine", "info_site", "aggregator", "social"]
 SourceType = Literal["feed", "sitemap", "listing"]
 
@@ -331,20 +332,25 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         raise ConfigError(_problems(exc, doc)) from None
 
 
-def load_topics(path: Path) -> TopicsFile:
+def _load_model(path: Path, model: type[ModelT]) -> ModelT:
     doc = load_yaml(path)
     try:
-        return TopicsFile.model_validate(doc.data)
+        return model.model_validate(doc.data)
     except ValidationError as exc:
         raise ConfigError(_problems(exc, doc)) from None
+
+
+def load_topics(path: Path) -> TopicsFile:
+    return _load_model(path, TopicsFile)
 
 
 def load_sentiment(path: Path) -> SentimentFile:
-    doc = load_yaml(path)
-    try:
-        return SentimentFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ConfigError(_problems(exc, doc)) from None
+    return _load_model(path, SentimentFile)
+
+
+def _analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool) -> Analyzer:
+    return Analyzer(TopicLexicon.from_dict(topics.model_dump()), SentimentLexicon.from_dict(sentiment.model_dump()),
+                    with_entities=with_entities)
 
 
 @dataclass(frozen=True)
@@ -361,8 +367,7 @@ class Config:
         """The analysis configured by ``topics.yaml`` and ``sentiment.yaml``."""
         if self.topics is None or self.sentiment is None:
             raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
-        return Analyzer(TopicLexicon.from_dict(self.topics.model_dump()),
-                        SentimentLexicon.from_dict(self.sentiment.model_dump()), with_entities=with_entities)
+        return _analyzer(self.topics, self.sentiment, with_entities)
 
     @property
     def database(self) -> Path:
@@ -407,12 +412,5 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
 
 def load_analyzer(directory: Path, with_entities: bool = True) -> Analyzer:
     """Only the analysis part of a configuration directory (for ``presswatch analyze``)."""
-    problems: list[str] = []
-    try:
-        topics = load_topics(directory / "topics.yaml")
-        sentiment = load_sentiment(directory / "sentiment.yaml")
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-        raise ConfigError(problems) from None
-    return Analyzer(TopicLexicon.from_dict(topics.model_dump()), SentimentLexicon.from_dict(sentiment.model_dump()),
-                    with_entities=with_entities)
+    return _analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
+                     with_entities)
