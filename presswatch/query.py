@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Union
 
 from analysis import fold, normalize
@@ -127,11 +127,22 @@ def _tokens(query: str) -> list[_Token]:
     return tokens
 
 
-def parse_moment(value: str, now: datetime) -> datetime:
-    """``7d``, ``24h``, ``2w`` before ``now``, or a date ``YYYY-MM-DD`` at midnight in Vietnam."""
-    from presswatch.search import parse_since
+_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 
-    return parse_since(value, now)
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """``7d``, ``24h``, ``2w`` before ``now``, or a date ``YYYY-MM-DD`` (midnight in Vietnam) → UTC."""
+    now = now or datetime.now(UTC)
+    match = _RELATIVE.match(value.strip())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+        return now - delta
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d")
+    except ValueError:
+        raise QueryError(f"'{value}' không phải ngày (YYYY-MM-DD) hay khoảng thời gian (7d, 24h)", 0) from None
+    return day.replace(tzinfo=UTC) - timedelta(hours=7)
 
 
 class _Parser:
@@ -253,7 +264,7 @@ class _Parser:
         if not value:
             raise QueryError(f"thiếu giá trị sau '{name}:'", token.position)
         if name in ("since", "until"):
-            return DateBound(name, parse_moment(value, self.now))
+            return DateBound(name, parse_since(value, self.now))
         if name == "sentiment":
             folded = fold(value).replace(" ", "-")
             if folded not in SENTIMENT_ALIASES:
@@ -276,8 +287,6 @@ class _Parser:
 
 def parse(query: str, now: datetime | None = None) -> Node:
     """Parse ``query``; ``now`` anchors relative dates (default: the current time)."""
-    from datetime import UTC
-
     return _Parser(query, now or datetime.now(UTC)).parse()
 
 

@@ -7,31 +7,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Literal, Protocol
 
 from analysis import fold
 from presswatch.errors import QueryError
-from presswatch.query import And, Field, Node, Phrase, Word, loose_phrase, parse, positive_terms
+from presswatch.query import And, Field, Node, Phrase, Word, loose_phrase, parse, parse_since, positive_terms
 
-_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 FACETS = ("source", "kind", "topic", "sentiment", "relevance", "place")
-
-
-def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """``7d``, ``24h``, ``2w`` before ``now``, or a date ``YYYY-MM-DD`` (midnight in Vietnam) → UTC."""
-    now = now or datetime.now(UTC)
-    match = _RELATIVE.match(value.strip())
-    if match:
-        amount, unit = int(match.group(1)), match.group(2)
-        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
-        return now - delta
-    try:
-        day = datetime.strptime(value.strip(), "%Y-%m-%d")
-    except ValueError:
-        raise QueryError(f"'{value}' không phải ngày (YYYY-MM-DD) hay khoảng thời gian (7d, 24h)", 0) from None
-    return day.replace(tzinfo=UTC) - timedelta(hours=7)
+__all__ = ["FACETS", "Hit", "SearchBackend", "SearchRequest", "SearchResult", "highlight", "parse_since",
+           "places_named", "rank_key"]
 
 
 @dataclass(frozen=True)
