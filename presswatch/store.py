@@ -236,46 +236,54 @@ class Store:
         """Store ``article`` with its URLs and index entry in one transaction.
 
         Returns the new id, or None when its URL was already stored (its new aliases are added)."""
+        with self.transaction() as db:
+            return self._insert(db, article)
+
+    def add_articles(self, articles: list[Article]) -> list[int | None]:
+        """Store several articles in one transaction (bulk imports, benchmarks): all or none."""
+        with self.transaction() as db:
+            return [self._insert(db, article) for article in articles]
+
+    def _insert(self, db: sqlite3.Connection, article: Article) -> int | None:
         title_norm = normalize(article.title)
         text_norm = normalize(article.text)
         published = iso(article.published_at)
         fetched = iso(article.fetched_at)
         assert fetched is not None
-        with self.transaction() as db:
-            row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", (article.url,)).fetchone()
-            if row is not None:
-                self._add_aliases(db, row[0], article.aliases)
-                return None
-            cursor = db.execute(
-                """INSERT INTO articles (url, source_id, source_kind, title, text, title_norm, text_norm,
-                       published_at, fetched_at, dated_at, author, description, image, language, sitename)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    article.url,
-                    article.source_id,
-                    article.source_kind,
-                    article.title,
-                    article.text,
-                    None if title_norm == article.title else title_norm,
-                    None if text_norm == article.text else text_norm,
-                    published,
-                    fetched,
-                    published or fetched,
-                    article.author,
-                    article.description,
-                    article.image,
-                    article.language,
-                    article.sitename,
-                ),
-            )
-            article_id = int(cursor.lastrowid or 0)
-            self._add_aliases(db, article_id, [article.url, *article.aliases])
-            db.execute(
-                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                (article_id, fold(title_norm), fold(text_norm)),
-            )
-            if article.analysis is not None:
-                self._add_analysis(db, article_id, article.analysis, published or fetched)
+        row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", (article.url,)).fetchone()
+        if row is not None:
+            self._add_aliases(db, row[0], article.aliases)
+            return None
+        cursor = db.execute(
+            """INSERT INTO articles (url, source_id, source_kind, title, text, title_norm, text_norm,
+                   published_at, fetched_at, dated_at, author, description, image, language, sitename)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                article.url,
+                article.source_id,
+                article.source_kind,
+                article.title,
+                article.text,
+                None if title_norm == article.title else title_norm,
+                None if text_norm == article.text else text_norm,
+                published,
+                fetched,
+                published or fetched,
+                article.author,
+                article.description,
+                article.image,
+                article.language,
+                article.sitename,
+            ),
+        )
+        article_id = int(cursor.lastrowid or 0)
+        self._add_aliases(db, article_id, [article.url, *article.aliases])
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+            (article_id, fold(title_norm), fold(text_norm)),
+        )
+        if article.analysis is not None:
+            self._add_analysis(db, article_id, article.analysis, published or fetched)
         return article_id
 
     @staticmethod
