@@ -10,6 +10,7 @@ become SQL conditions, with text leaves as ``id IN (SELECT rowid … MATCH …)`
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
 from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
@@ -109,43 +110,62 @@ class SqliteIndex:
             all_params = [main, *params]
         else:
             source, where, all_params = "articles a", condition, params
-        total = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", all_params).fetchone()[0])
-        columns = ("a.id, a.url, a.source_id, a.source_kind, a.title, coalesce(a.text_norm, a.text) AS text_n, "
-                   "coalesce(a.title_norm, a.title) AS title_n, a.published_at, a.dated_at, a.relevance, "
-                   "a.sentiment, a.analysis")
-        wanted = request.offset + request.limit
-        if main is not None and request.sort == "relevance":
-            pool = min(max(wanted * 3, 100), MAX_POOL)
-            rows = db.execute(f"SELECT {columns}, bm25(articles_fts, 4.0, 1.0) AS rank FROM {source} WHERE {where} "
-                              "ORDER BY rank LIMIT ?", [*all_params, max(pool, wanted)]).fetchall()
+        text_only = main is not None and condition == "1"
+        if text_only:  # the index alone answers: no join per matching row
+            counted = db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [main])
+            total = int(counted.fetchone()[0])
         else:
-            rows = db.execute(f"SELECT {columns} FROM {source} WHERE {where} ORDER BY a.dated_at DESC, a.id DESC "
-                              "LIMIT ? OFFSET ?", [*all_params, request.limit, request.offset]).fetchall()
-        hits = [self._hit(row, tree) for row in rows]
-        if main is not None and request.sort == "relevance":
-            order = {hit.id: position for position, hit in enumerate(hits)}
-            hits.sort(key=lambda hit: (not hit.exact, not hit.together, order[hit.id]))
-            hits = hits[request.offset:wanted]
+            total = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", all_params).fetchone()[0])
+        wanted = request.offset + request.limit
+        ranked = main is not None and request.sort == "relevance"
+        if ranked:
+            pool = min(max(wanted * 3, 100), MAX_POOL)
+            if text_only:
+                ids = [row[0] for row in db.execute(
+                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0) "
+                    "LIMIT ?", [main, max(pool, wanted)])]
+            else:
+                ids = [row[0] for row in db.execute(
+                    f"SELECT a.id FROM {source} WHERE {where} ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?",
+                    [*all_params, max(pool, wanted)])]
+        else:
+            ids = [row[0] for row in db.execute(
+                f"SELECT a.id FROM {source} WHERE {where} ORDER BY a.dated_at DESC, a.id DESC LIMIT ? OFFSET ?",
+                [*all_params, request.limit, request.offset])]
+        rows = {row["id"]: row for row in self._rows(ids)}
+        ordered = [rows[i] for i in ids if i in rows]
+        if ranked:
+            keys = {row["id"]: rank_key(row["title_n"] + "\n" + row["text_n"], tree) for row in ordered}
+            position = {row["id"]: n for n, row in enumerate(ordered)}
+            ordered.sort(key=lambda row: (not keys[row["id"]][0], not keys[row["id"]][1], position[row["id"]]))
+            ordered = ordered[request.offset:wanted]
+        hits = [self._hit(row, tree) for row in ordered]
         result = SearchResult(hits=hits, total=total)
         if request.facets:
             self._facets(result, source, where, all_params)
         return result
 
+    def _rows(self, ids: list[int]) -> list[Any]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self.store.db.execute(
+            "SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.text_norm, a.text) AS text_n, "
+            "coalesce(a.title_norm, a.title) AS title_n, a.published_at, a.dated_at, a.relevance, a.sentiment, "
+            f"a.analysis FROM articles a WHERE a.id IN ({marks})", ids).fetchall()
+
     @staticmethod
-    def _hit(row: object, tree: Node) -> Hit:
-        text = row["title_n"] + "\n" + row["text_n"]  # type: ignore[index]
-        snippet, spans = highlight(row["text_n"], tree)  # type: ignore[index]
-        exact, together = rank_key(text, tree)
-        dated = parse_iso(row["dated_at"])  # type: ignore[index]
+    def _hit(row: Any, tree: Node) -> Hit:
+        snippet, spans = highlight(row["text_n"], tree)
+        exact, together = rank_key(row["title_n"] + "\n" + row["text_n"], tree)
+        dated = parse_iso(row["dated_at"])
         assert dated is not None
-        analysis = json.loads(row["analysis"]) if row["analysis"] else {}  # type: ignore[index]
+        analysis = json.loads(row["analysis"]) if row["analysis"] else {}
         return Hit(
-            id=row["id"], url=row["url"], source_id=row["source_id"],  # type: ignore[index]
-            source_kind=row["source_kind"], title=row["title_n"],  # type: ignore[index]
-            published_at=parse_iso(row["published_at"]), dated_at=dated,  # type: ignore[index]
+            id=row["id"], url=row["url"], source_id=row["source_id"], source_kind=row["source_kind"],
+            title=row["title_n"], published_at=parse_iso(row["published_at"]), dated_at=dated,
             snippet=snippet, highlights=spans, exact=exact, together=together,
-            relevance=row["relevance"], sentiment=row["sentiment"],  # type: ignore[index]
-            topics=analysis.get("topics", []),
+            relevance=row["relevance"], sentiment=row["sentiment"], topics=analysis.get("topics", []),
         )
 
     def _facets(self, result: SearchResult, source: str, where: str, params: list[object]) -> None:
