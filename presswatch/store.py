@@ -392,22 +392,32 @@ class Store:
         }
 
 
+CANDIDATES_PER_BAND = 64
+
+
 def _assign_cluster(db: sqlite3.Connection, article_id: int, sketch: list[int], dated: str) -> None:
     """Join the story cluster of the most similar stored article (estimated Jaccard ≥ SAME_STORY),
     or start a new one. The earliest published copy is the cluster's original."""
     bands = sketch[:BAND]
     cluster_id = None
-    if bands:
-        marks = ",".join("?" * len(bands))
-        candidates = db.execute(
-            f"""SELECT s.article_id, s.sketch, a.cluster_id FROM sketch_bands b
-                JOIN article_sketches s ON s.article_id = b.article_id JOIN articles a ON a.id = b.article_id
-                WHERE b.hash IN ({marks}) GROUP BY b.article_id HAVING count(*) >= 2
-                ORDER BY count(*) DESC LIMIT 25""",
-            bands,
-        ).fetchall()
+    # Candidates share at least two of the smallest hashes. A hash shared by many articles (a stock
+    # phrase) only contributes its most recent holders, so the cost per article stays bounded.
+    shared: dict[int, int] = {}
+    for band in bands:
+        for (holder,) in db.execute(
+            "SELECT article_id FROM sketch_bands WHERE hash = ? ORDER BY article_id DESC LIMIT ?",
+            (band, CANDIDATES_PER_BAND),
+        ):
+            shared[holder] = shared.get(holder, 0) + 1
+    candidates = sorted((h for h, n in shared.items() if n >= 2), key=lambda h: (-shared[h], -h))[:25]
+    if candidates:
+        marks = ",".join("?" * len(candidates))
         best = 0.0
-        for candidate in candidates:
+        for candidate in db.execute(
+            f"""SELECT s.sketch, a.cluster_id FROM article_sketches s JOIN articles a ON a.id = s.article_id
+                WHERE s.article_id IN ({marks})""",
+            candidates,
+        ):
             other = array("I")
             other.frombytes(candidate["sketch"])
             value = similarity(sketch, other.tolist())
