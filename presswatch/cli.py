@@ -103,7 +103,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     db = _database(args, config.settings)
     with Store(db) as store:
         health = store.health()
-    header = (f"{'id':<28} {'loại':<22} {'kiểu':<8} {'bật':<4} {'thành công gần nhất':<20} "
+    header = (f"{'id':<28} {'loại':<24} {'kiểu':<8} {'bật':<5} {'thành công gần nhất':<20} "
               f"{'lỗi liên tiếp':>13} {'bài':>6}  lỗi gần nhất")
     _out(header)
     _out("-" * len(header))
@@ -114,8 +114,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         total = state.articles_total if state else 0
         error = (state.last_error or "") if state and state.consecutive_failures else ""
         _out(
-            f"{source.id:<28} {KIND_LABELS[source.kind]:<22} {source.type:<8} "
-            f"{'có' if source.enabled else 'không':<4} {last_ok:<20} {failures:>13} {total:>6}  {error[:70]}"
+            f"{source.id:<28} {KIND_LABELS[source.kind]:<24} {source.type:<8} "
+            f"{'có' if source.enabled else 'không':<5} {last_ok:<20} {failures:>13} {total:>6}  {error[:70]}"
         )
     return 0
 
