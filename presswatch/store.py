@@ -192,6 +192,9 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # A large archive (≥ 1M articles, several GB) needs more than SQLite's 2 MB default page cache.
+        self.db.execute("PRAGMA cache_size=-131072")  # 128 MiB
+        self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
