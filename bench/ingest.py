@@ -5,8 +5,10 @@ Builds a local site of N article pages (default 1,000) from real articles
 
   1. trafilatura.extract with its defaults on the same pages, in memory (the baseline);
   2. presswatch's ``crawler.extract.extract`` on the same pages, in memory;
-  3. the whole presswatch crawl: a sitemap source crawled by the real Scrapy subprocess over HTTP
-     (robots.txt, fetch, extract, canonicalise, store + FTS5 index in SQLite), end to end.
+  3. the presswatch crawl without analysis: a sitemap source crawled by the real Scrapy subprocess
+     over HTTP (robots.txt, fetch, extract, canonicalise, store + FTS5 index in SQLite), end to end;
+  4. the same crawl with the whole analysis stage (relevance, topics, sentiment, places, entities,
+     story clusters), as ``presswatch crawl`` runs it.
 
 Run:  .venv/bin/python bench/ingest.py [--pages 1000] [--articles PATH]
 """
@@ -62,27 +64,33 @@ def main() -> None:
                         urls=[f"{site.url}/sitemap-news.xml"], max_articles=len(pages))
         settings = Settings(autothrottle=False, concurrent_requests_per_domain=16,
                             max_articles_per_run=len(pages), crawl_timeout=3600)
-        with tempfile.TemporaryDirectory() as scratch:
-            db = Path(scratch) / "bench.db"
-            started = time.perf_counter()
-            run, report = crawl_source(source, settings, db)
-            crawl = time.perf_counter() - started
-            with Store(db) as store:
-                stored = store.count_articles()
-            size = db.stat().st_size + sum(p.stat().st_size for p in Path(scratch).glob("bench.db-*"))
+        crawls = {}
+        for label, config_dir in (("plain", None), ("analysed", ROOT / "config")):
+            with tempfile.TemporaryDirectory() as scratch:
+                db = Path(scratch) / "bench.db"
+                started = time.perf_counter()
+                # A configuration directory without lexicons: the analysis stage is skipped.
+                run, report = crawl_source(source, settings, db, config_dir or Path(scratch))
+                elapsed = time.perf_counter() - started
+                with Store(db) as store:
+                    stored = store.count_articles()
+                size = db.stat().st_size + sum(p.stat().st_size for p in Path(scratch).glob("bench.db-*"))
+                crawls[label] = (elapsed, stored, run.ok, size, report.errors if report else None)
 
     rate_base = len(pages) / baseline
     rate_ours = len(pages) / ours
-    rate_crawl = len(pages) / crawl
     print(f"{'measure':<58} {'pages/s':>9} {'vs trafilatura':>15}")
     print(f"{'1. trafilatura.extract, defaults, in memory (baseline)':<58} {rate_base:>9.1f} {1.0:>14.2f}x"
           f"   ({baseline_ok} with text)")
     print(f"{'2. presswatch extract (trafilatura + metadata), in memory':<58} {rate_ours:>9.1f} "
           f"{rate_ours / rate_base:>14.2f}x   ({ours_ok} articles)")
-    print(f"{'3. presswatch crawl: fetch + extract + store, end to end':<58} {rate_crawl:>9.1f} "
-          f"{rate_crawl / rate_base:>14.2f}x   ({stored} stored, run ok={run.ok})")
-    print(f"crawl wall time {crawl:.1f} s incl. subprocess start; database {size / 1024 / 1024:.1f} MiB; "
-          f"errors {report.errors if report else 'n/a'}")
+    for number, (label, text) in enumerate((("plain", "fetch + extract + store, end to end"),
+                                            ("analysed", "same + analysis stage, end to end")), start=3):
+        elapsed, stored, ok, size, errors = crawls[label]
+        rate = len(pages) / elapsed
+        print(f"{f'{number}. presswatch crawl: {text}':<58} {rate:>9.1f} {rate / rate_base:>14.2f}x   "
+              f"({stored} stored, ok={ok}, {elapsed:.1f} s incl. subprocess start, "
+              f"{size / 1024 / 1024:.1f} MiB, errors {errors})")
 
 
 if __name__ == "__main__":
