@@ -257,9 +257,10 @@ class EsIndex:
                    sentiment=source.get("sentiment"), topics=list(source.get("topics") or []))
 
 
-_ROWS = """SELECT id, url, source_id, source_kind, coalesce(title_norm, title) AS title_n,
-                  coalesce(text_norm, text) AS text_n, published_at, dated_at, relevance, sentiment, analysis,
-                  cluster_id FROM articles WHERE id > ? ORDER BY id LIMIT ?"""
+_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.title_norm, a.title) AS title_n,
+                  coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
+                  a.analysis, a.cluster_id
+           FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
 
 
 def _batches(store: Store, after: int, size: int) -> Iterator[list[Any]]:

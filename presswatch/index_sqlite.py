@@ -150,9 +150,10 @@ class SqliteIndex:
             return []
         marks = ",".join("?" * len(ids))
         return self.store.db.execute(
-            "SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.text_norm, a.text) AS text_n, "
+            "SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(t.text_norm, t.text) AS text_n, "
             "coalesce(a.title_norm, a.title) AS title_n, a.published_at, a.dated_at, a.relevance, a.sentiment, "
-            f"a.analysis FROM articles a WHERE a.id IN ({marks})", ids).fetchall()
+            f"a.analysis FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({marks})",
+            ids).fetchall()
 
     @staticmethod
     def _hit(row: Any, tree: Node) -> Hit:

@@ -132,6 +132,19 @@ _MIGRATIONS: tuple[str, ...] = (
         last_error TEXT
     ) WITHOUT ROWID;
     """,
+    """
+    -- The article body moves to its own table: filters, date sorts and facets then read narrow
+    -- rows of metadata instead of multi-kilobyte ones.
+    CREATE TABLE article_texts (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,             -- as extracted
+        text_norm TEXT                  -- analysis.normalize(text); NULL when identical to text
+    );
+    INSERT INTO article_texts (article_id, text, text_norm) SELECT id, text, text_norm FROM articles;
+    ALTER TABLE articles DROP COLUMN text_norm;
+    ALTER TABLE articles DROP COLUMN text;
+    CREATE INDEX articles_relevance_sentiment ON articles(relevance, sentiment, dated_at);
+    """,
 )
 
 
@@ -258,17 +271,15 @@ class Store:
             self._add_aliases(db, row[0], article.aliases)
             return None
         cursor = db.execute(
-            """INSERT INTO articles (url, source_id, source_kind, title, text, title_norm, text_norm,
+            """INSERT INTO articles (url, source_id, source_kind, title, title_norm,
                    published_at, fetched_at, dated_at, author, description, image, language, sitename)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 article.url,
                 article.source_id,
                 article.source_kind,
                 article.title,
-                article.text,
                 None if title_norm == article.title else title_norm,
-                None if text_norm == article.text else text_norm,
                 published,
                 fetched,
                 published or fetched,
@@ -280,6 +291,8 @@ class Store:
             ),
         )
         article_id = int(cursor.lastrowid or 0)
+        db.execute("INSERT INTO article_texts (article_id, text, text_norm) VALUES (?, ?, ?)",
+                   (article_id, article.text, None if text_norm == article.text else text_norm))
         self._add_aliases(db, article_id, [article.url, *article.aliases])
         db.execute(
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
@@ -312,16 +325,14 @@ class Store:
         )
 
     def article(self, article_id: int) -> StoredArticle | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute(f"{_WITH_TEXT} WHERE a.id = ?", (article_id,)).fetchone()
         return None if row is None else _stored(row)
 
     def articles(self, source_id: str | None = None) -> list[StoredArticle]:
         if source_id is None:
-            rows = self.db.execute("SELECT * FROM articles ORDER BY id").fetchall()
+            rows = self.db.execute(f"{_WITH_TEXT} ORDER BY a.id").fetchall()
         else:
-            rows = self.db.execute(
-                "SELECT * FROM articles WHERE source_id = ? ORDER BY id", (source_id,)
-            ).fetchall()
+            rows = self.db.execute(f"{_WITH_TEXT} WHERE a.source_id = ? ORDER BY a.id", (source_id,)).fetchall()
         return [_stored(row) for row in rows]
 
     def count_articles(self) -> int:
@@ -395,6 +406,7 @@ class Store:
         }
 
 
+_WITH_TEXT = "SELECT a.*, t.text, t.text_norm FROM articles a JOIN article_texts t ON t.article_id = a.id"
 CANDIDATES_PER_BAND = 64
 
 
