@@ -170,21 +170,25 @@ class SqliteIndex:
         )
 
     def _facets(self, result: SearchResult, source: str, where: str, params: list[object]) -> None:
+        """Counts per facet value and per day over every matching article. The matching ids are
+        collected once into a temporary table, then each facet is one GROUP BY over it (CROSS JOIN
+        keeps the small id table as the outer loop: the planner has no statistics for it)."""
         db = self.store.db
-        matching = f"SELECT a.id FROM {source} WHERE {where}"
-        queries = {
-            "source": "SELECT source_id, count(*) FROM articles WHERE id IN ({m}) GROUP BY 1",
-            "kind": "SELECT source_kind, count(*) FROM articles WHERE id IN ({m}) GROUP BY 1",
-            "sentiment": "SELECT sentiment, count(*) FROM articles WHERE id IN ({m}) AND sentiment IS NOT NULL "
-                         "GROUP BY 1",
-            "relevance": "SELECT relevance, count(*) FROM articles WHERE id IN ({m}) AND relevance IS NOT NULL "
-                         "GROUP BY 1",
-            "topic": "SELECT topic, count(*) FROM article_topics WHERE article_id IN ({m}) GROUP BY 1",
-            "place": "SELECT place, count(*) FROM article_places WHERE article_id IN ({m}) GROUP BY 1",
-        }
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS facet_ids (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM facet_ids")
+        db.execute(f"INSERT INTO facet_ids SELECT a.id FROM {source} WHERE {where}", params)
+        # No WHERE on the article's columns here: it would tempt the planner into an index scan.
+        per_article = "SELECT a.{column}, count(*) FROM facet_ids f CROSS JOIN articles a ON a.id = f.id GROUP BY 1"
+        queries = {name: per_article.format(column=column) for name, column in (
+            ("source", "source_id"), ("kind", "source_kind"), ("sentiment", "sentiment"), ("relevance", "relevance"))}
+        queries["topic"] = ("SELECT t.topic, count(*) FROM facet_ids f CROSS JOIN article_topics t "
+                            "ON t.article_id = f.id GROUP BY 1")
+        queries["place"] = ("SELECT p.place, count(*) FROM facet_ids f CROSS JOIN article_places p "
+                            "ON p.article_id = f.id GROUP BY 1")
         for name, sql in queries.items():
-            rows = db.execute(sql.format(m=matching) + " ORDER BY 2 DESC, 1 LIMIT ?", [*params, FACET_SIZE])
-            result.facets[name] = [(str(value), int(count)) for value, count in rows]
-        rows = db.execute(f"SELECT date(dated_at, '+7 hours'), count(*) FROM articles WHERE id IN ({matching}) "
-                          "GROUP BY 1 ORDER BY 1", params)
+            rows = db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", [FACET_SIZE])
+            result.facets[name] = [(str(value), int(count)) for value, count in rows if value is not None]
+        rows = db.execute("SELECT date(a.dated_at, '+7 hours'), count(*) FROM facet_ids f "
+                          "CROSS JOIN articles a ON a.id = f.id GROUP BY 1 ORDER BY 1")
         result.per_day = [(str(day), int(count)) for day, count in rows]
+        db.execute("DELETE FROM facet_ids")

@@ -145,6 +145,11 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles DROP COLUMN text;
     CREATE INDEX articles_relevance_sentiment ON articles(relevance, sentiment, dated_at);
     """,
+    """
+    -- Facets count topics and places of a set of articles: look them up by article.
+    CREATE INDEX article_topics_article ON article_topics(article_id, topic);
+    CREATE INDEX article_places_article ON article_places(article_id, place);
+    """,
 )
 
 
