@@ -73,12 +73,12 @@ class SqliteIndex:
     def field(node: Field, params: list[object]) -> str:
         if node.name == "topic":
             params.append(node.value)
-            return "EXISTS (SELECT 1 FROM article_topics t WHERE t.topic = ? AND t.article_id = a.id)"
+            return "a.id IN (SELECT t.article_id FROM article_topics t WHERE t.topic = ?)"
         if node.name == "place":
             names = places_named(node.value)
             params.extend(names)
             marks = ",".join("?" * len(names))
-            return f"EXISTS (SELECT 1 FROM article_places p WHERE p.place IN ({marks}) AND p.article_id = a.id)"
+            return f"a.id IN (SELECT p.article_id FROM article_places p WHERE p.place IN ({marks}))"
         column = {"source": "a.source_id", "kind": "a.source_kind", "sentiment": "a.sentiment",
                   "relevance": "a.relevance"}[node.name]
         params.append(node.value)
