@@ -26,3 +26,15 @@ def test_every_cli_command_is_in_the_readme() -> None:
     subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     for name in subparsers.choices:  # type: ignore[attr-defined]
         assert re.search(rf"`presswatch {name}\b", README), name
+
+
+def test_readme_source_examples_can_be_added_to_the_shipped_file(tmp_path: Path) -> None:
+    from presswatch.config import load_sources
+
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "- id:" in b]
+    assert blocks
+    shipped = (ROOT / "config" / "sources.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text(shipped.rstrip() + "\n" + "".join(blocks), encoding="utf-8")
+    added = {s.id for s in load_sources(path)} - {s.id for s in load_sources(ROOT / "config" / "sources.yaml")}
+    assert len(added) == len(blocks)
