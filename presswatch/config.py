@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -29,6 +30,7 @@ from presswatch.errors import ConfigError
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 SourceKind = Literal["press", "magazine", "info_site", "aggregator", "social"]
 SourceType = Literal["feed", "sitemap", "listing"]
 
@@ -382,29 +384,22 @@ class Config:
 
 
 def load_config(directory: Path, environ: dict[str, str] | None = None) -> Config:
-    """Load ``sources.yaml`` and the optional ``presswatch.yaml`` of ``directory``.
-
-    Problems of both files are collected and raised together."""
+    """Load ``sources.yaml``, ``topics.yaml``, ``sentiment.yaml`` and the optional ``presswatch.yaml``
+    of ``directory``. Problems of all files are collected and raised together."""
     problems: list[str] = []
-    settings = Settings()
-    sources: list[Source] = []
-    try:
-        settings = load_settings(directory / "presswatch.yaml", environ)
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    try:
-        sources = load_sources(directory / "sources.yaml")
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    topics = sentiment = None
-    try:
-        topics = load_topics(directory / "topics.yaml")
-    except ConfigError as exc:
-        problems.extend(exc.problems)
-    try:
-        sentiment = load_sentiment(directory / "sentiment.yaml")
-    except ConfigError as exc:
-        problems.extend(exc.problems)
+
+    def collect(load: Callable[[], T], fallback: T) -> T:
+        try:
+            return load()
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            return fallback
+
+    settings = collect(lambda: load_settings(directory / "presswatch.yaml", environ), Settings())
+    no_sources: list[Source] = []
+    sources = collect(lambda: load_sources(directory / "sources.yaml"), no_sources)
+    topics: TopicsFile | None = collect(lambda: load_topics(directory / "topics.yaml"), None)
+    sentiment: SentimentFile | None = collect(lambda: load_sentiment(directory / "sentiment.yaml"), None)
     if problems:
         raise ConfigError(problems)
     return Config(directory=directory, settings=settings, sources=sources, topics=topics, sentiment=sentiment)

@@ -15,8 +15,7 @@ from analysis import fold
 from presswatch.errors import QueryError
 from presswatch.query import And, Field, Node, Phrase, Word, loose_phrase, parse, parse_since, positive_terms
 
-FACETS = ("source", "kind", "topic", "sentiment", "relevance", "place")
-__all__ = ["FACETS", "Hit", "SearchBackend", "SearchRequest", "SearchResult", "highlight", "parse_since",
+__all__ = ["Hit", "SearchBackend", "SearchRequest", "SearchResult", "highlight", "parse_since",
            "places_named", "rank_key"]
 
 
