@@ -67,12 +67,31 @@ class AnalysePipeline(_Stage):
 
 
 class StorePipeline(_Stage):
-    """Write the article, its URLs and its index entry in one transaction."""
+    """Write the article, its URLs and its index entry in one transaction, with the alerts its
+    rules raise (``config/alerts.yaml``): an alert is recorded with its article or not at all."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        from pathlib import Path
+
+        from alerts.ingest import AlertEvaluator
+        from presswatch.alerts_config import load_alerts
+        from presswatch.errors import ConfigError
+
+        self.evaluator: AlertEvaluator | None = None
+        self.problem: str | None = None
+        directory = Path(crawler.settings.get("PRESSWATCH_CONFIG_DIR") or "config")
+        try:
+            self.evaluator = AlertEvaluator(load_alerts(directory / "alerts.yaml"))
+        except ConfigError as exc:
+            self.problem = "không đánh giá quy tắc cảnh báo (alerts.yaml sai): " + "; ".join(exc.problems)
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
         spider = self.spider
+        if self.problem and self.problem not in spider.report.warnings:
+            spider.report.warnings.append(self.problem)
         try:
-            article_id = spider.store.add_article(item)
+            article_id = spider.store.add_article(item, on_stored=self.evaluator)
         except Exception as exc:
             # Never carry on silently after a storage failure: count it, log it, stop the crawl.
             spider.report.store_errors += 1
@@ -83,4 +102,6 @@ class StorePipeline(_Stage):
             spider.report.duplicates += 1
         else:
             spider.report.new_articles += 1
+            if self.evaluator is not None:
+                spider.report.alerts = sum(r.new for r in self.evaluator.recorded)
         return item

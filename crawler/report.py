@@ -22,6 +22,7 @@ class CrawlReport:
     errors: int = 0  # failed requests (article pages included)
     robots_blocked: int = 0
     store_errors: int = 0
+    alerts: int = 0  # new alerts recorded (copies of an alerted story not counted)
     entry_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     finish_reason: str = ""

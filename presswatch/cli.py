@@ -7,11 +7,12 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.report import CrawlReport
+from presswatch.cli_alerts import add_alerts_commands
 from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings
 from presswatch.errors import ConfigError, PresswatchError, QueryError
 from presswatch.store import RunResult, Store
@@ -95,6 +96,12 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     config = _load(args)
     enabled = sum(source.enabled for source in config.sources)
     _out(f"Cấu hình hợp lệ: {_config_dir(args)} — {len(config.sources)} nguồn ({enabled} đang bật).")
+    if config.alerts is not None:
+        active, inactive = config.alerts.targets()
+        rules = sum(rule.enabled for rule in config.alerts.rules)
+        _out(f"Cảnh báo: {rules} quy tắc đang bật, {len(active)}/{len(config.alerts.channels)} kênh hoạt động.")
+        for message in inactive:
+            _out(f"  ! {message}")
     return 0
 
 
@@ -304,6 +311,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _with_config(func: Callable[[argparse.Namespace, Config, Path], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        config = _load(args)
+        return func(args, config, _database(args, config.settings))
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
     parser.add_argument("--config", help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
@@ -346,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(func=cmd_analyze)
     add("reindex", "chép toàn bộ bài viết vào một chỉ mục Elasticsearch mới rồi chuyển bí danh").set_defaults(
         func=cmd_reindex)
+    add_alerts_commands(add, _with_config)
     extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
     extract.add_argument("file", metavar="TỆP")
     extract.add_argument("--url", help="địa chỉ gốc của trang")

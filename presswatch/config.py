@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -28,6 +28,9 @@ from analysis.sentiment import SentimentLexicon
 from analysis.topics import TopicLexicon
 from presswatch.errors import ConfigError
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
+
+if TYPE_CHECKING:
+    from presswatch.alerts_config import AlertsFile
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
@@ -201,6 +204,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5) or elasticsearch."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),
     Setting("elasticsearch_alias", "presswatch-articles", "Alias searched; its indices are named <alias>-<time>."),
+    Setting("web_base_url", None, "Address of the web UI as inspectors reach it; alerts and the digest link to it."),
+    Setting("alert_timeout", 10.0, "Seconds before one alert delivery (webhook/chat request) is abandoned."),
+    Setting("alert_retry_base", 30.0, "Seconds before the first retry of a failed delivery; doubles each time."),
+    Setting("alert_retry_max", 3600.0, "Longest wait in seconds between two delivery attempts (jittered)."),
+    Setting("alert_max_age", 172800.0, "Seconds after which an undelivered alert goes to the dead letters."),
+    Setting("alert_poll", 1.0, "Seconds between two looks at the outbox by the delivery worker."),
 )
 
 
@@ -221,6 +230,17 @@ class Settings(_Strict):
     index_backend: Literal["sqlite", "elasticsearch"] = SETTINGS[11].default
     elasticsearch_url: str = SETTINGS[12].default
     elasticsearch_alias: str = Field(default=SETTINGS[13].default, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    web_base_url: str | None = SETTINGS[14].default
+    alert_timeout: float = Field(default=SETTINGS[15].default, gt=0, le=300)
+    alert_retry_base: float = Field(default=SETTINGS[16].default, gt=0)
+    alert_retry_max: float = Field(default=SETTINGS[17].default, gt=0)
+    alert_max_age: float = Field(default=SETTINGS[18].default, gt=0)
+    alert_poll: float = Field(default=SETTINGS[19].default, gt=0, le=60)
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value).rstrip("/")
 
 
 _MESSAGES: dict[str, str] = {
@@ -364,6 +384,7 @@ class Config:
     sources: list[Source]
     topics: TopicsFile | None = None
     sentiment: SentimentFile | None = None
+    alerts: AlertsFile | None = None  # config/alerts.yaml (None only when built by hand)
 
     def analyzer(self, with_entities: bool = True) -> Analyzer:
         """The analysis configured by ``topics.yaml`` and ``sentiment.yaml``."""
@@ -400,9 +421,13 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
     sources = collect(lambda: load_sources(directory / "sources.yaml"), no_sources)
     topics: TopicsFile | None = collect(lambda: load_topics(directory / "topics.yaml"), None)
     sentiment: SentimentFile | None = collect(lambda: load_sentiment(directory / "sentiment.yaml"), None)
+    from presswatch.alerts_config import load_alerts  # it builds on this module's models
+
+    alerts: AlertsFile | None = collect(lambda: load_alerts(directory / "alerts.yaml"), None)
     if problems:
         raise ConfigError(problems)
-    return Config(directory=directory, settings=settings, sources=sources, topics=topics, sentiment=sentiment)
+    return Config(directory=directory, settings=settings, sources=sources, topics=topics, sentiment=sentiment,
+                  alerts=alerts)
 
 
 def load_analyzer(directory: Path, with_entities: bool = True) -> Analyzer:

@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +28,8 @@ from presswatch.models import Article, StoredArticle
 
 if TYPE_CHECKING:
     from analysis.pipeline import Analysis
+
+OnStored = Callable[[sqlite3.Connection, int, Article], None]
 
 _MIGRATIONS: tuple[str, ...] = (
     """
@@ -150,6 +152,42 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX article_topics_article ON article_topics(article_id, topic);
     CREATE INDEX article_places_article ON article_places(article_id, place);
     """,
+    """
+    -- alerts: one row per rule and story (syndication cluster); later copies only count.
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        story INTEGER NOT NULL,         -- clusters.id (or -article_id for an article without one)
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,  -- the first copy
+        severity TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        copies INTEGER NOT NULL DEFAULT 1,
+        last_copy_at TEXT,
+        throttled INTEGER NOT NULL DEFAULT 0,  -- over the rule's max_per_hour: sent in the hour's summary
+        UNIQUE (rule_id, story)
+    );
+    CREATE INDEX alerts_rule_created ON alerts(rule_id, created_at);
+    -- outbox: one row per alert (or hourly summary) and channel, until delivered or dead.
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- alert | summary
+        rule_id TEXT NOT NULL,
+        alert_id INTEGER REFERENCES alerts(id) ON DELETE CASCADE,  -- kind alert
+        window_start TEXT,              -- kind summary: start of the hour it covers (UTC)
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | dead
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        last_attempt_at TEXT,
+        sent_at TEXT,
+        last_error TEXT,
+        UNIQUE (channel, kind, rule_id, window_start)
+    );
+    CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+    CREATE INDEX outbox_alert ON outbox(alert_id);
+    """,
 )
 
 
@@ -253,12 +291,17 @@ class Store:
         row = self.db.execute("SELECT 1 FROM article_urls WHERE url = ?", (url,)).fetchone()
         return row is not None
 
-    def add_article(self, article: Article) -> int | None:
+    def add_article(self, article: Article, on_stored: OnStored | None = None) -> int | None:
         """Store ``article`` with its URLs and index entry in one transaction.
 
+        ``on_stored(db, article_id, article)`` runs inside that transaction for a new article (the
+        crawler evaluates alert rules there: an alert is recorded with its article or not at all).
         Returns the new id, or None when its URL was already stored (its new aliases are added)."""
         with self.transaction() as db:
-            return self._insert(db, article)
+            article_id = self._insert(db, article)
+            if article_id is not None and on_stored is not None:
+                on_stored(db, article_id, article)
+            return article_id
 
     def add_articles(self, articles: list[Article]) -> list[int | None]:
         """Store several articles in one transaction (bulk imports, benchmarks): all or none."""
@@ -339,6 +382,12 @@ class Store:
         else:
             rows = self.db.execute(f"{_WITH_TEXT} WHERE a.source_id = ? ORDER BY a.id", (source_id,)).fetchall()
         return [_stored(row) for row in rows]
+
+    def articles_since(self, since: datetime) -> Iterator[StoredArticle]:
+        """Articles dated from ``since`` on, oldest first."""
+        cursor = self.db.execute(f"{_WITH_TEXT} WHERE a.dated_at >= ? ORDER BY a.dated_at, a.id", (iso(since),))
+        for row in cursor:
+            yield _stored(row)
 
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])

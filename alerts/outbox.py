@@ -1,0 +1,184 @@
+"""The durable outbox: alerts recorded with their article, delivered until acknowledged or dead.
+
+``record`` runs inside the transaction that stores the article (``Store.add_article(on_stored=…)``),
+so an article is never stored without its alerts nor an alert queued without its article. One alert
+per rule and story: a later syndicated copy only increments ``copies`` of the first alert. Over a
+rule's ``max_per_hour`` the alert joins the hour's summary message instead of its own; in the rule's
+quiet hours delivery waits until they end. Every row leaves the outbox only as ``sent`` or ``dead``.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from presswatch.alerts_config import ChannelTarget, Rule
+from presswatch.store import iso, parse_iso
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+STATUSES = ("pending", "sent", "dead")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    rule_id: str
+    alert_id: int
+    new: bool  # False: a copy of a story already alerted (its count went up)
+    throttled: bool = False
+
+
+def quiet_until(rule: Rule, now: datetime) -> datetime | None:
+    """End of the rule's quiet hours if ``now`` falls in them (UTC), else None."""
+    window = rule.quiet_window()
+    if window is None:
+        return None
+    start, end = window
+    local = now.astimezone(VIETNAM)
+    clock = local.time().replace(tzinfo=None)
+    inside = start <= clock < end if start < end else (clock >= start or clock < end)
+    if not inside:
+        return None
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if until <= local:
+        until += timedelta(days=1)
+    return until.astimezone(now.tzinfo)
+
+
+def record(db: sqlite3.Connection, article_id: int, rules: list[Rule], channels: dict[str, ChannelTarget],
+           now: datetime) -> list[Recorded]:
+    """Record the alerts of a new article that matched ``rules`` and queue their deliveries."""
+    row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    story = row[0] if row is not None and row[0] is not None else -article_id
+    stamp = iso(now)
+    recorded = []
+    for rule in rules:
+        existing = db.execute("SELECT id FROM alerts WHERE rule_id = ? AND story = ?", (rule.id, story)).fetchone()
+        if existing is not None:
+            db.execute("UPDATE alerts SET copies = copies + 1, last_copy_at = ? WHERE id = ?", (stamp, existing[0]))
+            recorded.append(Recorded(rule.id, existing[0], new=False))
+            continue
+        hour_ago = iso(now - timedelta(hours=1))
+        sent_in_hour = db.execute(
+            "SELECT count(*) FROM alerts WHERE rule_id = ? AND created_at > ? AND throttled = 0",
+            (rule.id, hour_ago),
+        ).fetchone()[0]
+        throttled = rule.max_per_hour is not None and sent_in_hour >= rule.max_per_hour
+        alert_id = int(db.execute(
+            """INSERT INTO alerts (rule_id, story, article_id, severity, created_at, throttled)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (rule.id, story, article_id, rule.severity, stamp, int(throttled)),
+        ).lastrowid or 0)
+        recorded.append(Recorded(rule.id, alert_id, new=True, throttled=throttled))
+        quiet = quiet_until(rule, now)
+        for channel in rule.channels:
+            if channel not in channels:
+                continue  # inactive channel: the alert is recorded, nothing to deliver to
+            if throttled:
+                start = now.replace(minute=0, second=0, microsecond=0)
+                due = max(start + timedelta(hours=1), quiet or now)
+                db.execute(
+                    """INSERT OR IGNORE INTO outbox (channel, kind, rule_id, window_start, idempotency_key,
+                           created_at, next_attempt_at) VALUES (?, 'summary', ?, ?, ?, ?, ?)""",
+                    (channel, rule.id, iso(start), _key(), stamp, iso(due)),
+                )
+            else:
+                db.execute(
+                    """INSERT INTO outbox (channel, kind, rule_id, alert_id, idempotency_key, created_at,
+                           next_attempt_at) VALUES (?, 'alert', ?, ?, ?, ?, ?)""",
+                    (channel, rule.id, alert_id, _key(), stamp, iso(quiet or now)),
+                )
+    return recorded
+
+
+def _key() -> str:
+    return "pw-" + secrets.token_hex(16)
+
+
+# --- delivery bookkeeping (the worker) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    channel: str
+    kind: str
+    rule_id: str
+    alert_id: int | None
+    window_start: datetime | None
+    idempotency_key: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    last_attempt_at: datetime | None
+    sent_at: datetime | None
+    last_error: str | None
+
+
+def _row(row: sqlite3.Row) -> OutboxRow:
+    created = parse_iso(row["created_at"])
+    due = parse_iso(row["next_attempt_at"])
+    assert created is not None and due is not None
+    return OutboxRow(id=row["id"], channel=row["channel"], kind=row["kind"], rule_id=row["rule_id"],
+                     alert_id=row["alert_id"], window_start=parse_iso(row["window_start"]),
+                     idempotency_key=row["idempotency_key"], status=row["status"], attempts=row["attempts"],
+                     created_at=created, next_attempt_at=due, last_attempt_at=parse_iso(row["last_attempt_at"]),
+                     sent_at=parse_iso(row["sent_at"]), last_error=row["last_error"])
+
+
+def due(db: sqlite3.Connection, now: datetime, limit: int = 50) -> list[OutboxRow]:
+    rows = db.execute(
+        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+        (iso(now), limit),
+    ).fetchall()
+    return [_row(row) for row in rows]
+
+
+def listing(db: sqlite3.Connection, status: str | None = None, limit: int = 100) -> list[OutboxRow]:
+    if status is None:
+        rows = db.execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    else:
+        rows = db.execute("SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit)).fetchall()
+    return [_row(row) for row in rows]
+
+
+def counts(db: sqlite3.Connection) -> dict[str, int]:
+    found = dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
+    return {status: int(found.get(status, 0)) for status in STATUSES}
+
+
+def started(db: sqlite3.Connection, row_id: int, now: datetime) -> None:
+    """Count the attempt before it is made: a crash mid-request still shows in ``attempts``."""
+    db.execute("UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?", (iso(now), row_id))
+
+
+def delivered(db: sqlite3.Connection, row_id: int, now: datetime) -> None:
+    db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", (iso(now), row_id))
+
+
+def failed(db: sqlite3.Connection, row: OutboxRow, error: str, now: datetime, *, base: float, cap: float,
+           max_age: float) -> str:
+    """Schedule the next attempt (exponential back-off with jitter), or dead-letter the row past
+    ``max_age``. Returns the new status."""
+    attempts = row.attempts + 1
+    if (now - row.created_at).total_seconds() >= max_age:
+        db.execute("UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?", (error, row.id))
+        return "dead"
+    delay = min(cap, base * 2 ** (attempts - 1)) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+    db.execute("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
+               (error, iso(now + timedelta(seconds=delay)), row.id))
+    return "pending"
+
+
+def retry(db: sqlite3.Connection, row_id: int, now: datetime) -> bool:
+    """Put a dead (or pending) row back in line now, with a fresh age. False if unknown or sent."""
+    cursor = db.execute(
+        """UPDATE outbox SET status = 'pending', next_attempt_at = ?, created_at = ?
+           WHERE id = ? AND status != 'sent'""",
+        (iso(now), iso(now), row_id),
+    )
+    return cursor.rowcount > 0

@@ -1,0 +1,139 @@
+"""What a delivery carries: the JSON document of ``docs/alerts.md`` and its Vietnamese chat text.
+
+Built at delivery time from the store (the source of truth), so a pending alert carries the current
+count of syndicated copies. Crawled titles and text are data here; each channel escapes them for
+its own format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from alerts.outbox import VIETNAM, OutboxRow
+from presswatch.alerts_config import SEVERITY_LABELS, Rule
+from presswatch.models import StoredArticle
+from presswatch.store import iso
+
+SCHEMA = "presswatch.alert.v1"
+RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc tới Lai Châu", "none": "không liên quan"}
+SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    name: str
+    kind: str
+
+
+def local_time(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def deciding_sentence(title: str, text: str, terms: list[str], limit: int = 300) -> str | None:
+    """The sentence of the article holding most of the sentiment evidence terms (title included)."""
+    if not terms:
+        return None
+    wanted = {term.lower() for term in terms}
+    best, best_score = None, 0
+    for sentence in [title, *(m.group(0).strip() for m in _SENTENCE.finditer(text))]:
+        lowered = sentence.lower()
+        score = sum(lowered.count(term) for term in wanted)
+        if score > best_score:
+            best, best_score = sentence, score
+    if best is None:
+        return None
+    return best if len(best) <= limit else best[: limit - 1].rstrip() + "…"
+
+
+def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str | None) -> dict[str, Any]:
+    analysis = article.analysis or {}
+    evidence = analysis.get("evidence") or {}
+    sentiment_evidence = evidence.get("sentiment") or {}
+    topics = evidence.get("topics") or {}
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "source": {"id": source.id, "name": source.name, "kind": source.kind},
+        "published_at": iso(article.published_at),
+        "fetched_at": iso(article.fetched_at),
+        "relevance": {"grade": article.relevance, "score": analysis.get("relevance_score"),
+                      "evidence": evidence.get("relevance") or []},
+        "topics": [{"slug": slug, "label": (topics.get(slug) or {}).get("label", slug),
+                    "terms": (topics.get(slug) or {}).get("terms", [])} for slug in analysis.get("topics") or []],
+        "sentiment": {"label": article.sentiment, "score": analysis.get("sentiment_score"),
+                      "terms": sentiment_evidence.get("terms") or [],
+                      "sentence": deciding_sentence(article.title, article.text,
+                                                    sentiment_evidence.get("terms") or [])},
+        "places": [{"name": p.get("name"), "current": p.get("current", []), "legacy": p.get("legacy", [])}
+                   for p in analysis.get("places") or []],
+        "web_url": f"{web_base_url}/articles/{article.id}" if web_base_url else None,
+    }
+
+
+def rule_json(rule: Rule | None, rule_id: str, severity: str) -> dict[str, Any]:
+    return {"id": rule_id, "name": rule.name if rule else rule_id, "severity": rule.severity if rule else severity}
+
+
+def alert_payload(row: OutboxRow, rule: dict[str, Any], copies: int, article: dict[str, Any]) -> dict[str, Any]:
+    document = {"schema": SCHEMA, "type": "alert", "idempotency_key": row.idempotency_key,
+                "created_at": iso(row.created_at), "rule": rule, "copies": copies, "article": article}
+    document["text"] = alert_text(document)
+    return document
+
+
+def summary_payload(row: OutboxRow, rule: dict[str, Any], articles: list[dict[str, Any]]) -> dict[str, Any]:
+    assert row.window_start is not None
+    document = {"schema": SCHEMA, "type": "summary", "idempotency_key": row.idempotency_key,
+                "created_at": iso(row.created_at), "rule": rule,
+                "window": {"start": iso(row.window_start), "end": iso(row.window_start + timedelta(hours=1))},
+                "count": len(articles), "articles": articles}
+    document["text"] = summary_text(document)
+    return document
+
+
+def alert_text(document: dict[str, Any]) -> str:
+    """Plain Vietnamese text of an alert, for chat channels (each channel escapes it)."""
+    rule, article = document["rule"], document["article"]
+    published = datetime.fromisoformat(article["published_at"] or article["fetched_at"])
+    lines = [
+        f"⚠️ Cảnh báo (mức {SEVERITY_LABELS.get(rule['severity'], rule['severity'])}): {rule['name']}",
+        article["title"],
+        f"Nguồn: {article['source']['name']} · {local_time(published)}",
+    ]
+    flags = [f"Mức liên quan: {RELEVANCE_LABELS.get(article['relevance']['grade'] or '', 'chưa phân tích')}"]
+    if article["sentiment"]["label"]:
+        flags.append(f"Sắc thái: {SENTIMENT_LABELS.get(article['sentiment']['label'], article['sentiment']['label'])}")
+    if article["topics"]:
+        flags.append("Chủ đề: " + ", ".join(topic["label"] for topic in article["topics"]))
+    lines.append(" · ".join(flags))
+    if article["places"]:
+        lines.append("Địa danh: " + ", ".join(place["name"] for place in article["places"]))
+    if article["sentiment"]["sentence"]:
+        lines.append(f"Câu đáng chú ý: “{article['sentiment']['sentence']}”")
+    if document["copies"] > 1:
+        lines.append(f"Đã có {document['copies']} bài cùng nội dung (đăng lại).")
+    lines.append(article["url"])
+    if article["web_url"]:
+        lines.append(f"Xem trong hệ thống: {article['web_url']}")
+    return "\n".join(lines)
+
+
+def summary_text(document: dict[str, Any]) -> str:
+    rule = document["rule"]
+    start = datetime.fromisoformat(document["window"]["start"])
+    end = datetime.fromisoformat(document["window"]["end"])
+    lines = [
+        f"⚠️ Tổng hợp cảnh báo (mức {SEVERITY_LABELS.get(rule['severity'], rule['severity'])}): {rule['name']}",
+        f"{document['count']} bài vượt giới hạn gửi mỗi giờ, từ {local_time(start)} đến {local_time(end)}:",
+    ]
+    for article in document["articles"][:20]:
+        lines.append(f"• {article['title']} ({article['source']['name']}) {article['url']}")
+    if document["count"] > 20:
+        lines.append(f"… và {document['count'] - 20} bài khác.")
+    return "\n".join(lines)
