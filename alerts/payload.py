@@ -114,7 +114,7 @@ def alert_text(document: dict[str, Any]) -> str:
     lines.append(" · ".join(flags))
     if article["places"]:
         lines.append("Địa danh: " + ", ".join(place["name"] for place in article["places"]))
-    if article["sentiment"]["sentence"]:
+    if article["sentiment"]["sentence"] and article["sentiment"]["label"] in ("negative", "positive"):
         lines.append(f"Câu đáng chú ý: “{article['sentiment']['sentence']}”")
     if document["copies"] > 1:
         lines.append(f"Đã có {document['copies']} bài cùng nội dung (đăng lại).")

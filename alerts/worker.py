@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from alerts import outbox
@@ -40,17 +41,34 @@ class DeliveryStats:
 
 
 class DeliveryWorker:
-    """Delivers the outbox of ``store`` to the active channels of ``config``."""
+    """Delivers the outbox of ``store`` to the active channels of ``config``.
 
-    def __init__(self, store: Store, config: Config, environ: dict[str, str] | None = None,
+    Given a path instead of an open ``Store``, the worker opens its own connection in the thread
+    that first uses it (SQLite connections stay in their thread): ``run`` can go in a thread."""
+
+    def __init__(self, store: Store | Path, config: Config, environ: dict[str, str] | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
-        self.store = store
+        self._store = store if isinstance(store, Store) else None
+        self._path = store if isinstance(store, Path) else store.path
         self.config = config
         self.alerts = config.alerts or AlertsFile()
         self.targets: dict[str, ChannelTarget]
         self.targets, self.inactive = self.alerts.targets(environ)
         self.sources = {s.id: SourceInfo(s.id, s.name, s.kind) for s in config.sources}
         self.clock = clock
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self._path)
+            self._owned = True
+        return self._store
+
+    def close(self) -> None:
+        """Close the connection the worker opened itself (not one it was given)."""
+        if self._store is not None and getattr(self, "_owned", False):
+            self._store.close()
+            self._store = None
 
     def run_once(self, limit: int = 50) -> DeliveryStats:
         """Send every due row (at most ``limit``)."""
@@ -62,14 +80,17 @@ class DeliveryWorker:
     def run(self, stop: threading.Event) -> None:
         """Deliver until ``stop`` is set, looking at the outbox every ``alert_poll`` seconds."""
         poll = self.config.settings.alert_poll
-        while not stop.is_set():
-            try:
-                stats = self.run_once()
-            except Exception:  # a broken row or a locked database must not end deliveries
-                log.exception("lỗi khi gửi cảnh báo; thử lại sau %s giây", poll)
-                stats = DeliveryStats()
-            if stats.sent + stats.failed + stats.dead == 0:
-                stop.wait(poll)
+        try:
+            while not stop.is_set():
+                try:
+                    stats = self.run_once()
+                except Exception:  # a broken row or a locked database must not end deliveries
+                    log.exception("lỗi khi gửi cảnh báo; thử lại sau %s giây", poll)
+                    stats = DeliveryStats()
+                if stats.sent + stats.failed + stats.dead == 0:
+                    stop.wait(poll)
+        finally:
+            self.close()
 
     def _deliver(self, row: OutboxRow, stats: DeliveryStats) -> None:
         settings = self.config.settings

@@ -56,6 +56,8 @@ def _progress(source: Source, run: RunResult, report: CrawlReport | None) -> Non
     line = f"  {status} {source.id}: {run.new_articles} bài mới, {run.pages} trang đã tải"
     if report is not None and report.already_seen:
         line += f", {report.already_seen} bài đã có"
+    if report is not None and report.alerts:
+        line += f", {report.alerts} cảnh báo"
     if run.errors:
         line += f", {run.errors} lỗi"
     if run.message:

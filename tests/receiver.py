@@ -22,6 +22,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    at: float = 0.0  # time.monotonic() when answered
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -50,7 +51,8 @@ class Receiver:
                 elif receiver.delay:
                     time.sleep(receiver.delay)
                 status = int(action)
-                item = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status)
+                item = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status,
+                                time.monotonic())
                 with receiver.lock:
                     receiver.requests.append(item)
                     key = item.headers.get("idempotency-key") or f"#{len(receiver.requests)}"

@@ -3,6 +3,7 @@ HTTP receiver on 127.0.0.1 that fails, hangs and recovers."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -23,11 +24,12 @@ from analysis import fold
 from analysis.pipeline import Analyzer
 from presswatch.alerts_config import AlertsFile, load_alerts
 from presswatch.config import Config, Settings, load_analyzer, load_config
+from presswatch.crawl import crawl_source
 from presswatch.errors import ConfigError
-from presswatch.localsite import load_demo_articles
+from presswatch.localsite import LocalSite, load_demo_articles
 from presswatch.models import Article
 from presswatch.store import Store
-from tests.conftest import CONFIG
+from tests.conftest import CONFIG, TEST_SETTINGS, make_source
 from tests.receiver import Receiver
 
 SECRET = "bí-mật-thử-nghiệm-không-dùng-thật"
@@ -374,3 +376,80 @@ def test_cli_outbox_retry_and_dry_run(tmp_path: Path, analyzer: Analyzer, demo: 
     assert "đang chờ 0" in out
     with Store(db) as store:
         assert outbox.counts(store.db)["pending"] == 0
+
+
+def test_crawl_records_alerts_with_articles_and_worker_delivers_them(
+        tmp_path: Path, site: LocalSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole path: a feed on a local site → crawl subprocess (analysis, rules in the store
+    transaction) → outbox → signed webhook."""
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    for name in ("sources.yaml", "topics.yaml", "sentiment.yaml"):
+        (config_dir / name).write_bytes((CONFIG / name).read_bytes())
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    db = tmp_path / "db.sqlite"
+    with Receiver() as receiver:
+        (config_dir / "alerts.yaml").write_text(rules_yaml(receiver.url + "/hook").replace(
+            "min_relevance: none", "min_relevance: none\n    query: '\"Mường Tè\"'\n    max_age: 3650d"),
+            encoding="utf-8")
+        source = make_source(id="tin-tay-bac", urls=[f"{site.url}/rss/tin-moi.rss"])
+        run, report = crawl_source(source, TEST_SETTINGS, db, config_dir)
+        assert run.ok and report is not None and report.new_articles == 40
+        with Store(db) as store:
+            matching = [a for a in store.articles() if "mường tè" in (a.title + " " + a.text).lower()]
+            stories = {a.cluster_id for a in matching}
+            assert report.alerts == len(stories) >= 1
+            worker = DeliveryWorker(store, config_of(load_alerts(config_dir / "alerts.yaml")), ENV)
+            deliver_all(worker, len(stories), receiver, timeout=10)
+        delivered = {item.json()["article"]["url"] for item in receiver.accepted.values()}
+    assert len(delivered) == len(stories) and delivered <= {a.url for a in matching}
+
+
+def test_documented_receiver_example_verifies_real_deliveries(tmp_path: Path, analyzer: Analyzer,
+                                                              demo: list[dict[str, str]]) -> None:
+    """docs/examples/webhook_receiver.py, run as documented, accepts presswatch's signed deliveries
+    once each and refuses a tampered body."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "webhook_receiver.py"
+    env = {**os.environ, "PRESSWATCH_WEBHOOK_SECRET": SECRET}
+    process = subprocess.Popen([sys.executable, str(example), str(port)], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/hook"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        with Store(tmp_path / "db.sqlite") as store:
+            alerts = alerts_file(tmp_path, rules_yaml(url))
+            now = datetime.now(UTC)
+            store_all(store, [article(r, analyzer, n=i, published=now) for i, r in enumerate(demo[:2])], alerts, now)
+            worker = DeliveryWorker(store, config_of(alerts), ENV)
+            stats = worker.run_once()
+            assert stats.sent == 2
+            [row, *_] = outbox.listing(store.db)
+            with store.transaction() as db:  # deliver one again: the receiver acknowledges, prints nothing
+                db.execute("UPDATE outbox SET status = 'pending' WHERE id = ?", (row.id,))
+            assert worker.run_once().sent == 1
+            keys = {r.idempotency_key for r in outbox.listing(store.db)}
+        body = b'{"rule": {"id": "gia-mao"}, "text": "gi\\u1ea3"}'
+        stamp = str(int(time.time()))
+        forged = urllib.request.Request(url, data=body, method="POST", headers={
+            "X-Presswatch-Timestamp": stamp, "X-Presswatch-Signature": "v1=" + "0" * 64, "Idempotency-Key": "x"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=5)
+        assert refused.value.code == 401
+        refused.value.close()
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=5)
+    printed = [json.loads(line) for line in out.splitlines()]
+    assert {p["key"] for p in printed} == keys and len(printed) == 2
+    assert all(p["text"].startswith("⚠️ Cảnh báo") for p in printed)
