@@ -69,6 +69,18 @@ def _check_url(url: str) -> str:
     return url
 
 
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+
+
+def _check_address(address: str) -> str:
+    address = address.strip()
+    if not _ADDRESS.match(address):
+        raise ValueError(f"'{address}' không phải địa chỉ email hợp lệ (ví dụ: lanhdao@laichau.gov.vn)")
+    return address
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -201,6 +213,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5) or elasticsearch."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),
     Setting("elasticsearch_alias", "presswatch-articles", "Alias searched; its indices are named <alias>-<time>."),
+    Setting("digest_time", "07:00", "Local time (HH:MM) of the daily digest; it covers the 24 h before."),
+    Setting("digest_recipients", [], "E-mail addresses receiving the daily digest; empty: the digest is not sent."),
+    Setting("digest_sender", "presswatch@localhost", "From address of the digest."),
+    Setting("smtp_host", "localhost", "SMTP server sending the digest (credentials from the environment)."),
+    Setting("smtp_port", 587, "SMTP port (587 for starttls, 465 for ssl, 25 for none)."),
+    Setting("smtp_security", "starttls", "starttls, ssl or none."),
+    Setting("smtp_timeout", 30.0, "Seconds before an SMTP connection or command is abandoned."),
+    Setting("digest_silent_days", 3, "A source with no new article for this many days is listed as silent."),
+    Setting("web_base_url", None, "Web UI address; when set, digest items link to <web_base_url>/articles/<id>."),
 )
 
 
@@ -221,6 +242,58 @@ class Settings(_Strict):
     index_backend: Literal["sqlite", "elasticsearch"] = SETTINGS[11].default
     elasticsearch_url: str = SETTINGS[12].default
     elasticsearch_alias: str = Field(default=SETTINGS[13].default, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    digest_time: str = SETTINGS[14].default
+    digest_recipients: list[str] = Field(default_factory=list)
+    digest_sender: str = SETTINGS[16].default
+    smtp_host: str = Field(default=SETTINGS[17].default, min_length=1)
+    smtp_port: int = Field(default=SETTINGS[18].default, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = SETTINGS[19].default
+    smtp_timeout: float = Field(default=SETTINGS[20].default, gt=0, le=600)
+    digest_silent_days: int = Field(default=SETTINGS[21].default, ge=1, le=365)
+    web_base_url: str | None = SETTINGS[22].default
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _yaml_clock(cls, value: Any) -> Any:
+        # YAML 1.1 reads an unquoted 07:00 as the sexagesimal integer 420.
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        match = _CLOCK.match(value)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValueError(f"'{value}' không phải giờ hợp lệ dạng HH:MM (ví dụ 07:00)")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("digest_recipients", mode="before")
+    @classmethod
+    def _split_recipients(cls, value: Any) -> Any:
+        # From the environment: PRESSWATCH_DIGEST_RECIPIENTS="a@x.vn, b@y.vn"
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,;\s]+", value) if part]
+        return value
+
+    @field_validator("digest_recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        return [_check_address(address) for address in value]
+
+    @field_validator("digest_sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _check_address(value)
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base_url(cls, value: str | None) -> str | None:
+        return None if not value else _check_url(value).rstrip("/")
+
+    def digest_clock(self) -> tuple[int, int]:
+        hours, minutes = self.digest_time.split(":")
+        return int(hours), int(minutes)
 
 
 _MESSAGES: dict[str, str] = {

@@ -150,6 +150,18 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX article_topics_article ON article_topics(article_id, topic);
     CREATE INDEX article_places_article ON article_places(article_id, place);
     """,
+    """
+    -- digest: one row per digest day, so the daily email is sent once (retried while failed).
+    CREATE TABLE digest_sends (
+        day TEXT PRIMARY KEY,           -- YYYY-MM-DD, the digest's local date
+        status TEXT NOT NULL,           -- sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT,                   -- UTC
+        message_id TEXT,
+        recipients TEXT                 -- comma-separated addresses
+    ) WITHOUT ROWID;
+    """,
 )
 
 
