@@ -105,7 +105,7 @@ def _record(store: Store, day: date, status: str, attempts: int, error: str | No
 
 
 def run_digest(config: Config, store: Store, day: date, *, force: bool = False, attempts: int = ATTEMPTS,
-               backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep,
+               backoff: float | None = None, sleep: Callable[[float], None] = time.sleep,
                environ: Mapping[str, str] | None = None, context: ssl.SSLContext | None = None) -> DigestOutcome:
     """Send ``day``'s digest unless it was already sent (``force`` sends again). Never raises for an
     SMTP failure: the outcome and the ``digest_sends`` row say what happened."""
@@ -117,6 +117,7 @@ def run_digest(config: Config, store: Store, day: date, *, force: bool = False, 
     if not settings.digest_recipients:
         return DigestOutcome(day, "no_recipients", 0, subject=digest.subject)
     message = compose(digest, settings)
+    backoff = BACKOFF if backoff is None else backoff
     environ = os.environ if environ is None else environ
     error: str | None = None
     for attempt in range(1, attempts + 1):

@@ -11,6 +11,8 @@ Security: ``smtp_security`` is ``starttls`` (port 587), ``ssl`` (implicit TLS, p
 
 from __future__ import annotations
 
+import base64
+import secrets
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -31,8 +33,8 @@ class SendError(Exception):
 
 
 def content_id(name: str, domain: str) -> str:
-    """A ``Content-ID`` (with angle brackets) for the image ``name``."""
-    return make_msgid(idstring=f"chart-{name}", domain=domain)
+    """A ``Content-ID`` (with angle brackets) for the image ``name``; short enough not to be folded."""
+    return f"<{name}.{secrets.token_hex(8)}@{domain}>"
 
 
 def _domain(address: str) -> str:
@@ -77,16 +79,28 @@ def send(message: EmailMessage, settings: Settings, environ: Mapping[str, str],
             if settings.smtp_security == "starttls":
                 client.starttls(context=context)
             if username:
-                client.login(username, password)
+                _login(client, username, password)
             refused = client.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         raise SendError(f"máy chủ SMTP từ chối mọi người nhận: {_reasons(exc.recipients)}") from exc
     except smtplib.SMTPResponseException as exc:
         reason = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise SendError(f"máy chủ SMTP trả lời {exc.smtp_code}: {reason}") from exc
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
         raise SendError(f"không gửi được qua {host}:{port}: {type(exc).__name__}: {exc}") from exc
     return [_reasons({address: reason}) for address, reason in refused.items()]
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """``SMTP.login`` only takes ASCII; non-ASCII credentials go as AUTH PLAIN in UTF-8 (RFC 4616)."""
+    if f"{username}{password}".isascii():
+        client.login(username, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _reasons(refused: Mapping[str, tuple[int, bytes]]) -> str:
