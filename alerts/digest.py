@@ -170,7 +170,7 @@ def deciding_sentence(title: str, text: str, terms: Sequence[str]) -> str | None
         if not needle:
             continue
         found = [(a, b) for a, b in spans if needle in lowered[a:b]]
-        body = [(a, b) for a, b in found if a >= len(title)]
+        body = [(a, b) for a, b in found if a >= len(title) and document[a:b].strip() != title.strip()]
         chosen = (body or found)[:1]
         if chosen:
             sentence = document[chosen[0][0]:chosen[0][1]].strip()
@@ -182,36 +182,38 @@ def deciding_sentence(title: str, text: str, terms: Sequence[str]) -> str | None
 
 def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: bool, limit: int,
            names: Mapping[str, str], topic_labels: Mapping[str, str]) -> tuple[list[DigestItem], int]:
+    """The window's relevant articles, negative or not, one per story: copies of a syndicated
+    story collapse into its first item, which says how many outlets carried it. Returns the first
+    ``limit`` items and how many stories there were."""
     condition = "a.sentiment = 'negative'" if negative else "coalesce(a.sentiment, '') != 'negative'"
-    where = f"a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention') AND {condition}"
-    total = db.execute(f"SELECT count(*) FROM articles a WHERE {where}", (iso(start), iso(end))).fetchone()[0]
+    order = "a.sentiment_score ASC, a.dated_at DESC" if negative else "a.dated_at DESC"
     rows = db.execute(
         f"""SELECT a.id, a.url, a.source_id, a.source_kind, a.title, a.title_norm, a.dated_at, a.relevance,
-                   a.sentiment, a.analysis, a.cluster_id, t.text, t.text_norm,
-                   (SELECT count(DISTINCT o.source_id) FROM articles o
-                     WHERE o.cluster_id = a.cluster_id) AS outlets
-            FROM articles a JOIN article_texts t ON t.article_id = a.id
-            WHERE {where}
-            ORDER BY a.relevance = 'about' DESC, a.sentiment_score ASC, a.dated_at DESC, a.id
-            LIMIT ?""" if negative else
-        f"""SELECT a.id, a.url, a.source_id, a.source_kind, a.title, a.title_norm, a.dated_at, a.relevance,
-                   a.sentiment, a.analysis, a.cluster_id, NULL AS text, NULL AS text_norm,
-                   (SELECT count(DISTINCT o.source_id) FROM articles o
-                     WHERE o.cluster_id = a.cluster_id) AS outlets
+                   a.sentiment, a.analysis, a.cluster_id
             FROM articles a
-            WHERE {where}
-            ORDER BY a.relevance = 'about' DESC, a.dated_at DESC, a.id
-            LIMIT ?""",
-        (iso(start), iso(end), limit),
+            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention') AND {condition}
+            ORDER BY a.relevance = 'about' DESC, {order}, a.id""",
+        (iso(start), iso(end)),
     ).fetchall()
-    items = []
+    stories: dict[object, list[sqlite3.Row]] = {}
     for row in rows:
+        key = row["cluster_id"] if row["cluster_id"] is not None else ("article", row["id"])
+        stories.setdefault(key, []).append(row)
+    items = []
+    for copies in list(stories.values())[:limit]:
+        row = min(copies, key=lambda r: (r["dated_at"], r["id"]))  # the first to publish it
         analysis = json.loads(row["analysis"]) if row["analysis"] else {}
-        terms = tuple((analysis.get("evidence") or {}).get("sentiment", {}).get("terms") or ())
+        terms = tuple(dict.fromkeys((analysis.get("evidence") or {}).get("sentiment", {}).get("terms") or ()))
         title = row["title_norm"] or row["title"]
         sentence = None
         if negative:
-            sentence = deciding_sentence(title, row["text_norm"] or row["text"] or "", terms)
+            text = db.execute("SELECT coalesce(text_norm, text) FROM article_texts WHERE article_id = ?",
+                              (row["id"],)).fetchone()
+            sentence = deciding_sentence(title, text[0] if text else "", terms)
+        outlets = 1
+        if row["cluster_id"] is not None:
+            outlets = db.execute("SELECT count(DISTINCT source_id) FROM articles WHERE cluster_id = ?",
+                                 (row["cluster_id"],)).fetchone()[0]
         dated = parse_iso(row["dated_at"])
         assert dated is not None
         items.append(DigestItem(
@@ -220,9 +222,9 @@ def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: boo
             kind_label=KIND_LABELS.get(row["source_kind"], row["source_kind"]), dated_at=dated,
             relevance=row["relevance"], sentiment=row["sentiment"],
             topics=tuple(topic_labels.get(slug, slug) for slug in analysis.get("topics") or ()),
-            sentence=sentence, terms=terms, outlets=max(1, row["outlets"] or 1),
+            sentence=sentence, terms=terms, outlets=max(1, outlets),
         ))
-    return items, int(total)
+    return items, len(stories)
 
 
 def _stories(db: sqlite3.Connection, start: datetime, end: datetime, names: Mapping[str, str]) -> list[Story]:

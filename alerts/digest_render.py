@@ -56,9 +56,17 @@ def _number(value: float) -> str:
 def _versus(count: int, average: float) -> str:
     if average == 0:
         return "7 ngày trước: chưa có bài" if count else "7 ngày trước: 0"
+    base = f"TB 7 ngày trước: {_number(average)}/ngày"
+    if count >= 2 * average:
+        return f"{base} (gấp {_number(round(count / average, 1))} lần)"
     change = (count - average) / average * 100
     arrow = "▲" if change > 0 else "▼" if change < 0 else "="
-    return f"TB 7 ngày trước: {_number(average)}/ngày ({arrow} {abs(change):.0f}%)"
+    return f"{base} ({arrow} {abs(change):.0f}%)"
+
+
+def _heading(label: str, stories: int, articles: int) -> str:
+    """"Tin tiêu cực (9 tin, 16 bài)": syndicated copies are one story."""
+    return f"{label} ({stories} tin, {articles} bài)" if stories != articles else f"{label} ({articles} bài)"
 
 
 def _window(digest: Digest) -> str:
@@ -111,7 +119,7 @@ def _item_html(item: DigestItem, web_base_url: str | None) -> str:
     if item.sentence:
         lines.append(f'<div style="font-size:14px;color:#334155;margin-top:4px;font-style:italic;">'
                      f'«{_e(item.sentence)}»</div>')
-    if negative and item.terms:
+    if negative and item.terms:  # already distinct, strongest first
         lines.append(f'<div style="{MUTED}">Từ ngữ quyết định: {_e(", ".join(item.terms[:4]))}</div>')
     links = []
     if safe_url(item.url):
@@ -126,7 +134,7 @@ def _item_html(item: DigestItem, web_base_url: str | None) -> str:
 
 def _items_html(items: list[DigestItem], total: int, web_base_url: str | None) -> str:
     rows = "".join(_item_html(item, web_base_url) for item in items)
-    more = f'<div style="{MUTED}">… và {total - len(items)} bài khác.</div>' if total > len(items) else ""
+    more = f'<div style="{MUTED}">… và {total - len(items)} tin khác.</div>' if total > len(items) else ""
     return f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{rows}</table>{more}'
 
 
@@ -179,9 +187,9 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
         f'<tr><td style="padding:16px 24px 0 24px;"><table role="presentation" width="100%" cellpadding="0" '
         f'cellspacing="4"><tr>{cards}</tr></table></td></tr>'
     )
-    sentiment_legend = " · ".join(
-        f'<span style="color:{SENTIMENT_CSS[key]};">■</span> {_e(SENTIMENT_LABELS[key])}: '
-        f"<b>{digest.sentiments[key]}</b>"
+    sentiment_legend = "".join(
+        f'<div><span style="color:{SENTIMENT_CSS[key]};">■</span> {_e(SENTIMENT_LABELS[key])}: '
+        f"<b>{digest.sentiments[key]}</b></div>"
         for key in ("negative", "neutral", "positive")
     )
     chart_cells = (
@@ -211,8 +219,8 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
     sections.append(_section("Phân loại", breakdown))
     if digest.negative_total:
         sections.append(_section(
-            f"Tin tiêu cực ({digest.negative_total})", _items_html(digest.negative, digest.negative_total,
-                                                                   digest.web_base_url),
+            _heading("Tin tiêu cực", digest.negative_total, negative),
+            _items_html(digest.negative, digest.negative_total, digest.web_base_url),
             "Câu trích là câu chứa từ ngữ tiêu cực mạnh nhất mà hệ thống dựa vào để phân loại.",
         ))
     elif not digest.quiet:
@@ -234,7 +242,7 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
                                  f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{rows}'
                                  f"</table>"))
     if digest.others_total:
-        sections.append(_section(f"Tin khác về Lai Châu ({digest.others_total})",
+        sections.append(_section(_heading("Tin khác về Lai Châu", digest.others_total, digest.relevant - negative),
                                  _items_html(digest.others, digest.others_total, digest.web_base_url)))
     if digest.source_problems:
         rows = "".join(
@@ -302,11 +310,11 @@ def render_text(digest: Digest) -> str:
     if digest.kinds:
         out += ["THEO LOẠI NGUỒN", *(f"  {label}: {count}" for label, count in digest.kinds), ""]
     if digest.negative_total:
-        out.append(f"TIN TIÊU CỰC ({digest.negative_total})")
+        out.append(_heading("TIN TIÊU CỰC", digest.negative_total, digest.sentiments["negative"]))
         for item in digest.negative:
             out += _item_text(item, digest.web_base_url)
         if digest.negative_total > len(digest.negative):
-            out.append(f"  … và {digest.negative_total - len(digest.negative)} bài khác.")
+            out.append(f"  … và {digest.negative_total - len(digest.negative)} tin khác.")
         out.append("")
     if digest.stories:
         out.append("TIN CHÍNH (NHIỀU NGUỒN CÙNG ĐĂNG)")
@@ -320,11 +328,12 @@ def render_text(digest: Digest) -> str:
                 f"(TB {_number(r.average)}/ngày)" for r in digest.rising]
         out.append("")
     if digest.others_total:
-        out.append(f"TIN KHÁC VỀ LAI CHÂU ({digest.others_total})")
+        out.append(_heading("TIN KHÁC VỀ LAI CHÂU", digest.others_total,
+                            digest.relevant - digest.sentiments["negative"]))
         for item in digest.others:
             out += _item_text(item, digest.web_base_url)
         if digest.others_total > len(digest.others):
-            out.append(f"  … và {digest.others_total - len(digest.others)} bài khác.")
+            out.append(f"  … và {digest.others_total - len(digest.others)} tin khác.")
         out.append("")
     out.append("TÌNH TRẠNG NGUỒN")
     if digest.source_problems:
