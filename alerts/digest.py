@@ -21,6 +21,7 @@ from presswatch.store import Store, iso, parse_iso
 from presswatch.timefmt import VIETNAM
 
 PROVINCE = "tỉnh Lai Châu"
+PROVINCE_NAME = "Lai Châu"
 RELEVANT = ("about", "mention")
 SENTIMENTS = ("negative", "neutral", "positive")
 SENTIMENT_LABELS = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
@@ -320,7 +321,8 @@ def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, 
     kinds = sorted(((KIND_LABELS.get(kind, kind), count) for kind, count in kind_rows), key=lambda x: (-x[1], x[0]))
     negative, negative_total = _items(connection, start, end, True, MAX_NEGATIVE, names, labels)
     others, others_total = _items(connection, start, end, False, MAX_OTHER, names, labels)
-    rising = (_rising(topics, topic_history, "topic", labels) + _rising(places, place_history, "place", {}))
+    places.pop(PROVINCE_NAME, None)  # the province itself is in every relevant article: never "new"
+    rising = _rising(topics, topic_history, "topic", labels) + _rising(places, place_history, "place", {})
     rising.sort(key=lambda r: (-(r.count - r.average), r.label))
     return Digest(
         day=day, start=start, end=end, subject=subject(day),

@@ -31,15 +31,15 @@ from presswatch.models import Article  # noqa: E402
 from presswatch.store import RunResult, Store  # noqa: E402
 
 DAY = date(2026, 11, 27)
-PROVINCIAL = ["baolaichau-thoi-su", "laichau-gov-tin-tuc", "congan-laichau", "baolaichau-rss"]
+PROVINCIAL = ["baolaichau-thoi-su", "laichau-gov-tin-tuc"]
 NATIONAL = ["vnexpress-thoi-su", "tuoitre-thoi-su", "dantri-tin-moi", "vov-tin-moi", "nhandan-tin-moi",
             "vietnamplus-xa-hoi", "baochinhphu-thoi-su", "thanhnien-thoi-su"]
-COPIERS = ["gnews-lai-chau", "baomoi-tag-lai-chau", "vietnamplus-xa-hoi", "baotintuc-thoi-su", "laodong-thoi-su"]
-HOSTS = {"baolaichau": "baolaichau.vn", "laichau-gov": "laichau.gov.vn", "congan-laichau": "conganlaichau.gov.vn",
+COPIERS = ["gnews-lai-chau", "baotintuc-thoi-su", "vietnamplus-xa-hoi", "gnews-site-baolaichau", "nld-tin-moi"]
+HOSTS = {"baolaichau": "baolaichau.vn", "laichau-gov": "laichau.gov.vn", "nld": "nld.com.vn",
          "vnexpress": "vnexpress.net", "tuoitre": "tuoitre.vn", "dantri": "dantri.com.vn", "vov": "vov.vn",
          "nhandan": "nhandan.vn", "vietnamplus": "vietnamplus.vn", "baochinhphu": "baochinhphu.vn",
          "thanhnien": "thanhnien.vn", "gnews": "news.google.com", "baomoi": "baomoi.com",
-         "baotintuc": "baotintuc.vn", "laodong": "laodong.vn"}
+         "baotintuc": "baotintuc.vn"}
 
 
 def url_for(source_id: str, article_id: str) -> str:
@@ -89,12 +89,13 @@ def build_store(path: Path) -> tuple[Store, Config]:
     used = sorted({a.source_id for a in articles})
     for source_id in used:
         store.record_run(RunResult(source_id, end - timedelta(hours=1), end - timedelta(minutes=50), True, 3, 2, 0))
-    store.record_run(RunResult("hdnd-laichau", end - timedelta(days=6), end - timedelta(days=6), True, 2, 1, 0))
-    store.record_run(RunResult("hdnd-laichau", end - timedelta(hours=1), end - timedelta(hours=1), True, 0, 1, 0))
+    # A made-up health history: one source silent for six days, one failing since this morning.
+    store.record_run(RunResult("dantoctongiao", end - timedelta(days=6), end - timedelta(days=6), True, 2, 1, 0))
+    store.record_run(RunResult("dantoctongiao", end - timedelta(hours=1), end - timedelta(hours=1), True, 0, 1, 0))
+    store.record_run(RunResult("baosonla-thoi-su", end - timedelta(days=1), end - timedelta(days=1), True, 4, 1, 0))
     for hours in (5, 3, 1):
-        store.record_run(RunResult("baolaichau-an-ninh-phap-luat", end - timedelta(hours=hours),
-                                   end - timedelta(hours=hours), False, 0, 0, 1,
-                                   "HTTP 503 Service Unavailable (https://baolaichau.vn/an-ninh-quoc-phong)"))
+        store.record_run(RunResult("baosonla-thoi-su", end - timedelta(hours=hours), end - timedelta(hours=hours),
+                                   False, 0, 0, 1, "HTTP 503 Service Unavailable"))
     return store, config
 
 
@@ -102,7 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "images" / "digest.png"))
     parser.add_argument("--html", help="also keep the preview HTML here")
-    parser.add_argument("--height", type=int, default=1800)
+    parser.add_argument("--height", type=int, default=2800, help="window height: the whole digest fits in 2800")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
