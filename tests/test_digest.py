@@ -481,3 +481,13 @@ def test_cli_preview_and_send(tmp_path: Path, store: Store, day_store: dict[str,
     assert "Gửi bản tin thất bại sau 3 lần thử" in capsys.readouterr().err and len(inbox.messages) == 2
     assert main(["--config", str(config), "--db", str(store.path), "digest", "--date", "27/11/2026"]) == 2
     assert re.search(r"không phải ngày dạng YYYY-MM-DD", capsys.readouterr().err)
+
+
+def test_readme_digest_settings_load(tmp_path: Path) -> None:
+    readme = (CONFIG.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "digest_recipients" in b)
+    path = tmp_path / "presswatch.yaml"
+    path.write_text(block, encoding="utf-8")
+    settings = load_settings(path, {})
+    assert settings.smtp_security == "starttls" and len(settings.digest_recipients) == 2
+    assert settings.web_base_url == "https://giamsat.laichau.gov.vn"
