@@ -10,8 +10,10 @@ import ipaddress
 import re
 import shutil
 import socket
+import sqlite3
 import ssl
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -232,6 +234,9 @@ def test_digest_content_counts_only_the_window(store: Store, day_store: dict[str
     # Source health: the failing one and the silent one (no new article for 9 days ≥ 3).
     problems = {p.source_id: p.problem for p in digest.source_problems}
     assert problems == {"google-news": "failing", "laichau-gov": "silent"}
+    # A plain sqlite3 connection to the same file gives the same digest.
+    with closing(sqlite3.connect(store.path)) as plain:
+        assert build_digest(plain, DAY, Settings(), sources=SOURCES) == digest
 
 
 def test_deciding_sentence_is_the_one_with_the_term() -> None:
