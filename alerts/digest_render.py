@@ -167,6 +167,13 @@ def _volume_labels(digest: Digest) -> str:
     return f'<table role="presentation" width="280" cellpadding="0" cellspacing="0"><tr>{cells}</tr></table>'
 
 
+def _preheader(digest: Digest) -> str:
+    if digest.quiet:
+        return f"Không có tin về Lai Châu trong 24 giờ qua; đã thu thập {digest.crawled} bài."
+    return (f"{digest.about} bài về Lai Châu, {digest.mention} bài có nhắc, "
+            f"{digest.sentiments.get('negative', 0)} bài tiêu cực.")
+
+
 def render_html(digest: Digest, images: Mapping[str, str]) -> str:
     """``images``: name → src (``cid:…`` or ``data:…``) for ``volume`` and ``sentiment``."""
     negative = digest.sentiments.get("negative", 0)
@@ -273,6 +280,8 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(digest.subject)}</title></head>"
         f'<body style="margin:0;padding:0;background:#eef2f7;">'
+        # Preheader: the line inbox lists show beside the subject; hidden in the message itself.
+        f'<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">{_e(_preheader(digest))}</div>'
         f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#eef2f7;">'
         f'<tr><td align="center" style="padding:16px 8px;">'
         f'<table role="presentation" width="{WIDTH}" cellpadding="0" cellspacing="0" '

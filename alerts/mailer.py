@@ -51,6 +51,7 @@ def build_message(subject: str, text: str, html: str, images: Mapping[str, bytes
     message["To"] = ", ".join(recipients)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(idstring="digest", domain=_domain(sender))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a robot
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     html_part = message.get_payload()[1]  # type: ignore[index]

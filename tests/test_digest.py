@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -266,10 +267,14 @@ def test_sent_digest_mime_as_received(store: Store, day_store: dict[str, Any], s
     negative = [s for s in listed if s.analysis.sentiment.label == "negative"]
     others = [s for s in listed if s.analysis.sentiment.label != "negative"]
     negative_articles = sum(s.analysis.sentiment.label == "negative" for s in inside)
+    digest_crawled = len(inside) + len(day_store["none"])
     # Counts in both parts match the store.
     about = sum(s.analysis.relevance.grade == "about" for s in inside)
     mention = sum(s.analysis.relevance.grade == "mention" for s in inside)
     assert f"Về Lai Châu: {about} (" in text and f"Có nhắc Lai Châu: {mention} (" in text
+    cards = dict(re.findall(r">([^<>]+)</div><div[^>]*>(\d+)</div>", html))
+    assert cards["Về Lai Châu"] == str(about) and cards["Có nhắc Lai Châu"] == str(mention)
+    assert cards["Tiêu cực"] == str(negative_articles) and cards["Đã thu thập"] == str(digest_crawled)
     heading = f"({len(negative)} tin, {negative_articles} bài)"
     assert f"Tin tiêu cực {heading}" in html and f"TIN TIÊU CỰC {heading}" in text
     # Negative items come before every other item, in both parts.
@@ -277,6 +282,9 @@ def test_sent_digest_mime_as_received(store: Store, day_store: dict[str, Any], s
         last_negative = max(body.index(s.url) for s in negative)
         first_other = min(body.index(s.url) for s in others)
         assert last_negative < first_other
+    # Each negative item carries the sentence that decided, in both parts.
+    for item in build_digest(store, DAY, config.settings, sources=SOURCES).negative:
+        assert item.sentence and f"«{item.sentence}»" in text and f"«{escape(item.sentence)}»" in html
     # Links: every article is linked, escaped; the crawled <script> arrives as text.
     links = Links()
     links.feed(html)
