@@ -8,6 +8,7 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -319,6 +320,59 @@ def _with_config(func: Callable[[argparse.Namespace, Config, Path], int]) -> Cal
         return func(args, config, _database(args, config.settings))
 
     return run
+def _digest_day(value: str | None, settings: Settings) -> date:
+    from alerts.digest_job import latest_day
+
+    if value is None:
+        return latest_day(datetime.now(UTC), settings)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError([f"--date: '{value}' không phải ngày dạng YYYY-MM-DD"]) from None
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from alerts.digest_job import digest_for, preview_html, run_digest, send_record
+
+    config = _load(args)
+    settings = config.settings
+    day = _digest_day(args.date, settings)
+    db = _database(args, settings)
+    with Store(db) as store:
+        digest = digest_for(config, store, day)
+        _out(digest.subject)
+        _out(f"  {local(digest.start)} → {local(digest.end)} (giờ Việt Nam)")
+        _out(f"  Về Lai Châu: {digest.about} · có nhắc: {digest.mention} · tiêu cực: "
+             f"{digest.sentiments['negative']} · đã thu thập: {digest.crawled}")
+        _out(f"  Tin chính: {len(digest.stories)} · điểm mới: {len(digest.rising)} · "
+             f"nguồn có vấn đề: {len(digest.source_problems)}")
+        if args.preview:
+            path = Path(args.preview)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(preview_html(digest), encoding="utf-8")
+            _out(f"Đã ghi bản xem trước: {path}")
+        record = send_record(store, day)
+        if not args.send:
+            recipients = ", ".join(settings.digest_recipients) or "chưa cấu hình (digest_recipients)"
+            state = (f"đã gửi lúc {local(record.sent_at)}" if record and record.status == "sent" and record.sent_at
+                     else f"gửi lỗi {record.attempts} lần: {record.last_error}" if record else "chưa gửi")
+            _out(f"  Người nhận: {recipients} · trạng thái: {state}")
+            return 0
+        if not settings.digest_recipients:
+            _err("Chưa cấu hình người nhận (digest_recipients trong presswatch.yaml): bản tin không được gửi.")
+            return 1
+        outcome = run_digest(config, store, day, force=args.force)
+    if outcome.status == "already_sent":
+        _out(f"Bản tin ngày {day:%d/%m/%Y} đã gửi lúc {local(outcome.sent_at)}; không gửi lại "
+             "(dùng --force để gửi lại).")
+        return 0
+    if outcome.status == "sent":
+        _out(f"Đã gửi tới {', '.join(settings.digest_recipients)} (lần thử {outcome.attempts}).")
+        if outcome.error:
+            _err(f"Một số người nhận bị từ chối: {outcome.error}")
+        return 0
+    _err(f"Gửi bản tin thất bại sau {outcome.attempts} lần thử: {outcome.error}")
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -364,6 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("reindex", "chép toàn bộ bài viết vào một chỉ mục Elasticsearch mới rồi chuyển bí danh").set_defaults(
         func=cmd_reindex)
     add_alerts_commands(add, _with_config)
+    digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
+    digest.add_argument("--date", metavar="YYYY-MM-DD", help="ngày của bản tin (mặc định: bản tin gần nhất)")
+    digest.add_argument("--preview", metavar="TỆP.html", help="ghi bản HTML để mở bằng trình duyệt")
+    digest.add_argument("--send", action="store_true", help="gửi email (mỗi ngày một lần)")
+    digest.add_argument("--force", action="store_true", help="gửi lại kể cả khi ngày này đã gửi")
+    digest.set_defaults(func=cmd_digest)
     extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
     extract.add_argument("file", metavar="TỆP")
     extract.add_argument("--url", help="địa chỉ gốc của trang")

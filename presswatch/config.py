@@ -72,6 +72,18 @@ def _check_url(url: str) -> str:
     return url
 
 
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+
+
+def _check_address(address: str) -> str:
+    address = address.strip()
+    if not _ADDRESS.match(address):
+        raise ValueError(f"'{address}' không phải địa chỉ email hợp lệ (ví dụ: lanhdao@laichau.gov.vn)")
+    return address
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -210,37 +222,95 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alert_retry_max", 3600.0, "Longest wait in seconds between two delivery attempts (jittered)."),
     Setting("alert_max_age", 172800.0, "Seconds after which an undelivered alert goes to the dead letters."),
     Setting("alert_poll", 1.0, "Seconds between two looks at the outbox by the delivery worker."),
+    Setting("digest_time", "07:00", "Local time (HH:MM) of the daily digest; it covers the 24 h before."),
+    Setting("digest_recipients", [], "E-mail addresses receiving the daily digest; empty: the digest is not sent."),
+    Setting("digest_sender", "presswatch@localhost", "From address of the digest."),
+    Setting("smtp_host", "localhost", "SMTP server sending the digest (credentials from the environment)."),
+    Setting("smtp_port", 587, "SMTP port (587 for starttls, 465 for ssl, 25 for none)."),
+    Setting("smtp_security", "starttls", "starttls, ssl or none."),
+    Setting("smtp_timeout", 30.0, "Seconds before an SMTP connection or command is abandoned."),
+    Setting("digest_silent_days", 3, "A source with no new article for this many days is listed as silent."),
 )
+
+
+def _default(name: str) -> Any:
+    return next(setting.default for setting in SETTINGS if setting.name == name)
 
 
 class Settings(_Strict):
     """Behaviour knobs; see ``SETTINGS`` for defaults and meanings."""
 
-    database: str = SETTINGS[0].default
-    user_agent: str = SETTINGS[1].default
-    obey_robots: bool = SETTINGS[2].default
-    download_timeout: float = Field(default=SETTINGS[3].default, gt=0)
-    retry_times: int = Field(default=SETTINGS[4].default, ge=0, le=10)
-    max_page_bytes: int = Field(default=SETTINGS[5].default, ge=10_000)
-    max_articles_per_run: int = Field(default=SETTINGS[6].default, ge=1)
-    crawl_timeout: int = Field(default=SETTINGS[7].default, ge=5)
-    parallel_crawls: int = Field(default=SETTINGS[8].default, ge=1, le=32)
-    concurrent_requests_per_domain: int = Field(default=SETTINGS[9].default, ge=1, le=32)
-    autothrottle: bool = SETTINGS[10].default
-    index_backend: Literal["sqlite", "elasticsearch"] = SETTINGS[11].default
-    elasticsearch_url: str = SETTINGS[12].default
-    elasticsearch_alias: str = Field(default=SETTINGS[13].default, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    web_base_url: str | None = SETTINGS[14].default
-    alert_timeout: float = Field(default=SETTINGS[15].default, gt=0, le=300)
-    alert_retry_base: float = Field(default=SETTINGS[16].default, gt=0)
-    alert_retry_max: float = Field(default=SETTINGS[17].default, gt=0)
-    alert_max_age: float = Field(default=SETTINGS[18].default, gt=0)
-    alert_poll: float = Field(default=SETTINGS[19].default, gt=0, le=60)
+    database: str = _default("database")
+    user_agent: str = _default("user_agent")
+    obey_robots: bool = _default("obey_robots")
+    download_timeout: float = Field(default=_default("download_timeout"), gt=0)
+    retry_times: int = Field(default=_default("retry_times"), ge=0, le=10)
+    max_page_bytes: int = Field(default=_default("max_page_bytes"), ge=10_000)
+    max_articles_per_run: int = Field(default=_default("max_articles_per_run"), ge=1)
+    crawl_timeout: int = Field(default=_default("crawl_timeout"), ge=5)
+    parallel_crawls: int = Field(default=_default("parallel_crawls"), ge=1, le=32)
+    concurrent_requests_per_domain: int = Field(default=_default("concurrent_requests_per_domain"), ge=1, le=32)
+    autothrottle: bool = _default("autothrottle")
+    index_backend: Literal["sqlite", "elasticsearch"] = _default("index_backend")
+    elasticsearch_url: str = _default("elasticsearch_url")
+    elasticsearch_alias: str = Field(default=_default("elasticsearch_alias"), pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    web_base_url: str | None = _default("web_base_url")
+    alert_timeout: float = Field(default=_default("alert_timeout"), gt=0, le=300)
+    alert_retry_base: float = Field(default=_default("alert_retry_base"), gt=0)
+    alert_retry_max: float = Field(default=_default("alert_retry_max"), gt=0)
+    alert_max_age: float = Field(default=_default("alert_max_age"), gt=0)
+    alert_poll: float = Field(default=_default("alert_poll"), gt=0, le=60)
+    digest_time: str = _default("digest_time")
+    digest_recipients: list[str] = Field(default_factory=list)
+    digest_sender: str = _default("digest_sender")
+    smtp_host: str = Field(default=_default("smtp_host"), min_length=1)
+    smtp_port: int = Field(default=_default("smtp_port"), ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = _default("smtp_security")
+    smtp_timeout: float = Field(default=_default("smtp_timeout"), gt=0, le=600)
+    digest_silent_days: int = Field(default=_default("digest_silent_days"), ge=1, le=365)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _yaml_clock(cls, value: Any) -> Any:
+        # YAML 1.1 reads an unquoted 07:00 as the sexagesimal integer 420.
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        match = _CLOCK.match(value)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValueError(f"'{value}' không phải giờ hợp lệ dạng HH:MM (ví dụ 07:00)")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("digest_recipients", mode="before")
+    @classmethod
+    def _split_recipients(cls, value: Any) -> Any:
+        # From the environment: PRESSWATCH_DIGEST_RECIPIENTS="a@x.vn, b@y.vn"
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,;\s]+", value) if part]
+        return value
+
+    @field_validator("digest_recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        return [_check_address(address) for address in value]
+
+    @field_validator("digest_sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _check_address(value)
 
     @field_validator("web_base_url")
     @classmethod
     def _web_base_url(cls, value: str | None) -> str | None:
-        return None if value is None else _check_url(value).rstrip("/")
+        return None if not value else _check_url(value).rstrip("/")
+
+    def digest_clock(self) -> tuple[int, int]:
+        hours, minutes = self.digest_time.split(":")
+        return int(hours), int(minutes)
 
 
 _MESSAGES: dict[str, str] = {

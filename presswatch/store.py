@@ -187,6 +187,16 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
     CREATE INDEX outbox_alert ON outbox(alert_id);
+    -- digest: one row per digest day, so the daily email is sent once (retried while failed).
+    CREATE TABLE digest_sends (
+        day TEXT PRIMARY KEY,           -- YYYY-MM-DD, the digest's local date
+        status TEXT NOT NULL,           -- sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT,                   -- UTC
+        message_id TEXT,
+        recipients TEXT                 -- comma-separated addresses
+    ) WITHOUT ROWID;
     """,
 )
 
