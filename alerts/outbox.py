@@ -83,18 +83,18 @@ def record(db: sqlite3.Connection, article_id: int, rules: list[Rule], channels:
                 db.execute(
                     """INSERT OR IGNORE INTO outbox (channel, kind, rule_id, window_start, idempotency_key,
                            created_at, next_attempt_at) VALUES (?, 'summary', ?, ?, ?, ?, ?)""",
-                    (channel, rule.id, iso(start), _key(), stamp, iso(due)),
+                    (channel, rule.id, iso(start), new_key(), stamp, iso(due)),
                 )
             else:
                 db.execute(
                     """INSERT INTO outbox (channel, kind, rule_id, alert_id, idempotency_key, created_at,
                            next_attempt_at) VALUES (?, 'alert', ?, ?, ?, ?, ?)""",
-                    (channel, rule.id, alert_id, _key(), stamp, iso(quiet or now)),
+                    (channel, rule.id, alert_id, new_key(), stamp, iso(quiet or now)),
                 )
     return recorded
 
 
-def _key() -> str:
+def new_key() -> str:
     return "pw-" + secrets.token_hex(16)
 
 
@@ -117,6 +117,7 @@ class OutboxRow:
     last_attempt_at: datetime | None
     sent_at: datetime | None
     last_error: str | None
+    payload: str | None = None  # kind health: the document itself
 
 
 def _row(row: sqlite3.Row) -> OutboxRow:
@@ -127,7 +128,8 @@ def _row(row: sqlite3.Row) -> OutboxRow:
                      alert_id=row["alert_id"], window_start=parse_iso(row["window_start"]),
                      idempotency_key=row["idempotency_key"], status=row["status"], attempts=row["attempts"],
                      created_at=created, next_attempt_at=due, last_attempt_at=parse_iso(row["last_attempt_at"]),
-                     sent_at=parse_iso(row["sent_at"]), last_error=row["last_error"])
+                     sent_at=parse_iso(row["sent_at"]), last_error=row["last_error"],
+                     payload=row["payload"])
 
 
 def due(db: sqlite3.Connection, now: datetime, limit: int = 50) -> list[OutboxRow]:

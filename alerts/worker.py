@@ -9,6 +9,7 @@ except as ``sent`` or ``dead`` (after ``alert_max_age``), and dead rows stay lis
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -139,6 +140,9 @@ class DeliveryWorker:
 
     def payload(self, row: OutboxRow) -> dict[str, Any]:
         db = self.store.db
+        if row.kind == "health":
+            document: dict[str, Any] = json.loads(row.payload or "{}")
+            return document
         if row.kind == "alert":
             alert = db.execute("SELECT * FROM alerts WHERE id = ?", (row.alert_id,)).fetchone()
             if alert is None:

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -155,6 +156,7 @@ def latency(raw: list[dict[str, str]], scratch: Path, window: float, interval: f
             begin = time.monotonic()
             for offset, article in schedule:
                 time.sleep(max(0.0, begin + offset - time.monotonic()))
+                article = replace(article, published=datetime.now(UTC))  # dated when it appears
                 site.by_path[article.path] = article
                 site.articles = [article, *site.articles]
                 published[f"{site.url}{article.path}"] = time.monotonic()

@@ -8,9 +8,28 @@ the parent records the source's health.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
+import time
 
 from presswatch.config import Settings, Source
+
+
+def _watch_parent(parent: int) -> None:
+    """If the service that started this crawl dies (even by SIGKILL), stop too: SIGTERM makes Scrapy
+    close cleanly (each stored article is already committed), and a hard exit follows if it hangs.
+    Without this an orphaned crawl would run on beside the restarted service's own."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--report", required=True)
     parser.add_argument("--config", default="config", help="configuration directory (analysis lexicons)")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process dies (the service was killed)")
     args = parser.parse_args(argv)
+    if args.parent_pid:
+        _watch_parent(args.parent_pid)
 
     from scrapy.crawler import CrawlerProcess
 

@@ -144,9 +144,19 @@ class Rule(_Strict):
         return time(h1, m1), time(h2, m2)
 
 
+class SourceHealthAlerts(_Strict):
+    """Tell operators when a source fails ``failures`` times in a row or brings no new article for
+    ``silent_days`` (did the site change its layout?); once per incident, and again on recovery."""
+
+    channels: list[str] = Field(default_factory=list)
+    failures: int = Field(default=3, ge=1, le=1000)
+    silent_days: int = Field(default=3, ge=1, le=365)
+
+
 class AlertsFile(_Strict):
     channels: list[Channel] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
+    source_health: SourceHealthAlerts = SourceHealthAlerts()
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -198,6 +208,10 @@ def load_alerts(path: Path) -> AlertsFile:
             if channel not in known:
                 problems.append(f"{doc.where(('rules', index, 'channels', position))}: kênh '{channel}' chưa khai "
                                 f"báo trong 'channels'")
+    for position, channel in enumerate(alerts.source_health.channels):
+        if channel not in known:
+            problems.append(f"{doc.where(('source_health', 'channels', position))}: kênh '{channel}' chưa khai báo "
+                            f"trong 'channels'")
     if problems:
         raise ConfigError(problems)
     return alerts

@@ -91,8 +91,69 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    # Until the scheduler lands, the monitor is one crawl of every enabled source.
-    return cmd_crawl(argparse.Namespace(**{**vars(args), "source": None}))
+    config = _load(args)
+    db = _database(args, config.settings)
+    if args.once:
+        code = cmd_crawl(argparse.Namespace(**{**vars(args), "source": None}))
+        from alerts.worker import DeliveryWorker
+
+        with Store(db) as store:
+            stats = DeliveryWorker(store, config).run_once(limit=10_000)
+        if stats.sent + stats.failed + stats.dead:
+            _out(f"Cảnh báo: đã gửi {stats.sent}, thất bại {stats.failed} (sẽ thử lại), ngừng thử {stats.dead}.")
+        return code
+    from presswatch.logs import setup_logging
+    from presswatch.service import Monitor
+
+    setup_logging(config.settings.log_format)
+    _out(f"Giám sát {sum(s.enabled for s in config.sources)} nguồn vào {db} (Ctrl-C hoặc SIGTERM để dừng; "
+         f"SIGHUP hoặc `presswatch reload` để nạp lại cấu hình).")
+    Monitor(config, db).serve_forever()
+    return 0
+
+
+def cmd_reload(args: argparse.Namespace) -> int:
+    from presswatch.service import reload_running
+
+    config = _load(args)  # refuse to signal a configuration that does not load
+    pid = reload_running(_database(args, config.settings))
+    _out(f"Đã yêu cầu dịch vụ (pid {pid}) nạp lại cấu hình.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from alerts import outbox
+    from presswatch.service import running_pid
+
+    config = _load(args)
+    db = _database(args, config.settings)
+    pid = running_pid(db)
+    _out(f"Dịch vụ: {'đang chạy (pid ' + str(pid) + ')' if pid else 'không chạy'} — {db}")
+    with Store(db) as store:
+        tables = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        jobs = store.db.execute("SELECT id, next_run_time FROM apscheduler_jobs ORDER BY next_run_time").fetchall() \
+            if "apscheduler_jobs" in tables else []
+        counts = outbox.counts(store.db)
+        incidents = store.db.execute("SELECT source_id, kind, raised_at, message FROM source_incidents "
+                                     "WHERE resolved_at IS NULL ORDER BY raised_at").fetchall()
+        digest = store.db.execute("SELECT day, status, sent_at, last_error FROM digest_sends ORDER BY day DESC "
+                                  "LIMIT 1").fetchone()
+    _out(f"\nLịch ({len(jobs)} việc):")
+    for job_id, next_run in jobs:
+        when = local(datetime.fromtimestamp(next_run, UTC), "%d/%m/%Y %H:%M:%S") if next_run else "tạm dừng"
+        _out(f"  {job_id:<40} lần chạy tới: {when}")
+    _out(f"\nHàng đợi cảnh báo: đang chờ {counts['pending']}, đã gửi {counts['sent']}, lỗi {counts['dead']}")
+    if digest is not None:
+        _out(f"Bản tin gần nhất: ngày {digest['day']}: {digest['status']}"
+             + (f" lúc {local(datetime.fromisoformat(digest['sent_at']))}" if digest["sent_at"] else "")
+             + (f" — {digest['last_error']}" if digest["last_error"] and digest["status"] != "sent" else ""))
+    if incidents:
+        _out("\nSự cố nguồn đang mở:")
+        for row in incidents:
+            _out(f"  {row['source_id']} ({row['kind']}, từ {local(datetime.fromisoformat(row['raised_at']))}): "
+                 f"{row['message']}")
+    _out("")
+    return cmd_sources(args)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -387,7 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--db", default=argparse.SUPPRESS, help="tệp cơ sở dữ liệu SQLite")
         return command
 
-    add("run", "chạy giám sát: thu thập mọi nguồn đang bật").set_defaults(func=cmd_run)
+    run = add("run", "chạy dịch vụ giám sát: thu thập theo lịch, gửi cảnh báo, bản tin hằng ngày, dọn dẹp")
+    run.add_argument("--once", action="store_true", help="thu thập mọi nguồn đang bật một lần, gửi cảnh báo, rồi thoát")
+    run.set_defaults(func=cmd_run)
+    add("status", "tình trạng dịch vụ: lịch chạy, hàng đợi cảnh báo, bản tin, sự cố và tình trạng nguồn").set_defaults(
+        func=cmd_status)
+    add("reload", "yêu cầu dịch vụ đang chạy nạp lại cấu hình (như SIGHUP)").set_defaults(func=cmd_reload)
     crawl = add("crawl", "thu thập ngay các nguồn (mặc định: mọi nguồn đang bật)")
     crawl.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
     crawl.set_defaults(func=cmd_crawl)

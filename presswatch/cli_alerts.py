@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import threading
 from collections.abc import Callable
@@ -73,7 +74,12 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
             "SELECT al.id, a.title FROM alerts al JOIN articles a ON a.id = al.article_id WHERE al.id IN "
             f"({','.join(str(r.alert_id) for r in rows if r.alert_id) or '0'})")}
     for row in rows:
-        what = titles.get(row.alert_id, "") if row.kind == "alert" else f"tổng hợp giờ {local(row.window_start)}"
+        if row.kind == "health":
+            what = "tình trạng nguồn: " + json.loads(row.payload or "{}").get("source", {}).get("id", "")
+        elif row.kind == "alert":
+            what = titles.get(row.alert_id, "")
+        else:
+            what = f"tổng hợp giờ {local(row.window_start)}"
         when = (f"gửi lúc {local(row.sent_at)}" if row.status == "sent"
                 else f"lần thử tiếp {local(row.next_attempt_at, '%d/%m/%Y %H:%M:%S')}" if row.status == "pending"
                 else "ngừng thử")

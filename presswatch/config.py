@@ -230,6 +230,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_security", "starttls", "starttls, ssl or none."),
     Setting("smtp_timeout", 30.0, "Seconds before an SMTP connection or command is abandoned."),
     Setting("digest_silent_days", 3, "A source with no new article for this many days is listed as silent."),
+    Setting("metrics_port", 9464, "Port of the Prometheus /metrics endpoint of `presswatch run`; 0 turns it off."),
+    Setting("metrics_host", "127.0.0.1", "Address the /metrics endpoint listens on."),
+    Setting("log_format", "plain", "Log lines of `presswatch run`: plain text or json (one object per line)."),
+    Setting("crawl_jitter", 0.1, "Random delay added to each crawl, as a fraction of the source's interval (≤ 5 min)."),
+    Setting("crawl_backoff_max", 21600, "Longest wait in seconds between crawls of a failing source (back-off)."),
+    Setting("retention_days", 0, "Articles older than this many days are deleted nightly; 0 keeps everything."),
+    Setting("housekeeping_time", "02:30", "Local time (HH:MM) of the nightly retention, optimise and backup."),
+    Setting("backup_dir", "data/backups", "Where the nightly SQLite backup is written; empty: no backup."),
+    Setting("backup_keep", 3, "Nightly backups kept (older ones are deleted)."),
 )
 
 
@@ -268,8 +277,17 @@ class Settings(_Strict):
     smtp_security: Literal["starttls", "ssl", "none"] = _default("smtp_security")
     smtp_timeout: float = Field(default=_default("smtp_timeout"), gt=0, le=600)
     digest_silent_days: int = Field(default=_default("digest_silent_days"), ge=1, le=365)
+    metrics_port: int = Field(default=_default("metrics_port"), ge=0, le=65535)
+    metrics_host: str = _default("metrics_host")
+    log_format: Literal["plain", "json"] = _default("log_format")
+    crawl_jitter: float = Field(default=_default("crawl_jitter"), ge=0, le=1)
+    crawl_backoff_max: int = Field(default=_default("crawl_backoff_max"), ge=1)
+    retention_days: int = Field(default=_default("retention_days"), ge=0)
+    housekeeping_time: str = _default("housekeeping_time")
+    backup_dir: str = _default("backup_dir")
+    backup_keep: int = Field(default=_default("backup_keep"), ge=1, le=100)
 
-    @field_validator("digest_time", mode="before")
+    @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod
     def _yaml_clock(cls, value: Any) -> Any:
         # YAML 1.1 reads an unquoted 07:00 as the sexagesimal integer 420.
@@ -277,7 +295,7 @@ class Settings(_Strict):
             return f"{value // 60:02d}:{value % 60:02d}"
         return value
 
-    @field_validator("digest_time")
+    @field_validator("digest_time", "housekeeping_time")
     @classmethod
     def _digest_time(cls, value: str) -> str:
         match = _CLOCK.match(value)

@@ -6,11 +6,14 @@ timeout is a failed run with a message, and the other sources carry on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
@@ -21,6 +24,27 @@ from presswatch.config import Settings, Source
 from presswatch.store import RunResult, Store
 
 Progress = Callable[[Source, RunResult, CrawlReport | None], None]
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_LOCK = threading.Lock()
+
+
+def stop_running(grace: float = 10.0) -> int:
+    """Ask every crawl subprocess of this process to stop (SIGTERM: Scrapy closes cleanly), then kill
+    what is left after ``grace`` seconds. Each article is its own transaction: nothing half-written
+    remains. Returns how many were running."""
+    with _LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+    return len(running)
 
 
 def _tail(text: str, lines: int = 3) -> str:
@@ -42,6 +66,7 @@ def crawl_source(source: Source, settings: Settings, db: Path,
             "--db", str(db),
             "--report", str(report_path),
             "--config", str(config_dir.resolve()),
+            "--parent-pid", str(os.getpid()),
         ]
         message: str | None = None
         with open(log_path, "w+", encoding="utf-8", errors="replace") as log:
@@ -49,6 +74,8 @@ def crawl_source(source: Source, settings: Settings, db: Path,
                 command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
+            with _LOCK:
+                _RUNNING.add(process)
             try:
                 code = process.wait(timeout=settings.crawl_timeout)
             except subprocess.TimeoutExpired:
@@ -56,6 +83,9 @@ def crawl_source(source: Source, settings: Settings, db: Path,
                 process.wait()
                 code = None
                 message = f"quá giới hạn thời gian {settings.crawl_timeout} giây, đã dừng tiến trình thu thập"
+            finally:
+                with _LOCK:
+                    _RUNNING.discard(process)
             log.seek(0)
             log_text = log.read()
         report = CrawlReport.read(report_path) if report_path.exists() else None

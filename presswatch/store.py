@@ -198,6 +198,20 @@ _MIGRATIONS: tuple[str, ...] = (
         recipients TEXT                 -- comma-separated addresses
     ) WITHOUT ROWID;
     """,
+    """
+    -- service: source-health incidents (failing N times, silent X days), raised once each through
+    -- the alert channels; outbox rows of kind 'health' carry their document in payload.
+    CREATE TABLE source_incidents (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- failing | silent
+        raised_at TEXT NOT NULL,
+        resolved_at TEXT,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX source_incidents_open ON source_incidents(source_id, kind, resolved_at);
+    ALTER TABLE outbox ADD COLUMN payload TEXT;
+    """,
 )
 
 

@@ -226,3 +226,15 @@ def crawl_sources_one(source, settings, db):  # type: ignore[no-untyped-def]
     from presswatch.crawl import crawl_source
 
     return crawl_source(source, settings, db)
+
+
+def test_feed_cut_by_max_articles_is_fetched_again_not_hidden_by_304(site: LocalSite, db: Path) -> None:
+    """A run cut short (max_articles here; a kill or a failed page alike) must not remember the feed's
+    ETag: the next run would get 304 Not Modified and never fetch the articles left over."""
+    source = make_source(id="gioi-han", urls=[f"{site.url}/rss/tin-moi.rss"], max_articles=15)
+    first, _ = crawl(source, db)
+    second, _ = crawl(source, db)
+    third, _ = crawl(source, db)
+    assert (first.new_articles, second.new_articles, third.new_articles) == (15, 15, 10)
+    fourth, report = crawl(source, db)  # the third run took all that was left: its ETag is remembered
+    assert fourth.new_articles == 0 and report.not_modified == 1

@@ -32,6 +32,7 @@ class SourceSpider(scrapy.Spider):
         self.report_path = Path(report)
         self.max_articles = self.source.max_articles or max_articles
         self.scheduled: set[str] = set()
+        self.truncated = False  # the max_articles limit left some listed articles for the next run
 
     # --- entry pages ---------------------------------------------------------------------
 
@@ -105,6 +106,7 @@ class SourceSpider(scrapy.Spider):
             self.report.already_seen += 1
             return None
         if len(self.scheduled) >= self.max_articles:
+            self.truncated = True
             return None
         self.scheduled.add(url)
         return scrapy.Request(
@@ -144,6 +146,11 @@ class SourceSpider(scrapy.Spider):
             aliases=[alias for alias in aliases if alias != canonical],
         )
 
+    def complete(self, whole: bool) -> None:
+        """Called at the end of a run; ``whole`` when every listed article was fetched and stored
+        (not interrupted, not cut by ``max_articles``, no failed page). Subclasses may then remember
+        what they must not fetch again."""
+
     def _article_failed(self, failure: Any) -> None:
         message = describe(failure)
         if "robots.txt" in message:
@@ -155,5 +162,7 @@ class SourceSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         self.report.finish_reason = reason
+        self.complete(reason == "finished" and not self.truncated and self.report.errors == 0
+                      and self.report.store_errors == 0)
         self.report.write(self.report_path)
         self.store.close()

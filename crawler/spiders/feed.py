@@ -14,6 +14,10 @@ from crawler.spiders.base import SourceSpider
 class FeedSpider(SourceSpider):
     name = "feed"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+
     def entry_headers(self, url: str) -> dict[str, str]:
         etag, last_modified = self.store.feed_state(url)
         headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
@@ -37,11 +41,17 @@ class FeedSpider(SourceSpider):
             )
             if request is not None:
                 yield request
-        # Remember validators only once the feed was read, so a failed parse is fetched again.
+        # Validators are remembered only when the whole run succeeds (``complete``): a crawl that is
+        # killed, cut by max_articles or fails on a page must find the feed "modified" next time,
+        # or its remaining articles would hide behind a 304.
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
-        self.store.set_feed_state(
-            response.meta["entry_url"],
+        self.validators[response.meta["entry_url"]] = (
             etag.decode("latin-1") if etag else None,
             last_modified.decode("latin-1") if last_modified else None,
         )
+
+    def complete(self, whole: bool) -> None:
+        if whole:
+            for url, (etag, last_modified) in self.validators.items():
+                self.store.set_feed_state(url, etag, last_modified)

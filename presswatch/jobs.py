@@ -1,0 +1,145 @@
+"""The scheduled jobs of ``presswatch run``, referenced by APScheduler as ``"presswatch.jobs:<name>"``.
+
+Their arguments are plain strings (the configuration directory, the database path, a source id) so
+the persistent job store can keep them. Each job reads the service's current configuration (the last
+one that loaded without error; a reload replaces it) and opens its own SQLite connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from presswatch.config import Config, Settings, Source, load_config
+from presswatch.store import RunResult, SourceHealth, Store
+
+log = logging.getLogger("presswatch.jobs")
+_CONFIGS: dict[str, Config] = {}
+_LOCK = threading.Lock()
+STOPPING = threading.Event()  # set by the service on SIGTERM: an interrupted crawl is not a failure
+
+
+@dataclass
+class Counters:
+    """Process counters for /metrics (reset at restart, as Prometheus counters may be)."""
+
+    crawls: dict[tuple[str, str], int] = field(default_factory=dict)  # (source, ok|failed) → runs
+    new_articles: dict[str, int] = field(default_factory=dict)
+    fetch_errors: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)  # crawls skipped by back-off
+    digests: dict[str, int] = field(default_factory=dict)  # sent | failed | skipped
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, table: dict[str, int] | dict[tuple[str, str], int], key: object, amount: int = 1) -> None:
+        with self.lock:
+            table[key] = table.get(key, 0) + amount  # type: ignore[index,call-overload]
+
+
+COUNTERS = Counters()
+
+
+def use_config(config: Config) -> None:
+    """Make ``config`` the one the jobs of its directory run with (the service calls it on reload)."""
+    with _LOCK:
+        _CONFIGS[str(config.directory)] = config
+
+
+def current_config(config_dir: str) -> Config:
+    with _LOCK:
+        config = _CONFIGS.get(config_dir)
+    if config is None:
+        config = load_config(Path(config_dir))
+        use_config(config)
+    return config
+
+
+def backoff_wait(health: SourceHealth | None, source: Source, settings: Settings) -> timedelta | None:
+    """How long a failing source must still wait before its next crawl (None: crawl now).
+
+    After n failures in a row the gap is interval × 2^(n-1), at most ``crawl_backoff_max``."""
+    if health is None or health.consecutive_failures == 0 or health.last_run_at is None:
+        return None
+    gap = min(settings.crawl_backoff_max, source.interval * 2 ** min(health.consecutive_failures - 1, 20))
+    due = health.last_run_at + timedelta(seconds=gap)
+    now = datetime.now(UTC)
+    # 1 s of slack: the scheduler's jitter must not turn "due now" into a skipped run.
+    return None if due <= now + timedelta(seconds=1) else due - now
+
+
+def crawl_job(config_dir: str, db: str, source_id: str) -> None:
+    """Crawl one source (subprocess, hard timeout), record its health, raise or clear its incidents."""
+    from alerts.health import SourceInfo, check
+    from presswatch.crawl import crawl_source
+
+    config = current_config(config_dir)
+    source = next((s for s in config.sources if s.id == source_id), None)
+    if source is None or not source.enabled:
+        log.info("bỏ qua %s: nguồn không còn hoặc đã tắt trong cấu hình", source_id)
+        return
+    with Store(db) as store:
+        wait = backoff_wait(store.health().get(source_id), source, config.settings)
+    if wait is not None:
+        COUNTERS.add(COUNTERS.skipped, source_id)
+        log.info("giãn lịch %s sau các lần lỗi: lần thu thập tới sau %d giây", source_id, wait.total_seconds())
+        return
+    try:
+        run, _ = crawl_source(source, config.settings, Path(db), config.directory)
+    except Exception as exc:  # the runner itself failed: still a recorded, failed run
+        now = datetime.now(UTC)
+        run = RunResult(source_id, now, now, False, 0, 0, 1, f"lỗi nội bộ: {exc}")
+    if STOPPING.is_set() and not run.ok:
+        log.info("lượt thu thập %s bị ngắt khi dừng dịch vụ; không tính là lỗi", source_id)
+        return
+    COUNTERS.add(COUNTERS.crawls, (source_id, "ok" if run.ok else "failed"))
+    COUNTERS.add(COUNTERS.new_articles, source_id, run.new_articles)
+    COUNTERS.add(COUNTERS.fetch_errors, source_id, run.errors)
+    alerts = config.alerts
+    with Store(db) as store:
+        store.record_run(run)
+        health = store.health()[source_id]
+        if alerts is not None:
+            targets, _ = alerts.targets()
+            with store.transaction() as conn:
+                for change in check(conn, SourceInfo(source.id, source.name), health, alerts.source_health, targets,
+                                    datetime.now(UTC)):
+                    log.warning("tình trạng nguồn: %s", change)
+    level = logging.INFO if run.ok else logging.WARNING
+    log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d lỗi%s", source_id, "xong" if run.ok else "LỖI",
+            run.new_articles, run.pages, run.errors, f" — {run.message}" if run.message else "")
+    if config.settings.index_backend == "elasticsearch":
+        _sync_elasticsearch(config.settings, Path(db))
+
+
+def _sync_elasticsearch(settings: Settings, db: Path) -> None:
+    from presswatch.index_es import EsIndex, client_from_env, sync
+
+    with Store(db) as store:
+        sent, error = sync(store, EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias))
+    if error:
+        log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", error)
+
+
+def digest_job(config_dir: str, db: str) -> None:
+    """Send every digest that is due: today's at ``digest_time``, and failed ones of recent days."""
+    from alerts.digest_job import due_digest_days, run_digest
+
+    config = current_config(config_dir)
+    if not config.settings.digest_recipients:
+        log.info("bản tin hằng ngày: chưa cấu hình người nhận (digest_recipients), không gửi")
+        return
+    with Store(db) as store:
+        for day in due_digest_days(store, datetime.now(UTC), config.settings):
+            outcome = run_digest(config, store, day)
+            COUNTERS.add(COUNTERS.digests, outcome.status)
+            log.info("bản tin ngày %s: %s", day.isoformat(), outcome.status)
+
+
+def housekeeping_job(config_dir: str, db: str) -> None:
+    from presswatch.housekeeping import housekeeping
+
+    config = current_config(config_dir)
+    for line in housekeeping(Path(db), config.settings):
+        log.info("dọn dẹp: %s", line)

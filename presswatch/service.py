@@ -1,0 +1,219 @@
+"""``presswatch run``: the monitor as a long-running service.
+
+APScheduler 3.11 (``BackgroundScheduler``) keeps its jobs in the same SQLite file (SQLAlchemy job
+store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
+
+    crawl:<source>   every source's interval, jittered; ``parallel_crawls`` at once, each crawl a
+                     subprocess with a hard timeout; a failing source backs off (presswatch.jobs)
+    digest           daily at ``digest_time``, and every 30 minutes for a digest that failed
+    housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
+
+beside them, in threads: the alert delivery worker (continuous) and the ``/metrics`` endpoint.
+Misfires coalesce into one run. SIGHUP (or ``presswatch reload``) reloads the configuration without
+restart; a configuration that does not load is reported and the running one kept. SIGTERM stops the
+scheduler, asks running crawl subprocesses to stop (each article is its own transaction), lets the
+delivery in flight finish, and exits. After a crash (even SIGKILL), a restart resumes from the store:
+seen URLs are not stored twice, alerts are unique per rule and story, the outbox is delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import signal
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import create_engine
+
+from alerts.worker import DeliveryWorker
+from presswatch.config import Config, load_config
+from presswatch.crawl import stop_running
+from presswatch.errors import ConfigError
+from presswatch.jobs import STOPPING, use_config
+from presswatch.metrics import MetricsServer
+from presswatch.store import Store
+from presswatch.timefmt import VIETNAM
+
+log = logging.getLogger("presswatch.service")
+FIRST_RUN_SPREAD = 30.0  # seconds: new sources start within this, spread out
+DIGEST_RETRY_MINUTES = 30
+
+
+def pidfile_for(db: Path) -> Path:
+    return db.with_name(db.name + ".pid")
+
+
+class Monitor:
+    def __init__(self, config: Config, db: Path) -> None:
+        self.config = config
+        self.db = db
+        self.stop_event = threading.Event()
+        self.reload_event = threading.Event()
+        self.worker_stop = threading.Event()
+        self.worker_thread: threading.Thread | None = None
+        self.metrics: MetricsServer | None = None
+        Store(db).close()  # create or migrate the schema before anything else touches the file
+        engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 60})
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs")},
+            executors={"default": ThreadPoolExecutor(config.settings.parallel_crawls),
+                       "light": ThreadPoolExecutor(2)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+            timezone=VIETNAM,
+        )
+
+    # --- jobs --------------------------------------------------------------------------
+
+    def _args(self) -> list[str]:
+        return [str(self.config.directory), str(self.db)]
+
+    def sync_jobs(self) -> None:
+        """Make the job store match the configuration: one crawl job per enabled source (kept as
+        persisted when unchanged, so a restart does not reset the schedule), the digest and the
+        housekeeping jobs."""
+        settings = self.config.settings
+        wanted = {f"crawl:{s.id}": s for s in self.config.sources if s.enabled}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("crawl:") and job.id not in wanted:
+                job.remove()
+                log.info("bỏ lịch thu thập %s (nguồn đã xóa hoặc tắt)", job.id[6:])
+        now = datetime.now(UTC)
+        for job_id, source in wanted.items():
+            interval = timedelta(seconds=source.interval)
+            jitter = int(min(source.interval * settings.crawl_jitter, 300))
+            args = [*self._args(), source.id]
+            job = self.scheduler.get_job(job_id)
+            if (job is not None and isinstance(job.trigger, IntervalTrigger) and job.trigger.interval == interval
+                    and job.trigger.jitter == (jitter or None) and list(job.args) == args):
+                continue
+            first = now + timedelta(seconds=random.uniform(0, min(FIRST_RUN_SPREAD, source.interval)))
+            self.scheduler.add_job("presswatch.jobs:crawl_job", IntervalTrigger(seconds=source.interval,
+                                   jitter=jitter or None), args=args, id=job_id, name=f"thu thập {source.id}",
+                                   replace_existing=True, next_run_time=first)
+            log.info("lịch thu thập %s: mỗi %d giây", source.id, source.interval)
+        hour, minute = settings.digest_clock()
+        self.scheduler.add_job("presswatch.jobs:digest_job", CronTrigger(hour=hour, minute=minute, timezone=VIETNAM),
+                               args=self._args(), id="digest", name="bản tin hằng ngày", replace_existing=True,
+                               executor="light")
+        self.scheduler.add_job("presswatch.jobs:digest_job", IntervalTrigger(minutes=DIGEST_RETRY_MINUTES),
+                               args=self._args(), id="digest-retry", name="gửi lại bản tin lỗi",
+                               replace_existing=True, executor="light")
+        h_hour, h_minute = (int(part) for part in settings.housekeeping_time.split(":"))
+        self.scheduler.add_job("presswatch.jobs:housekeeping_job", CronTrigger(hour=h_hour, minute=h_minute,
+                               timezone=VIETNAM), args=self._args(), id="housekeeping", name="dọn dẹp hằng đêm",
+                               replace_existing=True, executor="light")
+
+    # --- threads -----------------------------------------------------------------------
+
+    def _start_worker(self) -> None:
+        self.worker_stop = threading.Event()
+        worker = DeliveryWorker(self.db, self.config)
+        for message in worker.inactive:
+            log.warning("%s", message)
+        self.worker_thread = threading.Thread(target=worker.run, args=(self.worker_stop,), name="alerts",
+                                              daemon=True)
+        self.worker_thread.start()
+
+    def _stop_worker(self) -> None:
+        self.worker_stop.set()
+        if self.worker_thread is not None:
+            self.worker_thread.join(timeout=self.config.settings.alert_timeout + 5)
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        running = running_pid(self.db)
+        if running is not None and running != os.getpid():
+            raise ConfigError([f"đã có dịch vụ giám sát chạy trên {self.db} (pid {running}); dừng nó trước"])
+        STOPPING.clear()
+        use_config(self.config)
+        self.scheduler.start(paused=True)
+        self.sync_jobs()
+        self.scheduler.resume()
+        self._start_worker()
+        settings = self.config.settings
+        if settings.metrics_port:
+            try:
+                self.metrics = MetricsServer(self.db, settings.metrics_host, settings.metrics_port).start()
+                log.info("số liệu Prometheus: http://%s:%d/metrics", settings.metrics_host, self.metrics.port)
+            except OSError as exc:
+                log.error("không mở được cổng /metrics %s:%d: %s", settings.metrics_host, settings.metrics_port, exc)
+        pidfile_for(self.db).write_text(str(os.getpid()), encoding="ascii")
+        enabled = sum(s.enabled for s in self.config.sources)
+        log.info("giám sát đã chạy: %d nguồn, cơ sở dữ liệu %s", enabled, self.db)
+
+    def reload(self) -> bool:
+        try:
+            config = load_config(self.config.directory)
+        except ConfigError as exc:
+            log.error("cấu hình mới có lỗi, giữ cấu hình đang chạy:\n  %s", "\n  ".join(exc.problems))
+            return False
+        self.config = config
+        use_config(config)
+        self.sync_jobs()
+        self._stop_worker()
+        self._start_worker()
+        log.info("đã nạp lại cấu hình: %d nguồn đang bật", sum(s.enabled for s in config.sources))
+        return True
+
+    def stop(self) -> None:
+        log.info("đang dừng: không nhận việc mới, dừng các lượt thu thập đang chạy…")
+        STOPPING.set()
+        self.scheduler.pause()
+        stopped = stop_running(grace=10.0)
+        self.scheduler.shutdown(wait=True)  # the jobs' threads finish recording what they did
+        self._stop_worker()
+        if self.metrics is not None:
+            self.metrics.stop()
+        pidfile_for(self.db).unlink(missing_ok=True)
+        log.info("đã dừng (%d lượt thu thập bị ngắt, sẽ chạy lại ở lần khởi động sau)", stopped)
+
+    def serve_forever(self) -> None:
+        """Run until SIGTERM/SIGINT; SIGHUP reloads."""
+        def on_stop(*_: Any) -> None:
+            self.stop_event.set()
+
+        def on_reload(*_: Any) -> None:
+            self.reload_event.set()
+
+        signal.signal(signal.SIGTERM, on_stop)
+        signal.signal(signal.SIGINT, on_stop)
+        signal.signal(signal.SIGHUP, on_reload)
+        self.start()
+        try:
+            while not self.stop_event.is_set():
+                if self.reload_event.wait(0.5):
+                    self.reload_event.clear()
+                    self.reload()
+        finally:
+            self.stop()
+
+
+def running_pid(db: Path) -> int | None:
+    """The pid of the service running on ``db``, if any (a stale pidfile is ignored)."""
+    try:
+        pid = int(pidfile_for(db).read_text(encoding="ascii").strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def reload_running(db: Path) -> int:
+    """Send SIGHUP to the service using ``db``; returns its pid."""
+    pidfile = pidfile_for(db)
+    try:
+        pid = int(pidfile.read_text(encoding="ascii").strip())
+        os.kill(pid, signal.SIGHUP)
+    except (OSError, ValueError) as exc:
+        raise ConfigError([f"không thấy dịch vụ đang chạy với {db} ({pidfile}: {exc})"]) from None
+    return pid
