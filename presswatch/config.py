@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
 SourceKind = Literal["press", "magazine", "info_site", "aggregator", "social"]
-SourceType = Literal["feed", "sitemap", "listing"]
+SourceType = Literal["feed", "sitemap", "listing", "youtube", "youtube_search", "telegram", "bridge", "comments"]
 
 KIND_LABELS: dict[str, str] = {
     "press": "báo chí",
@@ -108,6 +108,13 @@ class Source(_Strict):
     selectors: Selectors | None = None
     max_articles: int | None = Field(default=None, ge=1, le=5000)
     download_timeout: float | None = Field(default=None, gt=0, le=600)
+    render: Literal["plain", "browser"] = "plain"  # browser: headless Chromium when the plain fetch has no article
+    queries: list[str] = Field(default_factory=list)  # youtube_search: search terms (yt-dlp)
+    bridge_url: str | None = None  # bridge: the RSS-Bridge / RSSHub instance
+    routes: list[str] = Field(default_factory=list)  # bridge: routes on it, e.g. "/facebook/page/laichau"
+    comments_of: list[str] = Field(default_factory=list)  # comments: ids of the sources whose articles
+    comments_api: Literal["vnexpress"] = "vnexpress"  # comments: which outlet's public comment API
+    comments_days: int = Field(default=3, ge=1, le=60)  # comments: articles stored in the last N days
 
     @field_validator("interval", mode="before")
     @classmethod
@@ -116,15 +123,42 @@ class Source(_Strict):
             raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
         return parse_duration(value)
 
+    @field_validator("bridge_url")
+    @classmethod
+    def _bridge_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_urls(cls, data: Any) -> Any:
+        """Sources that are not fetched from URLs of their own get entry URLs derived from their keys."""
+        if isinstance(data, dict) and not data.get("urls"):
+            kind = data.get("type")
+            if kind == "bridge" and data.get("bridge_url") and data.get("routes"):
+                base = str(data["bridge_url"]).rstrip("/")
+                data = {**data, "urls": [route if route.startswith("http") else base + "/" + route.lstrip("/")
+                                         for route in data["routes"]]}
+            elif kind == "youtube_search" and data.get("queries"):
+                data = {**data, "urls": ["ytsearch:" + query for query in data["queries"]]}
+            elif kind == "comments" and data.get("comments_of"):
+                data = {**data, "urls": ["comments:" + source for source in data["comments_of"]]}
+        return data
+
     @field_validator("urls")
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
-        return [_check_url(url) for url in value]
+        return [url if url.startswith(("ytsearch:", "comments:")) else _check_url(url) for url in value]
 
     @model_validator(mode="after")
     def _listing_needs_selectors(self) -> Source:
         if self.type == "listing" and self.selectors is None:
             raise ValueError("nguồn kiểu 'listing' cần 'selectors.article_links'")
+        if self.type == "bridge" and not self.bridge_url:
+            raise ValueError("nguồn kiểu 'bridge' cần 'bridge_url' (địa chỉ RSS-Bridge/RSSHub) và 'routes'")
+        if self.type == "youtube_search" and not self.queries:
+            raise ValueError("nguồn kiểu 'youtube_search' cần 'queries' (từ khóa tìm kiếm)")
+        if self.type == "comments" and not self.comments_of:
+            raise ValueError("nguồn kiểu 'comments' cần 'comments_of' (id các nguồn có bài cần lấy bình luận)")
         return self
 
 

@@ -35,6 +35,9 @@ class Article:
     # Every URL under which this article was reached (feed link, redirect target...), canonicalised.
     aliases: list[str] = field(default_factory=list)
     analysis: Analysis | None = None  # set by the crawl pipeline's analysis stage
+    content_type: str = "article"  # article | video | post | comment
+    engagement: dict[str, int] | None = None  # public counts: views, likes, comments, shares
+    parent_url: str | None = None  # comment: the stored article it was written under
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,6 @@ class StoredArticle:
     description: str | None
     image: str | None
     language: str | None
+    content_type: str = "article"
+    engagement: dict[str, int] | None = None
+    parent_id: int | None = None

@@ -212,6 +212,13 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX source_incidents_open ON source_incidents(source_id, kind, resolved_at);
     ALTER TABLE outbox ADD COLUMN payload TEXT;
     """,
+    """
+    -- social: posts, videos and reader comments beside articles.
+    ALTER TABLE articles ADD COLUMN content_type TEXT NOT NULL DEFAULT 'article';  -- article|video|post|comment
+    ALTER TABLE articles ADD COLUMN engagement TEXT;     -- JSON {views, likes, comments, shares} when public
+    ALTER TABLE articles ADD COLUMN parent_id INTEGER REFERENCES articles(id) ON DELETE CASCADE;  -- comment
+    CREATE INDEX articles_parent ON articles(parent_id);
+    """,
 )
 
 
@@ -342,10 +349,15 @@ class Store:
         if row is not None:
             self._add_aliases(db, row[0], article.aliases)
             return None
+        parent = None
+        if article.parent_url is not None:
+            found = db.execute("SELECT article_id FROM article_urls WHERE url = ?", (article.parent_url,)).fetchone()
+            parent = found[0] if found else None
         cursor = db.execute(
             """INSERT INTO articles (url, source_id, source_kind, title, title_norm,
-                   published_at, fetched_at, dated_at, author, description, image, language, sitename)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   published_at, fetched_at, dated_at, author, description, image, language, sitename,
+                   content_type, engagement, parent_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 article.url,
                 article.source_id,
@@ -360,6 +372,9 @@ class Store:
                 article.image,
                 article.language,
                 article.sitename,
+                article.content_type,
+                json.dumps(article.engagement) if article.engagement else None,
+                parent,
             ),
         )
         article_id = int(cursor.lastrowid or 0)
@@ -406,6 +421,15 @@ class Store:
         else:
             rows = self.db.execute(f"{_WITH_TEXT} WHERE a.source_id = ? ORDER BY a.id", (source_id,)).fetchall()
         return [_stored(row) for row in rows]
+
+    def update_engagement(self, url: str, engagement: dict[str, int]) -> bool:
+        """Refresh the public counts of an already stored post (views grow after the first crawl)."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE articles SET engagement = ? WHERE id = (SELECT article_id FROM article_urls WHERE url = ?)",
+                (json.dumps(engagement), url),
+            )
+        return cursor.rowcount > 0
 
     def articles_since(self, since: datetime) -> Iterator[StoredArticle]:
         """Articles dated from ``since`` on, oldest first."""
@@ -554,4 +578,7 @@ def _stored(row: sqlite3.Row) -> StoredArticle:
         description=row["description"],
         image=row["image"],
         language=row["language"],
+        content_type=row["content_type"],
+        engagement=json.loads(row["engagement"]) if row["engagement"] else None,
+        parent_id=row["parent_id"],
     )
