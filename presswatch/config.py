@@ -201,6 +201,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5) or elasticsearch."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),
     Setting("elasticsearch_alias", "presswatch-articles", "Alias searched; its indices are named <alias>-<time>."),
+    Setting("web_host", "127.0.0.1", "Address the web UI listens on (loopback by default; put a TLS proxy in front)."),
+    Setting("web_port", 8080, "Port of the web UI and JSON API."),
+    Setting("web_secure_cookies", False, "Mark session cookies Secure even when the request arrived over http "
+            "(set true behind an https proxy)."),
+    Setting("session_hours", 12, "Hours a login session lasts."),
+    Setting("export_max_rows", 10000, "Most articles one CSV/XLSX export holds."),
 )
 
 
@@ -221,6 +227,11 @@ class Settings(_Strict):
     index_backend: Literal["sqlite", "elasticsearch"] = SETTINGS[11].default
     elasticsearch_url: str = SETTINGS[12].default
     elasticsearch_alias: str = Field(default=SETTINGS[13].default, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    web_host: str = SETTINGS[14].default
+    web_port: int = Field(default=SETTINGS[15].default, ge=1, le=65535)
+    web_secure_cookies: bool = SETTINGS[16].default
+    session_hours: float = Field(default=SETTINGS[17].default, gt=0, le=24 * 30)
+    export_max_rows: int = Field(default=SETTINGS[18].default, ge=1, le=1_000_000)
 
 
 _MESSAGES: dict[str, str] = {
