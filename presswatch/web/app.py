@@ -147,7 +147,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/api/articles/{id:int}/notes", api.add_note, methods=["POST"]),
         Route("/api/articles/{id:int}/verification", api.verification, methods=["POST"]),
         Route("/api/openapi.json", api.openapi, methods=["GET"]),
-        Route("/api/docs", views_more.api_docs, methods=["GET"]),
+        Route("/docs/api", views_more.api_docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan,
