@@ -41,13 +41,13 @@ def day_bars(days: list[tuple[str, int]], width: int = 640, height: int = 120) -
     return Markup("".join(parts))
 
 
-def bars(items: list[tuple[str, int]], width: int = 420, row: int = 22,
+def bars(items: list[tuple[str, int]], width: int = 360, row: int = 22,
          colors: dict[str, str] | None = None) -> Markup:
     """Horizontal bars: (label, count) per row, label on the left, count on the right."""
     if not items:
         return Markup('<p class="muted">Không có dữ liệu.</p>')
     top = max(count for _, count in items) or 1
-    label_width, count_width = 150, 60
+    label_width, count_width = 140, 50
     plot = width - label_width - count_width
     height = row * len(items)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
