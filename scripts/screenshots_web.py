@@ -30,7 +30,7 @@ def main() -> None:
         db = Path(tmp) / "presswatch.db"
         ids = fill(db, count=120)
         with serve(db, ids) as web, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[*ARGS, "--lang=vi-VN"])
             page = browser.new_page(viewport={"width": 1360, "height": 1000}, locale="vi-VN")
             page.goto(f"{web.url}/login")
             page.fill("input[name=username]", "analyst1")

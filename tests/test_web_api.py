@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +93,31 @@ def test_login_sets_a_strict_httponly_cookie_and_logout_ends_the_session(web: Ru
     with httpx.Client(base_url=web.url, cookies={"presswatch_session": token}) as replay:
         assert replay.get("/").status_code == 302  # the session row is gone, not only the cookie
     client.close()
+
+
+def test_secure_cookie_setting_session_expiry_and_local_redirects_only(tmp_path: Path) -> None:
+    db = tmp_path / "short.db"
+    with Store(db) as store:
+        from presswatch import users
+
+        users.add_user(store, "viewer1", "viewer", "viewer-password-1")
+    with serve(db, {}, web_secure_cookies=True, session_hours=1 / 3600) as short:
+        with httpx.Client(base_url=short.url) as client:
+            page = client.get("/login", params={"next": "//evil.example/x"})
+            login_cookie = page.headers["set-cookie"]
+            assert "; secure" in login_cookie.lower()  # so httpx will not send it over http: send it by hand
+            response = client.post("/login", data={"username": "viewer1", "password": "viewer-password-1",
+                                                   "csrf": csrf_of(page.text), "next": "//evil.example/x"},
+                                   headers={"cookie": login_cookie.split(";")[0]})
+            assert response.status_code == 303 and response.headers["location"] == "/"
+            cookie = next(v for k, v in response.headers.multi_items()
+                          if k == "set-cookie" and v.startswith("presswatch_session="))
+            assert "; secure" in cookie.lower()
+            token = cookie.split(";")[0].split("=", 1)[1]
+        with httpx.Client(base_url=short.url, cookies={"presswatch_session": token}) as replay:
+            assert replay.get("/help").status_code == 200
+            time.sleep(1.2)
+            assert replay.get("/help").status_code == 302  # expired on the server, whatever the cookie says
 
 
 def test_wrong_password_and_missing_login_csrf_are_refused(web: Running) -> None:

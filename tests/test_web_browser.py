@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from .webserver import PAYLOAD_TITLE, PASSWORDS, Running, fill, serve
+from .webserver import PASSWORDS, PAYLOAD_TITLE, Running, fill, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -18,8 +19,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 if not CHROMIUM.exists() and os.environ.get("CI") != "true":
     pytest.skip("Chromium (Debian package `chromium`) is not installed", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")

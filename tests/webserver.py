@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -86,8 +86,10 @@ class Running:
 
 
 @contextmanager
-def serve(db: Path, ids: dict[str, int]) -> Iterator[Running]:
+def serve(db: Path, ids: dict[str, int], **settings: object) -> Iterator[Running]:
     config = load_config(CONFIG)
+    if settings:
+        config = replace(config, settings=config.settings.model_copy(update=settings))
     server = make_server(config, db, "127.0.0.1", free_port())
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

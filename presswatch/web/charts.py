@@ -41,13 +41,13 @@ def day_bars(days: list[tuple[str, int]], width: int = 640, height: int = 120) -
     return Markup("".join(parts))
 
 
-def bars(items: list[tuple[str, int]], width: int = 360, row: int = 22,
+def bars(items: list[tuple[str, int]], width: int = 380, row: int = 22,
          colors: dict[str, str] | None = None) -> Markup:
     """Horizontal bars: (label, count) per row, label on the left, count on the right."""
     if not items:
         return Markup('<p class="muted">Không có dữ liệu.</p>')
     top = max(count for _, count in items) or 1
-    label_width, count_width = 140, 50
+    label_width, count_width = 160, 50
     plot = width - label_width - count_width
     height = row * len(items)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -56,7 +56,7 @@ def bars(items: list[tuple[str, int]], width: int = 360, row: int = 22,
         y = index * row
         w = max(1.0, plot * count / top)
         color = (colors or {}).get(label, COLOR)
-        short = label if len(label) <= 22 else label[:21] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(f'<text x="{label_width - 6}" y="{y + row * 0.68:.1f}" font-size="12" text-anchor="end" '
                      f'fill="#1f2933"><title>{escape(label)}</title>{escape(short)}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="2" fill="{color}"/>')

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
@@ -104,6 +104,6 @@ class SearchForm:
             parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
         if self.since:
             parts.append(f"since:{self.since}")
-        if self.until:
-            parts.append(f"until:{self.until}")
+        if self.until and _DAY.match(self.until):  # the form's "đến ngày" includes that day; until: excludes it
+            parts.append(f"until:{(date.fromisoformat(self.until) + timedelta(days=1)).isoformat()}")
         return " ".join(p for p in parts if p)

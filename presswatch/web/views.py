@@ -56,7 +56,7 @@ def search_page(ctx: Ctx) -> Response:
         except QueryError as exc:
             values["error"] = query_error(form, exc)
         else:
-            values.update(result=result, chart=day_bars(filled_days(result.per_day)),
+            values.update(result=result, chart=day_bars(filled_days(result.per_day), width=900, height=110),
                           flagged=marks.flagged(ctx.store, [h.id for h in result.hits]),
                           pages=_pages(form.page, result), marked=marked, local=local)
     return ctx.render("search.html", **values)

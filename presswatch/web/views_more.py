@@ -92,8 +92,8 @@ def dashboard(ctx: Ctx) -> Response:
         "relevance": bars(named("relevance")),
         "kinds": bars(named("kind")),
     }
-    return ctx.render("dashboard.html", total=result.total, chart=day_bars(series, height=160), charts=charts,
-                      first=first, last=last, days=days, periods=PERIODS)
+    return ctx.render("dashboard.html", total=result.total, chart=day_bars(series, width=1000, height=170),
+                      charts=charts, first=first, last=last, days=days, periods=PERIODS)
 
 
 @guard("viewer")
