@@ -348,3 +348,11 @@ def test_users_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyte
     with Store(db) as store:
         stored = store.db.execute("SELECT password_hash FROM users WHERE name = 'lan'").fetchone()[0]
     assert stored.startswith("$argon2id$") and "mot-mat-khau-dai" not in stored
+
+
+def test_an_unopenable_database_answers_500_in_vietnamese_instead_of_hanging(tmp_path: Path) -> None:
+    with serve(tmp_path, {}) as broken, httpx.Client(base_url=broken.url, timeout=10) as client:
+        page = client.get("/login")
+        response = client.post("/login", data={"username": "x", "password": "y", "csrf": csrf_of(page.text)})
+        assert response.status_code == 500 and "Lỗi máy chủ" in response.text
+        assert client.get("/api/search", params={"q": "x"}).status_code == 500

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -25,6 +26,7 @@ from presswatch.store import Store
 from presswatch.web.security import SecurityHeaders
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc Lai Châu", "none": "không liên quan"}
 SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
@@ -42,7 +44,13 @@ class StorePool:
         self.lock = threading.Lock()
 
     def _work(self) -> None:
-        store = Store(self.db_path)
+        try:
+            store = Store(self.db_path)
+        except Exception as exc:  # noqa: BLE001 - every waiting request gets the error, none hangs
+            log.error("web: cannot open the store %s: %s", self.db_path, exc)
+            while (job := self.jobs.get()) is not None:
+                job[1].set_exception(exc)
+            return
         try:
             while (job := self.jobs.get()) is not None:
                 function, future = job
@@ -151,7 +159,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan,
-                    exception_handlers={404: auth.not_found, 405: auth.not_allowed})
+                    exception_handlers={404: auth.not_found, 405: auth.not_allowed, 500: auth.server_error})
     app.state.web = web
     return app
 

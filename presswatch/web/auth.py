@@ -7,6 +7,7 @@ without the session's CSRF token (form field ``csrf``, or header ``X-CSRF-Token`
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from presswatch.users import Role, Session
 from presswatch.web.app import Web
 from presswatch.web.security import safe_next, same
 
+log = logging.getLogger(__name__)
 COOKIE = "presswatch_session"
 LOGIN_COOKIE = "presswatch_login"
 MAX_BODY = 1_000_000
@@ -102,7 +104,7 @@ def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
                     return JSONResponse({"error": "Thân yêu cầu phải là một đối tượng JSON."}, status_code=400)
                 return handler(Ctx(web, request, store, checked, request.state.form, body))
 
-            return await web.pool.run(run)
+            return await _run(web, request, run)
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
@@ -110,6 +112,15 @@ def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
         return endpoint
 
     return wrap
+
+
+async def _run(web: Web, request: Request, work: Callable[[Store], Response]) -> Response:
+    """Run ``work`` in the store pool; an unexpected failure (database unreadable, Elasticsearch
+    down) is logged and answered 500 in Vietnamese, and the connection stays usable."""
+    try:
+        return await web.pool.run(work)
+    except Exception as exc:  # noqa: BLE001
+        return await server_error(request, exc)
 
 
 def _client(request: Request) -> str:
@@ -159,7 +170,7 @@ async def login(request: Request) -> Response:
         response.delete_cookie(LOGIN_COOKIE, path="/login")
         return response
 
-    return await web.pool.run(attempt)
+    return await _run(web, request, attempt)
 
 
 @guard("viewer")
@@ -176,6 +187,11 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 async def not_allowed(request: Request, exc: Exception) -> Response:
     return _plain_error(request, 405, "Phương thức không được hỗ trợ.")
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("web: %s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    return _plain_error(request, 500, "Lỗi máy chủ; đã ghi nhật ký. Vui lòng thử lại sau.")
 
 
 def _plain_error(request: Request, status: int, message: str) -> Response:
