@@ -207,6 +207,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(set true behind an https proxy)."),
     Setting("session_hours", 12, "Hours a login session lasts."),
     Setting("export_max_rows", 10000, "Most articles one CSV/XLSX export holds."),
+    Setting("web_facet_max_hits", 10000, "Facet counts and the per-day chart are computed for at most this many "
+            "results (they cost time per matching article); above it the page asks to narrow the search."),
 )
 
 
@@ -232,6 +234,7 @@ class Settings(_Strict):
     web_secure_cookies: bool = SETTINGS[16].default
     session_hours: float = Field(default=SETTINGS[17].default, gt=0, le=24 * 30)
     export_max_rows: int = Field(default=SETTINGS[18].default, ge=1, le=1_000_000)
+    web_facet_max_hits: int = Field(default=SETTINGS[19].default, ge=0)
 
 
 _MESSAGES: dict[str, str] = {

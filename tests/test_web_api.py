@@ -186,6 +186,19 @@ def test_filters_narrow_and_facets_count(viewer: httpx.Client) -> None:
     assert f"<strong>{social['total']}</strong> kết quả" in page.text
 
 
+def test_facets_are_left_out_above_the_configured_number_of_matches(web: Running) -> None:
+    with serve(web.db, web.ids, web_facet_max_hits=5) as capped:
+        client = login(capped.url, "viewer1")
+        broad = client.get("/api/search", params={"q": "Lai Chau"}).json()
+        assert broad["total"] > 5 and "facets" not in broad and "facets_omitted" in broad
+        assert len(broad["hits"]) == min(20, broad["total"])
+        page = client.get("/", params={"q": "Lai Chau"}).text
+        assert "thu hẹp" in page and '<svg class="chart"' not in page
+        narrow = client.get("/api/search", params={"q": "Muong Te"}).json()
+        assert narrow["total"] <= 5 and narrow["facets"]["source"] and narrow["per_day"]
+        client.close()
+
+
 def test_pagination_and_sort_by_date(viewer: httpx.Client) -> None:
     wanted = {"source": "baolaichau-thoi-su", "sort": "date"}
     first = viewer.get("/api/search", params=wanted).json()

@@ -99,3 +99,22 @@ def test_crawled_script_and_onerror_payloads_stay_inert(page: Page, web: Running
     assert page.locator("article img, article script, .text b").count() == 0
     assert page.evaluate("[window.pwned, window.pwned2, window.pwned3, window.pwned4]") == [None] * 4
     assert dialogs == []
+
+
+def test_anonymous_browser_reaches_no_page_or_endpoint(browser: Browser, web: Running) -> None:
+    from starlette.routing import Route
+
+    context = browser.new_context()
+    anonymous = context.new_page()
+    paths = {route.path.replace("{id:int}", str(web.ids["first"])) for route in web.app.routes  # type: ignore[attr-defined]
+             if isinstance(route, Route) and "GET" in (route.methods or set()) and route.path != "/login"}
+    assert len(paths) >= 12
+    for path in sorted(paths):
+        response = anonymous.goto(f"{web.url}{path}")
+        assert response is not None
+        if path.startswith("/api/"):
+            assert response.status == 401, path
+        else:
+            assert anonymous.url.startswith(f"{web.url}/login?next="), path
+            assert anonymous.locator("h1").inner_text() == "Đăng nhập"
+    context.close()

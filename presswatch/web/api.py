@@ -11,7 +11,7 @@ from presswatch.errors import PresswatchError, QueryError
 from presswatch.search import Hit
 from presswatch.web.auth import Ctx, guard
 from presswatch.web.params import PAGE_SIZE, SearchForm
-from presswatch.web.views import article_data
+from presswatch.web.views import article_data, run_search
 
 
 def _iso(moment: Any) -> str | None:
@@ -32,12 +32,14 @@ def search(ctx: Ctx) -> Response:
         return JSONResponse({"error": "Thiếu truy vấn (q) hoặc bộ lọc."}, status_code=400)
     facets = ctx.request.query_params.get("facets", "1") != "0"
     try:
-        result = ctx.web.backend(ctx.store).search(form.request(facets=facets))
+        result, omitted = run_search(ctx, form, facets)
     except QueryError as exc:
         return JSONResponse({"error": str(exc), "position": exc.position}, status_code=400)
     body: dict[str, Any] = {"query": form.q, "total": result.total, "page": form.page, "per_page": PAGE_SIZE,
                             "hits": [hit_json(h) for h in result.hits]}
-    if facets:
+    if omitted:
+        body["facets_omitted"] = f"more than web_facet_max_hits ({ctx.web.config.settings.web_facet_max_hits}) matches"
+    elif facets:
         body["facets"] = {name: [[v, n] for v, n in counts] for name, counts in result.facets.items()}
         body["per_day"] = [[d, n] for d, n in result.per_day]
     return JSONResponse(body)
@@ -150,7 +152,8 @@ SPEC: dict[str, Any] = {
             ],
             "responses": {"200": {"description": "total, hits (id, url, source, kind, title, published, dated, "
                                                  "snippet, highlights, exact, relevance, sentiment, topics), "
-                                                 "facets, per_day"},
+                                                 "facets, per_day (or facets_omitted when the search "
+                                                 "matches more than web_facet_max_hits articles)"},
                           "400": {"description": "Malformed query: error and position"}, **_ERRORS},
         }},
         "/api/articles/{id}": {"get": {

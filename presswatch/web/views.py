@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,13 +47,29 @@ def query_error(form: SearchForm, exc: QueryError) -> dict[str, Any]:
     return {"message": str(exc), "before": form.q[:position], "after": form.q[position:]}
 
 
+def run_search(ctx: Ctx, form: SearchForm, facets: bool) -> tuple[SearchResult, bool]:
+    """The page of hits; with ``facets``, the facet and per-day counts too when the search matches at
+    most ``web_facet_max_hits`` articles (their cost grows with every match). Returns (result,
+    whether the counts were left out)."""
+    backend = ctx.web.backend(ctx.store)
+    result = backend.search(form.request())
+    if not facets:
+        return result, False
+    if result.total > ctx.web.config.settings.web_facet_max_hits:
+        return result, True
+    counted = backend.search(replace(form.request(limit=0, offset=0, facets=True), sort="date"))
+    result.facets, result.per_day = counted.facets, counted.per_day
+    return result, False
+
+
 @guard("viewer")
 def search_page(ctx: Ctx) -> Response:
     form = SearchForm.parse(ctx.request.query_params)
-    values: dict[str, Any] = {"form": form, "result": None, "error": None}
+    values: dict[str, Any] = {"form": form, "result": None, "error": None, "omitted": False,
+                              "facet_max": ctx.web.config.settings.web_facet_max_hits}
     if not form.empty:
         try:
-            result = ctx.web.backend(ctx.store).search(form.request(facets=True))
+            result, values["omitted"] = run_search(ctx, form, facets=True)
         except QueryError as exc:
             values["error"] = query_error(form, exc)
         else:
