@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 from starlette.responses import RedirectResponse, Response
@@ -103,8 +104,7 @@ def article_page(ctx: Ctx) -> Response:
     data = article_data(ctx.store, int(ctx.request.path_params["id"]))
     if data is None:
         return ctx.render("error.html", 404, status=404, message="Không có bài viết này.")
-    return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"),
-                      back=ctx.request.headers.get("referer", ""), **data)
+    return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"), **data)
 
 
 def _act(ctx: Ctx, action: str) -> Response:
@@ -126,8 +126,6 @@ def _act(ctx: Ctx, action: str) -> Response:
             message = "Đã đánh dấu cần xác minh." if needed else "Đã bỏ đánh dấu cần xác minh."
     except PresswatchError as exc:
         return ctx.render("error.html", 400, status=400, message=str(exc))
-    from urllib.parse import quote
-
     return RedirectResponse(f"/article/{article_id}?msg={quote(message)}", status_code=303)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
@@ -39,7 +40,7 @@ def saved_add(ctx: Ctx) -> Response:
         marks.save_search(ctx.store, ctx.session.user.name, ctx.form.get("name", ""), query)
     except (PresswatchError, QueryError) as exc:
         return ctx.render("error.html", 400, status=400, message=str(exc))
-    return RedirectResponse("/saved?msg=" + "%C4%90%C3%A3%20l%C6%B0u", status_code=303)  # "Đã lưu"
+    return RedirectResponse("/saved?msg=" + quote("Đã lưu tìm kiếm."), status_code=303)
 
 
 @guard("analyst")
