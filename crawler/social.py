@@ -178,7 +178,7 @@ def bridge_feed(body: bytes) -> list[Post]:
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
         posts.append(Post(url=link, title=title if title and not title.startswith("http") else short_title(text),
                           text=text, content_type="post", author=entry.get("author"),
-                          published=datetime(*moment[:6], tzinfo=UTC) if moment else None))
+                          published=datetime(*moment[:6]).replace(tzinfo=UTC) if moment else None))
     return posts
 
 

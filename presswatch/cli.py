@@ -436,6 +436,46 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from presswatch import users
+
+    settings = load_settings(_config_dir(args) / "presswatch.yaml")
+    db = _database(args, settings)
+    with Store(db) as store:
+        if args.action == "list":
+            for user in users.list_users(store):
+                state = " (đã khóa)" if user.disabled else ""
+                _out(f"{user.name:<24} {user.role:<8} tạo lúc {local(user.created_at)}{state}")
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            import getpass
+
+            password = getpass.getpass(f"Mật khẩu cho {args.name}: ")
+            if getpass.getpass("Nhập lại mật khẩu: ") != password:
+                _err("Hai lần nhập mật khẩu không khớp.")
+                return 2
+        try:
+            user = users.add_user(store, args.name, args.role, password)
+        except users.UserError as exc:
+            _err(f"Không tạo được người dùng: {exc}")
+            return 2
+    _out(f"Đã tạo người dùng {user.name} (vai trò {user.role}).")
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from presswatch.web import make_server
+
+    config = _load(args)
+    db = _database(args, config.settings)
+    server = make_server(config, db, args.host, args.port)
+    _out(f"Giao diện web: http://{server.config.host}:{server.config.port}/ (Ctrl+C để dừng)")
+    server.run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
     parser.add_argument("--config", help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
@@ -490,6 +530,19 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--send", action="store_true", help="gửi email (mỗi ngày một lần)")
     digest.add_argument("--force", action="store_true", help="gửi lại kể cả khi ngày này đã gửi")
     digest.set_defaults(func=cmd_digest)
+    users_cmd = add("users", "quản lý người dùng giao diện web")
+    users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    users_add = users_sub.add_parser("add", help="thêm người dùng (hỏi mật khẩu)")
+    users_add.add_argument("name", metavar="TÊN")
+    users_add.add_argument("--role", choices=("viewer", "analyst", "admin"), default="analyst",
+                           help="vai trò: viewer (chỉ xem), analyst (mặc định), admin")
+    users_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    users_sub.add_parser("list", help="danh sách người dùng")
+    users_cmd.set_defaults(func=cmd_users)
+    web = add("web", "chạy riêng giao diện web và JSON API")
+    web.add_argument("--host", help="địa chỉ lắng nghe (mặc định: web_host, 127.0.0.1)")
+    web.add_argument("--port", type=int, help="cổng (mặc định: web_port, 8080)")
+    web.set_defaults(func=cmd_web)
     extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
     extract.add_argument("file", metavar="TỆP")
     extract.add_argument("--url", help="địa chỉ gốc của trang")

@@ -273,6 +273,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("housekeeping_time", "02:30", "Local time (HH:MM) of the nightly retention, optimise and backup."),
     Setting("backup_dir", "data/backups", "Where the nightly SQLite backup is written; empty: no backup."),
     Setting("backup_keep", 3, "Nightly backups kept (older ones are deleted)."),
+    Setting("web_host", "127.0.0.1", "Address the web UI listens on (loopback by default; put a TLS proxy in front)."),
+    Setting("web_port", 8080, "Port of the web UI and JSON API; 0: `presswatch run` does not serve them."),
+    Setting("web_secure_cookies", False, "Mark session cookies Secure even when the request arrived over http "
+            "(set true behind an https proxy)."),
+    Setting("session_hours", 12, "Hours a login session lasts."),
+    Setting("export_max_rows", 10000, "Most articles one CSV/XLSX export holds."),
+    Setting("web_facet_max_hits", 10000, "Facet counts and the per-day chart are computed for at most this many "
+            "results (they cost time per matching article); above it the page asks to narrow the search."),
 )
 
 
@@ -320,6 +328,12 @@ class Settings(_Strict):
     housekeeping_time: str = _default("housekeeping_time")
     backup_dir: str = _default("backup_dir")
     backup_keep: int = Field(default=_default("backup_keep"), ge=1, le=100)
+    web_host: str = _default("web_host")
+    web_port: int = Field(default=_default("web_port"), ge=0, le=65535)
+    web_secure_cookies: bool = _default("web_secure_cookies")
+    session_hours: float = Field(default=_default("session_hours"), gt=0, le=24 * 30)
+    export_max_rows: int = Field(default=_default("export_max_rows"), ge=1, le=1_000_000)
+    web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0)
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod

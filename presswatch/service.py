@@ -8,7 +8,8 @@ store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
     digest           daily at ``digest_time``, and every 30 minutes for a digest that failed
     housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
 
-beside them, in threads: the alert delivery worker (continuous) and the ``/metrics`` endpoint.
+beside them, in threads: the alert delivery worker (continuous), the web UI and JSON API
+(``web_port``, 0 turns it off) and the ``/metrics`` endpoint.
 Misfires coalesce into one run. SIGHUP (or ``presswatch reload``) reloads the configuration without
 restart; a configuration that does not load is reported and the running one kept. SIGTERM stops the
 scheduler, asks running crawl subprocesses to stop (each article is its own transaction), lets the
@@ -61,6 +62,8 @@ class Monitor:
         self.worker_stop = threading.Event()
         self.worker_thread: threading.Thread | None = None
         self.metrics: MetricsServer | None = None
+        self.web: Any = None  # uvicorn.Server of the web UI
+        self.web_thread: threading.Thread | None = None
         Store(db).close()  # create or migrate the schema before anything else touches the file
         engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 60})
         self.scheduler = BackgroundScheduler(
@@ -123,6 +126,22 @@ class Monitor:
                                               daemon=True)
         self.worker_thread.start()
 
+    def _start_web(self) -> None:
+        from presswatch.web.app import make_server
+
+        settings = self.config.settings
+        self.web = make_server(self.config, self.db)
+        # In a thread uvicorn leaves the signals alone: the main thread owns SIGTERM and SIGHUP.
+        self.web_thread = threading.Thread(target=self.web.run, name="web", daemon=True)
+        self.web_thread.start()
+        log.info("giao diện web: http://%s:%d/", settings.web_host, settings.web_port)
+
+    def _stop_web(self) -> None:
+        if self.web is not None and self.web_thread is not None:
+            self.web.should_exit = True
+            self.web_thread.join(timeout=15)
+            self.web = None
+
     def _stop_worker(self) -> None:
         self.worker_stop.set()
         if self.worker_thread is not None:
@@ -147,6 +166,8 @@ class Monitor:
                 log.info("số liệu Prometheus: http://%s:%d/metrics", settings.metrics_host, self.metrics.port)
             except OSError as exc:
                 log.error("không mở được cổng /metrics %s:%d: %s", settings.metrics_host, settings.metrics_port, exc)
+        if settings.web_port:
+            self._start_web()
         pidfile_for(self.db).write_text(str(os.getpid()), encoding="ascii")
         enabled = sum(s.enabled for s in self.config.sources)
         log.info("giám sát đã chạy: %d nguồn, cơ sở dữ liệu %s", enabled, self.db)
@@ -162,6 +183,9 @@ class Monitor:
         self.sync_jobs()
         self._stop_worker()
         self._start_worker()
+        if self.web is not None:  # the UI reads settings and sources: restart it on the new ones
+            self._stop_web()
+            self._start_web()
         log.info("đã nạp lại cấu hình: %d nguồn đang bật", sum(s.enabled for s in config.sources))
         return True
 
@@ -172,6 +196,7 @@ class Monitor:
         stopped = stop_running(grace=10.0)
         self.scheduler.shutdown(wait=True)  # the jobs' threads finish recording what they did
         self._stop_worker()
+        self._stop_web()
         if self.metrics is not None:
             self.metrics.stop()
         pidfile_for(self.db).unlink(missing_ok=True)

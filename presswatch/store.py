@@ -219,6 +219,59 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN parent_id INTEGER REFERENCES articles(id) ON DELETE CASCADE;  -- comment
     CREATE INDEX articles_parent ON articles(parent_id);
     """,
+    """
+    -- web UI: users, sessions, login failures, annotations (tags, notes, verification), saved searches.
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,             -- viewer | analyst | admin
+        password_hash TEXT NOT NULL,    -- argon2id
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,    -- sha256 of the cookie's token: a stolen database holds no live token
+        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_expiry ON sessions(expires_at);
+    CREATE TABLE login_failures (
+        user_name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX login_failures_key ON login_failures(user_name, address, at);
+    CREATE TABLE article_tags (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_tags_tag ON article_tags(tag);
+    CREATE TABLE article_notes (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX article_notes_article ON article_notes(article_id);
+    CREATE TABLE article_reviews (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        needs_verification INTEGER NOT NULL,
+        user_name TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,            -- the whole search in the query language (filters included)
+        created_at TEXT NOT NULL
+    );
+    """,
 )
 
 

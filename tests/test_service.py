@@ -37,7 +37,8 @@ def source(source_id: str, url: str, interval: str) -> str:
             f"    urls: [{url}]\n    interval: {interval}\n")
 
 
-def make_config(tmp_path: Path, receiver: Receiver, sources: str, metrics_port: int = 0, failures: int = 2) -> Path:
+def make_config(tmp_path: Path, receiver: Receiver, sources: str, metrics_port: int = 0, failures: int = 2,
+                web_port: int = 0) -> Path:
     config = tmp_path / "config"
     config.mkdir(exist_ok=True)
     for name in ("topics.yaml", "sentiment.yaml"):
@@ -71,6 +72,7 @@ alert_poll: 0.2
 alert_retry_base: 0.2
 alert_retry_max: 1
 metrics_port: {metrics_port}
+web_port: {web_port}
 backup_dir: ""
 """, encoding="utf-8")
     return config
@@ -104,11 +106,12 @@ def runs(db: Path) -> dict[str, list[tuple[str, int]]]:
 
 def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, site: LocalSite,
                                                                articles: list[SiteArticle]) -> None:
-    port = free_port()
+    port, web_port = free_port(), free_port()
     db = tmp_path / "pw.db"
     with Receiver() as receiver, LocalSite(articles[20:30], name="Báo thứ hai") as second:
         config = make_config(tmp_path, receiver, source("tin-a", f"{site.url}/rss/tin-moi.rss", "2s")
-                             + source("hong", "http://127.0.0.1:9/rss.xml", "1s"), metrics_port=port)
+                             + source("hong", "http://127.0.0.1:9/rss.xml", "1s"), metrics_port=port,
+                             web_port=web_port)
         service = start(config, db)
         try:
             wait_until(lambda: len(runs(db).get("tin-a", [])) >= 3, 60, "three crawls of tin-a")
@@ -123,6 +126,8 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
                        "the health alert of the failing source")
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
                 metrics = response.read().decode()
+            with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/login", timeout=10) as response:
+                login_page = response.read().decode()  # the service serves the web UI too
             status = subprocess.run([sys.executable, "-m", "presswatch.cli", "--config", str(config), "--db", str(db),
                                      "status"], capture_output=True, text=True, timeout=30)
         finally:
@@ -153,6 +158,7 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
     assert "presswatch_articles " in metrics and 'presswatch_alert_outbox{status="pending"}' in metrics
     assert status.returncode == 0 and "đang chạy" in status.stdout and "crawl:tin-b" in status.stdout
     assert "hong (failing" in status.stdout
+    assert "Đăng nhập" in login_page
 
 
 def test_sigkill_mid_crawl_and_mid_delivery_loses_and_duplicates_nothing(tmp_path: Path,

@@ -1,0 +1,155 @@
+"""Users, roles, password hashing (argon2id), sessions and the login rate limit.
+
+Framework-free: the CLI (``presswatch users``) and the web layer call these functions with a
+``Store``. Session tokens are random (256 bits); only their SHA-256 is stored, so a copy of the
+database holds no usable token. Every session has its own CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from presswatch.errors import PresswatchError
+from presswatch.store import Store, iso, parse_iso
+
+Role = Literal["viewer", "analyst", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
+ROLE_LABELS = {"viewer": "xem", "analyst": "phân tích viên", "admin": "quản trị"}
+MAX_FAILURES = 5  # failed logins per user name and address …
+FAILURE_WINDOW = timedelta(minutes=15)  # … within this window, then 429 until the oldest ages out
+MIN_PASSWORD = 10
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+_HASHER = PasswordHasher()
+# Verified when the user does not exist, so both paths take the same time.
+_DUMMY_HASH = _HASHER.hash("presswatch-dummy-password")
+
+
+class UserError(PresswatchError):
+    """A user cannot be created or changed as asked (bad name, weak password, unknown role)."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+    created_at: datetime
+    disabled: bool = False
+
+    def can(self, role: Role) -> bool:
+        """Has this user at least ``role``? (viewer < analyst < admin)"""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+    expires_at: datetime
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def add_user(store: Store, name: str, role: str, password: str) -> User:
+    if not _NAME.match(name):
+        raise UserError("tên người dùng chỉ gồm chữ thường không dấu, số, '.', '_' hoặc '-' (2–32 ký tự)")
+    if role not in ROLES:
+        raise UserError(f"vai trò phải là một trong: {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự")
+    now = datetime.now(UTC).replace(microsecond=0)
+    with store.transaction() as db:
+        if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise UserError(f"người dùng '{name}' đã tồn tại")
+        db.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                   (name, role, hash_password(password), iso(now)))
+    return User(name, role, now)
+
+
+def list_users(store: Store) -> list[User]:
+    rows = store.db.execute("SELECT name, role, created_at, disabled FROM users ORDER BY name").fetchall()
+    return [_user(row) for row in rows]
+
+
+def _user(row: object) -> User:
+    created = parse_iso(row["created_at"])  # type: ignore[index]
+    assert created is not None
+    return User(row["name"], row["role"], created, bool(row["disabled"]))  # type: ignore[index]
+
+
+def rate_limited(store: Store, name: str, address: str, now: datetime | None = None) -> bool:
+    """Have there been MAX_FAILURES failed logins for this name from this address in the window?"""
+    now = now or datetime.now(UTC)
+    since = iso(now - FAILURE_WINDOW)
+    count = store.db.execute("SELECT count(*) FROM login_failures WHERE user_name = ? AND address = ? AND at >= ?",
+                             (name, address, since)).fetchone()[0]
+    return int(count) >= MAX_FAILURES
+
+
+def authenticate(store: Store, name: str, password: str, address: str) -> User | None:
+    """The user if ``password`` is right; None otherwise (the failure is recorded)."""
+    row = store.db.execute("SELECT name, role, created_at, disabled, password_hash FROM users WHERE name = ?",
+                           (name,)).fetchone()
+    stored = row["password_hash"] if row is not None else _DUMMY_HASH
+    try:
+        ok = _HASHER.verify(stored, password) and row is not None and not row["disabled"]
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    now = datetime.now(UTC)
+    with store.transaction() as db:
+        if not ok:
+            db.execute("INSERT INTO login_failures (user_name, address, at) VALUES (?, ?, ?)",
+                       (name[:64], address, iso(now)))
+            db.execute("DELETE FROM login_failures WHERE at < ?", (iso(now - FAILURE_WINDOW * 4),))
+            return None
+        db.execute("DELETE FROM login_failures WHERE user_name = ? AND address = ?", (name, address))
+        if _HASHER.check_needs_rehash(stored):
+            db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (hash_password(password), name))
+    return _user(row)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(store: Store, user: User, hours: float) -> tuple[str, Session]:
+    """A new session: (the cookie's token, the session)."""
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    expires = (now + timedelta(hours=hours)).replace(microsecond=0)
+    csrf = secrets.token_urlsafe(32)
+    with store.transaction() as db:
+        db.execute("DELETE FROM sessions WHERE expires_at < ?", (iso(now),))
+        db.execute("INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                   (_digest(token), user.name, csrf, iso(now), iso(expires)))
+    return token, Session(user, csrf, expires)
+
+
+def session(store: Store, token: str | None) -> Session | None:
+    """The live session of a cookie's token, or None (unknown, expired, or user disabled)."""
+    if not token or len(token) > 200:
+        return None
+    row = store.db.execute(
+        "SELECT u.name, u.role, u.created_at, u.disabled, s.csrf, s.expires_at FROM sessions s "
+        "JOIN users u ON u.name = s.user_name WHERE s.token_hash = ? AND s.expires_at > ?",
+        (_digest(token), iso(datetime.now(UTC)))).fetchone()
+    if row is None or row["disabled"]:
+        return None
+    expires = parse_iso(row["expires_at"])
+    assert expires is not None
+    return Session(_user(row), row["csrf"], expires)
+
+
+def end_session(store: Store, token: str | None) -> None:
+    if token:
+        with store.transaction() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))

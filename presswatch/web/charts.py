@@ -1,0 +1,66 @@
+"""Charts as server-rendered inline SVG: no JavaScript, nothing inline for the CSP to allow.
+
+Labels are escaped (source ids and place names come from crawled data)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+COLOR = "#1d5fa8"
+MUTED = "#6b7785"
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def day_bars(days: list[tuple[str, int]], width: int = 640, height: int = 120) -> Markup:
+    """Vertical bars, one per day (``YYYY-MM-DD``, count), with the first and last day labelled."""
+    if not days:
+        return Markup("")
+    top = max(count for _, count in days) or 1
+    plot = height - 18
+    step = width / len(days)
+    bar = max(1.0, step * 0.8)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="Số bài theo ngày" xmlns="http://www.w3.org/2000/svg">']
+    for index, (day, count) in enumerate(days):
+        h = plot * count / top
+        x = index * step + (step - bar) / 2
+        label = f"{day[8:10]}/{day[5:7]}/{day[:4]}: {_number(count)} bài"
+        parts.append(f'<rect x="{x:.1f}" y="{plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{COLOR}">'
+                     f"<title>{escape(label)}</title></rect>")
+    first, last = days[0][0], days[-1][0]
+    parts.append(f'<text x="0" y="{height - 3}" font-size="11" fill="{MUTED}">'
+                 f'{escape(first[8:10] + "/" + first[5:7])}</text>')
+    parts.append(f'<text x="{width}" y="{height - 3}" font-size="11" fill="{MUTED}" text-anchor="end">'
+                 f"{escape(last[8:10] + '/' + last[5:7])}</text>")
+    parts.append(f'<text x="{width / 2}" y="{height - 3}" font-size="11" fill="{MUTED}" text-anchor="middle">'
+                 f"cao nhất {_number(top)} bài/ngày</text>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bars(items: list[tuple[str, int]], width: int = 380, row: int = 22,
+         colors: dict[str, str] | None = None) -> Markup:
+    """Horizontal bars: (label, count) per row, label on the left, count on the right."""
+    if not items:
+        return Markup('<p class="muted">Không có dữ liệu.</p>')
+    top = max(count for _, count in items) or 1
+    label_width, count_width = 160, 50
+    plot = width - label_width - count_width
+    height = row * len(items)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'xmlns="http://www.w3.org/2000/svg">']
+    for index, (label, count) in enumerate(items):
+        y = index * row
+        w = max(1.0, plot * count / top)
+        color = (colors or {}).get(label, COLOR)
+        short = label if len(label) <= 24 else label[:23] + "…"
+        parts.append(f'<text x="{label_width - 6}" y="{y + row * 0.68:.1f}" font-size="12" text-anchor="end" '
+                     f'fill="#1f2933"><title>{escape(label)}</title>{escape(short)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="2" fill="{color}"/>')
+        parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + row * 0.68:.1f}" font-size="12" '
+                     f'fill="{MUTED}">{_number(count)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,109 @@
+"""The search form: query-string parameters (shared by the search page, the API and exports) →
+a ``SearchRequest``; links that keep the form; the form as one query-language string."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from starlette.datastructures import QueryParams
+
+from presswatch.errors import QueryError
+from presswatch.query import DateBound, Field
+from presswatch.search import SearchRequest, parse_since
+
+PAGE_SIZE = 20
+MAX_PAGE = 100  # relevance ranking re-ranks a bounded pool; deeper pages are for date order or export
+FILTERS = ("source", "kind", "topic", "sentiment", "relevance", "place")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    q: str = ""
+    since: str = ""
+    until: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: QueryParams) -> SearchForm:
+        filters = {}
+        for name in FILTERS:
+            values = [v.strip() for v in params.getlist(name) if v.strip()][:20]
+            if values:
+                filters[name] = [v[:200] for v in values]
+        try:
+            page = min(max(int(params.get("page", "1")), 1), MAX_PAGE)
+        except ValueError:
+            page = 1
+        sort = params.get("sort", "relevance")
+        return cls(q=params.get("q", "")[:1000].strip(), since=params.get("since", "").strip()[:10],
+                   until=params.get("until", "").strip()[:10], filters=filters,
+                   sort=sort if sort in ("relevance", "date") else "relevance", page=page)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.q or self.since or self.until or self.filters)
+
+    def bounds(self) -> list[DateBound]:
+        out = []
+        for name, value in (("since", self.since), ("until", self.until)):
+            if not value:
+                continue
+            if not _DAY.match(value):
+                raise QueryError(f"ngày '{value}' phải có dạng YYYY-MM-DD", 0)
+            moment = parse_since(value)
+            out.append(DateBound(name, moment + timedelta(days=1) if name == "until" else moment))
+        return out  # "đến ngày" includes that day
+
+    def request(self, limit: int = PAGE_SIZE, offset: int | None = None, facets: bool = False) -> SearchRequest:
+        fields: list[Field | DateBound] = [Field(name, value) for name, values in self.filters.items()
+                                           for value in values]
+        fields.extend(self.bounds())
+        start = (self.page - 1) * PAGE_SIZE if offset is None else offset
+        return SearchRequest(query=self.q, sort=self.sort, limit=limit, offset=start,  # type: ignore[arg-type]
+                             facets=facets, filters=tuple(fields))  # type: ignore[arg-type]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name in ("since", "until"):
+            if getattr(self, name):
+                out.append((name, getattr(self, name)))
+        for name, values in self.filters.items():
+            out.extend((name, value) for value in values)
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        return out
+
+    def link(self, **changes: object) -> str:
+        """This search with some parts changed, as a query string (``page`` dropped unless given)."""
+        changes.setdefault("page", 1)
+        form = replace(self, **changes)  # type: ignore[arg-type]
+        pairs = form.pairs() + ([("page", str(form.page))] if form.page > 1 else [])
+        return urlencode(pairs)
+
+    def toggled(self, name: str, value: str) -> str:
+        """The query string with filter ``name=value`` added, or removed if present."""
+        values = list(self.filters.get(name, []))
+        values = [v for v in values if v != value] if value in values else values + [value]
+        filters = {**self.filters, name: values}
+        return self.link(filters={k: v for k, v in filters.items() if v})
+
+    def query_language(self) -> str:
+        """The whole search as one query (for saved searches and alert rules)."""
+        parts = [f"({self.q})" if self.q and self.filters and " OR " in self.q else self.q] if self.q else []
+        for name, values in self.filters.items():
+            quoted = [f'{name}:"{v}"' if re.search(r'[\s()"]', v) else f"{name}:{v}" for v in values
+                      if '"' not in v]
+            parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+        if self.since:
+            parts.append(f"since:{self.since}")
+        if self.until and _DAY.match(self.until):  # the form's "đến ngày" includes that day; until: excludes it
+            parts.append(f"until:{(date.fromisoformat(self.until) + timedelta(days=1)).isoformat()}")
+        return " ".join(p for p in parts if p)

@@ -1,0 +1,371 @@
+"""The web UI and JSON API over HTTP: a real uvicorn server on 127.0.0.1, a real SQLite store of
+analysed articles, plain httpx requests. Authentication, roles, CSRF, rate limit, escaping,
+search, article, annotations, exports, saved searches, dashboard and health pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from openpyxl import load_workbook
+from starlette.routing import Mount, Route
+
+from presswatch.cli import main
+from presswatch.store import Store
+from presswatch.web.api import SPEC
+
+from .webserver import FORMULA_TITLE, Running, csrf_of, fill, login, serve
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    db = tmp_path_factory.mktemp("web") / "presswatch.db"
+    ids = fill(db)
+    with serve(db, ids) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def viewer(web: Running) -> Iterator[httpx.Client]:
+    client = login(web.url, "viewer1")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def analyst(web: Running) -> Iterator[httpx.Client]:
+    client = login(web.url, "analyst1")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def admin(web: Running) -> Iterator[httpx.Client]:
+    client = login(web.url, "admin1")
+    yield client
+    client.close()
+
+
+def _routes(web: Running) -> list[tuple[str, str]]:
+    out = []
+    for route in web.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Mount):
+            assert route.path == "/static", route.path  # the only mount: stylesheet, no data
+            continue
+        assert isinstance(route, Route)
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            out.append((method, re.sub(r"\{id:int\}", "1", route.path)))
+    return out
+
+
+def test_anonymous_requests_are_refused_on_every_route(web: Running) -> None:
+    routes = _routes(web)
+    assert len(routes) >= 25
+    with httpx.Client(base_url=web.url, follow_redirects=False) as anonymous:
+        for method, path in routes:
+            if path == "/login":
+                continue
+            response = anonymous.request(method, path, data={"csrf": "x"} if method == "POST" else None)
+            if path.startswith("/api/"):
+                assert response.status_code == 401, (method, path)
+                assert response.json() == {"error": "Cần đăng nhập."}
+            else:
+                assert response.status_code == 302, (method, path)
+                assert response.headers["location"].startswith("/login?next="), (method, path)
+        assert anonymous.get("/static/style.css").status_code == 200
+
+
+def test_login_sets_a_strict_httponly_cookie_and_logout_ends_the_session(web: Running) -> None:
+    client = login(web.url, "viewer1")
+    cookie = next(v for k, v in client.get("/login").headers.multi_items() if k == "set-cookie")
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+    token = client.cookies["presswatch_session"]
+    home = client.get("/")
+    assert home.status_code == 200 and "viewer1" in home.text
+    assert client.post("/logout", data={"csrf": csrf_of(home.text)}).status_code == 303
+    with httpx.Client(base_url=web.url, cookies={"presswatch_session": token}) as replay:
+        assert replay.get("/").status_code == 302  # the session row is gone, not only the cookie
+    client.close()
+
+
+def test_secure_cookie_setting_session_expiry_and_local_redirects_only(tmp_path: Path) -> None:
+    db = tmp_path / "short.db"
+    with Store(db) as store:
+        from presswatch import users
+
+        users.add_user(store, "viewer1", "viewer", "viewer-password-1")
+    with serve(db, {}, web_secure_cookies=True, session_hours=1 / 3600) as short:
+        with httpx.Client(base_url=short.url) as client:
+            page = client.get("/login", params={"next": "//evil.example/x"})
+            login_cookie = page.headers["set-cookie"]
+            assert "; secure" in login_cookie.lower()  # so httpx will not send it over http: send it by hand
+            response = client.post("/login", data={"username": "viewer1", "password": "viewer-password-1",
+                                                   "csrf": csrf_of(page.text), "next": "//evil.example/x"},
+                                   headers={"cookie": login_cookie.split(";")[0]})
+            assert response.status_code == 303 and response.headers["location"] == "/"
+            cookie = next(v for k, v in response.headers.multi_items()
+                          if k == "set-cookie" and v.startswith("presswatch_session="))
+            assert "; secure" in cookie.lower()
+            token = cookie.split(";")[0].split("=", 1)[1]
+        with httpx.Client(base_url=short.url, cookies={"presswatch_session": token}) as replay:
+            assert replay.get("/help").status_code == 200
+            time.sleep(1.2)
+            assert replay.get("/help").status_code == 302  # expired on the server, whatever the cookie says
+
+
+def test_wrong_password_and_missing_login_csrf_are_refused(web: Running) -> None:
+    with httpx.Client(base_url=web.url) as client:
+        page = client.get("/login")
+        wrong = client.post("/login", data={"username": "viewer1", "password": "nope-nope-nope",
+                                            "csrf": csrf_of(page.text)})
+        assert wrong.status_code == 401 and "không đúng" in wrong.text
+        client.cookies.clear()
+        forged = client.post("/login", data={"username": "viewer1", "password": "viewer-password-1", "csrf": "x"})
+        assert forged.status_code == 403 and "presswatch_session" not in client.cookies
+
+
+def test_login_is_rate_limited_per_user_and_address(web: Running) -> None:
+    with Store(web.db) as store:
+        from presswatch import users
+
+        users.add_user(store, "limited1", "viewer", "limited-password-1")
+    with httpx.Client(base_url=web.url) as client:
+        for _ in range(5):
+            page = client.get("/login")
+            response = client.post("/login", data={"username": "limited1", "password": "wrong-password",
+                                                   "csrf": csrf_of(page.text)})
+            assert response.status_code == 401
+        page = client.get("/login")
+        blocked = client.post("/login", data={"username": "limited1", "password": "limited-password-1",
+                                              "csrf": csrf_of(page.text)})
+        assert blocked.status_code == 429
+        assert "quá nhiều lần" in blocked.text and "presswatch_session" not in client.cookies
+    login(web.url, "viewer1").close()  # another user from the same address is not locked out
+
+
+def test_security_headers(viewer: httpx.Client) -> None:
+    response = viewer.get("/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'none'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_folded_search_highlights_accented_matches(viewer: httpx.Client) -> None:
+    page = viewer.get("/", params={"q": "Muong Te"})
+    assert page.status_code == 200
+    assert re.search(r"<strong>\d+</strong> kết quả", page.text)
+    assert "<mark>Mường Tè</mark>" in page.text
+    assert '<svg class="chart"' in page.text  # results per day
+    api = viewer.get("/api/search", params={"q": "Muong Te"}).json()
+    assert api["total"] >= 3 and all(isinstance(h["id"], int) for h in api["hits"])
+    assert "Mường Tè" in api["hits"][0]["snippet"]
+    assert {"source", "topic", "sentiment", "place"} <= set(api["facets"])
+
+
+def test_filters_narrow_and_facets_count(viewer: httpx.Client) -> None:
+    everything = viewer.get("/api/search", params={"q": "Lai Chau"}).json()
+    facet = dict(everything["facets"]["kind"])
+    assert facet["social"] == 2  # the payload and formula articles
+    social = viewer.get("/api/search", params={"q": "Lai Chau", "kind": "social"}).json()
+    assert social["total"] == 2 and {h["kind"] for h in social["hits"]} == {"social"}
+    dated = viewer.get("/api/search", params={"q": "Lai Chau", "since": "2026-11-19", "until": "2026-11-19",
+                                              "sort": "date"}).json()
+    days = {h["dated"][:10] for h in dated["hits"]}
+    assert dated["total"] and days <= {"2026-11-18", "2026-11-19"}  # 19/11 in Vietnam time, stored in UTC
+    page = viewer.get("/", params={"q": "Lai Chau", "kind": "social"})
+    assert f"<strong>{social['total']}</strong> kết quả" in page.text
+
+
+def test_facets_are_left_out_above_the_configured_number_of_matches(web: Running) -> None:
+    with serve(web.db, web.ids, web_facet_max_hits=5) as capped:
+        client = login(capped.url, "viewer1")
+        broad = client.get("/api/search", params={"q": "Lai Chau"}).json()
+        assert broad["total"] > 5 and "facets" not in broad and "facets_omitted" in broad
+        assert len(broad["hits"]) == min(20, broad["total"])
+        page = client.get("/", params={"q": "Lai Chau"}).text
+        assert "thu hẹp" in page and '<svg class="chart"' not in page
+        narrow = client.get("/api/search", params={"q": "Muong Te"}).json()
+        assert narrow["total"] <= 5 and narrow["facets"]["source"] and narrow["per_day"]
+        client.close()
+
+
+def test_pagination_and_sort_by_date(viewer: httpx.Client) -> None:
+    wanted = {"source": "baolaichau-thoi-su", "sort": "date"}
+    first = viewer.get("/api/search", params=wanted).json()
+    second = viewer.get("/api/search", params={**wanted, "page": "2"}).json()
+    assert first["total"] > 20 and len(first["hits"]) == 20
+    assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+    dates = [h["dated"] for h in first["hits"] + second["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    assert "page=2" in viewer.get("/", params=wanted).text
+
+
+def test_malformed_query_shows_its_position(viewer: httpx.Client) -> None:
+    page = viewer.get("/", params={"q": 'sạt lở "Lai Châu'})
+    assert page.status_code == 200 and "Truy vấn không hợp lệ" in page.text
+    assert 'sạt lở <span class="caret">▶</span>&#34;Lai Châu' in page.text
+    api = viewer.get("/api/search", params={"q": 'sạt lở "Lai Châu'})
+    assert api.status_code == 400 and api.json()["position"] == 7
+    assert viewer.get("/api/search").status_code == 400
+
+
+def test_article_page_shows_text_evidence_and_same_story(web: Running, viewer: httpx.Client) -> None:
+    article_id = web.ids["copy"]
+    page = viewer.get(f"/article/{article_id}")
+    assert page.status_code == 200
+    assert 'href="https://baolaichau.example/bai-' in page.text and 'rel="noopener noreferrer nofollow"' in page.text
+    assert f'href="/article/{web.ids["copy2"]}"' in page.text  # the other outlet's copy
+    data = viewer.get(f"/api/articles/{article_id}").json()
+    assert data["text"][:40] in page.text.replace("\n", " ") or data["text"][:20] in page.text
+    assert [o["id"] for o in data["same_story"]] == [web.ids["copy2"]]
+    evidence = data["analysis"]["evidence"]
+    assert data["relevance"] in ("about", "mention")
+    for item in evidence["relevance"][:3]:
+        assert item["text"] in page.text
+    for topic in evidence["topics"].values():
+        assert topic["label"] in page.text
+    assert viewer.get("/article/999999").status_code == 404
+    assert viewer.get("/api/articles/999999").status_code == 404
+
+
+def test_viewer_cannot_annotate_and_csrf_is_checked(web: Running, viewer: httpx.Client,
+                                                    analyst: httpx.Client) -> None:
+    article_id = web.ids["first"]
+    viewer_csrf = csrf_of(viewer.get(f"/article/{article_id}").text)
+    denied = viewer.post(f"/article/{article_id}/tags", data={"csrf": viewer_csrf, "tag": "x"})
+    assert denied.status_code == 403
+    assert viewer.post(f"/api/articles/{article_id}/tags", json={"tag": "x"},
+                       headers={"x-csrf-token": viewer_csrf}).status_code == 403
+    for route in ("/export.csv?q=lai", "/export.xlsx?q=lai"):
+        assert viewer.get(route).status_code == 403
+    assert analyst.post(f"/article/{article_id}/tags", data={"tag": "no-csrf"}).status_code == 403
+    assert analyst.post(f"/article/{article_id}/tags", data={"tag": "bad", "csrf": viewer_csrf}).status_code == 403
+    assert analyst.post(f"/api/articles/{article_id}/tags", json={"tag": "no-header"}).status_code == 403
+    tags = analyst.get(f"/api/articles/{article_id}").json()["tags"]
+    assert not {"no-csrf", "bad", "no-header", "x"} & set(tags)
+
+
+def test_analyst_tags_notes_and_marks_for_verification(web: Running, analyst: httpx.Client,
+                                                       viewer: httpx.Client) -> None:
+    article_id = web.ids["first"]
+    csrf = csrf_of(analyst.get(f"/article/{article_id}").text)
+    assert analyst.post(f"/article/{article_id}/tags", data={"csrf": csrf, "tag": "Sạt lở"}).status_code == 303
+    assert analyst.post(f"/article/{article_id}/notes", data={"csrf": csrf, "note": "Gọi <b>xã</b> xác minh"}
+                        ).status_code == 303
+    assert analyst.post(f"/article/{article_id}/verification", data={"csrf": csrf, "needed": "1"}).status_code == 303
+    response = analyst.post(f"/api/articles/{article_id}/tags", json={"tag": "ưu tiên"}, headers={"x-csrf-token": csrf})
+    assert response.status_code == 201
+    assert analyst.post(f"/api/articles/{article_id}/notes", json={"body": "  "},
+                        headers={"x-csrf-token": csrf}).status_code == 400
+    assert analyst.post("/api/articles/999999/tags", json={"tag": "x"}, headers={"x-csrf-token": csrf}
+                        ).status_code == 404
+    data = viewer.get(f"/api/articles/{article_id}").json()
+    assert {"sạt lở", "ưu tiên"} <= set(data["tags"]) and data["needs_verification"] is True
+    assert data["notes"][-1]["body"] == "Gọi <b>xã</b> xác minh" and data["notes"][-1]["user"] == "analyst1"
+    page = viewer.get(f"/article/{article_id}").text
+    assert "Gọi &lt;b&gt;xã&lt;/b&gt; xác minh" in page and "Cần xác minh" in page
+    assert "cần xác minh" in viewer.get("/", params={"q": "Lai Chau", "sort": "date", "page": "2"}).text + \
+        viewer.get("/", params={"q": "Lai Chau", "sort": "date"}).text
+    assert analyst.post(f"/api/articles/{article_id}/verification", json={"needs_verification": False},
+                        headers={"x-csrf-token": csrf}).json() == {"needs_verification": False}
+
+
+def test_export_csv_and_xlsx_hold_the_result_set(web: Running, analyst: httpx.Client) -> None:
+    total = analyst.get("/api/search", params={"q": "Lai Chau"}).json()["total"]
+    response = analyst.get("/export.csv", params={"q": "Lai Chau"})
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0][:5] == ["Mã", "Ngày", "Nguồn", "Loại nguồn", "Tiêu đề"] and len(table) == total + 1
+    formula = next(row for row in table if row[0] == str(web.ids["formula"]))
+    assert formula[4] == "'" + FORMULA_TITLE  # inert in a spreadsheet
+    xlsx = analyst.get("/export.xlsx", params={"q": "Lai Chau"})
+    sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert len(rows) == total + 1 and rows[0][4] == "Tiêu đề"
+    assert {row[0] for row in rows[1:]} == {int(row[0]) for row in table[1:]}
+    assert next(row for row in rows if row[0] == web.ids["formula"])[4] == "'" + FORMULA_TITLE
+    assert analyst.get("/export.csv").status_code == 400
+
+
+def test_crawled_markup_is_escaped_everywhere(web: Running, viewer: httpx.Client) -> None:
+    pages = [viewer.get("/", params={"q": "thu nghiem"}).text, viewer.get(f"/article/{web.ids['payload']}").text,
+             viewer.get("/sources").text]
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in pages[0] + pages[1]
+    for html in pages:
+        assert "<script" not in html.lower()
+        assert not re.search(r"<[^>]*onerror=", html, re.I) and not re.search(r"<b onmouseover", html, re.I)
+    assert "HTTP 503 &lt;b&gt;lỗi&lt;/b&gt;" in pages[2]
+    api = viewer.get(f"/api/articles/{web.ids['payload']}")
+    assert api.headers["content-type"] == "application/json" and "<script>" in api.json()["title"]
+
+
+def test_saved_search_offers_an_alert_rule(analyst: httpx.Client, viewer: httpx.Client) -> None:
+    csrf = csrf_of(analyst.get("/", params={"q": "sạt lở"}).text)
+    response = analyst.post("/saved", params={"q": "sạt lở", "sentiment": "negative", "place": "Mường Tè"},
+                            data={"csrf": csrf, "name": "Sạt lở tiêu cực ở Mường Tè"})
+    assert response.status_code == 303
+    page = viewer.get("/saved").text
+    snippet = re.search(r"<pre>(.*?)</pre>", page, re.S)
+    assert snippet
+    rule = yaml.safe_load(snippet.group(1).replace("&#34;", '"').replace("&#39;", "'"))[0]
+    assert rule["id"] == "sat-lo-tieu-cuc-o-muong-te" and rule["severity"] == "medium"
+    assert rule["query"] == 'sạt lở sentiment:negative place:"Mường Tè"'
+    check = viewer.get("/api/search", params={"q": rule["query"]})
+    assert check.status_code == 200  # the saved query runs as typed
+    bad = analyst.post("/saved", data={"csrf": csrf, "name": "hỏng", "query": '"Lai'})
+    assert bad.status_code == 400
+    assert viewer.post("/saved", data={"csrf": csrf_of(page), "name": "x", "query": "x"}).status_code == 403
+
+
+def test_dashboard_and_source_health(viewer: httpx.Client) -> None:
+    dashboard = viewer.get("/dashboard", params={"from": "2026-11-01", "to": "2026-11-30"})
+    assert dashboard.status_code == 200 and dashboard.text.count('<svg class="chart"') >= 5
+    assert "tin-tay-bac" in dashboard.text and "Báo Lai Châu" in dashboard.text
+    assert re.search(r"<strong>4\d</strong> bài viết", dashboard.text)
+    assert "Không có dữ liệu" in viewer.get("/dashboard", params={"from": "2020-01-01", "to": "2020-01-02"}).text
+    health = viewer.get("/sources").text
+    assert "1 nguồn đang lỗi" in health and "HTTP 503" in health
+
+
+def test_admin_pages_and_openapi(web: Running, analyst: httpx.Client, admin: httpx.Client) -> None:
+    assert analyst.get("/users").status_code == 403
+    page = admin.get("/users")
+    assert page.status_code == 200 and "analyst1" in page.text
+    spec = analyst.get("/api/openapi.json").json()
+    assert spec == SPEC and spec["openapi"].startswith("3.")
+    api_routes = {path.replace("/1", "/{id}", 1) for _, path in _routes(web) if path.startswith("/api/")}
+    assert api_routes == set(spec["paths"])
+
+
+def test_users_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "users.db"
+    monkeypatch.setattr("sys.stdin", io.StringIO("mot-mat-khau-dai\n"))
+    assert main(["--db", str(db), "users", "add", "lan", "--role", "viewer", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
+    assert main(["--db", str(db), "users", "add", "minh", "--password-stdin"]) == 2
+    assert main(["--db", str(db), "users", "list"]) == 0
+    out = capsys.readouterr()
+    assert "Đã tạo người dùng lan" in out.out and "ít nhất 10 ký tự" in out.err
+    assert re.search(r"^lan\s+viewer", out.out, re.M) and "minh" not in out.out
+    with Store(db) as store:
+        stored = store.db.execute("SELECT password_hash FROM users WHERE name = 'lan'").fetchone()[0]
+    assert stored.startswith("$argon2id$") and "mot-mat-khau-dai" not in stored
+
+
+def test_an_unopenable_database_answers_500_in_vietnamese_instead_of_hanging(tmp_path: Path) -> None:
+    with serve(tmp_path, {}) as broken, httpx.Client(base_url=broken.url, timeout=10) as client:
+        page = client.get("/login")
+        response = client.post("/login", data={"username": "x", "password": "y", "csrf": csrf_of(page.text)})
+        assert response.status_code == 500 and "Lỗi máy chủ" in response.text
+        assert client.get("/api/search", params={"q": "x"}).status_code == 500
