@@ -145,6 +145,10 @@ def main() -> None:
         for site in sites:
             site.stop()
         final = db_stats(db)
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        failures = connection.execute("SELECT message, count(*) FROM crawl_runs WHERE ok = 0 GROUP BY message "
+                                      "ORDER BY count(*) DESC LIMIT 5").fetchall()
+        connection.close()
         log.seek(0)
         errors = [line for line in log.read().splitlines() if " ERROR " in line or "Traceback" in line]
         log.close()
@@ -154,6 +158,8 @@ def main() -> None:
     print(f"exit code {code} after SIGTERM; {final['articles']} articles, {final['crawls']} crawls "
           f"({final['failed']} failed), {final['sent']} alerts delivered, {final['pending']} pending, "
           f"{len(errors)} ERROR lines in the service log")
+    for message, number in failures:
+        print(f"  failed crawls: {number} × {message}")
     if half:
         ratio = (sum(rss[half:]) / len(rss[half:])) / (sum(rss[:half]) / half)
         print(f"RSS: first {rss[0] / 1024:.1f} MiB, max {max(rss) / 1024:.1f}, last {rss[-1] / 1024:.1f}; "
