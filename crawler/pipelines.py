@@ -34,6 +34,11 @@ class ValidatePipeline(_Stage):
     """Drop pages whose extraction is too thin to be an article (an expected outcome)."""
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
+        if item.content_type != "article":  # posts and comments are short by nature
+            if not item.text.strip():
+                self.spider.report.no_article += 1
+                raise DropItem(f"empty post {item.url}")
+            return item
         if len(item.text) < MIN_TEXT_CHARS or not item.title.strip():
             self.spider.report.no_article += 1
             raise DropItem(f"no article text on {item.url}")

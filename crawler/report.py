@@ -29,12 +29,13 @@ class CrawlReport:
 
     @property
     def ok(self) -> bool:
-        return self.entry_ok > 0 and self.store_errors == 0
+        nothing_to_read = self.entry_urls == 0 and not self.entry_errors  # e.g. no article to get comments of
+        return (self.entry_ok > 0 or nothing_to_read) and self.store_errors == 0
 
     def message(self) -> str | None:
         if self.store_errors:
             return f"lỗi ghi cơ sở dữ liệu ({self.store_errors} bài)"
-        if self.entry_ok == 0:
+        if self.entry_ok == 0 and not (self.entry_urls == 0 and not self.entry_errors):
             return "; ".join(self.entry_errors) or "không đọc được trang nguồn nào"
         return None
 

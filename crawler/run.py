@@ -51,13 +51,14 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings.model_validate_json(args.settings)
     source = Source.model_validate_json(args.source)
-    process = CrawlerProcess(scrapy_settings(settings, args.config), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(settings, args.config, render=source.render), install_root_handler=True)
     process.crawl(
         SPIDERS[source.type],
         source_json=args.source,
         db=args.db,
         report=args.report,
         max_articles=settings.max_articles_per_run,
+        **({"ytdlp_command": settings.ytdlp_command} if source.type == "youtube_search" else {}),
     )
     process.start()
     return 0

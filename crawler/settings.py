@@ -31,8 +31,24 @@ BASE: dict[str, Any] = {
 }
 
 
-def scrapy_settings(settings: Settings, config_dir: str | None = None) -> dict[str, Any]:
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def scrapy_settings(settings: Settings, config_dir: str | None = None, render: str = "plain") -> dict[str, Any]:
     values = dict(BASE)
+    if render == "browser":
+        # scrapy-playwright drives Debian's chromium (no browser is downloaded); only requests marked
+        # {"playwright": True} go through it, the others keep Scrapy's own download handler.
+        values["DOWNLOAD_HANDLERS"] = {
+            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        }
+        values["TWISTED_REACTOR"] = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+        values["PLAYWRIGHT_BROWSER_TYPE"] = "chromium"
+        values["PLAYWRIGHT_LAUNCH_OPTIONS"] = {"executable_path": CHROMIUM, "headless": True, "args": BROWSER_ARGS}
+        values["PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT"] = settings.download_timeout * 1000
     values["PRESSWATCH_CONFIG_DIR"] = config_dir
     values.update(
         {

@@ -137,9 +137,14 @@ def ytdlp_videos(output: str) -> list[Post]:
     return posts
 
 
+BLOCKS = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
+
+
 def _text(element: Any) -> str:
-    for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    """Visible text with a line break after each block element and ``<br>``."""
+    for child in element.iter():
+        if child is not element and isinstance(child.tag, str) and child.tag in BLOCKS:
+            child.tail = "\n" + (child.tail or "")
     return "\n".join(line.strip() for line in element.text_content().splitlines() if line.strip())
 
 

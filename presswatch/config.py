@@ -115,6 +115,12 @@ class Source(_Strict):
     comments_of: list[str] = Field(default_factory=list)  # comments: ids of the sources whose articles
     comments_api: Literal["vnexpress"] = "vnexpress"  # comments: which outlet's public comment API
     comments_days: int = Field(default=3, ge=1, le=60)  # comments: articles stored in the last N days
+    api_url: str | None = None  # comments: the comment API's address (default: the outlet's public one)
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
 
     @field_validator("interval", mode="before")
     @classmethod
@@ -273,6 +279,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("housekeeping_time", "02:30", "Local time (HH:MM) of the nightly retention, optimise and backup."),
     Setting("backup_dir", "data/backups", "Where the nightly SQLite backup is written; empty: no backup."),
     Setting("backup_keep", 3, "Nightly backups kept (older ones are deleted)."),
+    Setting("ytdlp_command", "", "Command running yt-dlp for youtube_search sources; empty: the yt-dlp installed "
+            "with presswatch (python -m yt_dlp)."),
     Setting("web_host", "127.0.0.1", "Address the web UI listens on (loopback by default; put a TLS proxy in front)."),
     Setting("web_port", 8080, "Port of the web UI and JSON API; 0: `presswatch run` does not serve them."),
     Setting("web_secure_cookies", False, "Mark session cookies Secure even when the request arrived over http "
@@ -328,6 +336,7 @@ class Settings(_Strict):
     housekeeping_time: str = _default("housekeeping_time")
     backup_dir: str = _default("backup_dir")
     backup_keep: int = Field(default=_default("backup_keep"), ge=1, le=100)
+    ytdlp_command: str = _default("ytdlp_command")
     web_host: str = _default("web_host")
     web_port: int = Field(default=_default("web_port"), ge=0, le=65535)
     web_secure_cookies: bool = _default("web_secure_cookies")

@@ -37,4 +37,6 @@ def test_readme_source_examples_can_be_added_to_the_shipped_file(tmp_path: Path)
     path = tmp_path / "sources.yaml"
     path.write_text(shipped.rstrip() + "\n" + "".join(blocks), encoding="utf-8")
     added = {s.id for s in load_sources(path)} - {s.id for s in load_sources(ROOT / "config" / "sources.yaml")}
-    assert len(added) == len(blocks)
+    assert len(added) == sum(block.count("\n  - id:") + block.startswith("  - id:") for block in blocks)
+    kinds = {s.type for s in load_sources(path) if s.id in added}
+    assert {"feed", "listing", "youtube", "youtube_search", "telegram", "bridge", "comments"} <= kinds

@@ -117,12 +117,18 @@ class SourceSpider(scrapy.Spider):
                   "listed_image": image, **self.request_meta()},
         )
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response) -> Iterator[Any]:
         self.report.fetched += 1
         if not isinstance(response, TextResponse):
             self.report.no_article += 1
             return
         extraction = extract(response.text, response.url)
+        if (extraction is None and self.source.render == "browser" and not response.meta.get("playwright")
+                and response.request is not None):
+            # The plain page has no article (rendered by JavaScript): fetch it again in Chromium.
+            self.report.fetched -= 1
+            yield response.request.replace(meta={**response.meta, "playwright": True}, dont_filter=True)
+            return
         if extraction is None:
             self.report.no_article += 1
             return
