@@ -125,7 +125,7 @@ def _item_html(item: DigestItem, web_base_url: str | None) -> str:
     if safe_url(item.url):
         links.append(_link(item.url, "Đọc bài gốc"))
     if web_base_url:
-        links.append(_link(f"{web_base_url}/articles/{item.id}", "Xem trong hệ thống"))
+        links.append(_link(f"{web_base_url}/article/{item.id}", "Xem trong hệ thống"))
     if links:
         lines.append(f'<div style="font-size:13px;margin-top:3px;">{" · ".join(links)}</div>')
     return (f'<tr><td style="padding:8px 0 8px 10px;border-left:4px solid {border};{FONT}">{"".join(lines)}</td></tr>'
@@ -295,7 +295,7 @@ def _item_text(item: DigestItem, web_base_url: str | None) -> list[str]:
     if item.sentence:
         lines.append(f"  «{item.sentence}»")
     if web_base_url:
-        lines.append(f"  Xem trong hệ thống: {web_base_url}/articles/{item.id}")
+        lines.append(f"  Xem trong hệ thống: {web_base_url}/article/{item.id}")
     return lines
 
 

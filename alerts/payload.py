@@ -57,6 +57,7 @@ def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str |
     topics = evidence.get("topics") or {}
     return {
         "id": article.id,
+        "content_type": article.content_type,  # article | video | post | comment
         "title": article.title,
         "url": article.url,
         "source": {"id": source.id, "name": source.name, "kind": source.kind},
@@ -72,7 +73,8 @@ def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str |
                                                     sentiment_evidence.get("terms") or [])},
         "places": [{"name": p.get("name"), "current": p.get("current", []), "legacy": p.get("legacy", [])}
                    for p in analysis.get("places") or []],
-        "web_url": f"{web_base_url}/articles/{article.id}" if web_base_url else None,
+        "engagement": article.engagement or {},
+        "web_url": f"{web_base_url}/article/{article.id}" if web_base_url else None,
     }
 
 

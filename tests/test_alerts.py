@@ -225,7 +225,8 @@ def test_failing_receiver_gets_every_alert_once_signed(tmp_path: Path, analyzer:
         document = item.json()
         assert document["schema"] == "presswatch.alert.v1" and document["rule"]["id"] == "moi-bai"
         assert document["article"]["title"] in stored_titles
-        assert document["article"]["web_url"].startswith("https://giamsat.example.vn/articles/")
+        assert document["article"]["web_url"] == f"https://giamsat.example.vn/article/{document['article']['id']}"
+        assert web_route(document["article"]["web_url"].removeprefix("https://giamsat.example.vn"))
         assert document["idempotency_key"] == key
 
 
@@ -248,6 +249,17 @@ def test_dead_letter_after_max_age_then_manual_retry(tmp_path: Path, analyzer: A
             assert outbox.retry(db, row.id, datetime.now(UTC))
         deliver_all(worker, 1, receiver, timeout=5)
         assert list(receiver.accepted) == [row.idempotency_key]
+
+
+def web_route(path: str) -> bool:
+    """Is ``path`` a page of the web UI (so links in alerts and the digest lead somewhere)?"""
+    from starlette.routing import Match
+
+    from presswatch.web.app import create_app
+
+    app = create_app(config_of(AlertsFile()), Path("/nonexistent.db"))
+    scope = {"type": "http", "path": path, "method": "GET"}
+    return any(route.matches(scope)[0] == Match.FULL for route in app.routes)  # type: ignore[attr-defined]
 
 
 def replace_settings(**changes: float) -> Settings:

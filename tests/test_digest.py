@@ -26,7 +26,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from alerts.digest import build_digest, deciding_sentence, window
-from alerts.digest_job import due_digest_days, run_digest, send_record
+from alerts.digest_job import due_digest_days, latest_day, run_digest, send_record
 from analysis.pipeline import Analysis, Analyzer
 from presswatch.cli import main
 from presswatch.config import Config, Settings, load_analyzer, load_config, load_settings
@@ -311,7 +311,7 @@ def test_web_links_and_login_from_environment(store: Store, day_store: dict[str,
     assert inbox.logins == [(b"bantin", "mật-khẩu".encode())]
     _, html, _ = parts(inbox.messages[0])
     first = day_store["inside"][0]
-    assert f'href="https://giamsat.laichau.gov.vn/articles/{first.id}"' in html
+    assert f'href="https://giamsat.laichau.gov.vn/article/{first.id}"' in html
     # A wrong password: nothing sent, the server's reason recorded.
     wrong = {**environ, "PRESSWATCH_SMTP_PASSWORD": "sai"}
     outcome = run_digest(config, store, DAY + timedelta(days=1), environ=wrong, attempts=1)
@@ -504,3 +504,25 @@ def test_readme_digest_settings_load(tmp_path: Path) -> None:
     settings = load_settings(path, {})
     assert settings.smtp_security == "starttls" and len(settings.digest_recipients) == 2
     assert settings.web_base_url == "https://giamsat.laichau.gov.vn"
+
+
+def test_scheduled_digest_job_sends_once_and_retries_a_failed_day(tmp_path: Path,
+                                                                  smtp: tuple[Inbox, int]) -> None:
+    """What `presswatch run` runs at digest_time and every 30 minutes: the due days, once each."""
+    from presswatch import jobs
+
+    inbox, port = smtp
+    db = tmp_path / "pw.db"
+    config = dataclasses.replace(config_with(mail_settings(port)), directory=tmp_path)
+    jobs.use_config(config)
+    with Store(db) as store:  # yesterday's send failed: it is due again beside today's
+        latest = latest_day(datetime.now(UTC), config.settings)
+        store.db.execute("INSERT INTO digest_sends (day, status, attempts, last_error) VALUES (?, 'failed', 3, "
+                         "'451')", ((latest - timedelta(days=1)).isoformat(),))
+    jobs.digest_job(str(tmp_path), str(db))
+    jobs.digest_job(str(tmp_path), str(db))  # the 30-minute retry job: nothing left to send
+    subjects = sorted(str(m["Subject"]) for m in inbox.messages)
+    assert len(subjects) == 2 and subjects[0].endswith((latest - timedelta(days=1)).strftime("%d/%m/%Y"))
+    assert subjects[1].endswith(latest.strftime("%d/%m/%Y"))
+    with Store(db) as store:
+        assert {row[0] for row in store.db.execute("SELECT status FROM digest_sends")} == {"sent"}

@@ -159,6 +159,7 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
     assert status.returncode == 0 and "đang chạy" in status.stdout and "crawl:tin-b" in status.stdout
     assert "hong (failing" in status.stdout
     assert "Đăng nhập" in login_page
+    assert "digest " in status.stdout and "digest-retry" in status.stdout and "housekeeping" in status.stdout
 
 
 def test_sigkill_mid_crawl_and_mid_delivery_loses_and_duplicates_nothing(tmp_path: Path,
