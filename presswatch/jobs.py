@@ -74,6 +74,8 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> None:
     from alerts.health import SourceInfo, check
     from presswatch.crawl import crawl_source
 
+    if STOPPING.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
+        return
     config = current_config(config_dir)
     source = next((s for s in config.sources if s.id == source_id), None)
     if source is None or not source.enabled:
