@@ -369,3 +369,27 @@ def test_an_unopenable_database_answers_500_in_vietnamese_instead_of_hanging(tmp
         response = client.post("/login", data={"username": "x", "password": "y", "csrf": csrf_of(page.text)})
         assert response.status_code == 500 and "Lỗi máy chủ" in response.text
         assert client.get("/api/search", params={"q": "x"}).status_code == 500
+
+
+def test_article_page_of_a_reader_comment_shows_engagement_and_its_article(web: Running,
+                                                                            viewer: httpx.Client) -> None:
+    from presswatch.models import Article
+
+    with Store(web.db) as store:
+        parent = store.article(web.ids["first"])
+        assert parent is not None
+        comment_id = store.add_article(Article(
+            url=parent.url + "#binh-luan-1", source_id="binh-luan", source_kind="social",
+            title="Bình luận của <b>Lan</b> về: " + parent.title, text="Đường <script>x()</script> sạt lở quá!",
+            author="<b>Lan</b>", content_type="comment", engagement={"likes": 1234, "comments": 2},
+            parent_url=parent.url))
+    try:
+        page = viewer.get(f"/article/{comment_id}")
+    finally:  # the module's other tests count the fixture's articles
+        with Store(web.db) as store, store.transaction() as db:
+            db.execute("DELETE FROM articles WHERE id = ?", (comment_id,))
+    assert page.status_code == 200
+    assert "bình luận của bạn đọc" in page.text and f'href="/article/{parent.id}">bài báo gốc' in page.text
+    assert "lượt thích: 1.234 · bình luận: 2" in page.text
+    assert "<b>Lan</b>" not in page.text and "&lt;b&gt;Lan&lt;/b&gt;" in page.text
+    assert "<script>x()" not in page.text
