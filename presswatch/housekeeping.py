@@ -14,29 +14,35 @@ CRAWL_RUNS_KEPT_DAYS = 180
 BATCH = 500
 
 
+def delete_articles(db: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete articles and everything hanging on them, index entries included (the FTS5 index is
+    contentless: each entry is deleted with the folded text it was built from). Inside a transaction."""
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"""SELECT a.id, a.title, a.title_norm, t.text, t.text_norm FROM articles a
+            JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({marks})""", ids).fetchall()
+    for row in rows:
+        title = row["title_norm"] if row["title_norm"] is not None else row["title"]
+        text = row["text_norm"] if row["text_norm"] is not None else row["text"]
+        db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                   (row["id"], fold(title), fold(text)))
+    db.execute(f"DELETE FROM sketch_bands WHERE article_id IN ({marks})", ids)
+    db.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # the rest cascades
+
+
 def apply_retention(store: Store, days: int, now: datetime | None = None) -> int:
-    """Delete articles dated more than ``days`` ago, with their index entries (the FTS5 index is
-    contentless: each entry is deleted with the folded text it was built from). Returns the count."""
+    """Delete articles dated more than ``days`` ago, with their index entries. Returns the count."""
     cutoff = iso((now or datetime.now(UTC)) - timedelta(days=days))
     deleted = 0
     while True:
         with store.transaction() as db:
-            rows = db.execute(
-                """SELECT a.id, a.title, a.title_norm, t.text, t.text_norm FROM articles a
-                   JOIN article_texts t ON t.article_id = a.id WHERE a.dated_at < ? LIMIT ?""",
-                (cutoff, BATCH),
-            ).fetchall()
-            if not rows:
+            ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE dated_at < ? LIMIT ?",
+                                                (cutoff, BATCH))]
+            if not ids:
                 break
-            for row in rows:
-                title = row["title_norm"] if row["title_norm"] is not None else row["title"]
-                text = row["text_norm"] if row["text_norm"] is not None else row["text"]
-                db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-                           (row["id"], fold(title), fold(text)))
-            ids = [row["id"] for row in rows]
-            marks = ",".join("?" * len(ids))
-            db.execute(f"DELETE FROM sketch_bands WHERE article_id IN ({marks})", ids)
-            db.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # the rest cascades
+            delete_articles(db, ids)
             deleted += len(ids)
     return deleted
 

@@ -386,8 +386,10 @@ def test_article_page_of_a_reader_comment_shows_engagement_and_its_article(web: 
     try:
         page = viewer.get(f"/article/{comment_id}")
     finally:  # the module's other tests count the fixture's articles
+        from presswatch.housekeeping import delete_articles
+
         with Store(web.db) as store, store.transaction() as db:
-            db.execute("DELETE FROM articles WHERE id = ?", (comment_id,))
+            delete_articles(db, [comment_id])
     assert page.status_code == 200
     assert "bình luận của bạn đọc" in page.text and f'href="/article/{parent.id}">bài báo gốc' in page.text
     assert "lượt thích: 1.234 · bình luận: 2" in page.text
