@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from crawler.report import CrawlReport
 from presswatch.cli_alerts import add_alerts_commands
+from presswatch.cliutil import add_command
 from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings
 from presswatch.errors import ConfigError, PresswatchError, QueryError
 from presswatch.store import RunResult, Store
@@ -483,10 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help_text, description=help_text)
-        command.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        command.add_argument("--db", default=argparse.SUPPRESS, help="tệp cơ sở dữ liệu SQLite")
-        return command
+        return add_command(sub, name, help_text)
 
     run = add("run", "chạy dịch vụ giám sát: thu thập theo lịch, gửi cảnh báo, bản tin hằng ngày, dọn dẹp")
     run.add_argument("--once", action="store_true", help="thu thập mọi nguồn đang bật một lần, gửi cảnh báo, rồi thoát")

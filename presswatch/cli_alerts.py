@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from presswatch.cliutil import add_command
 from presswatch.config import Config
 from presswatch.errors import PresswatchError
 from presswatch.timefmt import local
@@ -128,10 +129,7 @@ def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser],
     subparsers = alerts.add_subparsers(dest="alerts_command", required=True, metavar="LỆNH")
 
     def sub_add(name: str, help_text: str) -> argparse.ArgumentParser:
-        command = subparsers.add_parser(name, help=help_text, description=help_text)
-        command.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        command.add_argument("--db", default=argparse.SUPPRESS, help="tệp cơ sở dữ liệu SQLite")
-        return command
+        return add_command(subparsers, name, help_text)
 
     test = sub_add("test", "chạy thử một quy tắc trên các bài đã lưu (không gửi gì)")
     test.add_argument("rule", metavar="QUY_TẮC")
