@@ -280,18 +280,21 @@ channels:
   - id: slack
     type: slack
     url_env: TEST_SLACK_URL
+  - id: teams
+    type: teams
+    url: {receiver.url}/teams
 rules:
   - id: moi-bai
     name: "Mọi bài"
     min_relevance: none
     severity: high
-    channels: [tg, slack]
+    channels: [tg, slack, teams]
 """)
         env = {"TEST_TG_TOKEN": "123:ABC", "TEST_SLACK_URL": receiver.url + "/slack"}
         evaluator = AlertEvaluator(alerts, env, clock=lambda: NOW)
         store.add_article(article(record, analyzer), on_stored=evaluator)
         worker = DeliveryWorker(store, config_of(alerts), env)
-        deliver_all(worker, 2, receiver, timeout=5)
+        deliver_all(worker, 3, receiver, timeout=5)
     by_path = {item.path: item.json() for item in receiver.requests}
     telegram = by_path["/bot123:ABC/sendMessage"]
     assert telegram["chat_id"] == "-1001" and "parse_mode" not in telegram
@@ -300,6 +303,8 @@ rules:
     slack = by_path["/slack"]["text"]
     assert "&lt;b&gt;Tin&lt;/b&gt; về Lai Châu &amp; &lt;https://evil.example|bấm vào&gt;" in slack
     assert "<" not in slack.replace("\n", "")
+    teams = by_path["/teams"]["text"]
+    assert teams.startswith("⚠️ Cảnh báo (mức cao): Mọi bài\n\n&lt;b&gt;Tin&lt;/b&gt;")  # paragraphs, escaped
 
 
 def test_sigkill_during_deliveries_loses_nothing(tmp_path: Path, analyzer: Analyzer,
