@@ -110,6 +110,22 @@ def test_bridge_feed_of_a_facebook_page(server: LocalSite, db: Path) -> None:
     assert video.title == "Video: Phiên chợ vùng cao Tam Đường ngày cuối tuần"  # not the bare URL RSSHub puts
 
 
+def test_rss_bridge_atom_feed_with_query_string_route(server: LocalSite, db: Path) -> None:
+    server.routes["/rss-bridge/"] = replay("rssbridge_facebook.atom", "application/atom+xml; charset=utf-8")
+    route = "?action=display&bridge=FacebookBridge&context=User&u=truyenhinhlaichau&format=Atom"
+    source = make_source(id="fb-truyen-hinh", type="bridge", kind="social", bridge_url=f"{server.url}/rss-bridge/",
+                         routes=[route])
+    assert source.urls == [f"{server.url}/rss-bridge/{route}"]
+    run, _ = crawl(source, db)
+    assert run.ok and run.new_articles == 1, run.message
+    post = stored(db)["https://www.facebook.com/truyenhinhlaichau/posts/pfbid02xyz"]
+    assert post.text == ("Người dân xã Pa Tần (Lai Châu) phản ánh đường vào bản bị sạt lở, xe không qua được.\n"
+                         "UBND xã cho biết đã cử lực lượng khắc phục.")
+    assert post.author == "Đài PT-TH Lai Châu" and post.content_type == "post"
+    assert post.published_at == datetime(2026, 11, 27, 1, 45, tzinfo=UTC)
+    assert post.relevance == "about"
+
+
 def test_bridge_that_stops_yielding_shows_in_source_health(server: LocalSite, db: Path) -> None:
     server.routes["/facebook/page/baolaichau"] = Route(b"Rate limited, try later", status=200,
                                                        headers={"Content-Type": "text/plain"})
