@@ -230,6 +230,11 @@ def running_pid(db: Path) -> int | None:
         os.kill(pid, 0)
     except (OSError, ValueError):
         return None
+    try:  # after a crash the pid may belong to another program by now
+        if b"presswatch" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return None
+    except OSError:
+        pass  # no /proc here: trust the signal check
     return pid
 
 
