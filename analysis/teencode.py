@@ -1,0 +1,91 @@
+"""Informal Vietnamese as typed in posts and comments, made comparable with the lexicons.
+
+``squash`` undoes cheap obfuscation ("n.g.u", "nguuuu", "ng0", "đ*o") so lexicon terms match;
+``TEENCODE`` maps common chat abbreviations to the words they stand for ("ko" → "không",
+"dc" → "được"), and ``expand`` applies it to a syllable list while keeping the character offsets
+of the original text (an expansion of one token into two syllables shares the token's offsets).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.lexicon import Syllable
+from analysis.normalize import fold
+
+# Abbreviation (lower case, as typed) → the words. Only tokens that are not ordinary words of news
+# text: "a", "e", "b", "ng", "v" are ambiguous and left out.
+TEENCODE: dict[str, str] = {
+    "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không",
+    "hông": "không", "hem": "không", "khum": "không", "khong": "không", "kô": "không",
+    "dc": "được", "đc": "được", "dk": "được", "đk": "được", "duoc": "được",
+    "j": "gì", "ji": "gì", "gi": "gì",
+    "bn": "bao nhiêu", "bnh": "bao nhiêu",
+    "mn": "mọi người", "mng": "mọi người", "ae": "anh em", "ntn": "như thế nào",
+    "z": "vậy", "zậy": "vậy", "dzậy": "vậy", "r": "rồi", "rùi": "rồi", "roai": "rồi",
+    "vs": "với", "ms": "mới", "cx": "cũng", "cg": "cũng", "trc": "trước", "đg": "đang", "dg": "đang",
+    "bít": "biết", "bik": "biết", "bjk": "biết", "bit": "biết", "thik": "thích", "iu": "yêu",
+    "wá": "quá", "qá": "quá", "wa": "quá", "bh": "bao giờ", "bjo": "bây giờ", "h": "giờ",
+    "tks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn", "camon": "cảm ơn",
+    "nt": "nhắn tin", "ib": "nhắn tin", "sđt": "số điện thoại", "sdt": "số điện thoại",
+    "đt": "điện thoại", "fb": "facebook", "nma": "nhưng mà", "nhma": "nhưng mà", "lm": "làm",
+    "ng": "người", "nc": "nước", "t": "tao", "m": "mày", "mk": "mình",
+}
+# "ng" (người), "t"/"m" (tao/mày) are too ambiguous in news; they only apply to comments.
+COMMENT_ONLY = frozenset({"ng", "nc", "t", "m", "h", "gi", "z", "r", "wa", "bit", "kh", "lm", "dg", "đg", "đt"})
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_WORD = re.compile(r"[^\W_]+(?:[*@$0-9]+[^\W_]*)*|[*@$]+", re.UNICODE)
+# Single letters joined by dots, dashes, stars or spaces: "n.g.u", "đ-m", "v c l", "d.m".
+_SPELLED = re.compile(r"(?<![^\W_])([^\W\d_])(?:[ .\-_*/|+]{1,2}([^\W\d_])(?![^\W_])){1,5}")
+_SEPARATOR = re.compile(r"[ .\-_*/|+]")
+_RUN = re.compile(r"([^\W\d_])\1+")
+
+
+def _despell(match: re.Match[str]) -> str:
+    text = match.group(0)
+    letters = _SEPARATOR.sub("", text)
+    if " " in text and not any(c in text for c in ".-_*/|+"):
+        # letters separated by spaces only: "v c l" is spelled, "a b" in a list is not; keep the
+        # join only when it makes one of the short teencode/slur shapes (2..5 consonant-heavy letters).
+        if len(letters) < 2 or any(c in "aeiouy" for c in fold(letters)) and len(letters) < 3:
+            return text
+    return letters
+
+
+def _collapse(word: str) -> str:
+    if len(set(word)) == 1:
+        return word  # "cc", "kk": a word of its own
+    return _RUN.sub(lambda m: m.group(1) * (2 if m.group(0) == "oo" else 1), word)
+
+
+def squash(text: str) -> str:
+    """Lower-case ``text`` and undo spelled-out, stretched and leet-speak words.
+
+    "N.G.U" → "ngu", "nguuuu" → "ngu", "ng0" → "ngo", "đ*o" keeps its star only when no letter
+    fits. The result is for matching only (offsets are not preserved)."""
+    text = _SPELLED.sub(_despell, text.lower())
+
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if any(c.isdigit() or c in "@$" for c in token) and any(c.isalpha() for c in token):
+            token = token.translate(_LEET)
+        return _collapse(token) if len(token) > 2 else token
+
+    return _WORD.sub(word, text)
+
+
+def expand(items: list[Syllable], comments: bool = False) -> list[Syllable]:
+    """Replace teencode syllables by the words they stand for; offsets stay those of the token."""
+    out: list[Syllable] = []
+    for item in items:
+        if item.text.isdigit() or (item.text in COMMENT_ONLY and not comments):
+            out.append(item)
+            continue
+        words = TEENCODE.get(item.text)
+        if words is None:
+            out.append(item)
+            continue
+        for word in words.split():
+            out.append(Syllable(word, fold(word), item.start, item.end))
+    return out
