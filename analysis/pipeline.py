@@ -1,5 +1,6 @@
-"""The whole analysis of one article: normalise → segment → relevance → topics → sentiment →
-places and entities → near-duplicate sketch. Pure: no I/O beyond the packaged data."""
+"""The whole analysis of one article, post or comment: normalise → segment → relevance → topics →
+sentiment → toxicity → places and entities → near-duplicate sketch. Pure: no I/O beyond the
+packaged data."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from analysis.segment import segment
 from analysis.sentences import sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, score
 from analysis.topics import TopicLexicon, TopicResult, classify
+from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Analysis:
     entities: list[Entity]
     sketch: list[int] = field(repr=False)
     unaccented: bool = False
+    toxicity: ToxicityResult = CLEAN
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``presswatch analyze`` (plus extra detail)."""
@@ -47,6 +50,7 @@ class Analysis:
                               "positive": self.sentiment.positive, "terms": self.sentiment.evidence},
             },
             "unaccented": self.unaccented,
+            "toxicity": self.toxicity.to_json(),
         }
 
 
@@ -54,9 +58,10 @@ class Analyzer:
     """Holds the lexicons and the gazetteer; ``analyze`` is safe to call for every article."""
 
     def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon, gazetteer: Gazetteer | None = None,
-                 with_entities: bool = True) -> None:
+                 with_entities: bool = True, toxicity: ToxicityLexicon | None = None) -> None:
         self.topics = topics
         self.sentiment = sentiment
+        self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
         self.gazetteer = gazetteer or load()
         self.with_entities = with_entities
 
@@ -97,4 +102,5 @@ class Analyzer:
             entities=found_entities,
             sketch=sketch(text),
             unaccented=unaccented,
+            toxicity=grade(document, self.toxicity),
         )

@@ -39,24 +39,30 @@ _WORD = re.compile(r"[^\W_]+(?:[*@$0-9]+[^\W_]*)*|[*@$]+", re.UNICODE)
 # Single letters joined by dots, dashes, stars or spaces: "n.g.u", "đ-m", "v c l", "d.m".
 _SPELLED = re.compile(r"(?<![^\W_])([^\W\d_])(?:[ .\-_*/|+]{1,2}([^\W\d_])(?![^\W_])){1,5}")
 _SEPARATOR = re.compile(r"[ .\-_*/|+]")
-_RUN = re.compile(r"([^\W\d_])\1+")
+_DOUBLE_O = re.compile(r"[^\W\d_]*[^\Wo\d_]o[oóòỏõọ](?:ng|c)|o[oóòỏõọ](?:ng|c)")
 
 
 def _despell(match: re.Match[str]) -> str:
     text = match.group(0)
     letters = _SEPARATOR.sub("", text)
     if " " in text and not any(c in text for c in ".-_*/|+"):
-        # letters separated by spaces only: "v c l" is spelled, "a b" in a list is not; keep the
-        # join only when it makes one of the short teencode/slur shapes (2..5 consonant-heavy letters).
-        if len(letters) < 2 or any(c in "aeiouy" for c in fold(letters)) and len(letters) < 3:
+        # letters separated by spaces only: "v c l", "đ m" are spelled abbreviations; "a b c" in a
+        # list is not, so only vowel-less runs are joined.
+        if any(c in "aeiouy" for c in fold(letters)):
             return text
     return letters
 
 
 def _collapse(word: str) -> str:
-    if len(set(word)) == 1:
-        return word  # "cc", "kk": a word of its own
-    return _RUN.sub(lambda m: m.group(1) * (2 if m.group(0) == "oo" else 1), word)
+    """"nguuuu" → "ngu", "bòooo" → "bò"; "xoong" keeps its "oo", "cc" stays a word of its own."""
+    if len(set(word)) == 1 or _DOUBLE_O.fullmatch(word):
+        return word
+    out: list[str] = []
+    for char in word:
+        if out and char.isalpha() and fold(char) == fold(out[-1]) and (char == fold(char) or char == out[-1]):
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def squash(text: str) -> str:
