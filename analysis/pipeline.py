@@ -17,6 +17,7 @@ from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
 from analysis.sentences import sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, score
+from analysis.teencode import expand
 from analysis.topics import TopicLexicon, TopicResult, classify
 from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
 
@@ -75,6 +76,7 @@ class Analyzer:
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
+        items = expand(items)  # chat abbreviations before the lexicons: "ko" → "không", "dc" → "được"
         topics = classify(items, title_end, self.topics, unaccented)
         spans = None
         found_entities: list[Entity] = []
@@ -93,7 +95,7 @@ class Analyzer:
                              and any(sentences[i][0] <= m.start < sentences[i][1] for m in graded.matches)]
                 limit = 2 if graded.grade == "about" else 0
                 found_entities = entities([title, *(document[a:b] for a, b in mentioned[:limit])])
-        feeling = score(items, self.sentiment, spans, unaccented, title_end)
+        feeling = score(items, self.sentiment, spans, unaccented, title_end, document)
         return Analysis(
             relevance=graded,
             topics=topics,

@@ -189,6 +189,7 @@ class SentimentFile(_Strict):
     negative_margin: float | None = Field(default=None, gt=0)
     positive_margin: float | None = Field(default=None, gt=0)
     hedges: list[str] | None = None
+    emoji: dict[str, float] = Field(default_factory=dict)
 
 
 class ToxicityFile(_Strict):
