@@ -4,8 +4,9 @@ Lexicon-based (``config/toxicity.yaml``), no trained model. The text is squashed
 "nguuuu" → "ngu"), chat abbreviations are expanded ("ko" → "không", "m" → "mày"), then the
 profanity, insult, hate and target lists are looked up with ``PhraseIndex`` on the accented
 syllables and, for syllables typed without diacritics, on their folded form (single-syllable terms
-listed in ``no_fold`` excepted: "lon", "cho", "may" are ordinary words). Score = sum of weights,
-divided by √(syllables / 100) for long texts so one quoted insult does not make an article toxic.
+listed in ``no_fold`` excepted: "lon", "cho", "may", "do cho" are ordinary words). Score = sum of
+the weights of the distinct terms, divided by (syllables / 100) above 100 syllables: a long text
+is judged by its density of insults, so a news report quoting one is not toxic.
 A toxic text is "hate" (UIT-ViHSD's sense: aimed at a person or group) when its hate terms reach
 ``hate_threshold``, when it insults ("óc chó", "ngu"), or when its profanity names a target
 ("thằng", "mày", "bọn"); vulgar language aimed at no one is "offensive". A negator right before an insult
@@ -14,7 +15,6 @@ A toxic text is "hate" (UIT-ViHSD's sense: aimed at a person or group) when its 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from analysis.teencode import expand, squash
 
 KINDS = ("profanity", "insults", "hate", "targets")
 NEGATION_WINDOW = 2
+LENGTH_UNIT = 100  # syllables; a longer text is scored per LENGTH_UNIT (insults per 100 syllables)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class ToxicityLexicon:
         self.index = PhraseIndex(self.terms)
         folded: dict[str, Term] = {}
         for term, payload in self.terms.items():
-            if " " not in term and term in self.no_fold:
+            if term in self.no_fold:
                 continue
             key = fold(term)
             if key not in folded or folded[key].weight < payload.weight:
@@ -123,8 +124,12 @@ def grade(text: str, lexicon: ToxicityLexicon) -> ToxicityResult:
     hate = 0.0
     insult = profanity = target = False
     evidence: list[tuple[float, str]] = []
+    seen: set[str] = set()
     for hit in _hits(items, lexicon):
         term = hit.payload
+        if hit.term in seen:
+            continue  # a word repeated ("cướp" in a robbery report) counts once
+        seen.add(hit.term)
         if term.kind == "insults" and any(i in negated_at for i in range(hit.first - NEGATION_WINDOW + 1,
                                                                             hit.first + 1)):
             continue  # "không ngu", "chẳng hề ngu"
@@ -139,7 +144,7 @@ def grade(text: str, lexicon: ToxicityLexicon) -> ToxicityResult:
             target = True
             continue  # a target is no evidence by itself
         evidence.append((term.weight, hit.term))
-    total /= max(1.0, math.sqrt(len(items) / 100))
+    total /= max(1.0, len(items) / LENGTH_UNIT)
     if total < lexicon.threshold or not evidence:
         return ToxicityResult("clean", round(total, 2), [t for _, t in sorted(evidence, reverse=True)])
     # Hate as UIT-ViHSD defines it: aimed at a person or a group. Insults are aimed by nature;

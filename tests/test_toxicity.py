@@ -83,9 +83,19 @@ def test_clean_comments_stay_clean(lexicon: ToxicityLexicon) -> None:
         "Mưa lũ ở Lai Châu làm sạt lở đường, bà con cần hỗ trợ",  # "lũ" = flood, not "lũ chúng mày"
         "Cảm ơn ad đã chia sẻ thông tin hữu ích 👍",
         "Xoong nồi mới mua đẹp quá",
+        "Tôi làm vậy là do cho con đi học gần nhà",  # "do cho" is not "đồ chó"
+        "Công an điều tra vụ cướp. Nhóm cướp đã bị bắt, tài sản bị cướp được trả lại",  # crime news
         "",
     ):
         assert grade(text, lexicon).label == "clean", text
+
+
+def test_news_articles_are_not_toxic(lexicon: ToxicityLexicon) -> None:
+    """The 239 real articles of the analysis development set (crime, disasters, quarrels quoted)."""
+    rows = [json.loads(line) for line in (DATA / "analysis_dev" / "devset.jsonl").read_text(encoding="utf-8")
+            .splitlines() if line.strip()]
+    flagged = [row["title"] for row in rows if grade(f"{row['title']}\n{row['text']}", lexicon).label != "clean"]
+    assert flagged == []
 
 
 def test_one_quoted_insult_does_not_make_an_article_toxic(lexicon: ToxicityLexicon) -> None:
