@@ -3,14 +3,13 @@
 Lexicon-based (``config/toxicity.yaml``), no trained model. The text is squashed first ("n.g.u",
 "nguuuu" → "ngu"), chat abbreviations are expanded ("ko" → "không", "m" → "mày"), then the
 profanity, insult, hate and target lists are looked up with ``PhraseIndex`` on the accented
-syllables and, for syllables typed without diacritics, on their folded form (single-syllable terms
-listed in ``no_fold`` excepted: "lon", "cho", "may", "do cho" are ordinary words). Score = sum of
-the weights of the distinct terms, divided by (syllables / 100) above 100 syllables: a long text
-is judged by its density of insults, so a news report quoting one is not toxic.
-A toxic text is "hate" (UIT-ViHSD's sense: aimed at a person or group) when its hate terms reach
-``hate_threshold``, when it insults ("óc chó", "ngu"), or when its profanity names a target
-("thằng", "mày", "bọn"); vulgar language aimed at no one is "offensive". A negator right before an insult
-("không ngu") cancels it.
+syllables and, for syllables typed without diacritics, on their folded form (terms listed in
+``no_fold`` excepted: "lon", "cho", "may", "do cho" are ordinary words). Score = sum of the weights
+of the distinct terms, divided by (syllables / 100) above 100 syllables: a long text is judged by
+its density of insults, so a news report quoting one is not toxic. A toxic text is "hate"
+(UIT-ViHSD's sense: aimed at a person or group) when its hate terms reach ``hate_threshold``, when
+it insults ("óc chó", "ngu"), or when its profanity names a target ("thằng", "mày", "bọn"); vulgar
+language aimed at no one is "offensive". A negator right before an insult ("không ngu") cancels it.
 """
 
 from __future__ import annotations
@@ -94,10 +93,9 @@ def _hits(items: list[Syllable], lexicon: ToxicityLexicon) -> list[Hit[Term]]:
     both find something at the same place the longer one wins."""
     found = {(h.first, h.last): h for h in lexicon.index.find(items)}
     if any(s.text == s.folded for s in items):
-        # Accented syllables keep their accents, so folded keys (all ASCII) only match plain ones.
-        plain = [s if s.text == s.folded else Syllable(s.text, s.text, s.start, s.end) for s in items]
-        plain = [Syllable(s.folded, s.folded, s.start, s.end) for s in plain]
-        for hit in lexicon.folded_index.find(plain):
+        # Accented syllables keep their accents, so folded keys (all ASCII) only match plain ones:
+        # "lớn" never reads as "lồn", "oc cho" reads as "óc chó".
+        for hit in lexicon.folded_index.find(items):
             found.setdefault((hit.first, hit.last), hit)
     chosen: list[Hit[Term]] = []
     covered: set[int] = set()
