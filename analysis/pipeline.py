@@ -76,7 +76,7 @@ class Analyzer:
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
-        items = expand(items)  # chat abbreviations before the lexicons: "ko" → "không", "dc" → "được"
+        items = expand(items, text=document)  # before the lexicons: "ko" → "không", "#LuQuet" → "lu quet"
         topics = classify(items, title_end, self.topics, unaccented)
         spans = None
         found_entities: list[Entity] = []

@@ -3,7 +3,8 @@
 ``squash`` undoes cheap obfuscation ("n.g.u", "nguuuu", "ng0", "đ*o") so lexicon terms match;
 ``TEENCODE`` maps common chat abbreviations to the words they stand for ("ko" → "không",
 "dc" → "được"), and ``expand`` applies it to a syllable list while keeping the character offsets
-of the original text (an expansion of one token into two syllables shares the token's offsets).
+of the original text (an expansion of one token into two syllables shares the token's offsets);
+it also splits CamelCase hashtags ("#LuQuet" → "lu quet").
 """
 
 from __future__ import annotations
@@ -81,10 +82,35 @@ def squash(text: str) -> str:
     return _WORD.sub(word, text)
 
 
-def expand(items: list[Syllable], comments: bool = False) -> list[Syllable]:
-    """Replace teencode syllables by the words they stand for; offsets stay those of the token."""
+def _camel_parts(token: str) -> list[str]:
+    parts: list[str] = []
+    for char in token:
+        if char.isupper() or not parts:
+            parts.append(char)
+        else:
+            parts[-1] += char
+    return parts
+
+
+def _hashtag_words(item: Syllable, text: str) -> list[Syllable] | None:
+    """"#LuQuet", "#SạtLở" → "lu quet", "sạt lở" (CamelCase hashtags only; "#luquet" is left as is)."""
+    if item.start == 0 or text[item.start - 1] != "#":
+        return None
+    token = text[item.start:item.end]
+    parts = _camel_parts(token)
+    if len(parts) < 2 or not token.isalpha() or not all(p[0].isupper() and len(p) > 1 for p in parts):
+        return None
+    return [Syllable(p.lower(), fold(p), item.start, item.end) for p in parts]
+
+
+def expand(items: list[Syllable], comments: bool = False, text: str = "") -> list[Syllable]:
+    """Replace teencode syllables by the words they stand for, and split CamelCase hashtags of
+    ``text`` (the text the syllables come from) into their words; offsets stay those of the token."""
     out: list[Syllable] = []
     for item in items:
+        if text and (words_of_tag := _hashtag_words(item, text)):
+            out.extend(words_of_tag)
+            continue
         if item.text.isdigit() or (item.text in COMMENT_ONLY and not comments):
             out.append(item)
             continue

@@ -46,5 +46,9 @@ def test_unaccented_post_with_hashtag(analyzer: Analyzer) -> None:
     assert "thien-tai" in {t.slug for t in post.topics}
     assert post.sentiment.label == "negative"
     assert post.to_json()["toxicity"]["label"] == "clean"
+    tagged = analyzer.analyze("", "Bà con bản Nậm Ma cần giúp đỡ #SạtLở #LũQuét")
+    assert "thien-tai" in {t.slug for t in tagged.topics}  # CamelCase hashtags read as words
+    assert [s.text for s in expand(syllables("#LuQuet #luquet #UBND"), text="#LuQuet #luquet #UBND")] == [
+        "lu", "quet", "luquet", "ubnd"]
     hostile = analyzer.analyze("", "thang ad oc cho, dm")
     assert hostile.to_json()["toxicity"]["label"] == "hate"
