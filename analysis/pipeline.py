@@ -66,7 +66,9 @@ class Analyzer:
         self.gazetteer = gazetteer or load()
         self.with_entities = with_entities
 
-    def analyze(self, title: str, text: str) -> Analysis:
+    def analyze(self, title: str, text: str, comment: bool = False) -> Analysis:
+        """``comment``: the text is a post or a comment, so the ambiguous chat abbreviations ("m" →
+        "mày", "k" → "không", "r" → "rồi") are expanded too; articles keep them as typed."""
         title = normalize(title)
         text = normalize(text)
         document = f"{title}\n{text}"
@@ -76,7 +78,8 @@ class Analyzer:
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
-        items = expand(items, text=document)  # before the lexicons: "ko" → "không", "#LuQuet" → "lu quet"
+        # Before the lexicons: "ko" → "không", "#LuQuet" → "lu quet".
+        items = expand(items, comments=comment, text=document)
         topics = classify(items, title_end, self.topics, unaccented)
         spans = None
         found_entities: list[Entity] = []

@@ -14,8 +14,8 @@ import re
 from analysis.lexicon import Syllable
 from analysis.normalize import fold
 
-# Abbreviation (lower case, as typed) → the words. Only tokens that are not ordinary words of news
-# text: "a", "e", "b", "ng", "v" are ambiguous and left out.
+# Abbreviation (lower case, as typed) → the words. "a", "e", "b", "v" are too ambiguous even in
+# comments and are left out.
 TEENCODE: dict[str, str] = {
     "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không",
     "hông": "không", "hem": "không", "khum": "không", "khong": "không", "kô": "không",
@@ -32,8 +32,11 @@ TEENCODE: dict[str, str] = {
     "đt": "điện thoại", "fb": "facebook", "nma": "nhưng mà", "nhma": "nhưng mà", "lm": "làm",
     "ng": "người", "nc": "nước", "t": "tao", "m": "mày", "mk": "mình",
 }
-# "ng" (người), "t"/"m" (tao/mày) are too ambiguous in news; they only apply to comments.
-COMMENT_ONLY = frozenset({"ng", "nc", "t", "m", "h", "gi", "z", "r", "wa", "bit", "kh", "lm", "dg", "đg", "đt"})
+# Forms that are also abbreviations or words of news text only apply to comments: "kg" (kilogram),
+# "k" (vitamin K), "đk" (điều kiện), "bh" (bảo hiểm), "hông" (bên hông), "bít" (bít lối), "ng"
+# (Ng. Văn A), "t"/"m" (tao/mày; also units).
+COMMENT_ONLY = frozenset({"ng", "nc", "t", "m", "h", "gi", "z", "r", "wa", "bit", "kh", "lm", "dg", "đg", "đt",
+                          "k", "kg", "dk", "đk", "ms", "bh", "nt", "cg", "hông", "bít", "mk", "hem", "đc"})
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _WORD = re.compile(r"[^\W_]+(?:[*@$0-9]+[^\W_]*)*|[*@$]+", re.UNICODE)

@@ -26,8 +26,11 @@ def test_chat_abbreviations_read_as_the_words(analyzer: Analyzer) -> None:
     assert "không … hài lòng" in typed.sentiment.evidence
     assert [s.text for s in expand(syllables("bn tiền vậy, ko dc à"))] == [
         "bao", "nhiêu", "tiền", "vậy", "không", "được", "à"]
-    # Ambiguous letters are left alone outside comments: "điểm a, khoản b", "Ng. Văn A".
-    assert [s.text for s in expand(syllables("Ng Văn A, khoản b"))] == ["ng", "văn", "a", "khoản", "b"]
+    # Ambiguous forms are left alone in articles ("Ng. Văn A", "15 kg gạo"), read in comments.
+    assert [s.text for s in expand(syllables("Ng Văn A, 15 kg"))] == ["ng", "văn", "a", "15", "kg"]
+    assert "không" in [s.text for s in expand(syllables("15 kg"), comments=True)]
+    assert analyzer.analyze("", "Khách k hài lòng").sentiment.evidence == ["hài lòng"]
+    assert analyzer.analyze("", "Khách k hài lòng", comment=True).sentiment.evidence == ["không … hài lòng"]
 
 
 def test_emoji_and_emoticons_carry_sentiment(analyzer: Analyzer) -> None:
