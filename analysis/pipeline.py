@@ -107,5 +107,5 @@ class Analyzer:
             entities=found_entities,
             sketch=sketch(text),
             unaccented=unaccented,
-            toxicity=grade(document, self.toxicity),
+            toxicity=grade(document, self.toxicity, comment),
         )

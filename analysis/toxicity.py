@@ -108,11 +108,12 @@ def _hits(items: list[Syllable], lexicon: ToxicityLexicon) -> list[Hit[Term]]:
     return chosen
 
 
-def grade(text: str, lexicon: ToxicityLexicon) -> ToxicityResult:
-    """Grade ``text`` (any length; meant for posts and comments)."""
+def grade(text: str, lexicon: ToxicityLexicon, comment: bool = True) -> ToxicityResult:
+    """Grade ``text`` (any length; meant for posts and comments). ``comment=False`` (an article)
+    keeps the one-letter chat forms as typed: "500 m" is not "500 mày"."""
     if not lexicon.terms or not text:
         return CLEAN
-    items = expand(syllables(squash(normalize(text))), comments=True)
+    items = expand(syllables(squash(normalize(text))), comments=comment)
     if not items:
         return CLEAN
     negated_at = {hit.last for hit in lexicon.negator_index.find(items)}

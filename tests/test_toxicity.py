@@ -85,6 +85,7 @@ def test_clean_comments_stay_clean(lexicon: ToxicityLexicon) -> None:
         "Xoong nồi mới mua đẹp quá",
         "Tôi làm vậy là do cho con đi học gần nhà",  # "do cho" is not "đồ chó"
         "Công an điều tra vụ cướp. Nhóm cướp đã bị bắt, tài sản bị cướp được trả lại",  # crime news
+        "Thằng bé bị cướp mất xe đạp",  # "thằng bé" is a little boy, not a target
         "",
     ):
         assert grade(text, lexicon).label == "clean", text
@@ -102,6 +103,8 @@ def test_one_quoted_insult_does_not_make_an_article_toxic(lexicon: ToxicityLexic
     article = " ".join(["Ủy ban nhân dân tỉnh Lai Châu tổ chức hội nghị triển khai kế hoạch năm 2025."] * 30)
     assert grade(article + " Bị cáo khai đã chửi nạn nhân là đồ ngu.", lexicon).label == "clean"
     assert grade("Bị cáo chửi nạn nhân là đồ ngu.", lexicon).label == "hate"
+    # In an article one-letter chat forms stay as typed: "500 m" is metres, not "mày".
+    assert grade("Cách trụ sở 500 m, kẻ gian cướp xe máy", lexicon, comment=False).label == "clean"
 
 
 def test_analyze_reports_toxicity_and_works_without_toxicity_yaml(tmp_path: Path) -> None:
