@@ -5,6 +5,7 @@ negated insults, ordinary words that look like insults without diacritics)."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from analysis.evaluate import PRF, prf
 from analysis.toxicity import ToxicityLexicon, ToxicityResult, grade
+from presswatch.cli import main
 from presswatch.config import ConfigError, load_analyzer, load_config, load_toxicity
 
 from .conftest import CONFIG, DATA
@@ -116,6 +118,18 @@ def test_analyze_reports_toxicity_and_works_without_toxicity_yaml(tmp_path: Path
     old = load_analyzer(tmp_path, with_entities=False).analyze("", "Thằng ad ngu vl").to_json()
     assert old["toxicity"] == ToxicityResult("clean", 0.0, []).to_json()
     assert old["sentiment"] == data["sentiment"]
+
+
+def test_analyze_command_reads_comments(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = [{"id": "c1", "text": "thằng ad ngu vl", "comment": True},
+             {"id": "c2", "text": "Cảm ơn ad, bài viết rất hữu ích 👍", "comment": True},
+             {"id": "a1", "title": "Lũ quét ở Mường Tè", "text": "Lũ quét cuốn trôi 3 ngôi nhà ở tỉnh Lai Châu."}]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x, ensure_ascii=False) for x in lines)))
+    assert main(["--config", str(CONFIG), "analyze", "--no-entities"]) == 0
+    out = {row["id"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert out["c1"]["toxicity"]["label"] == "hate" and "ngu vl" in out["c1"]["toxicity"]["terms"]
+    assert out["c2"]["toxicity"]["label"] == "clean" and out["c2"]["sentiment"] == "positive"
+    assert out["a1"]["toxicity"] == {"label": "clean", "score": 0.0, "terms": []}
 
 
 def test_bad_toxicity_yaml_names_file_line_and_key(tmp_path: Path) -> None:
