@@ -113,14 +113,15 @@ class Gazetteer:
 
 def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], original: str) -> bool:
     """Does the span cut a segmented word in two? The segmenter sometimes glues a lower-case noun
-    to a capitalised name ("thủy [điện Lai Châu]"): a Title-Case name next to lower-case syllables
-    is still a name."""
+    to a capitalised name ("thủy [điện Lai Châu]", "Sở [GD-ĐT Lai Châu]"): a Title-Case name next
+    to lower-case syllables or to an upper-case abbreviation is still a name."""
     for edge in (start, end):
         word = inside.get(edge)
         if word is None:
             continue
         outside = text[word.start:start] if edge == start else text[end:word.end]
-        if original.isupper() or not _capitalised(original) or not outside.islower():
+        glued = outside.islower() or (outside.strip() != "" and all(w.isupper() for w in outside.split()))
+        if original.isupper() or not _capitalised(original) or not glued:
             return True
     return False
 

@@ -1,5 +1,6 @@
-"""The whole analysis of one article: normalise → segment → relevance → topics → sentiment →
-places and entities → near-duplicate sketch. Pure: no I/O beyond the packaged data."""
+"""The whole analysis of one article, post or comment: normalise → segment → relevance → topics →
+sentiment → toxicity → places and entities → near-duplicate sketch. Pure: no I/O beyond the
+packaged data."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
 from analysis.sentences import sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, score
+from analysis.teencode import expand
 from analysis.topics import TopicLexicon, TopicResult, classify
+from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Analysis:
     entities: list[Entity]
     sketch: list[int] = field(repr=False)
     unaccented: bool = False
+    toxicity: ToxicityResult = CLEAN
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``presswatch analyze`` (plus extra detail)."""
@@ -47,6 +51,7 @@ class Analysis:
                               "positive": self.sentiment.positive, "terms": self.sentiment.evidence},
             },
             "unaccented": self.unaccented,
+            "toxicity": self.toxicity.to_json(),
         }
 
 
@@ -54,13 +59,16 @@ class Analyzer:
     """Holds the lexicons and the gazetteer; ``analyze`` is safe to call for every article."""
 
     def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon, gazetteer: Gazetteer | None = None,
-                 with_entities: bool = True) -> None:
+                 with_entities: bool = True, toxicity: ToxicityLexicon | None = None) -> None:
         self.topics = topics
         self.sentiment = sentiment
+        self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
         self.gazetteer = gazetteer or load()
         self.with_entities = with_entities
 
-    def analyze(self, title: str, text: str) -> Analysis:
+    def analyze(self, title: str, text: str, comment: bool = False) -> Analysis:
+        """``comment``: the text is a post or a comment, so the ambiguous chat abbreviations ("m" →
+        "mày", "k" → "không", "r" → "rồi") are expanded too; articles keep them as typed."""
         title = normalize(title)
         text = normalize(text)
         document = f"{title}\n{text}"
@@ -70,6 +78,8 @@ class Analyzer:
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
+        # Before the lexicons: "ko" → "không", "#LuQuet" → "lu quet".
+        items = expand(items, comments=comment, text=document)
         topics = classify(items, title_end, self.topics, unaccented)
         spans = None
         found_entities: list[Entity] = []
@@ -88,7 +98,7 @@ class Analyzer:
                              and any(sentences[i][0] <= m.start < sentences[i][1] for m in graded.matches)]
                 limit = 2 if graded.grade == "about" else 0
                 found_entities = entities([title, *(document[a:b] for a, b in mentioned[:limit])])
-        feeling = score(items, self.sentiment, spans, unaccented, title_end)
+        feeling = score(items, self.sentiment, spans, unaccented, title_end, document)
         return Analysis(
             relevance=graded,
             topics=topics,
@@ -97,4 +107,5 @@ class Analyzer:
             entities=found_entities,
             sketch=sketch(text),
             unaccented=unaccented,
+            toxicity=grade(document, self.toxicity, comment),
         )

@@ -9,6 +9,7 @@ the three syllables before a term flips it, an intensifier ("rất", "nghiêm tr
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ TITLE_FACTOR = 2.0
 # ... and after the term: "lũ quét, sạt lở đất có khả năng xảy ra".
 DEFAULT_AFTER_HEDGES = ("có khả năng xảy ra", "có thể xảy ra", "khả năng xảy ra", "có nguy cơ", "nguy cơ xảy ra",
                         "có thể gây", "có khả năng gây")
+EMOJI_REPEAT_CAP = 2  # "😡😡😡😡" counts like "😡😡"
+_VARIATION = dict.fromkeys(map(ord, "\ufe0e\ufe0f"), None)  # "❤️" is "❤" + VS16
+_EMOTICON_START = frozenset(":;=<^>xX")
 DEFAULT_HEDGES = ("nguy cơ", "cảnh báo", "đề phòng", "phòng tránh", "phòng chống", "có thể", "dự báo",
                   "khả năng", "đề phòng", "chủ động ứng phó", "ứng phó", "nguy hiểm tiềm ẩn")
 
@@ -36,6 +40,8 @@ class SentimentLexicon:
     negative_margin: float = 1.5  # score (per √(100 syllables)) at or below −this: negative
     positive_margin: float = 1.5  # score at or above this: positive
     hedges: tuple[str, ...] = DEFAULT_HEDGES
+    emoji: dict[str, float] = field(default_factory=dict)  # emoji and emoticons: "😡" -2, ":)" 1
+    emoji_pattern: re.Pattern[str] | None = field(init=False, repr=False, default=None)
     index: PhraseIndex[float] = field(init=False, repr=False)
     negator_index: PhraseIndex[float] = field(init=False, repr=False)
     hedge_index: PhraseIndex[float] = field(init=False, repr=False)
@@ -50,6 +56,10 @@ class SentimentLexicon:
         self.modifier_index = PhraseIndex(self.intensifiers)
         self.hedge_index = PhraseIndex({word: 1.0 for word in self.hedges})
         self.after_hedge_index = PhraseIndex({word: 1.0 for word in DEFAULT_AFTER_HEDGES})
+        self.emoji = {key.translate(_VARIATION): value for key, value in self.emoji.items() if key.strip()}
+        # Emoticons made of punctuation (":(", "=))") must not sit inside a longer run of it.
+        alternatives = "|".join(re.escape(k) for k in sorted(self.emoji, key=len, reverse=True))
+        self.emoji_pattern = re.compile(f"(?:{alternatives})") if self.emoji else None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentimentLexicon:
@@ -66,7 +76,8 @@ class SentimentLexicon:
                    negator_exceptions=tuple(str(n).lower() for n in data.get("negator_exceptions") or []),
                    negative_margin=float(data.get("negative_margin") or margin),
                    positive_margin=float(data.get("positive_margin") or margin),
-                   hedges=tuple(str(h).lower() for h in data.get("hedges") or DEFAULT_HEDGES))
+                   hedges=tuple(str(h).lower() for h in data.get("hedges") or DEFAULT_HEDGES),
+                   emoji={str(k): float(v) for k, v in (data.get("emoji") or {}).items()})
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,34 @@ class SentimentResult:
     scope: str  # "province" (sentences around its mentions) | "article"
 
 
+def emoji_cues(text: str, lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None) -> list[tuple[str, float]]:
+    """Emoji and emoticons of ``text`` (inside ``spans`` when given) with their weights, each
+    distinct one counted at most ``EMOJI_REPEAT_CAP`` times. An emoticon made of punctuation must
+    stand apart from digits and letters ("10:30", "a=b", "x:D" are not emoticons)."""
+    if lexicon.emoji_pattern is None or not text:
+        return []
+    seen: dict[str, int] = {}
+    cues = []
+    for match in lexicon.emoji_pattern.finditer(text):  # pipeline text is normalised: no VS16 shift
+        key = match.group()
+        if key[0] in _EMOTICON_START:
+            before = text[match.start() - 1] if match.start() else " "
+            after = text[match.end()] if match.end() < len(text) else " "
+            if before.isalnum() or after.isalnum() or before in ":/=" or after in "/":
+                continue
+        if spans is not None and not any(a <= match.start() < b for a, b in spans):
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= EMOJI_REPEAT_CAP:
+            cues.append((key, lexicon.emoji[key]))
+    return cues
+
+
 def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None,
-          unaccented: bool = False, title_end: int = 0) -> SentimentResult:
+          unaccented: bool = False, title_end: int = 0, text: str = "") -> SentimentResult:
     """``spans``: character ranges to score (sentences around the province), or None for all.
+    ``text``: the document the syllables come from, scanned for emoji and emoticons (posts and
+    comments: "😡", "👍", ":(").
 
     Terms in the title count ``TITLE_FACTOR`` times; terms after risk or forecast words
     ("nguy cơ", "cảnh báo") count ``HEDGE_FACTOR``. The sum is divided by √(syllables / 100) so long
@@ -115,6 +151,12 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
         else:
             positive += value
         evidence.append((abs(value), label))
+    for cue, value in emoji_cues(text, lexicon, spans):
+        if value < 0:
+            negative -= value
+        else:
+            positive += value
+        evidence.append((abs(value), cue))
     total = (positive - negative) / max(1.0, math.sqrt(len(items) / 100))
     if total <= -lexicon.negative_margin:
         result = "negative"

@@ -67,7 +67,8 @@ class AnalysePipeline(_Stage):
             if self.problem not in self.spider.report.warnings:
                 self.spider.report.warnings.append(self.problem)
             return item
-        item.analysis = self.analyzer.analyze(item.title, item.text)
+        # Posts and comments are chat-like: their abbreviations ("k", "m", "r") are expanded too.
+        item.analysis = self.analyzer.analyze(item.title, item.text, comment=item.content_type in ("post", "comment"))
         return item
 
 

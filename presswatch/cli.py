@@ -371,7 +371,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             _err(f"dòng {number}: JSON không hợp lệ ({exc})")
             print(json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False), flush=True)
             continue
-        result = analyzer.analyze(title, text).to_json()
+        result = analyzer.analyze(title, text, comment=record.get("comment") is True).to_json()
         print(json.dumps({"id": record.get("id"), **result}, ensure_ascii=False), flush=True)
     return 1 if failures else 0
 
@@ -516,7 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
     add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
     add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)").set_defaults(func=cmd_demo)
-    analyze = add("analyze", "phân tích văn bản: đọc JSON {id, title, text} mỗi dòng từ stdin")
+    analyze = add("analyze", "phân tích văn bản: đọc JSON {id, title, text, comment} mỗi dòng từ stdin "
+                             "(comment: true cho bài đăng, bình luận)")
     analyze.add_argument("--no-entities", action="store_true", help="bỏ qua nhận dạng thực thể (nhanh hơn)")
     analyze.set_defaults(func=cmd_analyze)
     add("reindex", "chép toàn bộ bài viết vào một chỉ mục Elasticsearch mới rồi chuyển bí danh").set_defaults(

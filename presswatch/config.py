@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from analysis.pipeline import Analyzer
 from analysis.sentiment import SentimentLexicon
 from analysis.topics import TopicLexicon
+from analysis.toxicity import ToxicityLexicon
 from presswatch.errors import ConfigError
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
 
@@ -228,6 +229,30 @@ class SentimentFile(_Strict):
     negative_margin: float | None = Field(default=None, gt=0)
     positive_margin: float | None = Field(default=None, gt=0)
     hedges: list[str] | None = None
+    emoji: dict[str, float] = Field(default_factory=dict)
+
+
+class ToxicityFile(_Strict):
+    """``config/toxicity.yaml``: weighted term lists and thresholds of ``analysis.toxicity``."""
+
+    threshold: float = Field(default=2.0, gt=0)
+    hate_threshold: float = Field(default=2.0, gt=0)
+    profanity: dict[float, list[str]] = Field(default_factory=dict)
+    insults: dict[float, list[str]] = Field(default_factory=dict)
+    hate: dict[float, list[str]] = Field(default_factory=dict)
+    targets: dict[float, list[str]] = Field(default_factory=dict)
+    negators: list[str] = Field(default_factory=list)
+    no_fold: list[str] = Field(default_factory=list)
+
+    @field_validator("profanity", "insults", "hate", "targets")
+    @classmethod
+    def _weights(cls, value: dict[float, list[str]]) -> dict[float, list[str]]:
+        for weight, words in value.items():
+            if not 0 <= weight <= 5:
+                raise ValueError(f"trọng số {weight:g} phải từ 0 đến 5")
+            if any(not str(word).strip() for word in words):
+                raise ValueError("có thuật ngữ rỗng")
+        return value
 
 
 @dataclass(frozen=True)
@@ -515,9 +540,19 @@ def load_sentiment(path: Path) -> SentimentFile:
     return _load_model(path, SentimentFile)
 
 
-def _analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool) -> Analyzer:
+def load_toxicity(path: Path) -> ToxicityFile | None:
+    """``toxicity.yaml``, or None when the file does not exist (older configuration directories):
+    the analysis then grades every text "clean"."""
+    if not path.exists():
+        return None
+    return _load_model(path, ToxicityFile)
+
+
+def _analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool,
+              toxicity: ToxicityFile | None = None) -> Analyzer:
     return Analyzer(TopicLexicon.from_dict(topics.model_dump()), SentimentLexicon.from_dict(sentiment.model_dump()),
-                    with_entities=with_entities)
+                    with_entities=with_entities,
+                    toxicity=ToxicityLexicon.from_dict(toxicity.model_dump()) if toxicity else None)
 
 
 @dataclass(frozen=True)
@@ -530,12 +565,13 @@ class Config:
     topics: TopicsFile | None = None
     sentiment: SentimentFile | None = None
     alerts: AlertsFile | None = None  # config/alerts.yaml (None only when built by hand)
+    toxicity: ToxicityFile | None = None  # config/toxicity.yaml; None: everything graded "clean"
 
     def analyzer(self, with_entities: bool = True) -> Analyzer:
-        """The analysis configured by ``topics.yaml`` and ``sentiment.yaml``."""
+        """The analysis configured by ``topics.yaml``, ``sentiment.yaml`` and ``toxicity.yaml``."""
         if self.topics is None or self.sentiment is None:
             raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
-        return _analyzer(self.topics, self.sentiment, with_entities)
+        return _analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
 
     @property
     def database(self) -> Path:
@@ -551,7 +587,7 @@ class Config:
 
 def load_config(directory: Path, environ: dict[str, str] | None = None) -> Config:
     """Load ``sources.yaml``, ``topics.yaml``, ``sentiment.yaml`` and the optional ``presswatch.yaml``
-    of ``directory``. Problems of all files are collected and raised together."""
+    and ``toxicity.yaml`` of ``directory``. Problems of all files are collected and raised together."""
     problems: list[str] = []
 
     def collect(load: Callable[[], T], fallback: T) -> T:
@@ -566,16 +602,17 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
     sources = collect(lambda: load_sources(directory / "sources.yaml"), no_sources)
     topics: TopicsFile | None = collect(lambda: load_topics(directory / "topics.yaml"), None)
     sentiment: SentimentFile | None = collect(lambda: load_sentiment(directory / "sentiment.yaml"), None)
+    toxicity: ToxicityFile | None = collect(lambda: load_toxicity(directory / "toxicity.yaml"), None)
     from presswatch.alerts_config import load_alerts  # it builds on this module's models
 
     alerts: AlertsFile | None = collect(lambda: load_alerts(directory / "alerts.yaml"), None)
     if problems:
         raise ConfigError(problems)
     return Config(directory=directory, settings=settings, sources=sources, topics=topics, sentiment=sentiment,
-                  alerts=alerts)
+                  alerts=alerts, toxicity=toxicity)
 
 
 def load_analyzer(directory: Path, with_entities: bool = True) -> Analyzer:
     """Only the analysis part of a configuration directory (for ``presswatch analyze``)."""
     return _analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
-                     with_entities)
+                     with_entities, load_toxicity(directory / "toxicity.yaml"))
