@@ -159,6 +159,7 @@ def test_vnexpress_comments_are_linked_to_their_article(server: LocalSite, db: P
     later = comments[f"{article_url}#binh-luan-55012400"]
     assert later.text == "Đường lên Mường Tè mùa mưa rất nguy hiểm, mọi người cẩn thận."  # HTML stripped
     assert {c.parent_id for c in comments.values()} == {parent_id}
+    assert all((c.analysis or {}).get("toxicity", {}).get("label") == "clean" for c in comments.values())
 
 
 def test_comments_source_with_no_recent_article_is_not_a_failure(db: Path) -> None:

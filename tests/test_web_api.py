@@ -373,21 +373,24 @@ def test_an_unopenable_database_answers_500_in_vietnamese_instead_of_hanging(tmp
 
 def test_article_page_of_a_reader_comment_shows_engagement_and_its_article(web: Running,
                                                                             viewer: httpx.Client) -> None:
+    from presswatch.config import load_analyzer
+    from presswatch.housekeeping import delete_articles
     from presswatch.models import Article
 
+    analyzer = load_analyzer(Path(__file__).resolve().parents[1] / "config", with_entities=False)
+    text = "Bọn quan chức <script>x()</script> ngu như bò, đường sạt lở mãi không sửa!"
     with Store(web.db) as store:
         parent = store.article(web.ids["first"])
         assert parent is not None
         comment_id = store.add_article(Article(
             url=parent.url + "#binh-luan-1", source_id="binh-luan", source_kind="social",
-            title="Bình luận của <b>Lan</b> về: " + parent.title, text="Đường <script>x()</script> sạt lở quá!",
+            title="Bình luận của <b>Lan</b> về: " + parent.title, text=text,
             author="<b>Lan</b>", content_type="comment", engagement={"likes": 1234, "comments": 2},
-            parent_url=parent.url))
+            parent_url=parent.url, analysis=analyzer.analyze("", text, comment=True)))
     try:
         page = viewer.get(f"/article/{comment_id}")
+        parent_page = viewer.get(f"/article/{parent.id}")
     finally:  # the module's other tests count the fixture's articles
-        from presswatch.housekeeping import delete_articles
-
         with Store(web.db) as store, store.transaction() as db:
             delete_articles(db, [comment_id])
     assert page.status_code == 200
@@ -395,3 +398,7 @@ def test_article_page_of_a_reader_comment_shows_engagement_and_its_article(web: 
     assert "lượt thích: 1.234 · bình luận: 2" in page.text
     assert "<b>Lan</b>" not in page.text and "&lt;b&gt;Lan&lt;/b&gt;" in page.text
     assert "<script>x()" not in page.text
+    assert '<span class="badge tox-hate">thù ghét</span>' in page.text and "ngu như bò" in page.text
+    # Where a discussion turns hostile: the article lists its comments with their flags.
+    assert "Bình luận của bạn đọc (1, 1 gay gắt)" in parent_page.text
+    assert f'href="/article/{comment_id}"' in parent_page.text and "tox-hate" in parent_page.text

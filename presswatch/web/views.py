@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -96,7 +97,19 @@ def article_data(store: Store, article_id: int) -> dict[str, Any] | None:
                 "ORDER BY dated_at LIMIT 50", (article.cluster_id, article.id)):
             others.append({"id": row["id"], "url": row["url"], "source": row["source_id"], "title": row["title"],
                            "dated_at": parse_iso(row["dated_at"])})
-    return {"article": article, "others": others, "notes": marks.article_annotations(store, article.id)}
+    comments = []
+    for row in store.db.execute(
+            "SELECT a.id, a.author, a.dated_at, a.engagement, a.analysis, t.text FROM articles a "
+            "JOIN article_texts t ON t.article_id = a.id WHERE a.parent_id = ? ORDER BY a.dated_at LIMIT 200",
+            (article.id,)):
+        analysis = json.loads(row["analysis"]) if row["analysis"] else {}
+        engagement = json.loads(row["engagement"]) if row["engagement"] else {}
+        comments.append({"id": row["id"], "author": row["author"], "text": row["text"],
+                         "dated_at": parse_iso(row["dated_at"]), "likes": engagement.get("likes"),
+                         "toxicity": (analysis.get("toxicity") or {}).get("label", "clean")})
+    hostile = sum(comment["toxicity"] != "clean" for comment in comments)
+    return {"article": article, "others": others, "notes": marks.article_annotations(store, article.id),
+            "comments": comments, "hostile": hostile}
 
 
 @guard("viewer")
