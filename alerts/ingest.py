@@ -9,16 +9,24 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from alerts import outbox
+from alerts.matcher import Doc
 from alerts.outbox import Recorded
 from alerts.rules import RuleSet, doc_of
-from presswatch.alerts_config import AlertsFile
+from presswatch.alerts_config import RELEVANCE_RANK, AlertsFile
 from presswatch.models import Article
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def inherit(doc: Doc, parent: Any) -> None:
+    """Raise ``doc``'s relevance to its parent article's (a row with the parent's ``relevance``)."""
+    if parent is not None and RELEVANCE_RANK.get(parent[0] or "", -1) > RELEVANCE_RANK.get(doc.relevance or "", -1):
+        doc.relevance = parent[0]
 
 
 class AlertEvaluator:
@@ -35,7 +43,10 @@ class AlertEvaluator:
         if article.analysis is None or not len(self.rules):
             return
         data = article.analysis.to_json()
-        doc = doc_of(article.title, article.text, article.source_id, article.source_kind, data)
+        doc = doc_of(article.title, article.text, article.source_id, article.source_kind, data, article.content_type)
+        if article.parent_url is not None:  # a comment is as relevant as the article it was written under
+            inherit(doc, db.execute("SELECT a.relevance FROM article_urls u JOIN articles a ON a.id = u.article_id "
+                                    "WHERE u.url = ?", (article.parent_url,)).fetchone())
         now = self.clock()
         matched = self.rules.evaluate(doc, article.published_at or article.fetched_at, now)
         if matched:

@@ -33,6 +33,8 @@ class Doc:
     sentiment: str | None = None
     topics: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    toxicity: str = "clean"
+    content_type: str = "article"
     _positions: list[dict[str, list[int]]] | None = field(default=None, repr=False)
     _vocabulary: frozenset[str] | None = field(default=None, repr=False)
 

@@ -28,6 +28,10 @@ class CompiledRule:
             return False
         if rule.source_kinds and doc.source_kind not in rule.source_kinds:
             return False
+        if rule.toxicity and doc.toxicity not in rule.toxicity:
+            return False
+        if rule.content_types and doc.content_type not in rule.content_types:
+            return False
         if now - dated_at > timedelta(seconds=rule.max_age):
             return False
         return self.query is None or self.query(doc)
@@ -53,7 +57,8 @@ def _compiled(rule: Rule) -> Predicate | None:
     return None if tree is None else compile_query(tree)
 
 
-def doc_of(title: str, text: str, source_id: str, source_kind: str, analysis: dict[str, Any] | None) -> Doc:
+def doc_of(title: str, text: str, source_id: str, source_kind: str, analysis: dict[str, Any] | None,
+           content_type: str = "article") -> Doc:
     """The ``Doc`` of an article from its title, text and ``Analysis.to_json()``."""
     analysis = analysis or {}
     return Doc.of(
@@ -64,4 +69,6 @@ def doc_of(title: str, text: str, source_id: str, source_kind: str, analysis: di
         sentiment=analysis.get("sentiment"),
         topics=frozenset(analysis.get("topics") or ()),
         places=frozenset(place["name"] for place in analysis.get("places") or ()),
+        toxicity=(analysis.get("toxicity") or {}).get("label", "clean"),
+        content_type=content_type,
     )

@@ -96,6 +96,8 @@ class Rule(_Strict):
     topics: list[str] = Field(default_factory=list)  # any of
     sentiment: list[Literal["negative", "neutral", "positive"]] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    toxicity: list[Literal["offensive", "hate"]] = Field(default_factory=list)  # any of: hostile posts/comments
+    content_types: list[Literal["article", "video", "post", "comment"]] = Field(default_factory=list)
     source_kinds: list[Literal["press", "magazine", "info_site", "aggregator", "social"]] = Field(
         default_factory=list)
     severity: Severity = "medium"

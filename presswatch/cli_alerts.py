@@ -25,6 +25,7 @@ def _out(text: str = "") -> None:
 
 def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     """What RULE would have sent for the articles stored since ``--since`` (nothing is queued)."""
+    from alerts.ingest import inherit
     from alerts.matcher import compile_query
     from alerts.rules import CompiledRule, doc_of
     from presswatch.search import parse_since
@@ -39,7 +40,11 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     with Store(db) as store:
         for article in store.articles_since(since):
             checked += 1
-            doc = doc_of(article.title, article.text, article.source_id, article.source_kind, article.analysis)
+            doc = doc_of(article.title, article.text, article.source_id, article.source_kind, article.analysis,
+                         article.content_type)
+            if article.parent_id is not None:
+                inherit(doc, store.db.execute("SELECT relevance FROM articles WHERE id = ?",
+                                              (article.parent_id,)).fetchone())
             # As ingest would have seen it: evaluated when it was stored.
             if compiled.matches(doc, article.published_at or article.fetched_at, article.fetched_at):
                 story = article.cluster_id if article.cluster_id is not None else -article.id

@@ -470,3 +470,27 @@ def test_documented_receiver_example_verifies_real_deliveries(tmp_path: Path, an
     printed = [json.loads(line) for line in out.splitlines()]
     assert {p["key"] for p in printed} == keys and len(printed) == 2
     assert all(p["text"].startswith("⚠️ Cảnh báo") for p in printed)
+
+
+def test_hateful_comment_under_a_lai_chau_article_alerts_the_comment_rule(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A comment rarely names the province: it is as relevant as the article it was written under."""
+    alerts = load_alerts(CONFIG / "alerts.yaml").model_copy(update={"channels": alerts_file(
+        tmp_path, rules_yaml()).channels})
+    rules = [rule.model_copy(update={"channels": ["thanh-tra"]}) for rule in alerts.rules]
+    alerts = alerts.model_copy(update={"rules": rules})
+    now = datetime.now(UTC)
+    title, text = "Sạt lở ở Mường Tè, Lai Châu", "Mưa lớn gây sạt lở đất tại Mường Tè, tỉnh Lai Châu, 2 người chết. " * 3
+    parent = Article(url="https://vnexpress.net/sat-lo-4812345.html", source_id="vnexpress", title=title, text=text,
+                     published_at=now, fetched_at=now, analysis=analyzer.analyze(title, text))
+    hateful = "Bọn quan chức ngu như bò, đường sạt lở mãi không sửa!"
+    polite = "Mong bà con sớm ổn định cuộc sống."
+    comments = [Article(url=f"{parent.url}#binh-luan-{n}", source_id="binh-luan", source_kind="social",
+                        title=f"Bình luận về: {title}", text=body, content_type="comment", parent_url=parent.url,
+                        published_at=now, fetched_at=now, analysis=analyzer.analyze("", body, comment=True))
+                for n, body in enumerate((hateful, polite))]
+    assert all(c.analysis and c.analysis.relevance.grade == "none" for c in comments)  # they never name it
+    with Store(tmp_path / "db.sqlite") as store:
+        store_all(store, [parent, *comments], alerts, now)
+        fired = store.db.execute("SELECT al.rule_id, a.url FROM alerts al JOIN articles a ON a.id = al.article_id "
+                                 "WHERE al.rule_id = 'binh-luan-thu-ghet'").fetchall()
+    assert [tuple(row) for row in fired] == [("binh-luan-thu-ghet", f"{parent.url}#binh-luan-0")]
