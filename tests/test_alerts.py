@@ -479,7 +479,8 @@ def test_hateful_comment_under_a_lai_chau_article_alerts_the_comment_rule(tmp_pa
     rules = [rule.model_copy(update={"channels": ["thanh-tra"]}) for rule in alerts.rules]
     alerts = alerts.model_copy(update={"rules": rules})
     now = datetime.now(UTC)
-    title, text = "Sạt lở ở Mường Tè, Lai Châu", "Mưa lớn gây sạt lở đất tại Mường Tè, tỉnh Lai Châu, 2 người chết. " * 3
+    title = "Sạt lở ở Mường Tè, Lai Châu"
+    text = "Mưa lớn gây sạt lở đất tại Mường Tè, tỉnh Lai Châu, 2 người chết. " * 3
     parent = Article(url="https://vnexpress.net/sat-lo-4812345.html", source_id="vnexpress", title=title, text=text,
                      published_at=now, fetched_at=now, analysis=analyzer.analyze(title, text))
     hateful = "Bọn quan chức ngu như bò, đường sạt lở mãi không sửa!"
