@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis import fold, normalize
-from analysis.fingerprint import BAND, SAME_STORY, similarity
+from analysis.fingerprint import BAND, SAME_STORY, K, similarity
 from presswatch.errors import StoreError
 from presswatch.models import Article, StoredArticle
 
@@ -571,25 +571,31 @@ def _assign_cluster(db: sqlite3.Connection, article_id: int, sketch: list[int], 
     cluster_id = None
     # Candidates share at least two of the smallest hashes. A hash shared by many articles (a stock
     # phrase) only contributes its most recent holders, so the cost per article stays bounded.
-    shared: dict[int, int] = {}
-    if bands:  # one statement for all bands
+    if bands:
+        # Counted in SQL, one statement: up to 8 × 64 holders per article.
         per_band = "SELECT * FROM (SELECT article_id FROM sketch_bands WHERE hash = ? ORDER BY article_id DESC LIMIT ?)"
-        for (holder,) in db.execute(" UNION ALL ".join([per_band] * len(bands)),
-                                    [value for band in bands for value in (band, CANDIDATES_PER_BAND)]):
-            shared[holder] = shared.get(holder, 0) + 1
-    candidates = sorted((h for h, n in shared.items() if n >= 2), key=lambda h: (-shared[h], -h))[:25]
-    if candidates:
-        marks = ",".join("?" * len(candidates))
+        holders = " UNION ALL ".join([per_band] * len(bands))
         best = 0.0
+        mine = set(sketch)
         for candidate in db.execute(
-            f"""SELECT s.sketch, a.cluster_id FROM article_sketches s JOIN articles a ON a.id = s.article_id
-                WHERE s.article_id IN ({marks})""",
-            candidates,
+            f"""SELECT s.sketch, a.cluster_id FROM (
+                    SELECT article_id, count(*) AS shared FROM ({holders}) GROUP BY article_id HAVING shared >= 2
+                    ORDER BY shared DESC, article_id DESC LIMIT 25) c
+                JOIN article_sketches s ON s.article_id = c.article_id JOIN articles a ON a.id = c.article_id
+                ORDER BY c.article_id""",
+            [value for band in bands for value in (band, CANDIDATES_PER_BAND)],
         ):
+            if candidate["cluster_id"] is None:
+                continue
             other = array("I")
             other.frombytes(candidate["sketch"])
-            value = similarity(sketch, other.tolist())
-            if value >= SAME_STORY and value > best and candidate["cluster_id"] is not None:
+            hashes = other.tolist()
+            # Shared hashes / k bounds the estimate from above: most candidates stop here, unsorted.
+            bound = len(mine.intersection(hashes)) / max(1, min(K, len(sketch), len(hashes)))
+            if bound < SAME_STORY or bound <= best:
+                continue
+            value = similarity(sketch, hashes)
+            if value >= SAME_STORY and value > best:
                 best, cluster_id = value, candidate["cluster_id"]
     if cluster_id is None:
         cluster_id = db.execute("INSERT INTO clusters (original_id, size) VALUES (?, 1)", (article_id,)).lastrowid
