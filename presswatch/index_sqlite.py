@@ -182,8 +182,9 @@ class SqliteIndex:
         if dates:
             range_params: list[object] = []
             date_range = self.conjunction(dates, range_params)
-            in_range = int(self.store.db.execute(f"SELECT count(*) FROM articles a WHERE {date_range}",
-                                                 range_params).fetchone()[0])
+            in_range = int(self.store.db.execute(  # counted up to SET_MAX + 1 only
+                f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {date_range} LIMIT ?)",
+                [*range_params, SET_MAX + 1]).fetchone()[0])
             if in_range <= SET_MAX:
                 where += f" AND +articles_fts.rowid IN (SELECT a.id FROM articles a WHERE {date_range})"
                 params.extend(range_params)
