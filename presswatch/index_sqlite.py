@@ -110,9 +110,10 @@ class SqliteIndex:
     # --- execution ----------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Text-only searches are answered by the index alone. Searches with filters collect the ids
-        of every match once into the temporary table ``matched`` (its row count is the total); the
-        ranking, the date sort and the facets then read that table instead of filtering again."""
+        """Text-only searches are answered by the index alone (ranked ones collect the RANK_WINDOW
+        newest matches with their score into the temporary table ``matched``: fewer is the count).
+        Searches with filters collect the ids of every match once into ``matched`` (its row count is
+        the total); the ranking, the date sort and the facets then read it instead of filtering again."""
         tree = request.tree()
         main, positive, rest = self.split(tree)
         db = self.store.db
@@ -128,23 +129,26 @@ class SqliteIndex:
         elif rest:
             total = self._collect(ident, source, where, params, scored)
             collected = True
+        elif ranked:  # bm25 over the RANK_WINDOW most recently stored matches, not over all of them
+            total = self._collect(ident, source, where + " ORDER BY articles_fts.rowid DESC LIMIT ?",
+                                  [*params, RANK_WINDOW], scored)
+            collected = total < RANK_WINDOW  # all of them: that is the count
+            if not collected:
+                total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                       [main]).fetchone()[0])
         else:
             total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
                                    [main]).fetchone()[0])
         if ranked and main is not None and positive is not None:
             pool = max(min(max(wanted * 3, 100), MAX_POOL), wanted)
-            if collected and scored:
+            if scored:
                 args: list[object] = [pool]
                 sql = "SELECT id FROM temp.matched ORDER BY score LIMIT ?"
-            elif collected:  # the matches without the negated phrases score the same
+            else:  # collected unscored: the matches without the negated phrases score the same
                 window = "" if total <= RANK_WINDOW else " ORDER BY id DESC LIMIT ?"
                 sql = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND +rowid IN "
                        f"(SELECT id FROM temp.matched{window}) ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?")
                 args = [positive, *([RANK_WINDOW] if window else []), pool]
-            else:  # bm25 over the RANK_WINDOW most recently stored matches, not over all of them
-                sql = ("SELECT id FROM (SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts "
-                       "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?")
-                args = [main, RANK_WINDOW, pool]
             ids = [row[0] for row in db.execute(sql, args)]
         else:
             ids = self._by_date(main, collected, total, request) if main is not None else [
