@@ -37,6 +37,6 @@ def similarity(a: list[int], b: list[int]) -> float:
     if not a or not b:
         return 0.0
     k = min(K, len(a), len(b))
-    union_smallest = sorted(set(a) | set(b))[:k]
-    both = set(a) & set(b)
-    return sum(1 for h in union_smallest if h in both) / k
+    first = set(a)
+    union_smallest = sorted(first.union(b))[:k]
+    return len(first.intersection(b).intersection(union_smallest)) / k

@@ -22,6 +22,7 @@ import unicodedata
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # a search is far cheaper than translate
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -29,12 +30,15 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 # The lookbehind keeps "qu" + y ("quý") untouched; the lookahead requires the syllable to end there.
 _NEW_STYLE = re.compile(
     r"(?<![qQ\w])([^\W\d_]*?)"  # syllable onset (consonants), captured to check for "qu"
-    r"([oOuU])([aAeEyY][" + _TONE_MARKS + r"])(?![^\W\d_])"
-)
+    r"([oOuU])([aAeEyY][" + _TONE_MARKS + r"])(?![^\W\d_]|[\u0300-\u036f])"
+)  # the last lookahead: in NFD, "hoặc" is h o a + dot below + breve: a closed syllable, left alone
 
 
 # Cheap pre-check on NFC text: a new-style placement needs o/u followed by a toned a/e/y.
 _MAYBE_NEW_STYLE = re.compile("[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]")
+# The whitespace-delimited words holding such a pair: ``_NEW_STYLE`` never matches across
+# whitespace, so only these words need the (slow) NFD round trip.
+_CANDIDATE_WORDS = re.compile(r"\S*[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]\S*")
 
 
 def _move_tone(match: re.Match[str]) -> str:
@@ -54,14 +58,17 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    cleaned = text.translate(_INVISIBLE)
-    if len(cleaned) != len(text):  # marks separated by an invisible character can compose now
-        text = unicodedata.normalize("NFC", cleaned)
+    if _HAS_INVISIBLE.search(text):  # marks separated by an invisible character can compose now
+        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _MAYBE_NEW_STYLE.search(text):
-        text = unicodedata.normalize("NFC", _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", text)))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        text = _CANDIDATE_WORDS.sub(_traditional, text)
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _traditional(word: re.Match[str]) -> str:
+    return unicodedata.normalize("NFC", _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", word.group(0))))
 
 
 def _build_fold_table() -> dict[int, str]:

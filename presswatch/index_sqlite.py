@@ -10,6 +10,7 @@ become SQL conditions, with text leaves as ``id IN (SELECT rowid … MATCH …)`
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
@@ -17,6 +18,12 @@ from presswatch.search import Hit, SearchRequest, SearchResult, highlight, place
 from presswatch.store import Store, iso, parse_iso
 
 MAX_POOL = 2000  # candidates re-ranked for "exact accents first"
+# Relevance ranking (bm25) of a text-only search (or of a filtered one with negations) considers the
+# RANK_WINDOW most recently stored matches only: scoring every one of 500k matches takes half a
+# second. Counts, filters and date sorts stay exact.
+RANK_WINDOW = 20_000
+SET_MAX = 100_000  # a date range of at most this many articles filters text matches as a set of ids
+WALK_FACTOR = 5  # date sorts walk the date index when that visits < WALK_FACTOR × the matches
 FACET_SIZE = 20
 
 
@@ -84,54 +91,70 @@ class SqliteIndex:
         params.append(node.value)
         return f"{column} = ?"
 
-    def plan(self, tree: Node) -> tuple[str | None, str, list[object]]:
-        """(FTS expression to join and rank by, or None; SQL condition; its parameters)."""
+    def split(self, tree: Node) -> tuple[str | None, str | None, list[Node]]:
+        """(FTS expression of the top-level text items, or None; the same without its top-level
+        negations, for ranking; the other top-level items)."""
         items = list(tree.items) if isinstance(tree, And) else [tree]
         text: list[Node] = [i for i in items if is_text(i)]
         negated_text: list[Node] = [i for i in items if isinstance(i, Not) and is_text(i.item)]
-        main = None
+        main = positive = None
         if text:
             candidate = And(tuple(text + negated_text)) if len(text) + len(negated_text) > 1 else text[0]
             main = fts(candidate)
-        rest = [i for i in items if main is None or (i not in text and i not in negated_text)]
-        params: list[object] = []
-        condition = " AND ".join(self.condition(item, params) for item in rest) if rest else "1"
-        return main, condition, params
+            positive = fts(And(tuple(text)) if len(text) > 1 else text[0]) if negated_text else main
+        return main, positive, [i for i in items if main is None or (i not in text and i not in negated_text)]
+
+    def conjunction(self, items: list[Node], params: list[object]) -> str:
+        return " AND ".join(self.condition(item, params) for item in items) if items else "1"
 
     # --- execution ----------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """Text-only searches are answered by the index alone (ranked ones collect the RANK_WINDOW
+        newest matches with their score into the temporary table ``matched``: fewer is the count).
+        Searches with filters collect the ids of every match once into ``matched`` (its row count is
+        the total); the ranking, the date sort and the facets then read it instead of filtering again."""
         tree = request.tree()
-        main, condition, params = self.plan(tree)
+        main, positive, rest = self.split(tree)
         db = self.store.db
-        if main is not None:
-            source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            where = f"articles_fts MATCH ? AND {condition}"
-            all_params = [main, *params]
-        else:
-            source, where, all_params = "articles a", condition, params
-        text_only = main is not None and condition == "1"
-        if text_only:  # the index alone answers: no join per matching row
-            counted = db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [main])
-            total = int(counted.fetchone()[0])
-        else:
-            total = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", all_params).fetchone()[0])
         wanted = request.offset + request.limit
         ranked = main is not None and request.sort == "relevance"
-        if ranked:
-            pool = min(max(wanted * 3, 100), MAX_POOL)
-            if text_only:
-                ids = [row[0] for row in db.execute(
-                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0) "
-                    "LIMIT ?", [main, max(pool, wanted)])]
-            else:
-                ids = [row[0] for row in db.execute(
-                    f"SELECT a.id FROM {source} WHERE {where} ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?",
-                    [*all_params, max(pool, wanted)])]
+        # Scored while collected (one pass over the index) unless the query has negations: bm25 would
+        # then also count the documents of each negated phrase ("-Hà Nội": 250k) for nothing.
+        scored = ranked and main == positive
+        collected = False
+        ident, source, where, params = self._source(main, rest)
+        if main is None:
+            total = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
+        elif rest:
+            total = self._collect(ident, source, where, params, scored)
+            collected = True
+        elif ranked:  # bm25 over the RANK_WINDOW most recently stored matches, not over all of them
+            total = self._collect(ident, source, where + " ORDER BY articles_fts.rowid DESC LIMIT ?",
+                                  [*params, RANK_WINDOW], scored)
+            collected = total < RANK_WINDOW  # all of them: that is the count
+            if not collected:
+                total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                       [main]).fetchone()[0])
         else:
-            ids = [row[0] for row in db.execute(
-                f"SELECT a.id FROM {source} WHERE {where} ORDER BY a.dated_at DESC, a.id DESC LIMIT ? OFFSET ?",
-                [*all_params, request.limit, request.offset])]
+            total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                   [main]).fetchone()[0])
+        if ranked and main is not None and positive is not None:
+            pool = max(min(max(wanted * 3, 100), MAX_POOL), wanted)
+            if scored:
+                args: list[object] = [pool]
+                sql = "SELECT id FROM temp.matched ORDER BY score LIMIT ?"
+            else:  # collected unscored: the matches without the negated phrases score the same
+                window = "" if total <= RANK_WINDOW else " ORDER BY id DESC LIMIT ?"
+                sql = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND +rowid IN "
+                       f"(SELECT id FROM temp.matched{window}) ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?")
+                args = [positive, *([RANK_WINDOW] if window else []), pool]
+            ids = [row[0] for row in db.execute(sql, args)]
+        else:
+            ids = self._by_date(main, collected, total, request) if main is not None else [
+                row[0] for row in db.execute(f"SELECT a.id FROM {source} WHERE {where} "
+                                             "ORDER BY a.dated_at DESC, a.id DESC LIMIT ? OFFSET ?",
+                                             [*params, request.limit, request.offset])]
         rows = {row["id"]: row for row in self._rows(ids)}
         ordered = [rows[i] for i in ids if i in rows]
         if ranked:
@@ -142,8 +165,68 @@ class SqliteIndex:
         hits = [self._hit(row, tree) for row in ordered]
         result = SearchResult(hits=hits, total=total)
         if request.facets:
-            self._facets(result, source, where, all_params)
+            if not collected:
+                self._collect(ident, source, where, params)
+            self._facets(result)
         return result
+
+    def _source(self, main: str | None, rest: list[Node]) -> tuple[str, str, str, list[object]]:
+        """(id column, FROM, WHERE, parameters) of the articles matching ``main`` (if any) and ``rest``.
+
+        With text, the FTS index is the outer loop (CROSS JOIN). A date range of at most SET_MAX
+        articles is first collected from the date index as a set of ids: probing it is far cheaper
+        than reading the date of every text match (SQLite would look each one up in ``articles``).
+        Without other conditions no article row is read at all."""
+        params: list[object] = []
+        if main is None:
+            return "a.id", "articles a", self.conjunction(rest, params), params
+        params.append(main)
+        where = "articles_fts MATCH ?"
+        dates: list[Node] = [item for item in rest if isinstance(item, DateBound)]
+        if dates:
+            range_params: list[object] = []
+            date_range = self.conjunction(dates, range_params)
+            in_range = int(self.store.db.execute(  # counted up to SET_MAX + 1 only
+                f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {date_range} LIMIT ?)",
+                [*range_params, SET_MAX + 1]).fetchone()[0])
+            if in_range <= SET_MAX:
+                where += f" AND +articles_fts.rowid IN (SELECT a.id FROM articles a WHERE {date_range})"
+                params.extend(range_params)
+                rest = [item for item in rest if not isinstance(item, DateBound)]
+        if not rest:
+            return "articles_fts.rowid", "articles_fts", where, params
+        where += " AND " + self.conjunction(rest, params)
+        return "a.id", "articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid", where, params
+
+    def _collect(self, ident: str, source: str, where: str, params: list[object], scored: bool = False) -> int:
+        """Fill ``temp.matched`` with the ids of the matches (and their bm25 score if ``scored``);
+        returns their count."""
+        db = self.store.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS matched (id INTEGER PRIMARY KEY, score REAL)")
+        db.execute("DELETE FROM temp.matched")
+        score = "bm25(articles_fts, 4.0, 1.0)" if scored else "NULL"
+        return int(db.execute(f"INSERT INTO temp.matched SELECT {ident}, {score} FROM {source} WHERE {where}",
+                              params).rowcount)
+
+    def _by_date(self, main: str, collected: bool, total: int, request: SearchRequest) -> list[int]:
+        """One page of the matches, newest first. With many matches the date index is walked from
+        the newest entry, keeping the matching ids (about offset+limit × articles / matches entries);
+        with few, each match's date is read and sorted."""
+        db = self.store.db
+        newest = db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+        walk = total > 0 and (request.offset + request.limit) * newest / total < WALK_FACTOR * total
+        matches = ("(SELECT id FROM temp.matched)" if collected
+                   else "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params: list[object] = [] if collected else [main]
+        if walk:
+            sql = f"SELECT a.id FROM articles a WHERE +a.id IN {matches}"
+        elif collected:
+            sql = "SELECT a.id FROM temp.matched m CROSS JOIN articles a ON a.id = m.id"
+        else:
+            sql = ("SELECT a.id FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+                   "WHERE articles_fts MATCH ?")
+        return [row[0] for row in db.execute(f"{sql} ORDER BY a.dated_at DESC, a.id DESC LIMIT ? OFFSET ?",
+                                             [*params, request.limit, request.offset])]
 
     def _rows(self, ids: list[int]) -> list[Any]:
         if not ids:
@@ -169,26 +252,26 @@ class SqliteIndex:
             relevance=row["relevance"], sentiment=row["sentiment"], topics=analysis.get("topics", []),
         )
 
-    def _facets(self, result: SearchResult, source: str, where: str, params: list[object]) -> None:
-        """Counts per facet value and per day over every matching article. The matching ids are
-        collected once into a temporary table, then each facet is one GROUP BY over it (CROSS JOIN
-        keeps the small id table as the outer loop: the planner has no statistics for it)."""
+    def _facets(self, result: SearchResult) -> None:
+        """Counts per facet value and per day over every match, from ``temp.matched`` (CROSS JOIN keeps
+        the id table as the outer loop: the planner has no statistics for it)."""
         db = self.store.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS facet_ids (id INTEGER PRIMARY KEY)")
-        db.execute("DELETE FROM facet_ids")
-        db.execute(f"INSERT INTO facet_ids SELECT a.id FROM {source} WHERE {where}", params)
-        # No WHERE on the article's columns here: it would tempt the planner into an index scan.
-        per_article = "SELECT a.{column}, count(*) FROM facet_ids f CROSS JOIN articles a ON a.id = f.id GROUP BY 1"
-        queries = {name: per_article.format(column=column) for name, column in (
-            ("source", "source_id"), ("kind", "source_kind"), ("sentiment", "sentiment"), ("relevance", "relevance"))}
-        queries["topic"] = ("SELECT t.topic, count(*) FROM facet_ids f CROSS JOIN article_topics t "
-                            "ON t.article_id = f.id GROUP BY 1")
-        queries["place"] = ("SELECT p.place, count(*) FROM facet_ids f CROSS JOIN article_places p "
-                            "ON p.article_id = f.id GROUP BY 1")
-        for name, sql in queries.items():
+        # One pass over the matching articles for the facets of their own columns and the days.
+        names = ("source", "kind", "sentiment", "relevance", "day")
+        counters: dict[str, Counter[str | None]] = {name: Counter() for name in names}
+        for row in db.execute("SELECT a.source_id, a.source_kind, a.sentiment, a.relevance, "
+                              "date(a.dated_at, '+7 hours') FROM temp.matched f CROSS JOIN articles a ON a.id = f.id"):
+            for name, value in zip(names, row, strict=True):
+                counters[name][value] += 1
+        for name in names[:-1]:  # most frequent first, then by value (None sorts first, as in SQL)
+            top = sorted(counters[name].items(), key=lambda item: (-item[1], item[0] is not None, item[0] or ""))
+            result.facets[name] = [(str(value), count) for value, count in top[:FACET_SIZE] if value is not None]
+        for name, sql in (
+            ("topic", "SELECT t.topic, count(*) FROM temp.matched f CROSS JOIN article_topics t "
+                      "ON t.article_id = f.id GROUP BY 1"),
+            ("place", "SELECT p.place, count(*) FROM temp.matched f CROSS JOIN article_places p "
+                      "ON p.article_id = f.id GROUP BY 1"),
+        ):
             rows = db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", [FACET_SIZE])
             result.facets[name] = [(str(value), int(count)) for value, count in rows if value is not None]
-        rows = db.execute("SELECT date(a.dated_at, '+7 hours'), count(*) FROM facet_ids f "
-                          "CROSS JOIN articles a ON a.id = f.id GROUP BY 1 ORDER BY 1")
-        result.per_day = [(str(day), int(count)) for day, count in rows]
-        db.execute("DELETE FROM facet_ids")
+        result.per_day = sorted((str(day), count) for day, count in counters["day"].items())

@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analysis import fold, normalize
-from analysis.fingerprint import BAND, SAME_STORY, similarity
+from analysis.fingerprint import BAND, SAME_STORY, K, similarity
 from presswatch.errors import StoreError
 from presswatch.models import Article, StoredArticle
 
@@ -393,8 +393,6 @@ class Store:
             return [self._insert(db, article) for article in articles]
 
     def _insert(self, db: sqlite3.Connection, article: Article) -> int | None:
-        title_norm = normalize(article.title)
-        text_norm = normalize(article.text)
         published = iso(article.published_at)
         fetched = iso(article.fetched_at)
         assert fetched is not None
@@ -402,6 +400,9 @@ class Store:
         if row is not None:
             self._add_aliases(db, row[0], article.aliases)
             return None
+        title_norm = normalize(article.title)
+        text_norm = normalize(article.text)
+        data = article.analysis.to_json() if article.analysis is not None else None
         parent = None
         if article.parent_url is not None:
             found = db.execute("SELECT article_id FROM article_urls WHERE url = ?", (article.parent_url,)).fetchone()
@@ -409,8 +410,9 @@ class Store:
         cursor = db.execute(
             """INSERT INTO articles (url, source_id, source_kind, title, title_norm,
                    published_at, fetched_at, dated_at, author, description, image, language, sitename,
-                   content_type, engagement, parent_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   content_type, engagement, parent_id,
+                   relevance, relevance_score, sentiment, sentiment_score, analysis)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 article.url,
                 article.source_id,
@@ -428,6 +430,8 @@ class Store:
                 article.content_type,
                 json.dumps(article.engagement) if article.engagement else None,
                 parent,
+                *((data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
+                   json.dumps(data, ensure_ascii=False)) if data is not None else (None,) * 5),
             ),
         )
         article_id = int(cursor.lastrowid or 0)
@@ -438,19 +442,14 @@ class Store:
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, fold(title_norm), fold(text_norm)),
         )
-        if article.analysis is not None:
-            self._add_analysis(db, article_id, article.analysis, published or fetched)
+        if article.analysis is not None and data is not None:
+            self._add_analysis(db, article_id, article.analysis, data, published or fetched)
         return article_id
 
     @staticmethod
-    def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, dated: str) -> None:
-        data = analysis.to_json()
-        db.execute(
-            """UPDATE articles SET relevance = ?, relevance_score = ?, sentiment = ?, sentiment_score = ?,
-                   analysis = ? WHERE id = ?""",
-            (data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
-             json.dumps(data, ensure_ascii=False), article_id),
-        )
+    def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, data: dict[str, Any],
+                      dated: str) -> None:
+        """Topics, places and story cluster of a new article (its analysis columns are inserted with it)."""
         db.executemany("INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
                        [(slug, article_id) for slug in data["topics"]])
         db.executemany("INSERT OR IGNORE INTO article_places (place, article_id) VALUES (?, ?)",
@@ -572,26 +571,31 @@ def _assign_cluster(db: sqlite3.Connection, article_id: int, sketch: list[int], 
     cluster_id = None
     # Candidates share at least two of the smallest hashes. A hash shared by many articles (a stock
     # phrase) only contributes its most recent holders, so the cost per article stays bounded.
-    shared: dict[int, int] = {}
-    for band in bands:
-        for (holder,) in db.execute(
-            "SELECT article_id FROM sketch_bands WHERE hash = ? ORDER BY article_id DESC LIMIT ?",
-            (band, CANDIDATES_PER_BAND),
-        ):
-            shared[holder] = shared.get(holder, 0) + 1
-    candidates = sorted((h for h, n in shared.items() if n >= 2), key=lambda h: (-shared[h], -h))[:25]
-    if candidates:
-        marks = ",".join("?" * len(candidates))
+    if bands:
+        # Counted in SQL, one statement: up to 8 × 64 holders per article.
+        per_band = "SELECT * FROM (SELECT article_id FROM sketch_bands WHERE hash = ? ORDER BY article_id DESC LIMIT ?)"
+        holders = " UNION ALL ".join([per_band] * len(bands))
         best = 0.0
+        mine = set(sketch)
         for candidate in db.execute(
-            f"""SELECT s.sketch, a.cluster_id FROM article_sketches s JOIN articles a ON a.id = s.article_id
-                WHERE s.article_id IN ({marks})""",
-            candidates,
+            f"""SELECT s.sketch, a.cluster_id FROM (
+                    SELECT article_id, count(*) AS shared FROM ({holders}) GROUP BY article_id HAVING shared >= 2
+                    ORDER BY shared DESC, article_id DESC LIMIT 25) c
+                JOIN article_sketches s ON s.article_id = c.article_id JOIN articles a ON a.id = c.article_id
+                ORDER BY c.article_id""",
+            [value for band in bands for value in (band, CANDIDATES_PER_BAND)],
         ):
+            if candidate["cluster_id"] is None:
+                continue
             other = array("I")
             other.frombytes(candidate["sketch"])
-            value = similarity(sketch, other.tolist())
-            if value >= SAME_STORY and value > best and candidate["cluster_id"] is not None:
+            hashes = other.tolist()
+            # Shared hashes / k bounds the estimate from above: most candidates stop here, unsorted.
+            bound = len(mine.intersection(hashes)) / max(1, min(K, len(sketch), len(hashes)))
+            if bound < SAME_STORY or bound <= best:
+                continue
+            value = similarity(sketch, hashes)
+            if value >= SAME_STORY and value > best:
                 best, cluster_id = value, candidate["cluster_id"]
     if cluster_id is None:
         cluster_id = db.execute("INSERT INTO clusters (original_id, size) VALUES (?, 1)", (article_id,)).lastrowid

@@ -53,6 +53,13 @@ def test_words_whose_tone_placement_is_already_unambiguous_are_kept(word: str) -
     assert normalize(word) == word
 
 
+def test_closed_syllables_with_two_marks_are_kept_beside_old_style_words() -> None:
+    # "hoặc" in NFD is h, o, a, dot below, breve, c: the dot below once moved to the o ("họăc")
+    # whenever the same text held an old-style word such as "hoà".
+    assert normalize("hoà hoặc ngoặt, Hoặc thuỷ") == "hòa hoặc ngoặt, Hoặc thủy"
+    assert normalize("hoà/hoặc") == "hòa/hoặc"
+
+
 def test_normalize_output_is_nfc_without_invisible_characters() -> None:
     messy = unicodedata.normalize("NFD", "Lai\u00a0Châu\u200b  mưa\u00adlũ\r\n\r\n\r\n\tsạt lở ")
     result = normalize(messy)

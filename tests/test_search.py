@@ -166,3 +166,42 @@ def test_malformed_queries_say_where(index: SqliteIndex, query: str, position: i
 def test_since_accepts_dates_in_vietnam_time() -> None:
     assert parse_since("2026-11-01") == datetime(2026, 10, 31, 17, 0, tzinfo=UTC)
     assert parse_since("24h", NOW) == NOW - timedelta(hours=24)
+
+
+STRATEGY_QUERIES = [
+    ("lai chau", "relevance"), ("lai chau", "date"), ("lai chau -tuong", "relevance"),
+    ('"lai chau" since:10d', "relevance"), ('"lai chau" since:10d', "date"), ("lai chau kind:press", "relevance"),
+    ('("sạt lở" OR "lũ quét") -"Hà Nội" kind:press since:2026-11-01', "relevance"), ("thủy* since:30d", "date"),
+    ("thủy* since:30d -sản", "relevance"), ("since:30d", "date"), ("source:bao-a", "date"),
+]
+
+
+def outcome(index: SqliteIndex) -> list[tuple[object, ...]]:
+    results = [run(index, query, sort=sort, facets=True, limit=3) for query, sort in STRATEGY_QUERIES]
+    return [(r.total, [h.id for h in r.hits], r.facets, r.per_day) for r in results]
+
+
+def test_query_strategies_agree_on_hits_counts_and_facets(index: SqliteIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Date ranges as id sets or per-match checks, date pages by walking the date index or by
+    sorting the matches: the plans chosen for large archives give the same answers."""
+    import presswatch.index_sqlite as module
+
+    expected = outcome(index)
+    assert all(total for total, *_ in expected[:-1])  # each query matches something
+    for set_max, walk in ((0, 0), (10**9, 10**9), (0, 10**9), (10**9, 0)):
+        monkeypatch.setattr(module, "SET_MAX", set_max)
+        monkeypatch.setattr(module, "WALK_FACTOR", walk)
+        assert outcome(index) == expected, (set_max, walk)
+
+
+def test_ranking_window_keeps_counts_exact(index: SqliteIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relevance ranks the RANK_WINDOW most recently stored matches; the total still counts all."""
+    import presswatch.index_sqlite as module
+
+    monkeypatch.setattr(module, "RANK_WINDOW", 2)
+    every = sorted(hit.id for hit in run(index, "lai chau", sort="date").hits)
+    result = run(index, "lai chau")
+    assert result.total == len(every) == 5
+    assert sorted(hit.id for hit in result.hits) == every[-2:]  # ids grow as articles are stored
+    filtered = run(index, "lai chau -tuong since:30d")  # negation: ranked after collecting the matches
+    assert filtered.total == 4 and sorted(hit.id for hit in filtered.hits) == every[-2:]
