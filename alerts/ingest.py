@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from alerts import outbox
@@ -16,11 +16,7 @@ from alerts.matcher import Doc
 from alerts.outbox import Recorded
 from alerts.rules import RuleSet, doc_of
 from presswatch.alerts_config import RELEVANCE_RANK, AlertsFile
-from presswatch.models import Article
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from presswatch.models import Article, utcnow
 
 
 def inherit(doc: Doc, parent: Any) -> None:

@@ -14,12 +14,11 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from presswatch.alerts_config import ChannelTarget, Rule
 from presswatch.store import iso, parse_iso
+from presswatch.timefmt import VIETNAM
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 STATUSES = ("pending", "sent", "dead")
 
 

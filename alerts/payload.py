@@ -7,20 +7,20 @@ its own format.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.outbox import VIETNAM, OutboxRow
+from alerts.digest import deciding_sentence
+from alerts.outbox import OutboxRow
 from presswatch.alerts_config import SEVERITY_LABELS, Rule
 from presswatch.models import StoredArticle
 from presswatch.store import iso
+from presswatch.timefmt import local
 
 SCHEMA = "presswatch.alert.v1"
 RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc tới Lai Châu", "none": "không liên quan"}
 SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
 @dataclass(frozen=True)
@@ -30,24 +30,8 @@ class SourceInfo:
     kind: str
 
 
-def local_time(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
-
-
-def deciding_sentence(title: str, text: str, terms: list[str], limit: int = 300) -> str | None:
-    """The sentence of the article holding most of the sentiment evidence terms (title included)."""
-    if not terms:
-        return None
-    wanted = {term.lower() for term in terms}
-    best, best_score = None, 0
-    for sentence in [title, *(m.group(0).strip() for m in _SENTENCE.finditer(text))]:
-        lowered = sentence.lower()
-        score = sum(lowered.count(term) for term in wanted)
-        if score > best_score:
-            best, best_score = sentence, score
-    if best is None:
-        return None
-    return best if len(best) <= limit else best[: limit - 1].rstrip() + "…"
+def local_time(moment: datetime) -> str:
+    return local(moment, "%H:%M %d/%m/%Y")
 
 
 def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str | None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,10 @@ from alerts.outbox import OutboxRow
 from alerts.payload import SourceInfo, alert_payload, article_json, rule_json, summary_payload
 from presswatch.alerts_config import AlertsFile, ChannelTarget
 from presswatch.config import Config
+from presswatch.models import utcnow
 from presswatch.store import Store, iso
 
 log = logging.getLogger("presswatch.alerts")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from presswatch.alerts_config import AlertsFile
 from presswatch.cliutil import add_command
 from presswatch.config import Config
 from presswatch.errors import PresswatchError
@@ -31,7 +32,7 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.search import parse_since
     from presswatch.store import Store
 
-    rule = (config.alerts or _no_alerts()).rule(args.rule)
+    rule = (config.alerts or AlertsFile()).rule(args.rule)
     tree = rule.tree()
     compiled = CompiledRule(rule, None if tree is None else compile_query(tree))
     since = parse_since(args.since)
@@ -59,17 +60,11 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     return 0
 
 
-def _no_alerts() -> Any:
-    from presswatch.alerts_config import AlertsFile
-
-    return AlertsFile()
-
-
 def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int:
     from alerts import outbox
     from presswatch.store import Store
 
-    active, inactive = (config.alerts or _no_alerts()).targets()
+    active, inactive = (config.alerts or AlertsFile()).targets()
     for message in inactive:
         _out(f"! {message}")
     with Store(db) as store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,13 @@ def db(tmp_path: Path) -> Path:
 def store(db: Path) -> Iterator[Store]:
     with Store(db) as opened:
         yield opened
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for servers a test starts itself)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def make_source(**fields: Any) -> Source:

@@ -29,7 +29,7 @@ from presswatch.errors import ConfigError
 from presswatch.localsite import LocalSite, load_demo_articles
 from presswatch.models import Article
 from presswatch.store import Store
-from tests.conftest import CONFIG, TEST_SETTINGS, make_source
+from tests.conftest import CONFIG, TEST_SETTINGS, free_port, make_source
 from tests.receiver import Receiver
 
 SECRET = "bí-mật-thử-nghiệm-không-dùng-thật"
@@ -430,9 +430,7 @@ def test_documented_receiver_example_verifies_real_deliveries(tmp_path: Path, an
     import urllib.error
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "webhook_receiver.py"
     env = {**os.environ, "PRESSWATCH_WEBHOOK_SECRET": SECRET}
     process = subprocess.Popen([sys.executable, str(example), str(port)], env=env, stdout=subprocess.PIPE, text=True)

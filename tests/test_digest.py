@@ -9,7 +9,6 @@ import email.policy
 import ipaddress
 import re
 import shutil
-import socket
 import sqlite3
 import ssl
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from presswatch.localsite import load_demo_articles
 from presswatch.models import Article
 from presswatch.store import RunResult, Store
 
-from .conftest import CONFIG, make_source
+from .conftest import CONFIG, free_port, make_source
 
 DAY = date(2026, 11, 27)  # covers 26/11 07:00 → 27/11 07:00 local = 26/11 00:00Z → 27/11 00:00Z
 START = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
@@ -118,12 +117,6 @@ def day_store(store: Store, analyzer: Analyzer, demo: dict[str, dict[str, str]])
 def config_with(settings: Settings) -> Config:
     base = load_config(CONFIG, {})
     return dataclasses.replace(base, settings=settings, sources=SOURCES)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Inbox:

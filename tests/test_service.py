@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,11 @@ import pytest
 from presswatch.localsite import LocalSite, Route, SiteArticle
 from presswatch.store import Store
 
-from .conftest import CONFIG
+from .conftest import CONFIG, free_port
 from .receiver import Receiver
 
 SECRET = "khóa-thử-dịch-vụ"
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def source(source_id: str, url: str, interval: str) -> str:

@@ -4,7 +4,6 @@ shared by the API tests, the browser tests and scripts/screenshots_web.py."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from presswatch.localsite import load_demo_articles
 from presswatch.models import Article
 from presswatch.store import RunResult, Store
 from presswatch.web import make_server
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config"
@@ -30,12 +30,6 @@ PAYLOAD_TITLE = "<script>window.pwned=1</script>Lai Châu <img src=x onerror=\"w
 PAYLOAD_TEXT = ("Tin thử nghiệm về tỉnh Lai Châu. <script>window.pwned3=1;alert(1)</script>\n"
                 "Ảnh: <img src=x onerror=\"window.pwned4=1;alert(2)\"> và <b onmouseover=alert(3)>đậm</b>.")
 FORMULA_TITLE = "=HYPERLINK(\"http://evil.example\",\"Lai Châu\") bảng tính"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fill(db: Path, count: int = 40) -> dict[str, int]:
