@@ -24,7 +24,6 @@ PROVINCE = "tỉnh Lai Châu"
 PROVINCE_NAME = "Lai Châu"
 RELEVANT = ("about", "mention")
 SENTIMENTS = ("negative", "neutral", "positive")
-SENTIMENT_LABELS = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
 HISTORY_DAYS = 7
 MAX_NEGATIVE = 40
 MAX_OTHER = 25

@@ -12,10 +12,10 @@ from html import escape
 from urllib.parse import urlsplit
 
 from alerts.charts import sentiment_chart, volume_chart
-from alerts.digest import SENTIMENT_LABELS, Digest, DigestItem, SourceProblem, Story
+from alerts.digest import Digest, DigestItem, SourceProblem, Story
+from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS, capitalized
 from presswatch.timefmt import local
 
-RELEVANCE_LABELS = {"about": "Về Lai Châu", "mention": "Có nhắc Lai Châu"}
 FONT = "font-family:Arial,Helvetica,sans-serif;"
 MUTED = "color:#64748b;font-size:13px;"
 SENTIMENT_CSS = {"negative": "#c81e1e", "neutral": "#94a3b8", "positive": "#168c46"}
@@ -103,7 +103,8 @@ def _counts_table(rows: list[tuple[str, int]], empty: str) -> str:
 
 
 def _meta(item: DigestItem) -> str:
-    parts = [item.source_name, item.kind_label, local(item.dated_at, "%H:%M %d/%m"), RELEVANCE_LABELS[item.relevance]]
+    parts = [item.source_name, item.kind_label, local(item.dated_at, "%H:%M %d/%m"),
+             capitalized(RELEVANCE_LABELS[item.relevance])]
     if item.topics:
         parts.append(", ".join(item.topics))
     if item.outlets > 1:
@@ -195,7 +196,7 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
         f'cellspacing="4"><tr>{cards}</tr></table></td></tr>'
     )
     sentiment_legend = "".join(
-        f'<div><span style="color:{SENTIMENT_CSS[key]};">■</span> {_e(SENTIMENT_LABELS[key])}: '
+        f'<div><span style="color:{SENTIMENT_CSS[key]};">■</span> {_e(capitalized(SENTIMENT_LABELS[key]))}: '
         f"<b>{digest.sentiments[key]}</b></div>"
         for key in ("negative", "neutral", "positive")
     )
@@ -309,7 +310,7 @@ def render_text(digest: Digest) -> str:
         f"Về Lai Châu: {digest.about} ({_versus(digest.about, digest.average_about)})",
         f"Có nhắc Lai Châu: {digest.mention} ({_versus(digest.mention, digest.average_mention)})",
         f"Đã thu thập: {digest.crawled} bài",
-        "Sắc thái: " + ", ".join(f"{SENTIMENT_LABELS[k]} {digest.sentiments[k]}"
+        "Sắc thái: " + ", ".join(f"{capitalized(SENTIMENT_LABELS[k])} {digest.sentiments[k]}"
                                  for k in ("negative", "neutral", "positive")),
         "7 ngày: " + ", ".join(f"{v.day:%d/%m} {v.about + v.mention}" for v in digest.volume),
         "",

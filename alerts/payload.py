@@ -14,13 +14,12 @@ from typing import Any
 from alerts.digest import deciding_sentence
 from alerts.outbox import OutboxRow
 from presswatch.alerts_config import SEVERITY_LABELS, Rule
+from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.models import StoredArticle
 from presswatch.store import iso
 from presswatch.timefmt import local
 
 SCHEMA = "presswatch.alert.v1"
-RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc tới Lai Châu", "none": "không liên quan"}
-SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 
 
 @dataclass(frozen=True)

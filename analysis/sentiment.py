@@ -88,6 +88,10 @@ class SentimentResult:
     positive: float
     evidence: list[str]  # terms (with "không …" when negated) that decided, strongest first
     scope: str  # "province" (sentences around its mentions) | "article"
+    hedged_only: bool = False  # every harm term sits under "nguy cơ", "cảnh báo", "dự báo" …: a warning
+    decided_by: str = "lexicon"  # "lexicon" | "model" | "warning rule" (analysis.sentiment_model)
+    lexicon_label: str = ""  # the lexicon's own label when the model decided
+    probability: float | None = None  # the model's probability of ``label``
 
 
 def emoji_cues(text: str, lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None) -> list[tuple[str, float]]:
@@ -113,6 +117,17 @@ def emoji_cues(text: str, lexicon: SentimentLexicon, spans: list[tuple[int, int]
     return cues
 
 
+def hedged_positions(items: list[Syllable], lexicon: SentimentLexicon, unaccented: bool = False) -> set[int]:
+    """Indexes of the syllables a risk or forecast phrase hedges: up to ``HEDGE_WINDOW`` after
+    "nguy cơ", "cảnh báo" … or before "có khả năng xảy ra" …"""
+    positions: set[int] = set()
+    for hit in lexicon.hedge_index.find(items, unaccented):
+        positions.update(range(hit.last, hit.last + HEDGE_WINDOW))
+    for hit in lexicon.after_hedge_index.find(items, unaccented):
+        positions.update(range(hit.first - HEDGE_WINDOW, hit.first))
+    return positions
+
+
 def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None,
           unaccented: bool = False, title_end: int = 0, text: str = "") -> SentimentResult:
     """``spans``: character ranges to score (sentences around the province), or None for all.
@@ -126,9 +141,8 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
         items = [s for s in items if any(a <= s.start < b for a, b in spans)]
     negators = {hit.last: hit for hit in lexicon.negator_index.find(items, unaccented) if hit.payload}
     modifiers = {hit.last: hit.payload for hit in lexicon.modifier_index.find(items, unaccented)}
-    hedges = {hit.last for hit in lexicon.hedge_index.find(items, unaccented)}
-    after_hedges = {hit.first for hit in lexicon.after_hedge_index.find(items, unaccented)}
-    negative = positive = 0.0
+    hedged = hedged_positions(items, lexicon, unaccented)
+    negative = positive = plain_negative = 0.0
     evidence: list[tuple[float, str]] = []
     for hit in lexicon.index.find(items, unaccented):
         value = hit.payload
@@ -137,8 +151,8 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
         factor = next((modifiers[i] for i in range(hit.first - MODIFIER_WINDOW + 1, hit.first + 1) if i in modifiers),
                       1.0)
         value *= factor
-        if any(i in hedges for i in range(hit.first - HEDGE_WINDOW + 1, hit.first + 1)) or any(
-                i in after_hedges for i in range(hit.last, hit.last + HEDGE_WINDOW)):
+        is_hedged = hit.first in hedged or hit.last - 1 in hedged
+        if is_hedged:
             value *= HEDGE_FACTOR
         if hit.start < title_end:
             value *= TITLE_FACTOR
@@ -148,12 +162,15 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
             label = f"{negated.term} … {hit.term}"
         if value < 0:
             negative -= value
+            if not is_hedged:
+                plain_negative -= value
         else:
             positive += value
         evidence.append((abs(value), label))
     for cue, value in emoji_cues(text, lexicon, spans):
         if value < 0:
             negative -= value
+            plain_negative -= value
         else:
             positive += value
         evidence.append((abs(value), cue))
@@ -166,4 +183,5 @@ def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[in
         result = "neutral"
     evidence.sort(reverse=True)
     return SentimentResult(result, round(total, 2), round(negative, 2), round(positive, 2),
-                           [label for _, label in evidence[:6]], "article" if spans is None else "province")
+                           [label for _, label in evidence[:6]], "article" if spans is None else "province",
+                           hedged_only=negative > 0 and plain_negative == 0)

@@ -17,6 +17,7 @@ from presswatch.cli_alerts import add_alerts_commands
 from presswatch.cliutil import add_command
 from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings
 from presswatch.errors import ConfigError, PresswatchError, QueryError
+from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.store import RunResult, Store
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 from presswatch.timefmt import local
 
 DEMO_DB = Path("data/demo.db")
-RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc Lai Châu"}
-SENTIMENT_LABELS = {"negative": "tiêu cực", "positive": "tích cực"}
 FACET_LABELS = {"source": "Nguồn", "kind": "Loại nguồn", "topic": "Chủ đề", "sentiment": "Sắc thái",
                 "relevance": "Mức liên quan", "place": "Địa danh"}
 
@@ -253,8 +252,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     bold = sys.stdout.isatty()
     for number, hit in enumerate(result.hits, start=args.offset + 1):
         _out(f"\n{number}. {hit.title}")
-        flags = " · ".join(x for x in (RELEVANCE_LABELS.get(hit.relevance or "", ""),
-                                         SENTIMENT_LABELS.get(hit.sentiment or "", ""), ", ".join(hit.topics)) if x)
+        flags = " · ".join(x for x in (RELEVANCE_LABELS.get(hit.relevance or "", "") if hit.relevance != "none" else "",
+                                         SENTIMENT_LABELS.get(hit.sentiment or "", "") if hit.sentiment != "neutral"
+                                         else "", ", ".join(hit.topics)) if x)
         _out(f"   {local(hit.dated_at)} · {hit.source_id} · {hit.url}")
         if flags:
             _out(f"   [{flags}]")

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis.pipeline import Analyzer
 from analysis.sentiment import SentimentLexicon
+from analysis.sentiment_model import SentimentModel
 from analysis.topics import TopicLexicon
 from analysis.toxicity import ToxicityLexicon
 from presswatch.errors import ConfigError
@@ -230,6 +231,9 @@ class SentimentFile(_Strict):
     positive_margin: float | None = Field(default=None, gt=0)
     hedges: list[str] | None = None
     emoji: dict[str, float] = Field(default_factory=dict)
+    # The trained model (analysis/data/sentiment_model.json) decides the label from the text and this
+    # lexicon's verdict; false: the lexicon alone decides (then its margins are the thresholds).
+    model: bool = True
 
 
 class ToxicityFile(_Strict):
@@ -549,10 +553,13 @@ def load_toxicity(path: Path) -> ToxicityFile | None:
 
 
 def _analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool,
-              toxicity: ToxicityFile | None = None) -> Analyzer:
-    return Analyzer(TopicLexicon.from_dict(topics.model_dump()), SentimentLexicon.from_dict(sentiment.model_dump()),
+              toxicity: ToxicityFile | None = None, sentiment_model: bool = True) -> Analyzer:
+    model = SentimentModel.load() if sentiment.model and sentiment_model else None
+    return Analyzer(TopicLexicon.from_dict(topics.model_dump()),
+                    SentimentLexicon.from_dict(sentiment.model_dump(exclude={"model"})),
                     with_entities=with_entities,
-                    toxicity=ToxicityLexicon.from_dict(toxicity.model_dump()) if toxicity else None)
+                    toxicity=ToxicityLexicon.from_dict(toxicity.model_dump()) if toxicity else None,
+                    sentiment_model=model)
 
 
 @dataclass(frozen=True)
@@ -612,7 +619,9 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
                   alerts=alerts, toxicity=toxicity)
 
 
-def load_analyzer(directory: Path, with_entities: bool = True) -> Analyzer:
-    """Only the analysis part of a configuration directory (for ``presswatch analyze``)."""
+def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True) -> Analyzer:
+    """Only the analysis part of a configuration directory (for ``presswatch analyze``).
+    ``sentiment_model=False``: the lexicon alone decides sentiment, whatever ``sentiment.yaml`` says
+    (training and comparing the model)."""
     return _analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
-                     with_entities, load_toxicity(directory / "toxicity.yaml"))
+                     with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model)

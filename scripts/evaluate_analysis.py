@@ -1,7 +1,7 @@
 """Evaluate the analysis on the labelled development set and print the scores.
 
     .venv/bin/python scripts/evaluate_analysis.py [--devset tests/data/analysis_dev/devset.jsonl]
-        [--short] [--unaccented] [--errors]
+        [--short] [--unaccented] [--errors] [--no-model]
 
 --short: title + first sentence only (how posts and headlines look); --unaccented: strip diacritics
 from the input first. Prints JSON with ``--json``.
@@ -51,8 +51,8 @@ def names_province(text: str, places: list[str]) -> bool:
     return any(f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} " in words for name in ["Lai Châu", *places])
 
 
-def evaluate(devset: Path, short: bool = False, unaccented: bool = False) -> dict[str, object]:
-    analyzer = load_analyzer(ROOT / "config", with_entities=False)
+def evaluate(devset: Path, short: bool = False, unaccented: bool = False, model: bool = True) -> dict[str, object]:
+    analyzer = load_analyzer(ROOT / "config", with_entities=False, sentiment_model=model)
     rows = [json.loads(line) for line in devset.read_text(encoding="utf-8").splitlines() if line.strip()]
     predicted = []
     inputs = []
@@ -100,9 +100,10 @@ def main() -> None:
     parser.add_argument("--short", action="store_true")
     parser.add_argument("--unaccented", action="store_true")
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
+    parser.add_argument("--no-model", action="store_true", help="sentiment by the lexicon alone")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = evaluate(args.devset, args.short, args.unaccented)
+    result = evaluate(args.devset, args.short, args.unaccented, not args.no_model)
     errors = result.pop("errors")
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -3,7 +3,9 @@ sentiment rules, and the quality gate on the labelled development set."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis.pipeline import Analyzer
+from analysis.sentiment_model import SentimentModel
 from presswatch.config import load_analyzer
 from presswatch.models import Article
 from presswatch.store import Store
@@ -118,3 +121,46 @@ def test_quality_gate_on_the_development_set() -> None:
     assert relevant["recall"] >= FLOORS["relevant_recall"]  # type: ignore[index]
     assert result["topics_micro"]["f1"] >= FLOORS["topics_micro_f1"]  # type: ignore[index]
     assert result["sentiment_macro_f1_all"] >= FLOORS["sentiment_macro_f1"]  # type: ignore[operator]
+
+
+NEWS_TITLE = "Khánh thành cầu treo mới cho bà con xã Pa Tần"
+NEWS_TEXT = ("Sáng 12/5, UBND huyện Sìn Hồ, tỉnh Lai Châu tổ chức lễ khánh thành cầu treo bắc qua suối Nậm Na. "
+             "Công trình giúp hơn 300 hộ dân đi lại thuận tiện, học sinh không còn phải lội suối đến trường "
+             "vào mùa mưa, bà con phấn khởi vì nông sản được đưa ra chợ dễ dàng hơn.")
+
+
+def test_sentiment_model_decides_news_and_the_lexicon_posts(analyzer: Analyzer, tmp_path: Path) -> None:
+    news = analyzer.analyze(NEWS_TITLE, NEWS_TEXT)
+    assert news.sentiment.decided_by == "model" and news.sentiment.label == "positive"
+    assert news.sentiment.probability is not None and 0.34 < news.sentiment.probability <= 1
+    assert news.sentiment.evidence and all(term in f"{NEWS_TITLE}\n{NEWS_TEXT}".lower()
+                                           for term in (t.lower() for t in news.sentiment.evidence))
+    detail = news.to_json()["evidence"]["sentiment"]
+    assert detail["decided_by"] == "model" and detail["lexicon"] in ("neutral", "positive")
+    # A post, or a one-liner, is read by the lexicon (the model was trained on news articles).
+    assert analyzer.analyze("", NEWS_TEXT, comment=True).sentiment.decided_by == "lexicon"
+    assert analyzer.analyze("", "Cầu mới đẹp quá").sentiment.decided_by == "lexicon"
+    # An operator can switch the model off in sentiment.yaml.
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    yaml_path = config / "sentiment.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("\nmodel: true", "\nmodel: false"),
+                         encoding="utf-8")
+    assert load_analyzer(config, with_entities=False).analyze(NEWS_TITLE, NEWS_TEXT).sentiment.decided_by == "lexicon"
+
+
+def test_sentiment_training_script_writes_a_model_that_loads(tmp_path: Path) -> None:
+    out = tmp_path / "model.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train_sentiment.py"), "--limit", "90", "--folds", "2",
+         "--l2", "0.3", "--out", str(out)], capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "2-fold CV" in result.stdout and "lexicon alone" in result.stdout
+    model = SentimentModel.load(out)
+    assert model.meta["articles"] == 90 and model.labels == ["negative", "neutral", "positive"]
+    rows = [json.loads(line) for line in
+            gzip.decompress((DATA / "sentiment_train" / "train.jsonl.gz").read_bytes()).decode().splitlines()[:90]]
+    plain = load_analyzer(CONFIG, with_entities=False, sentiment_model=False)
+    fitted = [model.predict(plain.analyze(r["title"], r["text"]).sentiment_features).label for r in rows[:30]]
+    # Fitted to these articles, it must reproduce most of their labels (a broken trainer would not).
+    assert sum(f == r["sentiment"] for f, r in zip(fitted, rows, strict=False)) >= 24

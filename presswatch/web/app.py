@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from presswatch.config import KIND_LABELS, Config
+from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.search import SearchBackend
 from presswatch.store import Store
 from presswatch.web.security import SecurityHeaders
@@ -28,8 +29,6 @@ from presswatch.web.security import SecurityHeaders
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc Lai Châu", "none": "không liên quan"}
-SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 
 
 class StorePool:

@@ -1,0 +1,197 @@
+"""Train the sentiment model (``analysis/sentiment_model.py``) on the blind-labelled training set.
+
+    .venv/bin/python scripts/train_sentiment.py [--data tests/data/sentiment_train/train.jsonl.gz]
+        [--out analysis/data/sentiment_model.json] [--folds 5] [--seed 20261127] [--l2 0.1 0.3 1]
+
+The training articles are baomoi_dev articles that are NOT in the development set
+(tests/data/analysis_dev/devset.jsonl); the development set is never read here. Hyper-parameters
+(L2 strength, minimum document frequency) are chosen by k-fold cross-validation on the training set
+alone, by macro-F1; the script prints each setting's score and, beside it, the lexicon's own macro-F1
+on the same articles. Then it trains on all of them and writes the weights.
+
+Needs numpy (in the ``test`` extra); inference does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.evaluate import macro_f1, per_label  # noqa: E402
+from analysis.sentiment_model import SentimentModel  # noqa: E402
+from presswatch.config import load_analyzer  # noqa: E402
+
+LABELS = ["negative", "neutral", "positive"]
+L2_GRID = (0.1, 0.3, 1.0)  # λ·Σw² / 2 added to the mean class-weighted log loss × n
+MIN_DF_GRID = (3,)  # 2 scored the same in CV (0.712 vs 0.711) with twice the features
+LOW_CONFIDENCE_WEIGHT = 0.5  # a label its annotator marked "low" counts half (CV 0.687 vs 0.683 without)
+Matrix = npt.NDArray[np.float64]
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
+
+
+def featurize(rows: list[dict[str, str]]) -> list[dict[str, float]]:
+    analyzer = load_analyzer(ROOT / "config", with_entities=False, sentiment_model=False)
+    return [analyzer.analyze(row["title"], row["text"]).sentiment_features for row in rows]
+
+
+def vocabulary(features: list[dict[str, float]], min_df: int) -> list[str]:
+    counts: dict[str, int] = {}
+    for row in features:
+        for name in row:
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(name for name, count in counts.items() if count >= min_df or name.startswith("lex:"))
+
+
+class Sparse:
+    """Rows of (column, value) pairs in CSR arrays: documents have a few hundred features of tens of
+    thousands, so dense products would cost 100× more."""
+
+    def __init__(self, features: list[dict[str, float]], vocab: list[str]) -> None:
+        column = {name: i for i, name in enumerate(vocab)}
+        cols: list[int] = []
+        vals: list[float] = []
+        rows: list[int] = []
+        starts = []
+        for r, row in enumerate(features):
+            starts.append(len(cols))
+            for name, value in row.items():
+                c = column.get(name)
+                if c is not None:
+                    cols.append(c)
+                    vals.append(value)
+                    rows.append(r)
+        self.shape = (len(features), len(vocab))
+        self.cols = np.array(cols, dtype=np.int64)
+        self.vals = np.array(vals)
+        self.rows = np.array(rows, dtype=np.int64)
+        self.starts = np.array(starts, dtype=np.int64)
+
+    def dot(self, w: Matrix) -> Matrix:
+        """X @ w (every row has at least one feature: the lexicon's label)."""
+        return np.add.reduceat(self.vals[:, None] * w[self.cols], self.starts, axis=0)  # type: ignore[no-any-return]
+
+    def tdot(self, g: Matrix) -> Matrix:
+        """X.T @ g."""
+        weighted = self.vals[:, None] * g[self.rows]
+        return np.stack([np.bincount(self.cols, weights=weighted[:, k], minlength=self.shape[1])
+                         for k in range(g.shape[1])], axis=1)
+
+
+def train(x: Sparse, y: npt.NDArray[np.int64], l2: float, iterations: int = 400,
+          trust: Matrix | None = None) -> tuple[Matrix, Matrix]:
+    """Multinomial logistic regression, class-balanced log loss + L2 (not on the bias), Adam.
+    ``trust``: a weight per article (labels the annotator was unsure of may count less)."""
+    n, d = x.shape
+    k = len(LABELS)
+    counts = np.bincount(y, minlength=k).astype(float)
+    sample_weight = (n / (k * np.maximum(counts, 1)))[y]
+    if trust is not None:
+        sample_weight = sample_weight * trust
+    onehot = np.eye(k)[y]
+    w = np.zeros((d, k))
+    b = np.zeros(k)
+    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    rate, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
+    for step in range(1, iterations + 1):
+        logits = x.dot(w) + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - onehot) * sample_weight[:, None]
+        grad_w = (x.tdot(g) + l2 * w) / n
+        grad_b = g.sum(axis=0) / n
+        for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            param -= rate * (m / (1 - beta1 ** step)) / (np.sqrt(v / (1 - beta2 ** step)) + eps)
+    return w, b
+
+
+def predict(x: Sparse, w: Matrix, b: Matrix) -> list[str]:
+    return [LABELS[i] for i in np.argmax(x.dot(w) + b, axis=1)]
+
+
+def cross_predict(features: list[dict[str, float]], gold: list[str], folds: int, seed: int,
+                  l2: float, min_df: int, trust: Matrix | None = None) -> list[str]:
+    """Each article's label predicted by a model trained on the other folds."""
+    order = np.random.default_rng(seed).permutation(len(gold))
+    predicted: list[str] = [""] * len(gold)
+    for fold in range(folds):
+        test = [int(i) for i in order[fold::folds]]
+        held = set(test)
+        train_rows = [i for i in range(len(gold)) if i not in held]
+        vocab = vocabulary([features[i] for i in train_rows], min_df)
+        x = Sparse([features[i] for i in train_rows], vocab)
+        y = np.array([LABELS.index(gold[i]) for i in train_rows])
+        w, b = train(x, y, l2, trust=None if trust is None else trust[train_rows])
+        for i, label in zip(test, predict(Sparse([features[i] for i in test], vocab), w, b), strict=True):
+            predicted[i] = label
+    return predicted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "sentiment_train" / "train.jsonl.gz")
+    parser.add_argument("--out", type=Path, default=ROOT / "analysis" / "data" / "sentiment_model.json")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--l2", type=float, nargs="+", default=list(L2_GRID), help="L2 strengths to cross-validate")
+    parser.add_argument("--limit", type=int, help="only the first N articles (a quick check of the script)")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in read_text(args.data).splitlines() if line.strip()]
+    rows = rows[:args.limit] if args.limit else rows
+    gold = [row["sentiment"] for row in rows]
+    trust = np.array([1.0 if row.get("confidence") != "low" else LOW_CONFIDENCE_WEIGHT for row in rows])
+    started = time.perf_counter()
+    features = featurize(rows)
+    print(f"{len(rows)} articles featurised in {time.perf_counter() - started:.1f} s; "
+          + ", ".join(f"{label} {gold.count(label)}" for label in LABELS))
+    lexicon = [next(name.split("=", 1)[1] for name in f if name.startswith("lex:label=")) for f in features]
+    lexicon_f1 = macro_f1(per_label(gold, lexicon, tuple(LABELS)))
+    print(f"lexicon alone on these articles: macro-F1 {lexicon_f1:.3f}")
+    results = []
+    for min_df in MIN_DF_GRID:
+        for l2 in args.l2:
+            predicted = cross_predict(features, gold, args.folds, args.seed, l2, min_df, trust)
+            score = macro_f1(per_label(gold, predicted, tuple(LABELS)))
+            results.append((score, l2, min_df))
+            print(f"  {args.folds}-fold CV  l2 {l2:<5} min_df {min_df}  macro-F1 {score:.3f}")
+    best, l2, min_df = max(results)
+    print(f"chosen: l2 {l2}, min_df {min_df} (CV macro-F1 {best:.3f} vs lexicon {lexicon_f1:.3f})")
+    vocab = vocabulary(features, min_df)
+    w, b = train(Sparse(features, vocab), np.array([LABELS.index(g) for g in gold]), l2, trust=trust)
+    weights = {name: [round(float(v), 4) for v in w[i]] for i, name in enumerate(vocab)
+               if float(np.abs(w[i]).max()) >= 1e-3}
+    model = SentimentModel(LABELS, [round(float(v), 4) for v in b], weights, {
+        "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "data": str(args.data.relative_to(ROOT)) if args.data.is_relative_to(ROOT) else str(args.data),
+        "articles": len(rows), "counts": {label: gold.count(label) for label in LABELS},
+        "l2": l2, "min_df": min_df, "low_confidence_weight": LOW_CONFIDENCE_WEIGHT, "cv_folds": args.folds,
+        "cv_macro_f1": round(best, 3),
+        "lexicon_macro_f1_same_articles": round(lexicon_f1, 3),
+        "script": "scripts/train_sentiment.py",
+    })
+    args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n",
+                        encoding="utf-8")
+    print(f"wrote {args.out} ({len(weights)} features, {args.out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
