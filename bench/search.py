@@ -123,14 +123,13 @@ def main() -> None:
     parser.add_argument("--no-es", action="store_true")
     args = parser.parse_args()
 
-    raw = [json.loads(line) for line in args.source.read_text(encoding="utf-8").splitlines() if line.strip()]
-    print(f"analysing the {len(raw):,} original articles once …", flush=True)
-    analyzer = load_analyzer(ROOT / "config", with_entities=False)
-    analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
-
     args.db.parent.mkdir(parents=True, exist_ok=True)
     rate = None
     if not (args.reuse and args.db.exists()):
+        raw = [json.loads(line) for line in args.source.read_text(encoding="utf-8").splitlines() if line.strip()]
+        print(f"analysing the {len(raw):,} original articles once …", flush=True)
+        analyzer = load_analyzer(ROOT / "config", with_entities=False)
+        analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
         for path in args.db.parent.glob(args.db.name + "*"):
             path.unlink()
         print(f"building {args.articles:,} articles into {args.db} …", flush=True)

@@ -164,7 +164,9 @@ class SqliteIndex:
             ordered = ordered[request.offset:wanted]
         hits = [self._hit(row, tree) for row in ordered]
         result = SearchResult(hits=hits, total=total)
-        if request.facets:
+        if request.facets and request.facet_max_hits is not None and total > request.facet_max_hits:
+            result.facets_omitted = True
+        elif request.facets:
             if not collected:
                 self._collect(ident, source, where, params)
             self._facets(result)
