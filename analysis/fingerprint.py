@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
+from itertools import accumulate
 
 from analysis.normalize import fold
 
@@ -23,13 +25,21 @@ _WORD = re.compile(r"\w+")
 
 
 def sketch(text: str) -> list[int]:
-    """The ``K`` smallest hashes of the text's shingles, ascending (fewer for very short texts)."""
+    """The ``K`` smallest hashes of the text's shingles, ascending (fewer for very short texts).
+
+    A shingle is ``SHINGLE`` words joined by single spaces, hashed as UTF-8 (CRC-32). The words are
+    joined and encoded once; each shingle is hashed from a slice of that buffer."""
     words = _WORD.findall(fold(text))
     if len(words) < SHINGLE:
-        shingles = {" ".join(words)} if words else set()
-    else:
-        shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    return sorted({zlib.crc32(s.encode()) for s in shingles})[:K]
+        return [zlib.crc32(" ".join(words).encode())] if words else []
+    joined = " ".join(words)
+    data = joined.encode()
+    sizes: Iterable[int] = map(len, words) if len(data) == len(joined) else (len(w.encode()) for w in words)
+    starts = [0, *accumulate(size + 1 for size in sizes)]  # starts[i]: byte offset of word i (+ a sentinel)
+    view = memoryview(data)
+    last = len(words) - SHINGLE + 1
+    hashes = {zlib.crc32(view[starts[i]:starts[i + SHINGLE] - 1]) for i in range(last)}
+    return sorted(hashes)[:K]
 
 
 def similarity(a: list[int], b: list[int]) -> float:

@@ -92,11 +92,13 @@ def timed(index: object, request: SearchRequest, runs: int) -> tuple[float, floa
     return statistics.median(times), times[int(len(times) * 0.95) - 1 if len(times) >= 20 else -1], total
 
 
-def build(db: Path, raw: list[dict[str, str]], analyses: list[Analysis], count: int, batch: int = 1000) -> float:
+def build(db: Path, raw: list[dict[str, str]], analyses: list[Analysis], count: int, batch: int = 1000,
+          cache_mib: int = 1024, checkpoint_pages: int = 100_000) -> float:
     """Bulk build: ``Store.add_articles`` in transactions of ``batch`` articles (the crawler stores one
-    article per transaction instead; both do the same work per article)."""
+    article per transaction instead; both do the same work per article), by a writer with a
+    ``cache_mib`` page cache and a WAL checkpointed every ``checkpoint_pages`` pages."""
     started = time.perf_counter()
-    with Store(db) as store:
+    with Store(db, cache_mib=cache_mib, checkpoint_pages=checkpoint_pages) as store:
         pending: list[Article] = []
         for number, article in enumerate(generate(raw, analyses, count), start=1):
             pending.append(article)
@@ -121,20 +123,24 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "search.db")
     parser.add_argument("--reuse", action="store_true", help="keep an existing database of the right size")
     parser.add_argument("--no-es", action="store_true")
+    parser.add_argument("--cache-mib", type=int, default=1024, help="page cache of the building connection")
+    parser.add_argument("--checkpoint-pages", type=int, default=100_000,
+                        help="WAL auto-checkpoint of the building connection (pages of 4 KiB)")
     args = parser.parse_args()
-
-    raw = [json.loads(line) for line in args.source.read_text(encoding="utf-8").splitlines() if line.strip()]
-    print(f"analysing the {len(raw):,} original articles once …", flush=True)
-    analyzer = load_analyzer(ROOT / "config", with_entities=False)
-    analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     rate = None
     if not (args.reuse and args.db.exists()):
+        raw = [json.loads(line) for line in args.source.read_text(encoding="utf-8").splitlines() if line.strip()]
+        print(f"analysing the {len(raw):,} original articles once …", flush=True)
+        analyzer = load_analyzer(ROOT / "config", with_entities=False)
+        analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
         for path in args.db.parent.glob(args.db.name + "*"):
             path.unlink()
         print(f"building {args.articles:,} articles into {args.db} …", flush=True)
-        rate = build(args.db, raw, analyses, args.articles)
+        print(f"writer: page cache {args.cache_mib} MiB, WAL checkpoint every {args.checkpoint_pages:,} pages")
+        rate = build(args.db, raw, analyses, args.articles, cache_mib=args.cache_mib,
+                     checkpoint_pages=args.checkpoint_pages)
     size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*"))
     with Store(args.db) as store:
         stored = store.count_articles()

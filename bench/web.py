@@ -1,7 +1,7 @@
 """Web benchmark: p50/p95 latency of the search page and the JSON API on the 1M-article database of
 the search benchmark, beside ``SqliteIndex.search`` alone for the same request (the baseline).
 
-    .venv/bin/python bench/web.py [--db bench/out/search.db] [--runs 10]
+    .venv/bin/python bench/web.py [--db bench/out/search.db] [--runs 20]
 
 The database is the one ``bench/search.py`` builds (``--reuse`` keeps it); opening it applies the
 web migration (new empty tables) and adds a user ``bench``. The server runs on 127.0.0.1 in this
@@ -77,7 +77,7 @@ def fetch(client: httpx.Client, path: str, query: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "search.db")
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     if not args.db.exists():
         sys.exit(f"{args.db} is missing: build it with bench/search.py first")

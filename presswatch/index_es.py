@@ -234,7 +234,9 @@ class EsIndex:
             order = {hit.id: position for position, hit in enumerate(hits)}
             hits.sort(key=lambda hit: (not hit.exact, not hit.together, order[hit.id]))
         result = SearchResult(hits=hits, total=int(response["hits"]["total"]["value"]))
-        if request.facets:
+        if request.facets and request.facet_max_hits is not None and result.total > request.facet_max_hits:
+            result.facets_omitted = True
+        elif request.facets:
             aggregations = response.get("aggregations", {})
             for name in _FIELDS:
                 buckets = aggregations.get(name, {}).get("buckets", [])

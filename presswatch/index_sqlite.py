@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
@@ -25,6 +26,7 @@ RANK_WINDOW = 20_000
 SET_MAX = 100_000  # a date range of at most this many articles filters text matches as a set of ids
 WALK_FACTOR = 5  # date sorts walk the date index when that visits < WALK_FACTOR × the matches
 FACET_SIZE = 20
+VIETNAM_OFFSET = timedelta(hours=7)  # per-day counts are of days in Vietnam (no daylight saving)
 
 
 def _quote(words: tuple[str, ...]) -> str:
@@ -164,7 +166,9 @@ class SqliteIndex:
             ordered = ordered[request.offset:wanted]
         hits = [self._hit(row, tree) for row in ordered]
         result = SearchResult(hits=hits, total=total)
-        if request.facets:
+        if request.facets and request.facet_max_hits is not None and total > request.facet_max_hits:
+            result.facets_omitted = True
+        elif request.facets:
             if not collected:
                 self._collect(ident, source, where, params)
             self._facets(result)
@@ -257,12 +261,15 @@ class SqliteIndex:
         the id table as the outer loop: the planner has no statistics for it)."""
         db = self.store.db
         # One pass over the matching articles for the facets of their own columns and the days.
-        names = ("source", "kind", "sentiment", "relevance", "day")
-        counters: dict[str, Counter[str | None]] = {name: Counter() for name in names}
-        for row in db.execute("SELECT a.source_id, a.source_kind, a.sentiment, a.relevance, "
-                              "date(a.dated_at, '+7 hours') FROM temp.matched f CROSS JOIN articles a ON a.id = f.id"):
-            for name, value in zip(names, row, strict=True):
-                counters[name][value] += 1
+        names = ("source", "kind", "sentiment", "relevance", "hour")
+        rows = db.execute("SELECT a.source_id, a.source_kind, a.sentiment, a.relevance, substr(a.dated_at, 1, 13) "
+                          "FROM temp.matched f CROSS JOIN articles a ON a.id = f.id").fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        counters: dict[str, Counter[str | None]] = {name: Counter(column)
+                                                    for name, column in zip(names, columns, strict=True)}
+        days: Counter[str] = Counter()  # UTC hours ("2026-11-26T17") to days in Vietnam (UTC+7)
+        for hour, count in counters["hour"].items():
+            days[(datetime.fromisoformat(f"{hour}:00:00+00:00") + VIETNAM_OFFSET).date().isoformat()] += count
         for name in names[:-1]:  # most frequent first, then by value (None sorts first, as in SQL)
             top = sorted(counters[name].items(), key=lambda item: (-item[1], item[0] is not None, item[0] or ""))
             result.facets[name] = [(str(value), count) for value, count in top[:FACET_SIZE] if value is not None]
@@ -272,6 +279,6 @@ class SqliteIndex:
             ("place", "SELECT p.place, count(*) FROM temp.matched f CROSS JOIN article_places p "
                       "ON p.article_id = f.id GROUP BY 1"),
         ):
-            rows = db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", [FACET_SIZE])
-            result.facets[name] = [(str(value), int(count)) for value, count in rows if value is not None]
-        result.per_day = sorted((str(day), count) for day, count in counters["day"].items())
+            counted = db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", [FACET_SIZE])
+            result.facets[name] = [(str(value), int(count)) for value, count in counted if value is not None]
+        result.per_day = sorted(days.items())

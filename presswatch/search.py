@@ -26,6 +26,9 @@ class SearchRequest:
     limit: int = 20
     offset: int = 0
     facets: bool = False
+    # Facets are counted only when the search matches at most this many articles (their cost grows
+    # with every match); over it the result says ``facets_omitted``. None: always counted.
+    facet_max_hits: int | None = None
     filters: tuple[Field, ...] = ()  # extra field filters (from CLI options or UI controls), ANDed
     now: datetime | None = None
 
@@ -61,6 +64,7 @@ class SearchResult:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     per_day: list[tuple[str, int]] = field(default_factory=list)  # (YYYY-MM-DD in Vietnam, count)
+    facets_omitted: bool = False  # facets asked for, but more than ``facet_max_hits`` matches
 
 
 class SearchBackend(Protocol):

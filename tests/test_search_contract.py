@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -109,6 +110,12 @@ def test_facets_and_counts_per_day_agree(backends: dict[str, Any]) -> None:
         assert dict(sqlite.facets[name]) == dict(es.facets[name]), name
     assert sqlite.per_day == es.per_day
     assert [h.id for h in sqlite.hits] == [h.id for h in es.hits]  # date order, ties by id
+    for limit, omitted in ((len(DOCS) - 1, True), (len(DOCS), False)):  # facets only up to facet_max_hits
+        capped = replace(request, facet_max_hits=limit)
+        for backend in (backends["sqlite"], backends["elasticsearch"]):
+            result = backend.search(capped)
+            assert result.total == len(DOCS) and result.facets_omitted is omitted
+            assert bool(result.facets) is not omitted and bool(result.per_day) is not omitted
 
 
 def test_sync_catches_up_after_an_outage(backends: dict[str, Any], es_client: Elasticsearch) -> None:

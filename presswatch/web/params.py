@@ -60,13 +60,15 @@ class SearchForm:
             out.append(DateBound(name, moment + timedelta(days=1) if name == "until" else moment))
         return out  # "đến ngày" includes that day
 
-    def request(self, limit: int = PAGE_SIZE, offset: int | None = None, facets: bool = False) -> SearchRequest:
+    def request(self, limit: int = PAGE_SIZE, offset: int | None = None, facets: bool = False,
+                facet_max_hits: int | None = None) -> SearchRequest:
         fields: list[Field | DateBound] = [Field(name, value) for name, values in self.filters.items()
                                            for value in values]
         fields.extend(self.bounds())
         start = (self.page - 1) * PAGE_SIZE if offset is None else offset
         return SearchRequest(query=self.q, sort=self.sort, limit=limit, offset=start,  # type: ignore[arg-type]
-                             facets=facets, filters=tuple(fields))  # type: ignore[arg-type]
+                             facets=facets, facet_max_hits=facet_max_hits,
+                             filters=tuple(fields))  # type: ignore[arg-type]
 
     def pairs(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []

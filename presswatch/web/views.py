@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -52,16 +51,11 @@ def query_error(form: SearchForm, exc: QueryError) -> dict[str, Any]:
 def run_search(ctx: Ctx, form: SearchForm, facets: bool) -> tuple[SearchResult, bool]:
     """The page of hits; with ``facets``, the facet and per-day counts too when the search matches at
     most ``web_facet_max_hits`` articles (their cost grows with every match). Returns (result,
-    whether the counts were left out)."""
+    whether the counts were left out). One search: the backend counts from the matches it collected
+    for the page."""
     backend = ctx.web.backend(ctx.store)
-    result = backend.search(form.request())
-    if not facets:
-        return result, False
-    if result.total > ctx.web.config.settings.web_facet_max_hits:
-        return result, True
-    counted = backend.search(replace(form.request(limit=0, offset=0, facets=True), sort="date"))
-    result.facets, result.per_day = counted.facets, counted.per_day
-    return result, False
+    result = backend.search(form.request(facets=facets, facet_max_hits=ctx.web.config.settings.web_facet_max_hits))
+    return result, result.facets_omitted
 
 
 @guard("viewer")
