@@ -97,7 +97,7 @@ def day_store(store: Store, analyzer: Analyzer, demo: dict[str, dict[str, str]])
             url=ODD_URL),                                                                # about, negative
         put(store, analyzer, demo["22556075"], "vnexpress", at + timedelta(hours=5)),   # mention, neutral
         put(store, analyzer, demo["21480756"], "vnexpress", at + timedelta(hours=6)),   # mention, positive
-        put(store, analyzer, demo["22532196"], "vnexpress", END - timedelta(seconds=1)),  # mention, negative
+        put(store, analyzer, demo["22532196"], "vnexpress", END - timedelta(seconds=1)),  # mention, forecast: neutral
     ]
     none = [put(store, analyzer, demo[key], "vnexpress", at + timedelta(hours=7 + n)) for n, key in
             enumerate(("22254389", "21495178"))]  # relevance none: only "crawled"
@@ -210,7 +210,7 @@ def test_digest_content_counts_only_the_window(store: Store, day_store: dict[str
     # each naming its source and the sentence that decided.
     copies = {inside[1].id, inside[2].id}
     negative_ids = {s.id for s in inside if s.analysis.sentiment.label == "negative"} - copies
-    assert len(negative_ids) >= 3 and digest.negative_total == len(negative_ids)
+    assert len(negative_ids) >= 2 and digest.negative_total == len(negative_ids)
     assert {item.id for item in digest.negative} == negative_ids
     assert next(i for i in digest.negative if i.id == inside[0].id).outlets == 3
     assert all(item.sentence and item.terms for item in digest.negative)
