@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from analysis.normalize import fold
 
@@ -19,8 +19,7 @@ _SYLLABLE = re.compile(r"\w+")
 _DIACRITIC_LETTERS = re.compile(r"[^\x00-\x7f]")
 
 
-@dataclass(frozen=True)
-class Syllable:
+class Syllable(NamedTuple):  # a tuple: built for every syllable of every text, 4× cheaper than a dataclass
     text: str  # lower-cased
     folded: str
     start: int

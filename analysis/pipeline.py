@@ -10,19 +10,22 @@ from typing import Any
 from analysis.entities import Entity, entities
 from analysis.fingerprint import sketch
 from analysis.gazetteer import Gazetteer, load
-from analysis.lexicon import Syllable, mostly_unaccented, syllables
+from analysis.lexicon import mostly_unaccented, syllables
 from analysis.normalize import fold, normalize
 from analysis.places import Place, places
 from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
 from analysis.sentences import sentence_spans
-from analysis.sentiment import SentimentLexicon, SentimentResult, score
+from analysis.sentiment import SentimentLexicon, SentimentResult, hedged_positions, in_spans, score
 from analysis.sentiment_model import SentimentModel, model_sentiment, sentiment_features
 from analysis.teencode import expand
 from analysis.topics import TopicLexicon, TopicResult, classify
 from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
 
-MODEL_MIN_SYLLABLES = 20  # shorter texts: the lexicon decides the sentiment
+# The sentiment model was trained on news articles (a title and a lead are enough: 0.558 vs the
+# lexicon's 0.513 macro-F1 on the development set cut to them); posts, comments and texts with fewer
+# syllables in scope stay with the lexicon, which reads emoji and chat abbreviations.
+MODEL_MIN_SYLLABLES = 20
 
 
 @dataclass
@@ -78,16 +81,6 @@ class Analyzer:
         self.gazetteer = gazetteer or load()
         self.with_entities = with_entities
 
-    @staticmethod
-    def _news_length(items: list[Syllable], spans: list[tuple[int, int]] | None) -> bool:
-        """Is the scored text long enough for the sentiment model? It was trained on news articles
-        (a title and a lead are enough: 0.558 vs the lexicon's 0.513 macro-F1 on the development
-        set cut to them); posts, comments and one-liners stay with the lexicon, which reads emoji
-        and chat abbreviations and whose errors on them are known."""
-        if spans is None:
-            return len(items) >= MODEL_MIN_SYLLABLES
-        return sum(1 for s in items if any(a <= s.start < b for a, b in spans)) >= MODEL_MIN_SYLLABLES
-
     def analyze(self, title: str, text: str, comment: bool = False) -> Analysis:
         """``comment``: the text is a post or a comment, so the ambiguous chat abbreviations ("m" →
         "mày", "k" → "không", "r" → "rồi") are expanded too; articles keep them as typed."""
@@ -120,11 +113,12 @@ class Analyzer:
                              and any(sentences[i][0] <= m.start < sentences[i][1] for m in graded.matches)]
                 limit = 2 if graded.grade == "about" else 0
                 found_entities = entities([title, *(document[a:b] for a, b in mentioned[:limit])])
-        feeling = score(items, self.sentiment, spans, unaccented, title_end, document)
-        features = sentiment_features(items, spans, feeling, [t.slug for t in topics], title_end,
-                                      [(t.start, fold(t.text)) for t in tokens if " " in t.text], self.sentiment,
-                                      unaccented)
-        if self.sentiment_model is not None and not comment and self._news_length(items, spans):
+        scoped = items if spans is None else in_spans(items, spans)
+        hedged = hedged_positions(scoped, self.sentiment, unaccented)
+        feeling = score(scoped, self.sentiment, spans, unaccented, title_end, document, hedged)
+        features = sentiment_features(scoped, spans, feeling, [t.slug for t in topics], title_end,
+                                      [(t.start, fold(t.text)) for t in tokens if " " in t.text], hedged)
+        if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
             feeling = model_sentiment(self.sentiment_model, features, feeling, items, spans, document)
         return Analysis(
             relevance=graded,
@@ -134,6 +128,6 @@ class Analyzer:
             entities=found_entities,
             sketch=sketch(text),
             unaccented=unaccented,
-            toxicity=grade(document, self.toxicity, comment),
+            toxicity=grade(document, self.toxicity, comment, items=None if comment else items),
             sentiment_features=features,
         )

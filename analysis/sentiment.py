@@ -117,6 +117,14 @@ def emoji_cues(text: str, lexicon: SentimentLexicon, spans: list[tuple[int, int]
     return cues
 
 
+def in_spans(items: list[Syllable], spans: list[tuple[int, int]]) -> list[Syllable]:
+    """The syllables that start inside one of ``spans`` (sorted, non-overlapping)."""
+    if len(spans) == 1:
+        a, b = spans[0]
+        return [s for s in items if a <= s.start < b]
+    return [s for s in items if any(a <= s.start < b for a, b in spans)]
+
+
 def hedged_positions(items: list[Syllable], lexicon: SentimentLexicon, unaccented: bool = False) -> set[int]:
     """Indexes of the syllables a risk or forecast phrase hedges: up to ``HEDGE_WINDOW`` after
     "nguy cơ", "cảnh báo" … or before "có khả năng xảy ra" …"""
@@ -129,19 +137,22 @@ def hedged_positions(items: list[Syllable], lexicon: SentimentLexicon, unaccente
 
 
 def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None,
-          unaccented: bool = False, title_end: int = 0, text: str = "") -> SentimentResult:
+          unaccented: bool = False, title_end: int = 0, text: str = "",
+          hedged: set[int] | None = None) -> SentimentResult:
     """``spans``: character ranges to score (sentences around the province), or None for all.
     ``text``: the document the syllables come from, scanned for emoji and emoticons (posts and
-    comments: "😡", "👍", ":(").
+    comments: "😡", "👍", ":("). ``hedged``: ``hedged_positions`` of the items inside ``spans``,
+    when the caller has them already.
 
     Terms in the title count ``TITLE_FACTOR`` times; terms after risk or forecast words
     ("nguy cơ", "cảnh báo") count ``HEDGE_FACTOR``. The sum is divided by √(syllables / 100) so long
     articles do not drift negative by length alone."""
     if spans is not None:
-        items = [s for s in items if any(a <= s.start < b for a, b in spans)]
+        items = in_spans(items, spans)
     negators = {hit.last: hit for hit in lexicon.negator_index.find(items, unaccented) if hit.payload}
     modifiers = {hit.last: hit.payload for hit in lexicon.modifier_index.find(items, unaccented)}
-    hedged = hedged_positions(items, lexicon, unaccented)
+    if hedged is None:
+        hedged = hedged_positions(items, lexicon, unaccented)
     negative = positive = plain_negative = 0.0
     evidence: list[tuple[float, str]] = []
     for hit in lexicon.index.find(items, unaccented):

@@ -19,6 +19,7 @@ Inference is a dictionary lookup per feature: no numpy, no framework. The weight
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.lexicon import Syllable
-from analysis.sentiment import SentimentLexicon, SentimentResult, hedged_positions
+from analysis.sentiment import SentimentResult
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "sentiment_model.json"
 NEGATION_WINDOW = 3
@@ -87,6 +88,10 @@ class SentimentModel:
         self.bias = bias
         self.weights = weights
         self.meta = meta or {}
+        # Per feature: its weights, then each weight minus their mean (how much it favours a label
+        # over the others: the evidence ranking), looked up once per feature.
+        share = 1.0 / len(labels)
+        self._rows = {name: (*row, *(w - sum(row) * share for w in row)) for name, row in weights.items()}
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> SentimentModel:
@@ -98,36 +103,31 @@ class SentimentModel:
         return {"labels": self.labels, "bias": self.bias, "weights": self.weights, "meta": self.meta}
 
     def predict(self, features: dict[str, float]) -> Prediction:
-        scores = list(self.bias)
-        contributions: list[tuple[float, str]] = []
-        for name, value in features.items():
-            row = self.weights.get(name)
-            if row is None:
-                continue
-            for k, w in enumerate(row):
-                scores[k] += w * value
-            contributions.append((value, name))
-        best = max(range(len(scores)), key=scores.__getitem__)
-        top = max(scores)
+        size = len(self.labels)
+        rows = self._rows
+        present = [(value, name, row) for name, value in features.items() if (row := rows.get(name)) is not None]
+        scores = [bias + sum(value * row[k] for value, _, row in present) for k, bias in enumerate(self.bias)]
+        best = max(range(size), key=scores.__getitem__)
+        top = scores[best]
         exps = [math.exp(s - top) for s in scores]
         probability = exps[best] / sum(exps)
         # Evidence: the text n-grams whose weight for the chosen label most exceeds their mean weight.
-        ranked = sorted(((value * (self.weights[name][best] - sum(self.weights[name]) / len(scores)), name)
-                         for value, name in contributions if not name.startswith(("lex:", "topic:"))),
-                        reverse=True)
-        evidence = [name.split(":", 1)[1] for gain, name in ranked[:4] if gain > 0]
+        column = size + best
+        ranked = heapq.nlargest(4, ((value * row[column], name) for value, name, row in present
+                                    if not name.startswith(("lex:", "topic:"))))
+        evidence = [name.split(":", 1)[1] for gain, name in ranked if gain > 0]
         return Prediction(self.labels[best], round(probability, 3), evidence)
 
 
-def sentiment_features(items: list[Syllable], spans: list[tuple[int, int]] | None, lexicon: SentimentResult,
+def sentiment_features(scoped: list[Syllable], spans: list[tuple[int, int]] | None, lexicon: SentimentResult,
                        topics: list[str], title_end: int, words: list[tuple[int, str]],
-                       hedges: SentimentLexicon, unaccented: bool) -> dict[str, float]:
-    """What the model reads for one text: the n-grams inside ``spans`` (all when None), the title's
-    words again (``t:``: the headline says what the story is), the article's topics and the
-    lexicon's result on the same scope."""
-    if spans is not None:
-        items = [s for s in items if any(a <= s.start < b for a, b in spans)]
-    features = text_features(items, hedged_positions(items, hedges, unaccented))
+                       hedged: set[int]) -> dict[str, float]:
+    """What the model reads for one text: the n-grams of ``scoped`` (the syllables inside ``spans``,
+    all when None) with their ``hedged`` positions, the segmenter's compound ``words`` (start, folded)
+    inside ``spans``, the title's words again (``t:``: the headline says what the story is), the
+    article's topics and the lexicon's result on the same scope."""
+    items = scoped
+    features = text_features(items, hedged)
     title = [s.folded for s in items if s.start < title_end]
     for word in title:
         features["t:" + word] = 1.0 / math.sqrt(len(title))

@@ -61,11 +61,18 @@ def _collapse(word: str) -> str:
     """"nguuuu" → "ngu", "bòooo" → "bò"; "xoong" keeps its "oo", "cc" stays a word of its own."""
     if len(set(word)) == 1 or _DOUBLE_O.fullmatch(word):
         return word
+    folded = fold(word)
+    if len(folded) != len(word):
+        folded = "".join(fold(char) for char in word)
+    if not any(folded[i] == folded[i - 1] for i in range(1, len(word))):
+        return word  # nothing stretched (most words): no per-letter pass
     out: list[str] = []
-    for char in word:
-        if out and char.isalpha() and fold(char) == fold(out[-1]) and (char == fold(char) or char == out[-1]):
+    last = ""  # the folded form of out[-1]
+    for char, plain in zip(word, folded, strict=True):
+        if out and char.isalpha() and plain == last and (char == plain or char == out[-1]):
             continue
         out.append(char)
+        last = plain
     return "".join(out)
 
 

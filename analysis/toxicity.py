@@ -108,12 +108,16 @@ def _hits(items: list[Syllable], lexicon: ToxicityLexicon) -> list[Hit[Term]]:
     return chosen
 
 
-def grade(text: str, lexicon: ToxicityLexicon, comment: bool = True) -> ToxicityResult:
+def grade(text: str, lexicon: ToxicityLexicon, comment: bool = True,
+          items: list[Syllable] | None = None) -> ToxicityResult:
     """Grade ``text`` (any length; meant for posts and comments). ``comment=False`` (an article)
-    keeps the one-letter chat forms as typed: "500 m" is not "500 mày"."""
+    keeps the one-letter chat forms as typed: "500 m" is not "500 mày". ``items``: the article's
+    syllables, already normalised and expanded by the caller (articles only: a post or comment is
+    also un-stretched and de-leeted here, "nguuuu" → "ngu", which news text does not need)."""
     if not lexicon.terms or not text:
         return CLEAN
-    items = expand(syllables(squash(normalize(text))), comments=comment)
+    if items is None or comment:
+        items = expand(syllables(squash(normalize(text))), comments=comment)
     if not items:
         return CLEAN
     negated_at = {hit.last for hit in lexicon.negator_index.find(items)}
