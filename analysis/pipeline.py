@@ -117,7 +117,7 @@ class Analyzer:
         hedged = hedged_positions(scoped, self.sentiment, unaccented)
         feeling = score(scoped, self.sentiment, spans, unaccented, title_end, document, hedged)
         features = sentiment_features(scoped, spans, feeling, [t.slug for t in topics], title_end,
-                                      [(t.start, fold(t.text)) for t in tokens if " " in t.text], hedged)
+                                      [(t.start, folded[t.start:t.end]) for t in tokens if " " in t.text], hedged)
         if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
             feeling = model_sentiment(self.sentiment_model, features, feeling, items, spans, document)
         return Analysis(

@@ -118,8 +118,9 @@ def grade(text: str, lexicon: ToxicityLexicon, comment: bool = True,
         return CLEAN
     if items is None or comment:
         items = expand(syllables(squash(normalize(text))), comments=comment)
-    if not items:
-        return CLEAN
+    hits = _hits(items, lexicon) if items else []
+    if not hits:
+        return CLEAN  # most texts: no term at all, so no negation to look for
     negated_at = {hit.last for hit in lexicon.negator_index.find(items)}
     negated_at |= {hit.last for hit in lexicon.negator_index.find(
         [Syllable(s.folded, s.folded, s.start, s.end) for s in items])}
@@ -128,7 +129,7 @@ def grade(text: str, lexicon: ToxicityLexicon, comment: bool = True,
     insult = profanity = target = False
     evidence: list[tuple[float, str]] = []
     seen: set[str] = set()
-    for hit in _hits(items, lexicon):
+    for hit in hits:
         term = hit.payload
         if hit.term in seen:
             continue  # a word repeated ("cướp" in a robbery report) counts once
