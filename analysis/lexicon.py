@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 from analysis.normalize import fold
@@ -17,6 +18,8 @@ from analysis.normalize import fold
 T = TypeVar("T")
 _SYLLABLE = re.compile(r"\w+")
 _DIACRITIC_LETTERS = re.compile(r"[^\x00-\x7f]")
+_TEXT = itemgetter(0)  # Syllable.text, read in C
+_FOLDED = itemgetter(1)  # Syllable.folded
 
 
 class Syllable(NamedTuple):  # a tuple: built for every syllable of every text, 4× cheaper than a dataclass
@@ -29,7 +32,7 @@ class Syllable(NamedTuple):  # a tuple: built for every syllable of every text, 
 def syllables(text: str) -> list[Syllable]:
     lowered = text.lower()
     folded = fold(text)
-    return [Syllable(m.group(), folded[m.start():m.end()], m.start(), m.end()) for m in _SYLLABLE.finditer(lowered)]
+    return [Syllable(lowered[a:b], folded[a:b], a, b) for a, b in map(re.Match.span, _SYLLABLE.finditer(lowered))]
 
 
 def mostly_unaccented(items: list[Syllable]) -> bool:
@@ -71,7 +74,7 @@ class PhraseIndex(Generic[T]):
     def find(self, items: list[Syllable], unaccented: bool = False) -> list[Hit[T]]:
         table = self.folded if unaccented else self.terms
         starts = self.folded_starts if unaccented else self.starts
-        words = [s.folded for s in items] if unaccented else [s.text for s in items]
+        words = list(map(_FOLDED if unaccented else _TEXT, items))
         hits: list[Hit[T]] = []
         index = 0
         count = len(words)
