@@ -448,6 +448,15 @@ def cmd_users(args: argparse.Namespace) -> int:
                 state = " (đã khóa)" if user.disabled else ""
                 _out(f"{user.name:<24} {user.role:<8} tạo lúc {local(user.created_at)}{state}")
             return 0
+        if args.action in ("disable", "enable"):
+            try:
+                users.set_disabled(store, args.name, args.action == "disable")
+            except users.UserError as exc:
+                _err(f"Không đổi được trạng thái: {exc}")
+                return 2
+            _out(f"Đã khóa {args.name}; mọi phiên đăng nhập của người này đã kết thúc." if args.action == "disable"
+                 else f"Đã mở khóa {args.name}.")
+            return 0
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:
@@ -457,6 +466,14 @@ def cmd_users(args: argparse.Namespace) -> int:
             if getpass.getpass("Nhập lại mật khẩu: ") != password:
                 _err("Hai lần nhập mật khẩu không khớp.")
                 return 2
+        if args.action == "passwd":
+            try:
+                users.set_password(store, args.name, password)
+            except users.UserError as exc:
+                _err(f"Không đổi được mật khẩu: {exc}")
+                return 2
+            _out(f"Đã đổi mật khẩu của {args.name}; các phiên đăng nhập cũ đã kết thúc.")
+            return 0
         try:
             user = users.add_user(store, args.name, args.role, password)
         except users.UserError as exc:
@@ -537,6 +554,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="vai trò: viewer (chỉ xem), analyst (mặc định), admin")
     users_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
     users_sub.add_parser("list", help="danh sách người dùng")
+    for action, help_text in (("disable", "khóa người dùng (kết thúc mọi phiên đăng nhập)"),
+                              ("enable", "mở khóa người dùng")):
+        users_sub.add_parser(action, help=help_text).add_argument("name", metavar="TÊN")
+    users_passwd = users_sub.add_parser("passwd", help="đặt mật khẩu mới (hỏi mật khẩu; các phiên cũ kết thúc)")
+    users_passwd.add_argument("name", metavar="TÊN")
+    users_passwd.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
     users_cmd.set_defaults(func=cmd_users)
     web = add("web", "chạy riêng giao diện web và JSON API")
     web.add_argument("--host", help="địa chỉ lắng nghe (mặc định: web_host, 127.0.0.1)")

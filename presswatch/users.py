@@ -64,8 +64,7 @@ def add_user(store: Store, name: str, role: str, password: str) -> User:
         raise UserError("tên người dùng chỉ gồm chữ thường không dấu, số, '.', '_' hoặc '-' (2–32 ký tự)")
     if role not in ROLES:
         raise UserError(f"vai trò phải là một trong: {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự")
+    _check_password(password)
     now = datetime.now(UTC).replace(microsecond=0)
     with store.transaction() as db:
         if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
@@ -73,6 +72,30 @@ def add_user(store: Store, name: str, role: str, password: str) -> User:
         db.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                    (name, role, hash_password(password), iso(now)))
     return User(name, role, now)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự")
+
+
+def set_disabled(store: Store, name: str, disabled: bool) -> None:
+    """Lock (or unlock) a user. Locking also ends every session of the user at once."""
+    with store.transaction() as db:
+        if db.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name)).rowcount == 0:
+            raise UserError(f"không có người dùng '{name}'")
+        if disabled:
+            db.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
+
+
+def set_password(store: Store, name: str, password: str) -> None:
+    """A new password; the user's open sessions end (whoever knew the old one is logged out)."""
+    _check_password(password)
+    with store.transaction() as db:
+        if db.execute("UPDATE users SET password_hash = ? WHERE name = ?",
+                      (hash_password(password), name)).rowcount == 0:
+            raise UserError(f"không có người dùng '{name}'")
+        db.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
 
 
 def list_users(store: Store) -> list[User]:

@@ -9,6 +9,7 @@ import io
 import re
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -402,3 +403,38 @@ def test_article_page_of_a_reader_comment_shows_engagement_and_its_article(web: 
     # Where a discussion turns hostile: the article lists its comments with their flags.
     assert "Bình luận của bạn đọc (1, 1 gay gắt)" in parent_page.text
     assert f'href="/article/{comment_id}"' in parent_page.text and "tox-hate" in parent_page.text
+
+
+def test_locking_a_user_or_changing_the_password_ends_their_sessions(
+        web: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def cli(*args: str, password: str | None = None) -> int:
+        if password is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        return main(["--db", str(web.db), "users", *args])
+
+    def can_log_in(password: str) -> bool:
+        with httpx.Client(base_url=web.url, follow_redirects=False, timeout=30) as client:
+            page = client.get("/login")
+            response = client.post("/login", data={"username": "thu", "password": password,
+                                                   "csrf": csrf_of(page.text), "next": "/"})
+            return response.status_code == 303
+
+    def searches(client: httpx.Client) -> bool:
+        return client.get("/api/search", params={"q": "Lai Châu"}).status_code == 200
+
+    assert cli("add", "thu", "--role", "viewer", "--password-stdin", password="mat-khau-cu-123") == 0
+    with closing(login(web.url, "thu", "mat-khau-cu-123")) as first:
+        assert searches(first)
+        assert cli("disable", "thu") == 0
+        assert not searches(first)  # the live session ends at once
+    assert not can_log_in("mat-khau-cu-123")  # and a new login is refused
+    assert cli("list") == 0 and re.search(r"^thu\s+viewer.*đã khóa", capsys.readouterr().out, re.M)
+    assert cli("enable", "thu") == 0
+    with closing(login(web.url, "thu", "mat-khau-cu-123")) as second:
+        assert searches(second)
+        assert cli("passwd", "thu", "--password-stdin", password="mat-khau-moi-456") == 0
+        assert not searches(second)  # whoever knew the old password is logged out
+    assert not can_log_in("mat-khau-cu-123") and can_log_in("mat-khau-moi-456")
+    assert cli("passwd", "thu", "--password-stdin", password="ngan") == 2
+    assert cli("disable", "khong-co") == 2
+    assert "không có người dùng 'khong-co'" in capsys.readouterr().err
