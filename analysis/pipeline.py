@@ -119,7 +119,7 @@ class Analyzer:
         features = sentiment_features(scoped, spans, feeling, [t.slug for t in topics], title_end,
                                       [(t.start, folded[t.start:t.end]) for t in tokens if " " in t.text], hedged)
         if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
-            feeling = model_sentiment(self.sentiment_model, features, feeling, items, spans, document)
+            feeling = model_sentiment(self.sentiment_model, features, feeling, scoped, document)
         return Analysis(
             relevance=graded,
             topics=topics,

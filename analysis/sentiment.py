@@ -139,16 +139,14 @@ def hedged_positions(items: list[Syllable], lexicon: SentimentLexicon, unaccente
 def score(items: list[Syllable], lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None,
           unaccented: bool = False, title_end: int = 0, text: str = "",
           hedged: set[int] | None = None) -> SentimentResult:
-    """``spans``: character ranges to score (sentences around the province), or None for all.
-    ``text``: the document the syllables come from, scanned for emoji and emoticons (posts and
-    comments: "😡", "👍", ":("). ``hedged``: ``hedged_positions`` of the items inside ``spans``,
-    when the caller has them already.
+    """``items``: the syllables to score: those inside ``spans`` (``in_spans``; the sentences around
+    the province) or, with ``spans`` None, all of them. ``spans`` also bounds the emoji read from
+    ``text``, the document the syllables come from (posts and comments: "😡", "👍", ":(").
+    ``hedged``: ``hedged_positions`` of ``items``, when the caller has them already.
 
     Terms in the title count ``TITLE_FACTOR`` times; terms after risk or forecast words
     ("nguy cơ", "cảnh báo") count ``HEDGE_FACTOR``. The sum is divided by √(syllables / 100) so long
     articles do not drift negative by length alone."""
-    if spans is not None:
-        items = in_spans(items, spans)
     negators = {hit.last: hit for hit in lexicon.negator_index.find(items, unaccented) if hit.payload}
     modifiers = {hit.last: hit.payload for hit in lexicon.modifier_index.find(items, unaccented)}
     if hedged is None:

@@ -131,9 +131,8 @@ def sentiment_features(scoped: list[Syllable], spans: list[tuple[int, int]] | No
     all when None) with their ``hedged`` positions, the segmenter's compound ``words`` (start, folded)
     inside ``spans``, the title's words again (``t:``: the headline says what the story is), the
     article's topics and the lexicon's result on the same scope."""
-    items = scoped
-    features = text_features(items, hedged)
-    title = [s.folded for s in items if s.start < title_end]
+    features = text_features(scoped, hedged)
+    title = [s.folded for s in scoped if s.start < title_end]
     for word in title:
         features["t:" + word] = 1.0 / math.sqrt(len(title))
     for slug in topics:
@@ -145,19 +144,17 @@ def sentiment_features(scoped: list[Syllable], spans: list[tuple[int, int]] | No
     return features
 
 
-def _as_written(gram: str, items: list[Syllable], spans: list[tuple[int, int]] | None, text: str) -> str:
-    """The first occurrence of a folded n-gram in the scored text, as published."""
+def _as_written(gram: str, scoped: list[Syllable], text: str) -> str:
+    """The first occurrence of a folded n-gram in the scored syllables, as published."""
     words = gram.split(" ")
-    for index in range(len(items) - len(words) + 1):
-        if all(items[index + k].folded == word for k, word in enumerate(words)):
-            first, last = items[index], items[index + len(words) - 1]
-            if spans is None or any(a <= first.start < b for a, b in spans):
-                return text[first.start:last.end] if text else gram
+    for index in range(len(scoped) - len(words) + 1):
+        if all(scoped[index + k].folded == word for k, word in enumerate(words)):
+            return text[scoped[index].start:scoped[index + len(words) - 1].end] if text else gram
     return gram
 
 
 def model_sentiment(model: SentimentModel, features: dict[str, float], lexicon: SentimentResult,
-                    items: list[Syllable], spans: list[tuple[int, int]] | None, text: str) -> SentimentResult:
+                    scoped: list[Syllable], text: str) -> SentimentResult:
     """The lexicon's result with the model's label: evidence is the lexicon's terms that agree with
     the label, then the n-grams that pushed the model toward it. ``score`` stays the lexicon's
     strength (how bad or how good, used to order the digest)."""
@@ -171,7 +168,7 @@ def model_sentiment(model: SentimentModel, features: dict[str, float], lexicon: 
         terms = lexicon.evidence
     else:
         terms = []  # the lexicon's terms argued for another label
-    grams = [_as_written(gram, items, spans, text) for gram in predicted.evidence]
+    grams = [_as_written(gram, scoped, text) for gram in predicted.evidence]
     evidence = list(dict.fromkeys([*terms[:4], *grams]))[:6]
     return replace(lexicon, label=predicted.label, evidence=evidence, decided_by="model",
                    lexicon_label=lexicon.label, probability=predicted.probability)

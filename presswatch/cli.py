@@ -252,9 +252,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     bold = sys.stdout.isatty()
     for number, hit in enumerate(result.hits, start=args.offset + 1):
         _out(f"\n{number}. {hit.title}")
-        flags = " · ".join(x for x in (RELEVANCE_LABELS.get(hit.relevance or "", "") if hit.relevance != "none" else "",
-                                         SENTIMENT_LABELS.get(hit.sentiment or "", "") if hit.sentiment != "neutral"
-                                         else "", ", ".join(hit.topics)) if x)
+        # Only what stands out: a relevance other than "none", a sentiment other than "neutral".
+        relevance = RELEVANCE_LABELS.get(hit.relevance or "") if hit.relevance != "none" else None
+        sentiment = SENTIMENT_LABELS.get(hit.sentiment or "") if hit.sentiment != "neutral" else None
+        flags = " · ".join(x for x in (relevance, sentiment, ", ".join(hit.topics)) if x)
         _out(f"   {local(hit.dated_at)} · {hit.source_id} · {hit.url}")
         if flags:
             _out(f"   [{flags}]")
