@@ -5,6 +5,12 @@ The folded words of the query become quoted FTS5 strings (``"lai chau"``, ``"thu
 part that FTS5 can express joins the index (ranked by bm25, title weighted 4×); field filters,
 dates and any boolean structure FTS5 cannot express (``a OR source:x``, ``NOT`` under ``OR``)
 become SQL conditions, with text leaves as ``id IN (SELECT rowid … MATCH …)``.
+
+One search uses two cores when the store's database is a file: the store's side reader (a second
+read connection in its own thread, ``presswatch.side_reader``) scans the lower half of the article
+ids while the search's own connection scans the upper half (collecting filtered matches, scoring
+them), or counts every match while the search ranks the newest. Inside a write transaction the
+search reads alone (the side reader would not see the uncommitted rows).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
 from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
+from presswatch.side_reader import rows_or_none
 from presswatch.store import Store, iso, parse_iso
 
 MAX_POOL = 2000  # candidates re-ranked for "exact accents first"
@@ -23,6 +30,7 @@ MAX_POOL = 2000  # candidates re-ranked for "exact accents first"
 # RANK_WINDOW most recently stored matches only: scoring every one of 500k matches takes half a
 # second. Counts, filters and date sorts stay exact.
 RANK_WINDOW = 20_000
+SIDE_MAX = 20_000  # matches the side reader hands back (as rows) at most; beyond, one connection does both halves
 SET_MAX = 100_000  # a date range of at most this many articles filters text matches as a set of ids
 WALK_FACTOR = 5  # date sorts walk the date index when that visits < WALK_FACTOR × the matches
 FACET_SIZE = 20
@@ -132,12 +140,17 @@ class SqliteIndex:
             total = self._collect(ident, source, where, params, scored)
             collected = True
         elif ranked:  # bm25 over the RANK_WINDOW most recently stored matches, not over all of them
+            # The side reader counts every match meanwhile, in case there are more than the window (a
+            # few matches are counted fast; the count is then not needed).
+            side = self.store.side_reader()
+            count = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+            counting = side.fetch(count, [main]) if side is not None else None
             total = self._collect(ident, source, where + " ORDER BY articles_fts.rowid DESC LIMIT ?",
-                                  [*params, RANK_WINDOW], scored)
+                                  [*params, RANK_WINDOW], scored, split=False)
             collected = total < RANK_WINDOW  # all of them: that is the count
             if not collected:
-                total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                                       [main]).fetchone()[0])
+                counted = rows_or_none(counting) if counting is not None else None
+                total = int(counted[0][0] if counted else db.execute(count, [main]).fetchone()[0])
         else:
             total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
                                    [main]).fetchone()[0])
@@ -146,12 +159,9 @@ class SqliteIndex:
             if scored:
                 args: list[object] = [pool]
                 sql = "SELECT id FROM temp.matched ORDER BY score LIMIT ?"
+                ids = [row[0] for row in db.execute(sql, args)]
             else:  # collected unscored: the matches without the negated phrases score the same
-                window = "" if total <= RANK_WINDOW else " ORDER BY id DESC LIMIT ?"
-                sql = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND +rowid IN "
-                       f"(SELECT id FROM temp.matched{window}) ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?")
-                args = [positive, *([RANK_WINDOW] if window else []), pool]
-            ids = [row[0] for row in db.execute(sql, args)]
+                ids = self._best_collected(positive, total, pool)
         else:
             ids = self._by_date(main, collected, total, request) if main is not None else [
                 row[0] for row in db.execute(f"SELECT a.id FROM {source} WHERE {where} "
@@ -170,7 +180,7 @@ class SqliteIndex:
             result.facets_omitted = True
         elif request.facets:
             if not collected:
-                self._collect(ident, source, where, params)
+                self._collect(ident, source, where, params, split=main is not None)
             self._facets(result)
         return result
 
@@ -202,15 +212,57 @@ class SqliteIndex:
         where += " AND " + self.conjunction(rest, params)
         return "a.id", "articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid", where, params
 
-    def _collect(self, ident: str, source: str, where: str, params: list[object], scored: bool = False) -> int:
+    def _collect(self, ident: str, source: str, where: str, params: list[object], scored: bool = False,
+                 split: bool = True) -> int:
         """Fill ``temp.matched`` with the ids of the matches (and their bm25 score if ``scored``);
-        returns their count."""
+        returns their count. With ``split`` (a full-text ``source``), the store's side reader collects
+        the lower half of the ids while this connection collects the upper half; if the lower half
+        holds more than SIDE_MAX matches (handing them over would cost more than it saves), this
+        connection collects it too."""
         db = self.store.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS matched (id INTEGER PRIMARY KEY, score REAL)")
         db.execute("DELETE FROM temp.matched")
         score = "bm25(articles_fts, 4.0, 1.0)" if scored else "NULL"
-        return int(db.execute(f"INSERT INTO temp.matched SELECT {ident}, {score} FROM {source} WHERE {where}",
-                              params).rowcount)
+        select = f"SELECT {ident}, {score} FROM {source} WHERE {where}"
+        side = self.store.side_reader() if split else None
+        if side is None:
+            return int(db.execute(f"INSERT INTO temp.matched {select}", params).rowcount)
+        middle = self._middle()
+        lower = side.fetch(f"{select} AND articles_fts.rowid <= ? LIMIT ?", [*params, middle, SIDE_MAX + 1])
+        count = int(db.execute(f"INSERT INTO temp.matched {select} AND articles_fts.rowid > ?",
+                               [*params, middle]).rowcount)
+        rows = rows_or_none(lower)
+        if rows is None or len(rows) > SIDE_MAX:
+            return count + int(db.execute(f"INSERT INTO temp.matched {select} AND articles_fts.rowid <= ?",
+                                          [*params, middle]).rowcount)
+        db.executemany("INSERT INTO temp.matched VALUES (?, ?)", rows)
+        return count + len(rows)
+
+    def _middle(self) -> int:
+        """The id that splits the stored articles into two halves for the side reader."""
+        return int(self.store.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]) // 2
+
+    def _best_collected(self, positive: str, total: int, pool: int) -> list[int]:
+        """The ``pool`` ids of ``temp.matched`` that score best (bm25 of ``positive``), best first; of
+        its RANK_WINDOW highest ids only when it holds more. Up to SIDE_MAX (and RANK_WINDOW) matches, the side reader
+        scores the lower half of the ids (handed over as JSON) while this connection scores the upper."""
+        db = self.store.db
+        rank = "SELECT rowid, bm25(articles_fts, 4.0, 1.0) FROM articles_fts WHERE articles_fts MATCH ? AND "
+        side = self.store.side_reader() if total <= min(SIDE_MAX, RANK_WINDOW) else None
+        if side is None:
+            window = "" if total <= RANK_WINDOW else " ORDER BY id DESC LIMIT ?"
+            sql = rank + f"+rowid IN (SELECT id FROM temp.matched{window}) ORDER BY 2 LIMIT ?"
+            return [row[0] for row in db.execute(sql, [positive, *([RANK_WINDOW] if window else []), pool])]
+        middle = self._middle()
+        lower_ids = [row[0] for row in db.execute("SELECT id FROM temp.matched WHERE id <= ?", [middle])]
+        lower = side.fetch(rank + "rowid <= ? AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY 2 LIMIT ?",
+                           [positive, middle, json.dumps(lower_ids), pool])
+        own_half = rank + "rowid {} ? AND +rowid IN (SELECT id FROM temp.matched WHERE id {} ?) ORDER BY 2 LIMIT ?"
+        upper = db.execute(own_half.format(">", ">"), [positive, middle, middle, pool]).fetchall()
+        rows = rows_or_none(lower)
+        if rows is None:
+            rows = db.execute(own_half.format("<=", "<="), [positive, middle, middle, pool]).fetchall()
+        return [row[0] for row in sorted([*rows, *upper], key=lambda row: row[1])[:pool]]
 
     def _by_date(self, main: str, collected: bool, total: int, request: SearchRequest) -> list[int]:
         """One page of the matches, newest first. With many matches the date index is walked from

@@ -25,6 +25,7 @@ from analysis import fold, normalize
 from analysis.fingerprint import BAND, SAME_STORY, K, similarity
 from presswatch.errors import StoreError
 from presswatch.models import Article, StoredArticle
+from presswatch.side_reader import SideReader
 
 if TYPE_CHECKING:
     from analysis.pipeline import Analysis
@@ -331,6 +332,9 @@ class Store:
         pages it dirties at random (story bands, date and URL indexes) stay in memory and are written
         back once per checkpoint, not after every transaction."""
         self.path = Path(path)
+        self._cache_mib = cache_mib
+        self._timeout = timeout
+        self._side: SideReader | None = None
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -348,7 +352,19 @@ class Store:
         self._migrate()
 
     def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
         self.db.close()
+
+    def side_reader(self) -> SideReader | None:
+        """A second read connection in its own thread (opened on first use), or None when it would
+        not see what this connection sees: an in-memory database, or inside a write transaction."""
+        if str(self.path) == ":memory:" or self.db.in_transaction:
+            return None
+        if self._side is None:
+            self._side = SideReader(self.path, cache_mib=self._cache_mib, timeout=self._timeout)
+        return self._side
 
     def __enter__(self) -> Store:
         return self

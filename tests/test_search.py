@@ -205,3 +205,33 @@ def test_ranking_window_keeps_counts_exact(index: SqliteIndex, monkeypatch: pyte
     assert sorted(hit.id for hit in result.hits) == every[-2:]  # ids grow as articles are stored
     filtered = run(index, "lai chau -tuong since:30d")  # negation: ranked after collecting the matches
     assert filtered.total == 4 and sorted(hit.id for hit in filtered.hits) == every[-2:]
+
+
+SPLIT_QUERIES = ["lai chau -tuong since:30d", "lai chau kind:press", "muong te -thanh", '"mường tè" OR "thủy sản"',
+                 "lai chau source:bao-b", "khach since:30d", "muong -te since:30d", "lai chau since:10d until:2d"]
+
+
+def test_two_connections_answer_as_one(index: SqliteIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search the side reader helps (it scans the lower half of the ids while the search's own
+    connection scans the upper half) answers exactly what one connection answers alone, also when the
+    side's half is too big to hand over (SIDE_MAX) and the search does both halves itself."""
+    import presswatch.index_sqlite as module
+
+    def answers() -> list[tuple[object, ...]]:
+        out = []
+        for query in SPLIT_QUERIES:
+            for sort in ("relevance", "date"):
+                result = run(index, query, sort=sort, facets=True)
+                out.append((query, sort, result.total, [hit.id for hit in result.hits], result.facets,
+                            result.per_day))
+        return out
+
+    split = answers()
+    assert index.store._side is not None  # the side reader took part
+    assert index._middle() == 4 and any(ids and min(ids) <= 4 < max(ids) for *_, ids, _, _ in split)
+    with index.store.transaction():  # inside a write transaction the search reads alone
+        assert index.store.side_reader() is None
+        alone = answers()
+    monkeypatch.setattr(module, "SIDE_MAX", 0)
+    assert split == alone == answers()
+    assert all(total > 0 for _, _, total, *_ in split)  # no query compares empty answers
