@@ -325,16 +325,18 @@ class Store:
     """The SQLite store. Open one per process (or thread); it is not shared across threads."""
 
     def __init__(self, path: Path | str, *, timeout: float = 60.0, cache_mib: int = CACHE_MIB,
-                 checkpoint_pages: int = CHECKPOINT_PAGES) -> None:
+                 checkpoint_pages: int = CHECKPOINT_PAGES, side_reader: bool = True) -> None:
         """``cache_mib``: this connection's page cache. ``checkpoint_pages``: the WAL is copied back
         into the database when it holds this many pages (SQLite's default 1,000 ≈ 4 MiB). A bulk
         writer (an archive import, the search benchmark) gains from both being larger: the b-tree
         pages it dirties at random (story bands, date and URL indexes) stay in memory and are written
-        back once per checkpoint, not after every transaction."""
+        back once per checkpoint, not after every transaction. ``side_reader``: whether searches may
+        use a second read connection (``side_reader()``), i.e. a second core."""
         self.path = Path(path)
         self._cache_mib = cache_mib
         self._timeout = timeout
         self._side: SideReader | None = None
+        self._side_enabled = side_reader
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -359,8 +361,9 @@ class Store:
 
     def side_reader(self) -> SideReader | None:
         """A second read connection in its own thread (opened on first use), or None when it would
-        not see what this connection sees: an in-memory database, or inside a write transaction."""
-        if str(self.path) == ":memory:" or self.db.in_transaction:
+        not see what this connection sees (an in-memory database, inside a write transaction) or when
+        the store was opened without it."""
+        if not self._side_enabled or str(self.path) == ":memory:" or self.db.in_transaction:
             return None
         if self._side is None:
             self._side = SideReader(self.path, cache_mib=self._cache_mib, timeout=self._timeout)
