@@ -25,6 +25,7 @@ class SideReader:
         self._timeout = timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="presswatch-side-reader")
         self._db: sqlite3.Connection | None = None  # opened (and only ever used) in the executor's thread
+        self.unusable = False  # set when the connection cannot be opened: searches then read alone
 
     def fetch(self, sql: str, params: Sequence[object]) -> Future[list[tuple[Any, ...]]]:
         """Run one SELECT in the reader's thread; the future holds its rows."""
@@ -32,10 +33,14 @@ class SideReader:
 
     def _fetch(self, sql: str, params: list[object]) -> list[tuple[Any, ...]]:
         if self._db is None:
-            db = sqlite3.connect(str(self._path), timeout=self._timeout, isolation_level=None)
-            db.execute("PRAGMA query_only=ON")
-            db.execute(f"PRAGMA cache_size={-1024 * int(self._cache_mib)}")
-            db.execute("PRAGMA temp_store=MEMORY")
+            try:
+                db = sqlite3.connect(str(self._path), timeout=self._timeout, isolation_level=None)
+                db.execute("PRAGMA query_only=ON")
+                db.execute(f"PRAGMA cache_size={-1024 * int(self._cache_mib)}")
+                db.execute("PRAGMA temp_store=MEMORY")
+            except sqlite3.Error:
+                self.unusable = True
+                raise
             self._db = db
         return self._db.execute(sql, params).fetchall()
 

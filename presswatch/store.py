@@ -361,13 +361,13 @@ class Store:
 
     def side_reader(self) -> SideReader | None:
         """A second read connection in its own thread (opened on first use), or None when it would
-        not see what this connection sees (an in-memory database, inside a write transaction) or when
-        the store was opened without it."""
+        not see what this connection sees (an in-memory database, inside a write transaction), when
+        the store was opened without it, or when it could not open the database."""
         if not self._side_enabled or str(self.path) == ":memory:" or self.db.in_transaction:
             return None
         if self._side is None:
             self._side = SideReader(self.path, cache_mib=self._cache_mib, timeout=self._timeout)
-        return self._side
+        return None if self._side.unusable else self._side
 
     def __enter__(self) -> Store:
         return self

@@ -235,3 +235,21 @@ def test_two_connections_answer_as_one(index: SqliteIndex, monkeypatch: pytest.M
     monkeypatch.setattr(module, "SIDE_MAX", 0)
     assert split == alone == answers()
     assert all(total > 0 for _, _, total, *_ in split)  # no query compares empty answers
+
+
+def test_a_failing_side_reader_costs_time_not_results(index: SqliteIndex, caplog: pytest.LogCaptureFixture) -> None:
+    """If the side reader cannot read (here: its database cannot be opened), the search scans the
+    side's half itself and says so in the log (once: the store then stops using it); the answers do
+    not change."""
+    from presswatch.side_reader import SideReader
+
+    expected = [(r.total, [h.id for h in r.hits]) for r in (run(index, q) for q in SPLIT_QUERIES)]
+    store = index.store
+    assert store._side is not None
+    store._side.close()
+    store._side = SideReader(store.path.parent / "missing" / "none.db", cache_mib=8)
+    with caplog.at_level("WARNING", logger="presswatch.side_reader"):
+        answers = [(r.total, [h.id for h in r.hits]) for r in (run(index, q) for q in SPLIT_QUERIES)]
+    assert answers == expected
+    assert caplog.text.count("side reader failed") == 1  # once: then the searches read alone
+    assert store.side_reader() is None
