@@ -148,7 +148,9 @@ def create_session(store: Store, user: User, hours: float) -> tuple[str, Session
     """A new session: (the cookie's token, the session)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    expires = (now + timedelta(hours=hours)).replace(microsecond=0)
+    expires = now + timedelta(hours=hours)
+    if expires.microsecond:  # stored to the second: round up, so a session never ends early
+        expires = expires.replace(microsecond=0) + timedelta(seconds=1)
     csrf = secrets.token_urlsafe(32)
     with store.transaction() as db:
         db.execute("DELETE FROM sessions WHERE expires_at < ?", (iso(now),))
