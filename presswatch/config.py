@@ -186,6 +186,19 @@ class SourcesFile(_Strict):
     sources: list[Source]
 
 
+Weight = TypeVar("Weight", int, float)
+
+
+def _weighted_terms(value: dict[Weight, list[str]], low: int, high: int) -> dict[Weight, list[str]]:
+    """Terms grouped by weight: every weight within [low, high], no empty term."""
+    for weight, words in value.items():
+        if not low <= weight <= high:
+            raise ValueError(f"trọng số {weight:g} phải từ {low} đến {high}")
+        if any(not str(word).strip() for word in words):
+            raise ValueError("có thuật ngữ rỗng")
+    return value
+
+
 class TopicEntry(_Strict):
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
     label: str = Field(min_length=1)
@@ -195,12 +208,7 @@ class TopicEntry(_Strict):
     @field_validator("terms")
     @classmethod
     def _weights(cls, value: dict[int, list[str]]) -> dict[int, list[str]]:
-        for weight, words in value.items():
-            if not 1 <= weight <= 5:
-                raise ValueError(f"trọng số {weight} phải từ 1 đến 5")
-            if any(not str(word).strip() for word in words):
-                raise ValueError("có thuật ngữ rỗng")
-        return value
+        return _weighted_terms(value, 1, 5)
 
 
 class TopicsFile(_Strict):
@@ -251,12 +259,7 @@ class ToxicityFile(_Strict):
     @field_validator("profanity", "insults", "hate", "targets")
     @classmethod
     def _weights(cls, value: dict[float, list[str]]) -> dict[float, list[str]]:
-        for weight, words in value.items():
-            if not 0 <= weight <= 5:
-                raise ValueError(f"trọng số {weight:g} phải từ 0 đến 5")
-            if any(not str(word).strip() for word in words):
-                raise ValueError("có thuật ngữ rỗng")
-        return value
+        return _weighted_terms(value, 0, 5)
 
 
 @dataclass(frozen=True)
