@@ -107,6 +107,17 @@ def crawl_source(source: Source, settings: Settings, db: Path,
     return run, report
 
 
+def crawl_or_fail(source: Source, settings: Settings, db: Path,
+                  config_dir: Path = Path("config")) -> tuple[RunResult, CrawlReport | None]:
+    """``crawl_source``, with a failure of the runner itself (a bug, not the source's fault) turned
+    into a failed run, so it is recorded and does not stop the other work."""
+    try:
+        return crawl_source(source, settings, db, config_dir)
+    except Exception as exc:
+        now = datetime.now(UTC)
+        return RunResult(source.id, now, now, False, 0, 0, 1, f"lỗi nội bộ: {exc}"), None
+
+
 def crawl_sources(
     sources: Iterable[Source], settings: Settings, db: Path, progress: Progress | None = None,
     config_dir: Path = Path("config"),
@@ -115,14 +126,10 @@ def crawl_sources(
     sources = list(sources)
     results: list[RunResult] = []
     with Store(db) as store, ThreadPoolExecutor(max_workers=settings.parallel_crawls) as pool:
-        futures = {pool.submit(crawl_source, source, settings, db, config_dir): source for source in sources}
+        futures = {pool.submit(crawl_or_fail, source, settings, db, config_dir): source for source in sources}
         for future in as_completed(futures):
             source = futures[future]
-            try:
-                run, report = future.result()
-            except Exception as exc:  # a bug in the runner itself must not stop the other sources
-                now = datetime.now(UTC)
-                run, report = RunResult(source.id, now, now, False, 0, 0, 1, f"lỗi nội bộ: {exc}"), None
+            run, report = future.result()
             store.record_run(run)
             results.append(run)
             if progress is not None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from presswatch.config import Config, Settings, Source, load_config
-from presswatch.store import RunResult, SourceHealth, Store
+from presswatch.store import SourceHealth, Store
 
 log = logging.getLogger("presswatch.jobs")
 _CONFIGS: dict[str, Config] = {}
@@ -72,7 +72,7 @@ def backoff_wait(health: SourceHealth | None, source: Source, settings: Settings
 def crawl_job(config_dir: str, db: str, source_id: str) -> None:
     """Crawl one source (subprocess, hard timeout), record its health, raise or clear its incidents."""
     from alerts.health import SourceInfo, check
-    from presswatch.crawl import crawl_source
+    from presswatch.crawl import crawl_or_fail
 
     if STOPPING.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
         return
@@ -87,11 +87,7 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> None:
         COUNTERS.add(COUNTERS.skipped, source_id)
         log.info("giãn lịch %s sau các lần lỗi: lần thu thập tới sau %d giây", source_id, wait.total_seconds())
         return
-    try:
-        run, _ = crawl_source(source, config.settings, Path(db), config.directory)
-    except Exception as exc:  # the runner itself failed: still a recorded, failed run
-        now = datetime.now(UTC)
-        run = RunResult(source_id, now, now, False, 0, 0, 1, f"lỗi nội bộ: {exc}")
+    run, _ = crawl_or_fail(source, config.settings, Path(db), config.directory)
     if STOPPING.is_set() and not run.ok:
         log.info("lượt thu thập %s bị ngắt khi dừng dịch vụ; không tính là lỗi", source_id)
         return

@@ -212,6 +212,21 @@ def test_one_failing_source_never_stops_the_others(site: LocalSite, db: Path) ->
     assert health["tot"].last_success_at is not None and health["tot"].last_error is None
 
 
+def test_a_failing_runner_is_a_recorded_failed_run(site: LocalSite, db: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the crawl runner itself fails (here: the temporary directory it needs is gone), the run
+    is recorded as failed with the reason, and nothing is raised to the scheduler."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(db.parent / "no-such-tmp"))
+    source = make_source(id="tot", urls=[f"{site.url}/rss/tin-moi.rss"])
+    (run,) = crawl_sources([source], TEST_SETTINGS, db)
+    assert not run.ok and (run.message or "").startswith("lỗi nội bộ:") and "no-such-tmp" in (run.message or "")
+    with Store(db) as store:
+        health = store.health()["tot"]
+    assert health.consecutive_failures == 1 and health.last_error == run.message
+
+
 def test_hard_timeout_kills_a_stuck_crawl(site: LocalSite, db: Path) -> None:
     site.routes["/treo.rss"] = Route(b"", delay=30.0)
     source = make_source(id="treo", urls=[f"{site.url}/treo.rss"], download_timeout=60)
