@@ -34,6 +34,7 @@ SIDE_MAX = 20_000  # matches the side reader hands back (as rows) at most; beyon
 SET_MAX = 100_000  # a date range of at most this many articles filters text matches as a set of ids
 WALK_FACTOR = 5  # date sorts walk the date index when that visits < WALK_FACTOR × the matches
 FACET_SIZE = 20
+COUNT_MATCHES = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
 VIETNAM_OFFSET = timedelta(hours=7)  # per-day counts are of days in Vietnam (no daylight saving)
 
 
@@ -143,23 +144,19 @@ class SqliteIndex:
             # The side reader counts every match meanwhile, in case there are more than the window (a
             # few matches are counted fast; the count is then not needed).
             side = self.store.side_reader()
-            count = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
-            counting = side.fetch(count, [main]) if side is not None else None
+            counting = side.fetch(COUNT_MATCHES, [main]) if side is not None else None
             total = self._collect(ident, source, where + " ORDER BY articles_fts.rowid DESC LIMIT ?",
                                   [*params, RANK_WINDOW], scored, split=False)
             collected = total < RANK_WINDOW  # all of them: that is the count
             if not collected:
                 counted = rows_or_none(counting) if counting is not None else None
-                total = int(counted[0][0] if counted else db.execute(count, [main]).fetchone()[0])
+                total = int(counted[0][0] if counted else db.execute(COUNT_MATCHES, [main]).fetchone()[0])
         else:
-            total = int(db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                                   [main]).fetchone()[0])
+            total = int(db.execute(COUNT_MATCHES, [main]).fetchone()[0])
         if ranked and main is not None and positive is not None:
             pool = max(min(max(wanted * 3, 100), MAX_POOL), wanted)
             if scored:
-                args: list[object] = [pool]
-                sql = "SELECT id FROM temp.matched ORDER BY score LIMIT ?"
-                ids = [row[0] for row in db.execute(sql, args)]
+                ids = [row[0] for row in db.execute("SELECT id FROM temp.matched ORDER BY score LIMIT ?", [pool])]
             else:  # collected unscored: the matches without the negated phrases score the same
                 ids = self._best_collected(positive, total, pool)
         else:

@@ -1,13 +1,14 @@
 """Train the sentiment model (``analysis/sentiment_model.py``) on the blind-labelled training set.
 
     .venv/bin/python scripts/train_sentiment.py [--data tests/data/sentiment_train/train.jsonl.gz]
-        [--out analysis/data/sentiment_model.json] [--folds 5] [--seed 20261127] [--l2 0.1 0.3 1]
+        [--out analysis/data/sentiment_model.json] [--folds 5] [--seed 20261127] [--l2 0.3 1 3]
 
 The training articles are baomoi_dev articles that are NOT in the development set
 (tests/data/analysis_dev/devset.jsonl); the development set is never read here. Hyper-parameters
-(L2 strength, minimum document frequency) are chosen by k-fold cross-validation on the training set
-alone, by macro-F1; the script prints each setting's score and, beside it, the lexicon's own macro-F1
-on the same articles. Then it trains on all of them and writes the weights.
+(L2 strength, minimum document frequency, a shift of the neutral score) are chosen by k-fold
+cross-validation on the training set alone, by macro-F1; the script prints each setting's score
+and, beside it, the lexicon's own macro-F1 on the same articles. Then it trains on all of them and
+writes the weights.
 
 Needs numpy (in the ``test`` extra); inference does not.
 """
