@@ -9,7 +9,9 @@ the development set (``tests/data/sentiment_train/``); it sees
 * folded syllable unigrams and bigrams of the scored text (the sentences around the province's
   mentions, or the whole article), binary, L2-normalised so a three-sentence scope and a long
   article weigh alike; a syllable within three after a negator also yields a ``neg:`` feature;
-  the title's words once more; the topics the topic lexicon found;
+  a syllable under a risk or forecast phrase ("nguy cơ", "cảnh báo") an ``h:`` feature; the
+  segmenter's compound words (``s:``); the title's words once more; the topics the topic lexicon
+  found;
 * the lexicon's result on the same text: its score, its negative and positive sums (squashed) and
   its label, so negation, intensifiers, hedges and emoji keep counting.
 
