@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_sentiment.py [--data tests/data/sentiment_train/train.jsonl.gz]
         [--out analysis/data/sentiment_model.json] [--folds 5] [--seed 20261127] [--l2 0.3 1 3]
+        [--curve 0.25 0.5 1]
 
 The training articles are baomoi_dev articles that are NOT in the development set
 (tests/data/analysis_dev/devset.jsonl); the development set is never read here. Hyper-parameters
@@ -138,14 +139,18 @@ def train(x: Sparse, y: npt.NDArray[np.int64], l2: float, iterations: int = 400,
 
 
 def cross_scores(features: list[dict[str, float]], gold: list[str], folds: int, seed: int,
-                 l2: float, min_df: int, trust: Matrix | None = None) -> Matrix:
-    """Each article's class scores (logits) from a model trained on the other folds."""
+                 l2: float, min_df: int, trust: Matrix | None = None, keep: float = 1.0) -> Matrix:
+    """Each article's class scores (logits) from a model trained on the other folds (on a random
+    ``keep`` fraction of them: a point of the learning curve)."""
     order = np.random.default_rng(seed).permutation(len(gold))
     scores = np.zeros((len(gold), len(LABELS)))
     for fold in range(folds):
         test = [int(i) for i in order[fold::folds]]
         held = set(test)
         train_rows = [i for i in range(len(gold)) if i not in held]
+        if keep < 1.0:
+            kept = np.random.default_rng(seed + fold).permutation(train_rows)[:int(len(train_rows) * keep)]
+            train_rows = sorted(int(i) for i in kept)
         vocab = vocabulary([features[i] for i in train_rows], min_df)
         x = Sparse([features[i] for i in train_rows], vocab)
         y = np.array([LABELS.index(gold[i]) for i in train_rows])
@@ -169,6 +174,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--l2", type=float, nargs="+", default=list(L2_GRID), help="L2 strengths to cross-validate")
     parser.add_argument("--limit", type=int, help="only the first N articles (a quick check of the script)")
+    parser.add_argument("--curve", type=float, nargs="+", metavar="FRACTION",
+                        help="print the learning curve instead of training: CV macro-F1 (first --l2) when each "
+                             "training fold keeps only these fractions of its articles")
     args = parser.parse_args()
     rows = [json.loads(line) for line in read_text(args.data).splitlines() if line.strip()]
     rows = rows[:args.limit] if args.limit else rows
@@ -181,6 +189,13 @@ def main() -> None:
     lexicon = [next(name.split("=", 1)[1] for name in f if name.startswith("lex:label=")) for f in features]
     lexicon_f1 = macro_f1(per_label(gold, lexicon, tuple(LABELS)))
     print(f"lexicon alone on these articles: macro-F1 {lexicon_f1:.3f}")
+    if args.curve:
+        for keep in args.curve:
+            scores = cross_scores(features, gold, args.folds, args.seed, args.l2[0], MIN_DF_GRID[0], trust, keep)
+            size = int(len(rows) * (args.folds - 1) / args.folds * keep)
+            print(f"  {keep:.3f} of each training fold (~{size} articles): CV macro-F1 "
+                  f"{macro_f1(per_label(gold, shifted(scores, 0.0), tuple(LABELS))):.3f}")
+        return
     results = []
     for min_df in MIN_DF_GRID:
         for l2 in args.l2:
