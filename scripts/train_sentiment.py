@@ -261,9 +261,9 @@ def main() -> None:
     best, _, l2, min_df, neutral_shift = max(results)  # ties: the smaller shift
     print(f"chosen: l2 {l2}, min_df {min_df}, neutral shift {neutral_shift:+.2f} "
           f"(CV macro-F1 {best:.3f} vs lexicon {lexicon_f1:.3f})")
-    all_features, y, weights = passages.training_set(features, gold, trust, list(range(len(rows))))
+    all_features, y, sample_weights = passages.training_set(features, gold, trust, list(range(len(rows))))
     vocab = vocabulary(all_features, min_df)
-    w, b = train(Sparse(all_features, vocab), y, l2, trust=weights)
+    w, b = train(Sparse(all_features, vocab), y, l2, trust=sample_weights)
     b[LABELS.index("neutral")] += neutral_shift
     weights = {name: [round(float(v), 4) for v in w[i]] for i, name in enumerate(vocab)
                if float(np.abs(w[i]).max()) >= 1e-3}
