@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,25 +73,60 @@ def record(db: sqlite3.Connection, article_id: int, rules: list[Rule], channels:
             (rule.id, story, article_id, rule.severity, stamp, int(throttled)),
         ).lastrowid or 0)
         recorded.append(Recorded(rule.id, alert_id, new=True, throttled=throttled))
-        quiet = quiet_until(rule, now)
         for channel in rule.channels:
             if channel not in channels:
                 continue  # inactive channel: the alert is recorded, nothing to deliver to
             if throttled:
-                start = now.replace(minute=0, second=0, microsecond=0)
-                due = max(start + timedelta(hours=1), quiet or now)
-                db.execute(
-                    """INSERT OR IGNORE INTO outbox (channel, kind, rule_id, window_start, idempotency_key,
-                           created_at, next_attempt_at) VALUES (?, 'summary', ?, ?, ?, ?, ?)""",
-                    (channel, rule.id, iso(start), new_key(), stamp, iso(due)),
-                )
+                _queue_summary(db, channel, rule, now, now)
             else:
-                db.execute(
-                    """INSERT INTO outbox (channel, kind, rule_id, alert_id, idempotency_key, created_at,
-                           next_attempt_at) VALUES (?, 'alert', ?, ?, ?, ?, ?)""",
-                    (channel, rule.id, alert_id, new_key(), stamp, iso(quiet or now)),
-                )
+                _queue_alert(db, channel, rule, alert_id, now)
     return recorded
+
+
+def _queue_alert(db: sqlite3.Connection, channel: str, rule: Rule, alert_id: int, now: datetime) -> int:
+    """Queue one alert's delivery to ``channel`` (after the rule's quiet hours). Returns 1."""
+    db.execute(
+        """INSERT INTO outbox (channel, kind, rule_id, alert_id, idempotency_key, created_at,
+               next_attempt_at) VALUES (?, 'alert', ?, ?, ?, ?, ?)""",
+        (channel, rule.id, alert_id, new_key(), iso(now), iso(quiet_until(rule, now) or now)),
+    )
+    return 1
+
+
+def _queue_summary(db: sqlite3.Connection, channel: str, rule: Rule, created: datetime, now: datetime) -> int:
+    """Queue the summary of the hour ``created`` falls in, unless it is queued already; it is due
+    when that hour ends (and the rule's quiet hours, if any). Returns how many rows were added."""
+    start = created.replace(minute=0, second=0, microsecond=0)
+    due = max(start + timedelta(hours=1), quiet_until(rule, now) or now)
+    cursor = db.execute(
+        """INSERT OR IGNORE INTO outbox (channel, kind, rule_id, window_start, idempotency_key,
+               created_at, next_attempt_at) VALUES (?, 'summary', ?, ?, ?, ?, ?)""",
+        (channel, rule.id, iso(start), new_key(), iso(now), iso(due)),
+    )
+    return cursor.rowcount
+
+
+def queue_undelivered(db: sqlite3.Connection, rules: Iterable[Rule], channels: dict[str, ChannelTarget],
+                      now: datetime) -> int:
+    """Queue deliveries, to the channels of ``channels`` (those active now), for the recorded alerts
+    that have none there: alerts recorded while their rule's channel was inactive. A throttled alert
+    goes in its hour's summary. ``presswatch demo`` uses it, so that alerts recorded by a first run
+    without a webhook are delivered once one is set. Returns how many rows were queued."""
+    enabled = {rule.id: rule for rule in rules if rule.enabled}
+    queued = 0
+    alerts = db.execute("SELECT id, rule_id, throttled, created_at FROM alerts ORDER BY id").fetchall()
+    for alert_id, rule_id, throttled, created_at in alerts:
+        rule = enabled.get(rule_id)
+        created = parse_iso(created_at)
+        if rule is None or created is None:
+            continue
+        for channel in (c for c in rule.channels if c in channels):
+            if throttled:
+                queued += _queue_summary(db, channel, rule, created, now)
+            elif db.execute("SELECT 1 FROM outbox WHERE alert_id = ? AND channel = ?",
+                            (alert_id, channel)).fetchone() is None:
+                queued += _queue_alert(db, channel, rule, alert_id, now)
+    return queued
 
 
 def new_key() -> str:

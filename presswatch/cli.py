@@ -6,7 +6,9 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -313,16 +315,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
     db = Path(args.db) if args.db else DEMO_DB
-    results = run_demo(db, settings, _progress, _out, _config_dir(args))
-    _summary(results)
-    if not any(r.ok for r in results):
-        return 1
     db_arg = shlex.quote(str(db))
-    _out("\nThử tìm kiếm (không dấu vẫn tìm được bài có dấu):")
-    _out(f'  presswatch search "Muong Te" --db {db_arg}')
-    _out(f'  presswatch search "Dien Bien" --db {db_arg} --limit 5')
-    _out(f'  presswatch search "lai chau" --db {db_arg} --since 7d --json')
-    return 0
+
+    def finish(results: list[RunResult], site_url: str) -> None:
+        _summary(results)
+        if not any(r.ok for r in results):
+            return
+        _out("\nThử tìm kiếm (không dấu vẫn tìm được bài có dấu):")
+        _out(f'  presswatch search "Muong Te" --db {db_arg}')
+        _out(f'  presswatch search "Dien Bien" --db {db_arg} --limit 5')
+        _out(f'  presswatch search "lai chau" --db {db_arg} --since 7d --json')
+        if not args.serve:
+            _out(f"\nTrang tin thử nghiệm dừng cùng lệnh này. Để mở được liên kết bài viết ({site_url}/…), "
+                 f"chạy lại với --serve: presswatch demo --serve --db {db_arg}")
+            return
+        _out(f"\nTrang tin thử nghiệm vẫn chạy tại {site_url}/: liên kết bài viết trong kết quả tìm kiếm và trên "
+             f"giao diện web (presswatch --db {db_arg} web, ở cửa sổ khác) mở được. Ctrl+C để dừng.")
+        _wait_for_stop()
+        _out("Đã dừng trang tin thử nghiệm.")
+
+    results = run_demo(db, settings, _progress, _out, _config_dir(args), finish)
+    return 0 if any(r.ok for r in results) else 1
+
+
+def _wait_for_stop() -> None:
+    """Block until Ctrl+C or SIGTERM: the normal way to end ``demo --serve``, not an error."""
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    while not stop.wait(1.0):
+        pass
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -533,7 +555,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(func=cmd_search)
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
     add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
-    add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)").set_defaults(func=cmd_demo)
+    demo = add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)")
+    demo.add_argument("--serve", action="store_true",
+                      help="sau khi thu thập, giữ trang tin thử nghiệm chạy (mở được liên kết bài viết) tới khi Ctrl+C")
+    demo.set_defaults(func=cmd_demo)
     analyze = add("analyze", "phân tích văn bản: đọc JSON {id, title, text, comment} mỗi dòng từ stdin "
                              "(comment: true cho bài đăng, bình luận)")
     analyze.add_argument("--no-entities", action="store_true", help="bỏ qua nhận dạng thực thể (nhanh hơn)")

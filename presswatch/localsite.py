@@ -104,9 +104,11 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class LocalSite:
-    """Serve ``articles`` on 127.0.0.1 (a free port) in a background thread."""
+    """Serve ``articles`` on 127.0.0.1 in a background thread, on ``port`` (default: any free port).
+    A port already in use raises ``OSError`` here, before anything is served."""
 
-    def __init__(self, articles: list[SiteArticle], *, name: str = "Tin Tây Bắc", robots: str = "") -> None:
+    def __init__(self, articles: list[SiteArticle], *, name: str = "Tin Tây Bắc", robots: str = "",
+                 port: int = 0) -> None:
         self.articles = articles
         self.name = name
         self.by_path = {article.path: article for article in articles}
@@ -115,7 +117,7 @@ class LocalSite:
         self.user_agents: set[str] = set()
         self.robots = robots or "User-agent: *\nDisallow: /noi-bo/\n"
         self._lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="localsite", daemon=True)
 

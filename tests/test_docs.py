@@ -40,3 +40,18 @@ def test_readme_source_examples_can_be_added_to_the_shipped_file(tmp_path: Path)
     assert len(added) == sum(block.count("\n  - id:") + block.startswith("  - id:") for block in blocks)
     kinds = {s.type for s in load_sources(path) if s.id in added}
     assert {"feed", "listing", "youtube", "youtube_search", "telegram", "bridge", "comments"} <= kinds
+
+
+def test_readme_demo_section_names_the_demo_address_and_serve_option() -> None:
+    """The offline demo's address and how to keep its article links open are documented where a
+    newcomer reads them (the walk-through itself runs in tests/test_demo.py)."""
+    from presswatch.demo import DEMO_PORT
+
+    section = README.split("## Try it offline first", 1)[1].split("\n## ", 1)[0]
+    assert f"http://127.0.0.1:{DEMO_PORT}/" in section
+    assert "`presswatch demo --serve`" in section
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    demo = subparsers.choices["demo"]  # type: ignore[attr-defined]
+    options = {o for a in demo._actions for o in a.option_strings if o.startswith("--") and a.help != "==SUPPRESS=="}
+    assert options - {"--help", "--db", "--config"} <= set(re.findall(r"--[a-z-]+", section))

@@ -14,6 +14,8 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+if not os.environ.get("PRESSWATCH_WEBHOOK_SECRET"):
+    sys.exit("Chưa đặt biến môi trường PRESSWATCH_WEBHOOK_SECRET (khóa bí mật dùng chung với presswatch).")
 SECRET = os.environ["PRESSWATCH_WEBHOOK_SECRET"].encode()
 TOLERANCE = 300  # seconds between the sender's timestamp and our clock
 seen: set[str] = set()
@@ -44,4 +46,9 @@ class Receiver(BaseHTTPRequestHandler):
 
 if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8787
-    HTTPServer(("127.0.0.1", port), Receiver).serve_forever()
+    server = HTTPServer(("127.0.0.1", port), Receiver)
+    print(f"Đang chờ cảnh báo tại http://127.0.0.1:{port}/ (Ctrl+C để dừng)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
