@@ -151,6 +151,7 @@ class CrawlTicker:
         self._thread = threading.Thread(target=self._poll, name="demo-progress", daemon=True)
         self._started = time.monotonic()
         self._baseline = 0
+        self._pages_before = 0
         self._last: tuple[int, int] = (0, 0)
         self._lock = threading.Lock()
 
@@ -172,7 +173,9 @@ class CrawlTicker:
                 return
             self._last = (pages, stored)
         elapsed = int(time.monotonic() - self._started)
-        self.announce(f"  … {elapsed} giây: {pages} trang đã tải, {stored}/{self.expected} bài mới đã lưu")
+        saved = (f"{stored}/{self.expected} bài mới đã lưu" if self.expected
+                 else f"{stored} bài mới (các bài đã lưu từ lần chạy trước)")
+        self.announce(f"  … {elapsed} giây: {pages} trang đã tải, {saved}")
 
     def _stored(self) -> int:
         try:

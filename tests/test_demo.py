@@ -205,6 +205,9 @@ def test_crawl_ticker_can_be_fed_by_a_progress_callback(tmp_path: Path, few: lis
         ticker.update(pages=7, stored=4)
         ticker.update(pages=7, stored=4)
     assert len(lines) == 1 and lines[0].endswith("7 trang đã tải, 4/10 bài mới đã lưu")
+    with LocalSite(few) as site, CrawlTicker(site, db, expected=0, announce=lines.append, every=3600) as ticker:
+        ticker.update(pages=2, stored=0)  # a second run: everything is stored already
+    assert lines[-1].endswith("2 trang đã tải, 0 bài mới (các bài đã lưu từ lần chạy trước)")
 
 
 # --- alerts recorded before a channel was set ------------------------------------------------------
