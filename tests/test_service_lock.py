@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from presswatch.cli import _service_lines as service_lines
+from presswatch.cli import main
 from presswatch.errors import ServiceError
-from presswatch.instance import ServiceLock, lock_holder, pidfile_for, signal_service
+from presswatch.instance import ServiceLock, lock_holder, pidfile_for, signal_service, why_not_running
+from presswatch.service import reload_running
 
-from .conftest import CONFIG
+from .conftest import CONFIG, DATA
 
 # Holds the service lock of the database given as argv[1], as `presswatch run` does, until killed;
 # says "hup" on SIGHUP.
@@ -115,3 +118,38 @@ def test_after_sigkill_the_lock_is_free_and_the_stale_file_is_not_signalled(
 def test_no_pidfile_at_all(db: Path) -> None:
     reload = cli(db, "reload")
     assert reload.returncode != 0 and "chưa chạy `presswatch run`" in reload.stderr
+
+
+PIDFILES = sorted((DATA / "hostile" / "service" / "pidfiles").glob("*.pid"))
+
+
+@pytest.mark.parametrize("pidfile", PIDFILES, ids=[p.stem for p in PIDFILES])
+def test_hostile_pidfiles_are_never_signalled(db: Path, pidfile: Path) -> None:
+    """Whatever a left-over pid file says (-1 and 0 would have sent SIGHUP to every process of the user
+    or to this process group), nothing is signalled and the operator reads why, without a traceback."""
+    pidfile_for(db).write_bytes(pidfile.read_bytes())
+    hups: list[int] = []
+    previous = signal.signal(signal.SIGHUP, lambda number, _: hups.append(number))
+    try:
+        with pytest.raises(ServiceError) as refused:
+            reload_running(db)
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert hups == []
+    assert str(refused.value).startswith(f"không có dịch vụ giám sát nào đang chạy với {db}: ")
+    assert service_lines(db) == [f"Dịch vụ: không chạy — {db} ({why_not_running(db)})"]
+    assert lock_holder(db) is None
+
+
+def test_hostile_pidfile_through_the_cli(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pidfile_for(db).write_text("0\n", encoding="ascii")  # os.kill(0, SIGHUP) was the whole process group
+    hups: list[int] = []
+    previous = signal.signal(signal.SIGHUP, lambda number, _: hups.append(number))
+    try:
+        assert main(["--config", str(CONFIG), "--db", str(db), "reload"]) == 1
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    out, err = capsys.readouterr()
+    assert hups == [] and out == ""
+    assert err == (f"Lỗi: không có dịch vụ giám sát nào đang chạy với {db}: tệp {pidfile_for(db)} còn lại từ lần "
+                   f"chạy trước bị dừng đột ngột, pid 0 ghi trong đó không phải dịch vụ này; không gửi tín hiệu nào\n")
