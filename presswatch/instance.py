@@ -67,6 +67,8 @@ def lock_holder(db: Path) -> int | None:
         fd = os.open(pidfile_for(db), os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise ServiceError(f"không đọc được {pidfile_for(db)}: {exc.strerror or exc}") from None
     try:
         return _holder(fd)
     finally:
@@ -92,7 +94,10 @@ class ServiceLock:
     def acquire(self) -> None:
         """Take the lock and write this pid, or raise :class:`ServiceError` naming the running service."""
         for _ in range(5):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise ServiceError(f"không tạo được {self.path}: {exc.strerror or exc}") from None
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:

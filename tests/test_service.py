@@ -109,7 +109,7 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
                              web_port=web_port)
         service = start(config, db)
         try:
-            wait_until(lambda: len(runs(db).get("tin-a", [])) >= 3, 60, "three crawls of tin-a")
+            wait_until(lambda: len(runs(db).get("tin-a", [])) >= 3, 120, "three crawls of tin-a")  # 2 cores, shared
             # Reload: a source added to sources.yaml is crawled without a restart.
             with (config / "sources.yaml").open("a", encoding="utf-8") as sources:
                 sources.write(source("tin-b", f"{second.url}/rss/tin-moi.rss", "2s"))

@@ -153,3 +153,10 @@ def test_hostile_pidfile_through_the_cli(db: Path, capsys: pytest.CaptureFixture
     assert hups == [] and out == ""
     assert err == (f"Lỗi: không có dịch vụ giám sát nào đang chạy với {db}: tệp {pidfile_for(db)} còn lại từ lần "
                    f"chạy trước bị dừng đột ngột, pid 0 ghi trong đó không phải dịch vụ này; không gửi tín hiệu nào\n")
+
+
+def test_a_lock_file_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "khong-co-thu-muc" / "pw.db"
+    with pytest.raises(ServiceError) as refused:
+        ServiceLock(db).acquire()
+    assert str(refused.value).startswith(f"không tạo được {pidfile_for(db)}: ")
