@@ -2,7 +2,9 @@
 
 Their arguments are plain strings (the configuration directory, the database path, a source id) so
 the persistent job store can keep them. Each job reads the service's current configuration (the last
-one that loaded without error; a reload replaces it) and opens its own SQLite connection.
+one that loaded without error; a reload replaces it) and opens its own SQLite connection. A job
+returns what it did (``CrawlTally``, ``DigestTally``); the service's scheduler listener adds it to
+that service's Prometheus counters (``presswatch.metrics``), so no counter lives in this module.
 """
 
 from __future__ import annotations

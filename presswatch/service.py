@@ -50,12 +50,10 @@ from presswatch.metrics import MetricsServer, ServiceMetrics
 from presswatch.store import Store, iso
 from presswatch.timefmt import VIETNAM
 
+__all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 log = logging.getLogger("presswatch.service")
 FIRST_RUN_SPREAD = 30.0  # seconds: new sources start within this, spread out
 DIGEST_RETRY_MINUTES = 30
-
-
-__all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 CARRY_ON = "dịch vụ vẫn thu thập và gửi cảnh báo; giải phóng cổng hoặc đổi cấu hình rồi `presswatch reload`"
 
 
