@@ -115,6 +115,7 @@ class Digest:
     source_problems: list[SourceProblem]
     web_base_url: str | None = None
     recipients: list[str] = field(default_factory=list)
+    never_ran: tuple[str, ...] = ()  # names of enabled sources without a single crawl yet: health unknown
 
     @property
     def relevant(self) -> int:
@@ -286,6 +287,12 @@ def _source_problems(db: sqlite3.Connection, end: datetime, silent_days: int,
     return problems
 
 
+def _never_ran(db: sqlite3.Connection, sources: Sequence[Source]) -> tuple[str, ...]:
+    """Enabled sources that have not been crawled once: nothing is known of their health."""
+    ran = {row[0] for row in db.execute("SELECT source_id FROM source_health WHERE runs > 0")}
+    return tuple(sorted(source.name for source in sources if source.enabled and source.id not in ran))
+
+
 def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, *,
                  sources: Sequence[Source] = (), topic_labels: Mapping[str, str] | None = None) -> Digest:
     """Gather the digest of ``day`` (its local date) from the store."""
@@ -336,4 +343,5 @@ def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, 
         rising=rising[:MAX_RISING],
         source_problems=_source_problems(connection, end, settings.digest_silent_days, sources, names),
         web_base_url=settings.web_base_url, recipients=list(settings.digest_recipients),
+        never_ran=_never_ran(connection, sources),
     )

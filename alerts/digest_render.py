@@ -159,6 +159,26 @@ def _problem_text(problem: SourceProblem) -> str:
     return f"{problem.name}: không có bài mới (bài mới gần nhất: {since})"
 
 
+NEVER_RAN_LISTED = 5  # up to this many sources that never ran are named; more are only counted
+
+
+def _never_ran_text(digest: Digest) -> str | None:
+    names = digest.never_ran
+    if not names:
+        return None
+    listed = f": {', '.join(names)}" if len(names) <= NEVER_RAN_LISTED else ""
+    return f"{len(names)} nguồn đang bật chưa chạy lần nào{listed} — chưa biết các nguồn này có hoạt động không."
+
+
+def _health_lines(digest: Digest) -> list[tuple[str, str]]:
+    """The health section as (colour, text) lines: problems, sources never run, or that all is well."""
+    lines = [("#c81e1e" if p.problem == "failing" else "#b45309", _problem_text(p)) for p in digest.source_problems]
+    never = _never_ran_text(digest)
+    if never:
+        lines.append(("#64748b", never))
+    return lines or [("", "Mọi nguồn đang bật đều hoạt động bình thường.")]
+
+
 def _volume_labels(digest: Digest) -> str:
     cells = "".join(
         f'<td align="center" style="{FONT}font-size:11px;color:#64748b;">{v.day:%d/%m}<br>'
@@ -252,18 +272,18 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
     if digest.others_total:
         sections.append(_section(_heading("Tin khác về Lai Châu", digest.others_total, digest.relevant - negative),
                                  _items_html(digest.others, digest.others_total, digest.web_base_url)))
-    if digest.source_problems:
+    health = _health_lines(digest)
+    if digest.source_problems or digest.never_ran:
         rows = "".join(
             f'<tr><td style="padding:3px 0;font-size:13px;{FONT}">'
-            f'<span style="color:{"#c81e1e" if p.problem == "failing" else "#b45309"};">●</span> '
-            f"{_e(_problem_text(p))}</td></tr>"
-            for p in digest.source_problems
+            + (f'<span style="color:{colour};">●</span> ' if colour else "")
+            + f"{_e(text)}</td></tr>"
+            for colour, text in health
         )
         sections.append(_section("Tình trạng nguồn", f'<table role="presentation" width="100%" cellpadding="0" '
                                                      f'cellspacing="0">{rows}</table>'))
     else:
-        healthy = "Mọi nguồn đang bật đều hoạt động bình thường."
-        sections.append(_section("Tình trạng nguồn", f'<div style="font-size:13px;{FONT}">{healthy}</div>'))
+        sections.append(_section("Tình trạng nguồn", f'<div style="font-size:13px;{FONT}">{health[0][1]}</div>'))
     header = (
         f'<tr><td style="background:#1e3a8a;padding:20px 24px;{FONT}color:#ffffff;">'
         f'<div style="font-size:12px;letter-spacing:1px;color:#bfdbfe;">HỆ THỐNG THEO DÕI BÁO CHÍ, '
@@ -346,9 +366,6 @@ def render_text(digest: Digest) -> str:
             out.append(f"  … và {digest.others_total - len(digest.others)} tin khác.")
         out.append("")
     out.append("TÌNH TRẠNG NGUỒN")
-    if digest.source_problems:
-        out += [f"  {_problem_text(p)}" for p in digest.source_problems]
-    else:
-        out.append("  Mọi nguồn đang bật đều hoạt động bình thường.")
+    out += [f"  {text}" for _, text in _health_lines(digest)]
     out += ["", "Bản tin được hệ thống presswatch tạo tự động mỗi ngày; phân loại do máy, cần kiểm chứng."]
     return "\n".join(out) + "\n"

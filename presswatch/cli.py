@@ -118,19 +118,36 @@ def cmd_reload(args: argparse.Namespace) -> int:
     from presswatch.service import reload_running
 
     config = _load(args)  # refuse to signal a configuration that does not load
-    pid = reload_running(_database(args, config.settings))
+    pid = reload_running(_database(args, config.settings))  # only the process holding the database's lock
     _out(f"Đã yêu cầu dịch vụ (pid {pid}) nạp lại cấu hình.")
     return 0
 
 
+def _service_lines(db: Path) -> list[str]:
+    """Is the service running on ``db`` (the process holding its lock), and are its parts serving."""
+    from presswatch.instance import service_state, why_not_running
+    from presswatch.service import running_pid
+
+    pid = running_pid(db)
+    if pid is None:
+        return [f"Dịch vụ: không chạy — {db} ({why_not_running(db)})"]
+    lines = [f"Dịch vụ: đang chạy (pid {pid}) — {db}"]
+    names = {"web": "Giao diện web", "metrics": "Số liệu Prometheus"}
+    for key, part in sorted(service_state(db, pid).get("parts", {}).items()):
+        if part.get("up"):
+            lines.append(f"  {names.get(key, key)}: {part.get('address')}")
+        else:
+            lines.append(f"  {names.get(key, key)}: KHÔNG CHẠY ({part.get('address')}) — {part.get('error')}")
+    return lines
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from alerts import outbox
-    from presswatch.service import running_pid
 
     config = _load(args)
     db = _database(args, config.settings)
-    pid = running_pid(db)
-    _out(f"Dịch vụ: {'đang chạy (pid ' + str(pid) + ')' if pid else 'không chạy'} — {db}")
+    for line in _service_lines(db):
+        _out(line)
     with Store(db) as store:
         tables = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         jobs = store.db.execute("SELECT id, next_run_time FROM apscheduler_jobs ORDER BY next_run_time").fetchall() \

@@ -3,6 +3,8 @@
     PresswatchError            base of everything we raise on purpose
     ├── ConfigError            a configuration file is wrong; names the file, line and key
     ├── StoreError             the SQLite store cannot be opened or written
+    ├── ServiceError           the service on a database is not running, or already running
+    │   └── ListenError        a port of the service (web UI, /metrics) cannot be opened
     └── QueryError             a search query is malformed; carries the position
 
 Expected outcomes are not errors: an article already stored is reported by a return value, and a
@@ -26,6 +28,14 @@ class ConfigError(PresswatchError):
 
 class StoreError(PresswatchError):
     """The store could not be opened or written."""
+
+
+class ServiceError(PresswatchError):
+    """``presswatch run``/``reload`` found no service to signal, or one already running."""
+
+
+class ListenError(ServiceError):
+    """A port could not be opened; the message says why, for the operator."""
 
 
 class QueryError(PresswatchError):

@@ -2,14 +2,16 @@
 
 Their arguments are plain strings (the configuration directory, the database path, a source id) so
 the persistent job store can keep them. Each job reads the service's current configuration (the last
-one that loaded without error; a reload replaces it) and opens its own SQLite connection.
+one that loaded without error; a reload replaces it) and opens its own SQLite connection. A job
+returns what it did (``CrawlTally``, ``DigestTally``); the service's scheduler listener adds it to
+that service's Prometheus counters (``presswatch.metrics``), so no counter lives in this module.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,23 +24,21 @@ _LOCK = threading.Lock()
 STOPPING = threading.Event()  # set by the service on SIGTERM: an interrupted crawl is not a failure
 
 
-@dataclass
-class Counters:
-    """Process counters for /metrics (reset at restart, as Prometheus counters may be)."""
+@dataclass(frozen=True)
+class CrawlTally:
+    """What one crawl job did, returned to the scheduler: the service counts it for /metrics."""
 
-    crawls: dict[tuple[str, str], int] = field(default_factory=dict)  # (source, ok|failed) → runs
-    new_articles: dict[str, int] = field(default_factory=dict)
-    fetch_errors: dict[str, int] = field(default_factory=dict)
-    skipped: dict[str, int] = field(default_factory=dict)  # crawls skipped by back-off
-    digests: dict[str, int] = field(default_factory=dict)  # sent | failed | skipped
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, table: dict[str, int] | dict[tuple[str, str], int], key: object, amount: int = 1) -> None:
-        with self.lock:
-            table[key] = table.get(key, 0) + amount  # type: ignore[index,call-overload]
+    source_id: str
+    result: str  # ok | failed | skipped (a failing source backing off)
+    new_articles: int = 0
+    errors: int = 0
 
 
-COUNTERS = Counters()
+@dataclass(frozen=True)
+class DigestTally:
+    """The outcomes of one digest job (sent | failed | …, one per due day), for /metrics."""
+
+    statuses: tuple[str, ...] = ()
 
 
 def use_config(config: Config) -> None:
@@ -69,31 +69,28 @@ def backoff_wait(health: SourceHealth | None, source: Source, settings: Settings
     return None if due <= now + timedelta(seconds=1) else due - now
 
 
-def crawl_job(config_dir: str, db: str, source_id: str) -> None:
-    """Crawl one source (subprocess, hard timeout), record its health, raise or clear its incidents."""
+def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
+    """Crawl one source (subprocess, hard timeout), record its health, raise or clear its incidents.
+    Returns what to count (None: nothing ran)."""
     from alerts.health import SourceInfo, check
     from presswatch.crawl import crawl_or_fail
 
     if STOPPING.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
-        return
+        return None
     config = current_config(config_dir)
     source = next((s for s in config.sources if s.id == source_id), None)
     if source is None or not source.enabled:
         log.info("bỏ qua %s: nguồn không còn hoặc đã tắt trong cấu hình", source_id)
-        return
+        return None
     with Store(db) as store:
         wait = backoff_wait(store.health().get(source_id), source, config.settings)
     if wait is not None:
-        COUNTERS.add(COUNTERS.skipped, source_id)
         log.info("giãn lịch %s sau các lần lỗi: lần thu thập tới sau %d giây", source_id, wait.total_seconds())
-        return
+        return CrawlTally(source_id, "skipped")
     run, _ = crawl_or_fail(source, config.settings, Path(db), config.directory)
     if STOPPING.is_set() and not run.ok:
         log.info("lượt thu thập %s bị ngắt khi dừng dịch vụ; không tính là lỗi", source_id)
-        return
-    COUNTERS.add(COUNTERS.crawls, (source_id, "ok" if run.ok else "failed"))
-    COUNTERS.add(COUNTERS.new_articles, source_id, run.new_articles)
-    COUNTERS.add(COUNTERS.fetch_errors, source_id, run.errors)
+        return None
     alerts = config.alerts
     with Store(db) as store:
         store.record_run(run)
@@ -109,6 +106,7 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> None:
             run.new_articles, run.pages, run.errors, f" — {run.message}" if run.message else "")
     if config.settings.index_backend == "elasticsearch":
         _sync_elasticsearch(config.settings, Path(db))
+    return CrawlTally(source_id, "ok" if run.ok else "failed", run.new_articles, run.errors)
 
 
 def _sync_elasticsearch(settings: Settings, db: Path) -> None:
@@ -120,19 +118,21 @@ def _sync_elasticsearch(settings: Settings, db: Path) -> None:
         log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", error)
 
 
-def digest_job(config_dir: str, db: str) -> None:
+def digest_job(config_dir: str, db: str) -> DigestTally:
     """Send every digest that is due: today's at ``digest_time``, and failed ones of recent days."""
     from alerts.digest_job import due_digest_days, run_digest
 
     config = current_config(config_dir)
     if not config.settings.digest_recipients:
         log.info("bản tin hằng ngày: chưa cấu hình người nhận (digest_recipients), không gửi")
-        return
+        return DigestTally()
+    statuses = []
     with Store(db) as store:
         for day in due_digest_days(store, datetime.now(UTC), config.settings):
             outcome = run_digest(config, store, day)
-            COUNTERS.add(COUNTERS.digests, outcome.status)
+            statuses.append(outcome.status)
             log.info("bản tin ngày %s: %s", day.isoformat(), outcome.status)
+    return DigestTally(tuple(statuses))
 
 
 def housekeeping_job(config_dir: str, db: str) -> None:

@@ -1,134 +1,162 @@
-"""Prometheus ``/metrics`` of ``presswatch run`` (text exposition format 0.0.4, standard library only).
+"""Prometheus ``/metrics`` of ``presswatch run``, written by the official client library (prometheus_client).
 
-Counters of this process (crawls, new articles, fetch errors, back-off skips, digests) come from
-``presswatch.jobs.COUNTERS``; gauges are read from the database at each scrape (articles stored,
-source health, the alert queue, the last digest), so they survive restarts.
+Each service has its own registry (no module-level global):
+
+- counters of this process (crawls, new articles, fetch errors, back-off skips, digests), fed by what
+  the scheduled jobs return (``presswatch.jobs.CrawlTally`` / ``DigestTally``), reset at restart as
+  Prometheus counters may be;
+- gauges read from the database at each scrape (articles stored, source health, the alert queue,
+  the last digest), so they survive restarts;
+- ``presswatch_web_up``: whether the web UI is serving (0 when its port could not be opened);
+- the library's process metrics (``process_resident_memory_bytes``, ``process_open_fds``, …).
+
+The library writes every value at full precision: Unix timestamps and large counters read back exactly.
 """
 
 from __future__ import annotations
 
-import os
-import resource
+import logging
+import sqlite3
 import threading
-from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlparse
 
-from presswatch.jobs import COUNTERS
+from prometheus_client import CollectorRegistry, Counter, ProcessCollector
+from prometheus_client.exposition import MetricsHandler
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from presswatch.errors import StoreError
+from presswatch.jobs import CrawlTally, DigestTally
+from presswatch.listen import listen
 from presswatch.store import Store, parse_iso
 
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+log = logging.getLogger("presswatch.metrics")
 
 
-def _family(name: str, kind: str, help_text: str, samples: Iterable[tuple[dict[str, str], float]]) -> list[str]:
-    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-    for labels, value in samples:
-        label = ",".join(f'{key}="{_escape(val)}"' for key, val in labels.items())
-        lines.append(f"{name}{{{label}}} {value:g}" if label else f"{name} {value:g}")
-    return lines
+class StoreCollector(Collector):
+    """Gauges read from the database at scrape time."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def collect(self) -> Iterator[Metric]:
+        with Store(self.db) as store:
+            articles = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            health = store.health()
+            queue = dict(store.db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
+            oldest = store.db.execute("SELECT min(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0]
+            digest = store.db.execute("SELECT max(sent_at) FROM digest_sends WHERE status = 'sent'").fetchone()[0]
+            incidents = store.db.execute("SELECT count(*) FROM source_incidents "
+                                         "WHERE resolved_at IS NULL").fetchone()[0]
+        yield GaugeMetricFamily("presswatch_articles", "Articles in the store.", value=articles)
+        failures = GaugeMetricFamily("presswatch_source_consecutive_failures", "Failed crawls in a row, by source.",
+                                     labels=["source"])
+        success = GaugeMetricFamily("presswatch_source_last_success_timestamp_seconds",
+                                    "Last successful crawl (Unix time).", labels=["source"])
+        fresh = GaugeMetricFamily("presswatch_source_last_new_article_timestamp_seconds",
+                                  "Last crawl that brought a new article (Unix time).", labels=["source"])
+        for source_id, state in sorted(health.items()):
+            failures.add_metric([source_id], state.consecutive_failures)
+            if state.last_success_at:
+                success.add_metric([source_id], state.last_success_at.timestamp())
+            if state.last_new_article_at:
+                fresh.add_metric([source_id], state.last_new_article_at.timestamp())
+        yield from (failures, success, fresh)
+        yield GaugeMetricFamily("presswatch_source_incidents_open", "Open source-health incidents.", value=incidents)
+        outbox = GaugeMetricFamily("presswatch_alert_outbox", "Alert deliveries by status.", labels=["status"])
+        for status in ("pending", "sent", "dead"):
+            outbox.add_metric([status], queue.get(status, 0))
+        yield outbox
+        pending = GaugeMetricFamily("presswatch_alert_oldest_pending_timestamp_seconds",
+                                    "Creation time of the oldest undelivered alert (Unix time; absent when none).")
+        oldest_at = parse_iso(oldest)
+        if oldest_at:
+            pending.add_metric([], oldest_at.timestamp())
+        yield pending
+        sent = GaugeMetricFamily("presswatch_digest_last_sent_timestamp_seconds",
+                                 "When the last digest was sent (Unix time).")
+        digest_at = parse_iso(digest)
+        if digest_at:
+            sent.add_metric([], digest_at.timestamp())
+        yield sent
 
 
-def render(db: Path) -> str:
-    lines: list[str] = []
-    with COUNTERS.lock:
-        crawls = dict(COUNTERS.crawls)
-        new = dict(COUNTERS.new_articles)
-        errors = dict(COUNTERS.fetch_errors)
-        skipped = dict(COUNTERS.skipped)
-        digests = dict(COUNTERS.digests)
-    lines += _family("presswatch_crawls_total", "counter", "Crawls run by this process, by source and result.",
-                     [({"source": s, "result": r}, n) for (s, r), n in sorted(crawls.items())])
-    lines += _family("presswatch_new_articles_total", "counter", "New articles stored by this process's crawls.",
-                     [({"source": s}, n) for s, n in sorted(new.items())])
-    lines += _family("presswatch_fetch_errors_total", "counter", "Failed requests during this process's crawls.",
-                     [({"source": s}, n) for s, n in sorted(errors.items())])
-    lines += _family("presswatch_crawls_skipped_total", "counter", "Crawls skipped while a failing source backs off.",
-                     [({"source": s}, n) for s, n in sorted(skipped.items())])
-    lines += _family("presswatch_digests_total", "counter", "Daily digest runs by outcome.",
-                     [({"status": s}, n) for s, n in sorted(digests.items())])
-    with Store(db) as store:
-        articles = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        health = store.health()
-        queue = dict(store.db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
-        oldest = store.db.execute("SELECT min(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0]
-        digest = store.db.execute("SELECT max(sent_at) FROM digest_sends WHERE status = 'sent'").fetchone()[0]
-        incidents = store.db.execute("SELECT count(*) FROM source_incidents WHERE resolved_at IS NULL").fetchone()[0]
-    lines += _family("presswatch_articles", "gauge", "Articles in the store.", [({}, articles)])
-    lines += _family("presswatch_source_consecutive_failures", "gauge", "Failed crawls in a row, by source.",
-                     [({"source": s}, h.consecutive_failures) for s, h in sorted(health.items())])
-    lines += _family("presswatch_source_last_success_timestamp_seconds", "gauge", "Last successful crawl (Unix time).",
-                     [({"source": s}, h.last_success_at.timestamp()) for s, h in sorted(health.items())
-                      if h.last_success_at])
-    lines += _family("presswatch_source_last_new_article_timestamp_seconds", "gauge",
-                     "Last crawl that brought a new article (Unix time).",
-                     [({"source": s}, h.last_new_article_at.timestamp()) for s, h in sorted(health.items())
-                      if h.last_new_article_at])
-    lines += _family("presswatch_source_incidents_open", "gauge", "Open source-health incidents.", [({}, incidents)])
-    lines += _family("presswatch_alert_outbox", "gauge", "Alert deliveries by status.",
-                     [({"status": s}, queue.get(s, 0)) for s in ("pending", "sent", "dead")])
-    oldest_at = parse_iso(oldest)
-    lines += _family("presswatch_alert_oldest_pending_timestamp_seconds", "gauge",
-                     "Creation time of the oldest undelivered alert (Unix time; absent when none).",
-                     [({}, oldest_at.timestamp())] if oldest_at else [])
-    digest_at = parse_iso(digest)
-    lines += _family("presswatch_digest_last_sent_timestamp_seconds", "gauge", "When the last digest was sent.",
-                     [({}, digest_at.timestamp())] if digest_at else [])
-    lines += _family("process_resident_memory_bytes", "gauge", "Resident memory of the service.",
-                     [({}, _rss())])
-    lines += _family("process_open_fds", "gauge", "Open file descriptors of the service.", [({}, open_fds())])
-    return "\n".join(lines) + "\n"
+class ServiceCollector(Collector):
+    """What the service knows of its own parts: ``presswatch_web_up`` (absent when the UI is off)."""
+
+    def __init__(self, web_up: Callable[[], bool | None]) -> None:
+        self.web_up = web_up
+
+    def collect(self) -> Iterator[Metric]:
+        up = self.web_up()
+        if up is not None:
+            yield GaugeMetricFamily("presswatch_web_up", "1 when the web UI serves, 0 when it could not start.",
+                                    value=1.0 if up else 0.0)
 
 
-def _rss() -> float:
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0
+class ServiceMetrics:
+    """The registry of one service: its counters, the database gauges and the process metrics."""
 
+    def __init__(self, db: Path, web_up: Callable[[], bool | None] = lambda: None) -> None:
+        self.registry = CollectorRegistry()
+        self.crawls = Counter("presswatch_crawls", "Crawls run by this process, by source and result.",
+                              ["source", "result"], registry=self.registry)
+        self.new_articles = Counter("presswatch_new_articles", "New articles stored by this process's crawls.",
+                                    ["source"], registry=self.registry)
+        self.fetch_errors = Counter("presswatch_fetch_errors", "Failed requests during this process's crawls.",
+                                    ["source"], registry=self.registry)
+        self.skipped = Counter("presswatch_crawls_skipped", "Crawls skipped while a failing source backs off.",
+                               ["source"], registry=self.registry)
+        self.digests = Counter("presswatch_digests", "Daily digest runs by outcome.", ["status"],
+                               registry=self.registry)
+        self.registry.register(StoreCollector(db))
+        self.registry.register(ServiceCollector(web_up))
+        ProcessCollector(registry=self.registry)
 
-def open_fds() -> int:
-    try:
-        return len(os.listdir("/proc/self/fd"))
-    except OSError:
-        return -1
+    def count(self, tally: object) -> None:
+        """Add what a job returned to the counters (other return values are ignored)."""
+        if isinstance(tally, CrawlTally):
+            if tally.result == "skipped":
+                self.skipped.labels(tally.source_id).inc()
+                return
+            self.crawls.labels(tally.source_id, tally.result).inc()
+            self.new_articles.labels(tally.source_id).inc(tally.new_articles)
+            self.fetch_errors.labels(tally.source_id).inc(tally.errors)
+        elif isinstance(tally, DigestTally):
+            for status in tally.statuses:
+                self.digests.labels(status).inc()
 
 
 class MetricsServer:
-    """``GET /metrics`` on ``host:port`` in a daemon thread."""
+    """``GET /metrics`` on ``host:port`` in a daemon thread; the port is bound by the constructor
+    (:class:`presswatch.listen.ListenError` when it cannot be)."""
 
-    def __init__(self, db: Path, host: str, port: int) -> None:
-        database = db
-
-        class Handler(BaseHTTPRequestHandler):
+    def __init__(self, registry: CollectorRegistry, host: str, port: int) -> None:
+        class Handler(MetricsHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                if self.path.split("?")[0] != "/metrics":
+                if urlparse(self.path).path != "/metrics":
                     self.send_error(404)
                     return
-                try:
-                    body = render(database).encode()
-                    status = 200
-                except Exception as exc:  # a locked or broken database: say so, do not crash the thread
-                    body, status = f"# error: {exc}\n".encode(), 500
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:  # the library renders everything before it writes a byte
+                    super().do_GET()
+                except (sqlite3.Error, StoreError) as exc:  # a locked or broken database: a failed scrape
+                    log.error("không đọc được cơ sở dữ liệu cho /metrics: %s", exc)
+                    self.send_error(500, "database unreadable")
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        Handler.registry = registry
+        sock = listen(host, port)
+        self.server = ThreadingHTTPServer(sock.getsockname()[:2], Handler, bind_and_activate=False)
+        self.server.socket.close()
+        self.server.socket = sock
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="metrics", daemon=True)
 
     @property
     def port(self) -> int:
-        return int(self.server.server_address[1])
+        return int(self.server.socket.getsockname()[1])
 
     def start(self) -> MetricsServer:
         self.thread.start()
@@ -137,3 +165,4 @@ class MetricsServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+

@@ -9,9 +9,13 @@ store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
     housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
 
 beside them, in threads: the alert delivery worker (continuous), the web UI and JSON API
-(``web_port``, 0 turns it off) and the ``/metrics`` endpoint.
-Misfires coalesce into one run. SIGHUP (or ``presswatch reload``) reloads the configuration without
-restart; a configuration that does not load is reported and the running one kept. SIGTERM stops the
+(``web_port``, 0 turns it off) and the ``/metrics`` endpoint. Their ports are bound before they are
+announced: a port another program holds is logged in Vietnamese, shown by ``presswatch status`` and
+``presswatch_web_up 0``, and the monitor carries on crawling and alerting without that part (a reload
+tries again). Misfires coalesce into one run. SIGHUP (or ``presswatch reload``) reloads the configuration without
+restart; a configuration that does not load is reported and the running one kept. The service
+holds a lock beside the database for its whole life (``presswatch.instance``): a second service on
+the same database is refused, and ``reload``/``status`` reach only the process holding it. SIGTERM stops the
 scheduler, asks running crawl subprocesses to stop (each article is its own transaction), lets the
 delivery in flight finish, and exits. After a crash (even SIGKILL), a restart resumes from the store:
 seen URLs are not stored twice, alerts are unique per rule and story, the outbox is delivered.
@@ -20,7 +24,6 @@ seen URLs are not stored twice, alerts are unique per rule and story, the outbox
 from __future__ import annotations
 
 import logging
-import os
 import random
 import signal
 import threading
@@ -28,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -38,19 +42,19 @@ from sqlalchemy import create_engine
 from alerts.worker import DeliveryWorker
 from presswatch.config import Config, load_config
 from presswatch.crawl import stop_running
-from presswatch.errors import ConfigError
+from presswatch.errors import ConfigError, ListenError
+from presswatch.instance import ServiceLock, lock_holder, pidfile_for, signal_service
 from presswatch.jobs import STOPPING, use_config
-from presswatch.metrics import MetricsServer
-from presswatch.store import Store
+from presswatch.listen import listen, url_host
+from presswatch.metrics import MetricsServer, ServiceMetrics
+from presswatch.store import Store, iso
 from presswatch.timefmt import VIETNAM
 
+__all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 log = logging.getLogger("presswatch.service")
 FIRST_RUN_SPREAD = 30.0  # seconds: new sources start within this, spread out
 DIGEST_RETRY_MINUTES = 30
-
-
-def pidfile_for(db: Path) -> Path:
-    return db.with_name(db.name + ".pid")
+CARRY_ON = "dịch vụ vẫn thu thập và gửi cảnh báo; giải phóng cổng hoặc đổi cấu hình rồi `presswatch reload`"
 
 
 class Monitor:
@@ -61,9 +65,14 @@ class Monitor:
         self.reload_event = threading.Event()
         self.worker_stop = threading.Event()
         self.worker_thread: threading.Thread | None = None
-        self.metrics: MetricsServer | None = None
+        self.lock = ServiceLock(db)
+        self.metrics = ServiceMetrics(db, web_up=self._web_up)
+        self.metrics_server: MetricsServer | None = None
         self.web: Any = None  # uvicorn.Server of the web UI
         self.web_thread: threading.Thread | None = None
+        # What `presswatch status` shows of the web UI and /metrics: address, serving, error.
+        self.parts: dict[str, dict[str, Any]] = {}
+        self.started_at = datetime.now(UTC)
         Store(db).close()  # create or migrate the schema before anything else touches the file
         engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 60})
         self.scheduler = BackgroundScheduler(
@@ -73,6 +82,10 @@ class Monitor:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=VIETNAM,
         )
+        self.scheduler.add_listener(self._count, EVENT_JOB_EXECUTED)
+
+    def _count(self, event: JobExecutionEvent) -> None:
+        self.metrics.count(event.retval)  # jobs return what they did (presswatch.jobs.CrawlTally, …)
 
     # --- jobs --------------------------------------------------------------------------
 
@@ -130,17 +143,51 @@ class Monitor:
         from presswatch.web.app import make_server
 
         settings = self.config.settings
+        address = f"http://{url_host(settings.web_host)}:{settings.web_port}/"
+        try:  # bound here, before anything is announced: a taken port is known at once
+            sock = listen(settings.web_host, settings.web_port)
+        except ListenError as exc:
+            self.parts["web"] = {"address": address, "up": False, "error": str(exc)}
+            log.error("giao diện web KHÔNG chạy (%s): %s; %s", address, exc, CARRY_ON)
+            return
         self.web = make_server(self.config, self.db)
         # In a thread uvicorn leaves the signals alone: the main thread owns SIGTERM and SIGHUP.
-        self.web_thread = threading.Thread(target=self.web.run, name="web", daemon=True)
+        self.web_thread = threading.Thread(target=self.web.run, kwargs={"sockets": [sock]}, name="web", daemon=True)
         self.web_thread.start()
-        log.info("giao diện web: http://%s:%d/", settings.web_host, settings.web_port)
+        self.parts["web"] = {"address": address, "up": True, "error": None}
+        log.info("giao diện web: %s", address)
+
+    def _web_up(self) -> bool | None:
+        """For /metrics: None when the UI is off, else whether it serves (its thread ends if uvicorn fails)."""
+        if "web" not in self.parts:
+            return None
+        return self.web_thread is not None and self.web_thread.is_alive() and self.web is not None
+
+    def _start_metrics(self) -> None:
+        settings = self.config.settings
+        address = f"http://{url_host(settings.metrics_host)}:{settings.metrics_port}/metrics"
+        try:
+            self.metrics_server = MetricsServer(self.metrics.registry, settings.metrics_host,
+                                                settings.metrics_port).start()
+        except ListenError as exc:
+            self.parts["metrics"] = {"address": address, "up": False, "error": str(exc)}
+            log.error("số liệu Prometheus KHÔNG chạy (%s): %s; %s", address, exc, CARRY_ON)
+            return
+        self.parts["metrics"] = {"address": address, "up": True, "error": None}
+        log.info("số liệu Prometheus: %s", address)
+
+    def _record_state(self) -> None:
+        try:
+            self.lock.write_state({"started_at": iso(self.started_at), "parts": self.parts})
+        except OSError as exc:
+            log.warning("không ghi được trạng thái dịch vụ cho `presswatch status`: %s", exc)
 
     def _stop_web(self) -> None:
         if self.web is not None and self.web_thread is not None:
             self.web.should_exit = True
             self.web_thread.join(timeout=15)
             self.web = None
+        self.parts.pop("web", None)
 
     def _stop_worker(self) -> None:
         self.worker_stop.set()
@@ -150,9 +197,7 @@ class Monitor:
     # --- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> None:
-        running = running_pid(self.db)
-        if running is not None and running != os.getpid():
-            raise ConfigError([f"đã có dịch vụ giám sát chạy trên {self.db} (pid {running}); dừng nó trước"])
+        self.lock.acquire()  # refused (ServiceError) while another service runs on this database
         STOPPING.clear()
         use_config(self.config)
         self.scheduler.start(paused=True)
@@ -161,14 +206,10 @@ class Monitor:
         self._start_worker()
         settings = self.config.settings
         if settings.metrics_port:
-            try:
-                self.metrics = MetricsServer(self.db, settings.metrics_host, settings.metrics_port).start()
-                log.info("số liệu Prometheus: http://%s:%d/metrics", settings.metrics_host, self.metrics.port)
-            except OSError as exc:
-                log.error("không mở được cổng /metrics %s:%d: %s", settings.metrics_host, settings.metrics_port, exc)
+            self._start_metrics()
         if settings.web_port:
             self._start_web()
-        pidfile_for(self.db).write_text(str(os.getpid()), encoding="ascii")
+        self._record_state()
         enabled = sum(s.enabled for s in self.config.sources)
         log.info("giám sát đã chạy: %d nguồn, cơ sở dữ liệu %s", enabled, self.db)
 
@@ -183,9 +224,12 @@ class Monitor:
         self.sync_jobs()
         self._stop_worker()
         self._start_worker()
-        if self.web is not None:  # the UI reads settings and sources: restart it on the new ones
-            self._stop_web()
+        self._stop_web()  # the UI reads settings and sources: restart it on the new ones (or retry a taken port)
+        if config.settings.web_port:
             self._start_web()
+        if self.metrics_server is None and config.settings.metrics_port:  # its port was taken: try again
+            self._start_metrics()
+        self._record_state()
         log.info("đã nạp lại cấu hình: %d nguồn đang bật", sum(s.enabled for s in config.sources))
         return True
 
@@ -197,9 +241,9 @@ class Monitor:
         self.scheduler.shutdown(wait=True)  # the jobs' threads finish recording what they did
         self._stop_worker()
         self._stop_web()
-        if self.metrics is not None:
-            self.metrics.stop()
-        pidfile_for(self.db).unlink(missing_ok=True)
+        if self.metrics_server is not None:
+            self.metrics_server.stop()
+        self.lock.release()
         log.info("đã dừng (%d lượt thu thập bị ngắt, sẽ chạy lại ở lần khởi động sau)", stopped)
 
     def serve_forever(self) -> None:
@@ -224,26 +268,11 @@ class Monitor:
 
 
 def running_pid(db: Path) -> int | None:
-    """The pid of the service running on ``db``, if any (a stale pidfile is ignored)."""
-    try:
-        pid = int(pidfile_for(db).read_text(encoding="ascii").strip())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
-        return None
-    try:  # after a crash the pid may belong to another program by now
-        if b"presswatch" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return None
-    except OSError:
-        pass  # no /proc here: trust the signal check
-    return pid
+    """The pid of the service running on ``db``: the process holding its lock (a pid file left by a
+    crash is ignored, whatever process its pid belongs to now)."""
+    return lock_holder(db)
 
 
 def reload_running(db: Path) -> int:
-    """Send SIGHUP to the service using ``db``; returns its pid."""
-    pidfile = pidfile_for(db)
-    try:
-        pid = int(pidfile.read_text(encoding="ascii").strip())
-        os.kill(pid, signal.SIGHUP)
-    except (OSError, ValueError) as exc:
-        raise ConfigError([f"không thấy dịch vụ đang chạy với {db} ({pidfile}: {exc})"]) from None
-    return pid
+    """Send SIGHUP to the service running on ``db`` (the holder of its lock, and only it); its pid."""
+    return signal_service(db, signal.SIGHUP)

@@ -233,6 +233,43 @@ def test_digest_content_counts_only_the_window(store: Store, day_store: dict[str
         assert build_digest(plain, DAY, Settings(), sources=SOURCES) == digest
 
 
+def health_section(text: str) -> str:
+    return text.split("TÌNH TRẠNG NGUỒN\n", 1)[1].split("\n\n", 1)[0]
+
+
+def test_sources_that_never_ran_are_not_reported_fine(store: Store, smtp: tuple[Inbox, int]) -> None:
+    """Issue 16 item 17: enabled sources without a single run are unknown, not "working normally"."""
+    inbox, port = smtp
+    disabled = make_source(id="tat", urls=["https://tat.example.vn/rss"], name="Nguồn đã tắt", enabled=False)
+    config = dataclasses.replace(config_with(mail_settings(port)), sources=[*SOURCES, disabled])
+    store.record_run(RunResult("baolaichau", END - timedelta(hours=3), END - timedelta(hours=3), True, 2, 1, 0))
+    store.record_run(RunResult("laichau-gov", END - timedelta(hours=2), END - timedelta(hours=2), True, 1, 1, 0))
+    digest = build_digest(store, DAY, config.settings, sources=config.sources)
+    assert digest.source_problems == []
+    assert digest.never_ran == ("Google News – Lai Châu", "VnExpress – Thời sự")  # the disabled one is left out
+    assert run_digest(config, store, DAY, environ={}).status == "sent"
+    text, html, _ = parts(inbox.messages[0])
+    health = health_section(text)
+    assert "Mọi nguồn đang bật đều hoạt động bình thường" not in text + html
+    assert "2 nguồn đang bật chưa chạy lần nào: Google News – Lai Châu, VnExpress – Thời sự" in health
+    assert "2 nguồn đang bật chưa chạy lần nào: Google News – Lai Châu, VnExpress – Thời sự" in html
+    assert "Nguồn đã tắt" not in text
+
+
+def test_many_sources_that_never_ran_are_counted(store: Store) -> None:
+    from alerts.digest_render import render_text
+
+    fresh = [make_source(id=f"moi-{n}", urls=[f"https://moi{n}.example.vn/rss"], name=f"Nguồn mới {n}")
+             for n in range(12)]
+    store.record_run(RunResult("moi-0", END - timedelta(hours=3), END - timedelta(hours=3), False, 0, 0, 1,
+                               "HTTP 503 Service Unavailable"))
+    digest = build_digest(store, DAY, Settings(), sources=fresh)
+    health = health_section(render_text(digest))
+    assert "Nguồn mới 0: lỗi 1 lần liên tiếp" in health
+    assert "11 nguồn đang bật chưa chạy lần nào" in health and "Nguồn mới 5" not in health
+    assert "bình thường" not in health
+
+
 def test_deciding_sentence_is_the_one_with_the_term() -> None:
     text = "Mở đầu bình thường. Mưa lũ gây thiệt hại nặng cho xã Mường Tè. Kết thúc."
     assert deciding_sentence("Tin thời tiết", text, ["không … thiệt hại", "mưa lũ"]) == (

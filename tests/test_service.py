@@ -5,6 +5,7 @@ SIGKILL in the middle of a crawl and of deliveries."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from presswatch.localsite import LocalSite, Route, SiteArticle
 from presswatch.store import Store
@@ -107,7 +109,7 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
                              web_port=web_port)
         service = start(config, db)
         try:
-            wait_until(lambda: len(runs(db).get("tin-a", [])) >= 3, 60, "three crawls of tin-a")
+            wait_until(lambda: len(runs(db).get("tin-a", [])) >= 3, 120, "three crawls of tin-a")  # 2 cores, shared
             # Reload: a source added to sources.yaml is crawled without a restart.
             with (config / "sources.yaml").open("a", encoding="utf-8") as sources:
                 sources.write(source("tin-b", f"{second.url}/rss/tin-moi.rss", "2s"))
@@ -146,13 +148,102 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
     raised = [r.json() for r in receiver.accepted.values() if r.json().get("type") == "source_health"]
     assert len(raised) == 1 and raised[0]["source"]["id"] == "hong" and raised[0]["status"] == "raised"
     assert "lần thu thập lỗi liên tiếp" in raised[0]["text"]
-    assert 'presswatch_crawls_total{source="tin-a",result="ok"}' in metrics
-    assert 'presswatch_crawls_skipped_total{source="hong"}' in metrics
-    assert "presswatch_articles " in metrics and 'presswatch_alert_outbox{status="pending"}' in metrics
+    scraped = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(metrics) for s in family.samples}
+    assert scraped[("presswatch_crawls_total", (("result", "ok"), ("source", "tin-a")))] >= 3
+    assert scraped[("presswatch_crawls_skipped_total", (("source", "hong"),))] >= 1
+    assert scraped[("presswatch_articles", ())] >= 40
+    assert ("presswatch_alert_outbox", (("status", "pending"),)) in scraped
+    assert scraped[("presswatch_web_up", ())] == 1
     assert status.returncode == 0 and "đang chạy" in status.stdout and "crawl:tin-b" in status.stdout
     assert "hong (failing" in status.stdout
     assert "Đăng nhập" in login_page
+    assert f"  Giao diện web: http://127.0.0.1:{web_port}/" in status.stdout.splitlines()
+    assert f"  Số liệu Prometheus: http://127.0.0.1:{port}/metrics" in status.stdout.splitlines()
     assert "digest " in status.stdout and "digest-retry" in status.stdout and "housekeeping" in status.stdout
+
+
+def cli(config: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "presswatch.cli", "--config", str(config), "--db", str(db), *args],
+                          capture_output=True, text=True, timeout=30)
+
+
+def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def answers(url: str, text: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return text in response.read().decode()
+    except OSError:
+        return False
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def test_taken_ports_are_reported_monitoring_carries_on_and_reload_retries(
+        tmp_path: Path, site: LocalSite, articles: list[SiteArticle]) -> None:
+    """Issue 16 item 9: with the web UI's and /metrics' ports held by other servers, the service says
+    so in Vietnamese (log, status, then presswatch_web_up 0), crawls on, and takes the ports on reload."""
+    db = tmp_path / "pw.db"
+    other_ui, other_metrics = LocalSite(articles[:3], name="Trang khác").start(), LocalSite(articles[:3]).start()
+    web_port, metrics_port = port_of(other_ui.url), port_of(other_metrics.url)
+    try:
+        with Receiver() as receiver:
+            config = make_config(tmp_path, receiver, source("tin-a", f"{site.url}/rss/tin-moi.rss", "2s"),
+                                 metrics_port=metrics_port, web_port=web_port)
+            service = start(config, db)
+            try:
+                wait_until(lambda: len(runs(db).get("tin-a", [])) >= 1, 60, "a crawl despite the taken ports")
+                status = cli(config, db, "status")
+                second = cli(config, db, "run")  # a second service on the same database
+                other_metrics.stop()
+                assert cli(config, db, "reload").returncode == 0
+                wait_until(lambda: answers(f"http://127.0.0.1:{metrics_port}/metrics", "presswatch_"), 30,
+                           "/metrics on its port after the reload")
+                while_ui_taken = scrape(metrics_port)
+                assert answers(other_ui.url + "/", "Trang khác")  # the other server still has the UI's port
+                other_ui.stop()
+                assert cli(config, db, "reload").returncode == 0
+                wait_until(lambda: answers(f"http://127.0.0.1:{web_port}/login", "Đăng nhập"), 30,
+                           "the web UI on its port after the second reload")
+                after = scrape(metrics_port)
+                status_after = cli(config, db, "status")
+            finally:
+                service.send_signal(signal.SIGTERM)
+                output, _ = service.communicate(timeout=60)
+    finally:
+        other_ui.stop()
+        other_metrics.stop()
+    assert service.returncode == 0, output
+    web_taken = f"cổng {web_port} trên 127.0.0.1 đang có chương trình khác dùng"
+    metrics_taken = f"cổng {metrics_port} trên 127.0.0.1 đang có chương trình khác dùng"
+    # The log: a Vietnamese error for each, no announcement of the address, no English from uvicorn.
+    log_before_reload = output.split("giám sát đã chạy")[0]  # the start, before any reload
+    assert f"giao diện web KHÔNG chạy (http://127.0.0.1:{web_port}/): {web_taken}" in log_before_reload
+    assert f"số liệu Prometheus KHÔNG chạy (http://127.0.0.1:{metrics_port}/metrics): {metrics_taken}" in output
+    assert "giao diện web: http" not in log_before_reload and "số liệu Prometheus: http" not in log_before_reload
+    assert "Errno" not in output and "Traceback" not in output and "address already in use" not in output
+    assert f"giao diện web: http://127.0.0.1:{web_port}/" in output  # announced once it really serves
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+07:00 INFO presswatch\.", output, re.M), output
+    # Status: the service runs, and says which part does not and why.
+    lines = status.stdout.splitlines()
+    assert lines[0].startswith("Dịch vụ: đang chạy (pid ")
+    assert f"  Giao diện web: KHÔNG CHẠY (http://127.0.0.1:{web_port}/) — {web_taken}" in lines
+    assert f"  Số liệu Prometheus: KHÔNG CHẠY (http://127.0.0.1:{metrics_port}/metrics) — {metrics_taken}" in lines
+    assert f"  Giao diện web: http://127.0.0.1:{web_port}/" in status_after.stdout.splitlines()
+    # Metrics: the UI reported down while its port was taken, up after; crawling went on throughout.
+    assert while_ui_taken[("presswatch_web_up", ())] == 0 and after[("presswatch_web_up", ())] == 1
+    assert after[("presswatch_crawls_total", (("result", "ok"), ("source", "tin-a")))] >= 1
+    # The second service on the same database was refused, naming the running one.
+    assert second.returncode != 0 and f"đã có dịch vụ giám sát chạy trên {db} (pid {service.pid})" in second.stderr
+    assert "Traceback" not in second.stderr
 
 
 def test_sigkill_mid_crawl_and_mid_delivery_loses_and_duplicates_nothing(tmp_path: Path,
