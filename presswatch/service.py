@@ -169,6 +169,8 @@ class Monitor:
         if settings.web_port:
             self._start_web()
         pidfile_for(self.db).write_text(str(os.getpid()), encoding="ascii")
+        for warning in self.config.warnings:
+            log.warning("lưu ý về cấu hình: %s", warning)
         enabled = sum(s.enabled for s in self.config.sources)
         log.info("giám sát đã chạy: %d nguồn, cơ sở dữ liệu %s", enabled, self.db)
 
@@ -179,6 +181,8 @@ class Monitor:
             log.error("cấu hình mới có lỗi, giữ cấu hình đang chạy:\n  %s", "\n  ".join(exc.problems))
             return False
         self.config = config
+        for warning in config.warnings:
+            log.warning("lưu ý về cấu hình: %s", warning)
         use_config(config)
         self.sync_jobs()
         self._stop_worker()
