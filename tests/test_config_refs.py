@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,31 @@ def test_the_service_logs_the_warnings(directory: Path, tmp_path: Path, caplog: 
         finally:
             monitor._stop_worker()
     assert "không có quy tắc cảnh báo" in caplog.text
+
+
+def test_rule_copied_from_the_saved_page_is_sent_to_the_configured_channels(tmp_path: Path, directory: Path) -> None:
+    """The /saved page offers each saved search as an alerts.yaml rule; pasted as is, the rule loads
+    without problem or warning: it names the configured channels, not `channels: []`."""
+    import re
+
+    import yaml
+
+    from tests.webserver import csrf_of, fill, login, serve
+
+    db = tmp_path / "presswatch.db"
+    with serve(db, fill(db, count=12)) as web:
+        analyst = login(web.url, "analyst1")
+        csrf = csrf_of(analyst.get("/", params={"q": "sạt lở"}).text)
+        assert analyst.post("/saved", params={"q": "sạt lở", "place": "Mường Tè"},
+                            data={"csrf": csrf, "name": "Sạt lở ở Mường Tè"}).status_code == 303
+        page = analyst.get("/saved").text
+        analyst.close()
+    snippet = re.search(r"<pre>(.*?)</pre>", page, re.S)
+    assert snippet and "thanh-tra" in page
+    text = snippet.group(1).replace("&#34;", '"').replace("&#39;", "'")
+    assert yaml.safe_load(text)[0]["channels"] == ["thanh-tra"]
+    alerts = directory / "alerts.yaml"
+    alerts.write_text(alerts.read_text(encoding="utf-8") + "\n" + textwrap.indent(text, "  "), encoding="utf-8")
+    config = load_config(directory)
+    assert config.warnings == () and config.alerts is not None
+    assert config.alerts.rules[-1].id == "sat-lo-o-muong-te"
