@@ -47,6 +47,7 @@ MAX_NODES = 200_000  # once aliases are expanded; the shipped topics.yaml has ab
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _MERGE = "tag:yaml.org,2002:merge"
+_UNREADABLE = {_INT: "số nguyên quá dài", "tag:yaml.org,2002:timestamp": "ngày giờ không có thật"}
 # PyYAML's YAML 1.1 patterns without their sexagesimal (base 60) alternatives.
 _NUMBERS = {
     _INT: re.compile(r"""^(?:[-+]?0b[0-1_]+
@@ -76,9 +77,9 @@ class _Constructor(SafeConstructor):
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:
-            raise ConstructorError(None, None, f"không đọc được giá trị '{str(node.value)[:40]}' ({exc})",
-                                   node.start_mark) from None
+        except (ValueError, OverflowError):
+            what = _UNREADABLE.get(str(node.tag), "giá trị không đọc được")
+            raise ConstructorError(None, None, f"{what}: '{str(node.value)[:40]}'", node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

@@ -85,10 +85,10 @@ def test_anchors_aliases_and_merge_keys_keep_working() -> None:
 
 def test_unconstructible_scalars_are_errors_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "sources.yaml"
-    for line, value in ((2, "9" * 5000), (2, "2026-13-45")):
+    for value, expected in (("9" * 5000, "số nguyên quá dài"), ("2026-13-45", "ngày giờ không có thật")):
         path.write_text(f"defaults:\n  interval: {value}\nsources: []\n", encoding="utf-8")
         problem = refused(path)
-        assert problem.startswith(f"{path}:{line}:"), problem
+        assert problem.startswith(f"{path}:2:") and expected in problem, problem
 
 
 def test_check_config_reports_a_bomb_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,7 +102,7 @@ def test_the_shipped_files_are_far_from_the_limits() -> None:
     config = Path(__file__).resolve().parents[1] / "config"
     for path in sorted(config.glob("*.yaml")):
         assert path.stat().st_size < MAX_BYTES / 10, path
-        assert load_yaml(path).data is not None
+        load_yaml(path)  # raises ConfigError beyond a bound
 
 
 # --- durations and numbers: bounded, so nothing accepted can overflow the scheduler (issue 16, 11b) -----
