@@ -399,11 +399,11 @@ class Settings(_Strict):
             raise ValueError(f"phải là giờ dạng HH:MM, ví dụ 07:00 (đang là: {value!r})")
         match = _CLOCK.match(value.strip())
         if not match:
-            raise ValueError(f"'{value[:40]}' không phải giờ dạng HH:MM, ví dụ 07:00")
+            raise ValueError(f"'{value[:40]}' không phải giờ hợp lệ dạng HH:MM (ví dụ 07:00)")
         if int(match.group(1)) > 23:
-            raise ValueError(f"'{value}': giờ phải từ 00 đến 23")
+            raise ValueError(f"'{value}' không phải giờ hợp lệ: giờ phải từ 00 đến 23")
         if int(match.group(2)) > 59:
-            raise ValueError(f"'{value}': phút phải từ 00 đến 59")
+            raise ValueError(f"'{value}' không phải giờ hợp lệ: phút phải từ 00 đến 59")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
     @field_validator("digest_recipients", mode="before")

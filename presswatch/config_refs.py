@@ -22,6 +22,7 @@ from presswatch.errors import QueryError
 from presswatch.query import Field, Node, parse
 from presswatch.yamlfile import Location, YamlDocument
 
+_NOT_IN_TOPICS, _NOT_IN_SOURCES = "không có trong topics.yaml", "không có trong sources.yaml"
 _FIELD_WHAT = {"topic": ("chủ đề", "topics.yaml"), "source": ("nguồn", "sources.yaml"),
                "place": ("địa danh", "danh mục địa danh của tỉnh")}
 
@@ -82,8 +83,7 @@ def comments_of_problems(doc: YamlDocument) -> list[str]:
     """``comments_of`` of ``sources.yaml`` names sources of the same file."""
     known = _ids(doc.data, "sources")
     return [problem for index, _ in enumerate(_items(doc.data, "sources"))
-            for problem in _unknown_items(doc, ("sources", index, "comments_of"), known, "nguồn",
-                                                 "không có trong sources.yaml")]
+            for problem in _unknown_items(doc, ("sources", index, "comments_of"), known, "nguồn", _NOT_IN_SOURCES)]
 
 
 def _fields(node: Node) -> Iterator[Field]:
@@ -134,11 +134,9 @@ def rule_problems(alerts: YamlDocument, topics: list[str] | None, sources: list[
     problems: list[str] = []
     for index, rule in enumerate(_items(alerts.data, "rules")):
         if topics is not None:
-            problems += _unknown_items(alerts, ("rules", index, "topics"), topics, "chủ đề",
-                                          "không có trong topics.yaml")
+            problems += _unknown_items(alerts, ("rules", index, "topics"), topics, "chủ đề", _NOT_IN_TOPICS)
         if sources is not None:
-            problems += _unknown_items(alerts, ("rules", index, "sources"), sources, "nguồn",
-                                          "không có trong sources.yaml")
+            problems += _unknown_items(alerts, ("rules", index, "sources"), sources, "nguồn", _NOT_IN_SOURCES)
         query = rule.get("query") if isinstance(rule, dict) else None
         if isinstance(query, str):
             problems += _query_problems(alerts, ("rules", index, "query"), query,
@@ -162,9 +160,11 @@ def interval_problems(doc: YamlDocument, minimum: int) -> list[str]:
         if not doc.has(location):
             location = ("defaults", "interval")
         value = source.get("interval") if isinstance(source, dict) else None
+        if value is None:  # the model's default (30 minutes)
+            continue
         try:
-            seconds = parse_duration(value) if value is not None else minimum
-        except ValueError:
+            seconds = parse_duration(value)
+        except ValueError:  # reported by the source's own validation
             continue
         problem = (f"{doc.where(location)}: {format_duration(seconds)} ngắn hơn khoảng tối thiểu "
                    f"{format_duration(minimum)} giữa hai lượt thu thập (cài đặt crawl_min_interval): thu thập "
