@@ -16,10 +16,11 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from presswatch.config import _check_url, _problems, _Strict, parse_duration
+from presswatch.config import MAX_RULE_AGE, MIN_RULE_AGE, _check_url, _problems, _Strict, parse_duration
+from presswatch.config_refs import channel_problems
 from presswatch.errors import ConfigError, QueryError
 from presswatch.query import DateBound, Node, parse
-from presswatch.yamlfile import load_yaml
+from presswatch.yamlfile import YamlDocument, load_yaml
 
 Severity = Literal["low", "medium", "high"]
 RelevanceLevel = Literal["about", "mention", "none"]
@@ -123,9 +124,7 @@ class Rule(_Strict):
     @field_validator("max_age", mode="before")
     @classmethod
     def _max_age(cls, value: Any) -> int:
-        if not isinstance(value, str | int):
-            raise ValueError("phải là khoảng thời gian như 12h, 3d")
-        return parse_duration(value)
+        return parse_duration(value, MIN_RULE_AGE, MAX_RULE_AGE)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -194,26 +193,20 @@ def load_alerts(path: Path) -> AlertsFile:
     the file, line and key."""
     if not path.exists():
         return AlertsFile()
-    doc = load_yaml(path)
+    return alerts_of(load_yaml(path))
+
+
+def alerts_of(doc: YamlDocument) -> AlertsFile:
+    """The rules and channels of a parsed ``alerts.yaml``; raise ConfigError listing every problem."""
+    problems = channel_problems(doc)
     try:
         alerts = AlertsFile.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
-        raise ConfigError(_problems(exc, doc)) from None
-    problems: list[str] = []
+        raise ConfigError(_problems(exc, doc) + problems) from None
     for kind, ids in (("channels", [c.id for c in alerts.channels]), ("rules", [r.id for r in alerts.rules])):
         for index, item_id in enumerate(ids):
             if item_id in ids[:index]:
                 problems.append(f"{doc.where((kind, index, 'id'))}: id '{item_id}' trùng với một mục phía trên")
-    known = {c.id for c in alerts.channels}
-    for index, rule in enumerate(alerts.rules):
-        for position, channel in enumerate(rule.channels):
-            if channel not in known:
-                problems.append(f"{doc.where(('rules', index, 'channels', position))}: kênh '{channel}' chưa khai "
-                                f"báo trong 'channels'")
-    for position, channel in enumerate(alerts.source_health.channels):
-        if channel not in known:
-            problems.append(f"{doc.where(('source_health', 'channels', position))}: kênh '{channel}' chưa khai báo "
-                            f"trong 'channels'")
     if problems:
         raise ConfigError(problems)
     return alerts

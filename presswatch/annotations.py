@@ -7,6 +7,7 @@ whole search in the query language, so one can become an alert rule (``alert_rul
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -170,8 +171,9 @@ def rule_id(name: str) -> str:
     return slug or "tim-kiem"
 
 
-def alert_rule_yaml(saved: SavedSearch, severity: str = "medium") -> str:
-    """The entry of ``config/alerts.yaml`` an operator pastes to alert on this search."""
+def alert_rule_yaml(saved: SavedSearch, severity: str = "medium", channels: Sequence[str] = ()) -> str:
+    """The entry of ``config/alerts.yaml`` an operator pastes to alert on this search, delivered to
+    ``channels`` (the configured ones: a rule without channel records alerts but sends none)."""
     entry = [{"id": rule_id(saved.name), "name": saved.name, "query": saved.query, "severity": severity,
-              "channels": []}]
+              "channels": list(channels)}]
     return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)

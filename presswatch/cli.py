@@ -185,6 +185,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         _out(f"Cảnh báo: {rules} quy tắc đang bật, {len(active)}/{len(config.alerts.channels)} kênh hoạt động.")
         for message in inactive:
             _out(f"  ! {message}")
+    for warning in config.warnings:
+        _out(f"Lưu ý: {warning}")
     return 0
 
 

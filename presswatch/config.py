@@ -22,12 +22,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from analysis.pipeline import Analyzer
 from analysis.sentiment import SentimentLexicon
 from analysis.sentiment_model import SentimentModel
 from analysis.topics import TopicLexicon
 from analysis.toxicity import ToxicityLexicon
+from presswatch import config_refs
+from presswatch.config_refs import comments_of_problems, suggestion
 from presswatch.errors import ConfigError
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
 
@@ -47,23 +50,37 @@ KIND_LABELS: dict[str, str] = {
     "social": "mạng xã hội",
 }
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_DURATION = re.compile(r"^\s*(-?\d{1,15})\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_INTERVAL = 30 * 86400  # a source's crawl interval: at most 30 days (and crawl_min_interval at least)
+MIN_RULE_AGE, MAX_RULE_AGE = 60, 3650 * 86400  # an alert rule's max_age: 1 minute to 10 years
 
 
-def parse_duration(value: str | int) -> int:
-    """``"15m"`` → 900. Integers are seconds."""
-    if isinstance(value, bool):
-        raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
+def format_duration(seconds: int) -> str:
+    """900 → ``"15m"``: the largest unit that divides ``seconds``."""
+    for unit in ("d", "h", "m"):
+        if seconds and seconds % _UNIT_SECONDS[unit] == 0:
+            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+def parse_duration(value: str | int, minimum: int = 1, maximum: int = MAX_INTERVAL) -> int:
+    """``"15m"`` → 900. Integers are seconds. Outside [minimum, maximum] is an error: a huge interval
+    would overflow the scheduler's dates."""
+    bounds = f"từ {format_duration(minimum)} đến {format_duration(maximum)}"
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"phải là khoảng thời gian như 30s, 15m, 2h, 1d ({bounds})")
     if isinstance(value, int):
         seconds = value
     else:
         match = _DURATION.match(value)
         if not match:
-            raise ValueError(f"'{value}' không phải khoảng thời gian (ví dụ: 30s, 15m, 2h, 1d)")
+            raise ValueError(f"'{value[:40]}' không phải khoảng thời gian: một số và đơn vị s, m, h hoặc d, "
+                             f"ví dụ 15m ({bounds})")
         seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    if seconds <= 0:
-        raise ValueError("khoảng thời gian phải lớn hơn 0")
+    if not minimum <= seconds <= maximum:
+        shown = value if isinstance(value, str) else f"{value} giây"
+        raise ValueError(f"khoảng thời gian phải {bounds} (đang là: {shown})")
     return seconds
 
 
@@ -87,7 +104,7 @@ def _check_address(address: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Selectors(_Strict):
@@ -127,8 +144,6 @@ class Source(_Strict):
     @field_validator("interval", mode="before")
     @classmethod
     def _interval(cls, value: Any) -> int:
-        if not isinstance(value, str | int):
-            raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
         return parse_duration(value)
 
     @field_validator("bridge_url")
@@ -176,8 +191,6 @@ class Defaults(_Strict):
     @field_validator("interval", mode="before")
     @classmethod
     def _interval(cls, value: Any) -> int:
-        if not isinstance(value, str | int):
-            raise ValueError("phải là khoảng thời gian như 30s, 15m, 2h, 1d")
         return parse_duration(value)
 
 
@@ -307,6 +320,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_format", "plain", "Log lines of `presswatch run`: plain text or json (one object per line)."),
     Setting("crawl_jitter", 0.1, "Random delay added to each crawl, as a fraction of the source's interval (≤ 5 min)."),
     Setting("crawl_backoff_max", 21600, "Longest wait in seconds between crawls of a failing source (back-off)."),
+    Setting("crawl_min_interval", 60, "Shortest interval in seconds a source may be crawled at (spares the sites)."),
     Setting("retention_days", 0, "Articles older than this many days are deleted nightly; 0 keeps everything."),
     Setting("housekeeping_time", "02:30", "Local time (HH:MM) of the nightly retention, optimise and backup."),
     Setting("backup_dir", "data/backups", "Where the nightly SQLite backup is written; empty: no backup."),
@@ -334,11 +348,11 @@ class Settings(_Strict):
     database: str = _default("database")
     user_agent: str = _default("user_agent")
     obey_robots: bool = _default("obey_robots")
-    download_timeout: float = Field(default=_default("download_timeout"), gt=0)
+    download_timeout: float = Field(default=_default("download_timeout"), gt=0, le=600)
     retry_times: int = Field(default=_default("retry_times"), ge=0, le=10)
-    max_page_bytes: int = Field(default=_default("max_page_bytes"), ge=10_000)
-    max_articles_per_run: int = Field(default=_default("max_articles_per_run"), ge=1)
-    crawl_timeout: int = Field(default=_default("crawl_timeout"), ge=5)
+    max_page_bytes: int = Field(default=_default("max_page_bytes"), ge=10_000, le=1_000_000_000)
+    max_articles_per_run: int = Field(default=_default("max_articles_per_run"), ge=1, le=100_000)
+    crawl_timeout: int = Field(default=_default("crawl_timeout"), ge=5, le=86_400)
     parallel_crawls: int = Field(default=_default("parallel_crawls"), ge=1, le=32)
     concurrent_requests_per_domain: int = Field(default=_default("concurrent_requests_per_domain"), ge=1, le=32)
     autothrottle: bool = _default("autothrottle")
@@ -347,9 +361,9 @@ class Settings(_Strict):
     elasticsearch_alias: str = Field(default=_default("elasticsearch_alias"), pattern=r"^[a-z0-9][a-z0-9_-]*$")
     web_base_url: str | None = _default("web_base_url")
     alert_timeout: float = Field(default=_default("alert_timeout"), gt=0, le=300)
-    alert_retry_base: float = Field(default=_default("alert_retry_base"), gt=0)
-    alert_retry_max: float = Field(default=_default("alert_retry_max"), gt=0)
-    alert_max_age: float = Field(default=_default("alert_max_age"), gt=0)
+    alert_retry_base: float = Field(default=_default("alert_retry_base"), gt=0, le=86_400)
+    alert_retry_max: float = Field(default=_default("alert_retry_max"), gt=0, le=7 * 86_400)
+    alert_max_age: float = Field(default=_default("alert_max_age"), gt=0, le=365 * 86_400)
     alert_poll: float = Field(default=_default("alert_poll"), gt=0, le=60)
     digest_time: str = _default("digest_time")
     digest_recipients: list[str] = Field(default_factory=list)
@@ -363,8 +377,9 @@ class Settings(_Strict):
     metrics_host: str = _default("metrics_host")
     log_format: Literal["plain", "json"] = _default("log_format")
     crawl_jitter: float = Field(default=_default("crawl_jitter"), ge=0, le=1)
-    crawl_backoff_max: int = Field(default=_default("crawl_backoff_max"), ge=1)
-    retention_days: int = Field(default=_default("retention_days"), ge=0)
+    crawl_backoff_max: int = Field(default=_default("crawl_backoff_max"), ge=1, le=30 * 86_400)
+    crawl_min_interval: int = Field(default=_default("crawl_min_interval"), ge=1, le=86_400)
+    retention_days: int = Field(default=_default("retention_days"), ge=0, le=36_500)
     housekeeping_time: str = _default("housekeeping_time")
     backup_dir: str = _default("backup_dir")
     backup_keep: int = Field(default=_default("backup_keep"), ge=1, le=100)
@@ -374,22 +389,21 @@ class Settings(_Strict):
     web_secure_cookies: bool = _default("web_secure_cookies")
     session_hours: float = Field(default=_default("session_hours"), gt=0, le=24 * 30)
     export_max_rows: int = Field(default=_default("export_max_rows"), ge=1, le=1_000_000)
-    web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0)
+    web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0, le=100_000_000)
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod
-    def _yaml_clock(cls, value: Any) -> Any:
-        # YAML 1.1 reads an unquoted 07:00 as the sexagesimal integer 420.
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            return f"{value // 60:02d}:{value % 60:02d}"
-        return value
-
-    @field_validator("digest_time", "housekeeping_time")
-    @classmethod
-    def _digest_time(cls, value: str) -> str:
-        match = _CLOCK.match(value)
-        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            raise ValueError(f"'{value}' không phải giờ hợp lệ dạng HH:MM (ví dụ 07:00)")
+    def _clock(cls, value: Any) -> str:
+        # Our YAML loader reads an unquoted 07:00 as the text "07:00" (not YAML 1.1's base-60 420).
+        if not isinstance(value, str):
+            raise ValueError(f"phải là giờ dạng HH:MM, ví dụ 07:00 (đang là: {value!r})")
+        match = _CLOCK.match(value.strip())
+        if not match:
+            raise ValueError(f"'{value[:40]}' không phải giờ hợp lệ dạng HH:MM (ví dụ 07:00)")
+        if int(match.group(1)) > 23:
+            raise ValueError(f"'{value}' không phải giờ hợp lệ: giờ phải từ 00 đến 23")
+        if int(match.group(2)) > 59:
+            raise ValueError(f"'{value}' không phải giờ hợp lệ: phút phải từ 00 đến 59")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
     @field_validator("digest_recipients", mode="before")
@@ -422,43 +436,91 @@ class Settings(_Strict):
 
 _MESSAGES: dict[str, str] = {
     "extra_forbidden": "khóa không được hỗ trợ (kiểm tra chính tả)",
+    "invalid_key": "tên khóa phải là chuỗi",
     "missing": "thiếu khóa bắt buộc",
-    "literal_error": "phải là một trong: {expected}",
     "string_type": "phải là chuỗi",
+    "string_unicode": "phải là chuỗi văn bản UTF-8",
     "string_too_short": "không được để trống",
+    "string_too_long": "dài quá {max_length} ký tự",
     "bool_type": "phải là true hoặc false",
     "bool_parsing": "phải là true hoặc false",
     "int_type": "phải là số nguyên",
     "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên (không có phần thập phân)",
+    "int_parsing_size": "số quá lớn",
     "float_type": "phải là số",
     "float_parsing": "phải là số",
+    "finite_number": "phải là số hữu hạn (không dùng .inf hay .nan)",
     "list_type": "phải là danh sách",
     "too_short": "danh sách không được rỗng",
+    "too_long": "danh sách dài quá {max_length} mục",
     "model_type": "phải là một ánh xạ khóa: giá trị",
+    "model_attributes_type": "phải là một ánh xạ khóa: giá trị",
     "dict_type": "phải là một ánh xạ khóa: giá trị",
-    "string_pattern_mismatch": "chỉ gồm chữ thường không dấu, số, '-' hoặc '_' (mẫu {pattern})",
     "greater_than": "phải lớn hơn {gt}",
     "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than": "phải nhỏ hơn {lt}",
     "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
 }
 
 
+def _choices(expected: str) -> tuple[list[str], str]:
+    """Pydantic's "'a', 'b' or 'c'" → the choices and "'a', 'b' hoặc 'c'"."""
+    choices = re.findall(r"'([^']*)'", expected)
+    quoted = [f"'{choice}'" for choice in choices]
+    if len(quoted) < 2:
+        return choices, expected
+    return choices, ", ".join(quoted[:-1]) + " hoặc " + quoted[-1]
+
+
+def _pattern(pattern: str) -> str:
+    if "A-Z" in pattern:
+        return "tên biến môi trường chỉ gồm chữ in hoa không dấu, số và '_' (ví dụ PRESSWATCH_WEBHOOK_SECRET)"
+    allowed = "số, '-' và '_'" if "_" in pattern else "số và '-'"
+    return f"chỉ gồm chữ thường không dấu, {allowed}, bắt đầu bằng chữ hoặc số (mẫu {pattern})"
+
+
+def _number(value: object) -> object:
+    """1.0 → 1, so that bounds read "phải lớn hơn 0", not "0.0"."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _echo(got: object) -> str:
+    shown = repr(got)
+    return f" (đang là: {shown if len(shown) <= 60 else shown[:57] + '…'})"
+
+
+def error_message(item: ErrorDetails) -> str:
+    """One pydantic error in Vietnamese: what is wrong, the value found, the nearest valid choice."""
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    got = item.get("input")
+    hint = ""
+    if kind == "literal_error":
+        choices, listed = _choices(str(ctx.get("expected", "")))
+        message = f"phải là một trong: {listed}" if len(choices) > 1 else f"phải là {listed}"
+        hint = suggestion(got, choices)
+    elif kind == "string_pattern_mismatch":
+        message = _pattern(str(ctx.get("pattern", "")))
+    elif kind == "value_error":
+        message = str(item["msg"]).removeprefix("Value error, ")
+    elif kind in _MESSAGES:
+        message = _MESSAGES[kind].format(**{name: _number(value) for name, value in ctx.items()})
+    else:  # a kind none of our models produced when this was written: say so in Vietnamese
+        message = "giá trị không hợp lệ"
+    if "[key]" in item["loc"]:
+        message = "khóa " + message
+    if kind not in ("missing", "extra_forbidden", "value_error") and isinstance(got, str | int | float):
+        message += _echo(got)
+    return message + hint
+
+
+def error_location(item: ErrorDetails, prefix: Location = ()) -> Location:
+    return (*prefix, *(part for part in item["loc"] if isinstance(part, str | int) and part != "[key]"))
+
+
 def _problems(error: ValidationError, doc: YamlDocument, prefix: Location = ()) -> list[str]:
-    problems = []
-    for item in error.errors():
-        loc: Location = (*prefix, *(part for part in item["loc"] if isinstance(part, str | int)))
-        message = item["msg"]
-        kind = item["type"]
-        ctx = item.get("ctx") or {}
-        if kind in _MESSAGES:
-            message = _MESSAGES[kind].format(**ctx)
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        got = item.get("input")
-        if kind not in ("missing", "extra_forbidden", "value_error") and isinstance(got, str | int | float):
-            message += f" (đang là: {got!r})"
-        problems.append(f"{doc.where(loc)}: {message}")
-    return problems
+    return [f"{doc.where(error_location(item, prefix))}: {error_message(item)}" for item in error.errors()]
 
 
 def _apply_defaults(doc: YamlDocument) -> None:
@@ -475,11 +537,15 @@ def _apply_defaults(doc: YamlDocument) -> None:
 
 def load_sources(path: Path) -> list[Source]:
     """Load and validate a sources file; raise ConfigError listing every problem."""
-    doc = load_yaml(path)
+    return sources_of(load_yaml(path))
+
+
+def sources_of(doc: YamlDocument) -> list[Source]:
+    """The sources of a parsed ``sources.yaml``; raise ConfigError listing every problem."""
     if not isinstance(doc.data, dict):
-        raise ConfigError([f"{path}:1: tệp phải là một ánh xạ có khóa 'sources'"])
+        raise ConfigError([f"{doc.path}:1: tệp phải là một ánh xạ có khóa 'sources'"])
     _apply_defaults(doc)
-    problems = _duplicate_ids(doc)
+    problems = _duplicate_ids(doc) + comments_of_problems(doc)
     try:
         parsed = SourcesFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -510,7 +576,8 @@ def _duplicate_ids(doc: YamlDocument) -> list[str]:
 
 
 def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> Settings:
-    """Settings from ``path`` (if it exists), then ``PRESSWATCH_<NAME>`` environment variables."""
+    """Settings from ``path`` (if it exists), then ``PRESSWATCH_<NAME>`` environment variables. A
+    problem names the file, line and key, or the environment variable it came from."""
     environ = dict(os.environ) if environ is None else environ
     values: dict[str, Any] = {}
     doc: YamlDocument | None = None
@@ -519,16 +586,24 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         if doc.data is not None and not isinstance(doc.data, dict):
             raise ConfigError([f"{path}:1: tệp phải là một ánh xạ khóa: giá trị"])
         values.update(doc.data or {})
+    from_environment: dict[str, str] = {}
     for setting in SETTINGS:
-        env_value = environ.get(f"PRESSWATCH_{setting.name.upper()}")
-        if env_value is not None:
-            values[setting.name] = env_value
+        variable = f"PRESSWATCH_{setting.name.upper()}"
+        if environ.get(variable) is not None:
+            values[setting.name] = environ[variable]
+            from_environment[setting.name] = variable
     try:
         return Settings.model_validate(values)
     except ValidationError as exc:
-        if doc is None:
-            doc = YamlDocument(Path("<môi trường>"), values, {})
-        raise ConfigError(_problems(exc, doc)) from None
+        doc = doc or YamlDocument(path or Path("presswatch.yaml"), values, {})
+        problems = []
+        for item in exc.errors():
+            name = item["loc"][0] if item["loc"] else None
+            if isinstance(name, str) and name in from_environment:
+                problems.append(f"biến môi trường {from_environment[name]}: {error_message(item)}")
+            else:
+                problems.append(f"{doc.where(error_location(item))}: {error_message(item)}")
+        raise ConfigError(problems) from None
 
 
 def _load_model(path: Path, model: type[ModelT]) -> ModelT:
@@ -576,6 +651,7 @@ class Config:
     sentiment: SentimentFile | None = None
     alerts: AlertsFile | None = None  # config/alerts.yaml (None only when built by hand)
     toxicity: ToxicityFile | None = None  # config/toxicity.yaml; None: everything graded "clean"
+    warnings: tuple[str, ...] = ()  # loads, but probably not meant: no alerts.yaml, a rule without channel
 
     def analyzer(self, with_entities: bool = True) -> Analyzer:
         """The analysis configured by ``topics.yaml``, ``sentiment.yaml`` and ``toxicity.yaml``."""
@@ -607,19 +683,29 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
             problems.extend(exc.problems)
             return fallback
 
-    settings = collect(lambda: load_settings(directory / "presswatch.yaml", environ), Settings())
+    loaded_settings = collect(lambda: load_settings(directory / "presswatch.yaml", environ), None)
+    sources_doc = collect(lambda: load_yaml(directory / "sources.yaml"), None)
     no_sources: list[Source] = []
-    sources = collect(lambda: load_sources(directory / "sources.yaml"), no_sources)
+    sources = collect(lambda: sources_of(sources_doc), no_sources) if sources_doc else no_sources
     topics: TopicsFile | None = collect(lambda: load_topics(directory / "topics.yaml"), None)
     sentiment: SentimentFile | None = collect(lambda: load_sentiment(directory / "sentiment.yaml"), None)
     toxicity: ToxicityFile | None = collect(lambda: load_toxicity(directory / "toxicity.yaml"), None)
-    from presswatch.alerts_config import load_alerts  # it builds on this module's models
+    from presswatch.alerts_config import AlertsFile, alerts_of  # it builds on this module's models
 
-    alerts: AlertsFile | None = collect(lambda: load_alerts(directory / "alerts.yaml"), None)
+    alerts_path = directory / "alerts.yaml"
+    alerts_doc = collect(lambda: load_yaml(alerts_path), None) if alerts_path.exists() else None
+    alerts: AlertsFile | None = collect(lambda: alerts_of(alerts_doc), None) if alerts_doc else AlertsFile()
+    if alerts_doc is not None:
+        problems.extend(config_refs.rule_problems(
+            alerts_doc, [topic.slug for topic in topics.topics] if topics else None,
+            config_refs.source_ids(sources_doc) if sources_doc else None))
+    if sources_doc is not None and loaded_settings is not None:
+        problems.extend(config_refs.interval_problems(sources_doc, loaded_settings.crawl_min_interval))
     if problems:
         raise ConfigError(problems)
-    return Config(directory=directory, settings=settings, sources=sources, topics=topics, sentiment=sentiment,
-                  alerts=alerts, toxicity=toxicity)
+    return Config(directory=directory, settings=loaded_settings or Settings(), sources=sources, topics=topics,
+                  sentiment=sentiment, alerts=alerts, toxicity=toxicity,
+                  warnings=tuple(config_refs.config_warnings(directory, alerts_doc, alerts_path.exists())))
 
 
 def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True) -> Analyzer:

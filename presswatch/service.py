@@ -210,6 +210,8 @@ class Monitor:
         if settings.web_port:
             self._start_web()
         self._record_state()
+        for warning in self.config.warnings:
+            log.warning("lưu ý về cấu hình: %s", warning)
         enabled = sum(s.enabled for s in self.config.sources)
         log.info("giám sát đã chạy: %d nguồn, cơ sở dữ liệu %s", enabled, self.db)
 
@@ -220,6 +222,8 @@ class Monitor:
             log.error("cấu hình mới có lỗi, giữ cấu hình đang chạy:\n  %s", "\n  ".join(exc.problems))
             return False
         self.config = config
+        for warning in config.warnings:
+            log.warning("lưu ý về cấu hình: %s", warning)
         use_config(config)
         self.sync_jobs()
         self._stop_worker()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from presswatch.cli import main
-from presswatch.config import SETTINGS, load_config, load_settings, load_sources, parse_duration
+from presswatch.config import SETTINGS, Setting, Settings, load_config, load_settings, load_sources, parse_duration
 from presswatch.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,3 +153,27 @@ def test_shipped_lexicons_are_valid() -> None:
     assert slugs == ["thien-tai", "tai-nan", "an-ninh-trat-tu", "tham-nhung-tieu-cuc", "dat-dai-moi-truong",
                      "kinh-te", "xa-hoi", "chinh-tri", "van-hoa-the-thao", "bao-chi-truyen-thong"]
     assert all(len(topic.terms) == 3 for topic in config.topics.topics)
+
+
+def setting_lines(setting: Setting) -> str:
+    """How ``config/presswatch.yaml`` shows a setting: its help as comment lines, then the key
+    commented out at its default."""
+    helps = textwrap.wrap(setting.help, width=98)
+    value = yaml.safe_dump({setting.name: setting.default}, allow_unicode=True, default_flow_style=False,
+                           width=1000).strip()
+    return "".join(f"# {line}\n" for line in helps) + f"# {value}\n"
+
+
+def test_shipped_settings_file_lists_every_setting_at_its_default(tmp_path: Path) -> None:
+    """config/presswatch.yaml shows every setting with its help, commented out at its default: loading
+    it changes nothing, and neither does uncommenting every setting."""
+    path = ROOT / "config" / "presswatch.yaml"
+    text = path.read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert "\n" + setting_lines(setting) in text, f"add to config/presswatch.yaml:\n{setting_lines(setting)}"
+    assert load_settings(path, {}) == Settings()
+    names = "|".join(setting.name for setting in SETTINGS)
+    uncommented = re.sub(rf"^# ((?:{names}): )", r"\1", text, flags=re.M)
+    assert uncommented.count("\n") == text.count("\n") and len(uncommented) == len(text) - 2 * len(SETTINGS)
+    (tmp_path / "presswatch.yaml").write_text(uncommented, encoding="utf-8")
+    assert load_settings(tmp_path / "presswatch.yaml", {}) == Settings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -55,3 +56,48 @@ def test_readme_demo_section_names_the_demo_address_and_serve_option() -> None:
     demo = subparsers.choices["demo"]  # type: ignore[attr-defined]
     options = {o for a in demo._actions for o in a.option_strings if o.startswith("--") and a.help != "==SUPPRESS=="}
     assert options - {"--help", "--db", "--config"} <= set(re.findall(r"--[a-z-]+", section))
+
+
+SKIPPED = (".", "data", "build")  # hidden, and written by presswatch at run time
+TOP_LEVEL = sorted(path.name for path in ROOT.iterdir()
+                   if not path.name.startswith(SKIPPED) and not path.name.endswith(".egg-info"))
+# A path of the repository as the README and the configuration files cite it: a top-level folder and
+# what follows (docs/alerts.md), or the bare name of a document (REPORT.md, SOURCES.md).
+CITED_PATH = re.compile(rf"(?<![\w/.:~-])((?:{'|'.join(map(re.escape, TOP_LEVEL))})/[\w./-]*[\w/]"
+                        rf"|[A-Z][A-Za-z_-]*\.md)(?![\w/-])")
+NOT_PATHS = {"presswatch/0.1"}  # the User-Agent's product token
+CREATED_BY_RUNNING = ("bench/out/",)  # written by the benchmarks, not shipped
+
+
+def cited_paths(text: str) -> set[str]:
+    found = {match.rstrip("/.") for match in CITED_PATH.findall(text)}
+    return {path for path in found if not path.startswith(CREATED_BY_RUNNING) and path not in NOT_PATHS}
+
+
+def exists(path: str) -> bool:
+    """A cited path exists; a bare document name exists in some folder of the repository."""
+    if "/" in path:
+        return (ROOT / path).exists()
+    for _, folders, files in os.walk(ROOT):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        if path in files:
+            return True
+    return False
+
+
+def test_every_repository_path_cited_in_the_readme_and_config_exists() -> None:
+    cited = {(name, path) for name, text in [("README.md", README)] + [
+        (f"config/{p.name}", p.read_text(encoding="utf-8")) for p in sorted((ROOT / "config").glob("*.yaml"))]
+        for path in cited_paths(text)}
+    assert len(cited) > 40  # the README cites docs, scripts, benchmarks, modules
+    missing = sorted(f"{name}: {path}" for name, path in cited if not exists(path))
+    assert not missing, missing
+
+
+def test_cited_paths_are_found_where_they_are_cited() -> None:
+    text = ("see REPORT.md and docs/sources-evidence.md; run `scripts/train_sentiment.py`, open "
+            "https://baosonla.vn/xa-hoi.html or ../shared/data/x.jsonl, write data/presswatch.db; "
+            "User-Agent presswatch/0.1 (…)")
+    assert cited_paths(text) == {"REPORT.md", "docs/sources-evidence.md", "scripts/train_sentiment.py"}
+    assert exists("SOURCES.md") and exists("docs/alerts.md")
+    assert not exists("REPORT.md") and not exists("docs/missing.md")

@@ -63,6 +63,7 @@ retry_times: 0
 crawl_timeout: 60
 concurrent_requests_per_domain: 4
 crawl_jitter: 0
+crawl_min_interval: 1
 alert_poll: 0.2
 alert_retry_base: 0.2
 alert_retry_max: 1

@@ -27,8 +27,10 @@ SENTIMENT_COLORS = {"tiêu cực": "#c0392b", "trung tính": "#7f8c8d", "tích c
 @guard("viewer")
 def saved_page(ctx: Ctx) -> Response:
     searches = marks.saved_searches(ctx.store)
-    return ctx.render("saved.html", searches=[(s, marks.alert_rule_yaml(s)) for s in searches],
-                      local=local, message=ctx.request.query_params.get("msg"))
+    alerts = ctx.web.config.alerts
+    channels = [channel.id for channel in alerts.channels] if alerts else []
+    return ctx.render("saved.html", searches=[(s, marks.alert_rule_yaml(s, channels=channels)) for s in searches],
+                      channels=channels, local=local, message=ctx.request.query_params.get("msg"))
 
 
 @guard("analyst")
