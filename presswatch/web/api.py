@@ -66,12 +66,15 @@ def _annotate(ctx: Ctx, action: str) -> Response:
     article_id = int(ctx.request.path_params["id"])
     body: dict[str, Any] = ctx.body
     user = ctx.session.user.name
+    field = {"tag": "tag", "note": "body"}.get(action)
+    if field is not None and not isinstance(body.get(field, ""), str):
+        return JSONResponse({"error": f"{field} phải là một chuỗi."}, status_code=400)
     try:
         if action == "tag":
-            tag = marks.add_tag(ctx.store, article_id, str(body.get("tag", "")), user)
+            tag = marks.add_tag(ctx.store, article_id, body.get("tag", ""), user)
             return JSONResponse({"tag": tag}, status_code=201)
         if action == "note":
-            note = marks.add_note(ctx.store, article_id, str(body.get("body", "")), user)
+            note = marks.add_note(ctx.store, article_id, body.get("body", ""), user)
             return JSONResponse({"id": note.id, "body": note.body}, status_code=201)
         needed = body.get("needs_verification")
         if not isinstance(needed, bool):
