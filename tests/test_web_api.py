@@ -218,7 +218,8 @@ def test_malformed_query_shows_its_position(viewer: httpx.Client) -> None:
     assert page.status_code == 200 and "Truy vấn không hợp lệ" in page.text
     assert 'sạt lở <span class="caret">▶</span>&#34;Lai Châu' in page.text
     api = viewer.get("/api/search", params={"q": 'sạt lở "Lai Châu'})
-    assert api.status_code == 400 and api.json()["position"] == 7
+    assert api.status_code == 400 and api.json()["position"] == 8  # counted from 1, as the CLI shows it
+    assert api.json()["error"].endswith("(vị trí 8)")
     assert viewer.get("/api/search").status_code == 400
 
 

@@ -13,10 +13,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from .test_query_limits import QUERIES, QUERY_TEXT
 from .webserver import Running, csrf_of, fill, login, serve
 
 CORPUS = Path(__file__).parent / "data" / "hostile" / "requests" / "requests.jsonl"
@@ -50,12 +53,17 @@ def _body(entry: dict[str, Any], csrf: str) -> bytes:
     return body.replace("{csrf}", csrf).encode()
 
 
-def _send_raw(web: Running, entry: dict[str, Any], sessions: dict[str, tuple[str, str]]) -> tuple[int, bytes]:
+def viewer_url(client: httpx.Client) -> str:
+    return str(client.base_url).rstrip("/")
+
+
+def _send_raw(web: Running | str, entry: dict[str, Any], sessions: dict[str, tuple[str, str]]) -> tuple[int, bytes]:
     """Send ``entry`` over a plain socket, byte for byte; (status, what was read of the response)."""
     cookie, csrf = sessions.get(entry["auth"], ("", ""))
     body = _body(entry, csrf)
-    path = entry["path"].replace("{first}", str(web.ids["first"]))
-    port = int(web.url.rsplit(":", 1)[1])
+    url = web if isinstance(web, str) else web.url
+    path = entry["path"] if isinstance(web, str) else entry["path"].replace("{first}", str(web.ids["first"]))
+    port = int(url.rsplit(":", 1)[1])
     headers = {"Host": f"127.0.0.1:{port}", **{k: v.replace("{csrf}", csrf) for k, v in
                                                 entry.get("headers", {}).items()}}
     if cookie:
@@ -153,3 +161,55 @@ def test_a_huge_chunked_upload_is_answered_without_being_held(web: Running, sess
     assert (peak - before) * 1024 < 40 * MB, f"peak memory grew by {(peak - before) // 1024} MB"
     assert upload.sent < upload.total, "the server took the whole body before refusing it"
     assert elapsed < 10
+
+
+@pytest.fixture(scope="module")
+def viewer(web: Running) -> Iterator[httpx.Client]:
+    client = login(web.url, "viewer1")
+    yield client
+    client.close()
+
+
+def test_hostile_queries_over_the_api_and_the_page(viewer: httpx.Client) -> None:
+    """tests/data/hostile/queries/: 400 with the position the CLI shows (counted from 1), or 200; the
+    page shows the error, never cuts the query, never answers 500."""
+    for entry in QUERIES:
+        text = entry["text"]
+        if len(quote(text)) > 12_000:  # longer than httpx sends: a request line over a plain socket
+            target = "/api/search?q=" + quote(text)
+            status, _ = _send_raw(viewer_url(viewer), {"name": "long", "method": "GET", "path": target,
+                                                       "auth": "viewer"},
+                                  {"viewer": (viewer.cookies["presswatch_session"], "")})
+            assert status == 400
+            continue
+        api = viewer.get("/api/search", params={"q": text, "facets": "0"})
+        page = viewer.get("/", params={"q": text})
+        assert page.status_code == 200, text[:40]
+        if entry["expect"] == "ok":
+            assert api.status_code == 200, (text[:40], api.text)
+            assert "Truy vấn không hợp lệ" not in page.text
+            continue
+        assert api.status_code == 400, text[:40]
+        if text.strip():  # (a blank query is an empty form: the page asks for one, the API says so)
+            assert api.json()["position"] == entry["position"], text[:40]
+            assert entry["message"] in api.json()["error"]
+            assert "Truy vấn không hợp lệ" in page.text, text[:40]
+
+
+def test_a_form_date_out_of_range_names_the_field(viewer: httpx.Client) -> None:
+    api = viewer.get("/api/search", params={"q": "lai", "until": "0001-01-01"})
+    assert api.status_code == 400
+    assert api.json() == {"error": "Đến ngày (until): ngày '0001-01-01' phải trong các năm 2000–2100",
+                          "position": None}
+    page = viewer.get("/", params={"q": "lai", "since": "2026-1-1"})
+    assert "Từ ngày (since): ngày &#39;2026-1-1&#39; phải có dạng YYYY-MM-DD" in page.text
+    assert 'class="caret"' not in page.text  # the problem is not in the query text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(QUERY_TEXT)
+def test_the_api_answers_any_query_with_results_or_a_clear_400(viewer: httpx.Client, text: str) -> None:
+    response = viewer.get("/api/search", params={"q": text, "facets": "0"})
+    assert response.status_code in (200, 400), (text, response.text)
+    if response.status_code == 400:
+        assert response.json()["error"]

@@ -34,7 +34,7 @@ def search(ctx: Ctx) -> Response:
     try:
         result, omitted = run_search(ctx, form, facets)
     except QueryError as exc:
-        return JSONResponse({"error": str(exc), "position": exc.position}, status_code=400)
+        return JSONResponse({"error": str(exc), "position": exc.user_position}, status_code=400)
     body: dict[str, Any] = {"query": form.q, "total": result.total, "page": form.page, "per_page": PAGE_SIZE,
                             "hits": [hit_json(h) for h in result.hits]}
     if omitted:

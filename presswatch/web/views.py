@@ -44,6 +44,10 @@ def filled_days(per_day: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def query_error(form: SearchForm, exc: QueryError) -> dict[str, Any]:
+    """The error, and the query split where it is (for the caret); no split when the error is not in
+    the query text (a form's date)."""
+    if exc.position is None:
+        return {"message": str(exc), "before": None, "after": None}
     position = min(max(exc.position, 0), len(form.q))
     return {"message": str(exc), "before": form.q[:position], "after": form.q[position:]}
 
