@@ -350,6 +350,21 @@ def test_admin_pages_and_openapi(web: Running, analyst: httpx.Client, admin: htt
     assert spec == SPEC and spec["openapi"].startswith("3.")
     api_routes = {path.replace("/1", "/{id}", 1) for _, path in _routes(web) if path.startswith("/api/")}
     assert api_routes == set(spec["paths"])
+    texts = _descriptions(spec)
+    assert len(texts) >= 30
+    for text in texts:  # what /docs/api shows is in Vietnamese (field names and values stay as they are)
+        assert re.search(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", text.lower()), text
+    docs = analyst.get("/docs/api").text
+    assert "Tìm bài viết" in docs and "Chưa đăng nhập" in docs and "Search articles" not in docs
+
+
+def _descriptions(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [value for key, value in node.items() if key in ("description", "summary") and isinstance(value, str)]
+        return own + [text for value in node.values() for text in _descriptions(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in _descriptions(value)]
+    return []
 
 
 def test_users_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
