@@ -12,7 +12,8 @@ from presswatch.query import MAX_LENGTH, YEAR_MAX, YEAR_MIN
 from presswatch.search import Hit
 from presswatch.web.auth import MAX_BODY, Ctx, guard
 from presswatch.web.params import PAGE_SIZE, SearchForm
-from presswatch.web.views import article_data, run_search
+from presswatch.web.reads import alert_json
+from presswatch.web.views import article_data, rule_names, run_search
 
 
 def _iso(moment: Any) -> str | None:
@@ -51,7 +52,7 @@ def article(ctx: Ctx) -> Response:
     data = article_data(ctx.store, int(ctx.request.path_params["id"]))
     if data is None:
         return JSONResponse({"error": "Không có bài viết này."}, status_code=404)
-    a, notes = data["article"], data["notes"]
+    a, notes, names = data["article"], data["notes"], rule_names(ctx.web)
     return JSONResponse({
         "id": a.id, "url": a.url, "source": a.source_id, "kind": a.source_kind, "title": a.title, "text": a.text,
         "title_original": a.title_original, "published": _iso(a.published_at), "fetched": _iso(a.fetched_at),
@@ -60,6 +61,7 @@ def article(ctx: Ctx) -> Response:
         "tags": notes.tags, "needs_verification": notes.needs_verification,
         "notes": [{"id": n.id, "user": n.user_name, "body": n.body, "created": _iso(n.created_at)}
                   for n in notes.notes],
+        "alerts": [alert_json(alert, names) for alert in data["alerts"]],
     })
 
 
