@@ -213,3 +213,8 @@ def test_the_api_answers_any_query_with_results_or_a_clear_400(viewer: httpx.Cli
     assert response.status_code in (200, 400), (text, response.text)
     if response.status_code == 400:
         assert response.json()["error"]
+
+
+def test_the_help_page_states_the_query_limits(viewer: httpx.Client) -> None:
+    page = viewer.get("/help").text
+    assert "1.000 ký tự" in page and "lồng tối đa 10 tầng" in page and "2000–2100" in page and "36.500 ngày" in page

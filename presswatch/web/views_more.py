@@ -122,7 +122,9 @@ def sources_page(ctx: Ctx) -> Response:
 
 @guard("viewer")
 def help_page(ctx: Ctx) -> Response:
-    return ctx.render("help.html")
+    from presswatch import query
+
+    return ctx.render("help.html", limits=query)
 
 
 @guard("admin")
