@@ -100,14 +100,15 @@ def test_hostile_query_is_refused_where_it_goes_wrong_or_runs(index: SqliteIndex
 
 
 def test_the_whole_hostile_corpus_is_refused_cheaply(index: SqliteIndex) -> None:
-    """Loose on purpose (the machine is shared): every refusal costs far less than a search."""
-    started = time.perf_counter()
-    for _ in range(5):
+    """Loose on purpose (the machine is shared; about 25 ms here): a refusal costs far less than a search."""
+    timings = []
+    for _ in range(2):  # the first round warms up (imports, regular expressions)
+        started = time.perf_counter()
         for entry in ERRORS:
             with pytest.raises(QueryError):
                 search(index, entry["text"])
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{5 * len(ERRORS)} refusals took {elapsed:.2f} s"
+        timings.append(time.perf_counter() - started)
+    assert timings[-1] < 0.5, f"{len(ERRORS)} refusals took {timings[-1]:.2f} s"
 
 
 def test_the_corpus_is_documented() -> None:
@@ -161,3 +162,26 @@ def test_any_text_searches_or_gives_a_query_error(index: SqliteIndex, text: str)
         search(index, text)
     except QueryError:
         pass
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def test_queries_at_the_limits_compile_to_bounded_sql_and_fts(index: SqliteIndex) -> None:
+    """What SQLite is handed (its parser stack holds about 100 levels; bound parameters 32,766) stays
+    far from its limits for every accepted shape: deep nesting, NOT chains, many OR'd filters."""
+    for entry in QUERIES:
+        if entry["expect"] != "ok":
+            continue
+        params: list[object] = []
+        sql = index.condition(SearchRequest(entry["text"], now=NOW).tree(), params)
+        fts = [p for p in params if isinstance(p, str) and '"' in p]
+        assert len(sql) < 20_000 and len(params) <= 4 * query.MAX_TOKENS, entry["text"][:40]
+        assert _nesting(sql) <= 3 * query.MAX_DEPTH + 3, (entry["text"][:40], _nesting(sql))
+        assert sql.count("NOT") <= query.MAX_TOKENS
+        assert all(_nesting(expression) <= 2 * query.MAX_DEPTH + 2 for expression in fts), entry["text"][:40]
