@@ -185,3 +185,13 @@ def test_queries_at_the_limits_compile_to_bounded_sql_and_fts(index: SqliteIndex
         assert _nesting(sql) <= 3 * query.MAX_DEPTH + 3, (entry["text"][:40], _nesting(sql))
         assert sql.count("NOT") <= query.MAX_TOKENS
         assert all(_nesting(expression) <= 2 * query.MAX_DEPTH + 2 for expression in fts), entry["text"][:40]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--limit", "99999999999999999999"), ("--limit", "-5"),
+                                               ("--offset", "-1"), ("--offset", "99999999999999999999")])
+def test_cli_limit_and_offset_out_of_range_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      option: str, value: str) -> None:
+    Store(tmp_path / "pw.db").close()
+    assert main(["--config", str(CONFIG), "--db", str(tmp_path / "pw.db"), "search", "lũ", option, value]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and option.lstrip("-") in err
