@@ -116,7 +116,7 @@ class Rule(_Strict):
         try:
             tree = parse(value)
         except QueryError as exc:
-            raise ValueError(f"truy vấn sai ở vị trí {exc.position}: {exc}") from None
+            raise ValueError(f"truy vấn sai ở vị trí {exc.user_position}: {exc.message}") from None
         if _has_dates(tree):
             raise ValueError("quy tắc cảnh báo không dùng since:/until: (dùng 'max_age')")
         return value

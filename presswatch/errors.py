@@ -39,8 +39,17 @@ class ListenError(ServiceError):
 
 
 class QueryError(PresswatchError):
-    """A search query could not be parsed."""
+    """A search query could not be parsed (or a date of a search form is out of range).
 
-    def __init__(self, message: str, position: int) -> None:
+    ``position`` is the 0-based index of the problem in the query text (None when the problem is not
+    in the query text, e.g. a form's date); users are shown ``user_position``, counted from 1, in the
+    message, in the CLI and in the API."""
+
+    def __init__(self, message: str, position: int | None) -> None:
         self.position = position
-        super().__init__(f"{message} (vị trí {position + 1})")
+        self.message = message
+        super().__init__(message if position is None else f"{message} (vị trí {position + 1})")
+
+    @property
+    def user_position(self) -> int | None:
+        return None if self.position is None else self.position + 1

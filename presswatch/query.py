@@ -12,6 +12,12 @@
 ``parse`` returns an AST or raises ``QueryError`` with the position of the problem. Backends
 compile the AST themselves: user text never reaches FTS5 ``MATCH`` or Elasticsearch
 ``query_string`` raw; every word is folded to letters and digits and quoted.
+
+Limits (documented in docs/query-language.md, "Giới hạn"): a query over ``MAX_LENGTH`` characters,
+``MAX_TOKENS`` words/phrases/filters/operators or nested deeper than ``MAX_DEPTH`` (parentheses and
+NOT), a NEAR distance over ``NEAR_MAX``, a date outside ``YEAR_MIN``–``YEAR_MAX`` or a span longer
+than ``MAX_SPAN_DAYS`` is refused before anything runs: every query the parser accepts compiles to
+SQL and FTS5 expressions of bounded size and depth.
 """
 
 from __future__ import annotations
@@ -31,6 +37,12 @@ SENTIMENT_ALIASES = {"negative": "negative", "tieu-cuc": "negative", "tieucuc": 
 RELEVANCE_ALIASES = {"about": "about", "mention": "mention", "none": "none"}
 KIND_VALUES = ("press", "magazine", "info_site", "aggregator", "social")
 DEFAULT_NEAR = 10
+MAX_LENGTH = 1000  # characters of a query
+MAX_TOKENS = 100  # words, phrases, filters, operators and parentheses of a query
+MAX_DEPTH = 10  # nesting of parentheses and NOT / - (each counts one level)
+NEAR_MAX = 100  # NEAR/n: 0 ≤ n ≤ NEAR_MAX words
+YEAR_MIN, YEAR_MAX = 2000, 2100  # since:/until: dates (and the search form's)
+MAX_SPAN_DAYS = 36_500  # since:/until: spans back from now (7d, 24h, 2w): at most 100 years
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(
     r'(?P<space>\s+)|(?P<lparen>\()|(?P<rparen>\))|(?P<phrase>"[^"]*(?:"\*?)?)'
@@ -101,8 +113,15 @@ class _Token:
     distance: int = 0
 
 
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")  # Vietnamese thousands: 1.000
+
+
 def _tokens(query: str) -> list[_Token]:
-    tokens = []
+    if len(query) > MAX_LENGTH:
+        raise QueryError(f"truy vấn dài {_number(len(query))} ký tự, quá giới hạn {_number(MAX_LENGTH)} ký tự",
+                         MAX_LENGTH)
+    tokens: list[_Token] = []
     position = 0
     while position < len(query):
         match = _TOKEN.match(query, position)
@@ -115,7 +134,10 @@ def _tokens(query: str) -> list[_Token]:
                 raise QueryError("thiếu dấu ngoặc kép đóng", match.start("value"))
             tokens.append(_Token("field", match.group("field").lower(), position, value.strip('"')))
         elif match.group("near") is not None:
-            tokens.append(_Token("near", text, position, distance=int(match.group("distance") or DEFAULT_NEAR)))
+            distance = int(match.group("distance") or DEFAULT_NEAR)
+            if distance > NEAR_MAX:
+                raise QueryError(f"khoảng cách NEAR phải từ 0 đến {NEAR_MAX} từ", position)
+            tokens.append(_Token("near", text, position, distance=distance))
         elif match.group("phrase") is not None:
             if len(text) < 2 or not text.rstrip("*").endswith('"'):
                 raise QueryError("thiếu dấu ngoặc kép đóng", position)
@@ -128,20 +150,32 @@ def _tokens(query: str) -> list[_Token]:
 
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+_SPAN_UNITS = {"h": ("giờ", 24), "d": ("ngày", 1), "w": ("tuần", 1 / 7)}
 
 
-def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """``7d``, ``24h``, ``2w`` before ``now``, or a date ``YYYY-MM-DD`` (midnight in Vietnam) → UTC."""
+def parse_since(value: str, now: datetime | None = None, position: int | None = None) -> datetime:
+    """``7d``, ``24h``, ``2w`` before ``now``, or a date ``YYYY-MM-DD`` (midnight in Vietnam) → UTC.
+    Spans longer than MAX_SPAN_DAYS and dates outside the years YEAR_MIN–YEAR_MAX raise QueryError
+    (at ``position``: where the value is in a query, if it is in one)."""
     now = now or datetime.now(UTC)
-    match = _RELATIVE.match(value.strip())
+    text = value.strip()
+    match = _RELATIVE.match(text)
     if match:
         amount, unit = int(match.group(1)), match.group(2)
+        name, per_day = _SPAN_UNITS[unit]
+        if amount > MAX_SPAN_DAYS * per_day:
+            raise QueryError(f"khoảng thời gian '{text}' quá dài (tối đa {_number(int(MAX_SPAN_DAYS * per_day))} "
+                             f"{name})", position)
         delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
         return now - delta
     try:
-        day = datetime.strptime(value.strip(), "%Y-%m-%d")
+        day = datetime.strptime(text, "%Y-%m-%d") if len(text) <= 10 else None
     except ValueError:
-        raise QueryError(f"'{value}' không phải ngày (YYYY-MM-DD) hay khoảng thời gian (7d, 24h)", 0) from None
+        day = None
+    if day is None:
+        raise QueryError(f"'{value}' không phải ngày (YYYY-MM-DD) hay khoảng thời gian (7d, 24h)", position)
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise QueryError(f"ngày '{text}' phải trong các năm {YEAR_MIN}–{YEAR_MAX}", position)
     return day.replace(tzinfo=UTC) - timedelta(hours=7)
 
 
@@ -151,6 +185,12 @@ class _Parser:
         self.tokens = _tokens(query)
         self.index = 0
         self.now = now
+        self.depth = 0
+
+    def deeper(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"truy vấn lồng quá {MAX_DEPTH} tầng (ngoặc đơn và NOT)", token.position)
 
     def peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -163,12 +203,15 @@ class _Parser:
     def parse(self) -> Node:
         if not self.tokens:
             raise QueryError("truy vấn rỗng", 0)
-        node = self.or_expr()
+        node = self.or_expr()  # at most MAX_LENGTH tokens, at most MAX_DEPTH deep: bounded work
         token = self.peek()
         if token is not None:
             if token.kind == "rparen":
                 raise QueryError("dấu ')' không có '(' tương ứng", token.position)
             raise QueryError(f"không hiểu '{token.text}' ở đây", token.position)
+        if len(self.tokens) > MAX_TOKENS:
+            raise QueryError(f"truy vấn có quá {MAX_TOKENS} từ, cụm từ, bộ lọc và toán tử",
+                             self.tokens[MAX_TOKENS].position)
         return node
 
     def or_expr(self) -> Node:
@@ -193,7 +236,10 @@ class _Parser:
             raise QueryError("truy vấn kết thúc giữa chừng (thiếu từ sau toán tử)", len(self.query))
         if (token.kind == "op" and token.text == "NOT") or token.kind == "minus":
             self.take()
-            return Not(self.unary())
+            self.deeper(token)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
             self.take()
             return Not(self.word(token, token.text[1:]))
@@ -219,6 +265,7 @@ class _Parser:
             raise QueryError("truy vấn kết thúc giữa chừng", len(self.query))
         if token.kind == "lparen":
             self.take()
+            self.deeper(token)
             if (closing := self.peek()) is not None and closing.kind == "rparen":
                 raise QueryError("cặp ngoặc rỗng", closing.position)
             node = self.or_expr()
@@ -226,6 +273,7 @@ class _Parser:
             if closing is None or closing.kind != "rparen":
                 raise QueryError("thiếu dấu ')'", token.position)
             self.take()
+            self.depth -= 1
             return node
         if token.kind == "rparen":
             raise QueryError("dấu ')' không có '(' tương ứng", token.position)
@@ -264,7 +312,7 @@ class _Parser:
         if not value:
             raise QueryError(f"thiếu giá trị sau '{name}:'", token.position)
         if name in ("since", "until"):
-            return DateBound(name, parse_since(value, self.now))
+            return DateBound(name, parse_since(value, self.now, token.position))
         if name == "sentiment":
             folded = fold(value).replace(" ", "-")
             if folded not in SENTIMENT_ALIASES:

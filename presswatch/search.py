@@ -15,6 +15,9 @@ from analysis import fold
 from presswatch.errors import QueryError
 from presswatch.query import And, Field, Node, Phrase, Word, loose_phrase, parse, parse_since, positive_terms
 
+MAX_LIMIT = 1_000_000  # hits one search returns (export_max_rows is at most this)
+MAX_OFFSET = 10_000_000
+
 __all__ = ["Hit", "SearchBackend", "SearchRequest", "SearchResult", "highlight", "parse_since",
            "places_named", "rank_key"]
 
@@ -31,6 +34,11 @@ class SearchRequest:
     facet_max_hits: int | None = None
     filters: tuple[Field, ...] = ()  # extra field filters (from CLI options or UI controls), ANDed
     now: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name, value, most in (("limit", self.limit, MAX_LIMIT), ("offset", self.offset, MAX_OFFSET)):
+            if not 0 <= value <= most:
+                raise QueryError(f"{name} phải từ 0 đến {most:,}".replace(",", "."), None)
 
     def tree(self) -> Node:
         node = parse(self.query, self.now) if self.query.strip() else None

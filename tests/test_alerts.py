@@ -118,7 +118,7 @@ def test_shipped_alert_rules_load_and_name_inactive_channels() -> None:
     ("    channels: [khong-co]\n", "alerts.yaml:15: rules.1.channels.0: kênh 'khong-co' chưa khai báo"),
     ("    quiet_hours: 22h-6h\n    channels: []\n", "alerts.yaml:15: rules.1.quiet_hours"),
     ("    query: '\"Lai Châu\" since:7d'\n    channels: []\n", "max_age"),
-    ("    query: '(\"Lai Châu\"'\n    channels: []\n", "rules.1.query: truy vấn sai ở vị trí 0"),
+    ("    query: '(\"Lai Châu\"'\n    channels: []\n", "rules.1.query: truy vấn sai ở vị trí 1: thiếu dấu ')'"),
     ("    severity: khẩn\n    channels: []\n", "rules.1.severity: phải là một trong"),
 ])
 def test_bad_rules_name_file_line_and_key(tmp_path: Path, snippet: str, expected: str) -> None:

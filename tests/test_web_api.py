@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -19,10 +20,11 @@ from openpyxl import load_workbook
 from starlette.routing import Mount, Route
 
 from presswatch.cli import main
+from presswatch.config import load_config
 from presswatch.store import Store
 from presswatch.web.api import SPEC
 
-from .webserver import FORMULA_TITLE, Running, csrf_of, fill, login, serve
+from .webserver import CONFIG, FORMULA_TITLE, Running, csrf_of, fill, login, serve
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +220,8 @@ def test_malformed_query_shows_its_position(viewer: httpx.Client) -> None:
     assert page.status_code == 200 and "Truy vấn không hợp lệ" in page.text
     assert 'sạt lở <span class="caret">▶</span>&#34;Lai Châu' in page.text
     api = viewer.get("/api/search", params={"q": 'sạt lở "Lai Châu'})
-    assert api.status_code == 400 and api.json()["position"] == 7
+    assert api.status_code == 400 and api.json()["position"] == 8  # counted from 1, as the CLI shows it
+    assert api.json()["error"].endswith("(vị trí 8)")
     assert viewer.get("/api/search").status_code == 400
 
 
@@ -285,6 +288,7 @@ def test_analyst_tags_notes_and_marks_for_verification(web: Running, analyst: ht
 
 def test_export_csv_and_xlsx_hold_the_result_set(web: Running, analyst: httpx.Client) -> None:
     total = analyst.get("/api/search", params={"q": "Lai Chau"}).json()["total"]
+    days = {_vietnam_day()}
     response = analyst.get("/export.csv", params={"q": "Lai Chau"})
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -297,8 +301,30 @@ def test_export_csv_and_xlsx_hold_the_result_set(web: Running, analyst: httpx.Cl
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert len(rows) == total + 1 and rows[0][4] == "Tiêu đề"
     assert {row[0] for row in rows[1:]} == {int(row[0]) for row in table[1:]}
-    assert next(row for row in rows if row[0] == web.ids["formula"])[4] == "'" + FORMULA_TITLE
+    # XLSX cells carry their type: the exact title, as a string cell, not a formula (nor an apostrophe).
+    assert next(row for row in rows if row[0] == web.ids["formula"])[4] == FORMULA_TITLE
+    cells = next(row for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows()
+                 if row[0].value == web.ids["formula"])
+    assert cells[4].data_type == "s" and cells[4].value == FORMULA_TITLE
     assert analyst.get("/export.csv").status_code == 400
+    days.add(_vietnam_day())  # the day may turn meanwhile
+    name = response.headers["content-disposition"]
+    assert any(name == f'attachment; filename="presswatch-{day}.csv"' for day in days), name
+
+
+def _vietnam_day() -> str:
+    return (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()
+
+
+@pytest.mark.parametrize(("moment", "name"), [
+    (datetime(2026, 11, 20, 16, 59, 59, tzinfo=UTC), "presswatch-2026-11-20.xlsx"),  # 23:59:59 in Vietnam
+    (datetime(2026, 11, 20, 17, 0, tzinfo=UTC), "presswatch-2026-11-21.xlsx"),  # 00:00, still the 20th in UTC
+    (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "presswatch-2027-01-01.xlsx"),
+])
+def test_export_file_is_named_by_the_day_in_vietnam(moment: datetime, name: str) -> None:
+    from presswatch.web.export import file_name
+
+    assert file_name("xlsx", moment) == name
 
 
 def test_crawled_markup_is_escaped_everywhere(web: Running, viewer: httpx.Client) -> None:
@@ -349,6 +375,21 @@ def test_admin_pages_and_openapi(web: Running, analyst: httpx.Client, admin: htt
     assert spec == SPEC and spec["openapi"].startswith("3.")
     api_routes = {path.replace("/1", "/{id}", 1) for _, path in _routes(web) if path.startswith("/api/")}
     assert api_routes == set(spec["paths"])
+    texts = _descriptions(spec)
+    assert len(texts) >= 30
+    for text in texts:  # what /docs/api shows is in Vietnamese (field names and values stay as they are)
+        assert re.search(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", text.lower()), text
+    docs = analyst.get("/docs/api").text
+    assert "Tìm bài viết" in docs and "Chưa đăng nhập" in docs and "Search articles" not in docs
+
+
+def _descriptions(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [value for key, value in node.items() if key in ("description", "summary") and isinstance(value, str)]
+        return own + [text for value in node.values() for text in _descriptions(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in _descriptions(value)]
+    return []
 
 
 def test_users_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -440,3 +481,45 @@ def test_locking_a_user_or_changing_the_password_ends_their_sessions(
     assert cli("passwd", "thu", "--password-stdin", password="ngan") == 2
     assert cli("disable", "khong-co") == 2
     assert "không có người dùng 'khong-co'" in capsys.readouterr().err
+
+
+def test_article_page_and_api_show_the_alerts_of_the_story(web: Running, viewer: httpx.Client) -> None:
+    """The alerts table as inspectors see it: rule, severity, when, delivery state per channel; a
+    syndicated copy shows the story's alert (raised by the first copy); an alert over the rule's
+    hourly limit shows the hour's summary message."""
+    from datetime import UTC, datetime
+
+    from alerts import outbox
+    from presswatch.alerts_config import ChannelTarget, Rule
+
+    rules = load_config(CONFIG).alerts
+    assert rules is not None and rules.rules
+    named = rules.rules[0]  # a rule of the shipped config/alerts.yaml: the page shows its name
+    hourly = Rule(id="mot-gio-mot-lan", name="Một lần mỗi giờ", severity="low", channels=["hook"], max_per_hour=1)
+    hook = {"hook": ChannelTarget("hook", "webhook", "http://127.0.0.1:9/")}
+    now = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    with Store(web.db) as store, store.transaction() as db:
+        first = outbox.record(db, web.ids["copy"], [named.model_copy(update={"channels": ["hook"]})], hook, now)
+        outbox.record(db, web.ids["copy2"], [named], hook, now)  # the other outlet's copy: counted, not resent
+        row = db.execute("SELECT id FROM outbox WHERE alert_id = ?", (first[0].alert_id,)).fetchone()[0]
+        outbox.started(db, row, now)
+        outbox.delivered(db, row, now)
+        outbox.record(db, web.ids["formula"], [hourly], hook, now)
+        outbox.record(db, web.ids["payload"], [hourly], hook, now)  # over max_per_hour: the hour's summary
+    copy = viewer.get(f"/api/articles/{web.ids['copy2']}").json()["alerts"]
+    assert copy == [{"rule": named.id, "rule_name": named.name, "severity": named.severity,
+                     "created": "2026-11-20T09:30:00Z", "copies": 2, "summary": False, "article": web.ids["copy"],
+                     "deliveries": [{"channel": "hook", "status": "sent", "attempts": 1,
+                                     "sent": "2026-11-20T09:30:00Z", "last_error": None}]}]
+    page = viewer.get(f"/article/{web.ids['copy2']}").text
+    assert "Cảnh báo đã phát" in page and named.name in page and "20/11/2026 16:30" in page
+    assert f'phát từ <a href="/article/{web.ids["copy"]}">' in page and "2 bản" in page and "đã gửi" in page
+    summary = viewer.get(f"/api/articles/{web.ids['payload']}").json()["alerts"]
+    assert [(a["rule"], a["summary"], [d["status"] for d in a["deliveries"]]) for a in summary] == [
+        ("mot-gio-mot-lan", True, ["pending"])]
+    payload_page = viewer.get(f"/article/{web.ids['payload']}").text
+    assert "Một lần mỗi giờ" not in payload_page  # not in config/alerts.yaml: its id is shown
+    assert "mot-gio-mot-lan" in payload_page and "gộp vào bản tổng hợp theo giờ" in payload_page
+    assert "đang chờ gửi" in payload_page and "mức thấp" in payload_page
+    none = viewer.get(f"/api/articles/{web.ids['first']}").json()
+    assert none["alerts"] == [] and "Chưa có quy tắc cảnh báo nào" in viewer.get(f"/article/{web.ids['first']}").text

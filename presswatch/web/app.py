@@ -24,6 +24,7 @@ from presswatch.config import KIND_LABELS, Config
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.search import SearchBackend
 from presswatch.store import Store
+from presswatch.web.limits import BodyLimit
 from presswatch.web.security import SecurityHeaders
 
 T = TypeVar("T")
@@ -157,7 +158,9 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/docs/api", views_more.api_docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan,
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(BodyLimit, max_bytes=auth.MAX_BODY, refuse=auth.body_refused)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: auth.not_found, 405: auth.not_allowed, 500: auth.server_error})
     app.state.web = web
     return app

@@ -11,11 +11,13 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import Scope
 
 from presswatch import users
 from presswatch.store import Store
@@ -26,7 +28,10 @@ from presswatch.web.security import safe_next, same
 log = logging.getLogger(__name__)
 COOKIE = "presswatch_session"
 LOGIN_COOKIE = "presswatch_login"
-MAX_BODY = 1_000_000
+MAX_BODY = 1_000_000  # bytes of any request body (BodyLimit); forms and JSON of the pages are far smaller
+MAX_FIELDS = 50  # fields of a form
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger {id} in a path names no row
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,6 +63,8 @@ def refuse(web: Web, api: bool, status: int, message: str, session: Session | No
 
 
 def _check(web: Web, request: Request, store: Store, role: Role, api: bool) -> Session | Response:
+    """The session, or the refusal: not logged in, wrong role, or (API) no CSRF header. Runs before
+    any of the body is read: an anonymous upload is refused without being taken."""
     session = users.session(store, request.cookies.get(COOKIE))
     if session is None:
         if api:
@@ -66,43 +73,73 @@ def _check(web: Web, request: Request, store: Store, role: Role, api: bool) -> S
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=302)
     if not session.user.can(role):
         return refuse(web, api, 403, "Tài khoản của bạn không có quyền làm việc này.", session)
-    if request.method == "POST":
-        given = request.headers.get("x-csrf-token") if api else None
-        if not api:
-            given = request.state.form.get("csrf")
-        if not same(session.csrf, given):
-            return refuse(web, api, 403, "Phiên biểu mẫu không hợp lệ (CSRF). Tải lại trang rồi thử lại.", session)
+    if request.method == "POST" and api and not same(session.csrf, request.headers.get("x-csrf-token")):
+        return _bad_csrf(web, api, session)
     return session
 
 
+def _bad_csrf(web: Web, api: bool, session: Session) -> Response:
+    return refuse(web, api, 403, "Phiên biểu mẫu không hợp lệ (CSRF). Tải lại trang rồi thử lại.", session)
+
+
+def _path_id(request: Request) -> bool:
+    """False when the path's ``{id}`` cannot be a stored row's id (SQLite integers are 64-bit)."""
+    value = request.path_params.get("id")
+    return not isinstance(value, int) or 0 < value <= MAX_ID
+
+
+async def _json_body(request: Request) -> Any:
+    """The request's JSON document, or None if it is not JSON (or nests too deep to decode)."""
+    raw = await request.body()
+    try:
+        return json.loads(raw) if raw else None
+    except (ValueError, RecursionError):
+        return None
+
+
+async def _form(request: Request, max_fields: int) -> dict[str, str] | Response:
+    """The form's text fields; a refusal (400) for a form the pages never send (files, too many
+    fields, broken multipart)."""
+    try:
+        form = await request.form(max_files=0, max_fields=max_fields)
+    except HTTPException:
+        form = None
+    if form is None or len(form.multi_items()) > max_fields:
+        api = request.url.path.startswith("/api/")
+        return refuse(request.app.state.web, api, 400, "Biểu mẫu không hợp lệ.")
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
 def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
-    """Wrap a blocking handler: authenticate, authorise, check CSRF, then run it in the store pool."""
+    """Wrap a blocking handler: authenticate, authorise, then read the body (capped by ``BodyLimit``),
+    check CSRF, and run the handler in the store pool."""
 
     def wrap(handler: Handler) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             web: Web = request.app.state.web
             request.state.form = {}
+            checked = await _run(web, request, lambda store: _check(web, request, store, role, api))
+            if isinstance(checked, Response):
+                return checked
+            if not _path_id(request):
+                return await not_found(request, LookupError())
+            session = checked
             body: Any = None
             if request.method == "POST":
                 if api:
-                    raw = await request.body()
-                    if len(raw) > MAX_BODY:
-                        return JSONResponse({"error": "Yêu cầu quá lớn."}, status_code=413)
-                    try:
-                        body = json.loads(raw) if raw else {}
-                    except ValueError:
-                        body = None
+                    body = await _json_body(request)
+                    if not isinstance(body, dict):
+                        return JSONResponse({"error": "Thân yêu cầu phải là một đối tượng JSON."}, status_code=400)
                 else:
-                    form = await request.form(max_files=0, max_fields=50)
-                    request.state.form = {key: value for key, value in form.items() if isinstance(value, str)}
+                    form = await _form(request, MAX_FIELDS)
+                    if isinstance(form, Response):
+                        return form
+                    request.state.form = form
+                    if not same(session.csrf, form.get("csrf")):
+                        return _bad_csrf(web, api, session)
 
             def run(store: Store) -> Response:
-                checked = _check(web, request, store, role, api)
-                if isinstance(checked, Response):
-                    return checked
-                if api and request.method == "POST" and not isinstance(body, dict):
-                    return JSONResponse({"error": "Thân yêu cầu phải là một đối tượng JSON."}, status_code=400)
-                return handler(Ctx(web, request, store, checked, request.state.form, body))
+                return handler(Ctx(web, request, store, session, request.state.form, body))
 
             return await _run(web, request, run)
 
@@ -114,7 +151,7 @@ def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
     return wrap
 
 
-async def _run(web: Web, request: Request, work: Callable[[Store], Response]) -> Response:
+async def _run(web: Web, request: Request, work: Callable[[Store], T]) -> T | Response:
     """Run ``work`` in the store pool; an unexpected failure (database unreadable, Elasticsearch
     down) is logged and answered 500 in Vietnamese, and the connection stays usable."""
     try:
@@ -148,9 +185,11 @@ async def login_page(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     web: Web = request.app.state.web
-    form = await request.form(max_files=0, max_fields=10)
-    request.state.form = {key: value for key, value in form.items() if isinstance(value, str)}
-    values = request.state.form
+    request.state.form = {}
+    form = await _form(request, 10)
+    if isinstance(form, Response):
+        return form
+    request.state.form = values = form
     name = values.get("username", "").strip().lower()[:64]
     password = values.get("password", "")
     if not same(request.cookies.get(LOGIN_COOKIE), values.get("csrf")):
@@ -192,6 +231,13 @@ async def not_allowed(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("web: %s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
     return _plain_error(request, 500, "Lỗi máy chủ; đã ghi nhật ký. Vui lòng thử lại sau.")
+
+
+def body_refused(scope: Scope, status: int) -> Response:
+    """The answer of ``BodyLimit``: 413 for a body over MAX_BODY, 400 for a malformed framing."""
+    message = (f"Yêu cầu quá lớn (tối đa {MAX_BODY // 1000:,} KB).".replace(",", ".") if status == 413
+               else "Yêu cầu không hợp lệ.")
+    return _plain_error(Request(scope), status, message)
 
 
 def _plain_error(request: Request, status: int, message: str) -> Response:

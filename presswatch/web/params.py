@@ -11,13 +11,14 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from presswatch.errors import QueryError
-from presswatch.query import DateBound, Field
+from presswatch.query import YEAR_MAX, YEAR_MIN, DateBound, Field
 from presswatch.search import SearchRequest, parse_since
 
 PAGE_SIZE = 20
 MAX_PAGE = 100  # relevance ranking re-ranks a bounded pool; deeper pages are for date order or export
 FILTERS = ("source", "kind", "topic", "sentiment", "relevance", "place")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_LABELS = {"since": "Từ ngày", "until": "Đến ngày"}
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ class SearchForm:
         except ValueError:
             page = 1
         sort = params.get("sort", "relevance")
-        return cls(q=params.get("q", "")[:1000].strip(), since=params.get("since", "").strip()[:10],
-                   until=params.get("until", "").strip()[:10], filters=filters,
+        # Nothing is cut: a query over the query language's limits gets an error naming the limit.
+        return cls(q=params.get("q", "").strip(), since=params.get("since", "").strip()[:200],
+                   until=params.get("until", "").strip()[:200], filters=filters,
                    sort=sort if sort in ("relevance", "date") else "relevance", page=page)
 
     @property
@@ -50,13 +52,18 @@ class SearchForm:
         return not (self.q or self.since or self.until or self.filters)
 
     def bounds(self) -> list[DateBound]:
+        """The form's dates (the query language's date limits apply); QueryError naming the field."""
         out = []
         for name, value in (("since", self.since), ("until", self.until)):
             if not value:
                 continue
-            if not _DAY.match(value):
-                raise QueryError(f"ngày '{value}' phải có dạng YYYY-MM-DD", 0)
-            moment = parse_since(value)
+            label = DATE_LABELS[name]
+            if not _DAY.fullmatch(value):
+                raise QueryError(f"{label} ({name}): ngày '{value}' phải có dạng YYYY-MM-DD", None)
+            try:
+                moment = parse_since(value)
+            except QueryError as exc:
+                raise QueryError(f"{label} ({name}): {exc.message}", None) from None
             out.append(DateBound(name, moment + timedelta(days=1) if name == "until" else moment))
         return out  # "đến ngày" includes that day
 
@@ -106,6 +113,13 @@ class SearchForm:
             parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
         if self.since:
             parts.append(f"since:{self.since}")
-        if self.until and _DAY.match(self.until):  # the form's "đến ngày" includes that day; until: excludes it
+        if self.until and _DAY.fullmatch(self.until) and _valid_day(self.until):  # "đến ngày" includes that day
             parts.append(f"until:{(date.fromisoformat(self.until) + timedelta(days=1)).isoformat()}")
         return " ".join(p for p in parts if p)
+
+
+def _valid_day(value: str) -> bool:
+    try:
+        return YEAR_MIN <= date.fromisoformat(value).year <= YEAR_MAX
+    except ValueError:
+        return False

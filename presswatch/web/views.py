@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -11,14 +11,19 @@ from markupsafe import Markup, escape
 from starlette.responses import RedirectResponse, Response
 
 from presswatch import annotations as marks
+from presswatch.alerts_config import SEVERITY_LABELS
 from presswatch.errors import PresswatchError, QueryError
 from presswatch.search import SearchResult
 from presswatch.store import Store, parse_iso
 from presswatch.timefmt import local
+from presswatch.web.app import Web
 from presswatch.web.auth import Ctx, guard
 from presswatch.web.charts import day_bars
-from presswatch.web.export import rows, to_csv, to_xlsx
+from presswatch.web.export import file_name, rows, to_csv, to_xlsx
 from presswatch.web.params import PAGE_SIZE, SearchForm
+from presswatch.web.reads import article_alerts
+
+DELIVERY_LABELS = {"pending": "đang chờ gửi", "sent": "đã gửi", "dead": "gửi thất bại"}
 
 
 def marked(snippet: str, spans: list[tuple[int, int]]) -> Markup:
@@ -44,6 +49,10 @@ def filled_days(per_day: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def query_error(form: SearchForm, exc: QueryError) -> dict[str, Any]:
+    """The error, and the query split where it is (for the caret); no split when the error is not in
+    the query text (a form's date)."""
+    if exc.position is None:
+        return {"message": str(exc), "before": None, "after": None}
     position = min(max(exc.position, 0), len(form.q))
     return {"message": str(exc), "before": form.q[:position], "after": form.q[position:]}
 
@@ -103,7 +112,13 @@ def article_data(store: Store, article_id: int) -> dict[str, Any] | None:
                          "toxicity": (analysis.get("toxicity") or {}).get("label", "clean")})
     hostile = sum(comment["toxicity"] != "clean" for comment in comments)
     return {"article": article, "others": others, "notes": marks.article_annotations(store, article.id),
-            "comments": comments, "hostile": hostile}
+            "comments": comments, "hostile": hostile,
+            "alerts": article_alerts(store.db, article.id, article.cluster_id)}
+
+
+def rule_names(web: Web) -> dict[str, str]:
+    """Alert rule names by id, from config/alerts.yaml (a rule since removed shows its id only)."""
+    return {rule.id: rule.name for rule in web.config.alerts.rules} if web.config.alerts else {}
 
 
 @guard("viewer")
@@ -111,7 +126,9 @@ def article_page(ctx: Ctx) -> Response:
     data = article_data(ctx.store, int(ctx.request.path_params["id"]))
     if data is None:
         return ctx.render("error.html", 404, status=404, message="Không có bài viết này.")
-    return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"), **data)
+    return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"),
+                      rule_names=rule_names(ctx.web), severities=SEVERITY_LABELS, delivery_labels=DELIVERY_LABELS,
+                      **data)
 
 
 def _act(ctx: Ctx, action: str) -> Response:
@@ -166,12 +183,11 @@ def _export(ctx: Ctx, kind: str) -> Response:
     except QueryError as exc:
         return ctx.render("error.html", 400, status=400, message=f"Truy vấn không hợp lệ: {exc}")
     table = rows(result.hits, ctx.web.labels)
-    stamp = date.today().isoformat()
+    disposition = {"content-disposition": f'attachment; filename="{file_name(kind, datetime.now(UTC))}"'}
     if kind == "csv":
-        return Response(to_csv(table), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="presswatch-{stamp}.csv"'})
+        return Response(to_csv(table), media_type="text/csv; charset=utf-8", headers=disposition)
     return Response(to_xlsx(table), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"content-disposition": f'attachment; filename="presswatch-{stamp}.xlsx"'})
+                    headers=disposition)
 
 
 @guard("analyst")

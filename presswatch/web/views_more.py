@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from presswatch import annotations as marks
 from presswatch import users
 from presswatch.errors import PresswatchError, QueryError
-from presswatch.query import DateBound
+from presswatch.query import YEAR_MAX, YEAR_MIN, DateBound
 from presswatch.search import SearchRequest
 from presswatch.timefmt import VIETNAM, local
 from presswatch.web.auth import Ctx, guard
@@ -56,23 +56,30 @@ def saved_delete(ctx: Ctx) -> Response:
 
 
 def _period(ctx: Ctx) -> tuple[str, str, str]:
+    """(first day, last day, preset) of the dashboard; QueryError for days outside the years the
+    query language accepts (YEAR_MIN–YEAR_MAX)."""
     params = ctx.request.query_params
     today = datetime.now(VIETNAM).date()
     days = params.get("days", "30")
     start, end = params.get("from", ""), params.get("to", "")
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
-        if last < first:
-            first, last = last, first
-        return first.isoformat(), last.isoformat(), ""
     except ValueError:
         days = days if days in PERIODS else "30"
         return (today - timedelta(days=int(days) - 1)).isoformat(), today.isoformat(), days
+    if last < first:
+        first, last = last, first
+    if first.year < YEAR_MIN or last.year > YEAR_MAX:
+        raise QueryError(f"khoảng ngày phải trong các năm {YEAR_MIN}–{YEAR_MAX}", None)
+    return first.isoformat(), last.isoformat(), ""
 
 
 @guard("viewer")
 def dashboard(ctx: Ctx) -> Response:
-    first, last, days = _period(ctx)
+    try:
+        first, last, days = _period(ctx)
+    except QueryError as exc:
+        return ctx.render("error.html", 400, status=400, message=str(exc))
     since = datetime.fromisoformat(first).replace(tzinfo=UTC) - timedelta(hours=7)
     until = datetime.fromisoformat(last).replace(tzinfo=UTC) + timedelta(hours=17)
     request = SearchRequest(query="", limit=0, facets=True,
@@ -117,7 +124,9 @@ def sources_page(ctx: Ctx) -> Response:
 
 @guard("viewer")
 def help_page(ctx: Ctx) -> Response:
-    return ctx.render("help.html")
+    from presswatch import query
+
+    return ctx.render("help.html", limits=query)
 
 
 @guard("admin")
