@@ -23,6 +23,7 @@ class CrawlReport:
     robots_blocked: int = 0
     store_errors: int = 0
     alerts: int = 0  # new alerts recorded (copies of an alerted story not counted)
+    bad_links: int = 0  # links skipped because they cannot be addresses (port 99999, broken IPv6...)
     entry_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     finish_reason: str = ""

@@ -16,7 +16,9 @@ from crawler.report import CrawlReport
 from presswatch.config import Source
 from presswatch.models import Article
 from presswatch.store import Store
-from presswatch.urls import canonicalize
+from presswatch.urls import InvalidURL, canonicalize
+
+LISTED_BAD_LINKS = 5  # bad links named in the run's warnings; the others are counted
 
 
 class SourceSpider(scrapy.Spider):
@@ -80,6 +82,23 @@ class SourceSpider(scrapy.Spider):
         self.report.entry_ok -= 1
         self.report.entry_errors.append(message)
 
+    def follow_entry(self, link: str, base: str, **meta: Any) -> scrapy.Request | None:
+        """A request for a further entry page found on one (a child sitemap, the next listing page),
+        or None when its link cannot be an address (skipped and recorded)."""
+        try:
+            return self.entry_request(canonicalize(link, base), **meta)
+        except ValueError as exc:  # InvalidURL, or a URL Scrapy refuses
+            self.skip_link(link, exc)
+            return None
+
+    def skip_link(self, link: str, problem: Exception) -> None:
+        """Record a link that cannot be fetched and carry on with the others."""
+        self.report.bad_links += 1
+        if self.report.bad_links <= LISTED_BAD_LINKS:
+            text = str(problem) if isinstance(problem, InvalidURL) else f"liên kết không hợp lệ ({problem}): {link}"
+            self.report.warnings.append(f"bỏ qua {text}")
+        self.logger.warning("skipped link %r: %s", link, problem)
+
     def _entry_failed(self, failure: Any) -> None:
         message = describe(failure)
         if "robots.txt" in message:
@@ -98,7 +117,11 @@ class SourceSpider(scrapy.Spider):
         """A request for an article page, or None if it is stored, scheduled or over the limit."""
         if not link or link.startswith(("javascript:", "mailto:", "#")):
             return None
-        url = canonicalize(link, base)
+        try:
+            url = canonicalize(link, base)
+        except InvalidURL as exc:
+            self.skip_link(link, exc)
+            return None
         if not url.startswith(("http://", "https://")) or url in self.scheduled:
             return None
         self.report.listed += 1
@@ -108,14 +131,19 @@ class SourceSpider(scrapy.Spider):
         if len(self.scheduled) >= self.max_articles:
             self.truncated = True
             return None
+        try:
+            request = scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self._article_failed,
+                meta={"listed_url": url, "listed_title": title, "listed_published": published,
+                      "listed_image": image, **self.request_meta()},
+            )
+        except ValueError as exc:  # a URL Scrapy refuses
+            self.skip_link(link, exc)
+            return None
         self.scheduled.add(url)
-        return scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self._article_failed,
-            meta={"listed_url": url, "listed_title": title, "listed_published": published,
-                  "listed_image": image, **self.request_meta()},
-        )
+        return request
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.report.fetched += 1
@@ -133,7 +161,11 @@ class SourceSpider(scrapy.Spider):
             self.report.no_article += 1
             return
         listed_url: str = response.meta["listed_url"]
-        canonical = canonicalize(extraction.url, response.url)
+        try:
+            canonical = canonicalize(extraction.url, response.url)
+        except InvalidURL as exc:  # the page names a broken canonical URL: keep the one it was fetched at
+            self.logger.warning("ignored canonical link of %s: %s", response.url, exc)
+            canonical = canonicalize(response.url)
         aliases = [listed_url, canonicalize(response.url)]
         yield Article(
             url=canonical,
@@ -168,6 +200,9 @@ class SourceSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         self.report.finish_reason = reason
+        unlisted = self.report.bad_links - LISTED_BAD_LINKS
+        if unlisted > 0:
+            self.report.warnings.append(f"… và {unlisted} liên kết không hợp lệ khác")
         self.complete(reason == "finished" and not self.truncated and self.report.errors == 0
                       and self.report.store_errors == 0)
         self.report.write(self.report_path)

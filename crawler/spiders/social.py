@@ -27,6 +27,7 @@ from crawler.social import Post
 from crawler.spiders.base import SourceSpider
 from presswatch.models import Article
 from presswatch.store import iso
+from presswatch.urls import InvalidURL, check_url
 
 VNEXPRESS_COMMENTS_API = "https://usi-saas.vnexpress.net/index/get"
 
@@ -36,6 +37,11 @@ class PostSpider(SourceSpider):
 
     def post_items(self, posts: list[Post]) -> Iterator[Article]:
         for post in posts:
+            try:
+                check_url(post.url)
+            except InvalidURL as exc:
+                self.skip_link(post.url, exc)
+                continue
             self.report.listed += 1
             if post.url in self.scheduled:
                 continue
