@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 
 from crawler.extract import extract
@@ -19,6 +20,7 @@ from presswatch.store import Store
 from presswatch.urls import InvalidURL, canonicalize
 
 LISTED_BAD_LINKS = 5  # bad links named in the run's warnings; the others are counted
+REPORT_EVERY = 2.0  # seconds between two reports written while the crawl runs (progress, a kill)
 
 
 class SourceSpider(scrapy.Spider):
@@ -34,7 +36,27 @@ class SourceSpider(scrapy.Spider):
         self.report_path = Path(report)
         self.max_articles = self.source.max_articles or max_articles
         self.scheduled: set[str] = set()
-        self.truncated = False  # the max_articles limit left some listed articles for the next run
+        self.left_over: set[str] = set()  # new links over the max_articles limit, for the next run
+        self._reports: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider: SourceSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._write_reports, signal=signals.spider_opened)
+        return spider
+
+    def _write_reports(self) -> None:
+        """Rewrite the report every few seconds: the parent shows progress, and knows what a crawl
+        it had to kill had done."""
+        from twisted.internet import task
+
+        self._reports = task.LoopingCall(self.report.write, self.report_path)
+        self._reports.start(REPORT_EVERY, now=True)
+
+    @property
+    def truncated(self) -> bool:
+        """The max_articles limit left some listed articles for the next run."""
+        return bool(self.left_over)
 
     # --- entry pages ---------------------------------------------------------------------
 
@@ -129,7 +151,7 @@ class SourceSpider(scrapy.Spider):
             self.report.already_seen += 1
             return None
         if len(self.scheduled) >= self.max_articles:
-            self.truncated = True
+            self.left_over.add(url)
             return None
         try:
             request = scrapy.Request(
@@ -199,7 +221,12 @@ class SourceSpider(scrapy.Spider):
             self.logger.warning("article failed: %s", message)
 
     def closed(self, reason: str) -> None:
+        if self._reports is not None and self._reports.running:
+            self._reports.stop()
         self.report.finish_reason = reason
+        if self.left_over:
+            taken, listed = len(self.scheduled), len(self.scheduled) + len(self.left_over)
+            self.report.warnings.append(f"đã lấy {_number(taken)}/{_number(listed)} mục; phần còn lại ở lần sau")
         unlisted = self.report.bad_links - LISTED_BAD_LINKS
         if unlisted > 0:
             self.report.warnings.append(f"… và {unlisted} liên kết không hợp lệ khác")
@@ -207,3 +234,8 @@ class SourceSpider(scrapy.Spider):
                       and self.report.store_errors == 0)
         self.report.write(self.report_path)
         self.store.close()
+
+
+def _number(value: int) -> str:
+    """10000 → "10.000", as numbers are written in Vietnamese."""
+    return f"{value:,}".replace(",", ".")

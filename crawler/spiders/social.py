@@ -51,7 +51,7 @@ class PostSpider(SourceSpider):
                     self.store.update_engagement(post.url, post.engagement)
                 continue
             if len(self.scheduled) >= self.max_articles:
-                self.truncated = True
+                self.left_over.add(post.url)
                 continue
             self.scheduled.add(post.url)
             self.report.fetched += 1
