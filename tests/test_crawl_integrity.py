@@ -21,7 +21,7 @@ from crawler.report import CrawlReport
 from crawler.spiders import BridgeSpider, FeedSpider, ListingSpider, SitemapSpider
 from presswatch.cli import main
 from presswatch.config import Source
-from presswatch.crawl import crawl_source, crawl_sources
+from presswatch.crawl import crawl_source, crawl_sources, stop_running
 from presswatch.crawl_progress import ProgressLine
 from presswatch.localsite import LocalSite, Route, SiteArticle
 from presswatch.store import Store
@@ -287,3 +287,21 @@ def test_sources_page_shows_the_last_run_warnings(tmp_path: Path) -> None:
         viewer.close()
     assert "đã lấy 200/10.000 mục; phần còn lại ở lần sau" in page
     assert "feed lỗi XML &lt;b&gt;hỏng&lt;/b&gt;" in page
+
+
+@pytest.mark.slow
+def test_a_crawl_killed_by_a_signal_is_a_failed_run_that_counts_what_it_stored(
+        site: LocalSite, articles: list[SiteArticle], db: Path) -> None:
+    site.routes[articles[4].path] = Route(site.article_html(articles[4]).encode(), headers=HTML, delay=60)
+    source = make_source(id="bi-giet", urls=[f"{site.url}/rss/tin-moi.rss"], max_articles=10, download_timeout=120)
+
+    def kill_when_stored(_: Source, report: CrawlReport) -> None:
+        if report.new_articles >= 9:  # everything but the page that hangs
+            stop_running(grace=0)  # SIGTERM then at once SIGKILL, as an operator or the OOM killer might
+
+    (run,) = crawl_sources([source], TEST_SETTINGS, db, None, CONFIG, on_update=kill_when_stored)
+    with Store(db) as store:
+        stored = store.count_articles()
+        health = store.health()["bi-giet"]
+    assert not run.ok and "tín hiệu" in (run.message or ""), run.message
+    assert run.new_articles == stored == health.articles_last_run == 9
