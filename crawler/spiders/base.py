@@ -230,6 +230,9 @@ class SourceSpider(scrapy.Spider):
         unlisted = self.report.bad_links - LISTED_BAD_LINKS
         if unlisted > 0:
             self.report.warnings.append(f"… và {unlisted} liên kết không hợp lệ khác")
+        if self.report.analysis_errors:
+            errors = self.report.analysis_errors
+            self.report.warnings.append(f"{errors} bài lỗi khi phân tích: đã lưu, chưa có phân tích")
         self.complete(reason == "finished" and not self.truncated and self.report.errors == 0
                       and self.report.store_errors == 0)
         self.report.write(self.report_path)
