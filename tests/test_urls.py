@@ -53,3 +53,20 @@ def test_invalid_links_raise_a_clear_error(link: str, reason: str) -> None:
         canonicalize(link, "https://x.vn/muc/")
     assert isinstance(raised.value, ValueError)
     assert reason in str(raised.value) and link in str(raised.value)
+
+
+def test_any_link_gives_a_url_or_a_clear_error() -> None:
+    """Whatever a hostile page links to: a canonical URL or InvalidURL, never another exception."""
+    import random
+
+    from presswatch.urls import InvalidURL
+
+    pieces = ["http://", "https://", "[", "]", "::1", ":", "99999", "80", "@", "/", "?", "#", "%", "%zz", "..",
+              "x.vn", "Lai Châu", "\x00", " ", "\t", "&", "=", "utm_source", "[::1]", "xn--", "\u200b", "\\"]
+    chooser = random.Random(16)
+    for _ in range(3000):
+        link = "".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 8)))
+        try:
+            assert isinstance(canonicalize(link, "https://x.vn/muc/"), str)
+        except InvalidURL:
+            pass
