@@ -34,6 +34,7 @@ class FeedResult:
     entries: list[FeedEntry] = field(default_factory=list)
     problem: str | None = None  # set when the XML was malformed but entries were recovered
     fatal: bool = False  # nothing usable: not a feed at all
+    no_link: int = 0  # items without a usable link (none given, or one feedparser could not resolve)
 
 
 def _clean(value: str | None) -> str:
@@ -67,12 +68,14 @@ def parse_feed(body: bytes, url: str = "", content_type: str = "application/xml"
         headers["content-location"] = url
     parsed = feedparser.parse(body, response_headers=headers)
     entries: list[FeedEntry] = []
+    no_link = 0
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
         if not link:
             guid = entry.get("id") or ""
             link = guid if guid.startswith(("http://", "https://")) else ""
         if not link:
+            no_link += 1
             continue
         entries.append(
             FeedEntry(
@@ -90,4 +93,4 @@ def parse_feed(body: bytes, url: str = "", content_type: str = "application/xml"
         problem = f"{type(exception).__name__}: {exception}" if exception else "XML không hợp lệ"
     fatal = not entries and not parsed.get("version") and bool(parsed.get("bozo"))
     title = _clean(parsed.feed.get("title")) if parsed.get("feed") else ""
-    return FeedResult(title=title, entries=entries, problem=problem, fatal=fatal)
+    return FeedResult(title=title, entries=entries, problem=problem, fatal=fatal, no_link=no_link)

@@ -3,15 +3,18 @@
     Validate 100 → Analyse 300 → Store 800
 
 The analysis stage calls ``analysis.pipeline.Analyzer`` (relevance, topics, sentiment, places,
-entities, near-duplicate sketch); the store writes its results in the article's transaction.
+entities, near-duplicate sketch); the store writes its results in the article's transaction. Both
+use the configuration the parent validated and handed over (``presswatch.crawl_config``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from presswatch.crawl_config import CrawlConfig
 from presswatch.models import Article
 
 MIN_TEXT_CHARS = 80
@@ -45,57 +48,68 @@ class ValidatePipeline(_Stage):
         return item
 
 
+def crawl_config(crawler: Any) -> tuple[CrawlConfig | None, str | None]:
+    """The configuration the parent handed this crawl (``PRESSWATCH_CRAWL_CONFIG``: its JSON
+    snapshot), or why it cannot be read. The YAML files of ``config/`` are never read here."""
+    path = crawler.settings.get("PRESSWATCH_CRAWL_CONFIG")
+    if not path:
+        return None, "tiến trình thu thập không nhận được cấu hình"
+    try:
+        return CrawlConfig.read(Path(path)), None
+    except (OSError, ValueError) as exc:  # ValueError: invalid JSON or a model that does not validate
+        return None, f"không đọc được cấu hình của lượt thu thập: {exc}"
+
+
 class AnalysePipeline(_Stage):
-    """Analyse the article with the lexicons of the configuration directory."""
+    """Analyse the article with the lexicons of the crawl's configuration. An article whose
+    analysis fails is kept unanalysed (its alert rules are then evaluated later)."""
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
-        from pathlib import Path
-
-        from presswatch.config import load_analyzer
-        from presswatch.errors import ConfigError
-
         self.analyzer = None
-        directory = Path(crawler.settings.get("PRESSWATCH_CONFIG_DIR") or "config")
-        try:
-            self.analyzer = load_analyzer(directory)
-        except ConfigError as exc:
-            self.problem = f"không phân tích được (thiếu hoặc sai cấu hình phân tích): {exc}"
+        self.problem = ""
+        config, problem = crawl_config(crawler)
+        if config is not None:
+            self.analyzer = config.analyzer()
+            if self.analyzer is None:
+                problem = "; ".join(config.problems) or "thiếu topics.yaml hoặc sentiment.yaml"
+        if self.analyzer is None:
+            self.problem = f"không phân tích được (thiếu hoặc sai cấu hình phân tích): {problem}"
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
+        report = self.spider.report
         if self.analyzer is None:
-            if self.problem not in self.spider.report.warnings:
-                self.spider.report.warnings.append(self.problem)
+            if self.problem not in report.warnings:
+                report.warnings.append(self.problem)
             return item
-        # Posts and comments are chat-like: their abbreviations ("k", "m", "r") are expanded too.
-        item.analysis = self.analyzer.analyze(item.title, item.text, comment=item.content_type in ("post", "comment"))
+        try:
+            # Posts and comments are chat-like: their abbreviations ("k", "m", "r") are expanded too.
+            item.analysis = self.analyzer.analyze(item.title, item.text,
+                                                  comment=item.content_type in ("post", "comment"))
+        except Exception as exc:  # a bug must not lose the article: it is stored, analysed later
+            report.analysis_errors += 1
+            self.spider.logger.error("analysis failed for %s: %s: %s", item.url, type(exc).__name__, exc)
         return item
 
 
 class StorePipeline(_Stage):
     """Write the article, its URLs and its index entry in one transaction, with the alerts its
-    rules raise (``config/alerts.yaml``): an alert is recorded with its article or not at all."""
+    rules raise: an alert is recorded with its article or not at all. An article whose rules cannot
+    be evaluated is stored marked pending (``alerts.ingest``), in the same transaction."""
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
-        from pathlib import Path
-
         from alerts.ingest import AlertEvaluator
-        from presswatch.alerts_config import load_alerts
-        from presswatch.errors import ConfigError
 
-        self.evaluator: AlertEvaluator | None = None
-        self.problem: str | None = None
-        directory = Path(crawler.settings.get("PRESSWATCH_CONFIG_DIR") or "config")
-        try:
-            self.evaluator = AlertEvaluator(load_alerts(directory / "alerts.yaml"))
-        except ConfigError as exc:
-            self.problem = "không đánh giá quy tắc cảnh báo (alerts.yaml sai): " + "; ".join(exc.problems)
+        config, problem = crawl_config(crawler)
+        alerts = config.alerts if config is not None else None
+        if config is not None and alerts is None:
+            problem = "; ".join(problem for problem in config.problems if "alerts.yaml" in problem) \
+                or "không có quy tắc cảnh báo"
+        self.evaluator = AlertEvaluator(alerts, unavailable=f"không nạp được quy tắc cảnh báo: {problem}")
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
         spider = self.spider
-        if self.problem and self.problem not in spider.report.warnings:
-            spider.report.warnings.append(self.problem)
         try:
             article_id = spider.store.add_article(item, on_stored=self.evaluator)
         except Exception as exc:
@@ -108,6 +122,7 @@ class StorePipeline(_Stage):
             spider.report.duplicates += 1
         else:
             spider.report.new_articles += 1
-            if self.evaluator is not None:
-                spider.report.alerts = sum(r.new for r in self.evaluator.recorded)
+            spider.report.alerts = sum(r.new for r in self.evaluator.recorded)
+            spider.report.deferred = self.evaluator.deferred
+            spider.report.deferred_reasons = list(self.evaluator.reasons)
         return item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,9 +24,13 @@ class CrawlReport:
     robots_blocked: int = 0
     store_errors: int = 0
     alerts: int = 0  # new alerts recorded (copies of an alerted story not counted)
+    bad_links: int = 0  # links skipped because they cannot be addresses (port 99999, broken IPv6...)
+    analysis_errors: int = 0  # articles stored unanalysed because their analysis raised
+    deferred: int = 0  # articles stored with their alert rules not evaluated (evaluated later)
+    deferred_reasons: list[str] = field(default_factory=list)
     entry_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    finish_reason: str = ""
+    finish_reason: str = ""  # set when the crawl ended; empty in the reports written while it runs
 
     @property
     def ok(self) -> bool:
@@ -40,8 +45,10 @@ class CrawlReport:
         return None
 
     def write(self, path: Path) -> None:
-        data = asdict(self)
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        """Write the report whole or not at all (the parent reads it while the crawl runs)."""
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
 
     @classmethod
     def read(cls, path: Path) -> CrawlReport:

@@ -1,8 +1,11 @@
-"""Crawl one source in this process: ``python -m crawler.run --source JSON --db PATH --report PATH``.
+"""Crawl one source in this process:
+``python -m crawler.run --source JSON --db PATH --report PATH --crawl-config PATH``.
 
 Run by ``presswatch.crawl`` as a subprocess per source (Twisted's reactor cannot restart, and a
-process gives memory isolation and a hard timeout). The report file tells the parent what happened;
-the parent records the source's health.
+process gives memory isolation and a hard timeout). The crawl analyses and evaluates alert rules
+with the configuration its parent validated (``--crawl-config``), never with the files on disk. The
+report file tells the parent what happened, rewritten every few seconds while the crawl runs; the
+parent records the source's health.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settings", default="{}", help="presswatch settings, as JSON")
     parser.add_argument("--db", required=True)
     parser.add_argument("--report", required=True)
-    parser.add_argument("--config", default="config", help="configuration directory (analysis lexicons)")
+    parser.add_argument("--crawl-config", required=True,
+                        help="the configuration validated by the parent, as a JSON file (presswatch.crawl_config)")
     parser.add_argument("--parent-pid", type=int, help="stop when this process dies (the service was killed)")
     args = parser.parse_args(argv)
     if args.parent_pid:
@@ -51,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings.model_validate_json(args.settings)
     source = Source.model_validate_json(args.source)
-    process = CrawlerProcess(scrapy_settings(settings, args.config, render=source.render), install_root_handler=True)
+    values = scrapy_settings(settings, render=source.render)
+    values["PRESSWATCH_CRAWL_CONFIG"] = args.crawl_config  # never config/*.yaml: they may have changed
+    process = CrawlerProcess(values, install_root_handler=True)
     process.crawl(
         SPIDERS[source.type],
         source_json=args.source,

@@ -54,30 +54,48 @@ def _database(args: argparse.Namespace, settings: Settings) -> Path:
     return path if path.is_absolute() else Path.cwd() / path
 
 
+WARNINGS_SHOWN = 3  # warnings of a run printed under its line
+
+
 def _progress(source: Source, run: RunResult, report: CrawlReport | None) -> None:
     status = "✓" if run.ok else "✗"
     line = f"  {status} {source.id}: {run.new_articles} bài mới, {run.pages} trang đã tải"
     if report is not None and report.already_seen:
         line += f", {report.already_seen} bài đã có"
-    if report is not None and report.alerts:
-        line += f", {report.alerts} cảnh báo"
+    if run.alerts:
+        line += f", {run.alerts} cảnh báo"
     if run.errors:
         line += f", {run.errors} lỗi"
     if run.message:
         line += f" — {run.message}"
     _out(line)
+    for warning in run.warnings[:WARNINGS_SHOWN]:
+        _out(f"      ⚠ {warning}")
+    if len(run.warnings) > WARNINGS_SHOWN:
+        _out(f"      ⚠ … và {len(run.warnings) - WARNINGS_SHOWN} cảnh báo khác: xem `presswatch sources`")
 
 
-def _summary(results: list[RunResult]) -> None:
+def _summary(results: list[RunResult], db: Path | None = None, deliver_hint: bool = True) -> None:
+    """The closing lines of a crawl; with ``db``, how many alerts wait for delivery and how to send them."""
     ok = sum(r.ok for r in results)
     new = sum(r.new_articles for r in results)
     _out(f"Xong: {ok}/{len(results)} nguồn thành công, {new} bài mới.")
     if ok < len(results):
         _out("Nguồn lỗi đã được ghi vào bảng tình trạng: xem `presswatch sources`.")
+    if db is not None and deliver_hint:
+        from alerts import outbox
+
+        with Store(db) as store:
+            waiting = outbox.counts(store.db)["pending"]
+        if waiting:
+            _out(f"{waiting} cảnh báo đang chờ gửi: chạy `presswatch alerts deliver --once` hoặc để dịch vụ "
+                 "`presswatch run` gửi.")
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    """Exit status 0 when every source's crawl succeeded, 1 when one failed (2: configuration)."""
     from presswatch.crawl import crawl_sources
+    from presswatch.crawl_progress import ProgressLine
 
     config = _load(args)
     if args.source:
@@ -86,10 +104,19 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         sources = [source for source in config.sources if source.enabled]
     db = _database(args, config.settings)
     _out(f"Thu thập {len(sources)} nguồn vào {db} …")
-    results = crawl_sources(sources, config.settings, db, _progress, config.directory)
-    _summary(results)
+    running = ProgressLine(sys.stderr)
+
+    def ended(source: Source, run: RunResult, report: CrawlReport | None) -> None:
+        running.clear()
+        _progress(source, run, report)
+        running.finished(source.id)
+
+    results = crawl_sources(sources, config.settings, db, ended, config, on_update=running.update)
+    running.clear()
+    # `run --once` delivers right after: no need to say how.
+    _summary(results, db, deliver_hint=not getattr(args, "once", False))
     sync_search_index(config.settings, db)
-    return 0
+    return 0 if all(run.ok for run in results) else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -209,6 +236,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
             f"{source.id:<28} {KIND_LABELS[source.kind]:<24} {source.type:<8} "
             f"{'có' if source.enabled else 'không':<5} {last_ok:<20} {failures:>13} {total:>6}  {error[:70]}"
         )
+        for warning in state.warnings if state else ():  # of the last run: malformed XML, the per-run cap...
+            _out(f"{'':<4}⚠ {warning[:200]}")
     return 0
 
 

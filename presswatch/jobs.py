@@ -86,8 +86,9 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
         wait = backoff_wait(store.health().get(source_id), source, config.settings)
     if wait is not None:
         log.info("giãn lịch %s sau các lần lỗi: lần thu thập tới sau %d giây", source_id, wait.total_seconds())
+        pending_alerts_job(config_dir, db)  # what a crawl would have evaluated after its run
         return CrawlTally(source_id, "skipped")
-    run, _ = crawl_or_fail(source, config.settings, Path(db), config.directory)
+    run, _ = crawl_or_fail(source, config.settings, Path(db), config)  # the running configuration, not the files
     if STOPPING.is_set() and not run.ok:
         log.info("lượt thu thập %s bị ngắt khi dừng dịch vụ; không tính là lỗi", source_id)
         return None
@@ -116,6 +117,28 @@ def _sync_elasticsearch(settings: Settings, db: Path) -> None:
         sent, error = sync(store, EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias))
     if error:
         log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", error)
+
+
+def pending_alerts_job(config_dir: str, db: str) -> None:
+    """Evaluate the alert rules of articles stored while they could not be (run at service start and
+    after a reload, besides after every crawl)."""
+    from alerts.ingest import evaluate_pending, pending_count
+
+    config = current_config(config_dir)
+    if config.alerts is None:
+        return
+    alerts = config.alerts
+    with Store(db) as store:
+        while pending_count(store.db):
+            outcome = evaluate_pending(store, alerts, config.analyzer)
+            if outcome.evaluated or outcome.alerts:
+                log.info("đã đánh giá quy tắc cảnh báo cho %d bài chờ: %d cảnh báo mới", outcome.evaluated,
+                         outcome.alerts)
+            if outcome.failed:
+                log.warning("%d bài vẫn chưa đánh giá được quy tắc cảnh báo: %s", outcome.failed,
+                            "; ".join(outcome.errors))
+            if not outcome.evaluated:
+                break
 
 
 def digest_job(config_dir: str, db: str) -> DigestTally:

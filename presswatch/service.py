@@ -116,6 +116,9 @@ class Monitor:
                                    jitter=jitter or None), args=args, id=job_id, name=f"thu thập {source.id}",
                                    replace_existing=True, next_run_time=first)
             log.info("lịch thu thập %s: mỗi %d giây", source.id, source.interval)
+        # Once now: articles stored while their alert rules could not be evaluated (alerts.ingest).
+        self.scheduler.add_job("presswatch.jobs:pending_alerts_job", args=self._args(), id="alerts-pending",
+                               name="đánh giá cảnh báo còn chờ", replace_existing=True, executor="light")
         hour, minute = settings.digest_clock()
         self.scheduler.add_job("presswatch.jobs:digest_job", CronTrigger(hour=hour, minute=minute, timezone=VIETNAM),
                                args=self._args(), id="digest", name="bản tin hằng ngày", replace_existing=True,

@@ -275,6 +275,19 @@ _MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    """
+    -- crawl integrity: articles stored without their alert rules evaluated (no analysis, rules not
+    -- loaded, an error), evaluated later exactly once; and the warnings of each source's last run.
+    CREATE TABLE alert_pending (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        stored_at TEXT NOT NULL,        -- UTC: rules' max_age counts from here, not from the late evaluation
+        reason TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    ALTER TABLE source_health ADD COLUMN last_warnings TEXT;  -- JSON list of the last run's warnings
+    ALTER TABLE crawl_runs ADD COLUMN warnings TEXT;          -- JSON list
+    """,
 )
 
 
@@ -305,6 +318,7 @@ class SourceHealth:
     articles_last_run: int
     articles_total: int
     last_new_article_at: datetime | None
+    warnings: tuple[str, ...] = ()  # of the last run, failed or not: malformed XML, the per-run cap...
 
 
 @dataclass(frozen=True)
@@ -319,6 +333,8 @@ class RunResult:
     pages: int
     errors: int
     message: str | None = None
+    warnings: tuple[str, ...] = ()  # what an operator should know even when the run succeeded
+    alerts: int = 0  # new alerts recorded for its articles
 
 
 class Store:
@@ -482,6 +498,23 @@ class Store:
             self._add_analysis(db, article_id, article.analysis, data)
         return article_id
 
+    @classmethod
+    def add_analysis(cls, db: sqlite3.Connection, article_id: int, analysis: Analysis) -> None:
+        """Give a stored article that was not analysed its analysis (columns, topics, places, story),
+        inside the caller's transaction, as if it had been analysed at ingest."""
+        data = analysis.to_json()
+        row = db.execute("SELECT dated_at FROM articles WHERE id = ? AND analysis IS NULL", (article_id,)).fetchone()
+        if row is None:
+            return
+        cluster_id = _join_cluster(db, article_id, _find_cluster(db, analysis.sketch), row[0])
+        db.execute(
+            """UPDATE articles SET relevance = ?, relevance_score = ?, sentiment = ?, sentiment_score = ?,
+                   analysis = ?, cluster_id = ? WHERE id = ?""",
+            (data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
+             json.dumps(data, ensure_ascii=False), cluster_id, article_id),
+        )
+        cls._add_analysis(db, article_id, analysis, data)
+
     @staticmethod
     def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, data: dict[str, Any]) -> None:
         """Topics, places and story sketch of a new article (its analysis columns and cluster are
@@ -551,14 +584,16 @@ class Store:
     def record_run(self, run: RunResult) -> None:
         """Record one crawl of a source and update its health row."""
         finished = iso(run.finished_at)
+        warnings = json.dumps(list(run.warnings), ensure_ascii=False) if run.warnings else None
         with self.transaction() as db:
             db.execute(
                 """INSERT INTO crawl_runs (source_id, started_at, finished_at, ok, new_articles, pages,
-                       errors, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                       errors, message, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (run.source_id, iso(run.started_at), finished, int(run.ok), run.new_articles, run.pages,
-                 run.errors, run.message),
+                 run.errors, run.message, warnings),
             )
             db.execute("INSERT OR IGNORE INTO source_health (source_id) VALUES (?)", (run.source_id,))
+            db.execute("UPDATE source_health SET last_warnings = ? WHERE source_id = ?", (warnings, run.source_id))
             if run.ok:
                 db.execute(
                     """UPDATE source_health SET last_run_at = ?, last_success_at = ?,
@@ -594,9 +629,14 @@ class Store:
                 articles_last_run=row["articles_last_run"],
                 articles_total=row["articles_total"],
                 last_new_article_at=parse_iso(row["last_new_article_at"]),
+                warnings=tuple(json.loads(row["last_warnings"])) if row["last_warnings"] else (),
             )
             for row in rows
         }
+
+    def last_article_id(self) -> int:
+        """The highest article id so far (a crawl counts what it stored above it)."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
 
 _WITH_TEXT = "SELECT a.*, t.text, t.text_norm FROM articles a JOIN article_texts t ON t.article_id = a.id"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 
 from crawler.extract import extract
@@ -16,7 +17,10 @@ from crawler.report import CrawlReport
 from presswatch.config import Source
 from presswatch.models import Article
 from presswatch.store import Store
-from presswatch.urls import canonicalize
+from presswatch.urls import InvalidURL, canonicalize
+
+LISTED_BAD_LINKS = 5  # bad links named in the run's warnings; the others are counted
+REPORT_EVERY = 2.0  # seconds between two reports written while the crawl runs (progress, a kill)
 
 
 class SourceSpider(scrapy.Spider):
@@ -32,7 +36,27 @@ class SourceSpider(scrapy.Spider):
         self.report_path = Path(report)
         self.max_articles = self.source.max_articles or max_articles
         self.scheduled: set[str] = set()
-        self.truncated = False  # the max_articles limit left some listed articles for the next run
+        self.left_over: set[str] = set()  # new links over the max_articles limit, for the next run
+        self._reports: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider: SourceSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._write_reports, signal=signals.spider_opened)
+        return spider
+
+    def _write_reports(self) -> None:
+        """Rewrite the report every few seconds: the parent shows progress, and knows what a crawl
+        it had to kill had done."""
+        from twisted.internet import task
+
+        self._reports = task.LoopingCall(self.report.write, self.report_path)
+        self._reports.start(REPORT_EVERY, now=True)
+
+    @property
+    def truncated(self) -> bool:
+        """The max_articles limit left some listed articles for the next run."""
+        return bool(self.left_over)
 
     # --- entry pages ---------------------------------------------------------------------
 
@@ -80,6 +104,23 @@ class SourceSpider(scrapy.Spider):
         self.report.entry_ok -= 1
         self.report.entry_errors.append(message)
 
+    def follow_entry(self, link: str, base: str, **meta: Any) -> scrapy.Request | None:
+        """A request for a further entry page found on one (a child sitemap, the next listing page),
+        or None when its link cannot be an address (skipped and recorded)."""
+        try:
+            return self.entry_request(canonicalize(link, base), **meta)
+        except ValueError as exc:  # InvalidURL, or a URL Scrapy refuses
+            self.skip_link(link, exc)
+            return None
+
+    def skip_link(self, link: str, problem: Exception) -> None:
+        """Record a link that cannot be fetched and carry on with the others."""
+        self.report.bad_links += 1
+        if self.report.bad_links <= LISTED_BAD_LINKS:
+            text = str(problem) if isinstance(problem, InvalidURL) else f"liên kết không hợp lệ ({problem}): {link}"
+            self.report.warnings.append(f"bỏ qua {text}")
+        self.logger.warning("skipped link %r: %s", link, problem)
+
     def _entry_failed(self, failure: Any) -> None:
         message = describe(failure)
         if "robots.txt" in message:
@@ -98,7 +139,11 @@ class SourceSpider(scrapy.Spider):
         """A request for an article page, or None if it is stored, scheduled or over the limit."""
         if not link or link.startswith(("javascript:", "mailto:", "#")):
             return None
-        url = canonicalize(link, base)
+        try:
+            url = canonicalize(link, base)
+        except InvalidURL as exc:
+            self.skip_link(link, exc)
+            return None
         if not url.startswith(("http://", "https://")) or url in self.scheduled:
             return None
         self.report.listed += 1
@@ -106,16 +151,21 @@ class SourceSpider(scrapy.Spider):
             self.report.already_seen += 1
             return None
         if len(self.scheduled) >= self.max_articles:
-            self.truncated = True
+            self.left_over.add(url)
+            return None
+        try:
+            request = scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self._article_failed,
+                meta={"listed_url": url, "listed_title": title, "listed_published": published,
+                      "listed_image": image, **self.request_meta()},
+            )
+        except ValueError as exc:  # a URL Scrapy refuses
+            self.skip_link(link, exc)
             return None
         self.scheduled.add(url)
-        return scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self._article_failed,
-            meta={"listed_url": url, "listed_title": title, "listed_published": published,
-                  "listed_image": image, **self.request_meta()},
-        )
+        return request
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.report.fetched += 1
@@ -133,7 +183,11 @@ class SourceSpider(scrapy.Spider):
             self.report.no_article += 1
             return
         listed_url: str = response.meta["listed_url"]
-        canonical = canonicalize(extraction.url, response.url)
+        try:
+            canonical = canonicalize(extraction.url, response.url)
+        except InvalidURL as exc:  # the page names a broken canonical URL: keep the one it was fetched at
+            self.logger.warning("ignored canonical link of %s: %s", response.url, exc)
+            canonical = canonicalize(response.url)
         aliases = [listed_url, canonicalize(response.url)]
         yield Article(
             url=canonical,
@@ -167,8 +221,24 @@ class SourceSpider(scrapy.Spider):
             self.logger.warning("article failed: %s", message)
 
     def closed(self, reason: str) -> None:
+        if self._reports is not None and self._reports.running:
+            self._reports.stop()
         self.report.finish_reason = reason
+        if self.left_over:
+            taken, listed = len(self.scheduled), len(self.scheduled) + len(self.left_over)
+            self.report.warnings.append(f"đã lấy {_number(taken)}/{_number(listed)} mục; phần còn lại ở lần sau")
+        unlisted = self.report.bad_links - LISTED_BAD_LINKS
+        if unlisted > 0:
+            self.report.warnings.append(f"… và {unlisted} liên kết không hợp lệ khác")
+        if self.report.analysis_errors:
+            errors = self.report.analysis_errors
+            self.report.warnings.append(f"{errors} bài lỗi khi phân tích: đã lưu, chưa có phân tích")
         self.complete(reason == "finished" and not self.truncated and self.report.errors == 0
                       and self.report.store_errors == 0)
         self.report.write(self.report_path)
         self.store.close()
+
+
+def _number(value: int) -> str:
+    """10000 → "10.000", as numbers are written in Vietnamese."""
+    return f"{value:,}".replace(",", ".")

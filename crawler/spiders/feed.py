@@ -35,6 +35,8 @@ class FeedSpider(SourceSpider):
             return
         if feed.problem:
             self.report.warnings.append(f"feed lỗi XML, vẫn đọc được {len(feed.entries)} mục: {feed.problem}")
+        if feed.no_link:
+            self.report.warnings.append(f"{feed.no_link} mục không có liên kết dùng được (bỏ qua): {response.url}")
         for entry in feed.entries:
             request = self.article_request(
                 entry.link, response.url, title=entry.title, published=entry.published, image=entry.image

@@ -42,6 +42,7 @@ class ListingSpider(SourceSpider):
         page = int(response.meta.get("page", 1))
         if selectors.next_page and page < selectors.max_pages:
             following = _select(response, selectors.next_page)
-            if following:
+            request = self.follow_entry(following[0], response.url, page=page + 1) if following else None
+            if request is not None:
                 self.report.entry_urls += 1
-                yield self.entry_request(response.urljoin(following[0]), page=page + 1)
+                yield request

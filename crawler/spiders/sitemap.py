@@ -35,8 +35,10 @@ class SitemapSpider(SourceSpider):
         depth = int(response.meta.get("sitemap_depth", 0))
         if depth < 2:
             for child in sitemap.sitemaps[-MAX_CHILD_SITEMAPS:][::-1]:
-                self.report.entry_urls += 1
-                yield self.entry_request(response.urljoin(child), sitemap_depth=depth + 1)
+                request = self.follow_entry(child, response.url, sitemap_depth=depth + 1)
+                if request is not None:
+                    self.report.entry_urls += 1
+                    yield request
         newest_first = sorted(
             sitemap.urls, key=lambda u: u.published.timestamp() if u.published else 0.0, reverse=True
         )

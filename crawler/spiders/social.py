@@ -27,6 +27,7 @@ from crawler.social import Post
 from crawler.spiders.base import SourceSpider
 from presswatch.models import Article
 from presswatch.store import iso
+from presswatch.urls import InvalidURL, check_url
 
 VNEXPRESS_COMMENTS_API = "https://usi-saas.vnexpress.net/index/get"
 
@@ -36,6 +37,11 @@ class PostSpider(SourceSpider):
 
     def post_items(self, posts: list[Post]) -> Iterator[Article]:
         for post in posts:
+            try:
+                check_url(post.url)
+            except InvalidURL as exc:
+                self.skip_link(post.url, exc)
+                continue
             self.report.listed += 1
             if post.url in self.scheduled:
                 continue
@@ -45,7 +51,7 @@ class PostSpider(SourceSpider):
                     self.store.update_engagement(post.url, post.engagement)
                 continue
             if len(self.scheduled) >= self.max_articles:
-                self.truncated = True
+                self.left_over.add(post.url)
                 continue
             self.scheduled.add(post.url)
             self.report.fetched += 1
