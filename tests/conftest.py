@@ -24,7 +24,7 @@ NEWEST = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 # Fast, polite-enough settings for a local server: no throttling delay, short timeouts.
 TEST_SETTINGS = Settings(
     autothrottle=False, download_timeout=3.0, retry_times=1, concurrent_requests_per_domain=8,
-    crawl_timeout=120, max_page_bytes=200_000,
+    crawl_timeout=120, max_page_bytes=200_000, crawl_min_interval=1,
 )
 
 
