@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import shlex
+import socket
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -15,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from crawler.report import CrawlReport
 from presswatch.cli_alerts import add_alerts_commands
-from presswatch.cliutil import Parser, add_command, bounded_int
+from presswatch.cliutil import Parser, add_command, bounded_int, date_option
 from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings, load_topics
 from presswatch.errors import ConfigError, PresswatchError, QueryError
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
-from presswatch.reasons import os_error_text, sqlite_error_text
+from presswatch.reasons import error_text, os_error_text, sqlite_error_text
 from presswatch.store import RunResult, SourceHealth, Store, parse_iso
 
 if TYPE_CHECKING:
@@ -242,16 +243,16 @@ def _unconfigured_sources(config: Config, health: dict[str, SourceHealth]) -> No
 
 def _request(args: argparse.Namespace) -> SearchRequest:
     from presswatch.query import DateBound, Field
-    from presswatch.search import SearchRequest, parse_since
+    from presswatch.search import SearchRequest
 
     filters: list[Field | DateBound] = []
     for name, values in (("source", args.source), ("relevance", args.relevance), ("topic", args.topic),
                          ("sentiment", args.sentiment), ("place", args.place)):
         filters.extend(Field(name, value) for value in values or [])
     if args.since:
-        filters.append(DateBound("since", parse_since(args.since)))
+        filters.append(DateBound("since", date_option(args.since, "--since")))
     if args.until:
-        filters.append(DateBound("until", parse_since(args.until)))
+        filters.append(DateBound("until", date_option(args.until, "--until")))
     return SearchRequest(query=args.query, sort=args.sort, limit=args.limit, offset=args.offset,
                          facets=args.facets, filters=tuple(filters))  # type: ignore[arg-type]
 
@@ -354,7 +355,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         try:
             sent = reindex(store, index, _progress_bar)
         except Exception as exc:  # noqa: BLE001 - connection, auth or mapping errors: say so, exit 1
-            _err(f"Không lập được chỉ mục: {type(exc).__name__}: {exc}")
+            _err(f"Không lập được chỉ mục: {error_text(exc)}")
             return 1
     _out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {index.alias} đã chuyển sang chỉ mục mới.")
     return 0
@@ -435,8 +436,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             title, text = str(record.get("title") or ""), str(record.get("text") or "")
         except ValueError as exc:
             failures += 1
-            _err(f"dòng {number}: JSON không hợp lệ ({exc})")
-            print(json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False), flush=True)
+            reason = f"lỗi cú pháp ở cột {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            _err(f"dòng {number}: JSON không hợp lệ ({reason})")
+            print(json.dumps({"id": None, "line": number, "error": reason}, ensure_ascii=False), flush=True)
             continue
         result = analyzer.analyze(title, text, comment=record.get("comment") is True).to_json()
         print(json.dumps({"id": record.get("id"), **result}, ensure_ascii=False), flush=True)
@@ -586,8 +588,14 @@ def cmd_web(args: argparse.Namespace) -> int:
     config = _load(args)
     db = _database(args, config.settings, existing=True)
     server = make_server(config, db, args.host, args.port)
-    _out(f"Giao diện web: http://{server.config.host}:{server.config.port}/ (Ctrl+C để dừng)")
-    server.run()
+    host, port = server.config.host, server.config.port
+    try:  # bound before the address is announced: a port in use is said at once, in Vietnamese
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as exc:
+        raise PresswatchError(f"không mở được giao diện web ở {host}:{port}: {os_error_text(exc)}") from exc
+    port = sock.getsockname()[1]
+    _out(f"Giao diện web: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C để dừng)")
+    server.run(sockets=[sock])
     return 0
 
 

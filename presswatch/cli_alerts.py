@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from presswatch.alerts_config import AlertsFile
-from presswatch.cliutil import add_command, bounded_int
+from presswatch.cliutil import add_command, bounded_int, date_option
 from presswatch.config import Config
 from presswatch.errors import PresswatchError
 from presswatch.timefmt import local
@@ -36,13 +36,12 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     from alerts.ingest import inherit
     from alerts.matcher import compile_query
     from alerts.rules import CompiledRule, doc_of
-    from presswatch.search import parse_since
     from presswatch.store import Store
 
     rule = (config.alerts or AlertsFile()).rule(args.rule)
     tree = rule.tree()
     compiled = CompiledRule(rule, None if tree is None else compile_query(tree))
-    since = parse_since(args.since)
+    since = date_option(args.since, "--since")
     stories: dict[int, list[Any]] = {}
     checked = 0
     with Store(db) as store:

@@ -15,7 +15,10 @@ import difflib
 import re
 import sys
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, NoReturn
+
+from presswatch.errors import QueryError
 
 USAGE = "cách dùng: "
 POSITIONALS = "tham số"
@@ -112,6 +115,19 @@ def add_command(subparsers: Any, name: str, help_text: str, *, dash_queries: boo
     command.add_argument("--db", default=argparse.SUPPRESS, metavar="TỆP",
                          help="tệp cơ sở dữ liệu SQLite (như tùy chọn chung --db)")
     return command
+
+
+def date_option(text: str, option: str) -> datetime:
+    """``--since``/``--until``: a date or a recent span (``7d``); one out of any calendar is a
+    clear error, never an OverflowError."""
+    from presswatch.search import parse_since
+
+    try:
+        return parse_since(text)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, QueryError):
+            raise
+        raise QueryError(f"{option}: '{text}' nằm ngoài khoảng ngày cho phép", 0) from None
 
 
 def bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:

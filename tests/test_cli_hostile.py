@@ -5,10 +5,13 @@ never argparse's English, nothing created by a read-only command; output piped i
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -242,3 +245,24 @@ def test_users_add_without_a_terminal_points_to_password_stdin(tmp_path: Path) -
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and "EOFError" not in result.stderr
         assert "--password-stdin" in result.stderr and "Không có terminal" in result.stderr
+
+
+def test_analyze_explains_bad_lines_in_vietnamese(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": 1, "title": "Lai Châu"\n[1, 2]\n'))
+    code, out, err = run(["--config", str(CONFIG), "analyze", "--no-entities"], capsys)
+    assert code == 1
+    first, second = err.splitlines()
+    assert re.fullmatch(r"dòng 1: JSON không hợp lệ \(lỗi cú pháp ở cột \d+\)", first), first
+    assert second == "dòng 2: JSON không hợp lệ (mỗi dòng phải là một đối tượng JSON)"
+    assert [line["line"] for line in map(json.loads, out.splitlines())] == [1, 2]
+
+
+def test_web_on_a_port_in_use_says_so_before_announcing(world: dict[str, Path],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, out, err = run(["--config", str(world["config"]), "--db", str(world["db"]), "web", "--port", str(port)],
+                             capsys)
+    assert code == 1 and "Giao diện web:" not in out
+    assert f"không mở được giao diện web ở 127.0.0.1:{port}: cổng đã có chương trình khác dùng" in err, err
