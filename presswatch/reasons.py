@@ -47,8 +47,9 @@ SQLITE_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def os_error_text(exc: OSError) -> str:
-    """``[Errno 2] No such file or directory: 'x'`` → ``không có tệp hoặc thư mục này: x``."""
+def os_error_text(exc: OSError, *, with_file: bool = True) -> str:
+    """``[Errno 2] No such file or directory: 'x'`` → ``không có tệp hoặc thư mục này: x``
+    (without ``: x`` when the caller names the file itself)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"chứng chỉ TLS của máy chủ không được tin cậy ({exc.reason or 'CERTIFICATE_VERIFY_FAILED'})"
     if isinstance(exc, ssl.SSLError):
@@ -58,7 +59,7 @@ def os_error_text(exc: OSError) -> str:
     if isinstance(exc, TimeoutError) and exc.errno is None:
         return "quá thời gian chờ"
     reason = OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc) or type(exc).__name__
-    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None and with_file]
     return f"{reason}: {' → '.join(names)}" if names else reason
 
 

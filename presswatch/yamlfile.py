@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from presswatch.errors import ConfigError
+from presswatch.reasons import os_error_text
 
 Location = tuple[str | int, ...]
 
@@ -70,7 +71,7 @@ def load_yaml(path: Path) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([f"{path}: không đọc được tệp: {exc.strerror or exc}"]) from exc
+        raise ConfigError([f"{path}: không đọc được tệp: {os_error_text(exc, with_file=False)}"]) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{path}: tệp không phải UTF-8 ({exc.reason})"]) from exc
     try:
