@@ -150,7 +150,7 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
     assert 'presswatch_crawls_skipped_total{source="hong"}' in metrics
     assert "presswatch_articles " in metrics and 'presswatch_alert_outbox{status="pending"}' in metrics
     assert status.returncode == 0 and "đang chạy" in status.stdout and "crawl:tin-b" in status.stdout
-    assert "hong (failing" in status.stdout
+    assert "hong (lỗi liên tiếp" in status.stdout
     assert "Đăng nhập" in login_page
     assert "digest " in status.stdout and "digest-retry" in status.stdout and "housekeeping" in status.stdout
 
