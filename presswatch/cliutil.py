@@ -47,19 +47,20 @@ _ARGUMENT = re.compile(r"^argument (.+?): (.*)$", re.S)
 _CHOICE = re.compile(r"^invalid choice: (.*?) \(choose from (.*)\)$", re.S)
 
 
+def _plain(text: str) -> str:
+    """``'search'`` (as argparse quotes a choice) → ``search``."""
+    try:
+        return str(ast.literal_eval(text.strip()))
+    except (ValueError, SyntaxError):
+        return text.strip()
+
+
 def _suggestion(message: str) -> str:
     """" — có phải 'search'?" for a mistyped choice ("serch"), else ""."""
     choice = _CHOICE.match(message)
     if not choice:
         return ""
-    def plain(text: str) -> str:
-        try:
-            value = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError):
-            return text.strip()
-        return str(value)
-
-    close = difflib.get_close_matches(plain(choice[1]), [plain(c) for c in choice[2].split(",")], n=1)
+    close = difflib.get_close_matches(_plain(choice[1]), [_plain(c) for c in choice[2].split(",")], n=1)
     return f" — có phải '{close[0]}'?" if close else ""
 
 
