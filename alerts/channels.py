@@ -20,6 +20,7 @@ from typing import Any
 from alerts.signature import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from presswatch.alerts_config import ChannelTarget
 from presswatch.errors import PresswatchError
+from presswatch.reasons import error_text
 
 USER_AGENT = "presswatch-alerts/0.1"
 MAX_ERROR_BODY = 200
@@ -51,7 +52,8 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int
         raise DeliveryError(f"quá thời gian chờ ({timeout:g} giây)") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"không kết nối được: {reason}") from None
+        text = error_text(reason) if isinstance(reason, BaseException) else str(reason)
+        raise DeliveryError(f"không kết nối được: {text}") from None
     if not 200 <= status < 300:
         raise DeliveryError(f"máy nhận trả lời HTTP {status}")
     return status

@@ -24,7 +24,7 @@ from alerts.digest_render import charts, render_html, render_text
 from alerts.mailer import SendError, build_message, content_id, send
 from presswatch.config import Config, Settings
 from presswatch.store import Store, iso, parse_iso
-from presswatch.timefmt import VIETNAM
+from presswatch.timefmt import VIETNAM, local_day
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,14 @@ def run_digest(config: Config, store: Store, day: date, *, force: bool = False, 
             refused = send(message, settings, environ, context)
         except SendError as exc:
             error = str(exc)
-            log.warning("digest %s: attempt %d/%d failed: %s", day, attempt, attempts, error)
+            log.warning("bản tin ngày %s: lần gửi %d/%d thất bại: %s", local_day(day), attempt, attempts, error)
             if attempt < attempts:
                 sleep(backoff * 2 ** (attempt - 1))
             continue
         sent_at = datetime.now(UTC)
         note = "; ".join(refused) if refused else None
         _record(store, day, "sent", attempt, note, sent_at, message["Message-ID"], settings.digest_recipients)
-        log.info("digest %s sent to %s", day, ", ".join(settings.digest_recipients))
+        log.info("bản tin ngày %s đã gửi tới %s", local_day(day), ", ".join(settings.digest_recipients))
         return DigestOutcome(day, "sent", attempt, note, message["Message-ID"], sent_at, digest.subject)
     _record(store, day, "failed" if record is None or record.status != "sent" else "sent", attempts, error, None,
             None, settings.digest_recipients)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from alerts.charts import sentiment_chart, volume_chart
 from alerts.digest import Digest, DigestItem, SourceProblem, Story
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS, capitalized
-from presswatch.timefmt import local
+from presswatch.timefmt import local, local_day, local_short
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
 MUTED = "color:#64748b;font-size:13px;"
@@ -70,7 +70,7 @@ def _heading(label: str, stories: int, articles: int) -> str:
 
 
 def _window(digest: Digest) -> str:
-    return f"từ {local(digest.start, '%H:%M %d/%m/%Y')} đến {local(digest.end, '%H:%M %d/%m/%Y')} (giờ Việt Nam)"
+    return f"từ {local(digest.start)} đến {local(digest.end)} (giờ Việt Nam)"
 
 
 def _section(title: str, body: str, note: str = "") -> str:
@@ -103,7 +103,7 @@ def _counts_table(rows: list[tuple[str, int]], empty: str) -> str:
 
 
 def _meta(item: DigestItem) -> str:
-    parts = [item.source_name, item.kind_label, local(item.dated_at, "%H:%M %d/%m"),
+    parts = [item.source_name, item.kind_label, local_short(item.dated_at),
              capitalized(RELEVANCE_LABELS[item.relevance])]
     if item.topics:
         parts.append(", ".join(item.topics))
@@ -152,10 +152,10 @@ def _story_html(story: Story) -> str:
 
 def _problem_text(problem: SourceProblem) -> str:
     if problem.problem == "failing":
-        since = local(problem.since, "%H:%M %d/%m/%Y") if problem.since else "chưa lần nào"
+        since = local(problem.since) if problem.since else "chưa lần nào"
         error = f" — {problem.last_error[:160]}" if problem.last_error else ""
         return f"{problem.name}: lỗi {problem.failures} lần liên tiếp (thành công gần nhất: {since}){error}"
-    since = local(problem.since, "%d/%m/%Y") if problem.since else "chưa có bài nào"
+    since = local_day(problem.since) if problem.since else "chưa có bài nào"
     return f"{problem.name}: không có bài mới (bài mới gần nhất: {since})"
 
 

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from presswatch.config import Settings
+from presswatch.reasons import error_text
 
 SENDER_NAME = "Hệ thống theo dõi báo chí"
 USERNAME_ENV = "PRESSWATCH_SMTP_USERNAME"
@@ -88,7 +89,7 @@ def send(message: EmailMessage, settings: Settings, environ: Mapping[str, str],
         reason = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise SendError(f"máy chủ SMTP trả lời {exc.smtp_code}: {reason}") from exc
     except (smtplib.SMTPException, OSError, UnicodeError) as exc:
-        raise SendError(f"không gửi được qua {host}:{port}: {type(exc).__name__}: {exc}") from exc
+        raise SendError(f"không gửi được qua {host}:{port}: {_failure(exc)}") from exc
     return [_reasons({address: reason}) for address, reason in refused.items()]
 
 
@@ -102,6 +103,17 @@ def _login(client: smtplib.SMTP, username: str, password: str) -> None:
     code, reply = client.docmd("AUTH", f"PLAIN {token}")
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def _failure(exc: Exception) -> str:
+    """Why the connection or the conversation failed, in Vietnamese."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "máy chủ SMTP ngắt kết nối giữa chừng"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"máy chủ SMTP không hỗ trợ chức năng cần dùng ({exc})"
+    if isinstance(exc, smtplib.SMTPException):
+        return f"lỗi SMTP: {exc}"
+    return error_text(exc)
 
 
 def _reasons(refused: Mapping[str, tuple[int, bytes]]) -> str:

@@ -30,7 +30,7 @@ class SourceInfo:
 
 
 def local_time(moment: datetime) -> str:
-    return local(moment, "%H:%M %d/%m/%Y")
+    return local(moment)
 
 
 def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str | None) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import json
 import os
 import shlex
 import signal
+import socket
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -16,20 +18,30 @@ from typing import TYPE_CHECKING
 
 from crawler.report import CrawlReport
 from presswatch.cli_alerts import add_alerts_commands
-from presswatch.cliutil import add_command
-from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings
+from presswatch.cliutil import Parser, add_command, bounded_int, date_option
+from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings, load_topics
 from presswatch.errors import ConfigError, PresswatchError, QueryError
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
-from presswatch.store import RunResult, Store
+from presswatch.reasons import error_text, os_error_text, sqlite_error_text
+from presswatch.store import RunResult, SourceHealth, Store, parse_iso
 
 if TYPE_CHECKING:
     from presswatch.index_es import EsIndex
     from presswatch.search import SearchRequest
-from presswatch.timefmt import local
+from presswatch.timefmt import VIETNAM, local, local_day
 
 DEMO_DB = Path("data/demo.db")
 FACET_LABELS = {"source": "Nguồn", "kind": "Loại nguồn", "topic": "Chủ đề", "sentiment": "Sắc thái",
                 "relevance": "Mức liên quan", "place": "Địa danh"}
+DIGEST_STATES = {"sent": "đã gửi", "failed": "gửi lỗi"}
+INCIDENT_KINDS = {"failing": "lỗi liên tiếp", "silent": "không có bài mới"}
+SQLITE_HEADER = b"SQLite format 3\x00"
+FIRST_DAY = date(2000, 1, 1)  # no digest before this day: older dates are typing mistakes
+SIGPIPE_EXIT = 141  # what a shell reports for a program stopped by SIGPIPE (`… | head`)
+
+
+class DatabaseArgumentError(PresswatchError):
+    """``--db`` (or ``database`` in presswatch.yaml) names no usable SQLite database: exit status 2."""
 
 
 def _out(text: str = "") -> None:
@@ -49,9 +61,32 @@ def _load(args: argparse.Namespace) -> Config:
     return config
 
 
-def _database(args: argparse.Namespace, settings: Settings) -> Path:
+def _database(args: argparse.Namespace, settings: Settings, *, existing: bool = False) -> Path:
+    """The database of this command. ``existing``: a command that only reads (or changes what must
+    already be there) refuses a database that does not exist instead of creating an empty one."""
     path = Path(args.db or settings.database)
-    return path if path.is_absolute() else Path.cwd() / path
+    path = path if path.is_absolute() else Path.cwd() / path
+    _check_database(path, existing)
+    return path
+
+
+def _check_database(path: Path, existing: bool) -> None:
+    where = "kiểm tra --db (hoặc `database` trong presswatch.yaml)"
+    if path.is_dir():
+        raise DatabaseArgumentError(f"{path} là một thư mục, không phải tệp cơ sở dữ liệu: {where}.")
+    if not path.exists():
+        if existing:
+            raise DatabaseArgumentError(
+                f"Chưa có cơ sở dữ liệu {path}: {where}. Lệnh này không tạo cơ sở dữ liệu mới; "
+                "chạy `presswatch crawl` (hoặc `presswatch demo`) để tạo.")
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseArgumentError(f"không đọc được cơ sở dữ liệu {path}: {os_error_text(exc)}.") from exc
+    if header and header != SQLITE_HEADER:
+        raise DatabaseArgumentError(f"{path} không phải tệp cơ sở dữ liệu SQLite: {where}.")
 
 
 WARNINGS_SHOWN = 3  # warnings of a run printed under its line
@@ -172,7 +207,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from alerts import outbox
 
     config = _load(args)
-    db = _database(args, config.settings)
+    db = _database(args, config.settings, existing=True)
     for line in _service_lines(db):
         _out(line)
     with Store(db) as store:
@@ -186,17 +221,19 @@ def cmd_status(args: argparse.Namespace) -> int:
                                   "LIMIT 1").fetchone()
     _out(f"\nLịch ({len(jobs)} việc):")
     for job_id, next_run in jobs:
-        when = local(datetime.fromtimestamp(next_run, UTC), "%d/%m/%Y %H:%M:%S") if next_run else "tạm dừng"
+        when = local(datetime.fromtimestamp(next_run, UTC)) if next_run else "tạm dừng"
         _out(f"  {job_id:<40} lần chạy tới: {when}")
     _out(f"\nHàng đợi cảnh báo: đang chờ {counts['pending']}, đã gửi {counts['sent']}, lỗi {counts['dead']}")
     if digest is not None:
-        _out(f"Bản tin gần nhất: ngày {digest['day']}: {digest['status']}"
-             + (f" lúc {local(datetime.fromisoformat(digest['sent_at']))}" if digest["sent_at"] else "")
+        _out(f"Bản tin gần nhất: ngày {local_day(date.fromisoformat(digest['day']))}: "
+             f"{DIGEST_STATES.get(digest['status'], digest['status'])}"
+             + (f" lúc {local(parse_iso(digest['sent_at']))}" if digest["sent_at"] else "")
              + (f" — {digest['last_error']}" if digest["last_error"] and digest["status"] != "sent" else ""))
     if incidents:
         _out("\nSự cố nguồn đang mở:")
         for row in incidents:
-            _out(f"  {row['source_id']} ({row['kind']}, từ {local(datetime.fromisoformat(row['raised_at']))}): "
+            _out(f"  {row['source_id']} ({INCIDENT_KINDS.get(row['kind'], row['kind'])}, "
+                 f"từ {local(parse_iso(row['raised_at']))}): "
                  f"{row['message']}")
     _out("")
     return cmd_sources(args)
@@ -219,7 +256,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     config = _load(args)
-    db = _database(args, config.settings)
+    db = _database(args, config.settings, existing=True)
     with Store(db) as store:
         health = store.health()
     header = (f"{'id':<28} {'loại':<24} {'kiểu':<8} {'bật':<5} {'thành công gần nhất':<20} "
@@ -238,21 +275,34 @@ def cmd_sources(args: argparse.Namespace) -> int:
         )
         for warning in state.warnings if state else ():  # of the last run: malformed XML, the per-run cap...
             _out(f"{'':<4}⚠ {warning[:200]}")
+    _unconfigured_sources(config, health)
     return 0
+
+
+def _unconfigured_sources(config: Config, health: dict[str, SourceHealth]) -> None:
+    """Sources with health in the database but not in the configuration (the demo's, removed ones),
+    as the web page /sources shows them."""
+    known = {source.id for source in config.sources}
+    for source_id, state in sorted(health.items()):
+        if source_id in known:
+            continue
+        error = (state.last_error or "") if state.consecutive_failures else ""
+        _out(f"{source_id:<28} {'(ngoài cấu hình)':<24} {'—':<8} {'—':<5} {local(state.last_success_at):<20} "
+             f"{state.consecutive_failures:>13} {state.articles_total:>6}  {error[:70]}")
 
 
 def _request(args: argparse.Namespace) -> SearchRequest:
     from presswatch.query import DateBound, Field
-    from presswatch.search import SearchRequest, parse_since
+    from presswatch.search import SearchRequest
 
     filters: list[Field | DateBound] = []
     for name, values in (("source", args.source), ("relevance", args.relevance), ("topic", args.topic),
                          ("sentiment", args.sentiment), ("place", args.place)):
         filters.extend(Field(name, value) for value in values or [])
     if args.since:
-        filters.append(DateBound("since", parse_since(args.since)))
+        filters.append(DateBound("since", date_option(args.since, "--since")))
     if args.until:
-        filters.append(DateBound("until", parse_since(args.until)))
+        filters.append(DateBound("until", date_option(args.until, "--until")))
     return SearchRequest(query=args.query, sort=args.sort, limit=args.limit, offset=args.offset,
                          facets=args.facets, filters=tuple(filters))  # type: ignore[arg-type]
 
@@ -277,10 +327,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from presswatch.index_sqlite import SqliteIndex
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
-    db = _database(args, settings)
-    if not db.exists():
-        _err(f"Chưa có cơ sở dữ liệu {db}. Chạy `presswatch crawl` (hoặc `presswatch demo`) trước.")
-        return 2
+    db = _database(args, settings, existing=True)
     request = _request(args)
     with Store(db) as store:
         backend = _es_index(settings) if settings.index_backend == "elasticsearch" else SqliteIndex(store)
@@ -297,15 +344,16 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(json.dumps({"total": result.total, "facets": result.facets, "per_day": result.per_day},
                              ensure_ascii=False))
         return 0
-    shown = f", hiển thị {args.offset + 1}–{args.offset + len(result.hits)}" if result.total > len(result.hits) else ""
-    _out(f"{result.total} kết quả cho «{args.query}»{shown}")
+    _out(f"{result.total} kết quả cho «{args.query}»{_shown(result.total, len(result.hits), args.offset)}")
+    labels = _value_labels(_config_dir(args))
     bold = sys.stdout.isatty()
     for number, hit in enumerate(result.hits, start=args.offset + 1):
         _out(f"\n{number}. {hit.title}")
         # Only what stands out: a relevance other than "none", a sentiment other than "neutral".
         relevance = RELEVANCE_LABELS.get(hit.relevance or "") if hit.relevance != "none" else None
         sentiment = SENTIMENT_LABELS.get(hit.sentiment or "") if hit.sentiment != "neutral" else None
-        flags = " · ".join(x for x in (relevance, sentiment, ", ".join(hit.topics)) if x)
+        topics = ", ".join(labels["topic"].get(topic, topic) for topic in hit.topics)
+        flags = " · ".join(x for x in (relevance, sentiment, topics) if x)
         _out(f"   {local(hit.dated_at)} · {hit.source_id} · {hit.url}")
         if flags:
             _out(f"   [{flags}]")
@@ -313,11 +361,30 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.facets:
         for name, counts in result.facets.items():
             if counts:
-                _out(f"\n{FACET_LABELS[name]}: " + ", ".join(f"{value} ({count})" for value, count in counts[:10]))
+                named = labels.get(name, {})
+                _out(f"\n{FACET_LABELS[name]}: "
+                     + ", ".join(f"{named.get(value, value)} ({count})" for value, count in counts[:10]))
         if result.per_day:
             days = result.per_day[-14:]
             _out("\nTheo ngày: " + ", ".join(f"{day[8:10]}/{day[5:7]} ({count})" for day, count in days))
     return 0
+
+
+def _shown(total: int, hits: int, offset: int) -> str:
+    """", hiển thị 21–40" when the results are a page of more; a page past the end says so."""
+    if hits == 0 and total > 0:
+        return f"; không còn kết quả từ vị trí {offset + 1} (--offset {offset})"
+    return f", hiển thị {offset + 1}–{offset + hits}" if total > hits else ""
+
+
+def _value_labels(config_dir: Path) -> dict[str, dict[str, str]]:
+    """Vietnamese names of facet values (kinds, grades, topics) for what the CLI prints; slugs stay
+    where topics.yaml cannot be read (the search itself does not need it)."""
+    try:
+        topics = {topic.slug: topic.label for topic in load_topics(config_dir / "topics.yaml").topics}
+    except ConfigError:
+        topics = {}
+    return {"kind": KIND_LABELS, "relevance": RELEVANCE_LABELS, "sentiment": SENTIMENT_LABELS, "topic": topics}
 
 
 def _progress_bar(done: int, total: int) -> None:
@@ -331,14 +398,14 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from presswatch.index_es import reindex
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
-    db = _database(args, settings)
+    db = _database(args, settings, existing=True)
     index = _es_index(settings)
     with Store(db) as store:
         _out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {index.alias}) từ {db} …")
         try:
             sent = reindex(store, index, _progress_bar)
         except Exception as exc:  # noqa: BLE001 - connection, auth or mapping errors: say so, exit 1
-            _err(f"Không lập được chỉ mục: {type(exc).__name__}: {exc}")
+            _err(f"Không lập được chỉ mục: {error_text(exc)}")
             return 1
     _out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {index.alias} đã chuyển sang chỉ mục mới.")
     return 0
@@ -402,7 +469,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        _err(f"Không đọc được {path}: {exc.strerror or exc}")
+        _err(f"Không đọc được {path}: {os_error_text(exc)}")
         return 2
     from w3lib.encoding import html_to_unicode
 
@@ -418,7 +485,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         _out(result.title)
-        _out(f"{result.published.isoformat() if result.published else '—'} · {result.author or '—'} · {result.url}")
+        _out(f"{local(result.published)} · {result.author or '—'} · {result.url}")
         _out()
         _out(result.text)
     return 0
@@ -439,29 +506,41 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             title, text = str(record.get("title") or ""), str(record.get("text") or "")
         except ValueError as exc:
             failures += 1
-            _err(f"dòng {number}: JSON không hợp lệ ({exc})")
-            print(json.dumps({"id": None, "line": number, "error": str(exc)}, ensure_ascii=False), flush=True)
+            reason = f"lỗi cú pháp ở cột {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            _err(f"dòng {number}: JSON không hợp lệ ({reason})")
+            print(json.dumps({"id": None, "line": number, "error": reason}, ensure_ascii=False), flush=True)
             continue
         result = analyzer.analyze(title, text, comment=record.get("comment") is True).to_json()
         print(json.dumps({"id": record.get("id"), **result}, ensure_ascii=False), flush=True)
     return 1 if failures else 0
 
 
-def _with_config(func: Callable[[argparse.Namespace, Config, Path], int]) -> Callable[[argparse.Namespace], int]:
+def _with_config(func: Callable[[argparse.Namespace, Config, Path], int], *,
+                 existing: bool = True) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         config = _load(args)
-        return func(args, config, _database(args, config.settings))
+        return func(args, config, _database(args, config.settings, existing=existing))
 
     return run
-def _digest_day(value: str | None, settings: Settings) -> date:
+
+
+def _digest_date(value: str) -> date:
+    """``--date``: a day from 01/01/2000 to today (Vietnam time)."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' không phải ngày dạng YYYY-MM-DD") from None
+    today = datetime.now(VIETNAM).date()
+    if not FIRST_DAY <= day <= today:
+        raise argparse.ArgumentTypeError(f"ngày {local_day(day)} nằm ngoài khoảng có bản tin: "
+                                         f"từ {local_day(FIRST_DAY)} đến hôm nay ({local_day(today)})")
+    return day
+
+
+def _digest_day(value: date | None, settings: Settings) -> date:
     from alerts.digest_job import latest_day
 
-    if value is None:
-        return latest_day(datetime.now(UTC), settings)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError([f"--date: '{value}' không phải ngày dạng YYYY-MM-DD"]) from None
+    return latest_day(datetime.now(UTC), settings) if value is None else value
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -470,7 +549,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     config = _load(args)
     settings = config.settings
     day = _digest_day(args.date, settings)
-    db = _database(args, settings)
+    db = _database(args, settings, existing=True)
     with Store(db) as store:
         digest = digest_for(config, store, day)
         _out(digest.subject)
@@ -496,7 +575,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             return 1
         outcome = run_digest(config, store, day, force=args.force)
     if outcome.status == "already_sent":
-        _out(f"Bản tin ngày {day:%d/%m/%Y} đã gửi lúc {local(outcome.sent_at)}; không gửi lại "
+        _out(f"Bản tin ngày {local_day(day)} đã gửi lúc {local(outcome.sent_at)}; không gửi lại "
              "(dùng --force để gửi lại).")
         return 0
     if outcome.status == "sent":
@@ -512,7 +591,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     from presswatch import users
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
-    db = _database(args, settings)
+    db = _database(args, settings, existing=args.action != "add")
+    if args.action in ("add", "passwd") and not args.password_stdin and not _has_terminal():
+        example = f"printf '%s\\n' \"$MAT_KHAU\" | presswatch users {args.action} {shlex.quote(args.name)}"
+        _err(f"Không có terminal để hỏi mật khẩu. Dùng --password-stdin và đưa mật khẩu vào stdin, ví dụ:\n"
+             f"  {example} --password-stdin")
+        return 2
     with Store(db) as store:
         if args.action == "list":
             for user in users.list_users(store):
@@ -533,8 +617,13 @@ def cmd_users(args: argparse.Namespace) -> int:
         else:
             import getpass
 
-            password = getpass.getpass(f"Mật khẩu cho {args.name}: ")
-            if getpass.getpass("Nhập lại mật khẩu: ") != password:
+            try:
+                password = getpass.getpass(f"Mật khẩu cho {args.name}: ")
+                again = getpass.getpass("Nhập lại mật khẩu: ")
+            except EOFError:
+                _err("\nChưa nhập mật khẩu (hết dữ liệu vào). Dùng --password-stdin để đọc mật khẩu từ stdin.")
+                return 2
+            if again != password:
                 _err("Hai lần nhập mật khẩu không khớp.")
                 return 2
         if args.action == "passwd":
@@ -554,21 +643,38 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _has_terminal() -> bool:
+    """Whether getpass can ask (it reads /dev/tty, else stdin if that is a terminal)."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return sys.stdin is not None and sys.stdin.isatty()
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     from presswatch.web import make_server
 
     config = _load(args)
-    db = _database(args, config.settings)
+    db = _database(args, config.settings, existing=True)
     server = make_server(config, db, args.host, args.port)
-    _out(f"Giao diện web: http://{server.config.host}:{server.config.port}/ (Ctrl+C để dừng)")
-    server.run()
+    host, port = server.config.host, server.config.port
+    try:  # bound before the address is announced: a port in use is said at once, in Vietnamese
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as exc:
+        raise PresswatchError(f"không mở được giao diện web ở {host}:{port}: {os_error_text(exc)}") from exc
+    port = sock.getsockname()[1]
+    _out(f"Giao diện web: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C để dừng)")
+    server.run(sockets=[sock])
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
-    parser.add_argument("--config", help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
-    parser.add_argument("--db", help="tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình, data/presswatch.db)")
+    parser = Parser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
+    parser.add_argument("--config", metavar="THƯ_MỤC",
+                        help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
+    parser.add_argument("--db", metavar="TỆP",
+                        help="tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình, data/presswatch.db)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -583,24 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = add("crawl", "thu thập ngay các nguồn (mặc định: mọi nguồn đang bật)")
     crawl.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
     crawl.set_defaults(func=cmd_crawl)
-    search = add("search", "tìm bài viết đã thu thập (không phân biệt dấu)")
-    search.add_argument("query", metavar="TRUY_VẤN")
-    search.add_argument("--since", help="từ ngày YYYY-MM-DD hoặc khoảng gần đây: 24h, 7d, 2w")
-    search.add_argument("--until", help="đến trước ngày YYYY-MM-DD")
-    search.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
-    search.add_argument("--relevance", action="append", choices=("about", "mention", "none"),
-                        help="mức liên quan tới Lai Châu: about (về tỉnh), mention (có nhắc), none")
-    search.add_argument("--topic", action="append", metavar="CHỦ_ĐỀ", help="chủ đề, ví dụ thien-tai, tai-nan")
-    search.add_argument("--sentiment", action="append", choices=("negative", "neutral", "positive"),
-                        help="sắc thái: negative (tiêu cực), neutral, positive (tích cực)")
-    search.add_argument("--place", action="append", metavar="ĐỊA_DANH", help="đơn vị hành chính, ví dụ \"Mường Tè\"")
-    search.add_argument("--limit", type=int, default=20, help="số kết quả tối đa (mặc định 20)")
-    search.add_argument("--offset", type=int, default=0, help="bỏ qua N kết quả đầu (phân trang)")
-    search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
-                        help="sắp xếp theo mức khớp (mặc định) hoặc ngày đăng")
-    search.add_argument("--facets", action="store_true", help="đếm theo nguồn, chủ đề, sắc thái, địa danh, ngày")
-    search.add_argument("--json", action="store_true", help="mỗi kết quả một dòng JSON")
-    search.set_defaults(func=cmd_search)
+    _add_search(add_command(sub, "search", "tìm bài viết đã thu thập (không phân biệt dấu)", dash_queries=True))
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
     add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
     demo = add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)")
@@ -615,40 +704,90 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_reindex)
     add_alerts_commands(add, _with_config)
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
-    digest.add_argument("--date", metavar="YYYY-MM-DD", help="ngày của bản tin (mặc định: bản tin gần nhất)")
+    digest.add_argument("--date", metavar="YYYY-MM-DD", type=_digest_date,
+                        help="ngày của bản tin (mặc định: bản tin gần nhất)")
     digest.add_argument("--preview", metavar="TỆP.html", help="ghi bản HTML để mở bằng trình duyệt")
     digest.add_argument("--send", action="store_true", help="gửi email (mỗi ngày một lần)")
     digest.add_argument("--force", action="store_true", help="gửi lại kể cả khi ngày này đã gửi")
     digest.set_defaults(func=cmd_digest)
-    users_cmd = add("users", "quản lý người dùng giao diện web")
-    users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="VIỆC")
-    users_add = users_sub.add_parser("add", help="thêm người dùng (hỏi mật khẩu)")
-    users_add.add_argument("name", metavar="TÊN")
-    users_add.add_argument("--role", choices=("viewer", "analyst", "admin"), default="analyst",
-                           help="vai trò: viewer (chỉ xem), analyst (mặc định), admin")
-    users_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
-    users_sub.add_parser("list", help="danh sách người dùng")
-    for action, help_text in (("disable", "khóa người dùng (kết thúc mọi phiên đăng nhập)"),
-                              ("enable", "mở khóa người dùng")):
-        users_sub.add_parser(action, help=help_text).add_argument("name", metavar="TÊN")
-    users_passwd = users_sub.add_parser("passwd", help="đặt mật khẩu mới (hỏi mật khẩu; các phiên cũ kết thúc)")
-    users_passwd.add_argument("name", metavar="TÊN")
-    users_passwd.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
-    users_cmd.set_defaults(func=cmd_users)
+    _add_users(add("users", "quản lý người dùng giao diện web"))
     web = add("web", "chạy riêng giao diện web và JSON API")
-    web.add_argument("--host", help="địa chỉ lắng nghe (mặc định: web_host, 127.0.0.1)")
-    web.add_argument("--port", type=int, help="cổng (mặc định: web_port, 8080)")
+    web.add_argument("--host", metavar="ĐỊA_CHỈ", help="địa chỉ lắng nghe (mặc định: web_host, 127.0.0.1)")
+    web.add_argument("--port", type=bounded_int(1, 65535), metavar="CỔNG", help="cổng (mặc định: web_port, 8080)")
     web.set_defaults(func=cmd_web)
     extract = add("extract", "trích xuất bài viết từ một tệp HTML đã lưu")
     extract.add_argument("file", metavar="TỆP")
-    extract.add_argument("--url", help="địa chỉ gốc của trang")
+    extract.add_argument("--url", metavar="URL", help="địa chỉ gốc của trang")
     extract.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     extract.set_defaults(func=cmd_extract)
     return parser
 
 
+def _add_search(search: argparse.ArgumentParser) -> None:
+    search.add_argument("query", metavar="TRUY_VẤN",
+                        help="truy vấn; có thể bắt đầu bằng dấu trừ để loại một từ: -lai, \"lũ -lai\"")
+    search.add_argument("--since", metavar="KHOẢNG", help="từ ngày YYYY-MM-DD hoặc khoảng gần đây: 24h, 7d, 2w")
+    search.add_argument("--until", metavar="NGÀY", help="đến trước ngày YYYY-MM-DD")
+    search.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
+    search.add_argument("--relevance", action="append", choices=("about", "mention", "none"),
+                        help="mức liên quan tới Lai Châu: about (về tỉnh), mention (có nhắc), none")
+    search.add_argument("--topic", action="append", metavar="CHỦ_ĐỀ", help="chủ đề, ví dụ thien-tai, tai-nan")
+    search.add_argument("--sentiment", action="append", choices=("negative", "neutral", "positive"),
+                        help="sắc thái: negative (tiêu cực), neutral (trung tính), positive (tích cực)")
+    search.add_argument("--place", action="append", metavar="ĐỊA_DANH", help="đơn vị hành chính, ví dụ \"Mường Tè\"")
+    search.add_argument("--limit", type=bounded_int(1), default=20, metavar="N",
+                        help="số kết quả tối đa, từ 1 (mặc định 20)")
+    search.add_argument("--offset", type=bounded_int(0), default=0, metavar="N",
+                        help="bỏ qua N kết quả đầu (phân trang, mặc định 0)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
+                        help="sắp xếp theo mức khớp (mặc định) hoặc ngày đăng")
+    search.add_argument("--facets", action="store_true", help="đếm theo nguồn, chủ đề, sắc thái, địa danh, ngày")
+    search.add_argument("--json", action="store_true", help="mỗi kết quả một dòng JSON")
+    search.set_defaults(func=cmd_search)
+
+
+def _add_users(users_cmd: argparse.ArgumentParser) -> None:
+    users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    users_add = add_command(users_sub, "add", "thêm người dùng (hỏi mật khẩu)")
+    users_add.add_argument("name", metavar="TÊN")
+    users_add.add_argument("--role", choices=("viewer", "analyst", "admin"), default="analyst",
+                           help="vai trò: viewer (chỉ xem), analyst (mặc định), admin")
+    users_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    add_command(users_sub, "list", "danh sách người dùng")
+    for action, help_text in (("disable", "khóa người dùng (kết thúc mọi phiên đăng nhập)"),
+                              ("enable", "mở khóa người dùng")):
+        add_command(users_sub, action, help_text).add_argument("name", metavar="TÊN")
+    users_passwd = add_command(users_sub, "passwd", "đặt mật khẩu mới (hỏi mật khẩu; các phiên cũ kết thúc)")
+    users_passwd.add_argument("name", metavar="TÊN")
+    users_passwd.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    users_cmd.set_defaults(func=cmd_users)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """The ``presswatch`` command. Output cut short by a closed pipe (``… | head``) ends quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return SIGPIPE_EXIT
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (captured by a test): nothing left to flush
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # -h, or a mistake argparse has explained on stderr: its exit status
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     for name in ("config", "db"):
         if not hasattr(args, name):
             setattr(args, name, None)
@@ -662,8 +801,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QueryError as exc:
         _err(f"Truy vấn không hợp lệ: {exc}")
         return 2
+    except DatabaseArgumentError as exc:
+        _err(f"Lỗi: {exc}")
+        return 2
     except PresswatchError as exc:
         _err(f"Lỗi: {exc}")
+        return 1
+    except sqlite3.Error as exc:
+        _err(f"Lỗi cơ sở dữ liệu: {sqlite_error_text(exc)}")
+        return 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _err(f"Lỗi: {os_error_text(exc)}")
         return 1
     except KeyboardInterrupt:
         _err("Đã dừng.")

@@ -9,15 +9,22 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from presswatch.alerts_config import AlertsFile
-from presswatch.cliutil import add_command
+from presswatch.cliutil import add_command, bounded_int, date_option
 from presswatch.config import Config
 from presswatch.errors import PresswatchError
 from presswatch.timefmt import local
 
 STATUS_LABELS = {"pending": "đang chờ", "sent": "đã gửi", "dead": "lỗi (ngừng thử)"}
+Handler = Callable[[argparse.Namespace, Config, Path], int]
+
+
+class Wrap(Protocol):
+    """Turns a handler into a command function; ``existing``: refuse a database that does not exist."""
+
+    def __call__(self, func: Handler, *, existing: bool = True) -> Callable[[argparse.Namespace], int]: ...
 
 
 def _out(text: str = "") -> None:
@@ -29,13 +36,12 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     from alerts.ingest import inherit
     from alerts.matcher import compile_query
     from alerts.rules import CompiledRule, doc_of
-    from presswatch.search import parse_since
     from presswatch.store import Store
 
     rule = (config.alerts or AlertsFile()).rule(args.rule)
     tree = rule.tree()
     compiled = CompiledRule(rule, None if tree is None else compile_query(tree))
-    since = parse_since(args.since)
+    since = date_option(args.since, "--since")
     stories: dict[int, list[Any]] = {}
     checked = 0
     with Store(db) as store:
@@ -82,7 +88,7 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
         else:
             what = f"tổng hợp giờ {local(row.window_start)}"
         when = (f"gửi lúc {local(row.sent_at)}" if row.status == "sent"
-                else f"lần thử tiếp {local(row.next_attempt_at, '%d/%m/%Y %H:%M:%S')}" if row.status == "pending"
+                else f"lần thử tiếp {local(row.next_attempt_at)}" if row.status == "pending"
                 else "ngừng thử")
         _out(f"#{row.id:<6} {STATUS_LABELS[row.status]:<16} {row.channel:<16} {row.rule_id:<24} "
              f"{row.attempts} lần thử, {when}  {what[:60]}")
@@ -122,9 +128,7 @@ def cmd_alerts_deliver(args: argparse.Namespace, config: Config, db: Path) -> in
     return 0
 
 
-def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser],
-                        wrap: Callable[[Callable[[argparse.Namespace, Config, Path], int]],
-                                       Callable[[argparse.Namespace], int]]) -> None:
+def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser], wrap: Wrap) -> None:
     alerts = add("alerts", "cảnh báo cho thanh tra: chạy thử quy tắc, hàng đợi gửi, gửi lại")
     subparsers = alerts.add_subparsers(dest="alerts_command", required=True, metavar="LỆNH")
 
@@ -133,15 +137,17 @@ def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser],
 
     test = sub_add("test", "chạy thử một quy tắc trên các bài đã lưu (không gửi gì)")
     test.add_argument("rule", metavar="QUY_TẮC")
-    test.add_argument("--since", default="7d", help="từ ngày YYYY-MM-DD hoặc khoảng gần đây (mặc định 7d)")
+    test.add_argument("--since", default="7d", metavar="KHOẢNG",
+                      help="từ ngày YYYY-MM-DD hoặc khoảng gần đây (mặc định 7d)")
     test.set_defaults(func=wrap(cmd_alerts_test))
     box = sub_add("outbox", "hàng đợi gửi cảnh báo: đang chờ, đã gửi, lỗi")
-    box.add_argument("--status", choices=("pending", "sent", "dead"), help="chỉ các mục ở trạng thái này")
-    box.add_argument("--limit", type=int, default=50, help="số mục tối đa (mặc định 50)")
+    box.add_argument("--status", choices=("pending", "sent", "dead"),
+                     help="chỉ các mục ở trạng thái này: pending (đang chờ), sent (đã gửi), dead (lỗi, ngừng thử)")
+    box.add_argument("--limit", type=bounded_int(1), default=50, metavar="N", help="số mục tối đa (mặc định 50)")
     box.set_defaults(func=wrap(cmd_alerts_outbox))
     retry = sub_add("retry", "đưa một mục lỗi trở lại hàng đợi")
-    retry.add_argument("id", type=int, metavar="ID")
+    retry.add_argument("id", type=bounded_int(1), metavar="ID")
     retry.set_defaults(func=wrap(cmd_alerts_retry))
     deliver = sub_add("deliver", "chạy bộ gửi cảnh báo (đến khi dừng)")
     deliver.add_argument("--once", action="store_true", help="gửi các mục đến hạn một lần rồi thoát")
-    deliver.set_defaults(func=wrap(cmd_alerts_deliver))
+    deliver.set_defaults(func=wrap(cmd_alerts_deliver, existing=False))  # a worker may start before any crawl

@@ -37,6 +37,7 @@ from yaml.events import (
 from yaml.resolver import Resolver
 
 from presswatch.errors import ConfigError
+from presswatch.reasons import os_error_text
 
 Location = tuple[str | int, ...]
 
@@ -227,7 +228,7 @@ def _read(path: Path) -> str:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ConfigError([f"{path}: không đọc được tệp: {exc.strerror or exc}"]) from exc
+        raise ConfigError([f"{path}: không đọc được tệp: {os_error_text(exc, with_file=False)}"]) from exc
     if len(raw) > MAX_BYTES:
         raise ConfigError([f"{path}: tệp quá lớn (hơn {_count(MAX_BYTES)} byte); tệp cấu hình không cần lớn "
                            f"như vậy"])

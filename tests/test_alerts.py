@@ -299,7 +299,7 @@ rules:
     telegram = by_path["/bot123:ABC/sendMessage"]
     assert telegram["chat_id"] == "-1001" and "parse_mode" not in telegram
     assert telegram["text"].startswith("⚠️ Cảnh báo (mức cao): Mọi bài\n<b>Tin</b> về Lai Châu")
-    assert "Nguồn: bao-a · 10:00 20/11/2026" in telegram["text"]
+    assert "Nguồn: bao-a · 20/11/2026 10:00" in telegram["text"]
     slack = by_path["/slack"]["text"]
     assert "&lt;b&gt;Tin&lt;/b&gt; về Lai Châu &amp; &lt;https://evil.example|bấm vào&gt;" in slack
     assert "<" not in slack.replace("\n", "")

@@ -440,7 +440,7 @@ def test_server_down_then_back(store: Store, day_store: dict[str, Any]) -> None:
     port = free_port()  # nothing listens: connection refused
     config = config_with(mail_settings(port))
     failed = run_digest(config, store, DAY, environ={}, attempts=2, sleep=lambda _: None)
-    assert failed.status == "failed" and "ConnectionRefusedError" in (failed.error or "")
+    assert failed.status == "failed" and "máy chủ từ chối kết nối" in (failed.error or "")
     record = send_record(store, DAY)
     assert record is not None and record.status == "failed" and record.attempts == 2
     assert record.last_error == failed.error

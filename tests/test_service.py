@@ -157,7 +157,7 @@ def test_service_schedules_backs_off_reports_reloads_and_stops(tmp_path: Path, s
     assert ("presswatch_alert_outbox", (("status", "pending"),)) in scraped
     assert scraped[("presswatch_web_up", ())] == 1
     assert status.returncode == 0 and "đang chạy" in status.stdout and "crawl:tin-b" in status.stdout
-    assert "hong (failing" in status.stdout
+    assert "hong (lỗi liên tiếp" in status.stdout
     assert "Đăng nhập" in login_page
     assert f"  Giao diện web: http://127.0.0.1:{web_port}/" in status.stdout.splitlines()
     assert f"  Số liệu Prometheus: http://127.0.0.1:{port}/metrics" in status.stdout.splitlines()
