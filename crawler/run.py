@@ -51,14 +51,34 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings.model_validate_json(args.settings)
     source = Source.model_validate_json(args.source)
-    process = CrawlerProcess(scrapy_settings(settings, args.config, render=source.render), install_root_handler=True)
+    extra: dict[str, object] = {}
+    proxy_url = None
+    if source.render == "browser":
+        # The browser reaches the network only through this proxy, which applies the address policy
+        # (crawler.browser_proxy); it listens on the reactor, installed here first for that.
+        from scrapy.utils.reactor import install_reactor
+
+        from crawler.settings import REACTOR
+
+        install_reactor(REACTOR)
+        from twisted.internet import reactor
+
+        from crawler.browser_proxy import BrowserProxy
+
+        proxy = BrowserProxy(reactor, timeout=settings.download_timeout)
+        proxy_url = proxy.url
+        extra["browser_proxy"] = proxy
+    if source.type == "youtube_search":
+        extra["ytdlp_command"] = settings.ytdlp_command
+    process = CrawlerProcess(scrapy_settings(settings, args.config, render=source.render, browser_proxy=proxy_url),
+                             install_root_handler=True)
     process.crawl(
         SPIDERS[source.type],
         source_json=args.source,
         db=args.db,
         report=args.report,
         max_articles=settings.max_articles_per_run,
-        **({"ytdlp_command": settings.ytdlp_command} if source.type == "youtube_search" else {}),
+        **extra,
     )
     process.start()
     return 0

@@ -30,10 +30,12 @@ def demo_sources(site_url: str) -> list[Source]:
 def run_demo(db: Path, settings: Settings, progress: Progress | None = None,
              announce: Callable[[str], None] = print, config_dir: Path = Path("config")) -> list[RunResult]:
     articles = site_articles(load_demo_articles())
-    # A local site of ours: no politeness delay needed, and robots.txt is still obeyed.
-    demo_settings = settings.model_copy(update={"autothrottle": False, "concurrent_requests_per_domain": 8,
-                                                "max_articles_per_run": 1000})
     with LocalSite(articles) as site:
+        # A local site of ours: no politeness delay needed (robots.txt is still obeyed), and its
+        # address on this machine, refused by default (crawl_allow_internal), is allowed.
+        allowed = [*settings.crawl_allow_internal, f"127.0.0.1:{site.url.rsplit(':', 1)[1]}"]
+        demo_settings = settings.model_copy(update={"autothrottle": False, "concurrent_requests_per_domain": 8,
+                                                    "max_articles_per_run": 1000, "crawl_allow_internal": allowed})
         announce(f"Đang phục vụ trang tin thử nghiệm ({len(articles)} bài thật) tại {site.url}")
         results = crawl_sources(demo_sources(site.url), demo_settings, db, progress, config_dir)
     with Store(db) as store:

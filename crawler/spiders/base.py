@@ -12,6 +12,7 @@ from scrapy.http import Response, TextResponse
 
 from crawler.extract import extract
 from crawler.failures import describe
+from crawler.middlewares import RefusedAddress
 from crawler.report import CrawlReport
 from presswatch.config import Source
 from presswatch.models import Article
@@ -24,7 +25,8 @@ class SourceSpider(scrapy.Spider):
 
     name = "source"
 
-    def __init__(self, source_json: str, db: str, report: str, max_articles: int, **kwargs: Any) -> None:
+    def __init__(self, source_json: str, db: str, report: str, max_articles: int,
+                 browser_proxy: Any = None, **kwargs: Any) -> None:
         self.source = Source.model_validate_json(source_json)
         super().__init__(name=f"{self.name}:{self.source.id}", **kwargs)
         self.store = Store(db)
@@ -33,6 +35,8 @@ class SourceSpider(scrapy.Spider):
         self.max_articles = self.source.max_articles or max_articles
         self.scheduled: set[str] = set()
         self.truncated = False  # the max_articles limit left some listed articles for the next run
+        if browser_proxy is not None:  # crawler.browser_proxy: what the browser was refused
+            browser_proxy.on_refusal = self.record_refusal
 
     # --- entry pages ---------------------------------------------------------------------
 
@@ -80,8 +84,17 @@ class SourceSpider(scrapy.Spider):
         self.report.entry_ok -= 1
         self.report.entry_errors.append(message)
 
+    def record_refusal(self, message: str) -> None:
+        """A request to an internal address was not sent (``crawler.middlewares``, the browser's
+        proxy): counted and listed in the report, logged."""
+        self.report.refuse(message)
+        self.logger.warning("%s", message)
+
     def _entry_failed(self, failure: Any) -> None:
         message = describe(failure)
+        if failure.check(RefusedAddress):
+            self.report.entry_errors.append(message)  # counted by record_refusal; the run fails with it
+            return
         if "robots.txt" in message:
             self.report.robots_blocked += 1
         else:
@@ -159,6 +172,8 @@ class SourceSpider(scrapy.Spider):
 
     def _article_failed(self, failure: Any) -> None:
         message = describe(failure)
+        if failure.check(RefusedAddress):
+            return  # counted, listed and logged by record_refusal
         if "robots.txt" in message:
             self.report.robots_blocked += 1
             self.logger.info("skipped: %s", message)
