@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from crawler.resolver import PolicyResolver
 from presswatch.config import load_settings
 from presswatch.errors import ConfigError
 from presswatch.netpolicy import AddressPolicy, internal_reason, literal_address, parse_rule
@@ -115,3 +117,49 @@ def test_bad_allow_entries_are_config_errors(entry: str, tmp_path: Path) -> None
         load_settings(path, {})
     (problem,) = raised.value.problems
     assert problem.startswith(f"{path}:3: crawl_allow_internal.1: '{entry}' không phải tên máy")
+
+
+# --- the resolver the crawl connects through (crawler.resolver) ----------------------------------
+
+
+class Receiver:
+    """What Twisted's HostnameEndpoint gives the resolver: it connects only to what it receives."""
+
+    def __init__(self) -> None:
+        self.addresses: list[tuple[str, int]] = []
+        self.began = self.complete = False
+
+    def resolutionBegan(self, resolution: object) -> None:  # noqa: N802 - Twisted's interface
+        self.began = True
+
+    def addressResolved(self, address: Any) -> None:  # noqa: N802
+        self.addresses.append((address.host, address.port))
+
+    def resolutionComplete(self) -> None:  # noqa: N802
+        self.complete = True
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "2130706433", "0x7f.1", "::ffff:127.0.0.1", "0.0.0.0", "::1",
+                                  "169.254.169.254", "0xa9fea9fe"])
+def test_the_resolver_gives_no_internal_literal_to_connect_to(host: str) -> None:
+    # Twisted hands literals to the resolver too: they are checked here even if nothing checked them before.
+    resolver = PolicyResolver(reactor=None, policy=AddressPolicy.from_entries(["127.0.0.1:9"]), timeout=5)
+    receiver = Receiver()
+    resolver.resolveHostName(receiver, host, 8080)
+    assert receiver.began and receiver.complete and receiver.addresses == []
+    refusal = resolver.refusal_for(host, 8080)
+    assert refusal is not None and refusal.message().startswith("từ chối địa chỉ nội bộ ")
+
+
+def test_the_resolver_passes_allowed_and_public_addresses_only() -> None:
+    resolver = PolicyResolver(reactor=None, policy=AddressPolicy.from_entries(["127.0.0.1:9"]), timeout=5)
+    receiver = Receiver()
+    resolver.resolveHostName(receiver, "127.0.0.1", 9)
+    assert receiver.addresses == [("127.0.0.1", 9)] and resolver.refusal_for("127.0.0.1", 9) is None
+    # A name answering both a public and an internal address (a rebinding attempt): only the public one.
+    receiver = Receiver()
+    resolver._deliver(receiver, "rebind.example.vn", 80, ["93.184.216.34", "127.0.0.1", "::1", "2001:db8::1"])
+    assert receiver.addresses == [("93.184.216.34", 80)]
+    receiver = Receiver()
+    resolver._deliver(receiver, "Rebind.Example.vn.", 80, ["127.0.0.1"])
+    assert receiver.addresses == [] and resolver.refusal_for("rebind.example.vn", 80) is not None
