@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -19,6 +19,9 @@ from presswatch.models import Article
 from presswatch.store import Store
 from presswatch.urls import canonicalize
 
+if TYPE_CHECKING:
+    from crawler.browser_proxy import BrowserProxy
+
 
 class SourceSpider(scrapy.Spider):
     """Base of the generic spiders. Subclasses implement ``parse_entry`` for their entry pages."""
@@ -26,7 +29,7 @@ class SourceSpider(scrapy.Spider):
     name = "source"
 
     def __init__(self, source_json: str, db: str, report: str, max_articles: int,
-                 browser_proxy: Any = None, **kwargs: Any) -> None:
+                 browser_proxy: BrowserProxy | None = None, **kwargs: Any) -> None:
         self.source = Source.model_validate_json(source_json)
         super().__init__(name=f"{self.name}:{self.source.id}", **kwargs)
         self.store = Store(db)
