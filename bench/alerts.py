@@ -146,7 +146,8 @@ def latency(raw: list[dict[str, str]], scratch: Path, window: float, interval: f
         site.start()
         source = Source(id="bench-feed", name="Bench", kind="press", type="feed",
                         urls=[f"{site.url}/rss/tin-moi.rss"])
-        settings = Settings(autothrottle=False, concurrent_requests_per_domain=8, crawl_timeout=600)
+        settings = Settings(autothrottle=False, concurrent_requests_per_domain=8, crawl_timeout=600,
+                            crawl_allow_internal=["127.0.0.1"])
         published: dict[str, float] = {}
         schedule = sorted((rng.uniform(0, window), article) for article in pending)
         crawls: list[tuple[float, float]] = []

@@ -63,7 +63,7 @@ def main() -> None:
         source = Source(id="bench", name="bench", kind="press", type="sitemap",
                         urls=[f"{site.url}/sitemap-news.xml"], max_articles=len(pages))
         settings = Settings(autothrottle=False, concurrent_requests_per_domain=16,
-                            max_articles_per_run=len(pages), crawl_timeout=3600)
+                            max_articles_per_run=len(pages), crawl_timeout=3600, crawl_allow_internal=["127.0.0.1"])
         crawls = {}
         for label, config_dir in (("plain", None), ("analysed", ROOT / "config")):
             with tempfile.TemporaryDirectory() as scratch:

@@ -98,6 +98,7 @@ def main() -> None:
             "rules:\n  - id: moi-bai\n    name: \"Mọi bài\"\n    min_relevance: none\n    channels: [hook]\n"
             "    max_per_hour: 100000\n", encoding="utf-8")
         (config / "presswatch.yaml").write_text(
+            "crawl_allow_internal: [127.0.0.1]\n"
             "autothrottle: false\ndownload_timeout: 5\nretry_times: 1\nconcurrent_requests_per_domain: 4\n"
             "parallel_crawls: 2\nmetrics_port: 0\nbackup_dir: \"\"\nalert_poll: 0.5\n", encoding="utf-8")
         db = Path(scratch) / "soak.db"

@@ -45,6 +45,9 @@ def describe(failure: Any) -> str:
     exc = getattr(failure, "value", failure)
     request = getattr(failure, "request", None)
     url = getattr(request, "url", "") or ""
+    name = type(exc).__name__
+    if name == "RefusedAddress":  # crawler.middlewares: the message names the address and the URL
+        return str(exc)
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "status", None):
         text = f"HTTP {response.status}"

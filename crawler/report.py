@@ -7,6 +7,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+MAX_LISTED = 20
+
 
 @dataclass
 class CrawlReport:
@@ -28,6 +30,8 @@ class CrawlReport:
     analysis_errors: int = 0  # articles stored unanalysed because their analysis raised
     deferred: int = 0  # articles stored with their alert rules not evaluated (evaluated later)
     deferred_reasons: list[str] = field(default_factory=list)
+    refused: int = 0  # requests not sent: internal address (crawler.middlewares), redirect hops included
+    refusals: list[str] = field(default_factory=list)  # their messages (the first MAX_LISTED)
     entry_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     finish_reason: str = ""  # set when the crawl ended; empty in the reports written while it runs
@@ -42,7 +46,16 @@ class CrawlReport:
             return f"lỗi ghi cơ sở dữ liệu ({self.store_errors} bài)"
         if self.entry_ok == 0 and not (self.entry_urls == 0 and not self.entry_errors):
             return "; ".join(self.entry_errors) or "không đọc được trang nguồn nào"
+        if self.refused:
+            more = f" (và {self.refused - 1} yêu cầu khác)" if self.refused > 1 else ""
+            return f"{self.refusals[0]}{more}" if self.refusals else f"từ chối {self.refused} địa chỉ nội bộ"
         return None
+
+    def refuse(self, message: str) -> None:
+        """Record a request refused because its address is internal."""
+        self.refused += 1
+        if len(self.refusals) < MAX_LISTED:
+            self.refusals.append(message)
 
     def write(self, path: Path) -> None:
         """Write the report whole or not at all (the parent reads it while the crawl runs)."""

@@ -55,7 +55,26 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings.model_validate_json(args.settings)
     source = Source.model_validate_json(args.source)
-    values = scrapy_settings(settings, render=source.render)
+    extra: dict[str, object] = {}
+    proxy_url = None
+    if source.render == "browser":
+        # The browser reaches the network only through this proxy, which applies the address policy
+        # (crawler.browser_proxy); it listens on the reactor, installed here first for that.
+        from scrapy.utils.reactor import install_reactor
+
+        from crawler.settings import REACTOR
+
+        install_reactor(REACTOR)
+        from twisted.internet import reactor
+
+        from crawler.browser_proxy import BrowserProxy
+
+        proxy = BrowserProxy(reactor, timeout=settings.download_timeout)
+        proxy_url = proxy.url
+        extra["browser_proxy"] = proxy
+    if source.type == "youtube_search":
+        extra["ytdlp_command"] = settings.ytdlp_command
+    values = scrapy_settings(settings, render=source.render, browser_proxy=proxy_url)
     values["PRESSWATCH_CRAWL_CONFIG"] = args.crawl_config  # never config/*.yaml: they may have changed
     process = CrawlerProcess(values, install_root_handler=True)
     process.crawl(
@@ -64,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         db=args.db,
         report=args.report,
         max_articles=settings.max_articles_per_run,
-        **({"ytdlp_command": settings.ytdlp_command} if source.type == "youtube_search" else {}),
+        **extra,
     )
     process.start()
     return 0

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from analysis.pipeline import Analyzer
@@ -32,6 +32,7 @@ from analysis.toxicity import ToxicityLexicon
 from presswatch import config_refs
 from presswatch.config_refs import comments_of_problems, suggestion
 from presswatch.errors import ConfigError
+from presswatch.netpolicy import parse_rule
 from presswatch.yamlfile import Location, YamlDocument, load_yaml
 
 if TYPE_CHECKING:
@@ -101,6 +102,11 @@ def _check_address(address: str) -> str:
     if not _ADDRESS.match(address):
         raise ValueError(f"'{address}' không phải địa chỉ email hợp lệ (ví dụ: lanhdao@laichau.gov.vn)")
     return address
+
+
+def _allow_entry(entry: str) -> str:
+    parse_rule(entry)  # raises ValueError naming what is wrong
+    return entry.strip()
 
 
 class _Strict(BaseModel):
@@ -333,6 +339,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(set true behind an https proxy)."),
     Setting("session_hours", 12, "Hours a login session lasts."),
     Setting("export_max_rows", 10000, "Most articles one CSV/XLSX export holds."),
+    Setting("crawl_allow_internal", [], "Internal hosts the crawler may fetch although they resolve to loopback, "
+            "private, link-local… addresses: names, addresses or networks, each optionally with :port. Empty: every "
+            "internal address is refused."),
     Setting("web_facet_max_hits", 10000, "Facet counts and the per-day chart are computed for at most this many "
             "results (they cost time per matching article); above it the page asks to narrow the search."),
 )
@@ -390,6 +399,7 @@ class Settings(_Strict):
     session_hours: float = Field(default=_default("session_hours"), gt=0, le=24 * 30)
     export_max_rows: int = Field(default=_default("export_max_rows"), ge=1, le=1_000_000)
     web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0, le=100_000_000)
+    crawl_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod
@@ -405,6 +415,14 @@ class Settings(_Strict):
         if int(match.group(2)) > 59:
             raise ValueError(f"'{value}' không phải giờ hợp lệ: phút phải từ 00 đến 59")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("crawl_allow_internal", mode="before")
+    @classmethod
+    def _split_allowed(cls, value: Any) -> Any:
+        # From the environment: PRESSWATCH_CRAWL_ALLOW_INTERNAL="127.0.0.1:1200, intranet.laichau.gov.vn"
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,;\s]+", value) if part]
+        return value
 
     @field_validator("digest_recipients", mode="before")
     @classmethod

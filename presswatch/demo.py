@@ -57,13 +57,15 @@ def run_demo(db: Path, settings: Settings, progress: Progress | None = None,
     runs with the results and the site's address while the site is still up (``demo --serve`` waits
     there); ``tick``: seconds between progress lines while crawling."""
     articles = site_articles(load_demo_articles())
-    # A local site of ours: no politeness delay needed, and robots.txt is still obeyed.
-    demo_settings = settings.model_copy(update={"autothrottle": False, "concurrent_requests_per_domain": 8,
-                                                "max_articles_per_run": 1000})
     lock = threading.Lock()  # progress lines come from two threads: keep them whole
     say, progress = _serialised(announce, lock), _serialised(progress, lock) if progress else None
     alerts = load_alerts(config_dir / "alerts.yaml")
     with open_demo_site(articles, db) as site:
+        # A local site of ours: no politeness delay needed (robots.txt is still obeyed), and its
+        # address on this machine, refused by default (crawl_allow_internal), is allowed.
+        allowed = [*settings.crawl_allow_internal, f"127.0.0.1:{site.url.rsplit(':', 1)[1]}"]
+        demo_settings = settings.model_copy(update={"autothrottle": False, "concurrent_requests_per_domain": 8,
+                                                    "max_articles_per_run": 1000, "crawl_allow_internal": allowed})
         say(f"Đang phục vụ trang tin thử nghiệm ({len(articles)} bài thật) tại {site.url}/")
         with CrawlTicker(site, db, expected=len(articles) - demo_count(db), announce=say, every=tick):
             results = crawl_sources(demo_sources(site.url), demo_settings, db, progress, config_dir)

@@ -21,10 +21,11 @@ DATA = Path(__file__).parent / "data"
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 NEWEST = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
-# Fast, polite-enough settings for a local server: no throttling delay, short timeouts.
+# Fast, polite-enough settings for a local server: no throttling delay, short timeouts. The test
+# servers run on 127.0.0.1, an internal address the crawler refuses unless it is allowed.
 TEST_SETTINGS = Settings(
     autothrottle=False, download_timeout=3.0, retry_times=1, concurrent_requests_per_domain=8,
-    crawl_timeout=120, max_page_bytes=200_000, crawl_min_interval=1,
+    crawl_timeout=120, max_page_bytes=200_000, crawl_min_interval=1, crawl_allow_internal=["127.0.0.1"],
 )
 
 

@@ -57,6 +57,7 @@ rules:
     max_age: 3650d
 """, encoding="utf-8")
     (config / "presswatch.yaml").write_text(f"""
+crawl_allow_internal: ["127.0.0.1"]  # the test sites run on this machine
 autothrottle: false
 download_timeout: 3
 retry_times: 0

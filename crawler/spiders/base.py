@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy import signals
@@ -13,6 +13,7 @@ from scrapy.http import Response, TextResponse
 
 from crawler.extract import extract
 from crawler.failures import describe
+from crawler.middlewares import RefusedAddress
 from crawler.report import CrawlReport
 from presswatch.config import Source
 from presswatch.models import Article
@@ -22,13 +23,17 @@ from presswatch.urls import InvalidURL, canonicalize
 LISTED_BAD_LINKS = 5  # bad links named in the run's warnings; the others are counted
 REPORT_EVERY = 2.0  # seconds between two reports written while the crawl runs (progress, a kill)
 
+if TYPE_CHECKING:
+    from crawler.browser_proxy import BrowserProxy
+
 
 class SourceSpider(scrapy.Spider):
     """Base of the generic spiders. Subclasses implement ``parse_entry`` for their entry pages."""
 
     name = "source"
 
-    def __init__(self, source_json: str, db: str, report: str, max_articles: int, **kwargs: Any) -> None:
+    def __init__(self, source_json: str, db: str, report: str, max_articles: int,
+                 browser_proxy: BrowserProxy | None = None, **kwargs: Any) -> None:
         self.source = Source.model_validate_json(source_json)
         super().__init__(name=f"{self.name}:{self.source.id}", **kwargs)
         self.store = Store(db)
@@ -38,6 +43,8 @@ class SourceSpider(scrapy.Spider):
         self.scheduled: set[str] = set()
         self.left_over: set[str] = set()  # new links over the max_articles limit, for the next run
         self._reports: Any = None
+        if browser_proxy is not None:  # crawler.browser_proxy: what the browser was refused
+            browser_proxy.on_refusal = self.record_refusal
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -121,8 +128,17 @@ class SourceSpider(scrapy.Spider):
             self.report.warnings.append(f"bỏ qua {text}")
         self.logger.warning("skipped link %r: %s", link, problem)
 
+    def record_refusal(self, message: str) -> None:
+        """A request to an internal address was not sent (``crawler.middlewares``, the browser's
+        proxy): counted and listed in the report, logged."""
+        self.report.refuse(message)
+        self.logger.warning("%s", message)
+
     def _entry_failed(self, failure: Any) -> None:
         message = describe(failure)
+        if failure.check(RefusedAddress):
+            self.report.entry_errors.append(message)  # counted by record_refusal; the run fails with it
+            return
         if "robots.txt" in message:
             self.report.robots_blocked += 1
         else:
@@ -213,6 +229,8 @@ class SourceSpider(scrapy.Spider):
 
     def _article_failed(self, failure: Any) -> None:
         message = describe(failure)
+        if failure.check(RefusedAddress):
+            return  # counted, listed and logged by record_refusal
         if "robots.txt" in message:
             self.report.robots_blocked += 1
             self.logger.info("skipped: %s", message)
