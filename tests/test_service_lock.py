@@ -40,6 +40,14 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.fixture(autouse=True)
+def database(db: Path) -> None:
+    """The database exists: `status` refuses to create one (issue 16 item 14)."""
+    from presswatch.store import Store
+
+    Store(db).close()
+
+
 @pytest.fixture
 def unrelated() -> Iterator[subprocess.Popen[bytes]]:
     """A live process that is not the service, though its command line says presswatch (like
