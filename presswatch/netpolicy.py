@@ -160,8 +160,8 @@ def parse_rule(entry: str) -> AllowRule:
     if "/" in text:
         try:
             return AllowRule(network=ipaddress.ip_network(text.strip("[]"), strict=False))
-        except ValueError as exc:
-            raise _bad_entry(entry, f"mạng không hợp lệ: {exc}") from None
+        except ValueError:
+            raise _bad_entry(entry, "mạng không hợp lệ (dạng địa chỉ/độ dài tiền tố, ví dụ 10.20.0.0/16)") from None
     host, port = text, None
     if text.startswith("["):
         host, bracket, rest = text[1:].partition("]")
