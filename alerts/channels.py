@@ -18,7 +18,7 @@ import urllib.request
 from typing import Any
 
 from alerts.signature import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from presswatch.alerts_config import ChannelTarget
+from presswatch.config.alerts import ChannelTarget
 from presswatch.errors import PresswatchError
 from presswatch.reasons import error_text
 

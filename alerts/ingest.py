@@ -21,7 +21,7 @@ from alerts import outbox
 from alerts.matcher import Doc
 from alerts.outbox import Recorded
 from alerts.rules import RuleSet, doc_of
-from presswatch.alerts_config import RELEVANCE_RANK, AlertsFile
+from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile
 from presswatch.models import Article, utcnow
 from presswatch.store import Store, iso, parse_iso
 

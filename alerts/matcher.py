@@ -1,7 +1,7 @@
 """Match one article against a query of ``presswatch.query`` in memory, as the search index would.
 
 Alert rules are evaluated on each new article as it is stored, so they cannot ask the index. The
-semantics follow the embedded SQLite index (``presswatch.index_sqlite``): words are folded \\w+
+semantics follow the embedded SQLite index (``presswatch.search.sqlite``): words are folded \\w+
 tokens (no diacritics, đ → d, lower case); a phrase is consecutive tokens within the title or within
 the text; ``NEAR/n`` wants every item in one field with at most ``n`` tokens between the end of the
 first and the start of the last; a prefix matches the start of a token. ``tests/test_alerts_rules``

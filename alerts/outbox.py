@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from presswatch.alerts_config import ChannelTarget, Rule
+from presswatch.config.alerts import ChannelTarget, Rule
 from presswatch.store import iso, parse_iso
-from presswatch.timefmt import VIETNAM
+from presswatch.times import VIETNAM
 
 STATUSES = ("pending", "sent", "dead")
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.digest import deciding_sentence
+from alerts.digest.data import deciding_sentence
 from alerts.outbox import OutboxRow
-from presswatch.alerts_config import SEVERITY_LABELS, Rule
+from presswatch.config.alerts import SEVERITY_LABELS, Rule
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.models import StoredArticle
 from presswatch.store import iso
-from presswatch.timefmt import local
+from presswatch.times import local
 
 SCHEMA = "presswatch.alert.v1"
 

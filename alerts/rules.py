@@ -8,7 +8,7 @@ from typing import Any
 
 from alerts.matcher import Doc, Predicate, compile_query
 from analysis import normalize
-from presswatch.alerts_config import RELEVANCE_RANK, AlertsFile, Rule
+from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile, Rule
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from alerts import outbox
 from alerts.channels import DeliveryError, send
 from alerts.outbox import OutboxRow
 from alerts.payload import SourceInfo, alert_payload, article_json, rule_json, summary_payload
-from presswatch.alerts_config import AlertsFile, ChannelTarget
 from presswatch.config import Config
+from presswatch.config.alerts import AlertsFile, ChannelTarget
 from presswatch.models import utcnow
 from presswatch.store import Store, iso
 

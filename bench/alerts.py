@@ -38,12 +38,12 @@ from alerts.rules import RuleSet, doc_of  # noqa: E402
 from alerts.worker import DeliveryWorker  # noqa: E402
 from analysis import fold, normalize  # noqa: E402
 from analysis.gazetteer import load as load_gazetteer  # noqa: E402
-from presswatch.alerts_config import load_alerts  # noqa: E402
+from crawler.runner import crawl_source  # noqa: E402
 from presswatch.config import Settings, Source, load_analyzer, load_config, load_topics  # noqa: E402
-from presswatch.crawl import crawl_source  # noqa: E402
-from presswatch.localsite import LocalSite, site_articles  # noqa: E402
+from presswatch.config.alerts import load_alerts  # noqa: E402
+from presswatch.demo.site import LocalSite, site_articles  # noqa: E402
 from presswatch.store import Store  # noqa: E402
-from tests.receiver import Receiver  # noqa: E402
+from tests.support.receiver import Receiver  # noqa: E402
 
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "baomoi_dev" / "articles.jsonl"
 SECRET = "bench-secret"

@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 from crawler.extract import extract  # noqa: E402
+from crawler.runner import crawl_source  # noqa: E402
 from presswatch.config import Settings, Source  # noqa: E402
-from presswatch.crawl import crawl_source  # noqa: E402
-from presswatch.localsite import LocalSite, site_articles  # noqa: E402
+from presswatch.demo.site import LocalSite, site_articles  # noqa: E402
 from presswatch.store import Store  # noqa: E402
 
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "baomoi_dev" / "articles.jsonl"

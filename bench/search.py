@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 from analysis.fingerprint import sketch  # noqa: E402
 from analysis.pipeline import Analysis  # noqa: E402
 from presswatch.config import load_analyzer  # noqa: E402
-from presswatch.index_sqlite import SqliteIndex  # noqa: E402
 from presswatch.models import Article  # noqa: E402
 from presswatch.search import SearchRequest  # noqa: E402
+from presswatch.search.sqlite import SqliteIndex  # noqa: E402
 from presswatch.store import Store  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "baomoi_dev" / "articles.jsonl"
@@ -190,7 +190,7 @@ def es_side(store: Store, count: int, runs: int) -> dict[str, tuple[float, float
     sys.path.insert(0, str(ROOT / "tests"))
     from es import PlainJsonNode  # type: ignore[import-not-found]
 
-    from presswatch.index_es import EsIndex, _batches
+    from presswatch.search.elastic import EsIndex, _batches
 
     results = {}
     with OsmemServer.start() as server, server.clone() as clone:

@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from presswatch.localsite import LocalSite, site_articles  # noqa: E402
-from tests.receiver import Receiver  # noqa: E402
+from presswatch.demo.site import LocalSite, site_articles  # noqa: E402
+from tests.support.receiver import Receiver  # noqa: E402
 
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "baomoi_dev" / "articles.jsonl"
 

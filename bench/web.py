@@ -25,11 +25,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from presswatch import users  # noqa: E402
-from presswatch.index_sqlite import SqliteIndex  # noqa: E402
 from presswatch.search import SearchRequest  # noqa: E402
-from presswatch.store import Store  # noqa: E402
-from tests.webserver import serve  # noqa: E402
+from presswatch.search.sqlite import SqliteIndex  # noqa: E402
+from presswatch.store import Store, users  # noqa: E402
+from tests.support.webserver import serve  # noqa: E402
 
 PASSWORD = "bench-password-1"
 

@@ -4,7 +4,7 @@
 
 The analysis stage calls ``analysis.pipeline.Analyzer`` (relevance, topics, sentiment, places,
 entities, near-duplicate sketch); the store writes its results in the article's transaction. Both
-use the configuration the parent validated and handed over (``presswatch.crawl_config``).
+use the configuration the parent validated and handed over (``presswatch.config.crawl``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from presswatch.crawl_config import CrawlConfig
+from presswatch.config.crawl import CrawlConfig
 from presswatch.models import Article
 
 MIN_TEXT_CHARS = 80

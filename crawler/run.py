@@ -1,7 +1,7 @@
 """Crawl one source in this process:
 ``python -m crawler.run --source JSON --db PATH --report PATH --crawl-config PATH``.
 
-Run by ``presswatch.crawl`` as a subprocess per source (Twisted's reactor cannot restart, and a
+Run by ``crawler.runner`` as a subprocess per source (Twisted's reactor cannot restart, and a
 process gives memory isolation and a hard timeout). The crawl analyses and evaluates alert rules
 with the configuration its parent validated (``--crawl-config``), never with the files on disk. The
 report file tells the parent what happened, rewritten every few seconds while the crawl runs; the

@@ -1,6 +1,6 @@
 """Render a realistic daily digest and screenshot it in headless Chromium → docs/images/digest.png.
 
-The store is built from the 200 real articles shipped for the demo (``presswatch/demo_data``),
+The store is built from the 200 real articles shipped for the demo (``presswatch/demo/data``),
 analysed by the real pipeline and spread over eight days across sources of ``config/sources.yaml``:
 the province's articles a few a day, unrelated ones as "crawled", some stories carried by several
 outlets, one source failing and one silent. Their URLs are made up (the sample kept none).
@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from alerts.digest_job import digest_for, preview_html  # noqa: E402
+from alerts.digest.send import digest_for, preview_html  # noqa: E402
 from analysis.pipeline import Analysis  # noqa: E402
 from presswatch.config import Config, load_config  # noqa: E402
-from presswatch.localsite import load_demo_articles  # noqa: E402
+from presswatch.demo.site import load_demo_articles  # noqa: E402
 from presswatch.models import Article  # noqa: E402
 from presswatch.store import RunResult, Store  # noqa: E402
 

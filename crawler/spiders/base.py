@@ -15,10 +15,10 @@ from crawler.extract import extract
 from crawler.failures import describe
 from crawler.middlewares import RefusedAddress
 from crawler.report import CrawlReport
+from crawler.urls import InvalidURL, canonicalize
 from presswatch.config import Source
 from presswatch.models import Article
 from presswatch.store import Store
-from presswatch.urls import InvalidURL, canonicalize
 
 LISTED_BAD_LINKS = 5  # bad links named in the run's warnings; the others are counted
 REPORT_EVERY = 2.0  # seconds between two reports written while the crawl runs (progress, a kill)

@@ -6,14 +6,14 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from presswatch import annotations as marks
 from presswatch.errors import PresswatchError, QueryError
 from presswatch.query import MAX_LENGTH, YEAR_MAX, YEAR_MIN
 from presswatch.search import Hit
+from presswatch.store import annotation as marks
 from presswatch.web.auth import MAX_BODY, Ctx, guard
+from presswatch.web.pages.search import article_data, rule_names, run_search
 from presswatch.web.params import PAGE_SIZE, SearchForm
 from presswatch.web.reads import alert_json
-from presswatch.web.views import article_data, rule_names, run_search
 
 
 def _iso(moment: Any) -> str | None:

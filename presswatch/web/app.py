@@ -100,12 +100,12 @@ class Web:
     def backend(self, store: Store) -> SearchBackend:
         if self.config.settings.index_backend == "elasticsearch":
             if self.es is None:
-                from presswatch.index_es import EsIndex, client_from_env
+                from presswatch.search.elastic import EsIndex, client_from_env
 
                 settings = self.config.settings
                 self.es = EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
             return self.es
-        from presswatch.index_sqlite import SqliteIndex
+        from presswatch.search.sqlite import SqliteIndex
 
         return SqliteIndex(store)
 
@@ -117,7 +117,9 @@ def _labels(config: Config) -> dict[str, dict[str, str]]:
 
 
 def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
-    from presswatch.web import api, auth, views, views_more
+    from presswatch.web import api, auth
+    from presswatch.web.pages import more as views_more
+    from presswatch.web.pages import search as views
 
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                             lstrip_blocks=True)

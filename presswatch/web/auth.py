@@ -19,9 +19,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import Scope
 
-from presswatch import users
-from presswatch.store import Store
-from presswatch.users import Role, Session
+from presswatch.store import Store, users
+from presswatch.store.users import Role, Session
 from presswatch.web.app import Web
 from presswatch.web.security import safe_next, same
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from presswatch.search import Hit
-from presswatch.timefmt import VIETNAM, local
+from presswatch.times import VIETNAM, local
 
 COLUMNS = ("Mã", "Ngày", "Nguồn", "Loại nguồn", "Tiêu đề", "Địa chỉ", "Mức liên quan", "Sắc thái", "Chủ đề",
            "Trích đoạn")

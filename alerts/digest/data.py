@@ -1,0 +1,347 @@
+"""What the daily digest says about one day: a ``Digest`` gathered from the store.
+
+Pure data: reads SQLite, writes nothing, sends nothing. The day ``d`` covers the 24 hours ending at
+``digest_time`` on ``d`` in Asia/Ho_Chi_Minh (the digest of 27/11 at 07:00 covers 26/11 07:00 →
+27/11 07:00), selected by ``articles.dated_at`` (UTC). Articles graded ``about`` or ``mention`` are
+the province's; the others are only counted as crawled.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from analysis.sentences import sentence_spans
+from presswatch.config import KIND_LABELS, Settings, Source
+from presswatch.store import Store, iso, parse_iso
+from presswatch.times import VIETNAM
+
+PROVINCE = "tỉnh Lai Châu"
+PROVINCE_NAME = "Lai Châu"
+RELEVANT = ("about", "mention")
+SENTIMENTS = ("negative", "neutral", "positive")
+HISTORY_DAYS = 7
+MAX_NEGATIVE = 40
+MAX_OTHER = 25
+MAX_STORIES = 8
+MAX_RISING = 6
+MAX_SENTENCE = 320
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One article of the day, as leadership sees it."""
+
+    id: int
+    title: str
+    url: str
+    source_id: str
+    source_name: str
+    kind_label: str
+    dated_at: datetime
+    relevance: str
+    sentiment: str | None
+    topics: tuple[str, ...]  # Vietnamese labels
+    sentence: str | None  # the sentence holding the strongest sentiment term (negative items)
+    terms: tuple[str, ...]  # the sentiment terms that decided
+    outlets: int  # distinct sources carrying the same story (1 = only this one)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A syndication cluster that had relevant articles in the window."""
+
+    title: str
+    url: str
+    article_id: int
+    outlets: int  # distinct sources carrying it (all time)
+    copies: int  # articles in the cluster
+    sources: tuple[str, ...]  # source names, first few
+    sentiment: str | None
+
+
+@dataclass(frozen=True)
+class Rising:
+    """A topic or place seen more often than in the previous days."""
+
+    kind: str  # "topic" | "place"
+    label: str
+    count: int
+    average: float  # per day over the previous HISTORY_DAYS
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    source_id: str
+    name: str
+    problem: str  # "failing" | "silent"
+    failures: int
+    last_error: str | None
+    since: datetime | None  # last success (failing) or last new article (silent)
+
+
+@dataclass(frozen=True)
+class DayVolume:
+    day: date
+    about: int
+    mention: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: date
+    start: datetime  # UTC, inclusive
+    end: datetime  # UTC, exclusive
+    subject: str
+    crawled: int  # every article dated in the window
+    about: int
+    mention: int
+    average_about: float  # per day over the previous HISTORY_DAYS windows
+    average_mention: float
+    volume: list[DayVolume]  # the last HISTORY_DAYS windows, oldest first, this day last
+    topics: list[tuple[str, int]]  # (label, count), most first
+    sentiments: dict[str, int]  # negative / neutral / positive → count (relevant articles)
+    kinds: list[tuple[str, int]]  # (kind label, count), most first
+    negative: list[DigestItem]
+    others: list[DigestItem]
+    negative_total: int
+    others_total: int
+    stories: list[Story]
+    rising: list[Rising]
+    source_problems: list[SourceProblem]
+    web_base_url: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    never_ran: tuple[str, ...] = ()  # names of enabled sources without a single crawl yet: health unknown
+
+    @property
+    def relevant(self) -> int:
+        return self.about + self.mention
+
+    @property
+    def quiet(self) -> bool:
+        return self.relevant == 0
+
+
+def window(day: date, settings: Settings) -> tuple[datetime, datetime]:
+    """The UTC interval [start, end) of ``day``'s digest."""
+    hours, minutes = settings.digest_clock()
+    end = datetime.combine(day, time(hours, minutes), VIETNAM).astimezone(UTC)
+    return end - timedelta(hours=24), end
+
+
+def subject(day: date) -> str:
+    return f"Bản tin theo dõi báo chí, mạng xã hội về {PROVINCE} ngày {day:%d/%m/%Y}"
+
+
+def _connection(db: sqlite3.Connection | Store) -> sqlite3.Connection:
+    return db.db if isinstance(db, Store) else db
+
+
+def _relevance_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> Counter[str]:
+    rows = db.execute(
+        "SELECT coalesce(relevance, 'none'), count(*) FROM articles WHERE dated_at >= ? AND dated_at < ? "
+        "GROUP BY 1",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return Counter({row[0]: row[1] for row in rows})
+
+
+def _facet(db: sqlite3.Connection, table: str, column: str, start: datetime, end: datetime) -> Counter[str]:
+    rows = db.execute(
+        f"""SELECT f.{column}, count(*) FROM {table} f JOIN articles a ON a.id = f.article_id
+            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention')
+            GROUP BY f.{column}""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return Counter({row[0]: row[1] for row in rows})
+
+
+def deciding_sentence(title: str, text: str, terms: Sequence[str]) -> str | None:
+    """The sentence holding the strongest sentiment term (evidence is strongest first); body
+    sentences before the title, which the digest shows anyway."""
+    document = f"{title}\n{text}"
+    spans = sentence_spans(document)
+    lowered = document.lower()
+    for term in terms:
+        needle = term.split("…")[-1].strip().lower()
+        if not needle:
+            continue
+        found = [(a, b) for a, b in spans if needle in lowered[a:b]]
+        body = [(a, b) for a, b in found if a >= len(title) and document[a:b].strip() != title.strip()]
+        chosen = (body or found)[:1]
+        if chosen:
+            sentence = document[chosen[0][0]:chosen[0][1]].strip()
+            if len(sentence) > MAX_SENTENCE:
+                sentence = sentence[:MAX_SENTENCE].rsplit(" ", 1)[0] + " …"
+            return sentence
+    return None
+
+
+def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: bool, limit: int,
+           names: Mapping[str, str], topic_labels: Mapping[str, str]) -> tuple[list[DigestItem], int]:
+    """The window's relevant articles, negative or not, one per story: copies of a syndicated
+    story collapse into its first item, which says how many outlets carried it. Returns the first
+    ``limit`` items and how many stories there were."""
+    condition = "a.sentiment = 'negative'" if negative else "coalesce(a.sentiment, '') != 'negative'"
+    order = "a.sentiment_score ASC, a.dated_at DESC" if negative else "a.dated_at DESC"
+    rows = db.execute(
+        f"""SELECT a.id, a.url, a.source_id, a.source_kind, a.title, a.title_norm, a.dated_at, a.relevance,
+                   a.sentiment, a.analysis, a.cluster_id
+            FROM articles a
+            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention') AND {condition}
+            ORDER BY a.relevance = 'about' DESC, {order}, a.id""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    stories: dict[object, list[sqlite3.Row]] = {}
+    for row in rows:
+        key = row["cluster_id"] if row["cluster_id"] is not None else ("article", row["id"])
+        stories.setdefault(key, []).append(row)
+    items = []
+    for copies in list(stories.values())[:limit]:
+        row = min(copies, key=lambda r: (r["dated_at"], r["id"]))  # the first to publish it
+        analysis = json.loads(row["analysis"]) if row["analysis"] else {}
+        terms = tuple(dict.fromkeys((analysis.get("evidence") or {}).get("sentiment", {}).get("terms") or ()))
+        title = row["title_norm"] or row["title"]
+        sentence = None
+        if negative:
+            text = db.execute("SELECT coalesce(text_norm, text) FROM article_texts WHERE article_id = ?",
+                              (row["id"],)).fetchone()
+            sentence = deciding_sentence(title, text[0] if text else "", terms)
+        outlets = 1
+        if row["cluster_id"] is not None:
+            outlets = db.execute("SELECT count(DISTINCT source_id) FROM articles WHERE cluster_id = ?",
+                                 (row["cluster_id"],)).fetchone()[0]
+        dated = parse_iso(row["dated_at"])
+        assert dated is not None
+        items.append(DigestItem(
+            id=row["id"], title=title, url=row["url"], source_id=row["source_id"],
+            source_name=names.get(row["source_id"], row["source_id"]),
+            kind_label=KIND_LABELS.get(row["source_kind"], row["source_kind"]), dated_at=dated,
+            relevance=row["relevance"], sentiment=row["sentiment"],
+            topics=tuple(topic_labels.get(slug, slug) for slug in analysis.get("topics") or ()),
+            sentence=sentence, terms=terms, outlets=max(1, outlets),
+        ))
+    return items, len(stories)
+
+
+def _stories(db: sqlite3.Connection, start: datetime, end: datetime, names: Mapping[str, str]) -> list[Story]:
+    rows = db.execute(
+        """WITH day AS (SELECT DISTINCT cluster_id FROM articles
+                        WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention')
+                          AND cluster_id IS NOT NULL)
+           SELECT c.id, c.original_id, count(*) AS copies, count(DISTINCT m.source_id) AS outlets,
+                  group_concat(DISTINCT m.source_id) AS sources
+           FROM day JOIN clusters c ON c.id = day.cluster_id JOIN articles m ON m.cluster_id = c.id
+           GROUP BY c.id HAVING copies >= 2
+           ORDER BY outlets DESC, copies DESC, c.id LIMIT ?""",
+        (iso(start), iso(end), MAX_STORIES),
+    ).fetchall()
+    stories = []
+    for row in rows:
+        original = db.execute("SELECT id, url, title, title_norm, sentiment FROM articles WHERE id = ?",
+                              (row["original_id"],)).fetchone()
+        if original is None:
+            continue
+        sources = tuple(names.get(s, s) for s in sorted((row["sources"] or "").split(",")) if s)
+        stories.append(Story(title=original["title_norm"] or original["title"], url=original["url"],
+                             article_id=original["id"], outlets=row["outlets"], copies=row["copies"],
+                             sources=sources[:5], sentiment=original["sentiment"]))
+    return stories
+
+
+def _rising(today: Counter[str], history: list[Counter[str]], kind: str,
+            labels: Mapping[str, str]) -> list[Rising]:
+    found = []
+    for key, count in today.items():
+        average = sum(day.get(key, 0) for day in history) / max(1, len(history))
+        if count >= 2 and count >= 2 * average + 1:
+            found.append(Rising(kind, labels.get(key, key), count, round(average, 1)))
+    found.sort(key=lambda r: (-(r.count - r.average), r.label))
+    return found
+
+
+def _source_problems(db: sqlite3.Connection, end: datetime, silent_days: int,
+                     sources: Sequence[Source], names: Mapping[str, str]) -> list[SourceProblem]:
+    """From the health table as it is now: failing sources (last run failed) and silent ones (runs
+    succeed but bring no new article for ``silent_days``). Disabled sources are left out."""
+    disabled = {source.id for source in sources if not source.enabled}
+    known = {source.id for source in sources}
+    problems = []
+    for row in db.execute("SELECT * FROM source_health ORDER BY source_id"):
+        source_id = row["source_id"]
+        if source_id in disabled or (known and source_id not in known):
+            continue
+        name = names.get(source_id, source_id)
+        if row["consecutive_failures"] > 0:
+            problems.append(SourceProblem(source_id, name, "failing", row["consecutive_failures"], row["last_error"],
+                                          parse_iso(row["last_success_at"])))
+            continue
+        newest = parse_iso(row["last_new_article_at"])
+        if row["runs"] > 0 and (newest is None or newest < end - timedelta(days=silent_days)):
+            problems.append(SourceProblem(source_id, name, "silent", 0, None, newest))
+    problems.sort(key=lambda p: (p.problem != "failing", -p.failures, p.name))
+    return problems
+
+
+def _never_ran(db: sqlite3.Connection, sources: Sequence[Source]) -> tuple[str, ...]:
+    """Enabled sources that have not been crawled once: nothing is known of their health."""
+    ran = {row[0] for row in db.execute("SELECT source_id FROM source_health WHERE runs > 0")}
+    return tuple(sorted(source.name for source in sources if source.enabled and source.id not in ran))
+
+
+def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, *,
+                 sources: Sequence[Source] = (), topic_labels: Mapping[str, str] | None = None) -> Digest:
+    """Gather the digest of ``day`` (its local date) from the store."""
+    connection = _connection(db)
+    if connection.row_factory is None:
+        connection.row_factory = sqlite3.Row
+    names = {source.id: source.name for source in sources}
+    labels = dict(topic_labels or {})
+    start, end = window(day, settings)
+    counts = _relevance_counts(connection, start, end)
+    history_windows = [(start - timedelta(days=n), end - timedelta(days=n)) for n in range(1, HISTORY_DAYS + 1)]
+    history = [_relevance_counts(connection, a, b) for a, b in history_windows]
+    volume = [DayVolume(day - timedelta(days=n), c["about"], c["mention"])
+              for n, c in reversed(list(enumerate([counts, *history[:HISTORY_DAYS - 1]])))]
+    topics = _facet(connection, "article_topics", "topic", start, end)
+    places = _facet(connection, "article_places", "place", start, end)
+    topic_history = [_facet(connection, "article_topics", "topic", a, b) for a, b in history_windows]
+    place_history = [_facet(connection, "article_places", "place", a, b) for a, b in history_windows]
+    sentiment_rows = connection.execute(
+        """SELECT coalesce(sentiment, 'neutral'), count(*) FROM articles
+           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') GROUP BY 1""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    sentiments = {label: 0 for label in SENTIMENTS}
+    for label, count in sentiment_rows:
+        sentiments[label] = sentiments.get(label, 0) + count
+    kind_rows = connection.execute(
+        """SELECT source_kind, count(*) FROM articles
+           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') GROUP BY 1""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    kinds = sorted(((KIND_LABELS.get(kind, kind), count) for kind, count in kind_rows), key=lambda x: (-x[1], x[0]))
+    negative, negative_total = _items(connection, start, end, True, MAX_NEGATIVE, names, labels)
+    others, others_total = _items(connection, start, end, False, MAX_OTHER, names, labels)
+    places.pop(PROVINCE_NAME, None)  # the province itself is in every relevant article: never "new"
+    rising = _rising(topics, topic_history, "topic", labels) + _rising(places, place_history, "place", {})
+    rising.sort(key=lambda r: (-(r.count - r.average), r.label))
+    return Digest(
+        day=day, start=start, end=end, subject=subject(day),
+        crawled=sum(counts.values()), about=counts["about"], mention=counts["mention"],
+        average_about=round(sum(c["about"] for c in history) / HISTORY_DAYS, 1),
+        average_mention=round(sum(c["mention"] for c in history) / HISTORY_DAYS, 1),
+        volume=volume,
+        topics=sorted(((labels.get(slug, slug), n) for slug, n in topics.items()), key=lambda x: (-x[1], x[0])),
+        sentiments=sentiments, kinds=kinds,
+        negative=negative, others=others, negative_total=negative_total, others_total=others_total,
+        stories=_stories(connection, start, end, names),
+        rising=rising[:MAX_RISING],
+        source_problems=_source_problems(connection, end, settings.digest_silent_days, sources, names),
+        web_base_url=settings.web_base_url, recipients=list(settings.digest_recipients),
+        never_ran=_never_ran(connection, sources),
+    )

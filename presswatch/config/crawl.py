@@ -1,0 +1,112 @@
+"""The configuration a crawl runs with, handed by the parent to the crawl subprocess as JSON.
+
+The parent (the service, ``presswatch crawl``) loaded and validated ``config/``; the child analyses
+and evaluates alert rules with this snapshot of it and never reads the YAML files. A file edited, or
+broken, on disk after validation therefore changes nothing until the parent loads it again (a
+reload the service refused keeps the running configuration, crawls included).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from presswatch.config import (
+    Config,
+    SentimentFile,
+    TopicsFile,
+    ToxicityFile,
+    _analyzer,
+    load_sentiment,
+    load_topics,
+    load_toxicity,
+)
+from presswatch.config.alerts import AlertsFile, load_alerts
+from presswatch.errors import ConfigError
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Analyzer
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    """The analysis lexicons and alert rules of a crawl. A part is None when it could not be loaded
+    (only when built from a directory); ``problems`` then says why, in Vietnamese."""
+
+    topics: TopicsFile | None
+    sentiment: SentimentFile | None
+    toxicity: ToxicityFile | None = None
+    alerts: AlertsFile | None = None
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, config: Config) -> CrawlConfig:
+        """The part of a validated configuration a crawl needs."""
+        return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts)
+
+    @classmethod
+    def load(cls, directory: Path) -> CrawlConfig:
+        """Read the lexicons and ``alerts.yaml`` of ``directory`` for callers that hand a directory
+        (tests, benchmarks, the demo). Each part that does not load is left out with its problems:
+        the crawl then stores its articles unanalysed or with rules pending, and says so."""
+        problems: list[str] = []
+
+        def part(load: Callable[[], ModelT | None]) -> ModelT | None:
+            try:
+                return load()
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+                return None
+
+        return cls(topics=part(lambda: load_topics(directory / "topics.yaml")),
+                   sentiment=part(lambda: load_sentiment(directory / "sentiment.yaml")),
+                   toxicity=part(lambda: load_toxicity(directory / "toxicity.yaml")),
+                   alerts=part(lambda: load_alerts(directory / "alerts.yaml")),
+                   problems=tuple(problems))
+
+    @classmethod
+    def coerce(cls, config: CrawlConfig | Config | Path) -> CrawlConfig:
+        if isinstance(config, CrawlConfig):
+            return config
+        if isinstance(config, Config):
+            return cls.of(config)
+        return cls.load(config)
+
+    def analyzer(self, with_entities: bool = True) -> Analyzer | None:
+        """The configured analysis, or None when the lexicons are missing."""
+        if self.topics is None or self.sentiment is None:
+            return None
+        return _analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
+
+    def to_json(self) -> str:
+        def dump(model: BaseModel | None) -> Any:
+            return None if model is None else model.model_dump(mode="json")
+
+        return json.dumps({"topics": dump(self.topics), "sentiment": dump(self.sentiment),
+                           "toxicity": dump(self.toxicity), "alerts": dump(self.alerts),
+                           "problems": list(self.problems)}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> CrawlConfig:
+        data = json.loads(text)
+
+        def part(model: type[ModelT], key: str) -> ModelT | None:
+            return None if data.get(key) is None else model.model_validate(data[key])
+
+        return cls(topics=part(TopicsFile, "topics"), sentiment=part(SentimentFile, "sentiment"),
+                   toxicity=part(ToxicityFile, "toxicity"), alerts=part(AlertsFile, "alerts"),
+                   problems=tuple(data.get("problems") or ()))
+
+    def write(self, path: Path) -> None:
+        path.write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> CrawlConfig:
+        return cls.from_json(path.read_text(encoding="utf-8"))

@@ -1,0 +1,166 @@
+"""The scheduled jobs of ``presswatch run``, referenced by APScheduler as ``"presswatch.jobs:<name>"``.
+
+Their arguments are plain strings (the configuration directory, the database path, a source id) so
+the persistent job store can keep them. Each job reads the service's current configuration (the last
+one that loaded without error; a reload replaces it) and opens its own SQLite connection. A job
+returns what it did (``CrawlTally``, ``DigestTally``); the service's scheduler listener adds it to
+that service's Prometheus counters (``presswatch.service.metrics``), so no counter lives in this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from presswatch.config import Config, Settings, Source, load_config
+from presswatch.store import SourceHealth, Store
+
+log = logging.getLogger("presswatch.jobs")  # the name operators filter logs by (before the move too)
+_CONFIGS: dict[str, Config] = {}
+_LOCK = threading.Lock()
+STOPPING = threading.Event()  # set by the service on SIGTERM: an interrupted crawl is not a failure
+
+
+@dataclass(frozen=True)
+class CrawlTally:
+    """What one crawl job did, returned to the scheduler: the service counts it for /metrics."""
+
+    source_id: str
+    result: str  # ok | failed | skipped (a failing source backing off)
+    new_articles: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True)
+class DigestTally:
+    """The outcomes of one digest job (sent | failed | …, one per due day), for /metrics."""
+
+    statuses: tuple[str, ...] = ()
+
+
+def use_config(config: Config) -> None:
+    """Make ``config`` the one the jobs of its directory run with (the service calls it on reload)."""
+    with _LOCK:
+        _CONFIGS[str(config.directory)] = config
+
+
+def current_config(config_dir: str) -> Config:
+    with _LOCK:
+        config = _CONFIGS.get(config_dir)
+    if config is None:
+        config = load_config(Path(config_dir))
+        use_config(config)
+    return config
+
+
+def backoff_wait(health: SourceHealth | None, source: Source, settings: Settings) -> timedelta | None:
+    """How long a failing source must still wait before its next crawl (None: crawl now).
+
+    After n failures in a row the gap is interval × 2^(n-1), at most ``crawl_backoff_max``."""
+    if health is None or health.consecutive_failures == 0 or health.last_run_at is None:
+        return None
+    gap = min(settings.crawl_backoff_max, source.interval * 2 ** min(health.consecutive_failures - 1, 20))
+    due = health.last_run_at + timedelta(seconds=gap)
+    now = datetime.now(UTC)
+    # 1 s of slack: the scheduler's jitter must not turn "due now" into a skipped run.
+    return None if due <= now + timedelta(seconds=1) else due - now
+
+
+def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
+    """Crawl one source (subprocess, hard timeout), record its health, raise or clear its incidents.
+    Returns what to count (None: nothing ran)."""
+    from alerts.source_health import SourceInfo, check
+    from crawler.runner import crawl_or_fail
+
+    if STOPPING.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
+        return None
+    config = current_config(config_dir)
+    source = next((s for s in config.sources if s.id == source_id), None)
+    if source is None or not source.enabled:
+        log.info("bỏ qua %s: nguồn không còn hoặc đã tắt trong cấu hình", source_id)
+        return None
+    with Store(db) as store:
+        wait = backoff_wait(store.health().get(source_id), source, config.settings)
+    if wait is not None:
+        log.info("giãn lịch %s sau các lần lỗi: lần thu thập tới sau %d giây", source_id, wait.total_seconds())
+        pending_alerts_job(config_dir, db)  # what a crawl would have evaluated after its run
+        return CrawlTally(source_id, "skipped")
+    run, _ = crawl_or_fail(source, config.settings, Path(db), config)  # the running configuration, not the files
+    if STOPPING.is_set() and not run.ok:
+        log.info("lượt thu thập %s bị ngắt khi dừng dịch vụ; không tính là lỗi", source_id)
+        return None
+    alerts = config.alerts
+    with Store(db) as store:
+        store.record_run(run)
+        health = store.health()[source_id]
+        if alerts is not None:
+            targets, _ = alerts.targets()
+            with store.transaction() as conn:
+                for change in check(conn, SourceInfo(source.id, source.name), health, alerts.source_health, targets,
+                                    datetime.now(UTC)):
+                    log.warning("tình trạng nguồn: %s", change)
+    level = logging.INFO if run.ok else logging.WARNING
+    log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d lỗi%s", source_id, "xong" if run.ok else "LỖI",
+            run.new_articles, run.pages, run.errors, f" — {run.message}" if run.message else "")
+    if config.settings.index_backend == "elasticsearch":
+        _sync_elasticsearch(config.settings, Path(db))
+    return CrawlTally(source_id, "ok" if run.ok else "failed", run.new_articles, run.errors)
+
+
+def _sync_elasticsearch(settings: Settings, db: Path) -> None:
+    from presswatch.search.elastic import EsIndex, client_from_env, sync
+
+    with Store(db) as store:
+        sent, error = sync(store, EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias))
+    if error:
+        log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", error)
+
+
+def pending_alerts_job(config_dir: str, db: str) -> None:
+    """Evaluate the alert rules of articles stored while they could not be (run at service start and
+    after a reload, besides after every crawl)."""
+    from alerts.ingest import evaluate_pending, pending_count
+
+    config = current_config(config_dir)
+    if config.alerts is None:
+        return
+    alerts = config.alerts
+    with Store(db) as store:
+        while pending_count(store.db):
+            outcome = evaluate_pending(store, alerts, config.analyzer)
+            if outcome.evaluated or outcome.alerts:
+                log.info("đã đánh giá quy tắc cảnh báo cho %d bài chờ: %d cảnh báo mới", outcome.evaluated,
+                         outcome.alerts)
+            if outcome.failed:
+                log.warning("%d bài vẫn chưa đánh giá được quy tắc cảnh báo: %s", outcome.failed,
+                            "; ".join(outcome.errors))
+            if not outcome.evaluated:
+                break
+
+
+def digest_job(config_dir: str, db: str) -> DigestTally:
+    """Send every digest that is due: today's at ``digest_time``, and failed ones of recent days."""
+    from alerts.digest.send import due_digest_days, run_digest
+
+    config = current_config(config_dir)
+    if not config.settings.digest_recipients:
+        log.info("bản tin hằng ngày: chưa cấu hình người nhận (digest_recipients), không gửi")
+        return DigestTally()
+    statuses = []
+    with Store(db) as store:
+        for day in due_digest_days(store, datetime.now(UTC), config.settings):
+            outcome = run_digest(config, store, day)
+            statuses.append(outcome.status)
+            log.info("bản tin ngày %s: %s", day.isoformat(), outcome.status)
+    return DigestTally(tuple(statuses))
+
+
+def housekeeping_job(config_dir: str, db: str) -> None:
+    from presswatch.service.housekeeping import housekeeping
+
+    config = current_config(config_dir)
+    for line in housekeeping(Path(db), config.settings):
+        log.info("dọn dẹp: %s", line)
