@@ -19,15 +19,11 @@ from typing import Any
 
 from alerts.signature import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from presswatch.config.alerts import ChannelTarget
-from presswatch.errors import PresswatchError
+from presswatch.errors import DeliveryError
 from presswatch.reasons import error_text
 
 USER_AGENT = "presswatch-alerts/0.1"
 MAX_ERROR_BODY = 200
-
-
-class DeliveryError(PresswatchError):
-    """One delivery attempt failed; the outbox retries it."""
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -22,8 +22,9 @@ from alerts.matcher import Doc
 from alerts.outbox import Recorded
 from alerts.rules import RuleSet, doc_of
 from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile
-from presswatch.models import Article, utcnow
-from presswatch.store import Store, iso, parse_iso
+from presswatch.models import Article
+from presswatch.store import Store
+from presswatch.times import iso, parse_iso, utcnow
 
 if TYPE_CHECKING:
     from analysis.pipeline import Analyzer

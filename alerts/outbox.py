@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from presswatch.config.alerts import ChannelTarget, Rule
-from presswatch.store import iso, parse_iso
-from presswatch.times import VIETNAM
+from presswatch.times import VIETNAM, iso, parse_iso
 
 STATUSES = ("pending", "sent", "dead")
 

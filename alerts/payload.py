@@ -16,8 +16,7 @@ from alerts.outbox import OutboxRow
 from presswatch.config.alerts import SEVERITY_LABELS, Rule
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.models import StoredArticle
-from presswatch.store import iso
-from presswatch.times import local
+from presswatch.times import iso, local
 
 SCHEMA = "presswatch.alert.v1"
 
@@ -27,10 +26,6 @@ class SourceInfo:
     id: str
     name: str
     kind: str
-
-
-def local_time(moment: datetime) -> str:
-    return local(moment)
 
 
 def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str | None) -> dict[str, Any]:
@@ -89,7 +84,7 @@ def alert_text(document: dict[str, Any]) -> str:
     lines = [
         f"⚠️ Cảnh báo (mức {SEVERITY_LABELS.get(rule['severity'], rule['severity'])}): {rule['name']}",
         article["title"],
-        f"Nguồn: {article['source']['name']} · {local_time(published)}",
+        f"Nguồn: {article['source']['name']} · {local(published)}",
     ]
     flags = [f"Mức liên quan: {RELEVANCE_LABELS.get(article['relevance']['grade'] or '', 'chưa phân tích')}"]
     if article["sentiment"]["label"]:
@@ -115,7 +110,7 @@ def summary_text(document: dict[str, Any]) -> str:
     end = datetime.fromisoformat(document["window"]["end"])
     lines = [
         f"⚠️ Tổng hợp cảnh báo (mức {SEVERITY_LABELS.get(rule['severity'], rule['severity'])}): {rule['name']}",
-        f"{document['count']} bài vượt giới hạn gửi mỗi giờ, từ {local_time(start)} đến {local_time(end)}:",
+        f"{document['count']} bài vượt giới hạn gửi mỗi giờ, từ {local(start)} đến {local(end)}:",
     ]
     for article in document["articles"][:20]:
         lines.append(f"• {article['title']} ({article['source']['name']}) {article['url']}")

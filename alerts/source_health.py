@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.outbox import new_key
-from alerts.payload import local_time
 from presswatch.config.alerts import ChannelTarget, SourceHealthAlerts
-from presswatch.store import SourceHealth, iso
+from presswatch.store import SourceHealth
+from presswatch.times import iso, local
 
 SCHEMA = "presswatch.alert.v1"
 
@@ -32,7 +32,7 @@ def _document(kind: str, status: str, source: SourceInfo, message: str, now: dat
     if status == "resolved":
         title = {"failing": "Nguồn đã thu thập lại được", "silent": "Nguồn đã có bài mới trở lại"}[kind]
     text = f"{'✅' if status == 'resolved' else '🛠️'} {title}: {source.name} ({source.id})\n{message}\n" \
-           f"Thời điểm: {local_time(now)}"
+           f"Thời điểm: {local(now)}"
     return {"schema": SCHEMA, "type": "source_health", "status": status, "kind": kind,
             "source": {"id": source.id, "name": source.name}, "message": message, "created_at": iso(now),
             "text": text}

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from alerts import outbox
-from alerts.channels import DeliveryError, send
+from alerts.channels import send
 from alerts.outbox import OutboxRow
 from alerts.payload import SourceInfo, alert_payload, article_json, rule_json, summary_payload
 from presswatch.config import Config
 from presswatch.config.alerts import AlertsFile, ChannelTarget
-from presswatch.models import utcnow
-from presswatch.store import Store, iso
+from presswatch.errors import DeliveryError
+from presswatch.store import Store
+from presswatch.times import iso, utcnow
 
 log = logging.getLogger("presswatch.alerts")
 

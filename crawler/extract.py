@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,8 +21,8 @@ import trafilatura
 from lxml import etree
 
 from crawler.sites import rule_for
+from presswatch.times import VIETNAM
 
-VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _VIETNAMESE_CHARS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 # A line that is only the page's date stamp ("Thứ hai, 10/6/2024, 09:15 (GMT+7)"): page chrome.
 _DATELINE = re.compile(
@@ -72,7 +72,7 @@ def parse_datetime(value: str | None) -> datetime | None:
     value = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         day = date.fromisoformat(value)
-        return datetime(day.year, day.month, day.day, tzinfo=VIETNAM_TZ)
+        return datetime(day.year, day.month, day.day, tzinfo=VIETNAM)
     value = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", value)  # "…08:52:11.000 +07:00"
     candidate = value.replace("Z", "+00:00").replace(" ", "T", 1)
     candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0700 → +07:00
@@ -81,7 +81,7 @@ def parse_datetime(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(candidate)
     except ValueError:
         return _parse_vietnamese_datetime(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM_TZ)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def _parse_vietnamese_datetime(value: str) -> datetime | None:
@@ -93,7 +93,7 @@ def _parse_vietnamese_datetime(value: str) -> datetime | None:
     hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
     try:
         return datetime(int(day.group(3)), int(day.group(2)), int(day.group(1)), hour, minute,
-                         tzinfo=VIETNAM_TZ)
+                         tzinfo=VIETNAM)
     except ValueError:
         return None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from presswatch.errors import InvalidURL
+
 # Parameters that identify a campaign or a click, never the article.
 _TRACKING_EXACT = frozenset(
     {
@@ -20,11 +22,6 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "hmb_", "vn_")
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
-
-
-class InvalidURL(ValueError):
-    """A link that cannot be a web address (a port out of range, a broken IPv6 literal...). The
-    message, in Vietnamese, says what is wrong and shows the link."""
 
 
 _REASONS = (  # urllib's messages, as an operator reads them

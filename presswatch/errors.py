@@ -1,11 +1,21 @@
 """Exceptions raised by presswatch.
 
-    PresswatchError            base of everything we raise on purpose
+    PresswatchError            base of everything we raise on purpose; str() is Vietnamese
     ├── ConfigError            a configuration file is wrong; names the file, line and key
     ├── StoreError             the SQLite store cannot be opened or written
+    │   └── DatabaseArgumentError  --db (or `database`) names no usable SQLite file (CLI exit 2)
     ├── ServiceError           the service on a database is not running, or already running
     │   └── ListenError        a port of the service (web UI, /metrics) cannot be opened
-    └── QueryError             a search query is malformed; carries the position
+    ├── QueryError             a search query is malformed; carries the position
+    ├── InvalidURL             a link cannot be a web address (also a ValueError)
+    ├── UserError              a web user cannot be created or changed as asked
+    ├── AnnotationError        a tag, note or saved search was refused
+    ├── DeliveryError          one alert delivery attempt failed (the outbox retries it)
+    └── SendError              the digest's SMTP server could not be reached or refused it
+
+Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
+(a request to an internal address not sent: an expected outcome Scrapy must see as such), and
+``presswatch.web.limits.BodyTooLarge`` is control flow inside that middleware (answered 413).
 
 Expected outcomes are not errors: an article already stored is reported by a return value, and a
 page that yields no article is dropped by the crawl pipeline with ``scrapy.exceptions.DropItem``.
@@ -53,3 +63,28 @@ class QueryError(PresswatchError):
     @property
     def user_position(self) -> int | None:
         return None if self.position is None else self.position + 1
+
+
+class DatabaseArgumentError(StoreError):
+    """``--db`` (or ``database`` in presswatch.yaml) names no usable SQLite database: exit status 2."""
+
+
+class InvalidURL(PresswatchError, ValueError):
+    """A link that cannot be a web address (a port out of range, a broken IPv6 literal...). The
+    message, in Vietnamese, says what is wrong and shows the link."""
+
+
+class UserError(PresswatchError):
+    """A user cannot be created or changed as asked (bad name, weak password, unknown role)."""
+
+
+class AnnotationError(PresswatchError):
+    """An annotation or saved search was refused (empty, too long, unknown article)."""
+
+
+class DeliveryError(PresswatchError):
+    """One delivery attempt failed; the outbox retries it."""
+
+
+class SendError(PresswatchError):
+    """The SMTP server could not be reached or refused the message; ``str()`` says why."""

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from presswatch.times import utcnow
 
 if TYPE_CHECKING:
     from analysis.pipeline import Analysis
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

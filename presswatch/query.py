@@ -29,6 +29,7 @@ from typing import Union
 
 from analysis import fold, normalize
 from presswatch.errors import QueryError
+from presswatch.times import day_start
 
 FIELDS = ("source", "kind", "topic", "sentiment", "relevance", "place", "since", "until")
 SENTIMENT_ALIASES = {"negative": "negative", "tieu-cuc": "negative", "tieucuc": "negative", "neutral": "neutral",
@@ -176,7 +177,7 @@ def parse_since(value: str, now: datetime | None = None, position: int | None = 
         raise QueryError(f"'{value}' không phải ngày (YYYY-MM-DD) hay khoảng thời gian (7d, 24h)", position)
     if not YEAR_MIN <= day.year <= YEAR_MAX:
         raise QueryError(f"ngày '{text}' phải trong các năm {YEAR_MIN}–{YEAR_MAX}", position)
-    return day.replace(tzinfo=UTC) - timedelta(hours=7)
+    return day_start(day.date())  # midnight in Vietnam
 
 
 class _Parser:

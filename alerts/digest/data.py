@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from analysis.sentences import sentence_spans
 from presswatch.config import KIND_LABELS, Settings, Source
-from presswatch.store import Store, iso, parse_iso
-from presswatch.times import VIETNAM
+from presswatch.store import Store
+from presswatch.times import VIETNAM, iso, parse_iso
 
 PROVINCE = "tỉnh Lai Châu"
 PROVINCE_NAME = "Lai Châu"

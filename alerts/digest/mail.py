@@ -22,15 +22,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from presswatch.config import Settings
+from presswatch.errors import SendError
 from presswatch.reasons import error_text
 
 SENDER_NAME = "Hệ thống theo dõi báo chí"
 USERNAME_ENV = "PRESSWATCH_SMTP_USERNAME"
 PASSWORD_ENV = "PRESSWATCH_SMTP_PASSWORD"
-
-
-class SendError(Exception):
-    """The SMTP server could not be reached or refused the message; ``str()`` says why."""
 
 
 def content_id(name: str, domain: str) -> str:

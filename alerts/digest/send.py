@@ -20,11 +20,12 @@ from email.message import EmailMessage
 from typing import Literal
 
 from alerts.digest.data import Digest, build_digest, window
-from alerts.digest.mail import SendError, build_message, content_id, send
+from alerts.digest.mail import build_message, content_id, send
 from alerts.digest.render import charts, render_html, render_text
 from presswatch.config import Config, Settings
-from presswatch.store import Store, iso, parse_iso
-from presswatch.times import VIETNAM, local_day
+from presswatch.errors import SendError
+from presswatch.store import Store
+from presswatch.times import VIETNAM, iso, local_day, parse_iso
 
 log = logging.getLogger(__name__)
 

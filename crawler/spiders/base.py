@@ -15,8 +15,9 @@ from crawler.extract import extract
 from crawler.failures import describe
 from crawler.middlewares import RefusedAddress
 from crawler.report import CrawlReport
-from crawler.urls import InvalidURL, canonicalize
+from crawler.urls import canonicalize
 from presswatch.config import Source
+from presswatch.errors import InvalidURL
 from presswatch.models import Article
 from presswatch.store import Store
 

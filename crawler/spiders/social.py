@@ -25,9 +25,10 @@ from scrapy.http import Response, TextResponse
 from crawler import social
 from crawler.social import Post
 from crawler.spiders.base import SourceSpider
-from crawler.urls import InvalidURL, check_url
+from crawler.urls import check_url
+from presswatch.errors import InvalidURL
 from presswatch.models import Article
-from presswatch.store import iso
+from presswatch.times import iso
 
 VNEXPRESS_COMMENTS_API = "https://usi-saas.vnexpress.net/index/get"
 

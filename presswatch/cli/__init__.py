@@ -20,10 +20,11 @@ from crawler.report import CrawlReport
 from presswatch.cli.alerts import add_alerts_commands
 from presswatch.cli.output import Parser, add_command, bounded_int, date_option
 from presswatch.config import KIND_LABELS, Config, Settings, Source, load_config, load_settings, load_topics
-from presswatch.errors import ConfigError, PresswatchError, QueryError
+from presswatch.errors import ConfigError, DatabaseArgumentError, PresswatchError, QueryError, UserError
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.reasons import error_text, os_error_text, sqlite_error_text
-from presswatch.store import RunResult, SourceHealth, Store, parse_iso
+from presswatch.store import RunResult, SourceHealth, Store
+from presswatch.times import parse_iso
 
 if TYPE_CHECKING:
     from presswatch.search import SearchRequest
@@ -38,10 +39,6 @@ INCIDENT_KINDS = {"failing": "lỗi liên tiếp", "silent": "không có bài m�
 SQLITE_HEADER = b"SQLite format 3\x00"
 FIRST_DAY = date(2000, 1, 1)  # no digest before this day: older dates are typing mistakes
 SIGPIPE_EXIT = 141  # what a shell reports for a program stopped by SIGPIPE (`… | head`)
-
-
-class DatabaseArgumentError(PresswatchError):
-    """``--db`` (or ``database`` in presswatch.yaml) names no usable SQLite database: exit status 2."""
 
 
 def _out(text: str = "") -> None:
@@ -606,7 +603,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action in ("disable", "enable"):
             try:
                 users.set_disabled(store, args.name, args.action == "disable")
-            except users.UserError as exc:
+            except UserError as exc:
                 _err(f"Không đổi được trạng thái: {exc}")
                 return 2
             _out(f"Đã khóa {args.name}; mọi phiên đăng nhập của người này đã kết thúc." if args.action == "disable"
@@ -629,14 +626,14 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action == "passwd":
             try:
                 users.set_password(store, args.name, password)
-            except users.UserError as exc:
+            except UserError as exc:
                 _err(f"Không đổi được mật khẩu: {exc}")
                 return 2
             _out(f"Đã đổi mật khẩu của {args.name}; các phiên đăng nhập cũ đã kết thúc.")
             return 0
         try:
             user = users.add_user(store, args.name, args.role, password)
-        except users.UserError as exc:
+        except UserError as exc:
             _err(f"Không tạo được người dùng: {exc}")
             return 2
     _out(f"Đã tạo người dùng {user.name} (vai trò {user.role}).")

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from analysis import fold
+from presswatch.times import VIETNAM
 
-VIETNAM = timezone(timedelta(hours=7))
 PAGE_SIZE = 20
 
 

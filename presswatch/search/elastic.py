@@ -25,7 +25,8 @@ from typing import Any
 from analysis import fold
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
 from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
-from presswatch.store import Store, iso, parse_iso
+from presswatch.store import Store
+from presswatch.times import iso, parse_iso
 
 TEMPLATE = "presswatch-articles"
 ALIAS = "presswatch-articles"

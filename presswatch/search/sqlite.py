@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
 from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
-from presswatch.store import Store, iso, parse_iso
+from presswatch.store import Store
 from presswatch.store.side_reader import rows_or_none
+from presswatch.times import iso, local_date, parse_iso
 
 MAX_POOL = 2000  # candidates re-ranked for "exact accents first"
 # Relevance ranking (bm25) of a text-only search (or of a filtered one with negations) considers the
@@ -35,7 +36,6 @@ SET_MAX = 100_000  # a date range of at most this many articles filters text mat
 WALK_FACTOR = 5  # date sorts walk the date index when that visits < WALK_FACTOR × the matches
 FACET_SIZE = 20
 COUNT_MATCHES = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
-VIETNAM_OFFSET = timedelta(hours=7)  # per-day counts are of days in Vietnam (no daylight saving)
 
 
 def _quote(words: tuple[str, ...]) -> str:
@@ -318,7 +318,7 @@ class SqliteIndex:
                                                     for name, column in zip(names, columns, strict=True)}
         days: Counter[str] = Counter()  # UTC hours ("2026-11-26T17") to days in Vietnam (UTC+7)
         for hour, count in counters["hour"].items():
-            days[(datetime.fromisoformat(f"{hour}:00:00+00:00") + VIETNAM_OFFSET).date().isoformat()] += count
+            days[local_date(datetime.fromisoformat(f"{hour}:00:00+00:00")).isoformat()] += count
         for name in names[:-1]:  # most frequent first, then by value (None sorts first, as in SQL)
             top = sorted(counters[name].items(), key=lambda item: (-item[1], item[0] is not None, item[0] or ""))
             result.facets[name] = [(str(value), count) for value, count in top[:FACET_SIZE] if value is not None]

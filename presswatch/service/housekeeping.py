@@ -8,7 +8,8 @@ from pathlib import Path
 
 from analysis import fold
 from presswatch.config import Settings
-from presswatch.store import Store, iso
+from presswatch.store import Store
+from presswatch.times import iso
 
 CRAWL_RUNS_KEPT_DAYS = 180
 BATCH = 500

@@ -31,7 +31,8 @@ from prometheus_client.registry import Collector
 from presswatch.errors import StoreError
 from presswatch.service.jobs import CrawlTally, DigestTally
 from presswatch.service.listen import listen
-from presswatch.store import Store, parse_iso
+from presswatch.store import Store
+from presswatch.times import parse_iso
 
 log = logging.getLogger("presswatch.metrics")  # the name operators filter logs by
 

@@ -47,8 +47,8 @@ from presswatch.service.instance import ServiceLock, lock_holder, pidfile_for, s
 from presswatch.service.jobs import STOPPING, use_config
 from presswatch.service.listen import listen, url_host
 from presswatch.service.metrics import MetricsServer, ServiceMetrics
-from presswatch.store import Store, iso
-from presswatch.times import VIETNAM
+from presswatch.store import Store
+from presswatch.times import VIETNAM, iso
 
 __all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 log = logging.getLogger("presswatch.service")  # the name operators filter logs by

@@ -26,6 +26,7 @@ from analysis.fingerprint import BAND, SAME_STORY, K, similarity
 from presswatch.errors import StoreError
 from presswatch.models import Article, StoredArticle
 from presswatch.store.side_reader import SideReader
+from presswatch.times import iso, parse_iso
 
 if TYPE_CHECKING:
     from analysis.pipeline import Analysis
@@ -291,19 +292,6 @@ _MIGRATIONS: tuple[str, ...] = (
 )
 
 
-def iso(moment: datetime | None) -> str | None:
-    """UTC ISO 8601 with a Z, second precision; naive datetimes are refused."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: timestamps must carry their timezone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True)

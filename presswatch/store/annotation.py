@@ -14,15 +14,12 @@ from datetime import UTC, datetime
 import yaml
 
 from analysis import fold
-from presswatch.errors import PresswatchError
-from presswatch.store import Store, iso, parse_iso
+from presswatch.errors import AnnotationError
+from presswatch.store import Store
+from presswatch.times import iso, parse_iso
 
 MAX_TAG = 40
 MAX_NOTE = 5000
-
-
-class AnnotationError(PresswatchError):
-    """An annotation or saved search was refused (empty, too long, unknown article)."""
 
 
 @dataclass(frozen=True)

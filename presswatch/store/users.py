@@ -17,8 +17,9 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from presswatch.errors import PresswatchError
-from presswatch.store import Store, iso, parse_iso
+from presswatch.errors import UserError
+from presswatch.store import Store
+from presswatch.times import iso, parse_iso
 
 Role = Literal["viewer", "analyst", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
@@ -30,10 +31,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 _HASHER = PasswordHasher()
 # Verified when the user does not exist, so both paths take the same time.
 _DUMMY_HASH = _HASHER.hash("presswatch-dummy-password")
-
-
-class UserError(PresswatchError):
-    """A user cannot be created or changed as asked (bad name, weak password, unknown role)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from presswatch.store import iso, parse_iso
+from presswatch.times import iso, parse_iso
 
 MAX_ALERTS = 50
 

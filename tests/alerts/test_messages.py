@@ -18,12 +18,12 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from twisted.internet.error import ConnectionLost, DNSLookupError
 from twisted.python.failure import Failure
 
-from alerts.channels import DeliveryError, send
+from alerts.channels import send
 from alerts.digest.send import run_digest
 from crawler.failures import describe
 from presswatch.config import load_config
 from presswatch.config.alerts import ChannelTarget
-from presswatch.errors import StoreError
+from presswatch.errors import DeliveryError, StoreError
 from presswatch.reasons import error_text
 from presswatch.store import Store
 from presswatch.times import local, local_day, local_short

@@ -47,7 +47,7 @@ def test_ipv6_hosts_keep_their_brackets() -> None:
     ],
 )
 def test_invalid_links_raise_a_clear_error(link: str, reason: str) -> None:
-    from crawler.urls import InvalidURL
+    from presswatch.errors import InvalidURL
 
     with pytest.raises(InvalidURL) as raised:
         canonicalize(link, "https://x.vn/muc/")
@@ -59,7 +59,7 @@ def test_any_link_gives_a_url_or_a_clear_error() -> None:
     """Whatever a hostile page links to: a canonical URL or InvalidURL, never another exception."""
     import random
 
-    from crawler.urls import InvalidURL
+    from presswatch.errors import InvalidURL
 
     pieces = ["http://", "https://", "[", "]", "::1", ":", "99999", "80", "@", "/", "?", "#", "%", "%zz", "..",
               "x.vn", "Lai Châu", "\x00", " ", "\t", "&", "=", "utm_source", "[::1]", "xn--", "\u200b", "\\"]

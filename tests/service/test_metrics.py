@@ -19,7 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from presswatch.service.jobs import CrawlTally, DigestTally
 from presswatch.service.listen import ListenError
 from presswatch.service.metrics import MetricsServer, ServiceMetrics
-from presswatch.store import RunResult, Store, iso
+from presswatch.store import RunResult, Store
+from presswatch.times import iso
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 SENT = datetime(2026, 11, 27, 0, 0, 7, tzinfo=UTC)  # the digest of 27/11 went out at 07:00:07 in Lai Châu

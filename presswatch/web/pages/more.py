@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +14,7 @@ from presswatch.query import YEAR_MAX, YEAR_MIN, DateBound
 from presswatch.search import SearchRequest
 from presswatch.store import annotation as marks
 from presswatch.store import users
-from presswatch.times import VIETNAM, local
+from presswatch.times import VIETNAM, days_between, local
 from presswatch.web.auth import Ctx, guard
 from presswatch.web.charts import bars, day_bars
 from presswatch.web.pages.search import filled_days
@@ -80,8 +80,7 @@ def dashboard(ctx: Ctx) -> Response:
         first, last, days = _period(ctx)
     except QueryError as exc:
         return ctx.render("error.html", 400, status=400, message=str(exc))
-    since = datetime.fromisoformat(first).replace(tzinfo=UTC) - timedelta(hours=7)
-    until = datetime.fromisoformat(last).replace(tzinfo=UTC) + timedelta(hours=17)
+    since, until = days_between(date.fromisoformat(first), date.fromisoformat(last))
     request = SearchRequest(query="", limit=0, facets=True,
                             filters=(DateBound("since", since), DateBound("until", until)))  # type: ignore[arg-type]
     result = ctx.web.backend(ctx.store).search(request)

@@ -13,9 +13,9 @@ from starlette.responses import RedirectResponse, Response
 from presswatch.config.alerts import SEVERITY_LABELS
 from presswatch.errors import PresswatchError, QueryError
 from presswatch.search import SearchResult
-from presswatch.store import Store, parse_iso
+from presswatch.store import Store
 from presswatch.store import annotation as marks
-from presswatch.times import local
+from presswatch.times import local, parse_iso
 from presswatch.web.app import Web
 from presswatch.web.auth import Ctx, guard
 from presswatch.web.charts import day_bars
