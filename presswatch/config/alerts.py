@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from presswatch.config import MAX_RULE_AGE, MIN_RULE_AGE, _check_url, _problems, _Strict, parse_duration
+from presswatch.config.base import MAX_RULE_AGE, MIN_RULE_AGE, Strict, check_url, parse_duration, validation_problems
 from presswatch.config.refs import channel_problems
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError, QueryError
@@ -31,7 +31,7 @@ _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 _ENV = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
-class Channel(_Strict):
+class Channel(Strict):
     """Where alerts go. Addresses and secrets may come from the environment (``*_env``)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -46,7 +46,7 @@ class Channel(_Strict):
     @field_validator("url", "api_url")
     @classmethod
     def _urls(cls, value: str | None) -> str | None:
-        return None if value is None else _check_url(value)
+        return None if value is None else check_url(value)
 
     @model_validator(mode="after")
     def _complete(self) -> Channel:
@@ -70,7 +70,7 @@ class Channel(_Strict):
         else:
             url = self.url or environ[self.url_env or ""]
         try:
-            _check_url(url)
+            check_url(url)
         except ValueError as exc:
             return f"kênh '{self.id}': {exc}"
         secret = environ[self.secret_env].encode() if self.secret_env else None
@@ -89,7 +89,7 @@ class ChannelTarget:
         return f"ChannelTarget(id={self.id!r}, type={self.type!r})"
 
 
-class Rule(_Strict):
+class Rule(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     name: str = Field(min_length=1)
     query: str | None = None
@@ -145,7 +145,7 @@ class Rule(_Strict):
         return time(h1, m1), time(h2, m2)
 
 
-class SourceHealthAlerts(_Strict):
+class SourceHealthAlerts(Strict):
     """Tell operators when a source fails ``failures`` times in a row or brings no new article for
     ``silent_days`` (did the site change its layout?); once per incident, and again on recovery."""
 
@@ -154,7 +154,7 @@ class SourceHealthAlerts(_Strict):
     silent_days: int = Field(default=3, ge=1, le=365)
 
 
-class AlertsFile(_Strict):
+class AlertsFile(Strict):
     channels: list[Channel] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     source_health: SourceHealthAlerts = SourceHealthAlerts()
@@ -202,7 +202,7 @@ def alerts_of(doc: YamlDocument) -> AlertsFile:
     try:
         alerts = AlertsFile.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
-        raise ConfigError(_problems(exc, doc) + problems) from None
+        raise ConfigError(validation_problems(exc, doc) + problems) from None
     for kind, ids in (("channels", [c.id for c in alerts.channels]), ("rules", [r.id for r in alerts.rules])):
         for index, item_id in enumerate(ids):
             if item_id in ids[:index]:

@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from presswatch.config import (
-    Config,
+from presswatch.config.alerts import AlertsFile, load_alerts
+from presswatch.config.directory import Config
+from presswatch.config.lexicons import (
     SentimentFile,
     TopicsFile,
     ToxicityFile,
-    _analyzer,
+    build_analyzer,
     load_sentiment,
     load_topics,
     load_toxicity,
 )
-from presswatch.config.alerts import AlertsFile, load_alerts
 from presswatch.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class CrawlConfig:
         """The configured analysis, or None when the lexicons are missing."""
         if self.topics is None or self.sentiment is None:
             return None
-        return _analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
+        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
 
     def to_json(self) -> str:
         def dump(model: BaseModel | None) -> Any:

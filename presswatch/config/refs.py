@@ -12,12 +12,12 @@ without channels (its alerts are recorded but sent nowhere).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from analysis import fold
+from presswatch.config.base import closest, format_duration, parse_duration, suggestion
 from presswatch.config.yamlfile import Location, YamlDocument
 from presswatch.errors import QueryError
 from presswatch.query import Field, Node, parse
@@ -25,24 +25,6 @@ from presswatch.query import Field, Node, parse
 _NOT_IN_TOPICS, _NOT_IN_SOURCES = "không có trong topics.yaml", "không có trong sources.yaml"
 _FIELD_WHAT = {"topic": ("chủ đề", "topics.yaml"), "source": ("nguồn", "sources.yaml"),
                "place": ("địa danh", "danh mục địa danh của tỉnh")}
-
-
-def closest(value: object, known: Iterable[str]) -> str | None:
-    """The item of ``known`` nearest to ``value`` (difflib), if one is near enough."""
-    if not isinstance(value, str) or not value:
-        return None
-    known = list(known)
-    extended = sorted((item for item in known if item.startswith(value) or value.startswith(item)), key=len)
-    if extended:  # a renamed slug usually grows or loses a tail: thien-tai → thien-tai-thoi-tiet
-        return extended[0]
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def suggestion(value: object, known: Iterable[str]) -> str:
-    """``" — có phải 'thien-tai'?"`` when ``value`` is close to one of ``known``, else ``""``."""
-    near = closest(value, known)
-    return f" — có phải '{near}'?" if near else ""
 
 
 def _items(data: Any, key: str) -> list[Any]:
@@ -152,8 +134,6 @@ def interval_problems(doc: YamlDocument, minimum: int) -> list[str]:
     """Sources crawled more often than ``crawl_min_interval`` allows; an inherited interval is
     reported where it is written (``defaults.interval``). Unreadable intervals are left to the
     sources' own validation."""
-    from presswatch.config import format_duration, parse_duration
-
     problems: list[str] = []
     for index, source in enumerate(_items(doc.data, "sources")):
         location: Location = ("sources", index, "interval")

@@ -228,6 +228,7 @@ def test_every_validation_message_is_vietnamese() -> None:
 
     from presswatch import config
     from presswatch.config import alerts as alerts_config
+    from presswatch.config.base import validation_problems
     from presswatch.config.yamlfile import YamlDocument
 
     values = [*yaml.safe_load((HOSTILE / "bad-values.yaml").read_text(encoding="utf-8")), "9" * 5000]
@@ -245,7 +246,7 @@ def test_every_validation_message_is_vietnamese() -> None:
                     model.model_validate(data)
                 except ValidationError as exc:
                     seen_types.update(item["type"] for item in exc.errors())
-                    for problem in config._problems(exc, YamlDocument(Path("tệp.yaml"), data, {})):
+                    for problem in validation_problems(exc, YamlDocument(Path("tệp.yaml"), data, {})):
                         message = problem.split(": ", 2)[2]
                         if english_words(message) or not re.search(r"[à-ỹđ]", message):
                             leftovers.append(f"{model.__name__}.{name} = {value!r}: {problem}")

@@ -1,0 +1,230 @@
+"""Behaviour settings: ``config/presswatch.yaml`` (optional) and ``PRESSWATCH_<NAME>`` variables.
+
+``SETTINGS`` lists every knob with its default and meaning (the documentation and ``presswatch
+settings`` read it); ``Settings`` validates them; ``load_settings`` reads the file, then the
+environment, and names the file, line and key or the variable of each problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, ValidationError, field_validator
+
+from presswatch.config.base import Strict, check_address, check_url, error_location, error_message
+from presswatch.config.yamlfile import YamlDocument, load_yaml
+from presswatch.errors import ConfigError
+from presswatch.netpolicy import parse_rule
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _allow_entry(entry: str) -> str:
+    parse_rule(entry)  # raises ValueError naming what is wrong
+    return entry.strip()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", "data/presswatch.db", "SQLite file holding articles, crawl state and the index."),
+    Setting(
+        "user_agent",
+        "presswatch/0.1 (media monitoring for So TT&TT Lai Chau; +https://github.com/presswatch/presswatch)",
+        "User-Agent sent with every request; put your office's contact URL in it.",
+    ),
+    Setting("obey_robots", True, "Obey robots.txt."),
+    Setting("download_timeout", 30.0, "Seconds before one HTTP request is abandoned."),
+    Setting("retry_times", 2, "Retries of a failed request (timeouts, 5xx, connection errors)."),
+    Setting("max_page_bytes", 5_000_000, "Pages larger than this are not downloaded."),
+    Setting("max_articles_per_run", 200, "New articles fetched per source and crawl at most."),
+    Setting("crawl_timeout", 900, "Hard limit in seconds for one source's crawl subprocess."),
+    Setting("parallel_crawls", 2, "Crawl subprocesses running at once."),
+    Setting("concurrent_requests_per_domain", 2, "Parallel requests to one site (AutoThrottle adapts below)."),
+    Setting("autothrottle", True, "Adapt the request rate to each site's latency (Scrapy AutoThrottle)."),
+    Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5) or elasticsearch."),
+    Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),
+    Setting("elasticsearch_alias", "presswatch-articles", "Alias searched; its indices are named <alias>-<time>."),
+    Setting("web_base_url", None, "Address of the web UI as inspectors reach it; alerts and the digest link to it."),
+    Setting("alert_timeout", 10.0, "Seconds before one alert delivery (webhook/chat request) is abandoned."),
+    Setting("alert_retry_base", 30.0, "Seconds before the first retry of a failed delivery; doubles each time."),
+    Setting("alert_retry_max", 3600.0, "Longest wait in seconds between two delivery attempts (jittered)."),
+    Setting("alert_max_age", 172800.0, "Seconds after which an undelivered alert goes to the dead letters."),
+    Setting("alert_poll", 1.0, "Seconds between two looks at the outbox by the delivery worker."),
+    Setting("digest_time", "07:00", "Local time (HH:MM) of the daily digest; it covers the 24 h before."),
+    Setting("digest_recipients", [], "E-mail addresses receiving the daily digest; empty: the digest is not sent."),
+    Setting("digest_sender", "presswatch@localhost", "From address of the digest."),
+    Setting("smtp_host", "localhost", "SMTP server sending the digest (credentials from the environment)."),
+    Setting("smtp_port", 587, "SMTP port (587 for starttls, 465 for ssl, 25 for none)."),
+    Setting("smtp_security", "starttls", "starttls, ssl or none."),
+    Setting("smtp_timeout", 30.0, "Seconds before an SMTP connection or command is abandoned."),
+    Setting("digest_silent_days", 3, "A source with no new article for this many days is listed as silent."),
+    Setting("metrics_port", 9464, "Port of the Prometheus /metrics endpoint of `presswatch run`; 0 turns it off."),
+    Setting("metrics_host", "127.0.0.1", "Address the /metrics endpoint listens on."),
+    Setting("log_format", "plain", "Log lines of `presswatch run`: plain text or json (one object per line)."),
+    Setting("crawl_jitter", 0.1, "Random delay added to each crawl, as a fraction of the source's interval (≤ 5 min)."),
+    Setting("crawl_backoff_max", 21600, "Longest wait in seconds between crawls of a failing source (back-off)."),
+    Setting("crawl_min_interval", 60, "Shortest interval in seconds a source may be crawled at (spares the sites)."),
+    Setting("retention_days", 0, "Articles older than this many days are deleted nightly; 0 keeps everything."),
+    Setting("housekeeping_time", "02:30", "Local time (HH:MM) of the nightly retention, optimise and backup."),
+    Setting("backup_dir", "data/backups", "Where the nightly SQLite backup is written; empty: no backup."),
+    Setting("backup_keep", 3, "Nightly backups kept (older ones are deleted)."),
+    Setting("ytdlp_command", "", "Command running yt-dlp for youtube_search sources; empty: the yt-dlp installed "
+            "with presswatch (python -m yt_dlp)."),
+    Setting("web_host", "127.0.0.1", "Address the web UI listens on (loopback by default; put a TLS proxy in front)."),
+    Setting("web_port", 8080, "Port of the web UI and JSON API; 0: `presswatch run` does not serve them."),
+    Setting("web_secure_cookies", False, "Mark session cookies Secure even when the request arrived over http "
+            "(set true behind an https proxy)."),
+    Setting("session_hours", 12, "Hours a login session lasts."),
+    Setting("export_max_rows", 10000, "Most articles one CSV/XLSX export holds."),
+    Setting("crawl_allow_internal", [], "Internal hosts the crawler may fetch although they resolve to loopback, "
+            "private, link-local… addresses: names, addresses or networks, each optionally with :port. Empty: every "
+            "internal address is refused."),
+    Setting("web_facet_max_hits", 10000, "Facet counts and the per-day chart are computed for at most this many "
+            "results (they cost time per matching article); above it the page asks to narrow the search."),
+)
+
+
+def _default(name: str) -> Any:
+    return next(setting.default for setting in SETTINGS if setting.name == name)
+
+
+class Settings(Strict):
+    """Behaviour knobs; see ``SETTINGS`` for defaults and meanings."""
+
+    database: str = _default("database")
+    user_agent: str = _default("user_agent")
+    obey_robots: bool = _default("obey_robots")
+    download_timeout: float = Field(default=_default("download_timeout"), gt=0, le=600)
+    retry_times: int = Field(default=_default("retry_times"), ge=0, le=10)
+    max_page_bytes: int = Field(default=_default("max_page_bytes"), ge=10_000, le=1_000_000_000)
+    max_articles_per_run: int = Field(default=_default("max_articles_per_run"), ge=1, le=100_000)
+    crawl_timeout: int = Field(default=_default("crawl_timeout"), ge=5, le=86_400)
+    parallel_crawls: int = Field(default=_default("parallel_crawls"), ge=1, le=32)
+    concurrent_requests_per_domain: int = Field(default=_default("concurrent_requests_per_domain"), ge=1, le=32)
+    autothrottle: bool = _default("autothrottle")
+    index_backend: Literal["sqlite", "elasticsearch"] = _default("index_backend")
+    elasticsearch_url: str = _default("elasticsearch_url")
+    elasticsearch_alias: str = Field(default=_default("elasticsearch_alias"), pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    web_base_url: str | None = _default("web_base_url")
+    alert_timeout: float = Field(default=_default("alert_timeout"), gt=0, le=300)
+    alert_retry_base: float = Field(default=_default("alert_retry_base"), gt=0, le=86_400)
+    alert_retry_max: float = Field(default=_default("alert_retry_max"), gt=0, le=7 * 86_400)
+    alert_max_age: float = Field(default=_default("alert_max_age"), gt=0, le=365 * 86_400)
+    alert_poll: float = Field(default=_default("alert_poll"), gt=0, le=60)
+    digest_time: str = _default("digest_time")
+    digest_recipients: list[str] = Field(default_factory=list)
+    digest_sender: str = _default("digest_sender")
+    smtp_host: str = Field(default=_default("smtp_host"), min_length=1)
+    smtp_port: int = Field(default=_default("smtp_port"), ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = _default("smtp_security")
+    smtp_timeout: float = Field(default=_default("smtp_timeout"), gt=0, le=600)
+    digest_silent_days: int = Field(default=_default("digest_silent_days"), ge=1, le=365)
+    metrics_port: int = Field(default=_default("metrics_port"), ge=0, le=65535)
+    metrics_host: str = _default("metrics_host")
+    log_format: Literal["plain", "json"] = _default("log_format")
+    crawl_jitter: float = Field(default=_default("crawl_jitter"), ge=0, le=1)
+    crawl_backoff_max: int = Field(default=_default("crawl_backoff_max"), ge=1, le=30 * 86_400)
+    crawl_min_interval: int = Field(default=_default("crawl_min_interval"), ge=1, le=86_400)
+    retention_days: int = Field(default=_default("retention_days"), ge=0, le=36_500)
+    housekeeping_time: str = _default("housekeeping_time")
+    backup_dir: str = _default("backup_dir")
+    backup_keep: int = Field(default=_default("backup_keep"), ge=1, le=100)
+    ytdlp_command: str = _default("ytdlp_command")
+    web_host: str = _default("web_host")
+    web_port: int = Field(default=_default("web_port"), ge=0, le=65535)
+    web_secure_cookies: bool = _default("web_secure_cookies")
+    session_hours: float = Field(default=_default("session_hours"), gt=0, le=24 * 30)
+    export_max_rows: int = Field(default=_default("export_max_rows"), ge=1, le=1_000_000)
+    web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0, le=100_000_000)
+    crawl_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
+
+    @field_validator("digest_time", "housekeeping_time", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> str:
+        # Our YAML loader reads an unquoted 07:00 as the text "07:00" (not YAML 1.1's base-60 420).
+        if not isinstance(value, str):
+            raise ValueError(f"phải là giờ dạng HH:MM, ví dụ 07:00 (đang là: {value!r})")
+        match = _CLOCK.match(value.strip())
+        if not match:
+            raise ValueError(f"'{value[:40]}' không phải giờ hợp lệ dạng HH:MM (ví dụ 07:00)")
+        if int(match.group(1)) > 23:
+            raise ValueError(f"'{value}' không phải giờ hợp lệ: giờ phải từ 00 đến 23")
+        if int(match.group(2)) > 59:
+            raise ValueError(f"'{value}' không phải giờ hợp lệ: phút phải từ 00 đến 59")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("crawl_allow_internal", mode="before")
+    @classmethod
+    def _split_allowed(cls, value: Any) -> Any:
+        # From the environment: PRESSWATCH_CRAWL_ALLOW_INTERNAL="127.0.0.1:1200, intranet.laichau.gov.vn"
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,;\s]+", value) if part]
+        return value
+
+    @field_validator("digest_recipients", mode="before")
+    @classmethod
+    def _split_recipients(cls, value: Any) -> Any:
+        # From the environment: PRESSWATCH_DIGEST_RECIPIENTS="a@x.vn, b@y.vn"
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,;\s]+", value) if part]
+        return value
+
+    @field_validator("digest_recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        return [check_address(address) for address in value]
+
+    @field_validator("digest_sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return check_address(value)
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base_url(cls, value: str | None) -> str | None:
+        return None if not value else check_url(value).rstrip("/")
+
+    def digest_clock(self) -> tuple[int, int]:
+        hours, minutes = self.digest_time.split(":")
+        return int(hours), int(minutes)
+
+
+def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings from ``path`` (if it exists), then ``PRESSWATCH_<NAME>`` environment variables. A
+    problem names the file, line and key, or the environment variable it came from."""
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, Any] = {}
+    doc: YamlDocument | None = None
+    if path is not None and path.exists():
+        doc = load_yaml(path)
+        if doc.data is not None and not isinstance(doc.data, dict):
+            raise ConfigError([f"{path}:1: tệp phải là một ánh xạ khóa: giá trị"])
+        values.update(doc.data or {})
+    from_environment: dict[str, str] = {}
+    for setting in SETTINGS:
+        variable = f"PRESSWATCH_{setting.name.upper()}"
+        if environ.get(variable) is not None:
+            values[setting.name] = environ[variable]
+            from_environment[setting.name] = variable
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        doc = doc or YamlDocument(path or Path("presswatch.yaml"), values, {})
+        problems = []
+        for item in exc.errors():
+            name = item["loc"][0] if item["loc"] else None
+            if isinstance(name, str) and name in from_environment:
+                problems.append(f"biến môi trường {from_environment[name]}: {error_message(item)}")
+            else:
+                problems.append(f"{doc.where(error_location(item))}: {error_message(item)}")
+        raise ConfigError(problems) from None
