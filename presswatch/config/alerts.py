@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from presswatch.config.base import MAX_RULE_AGE, MIN_RULE_AGE, Strict, check_url, parse_duration, validation_problems
+from presswatch.config.base import MAX_RULE_AGE, MIN_RULE_AGE, Strict, check_url, duration, validation_problems
 from presswatch.config.refs import channel_problems
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError, QueryError
@@ -29,6 +29,7 @@ SEVERITY_LABELS = {"low": "thấp", "medium": "trung bình", "high": "cao"}
 RELEVANCE_RANK = {"none": 0, "mention": 1, "about": 2}
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 _ENV = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+RuleAge = Annotated[int, duration(MIN_RULE_AGE, MAX_RULE_AGE)]  # "3d": older articles do not alert
 
 
 class Channel(Strict):
@@ -105,7 +106,7 @@ class Rule(Strict):
     channels: list[str] = Field(default_factory=list)
     max_per_hour: int | None = Field(default=20, ge=1)
     quiet_hours: str | None = None  # "22:00-06:00", Asia/Ho_Chi_Minh
-    max_age: int = 3 * 86400  # seconds: older articles (an archive crawled late) do not alert
+    max_age: RuleAge = 3 * 86400  # seconds: older articles (an archive crawled late) do not alert
     enabled: bool = True
 
     @field_validator("query")
@@ -120,11 +121,6 @@ class Rule(Strict):
         if _has_dates(tree):
             raise ValueError("quy tắc cảnh báo không dùng since:/until: (dùng 'max_age')")
         return value
-
-    @field_validator("max_age", mode="before")
-    @classmethod
-    def _max_age(cls, value: Any) -> int:
-        return parse_duration(value, MIN_RULE_AGE, MAX_RULE_AGE)
 
     @field_validator("quiet_hours")
     @classmethod

@@ -13,9 +13,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from presswatch.config.yamlfile import Location, YamlDocument
@@ -52,6 +53,19 @@ def parse_duration(value: str | int, minimum: int = 1, maximum: int = MAX_INTERV
         shown = value if isinstance(value, str) else f"{value} giây"
         raise ValueError(f"khoảng thời gian phải {bounds} (đang là: {shown})")
     return seconds
+
+
+def duration(minimum: int = 1, maximum: int = MAX_INTERVAL) -> BeforeValidator:
+    """The validator of a duration field within [minimum, maximum] seconds, written ``"15m"`` or as
+    seconds: ``max_age: Annotated[int, duration(60, 86400)] = 3600``."""
+
+    def parse(value: Any) -> int:
+        return parse_duration(value, minimum, maximum)
+
+    return BeforeValidator(parse)
+
+
+Interval = Annotated[int, duration()]  # how often a source is crawled: 1 second to MAX_INTERVAL
 
 
 def check_url(url: str) -> str:

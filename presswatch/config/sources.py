@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from presswatch.config.base import Strict, check_url, parse_duration, validation_problems
+from presswatch.config.base import Interval, Strict, check_url, validation_problems
 from presswatch.config.refs import comments_of_problems
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError
@@ -44,7 +44,7 @@ class Source(Strict):
     kind: SourceKind
     type: SourceType
     urls: list[str] = Field(min_length=1)
-    interval: int = Field(default=1800, description="seconds between crawls")
+    interval: Interval = Field(default=1800, description="seconds between crawls")
     enabled: bool = True
     tags: list[str] = Field(default_factory=list)
     selectors: Selectors | None = None
@@ -63,11 +63,6 @@ class Source(Strict):
     @classmethod
     def _api_url(cls, value: str | None) -> str | None:
         return None if value is None else check_url(value)
-
-    @field_validator("interval", mode="before")
-    @classmethod
-    def _interval(cls, value: Any) -> int:
-        return parse_duration(value)
 
     @field_validator("bridge_url")
     @classmethod
@@ -109,12 +104,7 @@ class Source(Strict):
 
 
 class Defaults(Strict):
-    interval: int = 1800
-
-    @field_validator("interval", mode="before")
-    @classmethod
-    def _interval(cls, value: Any) -> int:
-        return parse_duration(value)
+    interval: Interval = 1800
 
 
 class SourcesFile(Strict):
