@@ -21,6 +21,13 @@ from pydantic_core import ErrorDetails
 
 from presswatch.config.yamlfile import Location, YamlDocument
 
+
+class Strict(BaseModel):
+    """The base of every configuration model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+
 _DURATION = re.compile(r"^\s*(-?\d{1,15})\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_INTERVAL = 30 * 86400  # a source's crawl interval: at most 30 days (and crawl_min_interval at least)
@@ -86,12 +93,6 @@ def check_address(address: str) -> str:
     if not _ADDRESS.match(address):
         raise ValueError(f"'{address}' không phải địa chỉ email hợp lệ (ví dụ: lanhdao@laichau.gov.vn)")
     return address
-
-
-class Strict(BaseModel):
-    """The base of every configuration model."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 def closest(value: object, known: Iterable[str]) -> str | None:

@@ -1,10 +1,11 @@
 """References between configuration files, and what is legal but probably not meant.
 
 A rule naming a topic that ``topics.yaml`` does not define, a source or channel that does not exist,
-or a place the gazetteer does not know, never fires: that is an error, reported as
-``file:line: key: message`` with the nearest existing value ("có phải 'thien-tai'?"). The checks read
-the files as parsed (not only as validated), so a reference is reported even when another key of the
-same file is wrong too.
+or a place the gazetteer does not know, never fires; a ``comments`` source reading an unknown source
+reads nothing; a source crawled more often than the ``crawl_min_interval`` setting allows burdens
+the site. Each is an error, reported as ``file:line: key: message`` with the nearest existing value
+("có phải 'thien-tai'?"). The checks read the files as parsed (not only as validated), so a reference
+is reported even when another key of the same file is wrong too.
 
 Warnings (the configuration loads, the operator should look): no ``alerts.yaml``; an enabled rule
 without channels (its alerts are recorded but sent nowhere).

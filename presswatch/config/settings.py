@@ -1,8 +1,9 @@
 """Behaviour settings: ``config/presswatch.yaml`` (optional) and ``PRESSWATCH_<NAME>`` variables.
 
-``SETTINGS`` lists every knob with its default and meaning (the documentation and ``presswatch
-settings`` read it); ``Settings`` validates them; ``load_settings`` reads the file, then the
-environment, and names the file, line and key or the variable of each problem.
+``SETTINGS`` lists every knob with its default and meaning (tests hold ``docs/configuration.md``
+and the shipped ``config/presswatch.yaml`` to it); ``Settings`` validates them with their bounds;
+``load_settings`` reads the file, then the environment, and names the file, line and key, or the
+variable, of each problem.
 """
 
 from __future__ import annotations
