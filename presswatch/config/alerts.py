@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from presswatch.config.base import MAX_RULE_AGE, MIN_RULE_AGE, Strict, check_url, duration, validation_problems
 from presswatch.config.refs import channel_problems
+from presswatch.config.sources import SourceKind
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError, QueryError
 from presswatch.query import DateBound, Node, parse
@@ -100,8 +101,7 @@ class Rule(Strict):
     sources: list[str] = Field(default_factory=list)
     toxicity: list[Literal["offensive", "hate"]] = Field(default_factory=list)  # any of: hostile posts/comments
     content_types: list[Literal["article", "video", "post", "comment"]] = Field(default_factory=list)
-    source_kinds: list[Literal["press", "magazine", "info_site", "aggregator", "social"]] = Field(
-        default_factory=list)
+    source_kinds: list[SourceKind] = Field(default_factory=list)
     severity: Severity = "medium"
     channels: list[str] = Field(default_factory=list)
     max_per_hour: int | None = Field(default=20, ge=1)
