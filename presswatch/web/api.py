@@ -1,5 +1,7 @@
-"""The JSON API (/api/*): the same search and article data as the pages (read through ``reads``),
-annotations by analysts, and its OpenAPI document (``openapi.SPEC``)."""
+"""The JSON API (/api/*): search, articles, and analysts' annotations.
+
+It returns the same search and article data as the pages, read through ``reads``; ``openapi.SPEC``
+documents it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Charts as server-rendered inline SVG (no JavaScript, nothing inline for the CSP to allow), and
-the per-day series they draw.
+"""Charts as server-rendered inline SVG, and the per-day series they draw.
 
-Labels are escaped (source ids and place names come from crawled data)."""
+No JavaScript, nothing inline for the CSP to allow. Labels are escaped (source ids and place names
+come from crawled data)."""
 
 from __future__ import annotations
 

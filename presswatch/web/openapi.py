@@ -1,5 +1,6 @@
-"""The OpenAPI 3.1 document of the JSON API (``SPEC``): served at /api/openapi.json and shown on
-/docs/api. Its descriptions are in Vietnamese, like the pages."""
+"""The OpenAPI 3.1 document of the JSON API (``SPEC``).
+
+Served at /api/openapi.json and shown on /docs/api; its descriptions are in Vietnamese, like the pages."""
 
 from __future__ import annotations
 

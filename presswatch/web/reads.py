@@ -1,7 +1,7 @@
-"""The reads that the pages and the JSON API share: a search, an article with what surrounds it
-(copies of the story, comments, annotations, the alerts that fired for it), alert rule names.
+"""The reads that the pages and the JSON API share.
 
-The API and the pages both read through here, never through each other.
+A search; an article with what surrounds it (copies of the story, comments, annotations, the alerts
+that fired for it); alert rule names. The API and the pages both read through here, never through each other.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The article page (text, analysis, copies of the story, comments, alerts) and its actions: tags,
-notes, and the "needs verification" mark (analysts)."""
+"""The article page and its actions (tags, notes, the "needs verification" mark).
+
+The page shows the text, its analysis, copies of the story, comments and the alerts it raised; the
+actions are for analysts."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The dashboard: articles per day and by topic, sentiment, source, place, relevance and kind over
-a period (a preset number of days or a from–to range)."""
+"""The dashboard page: counts of articles over a period, per day and by facet.
+
+The period is a preset number of days or a from–to range; the facets are topic, sentiment,
+source, place, relevance and kind."""
 
 from __future__ import annotations
 
