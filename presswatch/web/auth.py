@@ -7,58 +7,29 @@ without the session's CSRF token (form field ``csrf``, or header ``X-CSRF-Token`
 from __future__ import annotations
 
 import json
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.types import Scope
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from presswatch.store import Store, users
 from presswatch.store.users import Role, Session
-from presswatch.web.app import Web
+from presswatch.web.context import Ctx, Web, not_found, refuse, render, server_error
 from presswatch.web.security import safe_next, same
 
-log = logging.getLogger(__name__)
 COOKIE = "presswatch_session"
 LOGIN_COOKIE = "presswatch_login"
-MAX_BODY = 1_000_000  # bytes of any request body (BodyLimit); forms and JSON of the pages are far smaller
 MAX_FIELDS = 50  # fields of a form
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger {id} in a path names no row
 T = TypeVar("T")
 
 
-@dataclass
-class Ctx:
-    web: Web
-    request: Request
-    store: Store
-    session: Session
-    form: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-
-    def render(self, template: str, code: int = 200, **values: Any) -> HTMLResponse:
-        return render(self.web, template, code, session=self.session, **values)
-
-
 Handler = Callable[[Ctx], Response]
 Endpoint = Callable[[Request], Awaitable[Response]]
-
-
-def render(web: Web, template: str, code: int = 200, **values: Any) -> HTMLResponse:
-    html = web.templates.get_template(template).render(labels=web.labels, **values)
-    return HTMLResponse(html, status_code=code)
-
-
-def refuse(web: Web, api: bool, status: int, message: str, session: Session | None = None) -> Response:
-    if api:
-        return JSONResponse({"error": message}, status_code=status)
-    return render(web, "error.html", status, session=session, status=status, message=message)
 
 
 def _check(web: Web, request: Request, store: Store, role: Role, api: bool) -> Session | Response:
@@ -217,29 +188,3 @@ def logout(ctx: Ctx) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response
-
-
-async def not_found(request: Request, exc: Exception) -> Response:
-    return _plain_error(request, 404, "Không tìm thấy trang.")
-
-
-async def not_allowed(request: Request, exc: Exception) -> Response:
-    return _plain_error(request, 405, "Phương thức không được hỗ trợ.")
-
-
-async def server_error(request: Request, exc: Exception) -> Response:
-    log.error("web: %s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
-    return _plain_error(request, 500, "Lỗi máy chủ; đã ghi nhật ký. Vui lòng thử lại sau.")
-
-
-def body_refused(scope: Scope, status: int) -> Response:
-    """The answer of ``BodyLimit``: 413 for a body over MAX_BODY, 400 for a malformed framing."""
-    message = (f"Yêu cầu quá lớn (tối đa {MAX_BODY // 1000:,} KB).".replace(",", ".") if status == 413
-               else "Yêu cầu không hợp lệ.")
-    return _plain_error(Request(scope), status, message)
-
-
-def _plain_error(request: Request, status: int, message: str) -> Response:
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
-    return render(request.app.state.web, "error.html", status, session=None, status=status, message=message)

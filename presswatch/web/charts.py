@@ -1,8 +1,11 @@
-"""Charts as server-rendered inline SVG: no JavaScript, nothing inline for the CSP to allow.
+"""Charts as server-rendered inline SVG, and the per-day series they draw.
 
-Labels are escaped (source ids and place names come from crawled data)."""
+No JavaScript, nothing inline for the CSP to allow. Labels are escaped (source ids and place names
+come from crawled data)."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
@@ -64,3 +67,15 @@ def bars(items: list[tuple[str, int]], width: int = 380, row: int = 22,
                      f'fill="{MUTED}">{_number(count)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def filled_days(per_day: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Per-day counts with the missing days between the first and the last as zeros."""
+    if not per_day:
+        return []
+    counts = dict(per_day)
+    first, last = date.fromisoformat(per_day[0][0]), date.fromisoformat(per_day[-1][0])
+    if (last - first).days > 3660:
+        return per_day
+    days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    return [(day, counts.get(day, 0)) for day in days]

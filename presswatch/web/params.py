@@ -1,5 +1,7 @@
-"""The search form: query-string parameters (shared by the search page, the API and exports) →
-a ``SearchRequest``; links that keep the form; the form as one query-language string."""
+"""The search form: query-string parameters → a ``SearchRequest``.
+
+Shared by the search page, the API and exports; also the links that keep the form, and the form as
+one query-language string."""
 
 from __future__ import annotations
 

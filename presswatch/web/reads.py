@@ -1,13 +1,23 @@
-"""Reads of the article page and API beyond the article row: the alerts that fired for its story."""
+"""The reads that the pages and the JSON API share.
+
+A search; an article with what surrounds it (copies of the story, comments, annotations, the alerts
+that fired for it); alert rule names. The API and the pages both read through here, never through each other.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from presswatch.search import SearchResult
+from presswatch.store import Store
+from presswatch.store import annotation as marks
 from presswatch.times import iso, parse_iso
+from presswatch.web.context import Ctx, Web
+from presswatch.web.params import SearchForm
 
 MAX_ALERTS = 50
 
@@ -64,12 +74,44 @@ def _deliveries(db: sqlite3.Connection, alert_id: int, rule_id: str, created: da
             for r in rows]
 
 
-def alert_json(alert: ArticleAlert, names: dict[str, str]) -> dict[str, Any]:
-    def stamp(moment: datetime | None) -> str | None:
-        return moment.isoformat().replace("+00:00", "Z") if moment else None
 
-    return {"rule": alert.rule_id, "rule_name": names.get(alert.rule_id), "severity": alert.severity,
-            "created": stamp(alert.created_at), "copies": alert.copies, "summary": alert.summary,
-            "article": alert.article_id,
-            "deliveries": [{"channel": d.channel, "status": d.status, "attempts": d.attempts,
-                            "sent": stamp(d.sent_at), "last_error": d.last_error} for d in alert.deliveries]}
+def run_search(ctx: Ctx, form: SearchForm, facets: bool) -> tuple[SearchResult, bool]:
+    """The page of hits; with ``facets``, the facet and per-day counts too when the search matches at
+    most ``web_facet_max_hits`` articles (their cost grows with every match). Returns (result,
+    whether the counts were left out). One search: the backend counts from the matches it collected
+    for the page."""
+    backend = ctx.web.backend(ctx.store)
+    result = backend.search(form.request(facets=facets, facet_max_hits=ctx.web.config.settings.web_facet_max_hits))
+    return result, result.facets_omitted
+
+
+def article_data(store: Store, article_id: int) -> dict[str, Any] | None:
+    article = store.article(article_id)
+    if article is None:
+        return None
+    others = []
+    if article.cluster_id is not None:
+        for row in store.db.execute(
+                "SELECT id, url, source_id, title, dated_at FROM articles WHERE cluster_id = ? AND id != ? "
+                "ORDER BY dated_at LIMIT 50", (article.cluster_id, article.id)):
+            others.append({"id": row["id"], "url": row["url"], "source": row["source_id"], "title": row["title"],
+                           "dated_at": parse_iso(row["dated_at"])})
+    comments = []
+    for row in store.db.execute(
+            "SELECT a.id, a.author, a.dated_at, a.engagement, a.analysis, t.text FROM articles a "
+            "JOIN article_texts t ON t.article_id = a.id WHERE a.parent_id = ? ORDER BY a.dated_at LIMIT 200",
+            (article.id,)):
+        analysis = json.loads(row["analysis"]) if row["analysis"] else {}
+        engagement = json.loads(row["engagement"]) if row["engagement"] else {}
+        comments.append({"id": row["id"], "author": row["author"], "text": row["text"],
+                         "dated_at": parse_iso(row["dated_at"]), "likes": engagement.get("likes"),
+                         "toxicity": (analysis.get("toxicity") or {}).get("label", "clean")})
+    hostile = sum(comment["toxicity"] != "clean" for comment in comments)
+    return {"article": article, "others": others, "notes": marks.article_annotations(store, article.id),
+            "comments": comments, "hostile": hostile,
+            "alerts": article_alerts(store.db, article.id, article.cluster_id)}
+
+
+def rule_names(web: Web) -> dict[str, str]:
+    """Alert rule names by id, from config/alerts.yaml (a rule since removed shows its id only)."""
+    return {rule.id: rule.name for rule in web.config.alerts.rules} if web.config.alerts else {}

@@ -22,7 +22,7 @@ from starlette.routing import Mount, Route
 from presswatch.cli import main
 from presswatch.config import load_config
 from presswatch.store import Store
-from presswatch.web.api import SPEC
+from presswatch.web.openapi import SPEC
 from tests.support.webserver import CONFIG, FORMULA_TITLE, Running, csrf_of, fill, login, serve
 
 

@@ -1,0 +1,99 @@
+"""The OpenAPI 3.1 document of the JSON API (``SPEC``).
+
+Served at /api/openapi.json and shown on /docs/api; its descriptions are in Vietnamese, like the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presswatch.query import MAX_LENGTH, YEAR_MAX, YEAR_MIN
+from presswatch.web.context import MAX_BODY
+
+
+def _filter(name: str, text: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": text,
+            "schema": {"type": "array", "items": {"type": "string"}}, "explode": True}
+
+
+# The descriptions are for the office's analysts and integrators: in Vietnamese, like the pages.
+_ERRORS = {"401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}}
+_TOO_LARGE = {"413": {"description": f"Thân yêu cầu quá lớn (tối đa {MAX_BODY // 1000} KB)"}}
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}, "description": "mã bài viết"}
+_CSRF = {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
+         "description": "Mã CSRF của phiên đăng nhập (có trên mọi trang, trong thẻ meta csrf-token)."}
+
+
+def _post(summary: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"summary": summary, "parameters": [_ID, _CSRF], "security": [{"session": []}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+            "responses": {"200": {"description": "Đã lưu"}, "201": {"description": "Đã tạo"},
+                          "400": {"description": "Thân yêu cầu không hợp lệ (không phải đối tượng JSON, sai kiểu)"},
+                          "404": {"description": "Không có bài viết này"}, **_TOO_LARGE, **_ERRORS}}
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "presswatch API", "version": "1", "description":
+             "Tìm kiếm và đọc các bài viết đang theo dõi. Xác thực bằng cách đăng nhập tại /login (cookie phiên); "
+             "các yêu cầu POST cần tiêu đề X-CSRF-Token. Vai trò: viewer chỉ đọc; analyst đọc và ghi chú, gắn nhãn. "
+             f"Thân yêu cầu tối đa {MAX_BODY // 1000} KB."},
+    "components": {
+        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "presswatch_session",
+                                        "description": "Cookie phiên, nhận được khi đăng nhập tại /login"}},
+        "responses": {"Unauthorized": {"description": "Chưa đăng nhập"},
+                      "Forbidden": {"description": "Sai vai trò, hoặc thiếu / sai mã CSRF"}},
+    },
+    "paths": {
+        "/api/search": {"get": {
+            "summary": "Tìm bài viết (ngôn ngữ truy vấn: docs/query-language.md)",
+            "security": [{"session": []}],
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_LENGTH},
+                 "description": f"truy vấn, ví dụ `\"Mường Tè\" sạt lở` (dấu không bắt buộc); tối đa {MAX_LENGTH:,} "
+                                "ký tự, 100 từ và toán tử, lồng 10 tầng".replace(",", ".")},
+                {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"},
+                 "description": f"từ ngày (YYYY-MM-DD, giờ Việt Nam; năm {YEAR_MIN}–{YEAR_MAX})"},
+                {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"},
+                 "description": f"đến hết ngày này (YYYY-MM-DD, giờ Việt Nam; năm {YEAR_MIN}–{YEAR_MAX})"},
+                _filter("source", "mã nguồn (config/sources.yaml)"),
+                _filter("kind", "loại nguồn: press, magazine, info_site, aggregator, social"),
+                _filter("topic", "mã chủ đề (config/topics.yaml)"),
+                _filter("sentiment", "sắc thái: negative (tiêu cực), neutral (trung tính), positive (tích cực)"),
+                _filter("relevance", "mức liên quan: about (về Lai Châu), mention (có nhắc đến), none (không)"),
+                _filter("place", "tên một đơn vị hành chính của Lai Châu (tên cũ hoặc mới, có dấu hay không)"),
+                {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]},
+                 "description": "sắp xếp: relevance (phù hợp nhất, mặc định) hoặc date (mới nhất)"},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                 "description": "trang kết quả (20 bài mỗi trang)"},
+                {"name": "facets", "in": "query", "schema": {"enum": ["0", "1"]},
+                 "description": "0: bỏ đếm theo nhóm và theo ngày (nhanh hơn)"},
+            ],
+            "responses": {"200": {"description": "total (tổng số), hits (id, url, source, kind, title, published, "
+                                                 "dated, snippet, highlights, exact, relevance, sentiment, topics), "
+                                                 "facets, per_day (hoặc facets_omitted khi tìm thấy nhiều hơn "
+                                                 "web_facet_max_hits bài)"},
+                          "400": {"description": "Truy vấn không hợp lệ: error (thông báo) và position (vị trí, "
+                                                 "đếm từ 1, như dòng lệnh; null khi lỗi ở since/until)"},
+                          **_ERRORS},
+        }},
+        "/api/articles/{id}": {"get": {
+            "summary": "Một bài viết: nội dung, thông tin, phân tích kèm bằng chứng, các bản đăng lại, nhãn và "
+                       "ghi chú, các cảnh báo đã phát (alerts)",
+            "security": [{"session": []}], "parameters": [_ID],
+            "responses": {"200": {"description": "Bài viết; alerts: quy tắc (rule), mức độ (severity), thời điểm "
+                                                 "(created), số bản (copies), trạng thái gửi theo từng kênh "
+                                                 "(deliveries: channel, status pending/sent/dead, attempts, "
+                                                 "sent, last_error); với bản đăng lại: cảnh báo của cả tin"},
+                          "404": {"description": "Không có bài viết này"}, **_ERRORS},
+        }},
+        "/api/articles/{id}/tags": {"post": _post("Gắn nhãn cho bài viết (analyst)", {
+            "type": "object", "required": ["tag"], "properties": {"tag": {"type": "string", "maxLength": 40}}})},
+        "/api/articles/{id}/notes": {"post": _post("Thêm ghi chú (analyst)", {
+            "type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}}})},
+        "/api/articles/{id}/verification": {"post": _post("Đánh dấu hoặc bỏ đánh dấu \"cần xác minh\" (analyst)", {
+            "type": "object", "required": ["needs_verification"],
+            "properties": {"needs_verification": {"type": "boolean"}}})},
+        "/api/openapi.json": {"get": {"summary": "Tài liệu này", "security": [{"session": []}],
+                                      "responses": {"200": {"description": "Tài liệu OpenAPI 3.1"}, **_ERRORS}}},
+    },
+}

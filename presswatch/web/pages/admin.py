@@ -1,0 +1,33 @@
+"""The administration pages: sources with their crawl health, and user accounts (admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from presswatch.store import users
+from presswatch.times import local
+from presswatch.web.auth import guard
+from presswatch.web.context import Ctx
+
+
+@guard("viewer")
+def sources_page(ctx: Ctx) -> Response:
+    health = ctx.store.health()
+    known = {source.id for source in ctx.web.config.sources}
+    rows: list[dict[str, Any]] = []
+    for source in ctx.web.config.sources:
+        rows.append({"id": source.id, "name": source.name, "kind": source.kind, "type": source.type,
+                     "enabled": source.enabled, "health": health.get(source.id)})
+    for source_id, state in sorted(health.items()):
+        if source_id not in known:
+            rows.append({"id": source_id, "name": "(không còn trong cấu hình)", "kind": "", "type": "",
+                         "enabled": False, "health": state})
+    failing = sum(1 for r in rows if r["health"] and r["health"].consecutive_failures)
+    return ctx.render("sources.html", rows=rows, local=local, failing=failing)
+
+
+@guard("admin")
+def users_page(ctx: Ctx) -> Response:
+    return ctx.render("users.html", users=users.list_users(ctx.store), roles=users.ROLE_LABELS, local=local)
