@@ -8,6 +8,8 @@ store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
                      (presswatch.service.jobs)
     digest           daily at ``digest_time``, and every 30 minutes for a digest that failed
     housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
+    alerts-pending   once at start and after a reload: the alert rules of articles stored while
+                     they could not be evaluated
 
 beside them, in threads: the alert delivery worker (continuous), the web UI and JSON API
 (``web_port``, 0 turns it off) and the ``/metrics`` endpoint. Their ports are bound before they are
