@@ -9,26 +9,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from presswatch.cli.output import add_command, bounded_int, date_option
+from presswatch.cli.options import with_config
+from presswatch.cli.output import add_command, bounded_int, date_option, out
 from presswatch.config import Config
 from presswatch.config.alerts import AlertsFile
 from presswatch.errors import PresswatchError
 from presswatch.times import local
 
 STATUS_LABELS = {"pending": "đang chờ", "sent": "đã gửi", "dead": "lỗi (ngừng thử)"}
-Handler = Callable[[argparse.Namespace, Config, Path], int]
-
-
-class Wrap(Protocol):
-    """Turns a handler into a command function; ``existing``: refuse a database that does not exist."""
-
-    def __call__(self, func: Handler, *, existing: bool = True) -> Callable[[argparse.Namespace], int]: ...
-
-
-def _out(text: str = "") -> None:
-    print(text, flush=True)
 
 
 def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
@@ -56,13 +46,13 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
             if compiled.matches(doc, article.published_at or article.fetched_at, article.fetched_at):
                 story = article.cluster_id if article.cluster_id is not None else -article.id
                 stories.setdefault(story, []).append(article)
-    _out(f"Quy tắc '{rule.id}' — {rule.name}: {checked} bài từ {local(since)}, "
-         f"{sum(len(v) for v in stories.values())} bài khớp, {len(stories)} cảnh báo (mỗi câu chuyện một cảnh báo).")
+    out(f"Quy tắc '{rule.id}' — {rule.name}: {checked} bài từ {local(since)}, "
+        f"{sum(len(v) for v in stories.values())} bài khớp, {len(stories)} cảnh báo (mỗi câu chuyện một cảnh báo).")
     for copies in sorted(stories.values(), key=lambda items: items[0].fetched_at):
         first = copies[0]
         extra = f" (+{len(copies) - 1} bài đăng lại)" if len(copies) > 1 else ""
-        _out(f"  #{first.id} {local(first.published_at or first.fetched_at)} [{first.source_id}] {first.title}{extra}")
-        _out(f"      {first.url}")
+        out(f"  #{first.id} {local(first.published_at or first.fetched_at)} [{first.source_id}] {first.title}{extra}")
+        out(f"      {first.url}")
     return 0
 
 
@@ -72,10 +62,10 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
 
     active, inactive = (config.alerts or AlertsFile()).targets()
     for message in inactive:
-        _out(f"! {message}")
+        out(f"! {message}")
     with Store(db) as store:
         counts = outbox.counts(store.db)
-        _out("Hàng đợi cảnh báo: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items()))
+        out("Hàng đợi cảnh báo: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items()))
         rows = outbox.listing(store.db, args.status, args.limit)
         titles = {row["id"]: row["title"] for row in store.db.execute(
             "SELECT al.id, a.title FROM alerts al JOIN articles a ON a.id = al.article_id WHERE al.id IN "
@@ -90,10 +80,10 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
         when = (f"gửi lúc {local(row.sent_at)}" if row.status == "sent"
                 else f"lần thử tiếp {local(row.next_attempt_at)}" if row.status == "pending"
                 else "ngừng thử")
-        _out(f"#{row.id:<6} {STATUS_LABELS[row.status]:<16} {row.channel:<16} {row.rule_id:<24} "
-             f"{row.attempts} lần thử, {when}  {what[:60]}")
+        out(f"#{row.id:<6} {STATUS_LABELS[row.status]:<16} {row.channel:<16} {row.rule_id:<24} "
+            f"{row.attempts} lần thử, {when}  {what[:60]}")
         if row.last_error and row.status != "sent":
-            _out(f"        lỗi gần nhất: {row.last_error}")
+            out(f"        lỗi gần nhất: {row.last_error}")
     return 0
 
 
@@ -104,7 +94,7 @@ def cmd_alerts_retry(args: argparse.Namespace, config: Config, db: Path) -> int:
     with Store(db) as store, store.transaction() as conn:
         if not outbox.retry(conn, args.id, datetime.now(UTC)):
             raise PresswatchError(f"không có mục #{args.id} chưa gửi trong hàng đợi cảnh báo")
-    _out(f"Mục #{args.id} được đưa lại hàng đợi; bộ gửi sẽ thử ngay.")
+    out(f"Mục #{args.id} được đưa lại hàng đợi; bộ gửi sẽ thử ngay.")
     return 0
 
 
@@ -115,20 +105,21 @@ def cmd_alerts_deliver(args: argparse.Namespace, config: Config, db: Path) -> in
     with Store(db) as store:
         worker = DeliveryWorker(store, config)
         for message in worker.inactive:
-            _out(f"! {message}")
+            out(f"! {message}")
         if args.once:
             stats = worker.run_once(limit=10_000)
-            _out(f"Đã gửi {stats.sent}, thất bại {stats.failed} (sẽ thử lại), ngừng thử {stats.dead}.")
+            out(f"Đã gửi {stats.sent}, thất bại {stats.failed} (sẽ thử lại), ngừng thử {stats.dead}.")
             return 0 if stats.failed + stats.dead == 0 else 1
         stop = threading.Event()
         for number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(number, lambda *_: stop.set())
-        _out("Đang gửi cảnh báo (Ctrl-C để dừng)…")
+        out("Đang gửi cảnh báo (Ctrl-C để dừng)…")
         worker.run(stop)
     return 0
 
 
-def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser], wrap: Wrap) -> None:
+def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``presswatch alerts`` and its sub-commands, added with ``add(name, help)``."""
     alerts = add("alerts", "cảnh báo cho thanh tra: chạy thử quy tắc, hàng đợi gửi, gửi lại")
     subparsers = alerts.add_subparsers(dest="alerts_command", required=True, metavar="LỆNH")
 
@@ -139,15 +130,15 @@ def add_alerts_commands(add: Callable[[str, str], argparse.ArgumentParser], wrap
     test.add_argument("rule", metavar="QUY_TẮC")
     test.add_argument("--since", default="7d", metavar="KHOẢNG",
                       help="từ ngày YYYY-MM-DD hoặc khoảng gần đây (mặc định 7d)")
-    test.set_defaults(func=wrap(cmd_alerts_test))
+    test.set_defaults(func=with_config(cmd_alerts_test))
     box = sub_add("outbox", "hàng đợi gửi cảnh báo: đang chờ, đã gửi, lỗi")
     box.add_argument("--status", choices=("pending", "sent", "dead"),
                      help="chỉ các mục ở trạng thái này: pending (đang chờ), sent (đã gửi), dead (lỗi, ngừng thử)")
     box.add_argument("--limit", type=bounded_int(1), default=50, metavar="N", help="số mục tối đa (mặc định 50)")
-    box.set_defaults(func=wrap(cmd_alerts_outbox))
+    box.set_defaults(func=with_config(cmd_alerts_outbox))
     retry = sub_add("retry", "đưa một mục lỗi trở lại hàng đợi")
     retry.add_argument("id", type=bounded_int(1), metavar="ID")
-    retry.set_defaults(func=wrap(cmd_alerts_retry))
+    retry.set_defaults(func=with_config(cmd_alerts_retry))
     deliver = sub_add("deliver", "chạy bộ gửi cảnh báo (đến khi dừng)")
     deliver.add_argument("--once", action="store_true", help="gửi các mục đến hạn một lần rồi thoát")
-    deliver.set_defaults(func=wrap(cmd_alerts_deliver, existing=False))  # a worker may start before any crawl
+    deliver.set_defaults(func=with_config(cmd_alerts_deliver, existing=False))  # a worker may start before any crawl

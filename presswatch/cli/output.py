@@ -1,5 +1,5 @@
-"""What every ``presswatch`` command parser shares: Vietnamese argparse, ``--config``/``--db`` at
-every level, and argument types that refuse nonsense.
+"""What every ``presswatch`` command shares: Vietnamese argparse, ``--config``/``--db`` at every
+level, argument types that refuse nonsense, and the two ways to print (``out``, ``err``).
 
 argparse writes its own words in English ("usage:", "error:", "the following arguments are
 required", "invalid choice", "options", "show this help message and exit"). ``Parser`` speaks
@@ -106,6 +106,16 @@ class Parser(argparse.ArgumentParser):
                 and arg_string not in self._option_string_actions):
             return None  # a positional
         return super()._parse_optional(arg_string)
+
+
+def out(text: str = "") -> None:
+    """A line for the operator on stdout, flushed at once (output interleaves with stderr and logs)."""
+    print(text, flush=True)
+
+
+def err(text: str) -> None:
+    """A line on stderr (errors, warnings), flushed at once."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def add_command(subparsers: Any, name: str, help_text: str, *, dash_queries: bool = False) -> Parser:

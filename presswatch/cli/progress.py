@@ -1,6 +1,6 @@
 """Progress of running crawls for a terminal (``presswatch crawl``, ``presswatch demo``).
 
-``ProgressLine.update`` is the ``on_update`` callback of ``presswatch.crawl.crawl_sources``: on a
+``ProgressLine.update`` is the ``on_update`` callback of ``crawler.runner.crawl_sources``: on a
 terminal one line (every running source) is rewritten in place; otherwise, e.g. into a log file, a
 line per source at most every ``every`` seconds. Call ``clear`` before printing anything else to
 the same terminal and ``finished`` when a source's crawl has ended.

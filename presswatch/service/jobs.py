@@ -1,27 +1,27 @@
-"""The scheduled jobs of ``presswatch run``, referenced by APScheduler as ``"presswatch.jobs:<name>"``.
+"""The scheduled jobs of ``presswatch run``, referenced by APScheduler as
+``"presswatch.service.jobs:<name>"`` (before issue 17, ``"presswatch.jobs:<name>"``: the job store is
+migrated at start, ``presswatch.service.jobstore``).
 
 Their arguments are plain strings (the configuration directory, the database path, a source id) so
 the persistent job store can keep them. Each job reads the service's current configuration (the last
-one that loaded without error; a reload replaces it) and opens its own SQLite connection. A job
-returns what it did (``CrawlTally``, ``DigestTally``); the service's scheduler listener adds it to
-that service's Prometheus counters (``presswatch.service.metrics``), so no counter lives in this module.
+one that loaded without error; a reload replaces it) from ``presswatch.service.runtime``, and opens
+its own SQLite connection. A job returns what it did (``CrawlTally``, ``DigestTally``); the service's
+scheduler listener adds it to that service's Prometheus counters (``presswatch.service.metrics``), so
+no counter lives in this module.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from presswatch.config import Config, Settings, Source, load_config
+from presswatch.config import Settings, Source
+from presswatch.service.runtime import RUNTIME
 from presswatch.store import SourceHealth, Store
 
 log = logging.getLogger("presswatch.jobs")  # the name operators filter logs by (before the move too)
-_CONFIGS: dict[str, Config] = {}
-_LOCK = threading.Lock()
-STOPPING = threading.Event()  # set by the service on SIGTERM: an interrupted crawl is not a failure
 
 
 @dataclass(frozen=True)
@@ -39,21 +39,6 @@ class DigestTally:
     """The outcomes of one digest job (sent | failed | …, one per due day), for /metrics."""
 
     statuses: tuple[str, ...] = ()
-
-
-def use_config(config: Config) -> None:
-    """Make ``config`` the one the jobs of its directory run with (the service calls it on reload)."""
-    with _LOCK:
-        _CONFIGS[str(config.directory)] = config
-
-
-def current_config(config_dir: str) -> Config:
-    with _LOCK:
-        config = _CONFIGS.get(config_dir)
-    if config is None:
-        config = load_config(Path(config_dir))
-        use_config(config)
-    return config
 
 
 def backoff_wait(health: SourceHealth | None, source: Source, settings: Settings) -> timedelta | None:
@@ -75,9 +60,9 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
     from alerts.source_health import SourceInfo, check
     from crawler.runner import crawl_or_fail
 
-    if STOPPING.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
+    if RUNTIME.stopping.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
         return None
-    config = current_config(config_dir)
+    config = RUNTIME.config(config_dir)
     source = next((s for s in config.sources if s.id == source_id), None)
     if source is None or not source.enabled:
         log.info("bỏ qua %s: nguồn không còn hoặc đã tắt trong cấu hình", source_id)
@@ -89,7 +74,7 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
         pending_alerts_job(config_dir, db)  # what a crawl would have evaluated after its run
         return CrawlTally(source_id, "skipped")
     run, _ = crawl_or_fail(source, config.settings, Path(db), config)  # the running configuration, not the files
-    if STOPPING.is_set() and not run.ok:
+    if RUNTIME.stopping.is_set() and not run.ok:
         log.info("lượt thu thập %s bị ngắt khi dừng dịch vụ; không tính là lỗi", source_id)
         return None
     alerts = config.alerts
@@ -124,7 +109,7 @@ def pending_alerts_job(config_dir: str, db: str) -> None:
     after a reload, besides after every crawl)."""
     from alerts.ingest import evaluate_pending, pending_count
 
-    config = current_config(config_dir)
+    config = RUNTIME.config(config_dir)
     if config.alerts is None:
         return
     alerts = config.alerts
@@ -145,7 +130,7 @@ def digest_job(config_dir: str, db: str) -> DigestTally:
     """Send every digest that is due: today's at ``digest_time``, and failed ones of recent days."""
     from alerts.digest.send import due_digest_days, run_digest
 
-    config = current_config(config_dir)
+    config = RUNTIME.config(config_dir)
     if not config.settings.digest_recipients:
         log.info("bản tin hằng ngày: chưa cấu hình người nhận (digest_recipients), không gửi")
         return DigestTally()
@@ -161,6 +146,6 @@ def digest_job(config_dir: str, db: str) -> DigestTally:
 def housekeeping_job(config_dir: str, db: str) -> None:
     from presswatch.service.housekeeping import housekeeping
 
-    config = current_config(config_dir)
+    config = RUNTIME.config(config_dir)
     for line in housekeeping(Path(db), config.settings):
         log.info("dọn dẹp: %s", line)

@@ -3,8 +3,8 @@
 Each service has its own registry (no module-level global):
 
 - counters of this process (crawls, new articles, fetch errors, back-off skips, digests), fed by what
-  the scheduled jobs return (``presswatch.jobs.CrawlTally`` / ``DigestTally``), reset at restart as
-  Prometheus counters may be;
+  the scheduled jobs return (``presswatch.service.jobs.CrawlTally`` / ``DigestTally``), reset at
+  restart as Prometheus counters may be;
 - gauges read from the database at each scrape (articles stored, source health, the alert queue,
   the last digest), so they survive restarts;
 - ``presswatch_web_up``: whether the web UI is serving (0 when its port could not be opened);
@@ -133,7 +133,7 @@ class ServiceMetrics:
 
 class MetricsServer:
     """``GET /metrics`` on ``host:port`` in a daemon thread; the port is bound by the constructor
-    (:class:`presswatch.listen.ListenError` when it cannot be)."""
+    (:class:`presswatch.errors.ListenError` when it cannot be)."""
 
     def __init__(self, registry: CollectorRegistry, host: str, port: int) -> None:
         class Handler(MetricsHandler):

@@ -4,9 +4,12 @@ APScheduler 3.11 (``BackgroundScheduler``) keeps its jobs in the same SQLite fil
 store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
 
     crawl:<source>   every source's interval, jittered; ``parallel_crawls`` at once, each crawl a
-                     subprocess with a hard timeout; a failing source backs off (presswatch.jobs)
+                     subprocess with a hard timeout; a failing source backs off
+                     (presswatch.service.jobs)
     digest           daily at ``digest_time``, and every 30 minutes for a digest that failed
     housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
+    alerts-pending   once at start and after a reload: the alert rules of articles stored while
+                     they could not be evaluated
 
 beside them, in threads: the alert delivery worker (continuous), the web UI and JSON API
 (``web_port``, 0 turns it off) and the ``/metrics`` endpoint. Their ports are bound before they are
@@ -19,6 +22,9 @@ the same database is refused, and ``reload``/``status`` reach only the process h
 scheduler, asks running crawl subprocesses to stop (each article is its own transaction), lets the
 delivery in flight finish, and exits. After a crash (even SIGKILL), a restart resumes from the store:
 seen URLs are not stored twice, alerts are unique per rule and story, the outbox is delivered.
+Jobs stored under the functions' names before issue 17 are renamed before the schedule loads
+(``presswatch.service.jobstore``); what the jobs share with the service is in
+``presswatch.service.runtime``.
 """
 
 from __future__ import annotations
@@ -44,9 +50,10 @@ from crawler.runner import stop_running
 from presswatch.config import Config, load_config
 from presswatch.errors import ConfigError, ListenError
 from presswatch.service.instance import ServiceLock, lock_holder, pidfile_for, signal_service
-from presswatch.service.jobs import STOPPING, use_config
+from presswatch.service.jobstore import JOBS_TABLE, migrate_jobs
 from presswatch.service.listen import listen, url_host
 from presswatch.service.metrics import MetricsServer, ServiceMetrics
+from presswatch.service.runtime import RUNTIME
 from presswatch.store import Store
 from presswatch.times import VIETNAM, iso
 
@@ -74,9 +81,10 @@ class Monitor:
         self.parts: dict[str, dict[str, Any]] = {}
         self.started_at = datetime.now(UTC)
         Store(db).close()  # create or migrate the schema before anything else touches the file
+        migrate_jobs(db)  # before the scheduler loads a job: it would delete those it cannot import
         engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 60})
         self.scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs")},
+            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(config.settings.parallel_crawls),
                        "light": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -85,7 +93,7 @@ class Monitor:
         self.scheduler.add_listener(self._count, EVENT_JOB_EXECUTED)
 
     def _count(self, event: JobExecutionEvent) -> None:
-        self.metrics.count(event.retval)  # jobs return what they did (presswatch.jobs.CrawlTally, …)
+        self.metrics.count(event.retval)  # jobs return what they did (presswatch.service.jobs.CrawlTally, …)
 
     # --- jobs --------------------------------------------------------------------------
 
@@ -202,8 +210,8 @@ class Monitor:
 
     def start(self) -> None:
         self.lock.acquire()  # refused (ServiceError) while another service runs on this database
-        STOPPING.clear()
-        use_config(self.config)
+        RUNTIME.stopping.clear()
+        RUNTIME.use_config(self.config)
         self.scheduler.start(paused=True)
         self.sync_jobs()
         self.scheduler.resume()
@@ -228,7 +236,7 @@ class Monitor:
         self.config = config
         for warning in config.warnings:
             log.warning("lưu ý về cấu hình: %s", warning)
-        use_config(config)
+        RUNTIME.use_config(config)
         self.sync_jobs()
         self._stop_worker()
         self._start_worker()
@@ -243,7 +251,7 @@ class Monitor:
 
     def stop(self) -> None:
         log.info("đang dừng: không nhận việc mới, dừng các lượt thu thập đang chạy…")
-        STOPPING.set()
+        RUNTIME.stopping.set()
         self.scheduler.pause()
         stopped = stop_running(grace=10.0)
         self.scheduler.shutdown(wait=True)  # the jobs' threads finish recording what they did

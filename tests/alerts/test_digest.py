@@ -540,11 +540,12 @@ def test_scheduled_digest_job_sends_once_and_retries_a_failed_day(tmp_path: Path
                                                                   smtp: tuple[Inbox, int]) -> None:
     """What `presswatch run` runs at digest_time and every 30 minutes: the due days, once each."""
     from presswatch.service import jobs
+    from presswatch.service.runtime import RUNTIME
 
     inbox, port = smtp
     db = tmp_path / "pw.db"
     config = dataclasses.replace(config_with(mail_settings(port)), directory=tmp_path)
-    jobs.use_config(config)
+    RUNTIME.use_config(config)
     with Store(db) as store:  # yesterday's send failed: it is due again beside today's
         latest = latest_day(datetime.now(UTC), config.settings)
         store.db.execute("INSERT INTO digest_sends (day, status, attempts, last_error) VALUES (?, 'failed', 3, "

@@ -20,7 +20,8 @@ from presswatch.config.alerts import AlertsFile, load_alerts
 from presswatch.config.crawl import CrawlConfig
 from presswatch.demo.site import LocalSite, SiteArticle, load_demo_articles, site_articles
 from presswatch.models import Article
-from presswatch.service.jobs import crawl_job, use_config
+from presswatch.service.jobs import crawl_job
+from presswatch.service.runtime import RUNTIME
 from presswatch.store import Store
 from tests.support.crawling import TEST_SETTINGS
 from tests.support.paths import CONFIG
@@ -99,7 +100,7 @@ def test_crawl_job_uses_the_validated_configuration_not_the_files_on_disk(
     monkeypatch.setenv(SECRET_ENV, ENV[SECRET_ENV])
     config_dir = write_config(tmp_path / "config", f"{disaster_site.url}/rss/tin-moi.rss")
     db = tmp_path / "db.sqlite"
-    use_config(load_config(config_dir))
+    RUNTIME.use_config(load_config(config_dir))
     (config_dir / "alerts.yaml").write_text(BROKEN_YAML, encoding="utf-8")
     (config_dir / "topics.yaml").write_text(BROKEN_YAML, encoding="utf-8")
 
@@ -137,7 +138,7 @@ def test_a_crawl_that_cannot_evaluate_rules_says_so_and_its_articles_alert_later
     assert counts(db)[1] == 0
 
     # The service runs the valid configuration: its next crawl job evaluates them, once.
-    use_config(valid)
+    RUNTIME.use_config(valid)
     crawl_job(str(config_dir), str(db), "tin-thien-tai")
     articles, alerts, pending, stories = counts(db)
     assert articles == 5 and alerts == pending == len(stories) >= 4
@@ -238,7 +239,7 @@ def test_a_source_in_back_off_still_gets_its_pending_articles_evaluated(
     config_dir = write_config(tmp_path / "config", "http://127.0.0.1:9/rss")
     (config_dir / "sources.yaml").write_text((config_dir / "sources.yaml").read_text(encoding="utf-8")
                                              .replace("interval: 1s", "interval: 1h"), encoding="utf-8")
-    use_config(load_config(config_dir))
+    RUNTIME.use_config(load_config(config_dir))
     db = tmp_path / "db.sqlite"
     now = datetime.now(UTC)
     with Store(db) as store:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from presswatch.cli import _service_lines as service_lines
 from presswatch.cli import main
+from presswatch.cli.service import service_lines
 from presswatch.errors import ServiceError
 from presswatch.service.instance import ServiceLock, lock_holder, pidfile_for, signal_service, why_not_running
 from presswatch.service.scheduler import reload_running

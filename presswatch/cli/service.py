@@ -1,0 +1,135 @@
+"""The service commands: ``presswatch run`` (the monitor; ``--once`` is a crawl, in
+``presswatch.cli.crawl``), ``reload`` (signal the running service), ``status`` (the service, its
+schedule, alert queue, last digest and open incidents) and ``sources`` (every source's health).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from presswatch.cli.crawl import run_once
+from presswatch.cli.options import command_config, database
+from presswatch.cli.output import out
+from presswatch.config import KIND_LABELS, Config
+from presswatch.store import SourceHealth, Store
+from presswatch.times import local, local_day, parse_iso
+
+DIGEST_STATES = {"sent": "đã gửi", "failed": "gửi lỗi"}
+INCIDENT_KINDS = {"failing": "lỗi liên tiếp", "silent": "không có bài mới"}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The monitor until SIGTERM/Ctrl-C; ``--once``: one crawl of every enabled source, then delivery."""
+    if args.once:
+        return run_once(args)
+    config = command_config(args)
+    db = database(args, config.settings)
+    from presswatch.service.logs import setup_logging
+    from presswatch.service.scheduler import Monitor
+
+    setup_logging(config.settings.log_format)
+    out(f"Giám sát {sum(s.enabled for s in config.sources)} nguồn vào {db} (Ctrl-C hoặc SIGTERM để dừng; "
+        f"SIGHUP hoặc `presswatch reload` để nạp lại cấu hình).")
+    Monitor(config, db).serve_forever()
+    return 0
+
+
+def cmd_reload(args: argparse.Namespace) -> int:
+    from presswatch.service.scheduler import reload_running
+
+    config = command_config(args)  # refuse to signal a configuration that does not load
+    pid = reload_running(database(args, config.settings))  # only the process holding the database's lock
+    out(f"Đã yêu cầu dịch vụ (pid {pid}) nạp lại cấu hình.")
+    return 0
+
+
+def service_lines(db: Path) -> list[str]:
+    """Is the service running on ``db`` (the process holding its lock), and are its parts serving."""
+    from presswatch.service.instance import service_state, why_not_running
+    from presswatch.service.scheduler import running_pid
+
+    pid = running_pid(db)
+    if pid is None:
+        return [f"Dịch vụ: không chạy — {db} ({why_not_running(db)})"]
+    lines = [f"Dịch vụ: đang chạy (pid {pid}) — {db}"]
+    names = {"web": "Giao diện web", "metrics": "Số liệu Prometheus"}
+    for key, part in sorted(service_state(db, pid).get("parts", {}).items()):
+        if part.get("up"):
+            lines.append(f"  {names.get(key, key)}: {part.get('address')}")
+        else:
+            lines.append(f"  {names.get(key, key)}: KHÔNG CHẠY ({part.get('address')}) — {part.get('error')}")
+    return lines
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from alerts import outbox
+    from presswatch.service.jobstore import scheduled_jobs
+
+    config = command_config(args)
+    db = database(args, config.settings, existing=True)
+    for line in service_lines(db):
+        out(line)
+    with Store(db) as store:
+        jobs = scheduled_jobs(store.db)
+        counts = outbox.counts(store.db)
+        incidents = store.db.execute("SELECT source_id, kind, raised_at, message FROM source_incidents "
+                                     "WHERE resolved_at IS NULL ORDER BY raised_at").fetchall()
+        digest = store.db.execute("SELECT day, status, sent_at, last_error FROM digest_sends ORDER BY day DESC "
+                                  "LIMIT 1").fetchone()
+    out(f"\nLịch ({len(jobs)} việc):")
+    for job_id, next_run in jobs:
+        when = local(datetime.fromtimestamp(next_run, UTC)) if next_run else "tạm dừng"
+        out(f"  {job_id:<40} lần chạy tới: {when}")
+    out(f"\nHàng đợi cảnh báo: đang chờ {counts['pending']}, đã gửi {counts['sent']}, lỗi {counts['dead']}")
+    if digest is not None:
+        out(f"Bản tin gần nhất: ngày {local_day(date.fromisoformat(digest['day']))}: "
+            f"{DIGEST_STATES.get(digest['status'], digest['status'])}"
+            + (f" lúc {local(parse_iso(digest['sent_at']))}" if digest["sent_at"] else "")
+            + (f" — {digest['last_error']}" if digest["last_error"] and digest["status"] != "sent" else ""))
+    if incidents:
+        out("\nSự cố nguồn đang mở:")
+        for row in incidents:
+            out(f"  {row['source_id']} ({INCIDENT_KINDS.get(row['kind'], row['kind'])}, "
+                f"từ {local(parse_iso(row['raised_at']))}): "
+                f"{row['message']}")
+    out("")
+    return cmd_sources(args)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    config = command_config(args)
+    db = database(args, config.settings, existing=True)
+    with Store(db) as store:
+        health = store.health()
+    header = (f"{'id':<28} {'loại':<24} {'kiểu':<8} {'bật':<5} {'thành công gần nhất':<20} "
+              f"{'lỗi liên tiếp':>13} {'bài':>6}  lỗi gần nhất")
+    out(header)
+    out("-" * len(header))
+    for source in config.sources:
+        state = health.get(source.id)
+        last_ok = local(state.last_success_at) if state else "chưa chạy"
+        failures = state.consecutive_failures if state else 0
+        total = state.articles_total if state else 0
+        error = (state.last_error or "") if state and state.consecutive_failures else ""
+        out(
+            f"{source.id:<28} {KIND_LABELS[source.kind]:<24} {source.type:<8} "
+            f"{'có' if source.enabled else 'không':<5} {last_ok:<20} {failures:>13} {total:>6}  {error[:70]}"
+        )
+        for warning in state.warnings if state else ():  # of the last run: malformed XML, the per-run cap...
+            out(f"{'':<4}⚠ {warning[:200]}")
+    _unconfigured_sources(config, health)
+    return 0
+
+
+def _unconfigured_sources(config: Config, health: dict[str, SourceHealth]) -> None:
+    """Sources with health in the database but not in the configuration (the demo's, removed ones),
+    as the web page /sources shows them."""
+    known = {source.id for source in config.sources}
+    for source_id, state in sorted(health.items()):
+        if source_id in known:
+            continue
+        error = (state.last_error or "") if state.consecutive_failures else ""
+        out(f"{source_id:<28} {'(ngoài cấu hình)':<24} {'—':<8} {'—':<5} {local(state.last_success_at):<20} "
+            f"{state.consecutive_failures:>13} {state.articles_total:>6}  {error[:70]}")

@@ -1,0 +1,84 @@
+"""Commands that work on files and text rather than on the database: ``check-config`` (does the
+configuration load), ``extract`` (an article out of a saved HTML page) and ``analyze`` (the Vietnamese
+analysis of JSON lines from stdin).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from presswatch.cli.options import command_config, config_dir
+from presswatch.cli.output import err, out
+from presswatch.reasons import os_error_text
+from presswatch.times import local
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = command_config(args)
+    enabled = sum(source.enabled for source in config.sources)
+    out(f"Cấu hình hợp lệ: {config_dir(args)} — {len(config.sources)} nguồn ({enabled} đang bật).")
+    if config.alerts is not None:
+        active, inactive = config.alerts.targets()
+        rules = sum(rule.enabled for rule in config.alerts.rules)
+        out(f"Cảnh báo: {rules} quy tắc đang bật, {len(active)}/{len(config.alerts.channels)} kênh hoạt động.")
+        for message in inactive:
+            out(f"  ! {message}")
+    for warning in config.warnings:
+        out(f"Lưu ý: {warning}")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from crawler.extract import extract
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        err(f"Không đọc được {path}: {os_error_text(exc)}")
+        return 2
+    from w3lib.encoding import html_to_unicode
+
+    _, text = html_to_unicode(None, raw)
+    result = extract(text, args.url or path.resolve().as_uri())
+    if result is None:
+        if args.json:
+            print(json.dumps({"title": None, "text": None, "published": None, "author": None,
+                              "url": args.url}, ensure_ascii=False))
+        err("Không trích xuất được nội dung bài viết.")
+        return 1
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        out(result.title)
+        out(f"{local(result.published)} · {result.author or '—'} · {result.url}")
+        out()
+        out(result.text)
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from presswatch.config import load_analyzer
+
+    analyzer = load_analyzer(config_dir(args), with_entities=not args.no_entities)
+    failures = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("mỗi dòng phải là một đối tượng JSON")
+            title, text = str(record.get("title") or ""), str(record.get("text") or "")
+        except ValueError as exc:
+            failures += 1
+            reason = f"lỗi cú pháp ở cột {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            err(f"dòng {number}: JSON không hợp lệ ({reason})")
+            print(json.dumps({"id": None, "line": number, "error": reason}, ensure_ascii=False), flush=True)
+            continue
+        result = analyzer.analyze(title, text, comment=record.get("comment") is True).to_json()
+        print(json.dumps({"id": record.get("id"), **result}, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
