@@ -187,10 +187,8 @@ def es_side(store: Store, count: int, runs: int) -> dict[str, tuple[float, float
     from elasticsearch import Elasticsearch
     from osmem_server import OsmemServer
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from es import PlainJsonNode  # type: ignore[import-not-found]
-
     from presswatch.search.elastic import EsIndex, _batches
+    from tests.support.es import PlainJsonNode
 
     results = {}
     with OsmemServer.start() as server, server.clone() as clone:
