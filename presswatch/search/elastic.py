@@ -24,7 +24,8 @@ from typing import Any
 
 from analysis import fold
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
-from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
+from presswatch.search import Hit, SearchRequest, SearchResult
+from presswatch.search.highlight import highlight, places_named, rank_key
 from presswatch.store import Store
 from presswatch.times import iso, parse_iso
 
