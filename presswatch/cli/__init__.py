@@ -321,14 +321,13 @@ def _es_index(settings: Settings) -> EsIndex:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from presswatch.search.sqlite import SqliteIndex
+    from presswatch.search import open_backend
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
     db = _database(args, settings, existing=True)
     request = _request(args)
     with Store(db) as store:
-        backend = _es_index(settings) if settings.index_backend == "elasticsearch" else SqliteIndex(store)
-        result = backend.search(request)
+        result = open_backend(settings, store).search(request)
     if args.json:
         for hit in result.hits:
             print(json.dumps({

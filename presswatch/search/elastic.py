@@ -23,9 +23,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from analysis import fold
+from presswatch.config import Settings
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
-from presswatch.search import Hit, SearchRequest, SearchResult
 from presswatch.search.highlight import highlight, places_named, rank_key
+from presswatch.search.interface import Hit, SearchRequest, SearchResult
 from presswatch.store import Store
 from presswatch.times import iso, parse_iso
 
@@ -141,9 +142,17 @@ def _boosts(tree: Node) -> list[dict[str, Any]]:
 
 
 class EsIndex:
+    """The Elasticsearch backend: the index behind ``alias``, searched and fed through ``client``."""
+
     def __init__(self, client: Any, alias: str = ALIAS) -> None:
         self.client = client
         self.alias = alias
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EsIndex:
+        """The index the settings name (``elasticsearch_url``, ``elasticsearch_alias``), reached with
+        credentials from the environment (``client_from_env``)."""
+        return cls(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
 
     # --- index management ---------------------------------------------------------------
 
