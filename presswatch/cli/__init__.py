@@ -28,7 +28,6 @@ from presswatch.times import parse_iso
 
 if TYPE_CHECKING:
     from presswatch.search import SearchRequest
-    from presswatch.search.elastic import EsIndex
 from presswatch.times import VIETNAM, local, local_day
 
 DEMO_DB = Path("data/demo.db")
@@ -314,12 +313,6 @@ def _marked(snippet: str, spans: list[tuple[int, int]], bold: bool) -> str:
     return "".join(out) + snippet[last:]
 
 
-def _es_index(settings: Settings) -> EsIndex:
-    from presswatch.search.elastic import EsIndex, client_from_env
-
-    return EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     from presswatch.search import open_backend
 
@@ -391,34 +384,33 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from presswatch.search.elastic import reindex
+    from presswatch.search.es_sync import reindex_elasticsearch
 
     settings = load_settings(_config_dir(args) / "presswatch.yaml")
     db = _database(args, settings, existing=True)
-    index = _es_index(settings)
+    alias = settings.elasticsearch_alias
     with Store(db) as store:
-        _out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {index.alias}) từ {db} …")
+        _out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {alias}) từ {db} …")
         try:
-            sent = reindex(store, index, _progress_bar)
+            sent = reindex_elasticsearch(settings, store, _progress_bar)
         except Exception as exc:  # noqa: BLE001 - connection, auth or mapping errors: say so, exit 1
             _err(f"Không lập được chỉ mục: {error_text(exc)}")
             return 1
-    _out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {index.alias} đã chuyển sang chỉ mục mới.")
+    _out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {alias} đã chuyển sang chỉ mục mới.")
     return 0
 
 
 def sync_search_index(settings: Settings, db: Path) -> None:
     """After a crawl: bring Elasticsearch up to date (if it is the backend). Failure loses nothing."""
-    if settings.index_backend != "elasticsearch":
-        return
-    from presswatch.search.elastic import sync
+    from presswatch.search.es_sync import sync_elasticsearch
 
-    with Store(db) as store:
-        sent, error = sync(store, _es_index(settings))
-    if error:
-        _err(f"Elasticsearch chưa cập nhật được ({error}); bài đã lưu, sẽ gửi lại ở lần sau.")
+    outcome = sync_elasticsearch(settings, db)
+    if outcome is None:
+        return
+    if outcome.error:
+        _err(f"Elasticsearch chưa cập nhật được ({outcome.error}); bài đã lưu, sẽ gửi lại ở lần sau.")
     else:
-        _out(f"Đã cập nhật {sent} bài vào Elasticsearch.")
+        _out(f"Đã cập nhật {outcome.sent} bài vào Elasticsearch.")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

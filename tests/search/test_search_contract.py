@@ -16,7 +16,8 @@ from elasticsearch import Elasticsearch
 from presswatch.config import load_analyzer
 from presswatch.models import Article
 from presswatch.search import SearchRequest
-from presswatch.search.elastic import EsIndex, reindex, sync
+from presswatch.search.elastic import EsIndex
+from presswatch.search.es_sync import reindex, sync
 from presswatch.search.sqlite import SqliteIndex
 from presswatch.store import Store
 from tests.support.es import PlainJsonNode, real_es_url
