@@ -17,11 +17,13 @@ from presswatch.query import And, Field, Node, parse
 MAX_LIMIT = 1_000_000  # hits one search returns (export_max_rows is at most this)
 MAX_OFFSET = 10_000_000
 
-__all__ = ["Hit", "SearchBackend", "SearchRequest", "SearchResult"]
+__all__ = ["MAX_LIMIT", "MAX_OFFSET", "Hit", "SearchBackend", "SearchRequest", "SearchResult"]
 
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """One search: the query text, extra filters, sort order, page and whether to count facets."""
+
     query: str
     sort: Literal["relevance", "date"] = "relevance"
     limit: int = 20
@@ -48,6 +50,8 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class Hit:
+    """One matching article as a result list shows it: snippet, highlighted spans, ranking tiers."""
+
     id: int
     url: str
     source_id: str
@@ -66,6 +70,8 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """One page of hits, the total count, and (if asked) counts per facet value and per day."""
+
     hits: list[Hit]
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
@@ -74,4 +80,6 @@ class SearchResult:
 
 
 class SearchBackend(Protocol):
+    """What a backend provides: the answer to a request."""
+
     def search(self, request: SearchRequest) -> SearchResult: ...

@@ -66,6 +66,8 @@ def fts(node: Node) -> str | None:
 
 
 class SqliteIndex:
+    """The embedded backend: searches the FTS5 index and the article tables of ``store``."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
 
