@@ -123,7 +123,7 @@ def _field(node: Field) -> Predicate:
     if node.name == "topic":
         return lambda doc: value in doc.topics
     if node.name == "place":
-        from presswatch.search import places_named
+        from presswatch.search.highlight import places_named
 
         names = frozenset(places_named(value))
         return lambda doc: not names.isdisjoint(doc.places)

@@ -187,10 +187,9 @@ def es_side(store: Store, count: int, runs: int) -> dict[str, tuple[float, float
     from elasticsearch import Elasticsearch
     from osmem_server import OsmemServer
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from es import PlainJsonNode  # type: ignore[import-not-found]
-
-    from presswatch.search.elastic import EsIndex, _batches
+    from presswatch.search.elastic import EsIndex
+    from presswatch.search.es_sync import article_batches
+    from tests.support.es import PlainJsonNode
 
     results = {}
     with OsmemServer.start() as server, server.clone() as clone:
@@ -199,7 +198,7 @@ def es_side(store: Store, count: int, runs: int) -> dict[str, tuple[float, float
         index.ensure()
         started = time.perf_counter()
         sent = 0
-        for rows in _batches(store, 0, 1000):
+        for rows in article_batches(store, 0, 1000):
             sent += index.bulk(index.alias, rows[: count - sent])
             if sent >= count:
                 break

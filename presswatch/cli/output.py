@@ -131,7 +131,7 @@ def add_command(subparsers: Any, name: str, help_text: str, *, dash_queries: boo
 def date_option(text: str, option: str) -> datetime:
     """``--since``/``--until``: a date or a recent span (``7d``); one out of any calendar is a
     clear error, never an OverflowError."""
-    from presswatch.search import parse_since
+    from presswatch.query import parse_since
 
     try:
         return parse_since(text)

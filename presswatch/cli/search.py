@@ -22,7 +22,6 @@ from presswatch.times import local
 
 if TYPE_CHECKING:
     from presswatch.search import SearchRequest
-    from presswatch.search.elastic import EsIndex
 
 FACET_LABELS = {"source": "Nguồn", "kind": "Loại nguồn", "topic": "Chủ đề", "sentiment": "Sắc thái",
                 "relevance": "Mức liên quan", "place": "Địa danh"}
@@ -77,21 +76,14 @@ def _marked(snippet: str, spans: list[tuple[int, int]], bold: bool) -> str:
     return "".join(out) + snippet[last:]
 
 
-def _es_index(settings: Settings) -> EsIndex:
-    from presswatch.search.elastic import EsIndex, client_from_env
-
-    return EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
-
-
 def cmd_search(args: argparse.Namespace) -> int:
-    from presswatch.search.sqlite import SqliteIndex
+    from presswatch.search import open_backend
 
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = database(args, settings, existing=True)
     request = _request(args)
     with Store(db) as store:
-        backend = _es_index(settings) if settings.index_backend == "elasticsearch" else SqliteIndex(store)
-        result = backend.search(request)
+        result = open_backend(settings, store).search(request)
     if args.json:
         for hit in result.hits:
             print(json.dumps({
@@ -155,31 +147,30 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from presswatch.search.elastic import reindex
+    from presswatch.search.es_sync import reindex_elasticsearch
 
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = database(args, settings, existing=True)
-    index = _es_index(settings)
+    alias = settings.elasticsearch_alias
     with Store(db) as store:
-        out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {index.alias}) từ {db} …")
+        out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {alias}) từ {db} …")
         try:
-            sent = reindex(store, index, _progress_bar)
+            sent = reindex_elasticsearch(settings, store, _progress_bar)
         except Exception as exc:  # noqa: BLE001 - connection, auth or mapping errors: say so, exit 1
             err(f"Không lập được chỉ mục: {error_text(exc)}")
             return 1
-    out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {index.alias} đã chuyển sang chỉ mục mới.")
+    out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {alias} đã chuyển sang chỉ mục mới.")
     return 0
 
 
 def sync_search_index(settings: Settings, db: Path) -> None:
     """After a crawl: bring Elasticsearch up to date (if it is the backend). Failure loses nothing."""
-    if settings.index_backend != "elasticsearch":
-        return
-    from presswatch.search.elastic import sync
+    from presswatch.search.es_sync import sync_elasticsearch
 
-    with Store(db) as store:
-        sent, error = sync(store, _es_index(settings))
-    if error:
-        err(f"Elasticsearch chưa cập nhật được ({error}); bài đã lưu, sẽ gửi lại ở lần sau.")
+    outcome = sync_elasticsearch(settings, db)
+    if outcome is None:
+        return
+    if outcome.error:
+        err(f"Elasticsearch chưa cập nhật được ({outcome.error}); bài đã lưu, sẽ gửi lại ở lần sau.")
     else:
-        out(f"Đã cập nhật {sent} bài vào Elasticsearch.")
+        out(f"Đã cập nhật {outcome.sent} bài vào Elasticsearch.")

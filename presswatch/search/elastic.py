@@ -6,9 +6,9 @@
   and facets, dates in UTC.
 - Searches go through an alias (``presswatch-articles``), so mappings change by reindexing into a
   new index and moving the alias (``presswatch reindex``).
-- The store stays the source of truth: ``sync`` sends articles the index has not seen yet, in bulk
-  with retries and back-off, and remembers how far it got; when Elasticsearch is down, ingestion
-  carries on and the next sync catches up.
+- The store stays the source of truth: ``presswatch.search.es_sync`` sends articles the index has
+  not seen yet (``EsIndex.bulk``: in bulk, with retries and back-off) and remembers how far it got;
+  when Elasticsearch is down, ingestion carries on and the next sync catches up.
 - The query AST is compiled to the bool/match/intervals query DSL; user text never reaches
   ``query_string``.
 """
@@ -18,19 +18,18 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from analysis import fold
+from presswatch.config import Settings
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
-from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
-from presswatch.store import Store
+from presswatch.search.highlight import highlight, places_named, rank_key
+from presswatch.search.interface import Hit, SearchRequest, SearchResult
 from presswatch.times import iso, parse_iso
 
 TEMPLATE = "presswatch-articles"
 ALIAS = "presswatch-articles"
-SYNC_NAME = "elasticsearch"
 FACET_SIZE = 20
 WORD_FIELDS = ["title_words^4", "text_words"]
 _WORD = re.compile(r"\w+")
@@ -140,9 +139,17 @@ def _boosts(tree: Node) -> list[dict[str, Any]]:
 
 
 class EsIndex:
+    """The Elasticsearch backend: the index behind ``alias``, searched and fed through ``client``."""
+
     def __init__(self, client: Any, alias: str = ALIAS) -> None:
         self.client = client
         self.alias = alias
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EsIndex:
+        """The index the settings name (``elasticsearch_url``, ``elasticsearch_alias``), reached with
+        credentials from the environment (``client_from_env``)."""
+        return cls(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
 
     # --- index management ---------------------------------------------------------------
 
@@ -258,76 +265,3 @@ class EsIndex:
                    published_at=parse_iso(source.get("published_at")), dated_at=dated, snippet=snippet,
                    highlights=spans, exact=exact, together=together, relevance=source.get("relevance"),
                    sentiment=source.get("sentiment"), topics=list(source.get("topics") or []))
-
-
-_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.title_norm, a.title) AS title_n,
-                  coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
-                  a.analysis, a.cluster_id
-           FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
-
-
-def _batches(store: Store, after: int, size: int) -> Iterator[list[Any]]:
-    while True:
-        rows = store.db.execute(_ROWS, (after, size)).fetchall()
-        if not rows:
-            return
-        yield rows
-        after = rows[-1]["id"]
-
-
-def sync(store: Store, index: EsIndex, batch: int = 500,
-         progress: Callable[[int, int], None] | None = None) -> tuple[int, str | None]:
-    """Send the articles Elasticsearch has not received yet. Returns (sent, error or None); the
-    position is saved after every batch, so a failure loses nothing and the next call resumes."""
-    row = store.db.execute("SELECT last_article_id FROM sync_state WHERE name = ?", (SYNC_NAME,)).fetchone()
-    last = int(row[0]) if row else 0
-    total = int(store.db.execute("SELECT count(*) FROM articles WHERE id > ?", (last,)).fetchone()[0])
-    sent = 0
-    error = None
-    try:
-        index.ensure()
-        for rows in _batches(store, last, batch):
-            sent += index.bulk(index.alias, rows)
-            last = rows[-1]["id"]
-            _save(store, last, None)
-            if progress is not None:
-                progress(sent, total)
-    except Exception as exc:  # noqa: BLE001 - any failure: keep the position, report, retry next time
-        error = f"{type(exc).__name__}: {exc}"[:500]
-        _save(store, last, error)
-    return sent, error
-
-
-def _save(store: Store, last: int, error: str | None) -> None:
-    with store.transaction() as db:
-        db.execute(
-            """INSERT INTO sync_state (name, last_article_id, synced_at, last_error) VALUES (?, ?, ?, ?)
-               ON CONFLICT(name) DO UPDATE SET last_article_id = excluded.last_article_id,
-                   synced_at = excluded.synced_at, last_error = excluded.last_error""",
-            (SYNC_NAME, last, iso(datetime.now(UTC)), error),
-        )
-
-
-def reindex(store: Store, index: EsIndex, progress: Callable[[int, int], None] | None = None) -> int:
-    """Copy every stored article into a new index, then move the alias to it and drop the old ones."""
-    index.client.indices.put_index_template(name=TEMPLATE, index_patterns=[f"{index.alias}-*"],
-                                            template={"settings": SETTINGS, "mappings": MAPPINGS})
-    old = index.indices_behind_alias()
-    name = index.new_index_name()
-    index.client.indices.create(index=name)
-    total = store.count_articles()
-    sent = 0
-    last = 0
-    for rows in _batches(store, 0, 500):
-        sent += index.bulk(name, rows)
-        last = rows[-1]["id"]
-        if progress is not None:
-            progress(sent, total)
-    actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": index.alias}} for o in old]
-    actions.append({"add": {"index": name, "alias": index.alias}})
-    index.client.indices.update_aliases(actions=actions)
-    for o in old:
-        index.client.indices.delete(index=o)
-    index.client.indices.refresh(index=index.alias)
-    _save(store, last, None)
-    return sent

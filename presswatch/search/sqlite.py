@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
-from presswatch.search import Hit, SearchRequest, SearchResult, highlight, places_named, rank_key
+from presswatch.search.highlight import highlight, places_named, rank_key
+from presswatch.search.interface import Hit, SearchRequest, SearchResult
 from presswatch.store import Store
 from presswatch.store.side_reader import rows_or_none
 from presswatch.times import iso, local_date, parse_iso
@@ -65,6 +66,8 @@ def fts(node: Node) -> str | None:
 
 
 class SqliteIndex:
+    """The embedded backend: searches the FTS5 index and the article tables of ``store``."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
 

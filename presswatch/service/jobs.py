@@ -96,12 +96,11 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
 
 
 def _sync_elasticsearch(settings: Settings, db: Path) -> None:
-    from presswatch.search.elastic import EsIndex, client_from_env, sync
+    from presswatch.search.es_sync import sync_elasticsearch
 
-    with Store(db) as store:
-        sent, error = sync(store, EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias))
-    if error:
-        log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", error)
+    outcome = sync_elasticsearch(settings, db)
+    if outcome is not None and outcome.error:
+        log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", outcome.error)
 
 
 def pending_alerts_job(config_dir: str, db: str) -> None:

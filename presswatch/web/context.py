@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
 from presswatch.config import Config
-from presswatch.search import SearchBackend
+from presswatch.search import SearchBackend, open_backend
 from presswatch.store import Store
 from presswatch.store.users import Session
 
@@ -101,16 +101,13 @@ class Web:
     es: SearchBackend | None = None
 
     def backend(self, store: Store) -> SearchBackend:
-        if self.config.settings.index_backend == "elasticsearch":
-            if self.es is None:
-                from presswatch.search.elastic import EsIndex, client_from_env
-
-                settings = self.config.settings
-                self.es = EsIndex(client_from_env(settings.elasticsearch_url), settings.elasticsearch_alias)
-            return self.es
-        from presswatch.search.sqlite import SqliteIndex
-
-        return SqliteIndex(store)
+        """The configured search backend (``presswatch.search.open_backend``). Elasticsearch does not
+        depend on the request's store: it is opened once and its client (connection pool) reused."""
+        if self.config.settings.index_backend != "elasticsearch":
+            return open_backend(self.config.settings, store)
+        if self.es is None:
+            self.es = open_backend(self.config.settings, store)
+        return self.es
 
 
 @dataclass

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from presswatch.errors import QueryError
-from presswatch.query import YEAR_MAX, YEAR_MIN, DateBound, Field
-from presswatch.search import SearchRequest, parse_since
+from presswatch.query import YEAR_MAX, YEAR_MIN, DateBound, Field, parse_since
+from presswatch.search import SearchRequest
 
 PAGE_SIZE = 20
 MAX_PAGE = 100  # relevance ranking re-ranks a bounded pool; deeper pages are for date order or export

@@ -10,7 +10,8 @@ from analysis.pipeline import Analyzer
 from presswatch.config import load_analyzer
 from presswatch.errors import QueryError
 from presswatch.models import Article
-from presswatch.search import SearchRequest, SearchResult, parse_since
+from presswatch.query import parse_since
+from presswatch.search import SearchRequest, SearchResult
 from presswatch.search.sqlite import SqliteIndex
 from presswatch.store import Store
 from tests.support.paths import CONFIG

@@ -1,6 +1,6 @@
 """One contract, two backends: the same documents and queries give the same result ids and counts
 on the embedded SQLite index and on Elasticsearch (osmem-server, or a real cluster when
-``PRESSWATCH_TEST_ES_URL`` is set)."""
+``PRESSWATCH_TEST_ES_URL`` is set: the ``es_client`` fixture of ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from elasticsearch import Elasticsearch
 from presswatch.config import load_analyzer
 from presswatch.models import Article
 from presswatch.search import SearchRequest
-from presswatch.search.elastic import EsIndex, reindex, sync
+from presswatch.search.elastic import EsIndex
+from presswatch.search.es_sync import reindex, sync
 from presswatch.search.sqlite import SqliteIndex
 from presswatch.store import Store
-from tests.support.es import PlainJsonNode, real_es_url
 from tests.support.paths import CONFIG
 
 pytestmark = pytest.mark.elasticsearch
@@ -53,23 +53,6 @@ QUERIES = [
     '"lai chau" until:7d', '"lai chau" since:2026-11-01 until:2026-11-10', "since:36h", "1.000", "covid-19",
     '"tin đồn" NEAR/10 "Lai Châu"', 'NOT "lai chau" source:bao-c', "tin đồn OR bịa đặt -thủy",
 ]
-
-
-@pytest.fixture(scope="module")
-def es_client() -> Iterator[Elasticsearch]:
-    url = real_es_url()
-    if url:
-        yield Elasticsearch(url, request_timeout=30)
-        return
-    from osmem_server import OsmemServer
-
-    with OsmemServer.start() as server, server.clone() as clone:
-        client = Elasticsearch(clone.url, node_class=PlainJsonNode, request_timeout=30)
-        yield client
-        client.close()
-    for pipe in (server.process.stdin, server.process.stdout, server.process.stderr):
-        if pipe is not None:
-            pipe.close()  # osmem_server leaves its pipes to the garbage collector
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,123 @@
+"""Elasticsearch kept in step with the store, which stays the source of truth: ``sync`` after a
+crawl sends the articles the index has not received yet and remembers how far it got (the
+``sync_state`` row named ``elasticsearch``); ``reindex`` copies every article into a new index and
+moves the alias to it.
+
+``sync_elasticsearch(settings, db)`` is what the CLI and the service run after a crawl;
+``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from presswatch.config import Settings
+from presswatch.search.elastic import MAPPINGS, SETTINGS, TEMPLATE, EsIndex
+from presswatch.store import Store
+from presswatch.times import iso
+
+SYNC_NAME = "elasticsearch"
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What one sync did: how many articles it sent, and the error that stopped it (None: caught up)."""
+
+    sent: int
+    error: str | None
+
+
+def sync_elasticsearch(settings: Settings, db: Path | str) -> SyncOutcome | None:
+    """After a crawl: send the articles of the database at ``db`` that the Elasticsearch of
+    ``settings`` has not received yet. None when Elasticsearch is not the configured backend. A
+    failure loses nothing: the articles stay stored and the next sync resumes where this one stopped."""
+    if settings.index_backend != "elasticsearch":
+        return None
+    with Store(db) as store:
+        sent, error = sync(store, EsIndex.from_settings(settings))
+    return SyncOutcome(sent, error)
+
+
+def reindex_elasticsearch(settings: Settings, store: Store,
+                          progress: Callable[[int, int], None] | None = None) -> int:
+    """``reindex`` into the Elasticsearch of ``settings`` (whatever the configured backend)."""
+    return reindex(store, EsIndex.from_settings(settings), progress)
+
+
+_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.title_norm, a.title) AS title_n,
+                  coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
+                  a.analysis, a.cluster_id
+           FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
+
+
+def article_batches(store: Store, after: int, size: int) -> Iterator[list[Any]]:
+    """The stored articles with an id above ``after``, ``size`` at a time, in id order, as the rows
+    ``EsIndex.document`` reads."""
+    while True:
+        rows = store.db.execute(_ROWS, (after, size)).fetchall()
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
+
+
+def sync(store: Store, index: EsIndex, batch: int = 500,
+         progress: Callable[[int, int], None] | None = None) -> tuple[int, str | None]:
+    """Send the articles Elasticsearch has not received yet. Returns (sent, error or None); the
+    position is saved after every batch, so a failure loses nothing and the next call resumes."""
+    row = store.db.execute("SELECT last_article_id FROM sync_state WHERE name = ?", (SYNC_NAME,)).fetchone()
+    last = int(row[0]) if row else 0
+    total = int(store.db.execute("SELECT count(*) FROM articles WHERE id > ?", (last,)).fetchone()[0])
+    sent = 0
+    error = None
+    try:
+        index.ensure()
+        for rows in article_batches(store, last, batch):
+            sent += index.bulk(index.alias, rows)
+            last = rows[-1]["id"]
+            _save(store, last, None)
+            if progress is not None:
+                progress(sent, total)
+    except Exception as exc:  # noqa: BLE001 - any failure: keep the position, report, retry next time
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        _save(store, last, error)
+    return sent, error
+
+
+def _save(store: Store, last: int, error: str | None) -> None:
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO sync_state (name, last_article_id, synced_at, last_error) VALUES (?, ?, ?, ?)
+               ON CONFLICT(name) DO UPDATE SET last_article_id = excluded.last_article_id,
+                   synced_at = excluded.synced_at, last_error = excluded.last_error""",
+            (SYNC_NAME, last, iso(datetime.now(UTC)), error),
+        )
+
+
+def reindex(store: Store, index: EsIndex, progress: Callable[[int, int], None] | None = None) -> int:
+    """Copy every stored article into a new index, then move the alias to it and drop the old ones."""
+    index.client.indices.put_index_template(name=TEMPLATE, index_patterns=[f"{index.alias}-*"],
+                                            template={"settings": SETTINGS, "mappings": MAPPINGS})
+    old = index.indices_behind_alias()
+    name = index.new_index_name()
+    index.client.indices.create(index=name)
+    total = store.count_articles()
+    sent = 0
+    last = 0
+    for rows in article_batches(store, 0, 500):
+        sent += index.bulk(name, rows)
+        last = rows[-1]["id"]
+        if progress is not None:
+            progress(sent, total)
+    actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": index.alias}} for o in old]
+    actions.append({"add": {"index": name, "alias": index.alias}})
+    index.client.indices.update_aliases(actions=actions)
+    for o in old:
+        index.client.indices.delete(index=o)
+    index.client.indices.refresh(index=index.alias)
+    _save(store, last, None)
+    return sent

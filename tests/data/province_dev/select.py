@@ -1,0 +1,229 @@
+"""How the two provinces' relevance development samples were drawn (run from the repository root).
+
+    python3 tests/data/province_dev/select.py [--strata /some/private/path.json]
+
+For each province (Điện Biên, Lào Cai) candidates are found by a folded name search (NFC, case
+folded, old/new tone-mark placement made equal; whole words) of the province's names and of all its
+unit names, legacy and 2025, from units_<province>.csv (written by make_units.py from the national
+unit data). Candidates are split into pools that deliberately over-sample the traps (the battle,
+streets and other meanings of "Điện Biên Phủ"; "Lào Cai" and "Yên Bái" on rail and road routes, in
+lists and in history; unit names that are common words, person or company names), plus random
+negatives (articles with no name at all). For Điện Biên a few articles come from baomoi_dev: the
+pre-2004 "Lai Châu" (whose capital was Điện Biên Phủ) and the Lai Châu/Điện Biên confusions exist
+only there, since baomoi_more holds no article with "Lai Châu".
+
+A pool is a way to find candidates, not a label. Each sample is shuffled. Writes
+sample_dien_bien.jsonl and sample_lao_cai.jsonl (id, title, text as in the source files, plus
+`source`: baomoi_more or baomoi_dev) beside this script and prints the counts; --strata writes id ->
+stratum (for per-stratum results later; keep it away from the annotators). Seed 20261207.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parents[3] / "shared" / "data"
+MORE = DATA / "baomoi_more" / "articles.jsonl.gz"
+DEV = DATA / "baomoi_dev" / "articles.jsonl"
+SEED = 20261207
+COMMON_DF = 10  # a unit name found in this many baomoi_more articles or more is a common phrase
+
+Article = dict[str, str]
+
+# old-style tone placement at the end of a syllable ("hoà", "thuỷ") -> new style ("hòa", "thủy")
+_TONE = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oé": "óe", "oè": "òe",
+         "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy",
+         "uỵ": "ụy"}
+_TONE_RE = re.compile("(" + "|".join(_TONE) + r")(?!\w)")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return _TONE_RE.sub(lambda m: _TONE[m.group(1)], text)
+
+
+def word(name: str) -> str:
+    return r"(?<!\w)" + re.escape(fold(name)) + r"(?!\w)"
+
+
+def matchers(names: set[str]) -> dict[str, tuple[str, re.Pattern[str]]]:
+    """name -> (folded literal for a fast substring test, whole-word regex)."""
+    return {n: (fold(n), re.compile(word(n))) for n in names}
+
+
+def unit_names(csv_name: str) -> set[str]:
+    names: set[str] = set()
+    with open(HERE / csv_name, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            names.update(n for n in (row["district_name"], row["ward_name"]) if n)
+    return names
+
+
+class Corpus:
+    def __init__(self, path: Path, source: str) -> None:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            self.articles = [json.loads(line) for line in handle]
+        for article in self.articles:
+            article["source"] = source
+        self.folded = {a["id"]: fold(a["title"] + "\n" + a["text"]) for a in self.articles}
+
+    def matching(self, pattern: str) -> list[Article]:
+        regex = re.compile(pattern)
+        return [a for a in self.articles if regex.search(self.folded[a["id"]])]
+
+    def names_in(self, article: Article, names: dict[str, tuple[str, re.Pattern[str]]]) -> set[str]:
+        text = self.folded[article["id"]]
+        return {name for name, (literal, regex) in names.items()
+                if literal in text and regex.search(text)}
+
+
+def round_robin(rnd: random.Random, by_name: dict[str, list[Article]], size: int,
+                taken: set[str]) -> list[Article]:
+    """Up to `size` articles, one name at a time, so that many different names are represented."""
+    queues = {n: rnd.sample(arts, len(arts)) for n, arts in sorted(by_name.items())}
+    order = sorted(queues)
+    rnd.shuffle(order)
+    picked: list[Article] = []
+    while len(picked) < size and any(queues.values()):
+        for name in order:
+            queue = queues[name]
+            while queue and queue[0]["id"] in taken:
+                queue.pop(0)
+            if queue and len(picked) < size:
+                article = queue.pop(0)
+                picked.append(article)
+                taken.add(article["id"])
+    return picked
+
+
+def draw_province(rnd: random.Random, more: Corpus, province: str, units_csv: str,
+                  pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]],
+                  extra: Callable[[set[str]], list[tuple[Article, str]]] | None,
+                  random_negatives: int) -> list[tuple[Article, str]]:
+    print(f"== {province}")
+    chosen: list[tuple[Article, str]] = []
+    taken: set[str] = set()
+    for name, size, find in pools:
+        pool = [a for a in find(more) if a["id"] not in taken]
+        picked = rnd.sample(pool, min(size, len(pool)))
+        chosen += [(a, name) for a in picked]
+        taken.update(a["id"] for a in picked)
+        print(f"{name:22} pool {len(pool):5}  drawn {len(picked)}")
+    # unit names other than the province names themselves, split by how common they are
+    own = {p for p in ("Điện Biên", "Điện Biên Phủ", "Lào Cai", "Yên Bái", "Sa Pa")}
+    names = matchers(unit_names(units_csv) - own)
+    df: dict[str, int] = {n: 0 for n in names}
+    hits: dict[str, set[str]] = {}
+    for article in more.articles:
+        found = more.names_in(article, names)
+        hits[article["id"]] = found
+        for n in found:
+            df[n] += 1
+    rare: list[Article] = []
+    common: dict[str, list[Article]] = {}
+    for article in more.articles:
+        found = hits[article["id"]]
+        if not found or article["id"] in taken:
+            continue
+        if any(df[n] < COMMON_DF for n in found):
+            rare.append(article)
+        else:
+            for n in found:
+                common.setdefault(n, []).append(article)
+    picked = rnd.sample(rare, min(25, len(rare)))
+    chosen += [(a, "unit_name_rare") for a in picked]
+    taken.update(a["id"] for a in picked)
+    print(f"{'unit_name_rare':22} pool {len(rare):5}  drawn {len(picked)}")
+    picked = round_robin(rnd, common, 35, taken)
+    chosen += [(a, "unit_name_common") for a in picked]
+    print(f"{'unit_name_common':22} pool {len({a['id'] for v in common.values() for a in v}):5}"
+          f"  drawn {len(picked)} ({len(common)} names, e.g. "
+          f"{', '.join(sorted(common, key=lambda n: -df[n])[:6])})")
+    if extra:
+        added = extra(taken)
+        chosen += added
+        taken.update(a["id"] for a, _ in added)
+    none = [a for a in more.articles if not hits[a["id"]] and a["id"] not in taken
+            and not re.search(word(province), more.folded[a["id"]])
+            and not any(re.search(word(p), more.folded[a["id"]]) for p in own)]
+    picked = rnd.sample(none, random_negatives)
+    chosen += [(a, "random_negative") for a in picked]
+    print(f"{'random_negative':22} pool {len(none):5}  drawn {len(picked)}")
+    rnd.shuffle(chosen)
+    print("total", len(chosen))
+    return chosen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
+    args = parser.parse_args()
+    more = Corpus(MORE, "baomoi_more")
+    dev = Corpus(DEV, "baomoi_dev")
+    rnd = random.Random(SEED)
+    db = word("Điện Biên")
+    dbp = word("Điện Biên Phủ")
+    dien_bien_pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+        # "Điện Biên" other than inside "Điện Biên Phủ": the province, its district, Điện Biên Đông,
+        # and the traps "phường/phố Điện Biên" (Hà Nội)
+        ("dien_bien", 55, lambda c: c.matching(db + r"(?! phủ)")),
+        # only "Điện Biên Phủ": the city, the 1954 battle, "Điện Biên Phủ trên không", streets
+        ("dien_bien_phu_only", 35, lambda c: c.matching(dbp)),
+    ]
+    db_names = unit_names("units_dien_bien.csv") | {"Mường Thanh"}
+
+    def dien_bien_dev(taken: set[str]) -> list[tuple[Article, str]]:
+        names = matchers(db_names)
+        pool = [a for a in dev.matching(word("Lai Châu")) if dev.names_in(a, names)]
+        # first every one that points at the pre-2004 province or its capital, then others
+        old = re.compile(r"mường thanh|mường lay|điện biên phủ|lai châu \(cũ\)|lai châu cũ")
+        first = [a for a in pool if old.search(dev.folded[a["id"]])]
+        rest = [a for a in pool if a not in first]
+        picked = first[:15] + rnd.sample(rest, max(0, min(15 - len(first), len(rest))))
+        print(f"{'dev_lai_chau_neighbour':22} pool {len(pool):5}  drawn {len(picked)} (baomoi_dev; "
+              f"{len(first)} naming Mường Thanh, Mường Lay or Điện Biên Phủ)")
+        return [(a, "dev_lai_chau_neighbour") for a in picked]
+
+    lc = word("Lào Cai")
+    yb = word("Yên Bái")
+    lao_cai_pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+        # routes, border gate, railway: "Hà Nội - Lào Cai", "Nội Bài - Lào Cai", "ga Lào Cai" …
+        ("lao_cai_route", 15, lambda c: c.matching(
+            r"(?:hà nội|nội bài|hải phòng|côn minh)\s*[-–]\s*lào cai|lào cai\s*[-–]\s*(?:hà nội|côn minh"
+            r"|hải phòng)|đường sắt[^.]{0,40}lào cai|ga lào cai|cao tốc[^.]{0,40}lào cai")),
+        ("lao_cai", 35, lambda c: c.matching(lc)),
+        # the 1930 uprising, Nguyễn Thái Học, "phố Yên Bái" streets
+        ("yen_bai_history_street", 10, lambda c: c.matching(
+            r"khởi nghĩa yên bái|nguyễn thái học[^.]{0,60}yên bái|(?<!thành )(?:phố|đường) yên bái")),
+        ("yen_bai", 30, lambda c: c.matching(yb)),
+        ("sa_pa", 15, lambda c: c.matching(r"(?<!\w)(?:sa pa|sapa)(?!\w)")),
+    ]
+    results = {
+        "dien_bien": draw_province(rnd, more, "Điện Biên", "units_dien_bien.csv", dien_bien_pools,
+                                   dien_bien_dev, 25),
+        "lao_cai": draw_province(rnd, more, "Lào Cai", "units_lao_cai.csv", lao_cai_pools, None, 25),
+    }
+    strata: dict[str, dict[str, str]] = {}
+    for key, chosen in results.items():
+        with open(HERE / f"sample_{key}.jsonl", "w", encoding="utf-8") as handle:
+            for article, _ in chosen:
+                record = {"id": article["id"], "title": article["title"], "text": article["text"],
+                          "source": article["source"]}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        strata[key] = {a["id"]: s for a, s in chosen}
+    if args.strata:
+        args.strata.write_text(json.dumps(strata, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

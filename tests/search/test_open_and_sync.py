@@ -1,0 +1,141 @@
+"""The one way to open the configured search backend (``open_backend``) and the one way to keep
+Elasticsearch in step with the store (``es_sync``), as ``presswatch search``, ``presswatch reindex``,
+``presswatch crawl`` and the service's crawl job use them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch, UnsupportedProductError
+
+import presswatch.search.elastic as elastic
+from presswatch.cli import main, sync_search_index
+from presswatch.config import Settings, load_settings
+from presswatch.models import Article
+from presswatch.search import SearchRequest, open_backend
+from presswatch.search.elastic import EsIndex
+from presswatch.search.es_sync import SyncOutcome, sync_elasticsearch
+from presswatch.search.sqlite import SqliteIndex
+from presswatch.store import Store
+from tests.support.es import EsServer
+from tests.support.receiver import Receiver
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+CREDENTIALS = ("PRESSWATCH_ES_API_KEY", "PRESSWATCH_ES_USERNAME", "PRESSWATCH_ES_PASSWORD")
+
+
+def article(number: int, title: str, text: str) -> Article:
+    return Article(url=f"https://x.vn/{number}", source_id="bao-a", title=title, text=text,
+                   published_at=NOW - timedelta(days=number))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "pw.db"
+    with Store(path) as store:
+        store.add_article(article(1, "Sạt lở ở Mường Tè", "Mưa lớn gây sạt lở tại huyện Mường Tè, tỉnh Lai Châu."))
+        store.add_article(article(2, "Điện Biên đón khách", "Lượng khách đến Điện Biên Phủ tăng mạnh."))
+    return path
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in CREDENTIALS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_default_backend_is_the_sqlite_index_of_the_store(db: Path) -> None:
+    with Store(db) as store:
+        backend = open_backend(Settings(), store)
+        assert isinstance(backend, SqliteIndex) and backend.store is store
+        assert backend.search(SearchRequest("muong te", now=NOW)).total == 1
+
+
+@pytest.mark.parametrize(("environ", "authorization"), [
+    ({"PRESSWATCH_ES_API_KEY": "k3y"}, "ApiKey k3y"),
+    ({"PRESSWATCH_ES_USERNAME": "vanphong", "PRESSWATCH_ES_PASSWORD": "mat-khau"},
+     "Basic " + base64.b64encode(b"vanphong:mat-khau").decode()),
+    ({}, None),
+])
+def test_elasticsearch_is_opened_at_the_configured_address_and_alias_with_credentials_from_the_environment(
+        db: Path, monkeypatch: pytest.MonkeyPatch, no_credentials: None, environ: dict[str, str],
+        authorization: str | None) -> None:
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with Receiver() as receiver, Store(db) as store:
+        settings = Settings(index_backend="elasticsearch", elasticsearch_url=receiver.url, elasticsearch_alias="pw-x")
+        backend = open_backend(settings, store)
+        assert isinstance(backend, EsIndex) and backend.alias == "pw-x"
+        with pytest.raises(UnsupportedProductError):  # the receiver is not Elasticsearch; it saw the request
+            backend.search(SearchRequest("lai chau", now=NOW))
+    assert [request.path for request in receiver.requests] == ["/pw-x/_search"]
+    assert receiver.requests[0].headers.get("authorization") == authorization
+
+
+def sync_rows(db: Path) -> list[tuple[Any, ...]]:
+    with Store(db) as store:
+        return [tuple(row) for row in store.db.execute("SELECT name, last_article_id, last_error FROM sync_state")]
+
+
+def test_sync_does_nothing_unless_elasticsearch_is_the_backend(db: Path) -> None:
+    assert sync_elasticsearch(Settings(), db) is None
+    assert sync_rows(db) == []
+
+
+def test_sync_with_elasticsearch_down_loses_nothing_and_says_why(db: Path, no_credentials: None) -> None:
+    settings = Settings(index_backend="elasticsearch", elasticsearch_url="http://127.0.0.1:9")
+    outcome = sync_elasticsearch(settings, db)
+    assert outcome is not None and outcome.sent == 0 and outcome.error and "ConnectionError" in outcome.error
+    assert sync_rows(db) == [("elasticsearch", 0, outcome.error)]  # the next sync starts from the first article
+
+
+@pytest.fixture
+def configured_es(es_server: EsServer, es_client: Elasticsearch, monkeypatch: pytest.MonkeyPatch,
+                  no_credentials: None) -> Iterator[str]:
+    """Elasticsearch as the configured backend (settings from the environment, as an operator may set
+    them); the product's client gets the test server's options (osmem-server: plain JSON). Yields the
+    alias."""
+    alias = f"pw-cli-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("PRESSWATCH_INDEX_BACKEND", "elasticsearch")
+    monkeypatch.setenv("PRESSWATCH_ELASTICSEARCH_URL", es_server.url)
+    monkeypatch.setenv("PRESSWATCH_ELASTICSEARCH_ALIAS", alias)
+    client_from_env = elastic.client_from_env
+
+    def with_test_options(url: str, environ: dict[str, str] | None = None, **options: Any) -> Any:
+        return client_from_env(url, environ, **{**es_server.options, **options})
+
+    monkeypatch.setattr(elastic, "client_from_env", with_test_options)
+    yield alias
+    es_client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+
+
+@pytest.mark.elasticsearch
+def test_cli_reindex_search_and_sync_after_a_crawl_use_the_configured_elasticsearch(
+        db: Path, tmp_path: Path, configured_es: str, es_client: Elasticsearch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    alias = configured_es
+    options = ["--config", str(tmp_path / "config"), "--db", str(db)]
+    assert main([*options, "reindex"]) == 0
+    out = capsys.readouterr().out
+    assert f"(bí danh {alias})" in out and f"Xong: 2 bài đã vào chỉ mục mới; bí danh {alias}" in out
+
+    assert main([*options, "search", "muong te", "--json"]) == 0
+    hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [hit["title"] for hit in hits] == ["Sạt lở ở Mường Tè"]
+
+    with Store(db) as store:  # a crawl stores one more article; the crawl then syncs
+        store.add_article(article(3, "Lũ quét ở Mường Tè", "Lũ quét cuốn trôi cầu treo ở Mường Tè."))
+    settings = load_settings(None)
+    sync_search_index(settings, db)
+    assert "Đã cập nhật 1 bài vào Elasticsearch." in capsys.readouterr().out
+    assert sync_elasticsearch(settings, db) == SyncOutcome(0, None)  # caught up: nothing more to send
+    es_client.indices.refresh(index=alias)
+    assert main([*options, "search", "muong te", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
