@@ -87,11 +87,11 @@ def test_migration_moves_texts_out_of_the_articles_table(tmp_path: Path) -> None
     """A database of schema 3 (texts inline) opens as the current schema without losing text."""
     import re as regex
 
-    from presswatch.store import _MIGRATIONS
+    from presswatch.store.schema import MIGRATIONS
 
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
-    for script in _MIGRATIONS[:3]:
+    for script in MIGRATIONS[:3]:
         for statement in regex.sub(r"--[^\n]*", "", script).split(";"):
             if statement.strip():
                 db.execute(statement)
