@@ -6,7 +6,8 @@ evaluated for an article (no analysis, the rules were not loaded, an error in ev
 article is stored all the same and marked pending in ``alert_pending``, in that transaction: it is
 never lost and never silently left unalerted. ``evaluate_pending`` evaluates such articles later
 with a valid configuration (after each crawl, at service start and reload), exactly once, as they
-would have been at ingest: a rule's ``max_age`` counts from when the article was stored.
+would have been at ingest: a rule's ``max_age`` counts from when the article was stored. This module
+owns ``alert_pending`` (``SCHEMA``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from alerts.rules import RuleSet, doc_of
 from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile
 from presswatch.models import Article
 from presswatch.store import Store
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, parse_iso, utcnow
 
 if TYPE_CHECKING:
@@ -31,6 +33,24 @@ if TYPE_CHECKING:
 
 PENDING_BATCH = 500  # articles one evaluation pass takes on (the next pass takes the rest)
 NOT_ANALYSED = "bài chưa được phân tích"
+
+SCHEMA = Schema("alert_pending", (
+    Migration(
+        "articles pending evaluation",
+        """
+    -- crawl integrity: articles stored without their alert rules evaluated (no analysis, rules not
+    -- loaded, an error), evaluated later exactly once.
+    CREATE TABLE alert_pending (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        stored_at TEXT NOT NULL,        -- UTC: rules' max_age counts from here, not from the late evaluation
+        reason TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    """,
+        legacy=10,
+    ),
+))
 
 
 def inherit(doc: Doc, parent: Any) -> None:

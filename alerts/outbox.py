@@ -5,6 +5,9 @@ so an article is never stored without its alerts nor an alert queued without its
 per rule and story: a later syndicated copy only increments ``copies`` of the first alert. Over a
 rule's ``max_per_hour`` the alert joins the hour's summary message instead of its own; in the rule's
 quiet hours delivery waits until they end. Every row leaves the outbox only as ``sent`` or ``dead``.
+
+This module owns the tables ``alerts`` and ``outbox`` (``SCHEMA``): the worker, the CLI, the service's
+metrics and the web pages read and change them through its functions.
 """
 
 from __future__ import annotations
@@ -17,9 +20,61 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from presswatch.config.alerts import ChannelTarget, Rule
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import VIETNAM, iso, parse_iso
 
 STATUSES = ("pending", "sent", "dead")
+
+SCHEMA = Schema("alerts", (
+    Migration(
+        "alerts and their outbox",
+        """
+    -- alerts: one row per rule and story (syndication cluster); later copies only count.
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        story INTEGER NOT NULL,         -- clusters.id (or -article_id for an article without one)
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,  -- the first copy
+        severity TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        copies INTEGER NOT NULL DEFAULT 1,
+        last_copy_at TEXT,
+        throttled INTEGER NOT NULL DEFAULT 0,  -- over the rule's max_per_hour: sent in the hour's summary
+        UNIQUE (rule_id, story)
+    );
+    CREATE INDEX alerts_rule_created ON alerts(rule_id, created_at);
+    -- outbox: one row per alert (or hourly summary) and channel, until delivered or dead.
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- alert | summary
+        rule_id TEXT NOT NULL,
+        alert_id INTEGER REFERENCES alerts(id) ON DELETE CASCADE,  -- kind alert
+        window_start TEXT,              -- kind summary: start of the hour it covers (UTC)
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | dead
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        last_attempt_at TEXT,
+        sent_at TEXT,
+        last_error TEXT,
+        UNIQUE (channel, kind, rule_id, window_start)
+    );
+    CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+    CREATE INDEX outbox_alert ON outbox(alert_id);
+    """,
+        legacy=6,
+    ),
+    Migration(
+        "outbox payload",
+        """
+    -- outbox rows of kind 'health' carry their document in payload.
+    ALTER TABLE outbox ADD COLUMN payload TEXT;
+    """,
+        legacy=7,
+    ),
+))
 
 
 @dataclass(frozen=True)

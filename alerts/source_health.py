@@ -3,7 +3,8 @@
 ``check`` runs after each crawl of a source, in one transaction: an incident is opened (and a
 ``health`` outbox row queued per channel) when a threshold is crossed and none is open, and closed
 (with a recovery notice) when the source works again. So an operator hears once per incident, not
-at every failed crawl.
+at every failed crawl. This module owns ``source_incidents`` (``SCHEMA``): ``presswatch status`` and
+the service's metrics read the open incidents through ``open_incidents``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.outbox import new_key
+from alerts.payload import DOCUMENT_SCHEMA
 from presswatch.config.alerts import ChannelTarget, SourceHealthAlerts
 from presswatch.store import SourceHealth
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, local
 
-SCHEMA = "presswatch.alert.v1"
+SCHEMA = Schema("source_incidents", (
+    Migration(
+        "source incidents",
+        """
+    -- service: source-health incidents (failing N times, silent X days), raised once each through
+    -- the alert channels.
+    CREATE TABLE source_incidents (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- failing | silent
+        raised_at TEXT NOT NULL,
+        resolved_at TEXT,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX source_incidents_open ON source_incidents(source_id, kind, resolved_at);
+    """,
+        legacy=7,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -33,7 +54,7 @@ def _document(kind: str, status: str, source: SourceInfo, message: str, now: dat
         title = {"failing": "Nguồn đã thu thập lại được", "silent": "Nguồn đã có bài mới trở lại"}[kind]
     text = f"{'✅' if status == 'resolved' else '🛠️'} {title}: {source.name} ({source.id})\n{message}\n" \
            f"Thời điểm: {local(now)}"
-    return {"schema": SCHEMA, "type": "source_health", "status": status, "kind": kind,
+    return {"schema": DOCUMENT_SCHEMA, "type": "source_health", "status": status, "kind": kind,
             "source": {"id": source.id, "name": source.name}, "message": message, "created_at": iso(now),
             "text": text}
 

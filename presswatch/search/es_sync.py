@@ -4,7 +4,8 @@ crawl sends the articles the index has not received yet and remembers how far it
 moves the alias to it.
 
 ``sync_elasticsearch(settings, db)`` is what the CLI and the service run after a crawl;
-``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``.
+``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``. This module owns ``sync_state``
+(``SCHEMA``); it reads the articles through the store.
 """
 
 from __future__ import annotations
@@ -18,9 +19,25 @@ from typing import Any
 from presswatch.config import Settings
 from presswatch.search.elastic import MAPPINGS, SETTINGS, TEMPLATE, EsIndex
 from presswatch.store import Store
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso
 
 SYNC_NAME = "elasticsearch"
+
+SCHEMA = Schema("search_sync", (
+    Migration(
+        "sync state",
+        """
+    CREATE TABLE sync_state (
+        name TEXT PRIMARY KEY,          -- e.g. "elasticsearch"
+        last_article_id INTEGER NOT NULL DEFAULT 0,
+        synced_at TEXT,
+        last_error TEXT
+    ) WITHOUT ROWID;
+    """,
+        legacy=3,
+    ),
+))
 
 
 @dataclass(frozen=True)

@@ -13,5 +13,6 @@ FTS5 search index; ``Store`` is its entry point.
 from presswatch.store.articles import OnStored
 from presswatch.store.database import CACHE_MIB, CHECKPOINT_PAGES, Store
 from presswatch.store.health import RunResult, SourceHealth
+from presswatch.store.tables import SCHEMA
 
-__all__ = ["CACHE_MIB", "CHECKPOINT_PAGES", "OnStored", "RunResult", "SourceHealth", "Store"]
+__all__ = ["CACHE_MIB", "CHECKPOINT_PAGES", "SCHEMA", "OnStored", "RunResult", "SourceHealth", "Store"]
