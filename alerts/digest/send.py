@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import sqlite3
 import ssl
 import time
 from collections.abc import Callable, Mapping
@@ -104,10 +105,23 @@ def preview_html(digest: Digest) -> str:
 
 def send_record(store: Store, day: date) -> SendRecord | None:
     row = store.db.execute("SELECT * FROM digest_sends WHERE day = ?", (day.isoformat(),)).fetchone()
-    if row is None:
-        return None
-    return SendRecord(day=day, status=row["status"], attempts=row["attempts"], last_error=row["last_error"],
-                      sent_at=parse_iso(row["sent_at"]), message_id=row["message_id"],
+    return None if row is None else _send_record(row)
+
+
+def latest_record(store: Store) -> SendRecord | None:
+    """The record of the latest day a digest was sent or tried for."""
+    row = store.db.execute("SELECT * FROM digest_sends ORDER BY day DESC LIMIT 1").fetchone()
+    return None if row is None else _send_record(row)
+
+
+def last_sent_at(store: Store) -> datetime | None:
+    """When a digest was last sent."""
+    return parse_iso(store.db.execute("SELECT max(sent_at) FROM digest_sends WHERE status = 'sent'").fetchone()[0])
+
+
+def _send_record(row: sqlite3.Row) -> SendRecord:
+    return SendRecord(day=date.fromisoformat(row["day"]), status=row["status"], attempts=row["attempts"],
+                      last_error=row["last_error"], sent_at=parse_iso(row["sent_at"]), message_id=row["message_id"],
                       recipients=[r for r in (row["recipients"] or "").split(",") if r])
 
 

@@ -11,6 +11,11 @@ read connection in its own thread, ``presswatch.store.side_reader``) scans the l
 ids while the search's own connection scans the upper half (collecting filtered matches, scoring
 them), or counts every match while the search ranks the newest. Inside a write transaction the
 search reads alone (the side reader would not see the uncommitted rows).
+
+The one deliberate exception to "only a table's owner runs SQL on it" (``presswatch.store.schema``):
+this backend reads the store's article and index tables (``articles``, ``articles_fts``,
+``article_texts``, ``article_topics``, ``article_places``) directly, since the embedded index is part
+of the store, written in the same transaction as each article; it writes none of them.
 """
 
 from __future__ import annotations

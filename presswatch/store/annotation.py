@@ -16,6 +16,7 @@ import yaml
 
 from analysis import fold
 from presswatch.errors import AnnotationError
+from presswatch.store.articles import has_article
 from presswatch.store.database import Store
 from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, parse_iso
@@ -95,7 +96,7 @@ def _now() -> str:
 
 
 def _exists(store: Store, article_id: int) -> None:
-    if store.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+    if not has_article(store.db, article_id):
         raise AnnotationError(f"không có bài viết số {article_id}")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +148,29 @@ def update_engagement(db: sqlite3.Connection, url: str, engagement: dict[str, in
     return cursor.rowcount > 0
 
 
+def delete_articles(db: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete articles and everything hanging on them, index entries included (the FTS5 index is
+    contentless: each entry is deleted with the folded text it was built from). Inside a transaction."""
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"""SELECT a.id, a.title, a.title_norm, t.text, t.text_norm FROM articles a
+            JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({marks})""", ids).fetchall()
+    for row in rows:
+        title = row["title_norm"] if row["title_norm"] is not None else row["title"]
+        text = row["text_norm"] if row["text_norm"] is not None else row["text"]
+        db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                   (row["id"], fold(title), fold(text)))
+    db.execute(f"DELETE FROM sketch_bands WHERE article_id IN ({marks})", ids)
+    db.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # the rest cascades
+
+
+def dated_before(db: sqlite3.Connection, cutoff: datetime, limit: int) -> list[int]:
+    """The ids of up to ``limit`` articles dated before ``cutoff`` (what retention deletes)."""
+    return [row[0] for row in db.execute("SELECT id FROM articles WHERE dated_at < ? LIMIT ?", (iso(cutoff), limit))]
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 
@@ -171,8 +194,105 @@ def articles_since(db: sqlite3.Connection, since: datetime) -> Iterator[StoredAr
         yield _stored(row)
 
 
-def count_articles(db: sqlite3.Connection) -> int:
-    return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+def count_articles(db: sqlite3.Connection, source_ids: Sequence[str] | None = None, after_id: int | None = None) -> int:
+    """How many articles the store holds (of these sources, above this id)."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if source_ids is not None:
+        conditions.append(f"source_id IN ({','.join('?' * len(source_ids))})")
+        params.extend(source_ids)
+    if after_id is not None:
+        conditions.append("id > ?")
+        params.append(after_id)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return int(db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+
+
+def article_ids(db: sqlite3.Connection, source_id: str, after_id: int) -> list[int]:
+    """The ids of ``source_id``'s articles above ``after_id`` (what a crawl stored), in order."""
+    rows = db.execute("SELECT id FROM articles WHERE source_id = ? AND id > ? ORDER BY id", (source_id, after_id))
+    return [int(row[0]) for row in rows]
+
+
+def has_article(db: sqlite3.Connection, article_id: int) -> bool:
+    return db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+
+def relevance(db: sqlite3.Connection, article_id: int) -> str | None:
+    """The article's relevance grade (None when it is not stored or not analysed)."""
+    row = db.execute("SELECT relevance FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def relevance_at(db: sqlite3.Connection, url: str) -> str | None:
+    """The relevance grade of the article stored under ``url`` (one of its URLs or aliases)."""
+    row = db.execute("SELECT a.relevance FROM article_urls u JOIN articles a ON a.id = u.article_id "
+                     "WHERE u.url = ?", (url,)).fetchone()
+    return None if row is None else row[0]
+
+
+def titles(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The titles (as extracted) of the articles ``ids`` that are stored."""
+    rows = db.execute("SELECT id, title FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                      (json.dumps(sorted(set(ids))),))
+    return {int(row[0]): row[1] for row in rows}
+
+
+def text_of(db: sqlite3.Connection, article_id: int) -> str | None:
+    """The article's text, normalised."""
+    row = db.execute("SELECT coalesce(text_norm, text) FROM article_texts WHERE article_id = ?",
+                     (article_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def first_url(db: sqlite3.Connection, source_ids: Sequence[str]) -> str | None:
+    """The URL of one stored article of these sources, if any."""
+    row = db.execute(f"SELECT url FROM articles WHERE source_id IN ({','.join('?' * len(source_ids))})"
+                     " LIMIT 1", source_ids).fetchone()
+    return None if row is None else row[0]
+
+
+def recent_links(db: sqlite3.Connection, source_ids: Sequence[str], since: datetime,
+                 limit: int) -> list[tuple[str, str]]:
+    """(URL, title) of the articles (content type ``article``) of these sources dated from ``since``,
+    newest first."""
+    marks = ",".join("?" * len(source_ids))
+    rows = db.execute(
+        f"""SELECT url, title FROM articles WHERE source_id IN ({marks}) AND dated_at >= ?
+            AND content_type = 'article' ORDER BY dated_at DESC LIMIT ?""",
+        (*source_ids, iso(since), limit),
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def story_copies(db: sqlite3.Connection, cluster_id: int, article_id: int) -> list[sqlite3.Row]:
+    """The other copies of a story (``id``, ``url``, ``source_id``, ``title``, ``dated_at``), oldest
+    first, 50 at most."""
+    return db.execute(
+        "SELECT id, url, source_id, title, dated_at FROM articles WHERE cluster_id = ? AND id != ? "
+        "ORDER BY dated_at LIMIT 50", (cluster_id, article_id)).fetchall()
+
+
+def comments(db: sqlite3.Connection, parent_id: int) -> list[sqlite3.Row]:
+    """The comments stored under an article (``id``, ``author``, ``dated_at``, ``engagement``,
+    ``analysis``, ``text``), oldest first, 200 at most."""
+    return db.execute(
+        "SELECT a.id, a.author, a.dated_at, a.engagement, a.analysis, t.text FROM articles a "
+        "JOIN article_texts t ON t.article_id = a.id WHERE a.parent_id = ? ORDER BY a.dated_at LIMIT 200",
+        (parent_id,)).fetchall()
+
+
+_INDEX_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.title_norm, a.title) AS title_n,
+                  coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
+                  a.analysis, a.cluster_id
+           FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
+
+
+def index_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Row]:
+    """``size`` stored articles with an id above ``after``, in id order, as a search index takes them
+    (``presswatch.search.elastic.EsIndex.document``): normalised ``title_n`` and ``text_n``, dates,
+    grades, ``analysis`` JSON, ``cluster_id``."""
+    return db.execute(_INDEX_ROWS, (after, size)).fetchall()
 
 
 def last_article_id(db: sqlite3.Connection) -> int:

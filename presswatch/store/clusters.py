@@ -66,3 +66,15 @@ def join_cluster(db: sqlite3.Connection, article_id: int, cluster_id: int | None
     db.execute("UPDATE clusters SET size = size + 1, original_id = ? WHERE id = ?", (new_original, cluster_id))
     return cluster_id
 
+
+
+def cluster_of(db: sqlite3.Connection, article_id: int) -> int | None:
+    """The story cluster of a stored article (None: not analysed, or not stored)."""
+    row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def outlets(db: sqlite3.Connection, cluster_id: int) -> int:
+    """How many distinct sources carried the story."""
+    return int(db.execute("SELECT count(DISTINCT source_id) FROM articles WHERE cluster_id = ?",
+                          (cluster_id,)).fetchone()[0])

@@ -118,3 +118,14 @@ def health(db: sqlite3.Connection) -> dict[str, SourceHealth]:
         )
         for row in rows
     }
+
+
+def first_run_at(db: sqlite3.Connection, source_id: str) -> datetime | None:
+    """When the source was first crawled (of the runs still kept)."""
+    first = db.execute("SELECT min(started_at) FROM crawl_runs WHERE source_id = ?", (source_id,)).fetchone()[0]
+    return datetime.fromisoformat(first) if first else None
+
+
+def delete_runs_before(db: sqlite3.Connection, cutoff: datetime) -> int:
+    """Forget the crawl runs started before ``cutoff``; how many there were."""
+    return int(db.execute("DELETE FROM crawl_runs WHERE started_at < ?", (iso(cutoff),)).rowcount)

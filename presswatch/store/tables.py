@@ -2,11 +2,16 @@
 story sketches), stories (``clusters``), and what the crawl keeps between runs (``feed_state``,
 ``source_health``, ``crawl_runs``).
 
-The store's role modules (``articles``, ``clusters``, ``health``, ``database``) share these tables:
+The store's role modules (``articles``, ``clusters``, ``health``, ``period``, ``database``) share
+these tables:
 the schema is registered under the package's name (``presswatch.store:SCHEMA`` in
 ``presswatch.store.schema.SCHEMAS``). Each migration's text is the one it had in the store's single
 list before issue 17, whose ``PRAGMA user_version`` ran it (``legacy``); the other owners' tables
 (users, annotations, alerts…) moved to their modules.
+
+Other modules read and change these tables through the store's functions, with one deliberate
+exception: the SQLite search backend (``presswatch.search.sqlite``) reads the article and index tables
+directly, the embedded index being written with each article in the store's transaction.
 """
 
 from __future__ import annotations
