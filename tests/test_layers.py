@@ -1,4 +1,4 @@
-"""The architecture, checked: the import rules the layout shows (README, "Module map").
+"""The architecture, checked: the import rules the layout shows (the README's package table).
 
     analysis  ←  kernel  ←  capabilities  ←  crawler  ←  shell
                  presswatch.errors, models,   alerts      crawler   presswatch.cli, service,
