@@ -16,7 +16,8 @@ import pytest
 from elasticsearch import Elasticsearch, UnsupportedProductError
 
 import presswatch.search.elastic as elastic
-from presswatch.cli import main, sync_search_index
+from presswatch.cli import main
+from presswatch.cli.search import sync_search_index
 from presswatch.config import Settings, load_settings
 from presswatch.models import Article
 from presswatch.search import SearchRequest, open_backend
