@@ -6,11 +6,13 @@ evaluated for an article (no analysis, the rules were not loaded, an error in ev
 article is stored all the same and marked pending in ``alert_pending``, in that transaction: it is
 never lost and never silently left unalerted. ``evaluate_pending`` evaluates such articles later
 with a valid configuration (after each crawl, at service start and reload), exactly once, as they
-would have been at ingest: a rule's ``max_age`` counts from when the article was stored.
+would have been at ingest: a rule's ``max_age`` counts from when the article was stored. This module
+owns ``alert_pending`` (``SCHEMA``).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,8 @@ from alerts.rules import RuleSet, doc_of
 from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile
 from presswatch.models import Article
 from presswatch.store import Store
+from presswatch.store.articles import article_ids, relevance, relevance_at
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, parse_iso, utcnow
 
 if TYPE_CHECKING:
@@ -32,11 +36,30 @@ if TYPE_CHECKING:
 PENDING_BATCH = 500  # articles one evaluation pass takes on (the next pass takes the rest)
 NOT_ANALYSED = "bài chưa được phân tích"
 
+SCHEMA = Schema("alert_pending", (
+    Migration(
+        "articles pending evaluation",
+        """
+    -- crawl integrity: articles stored without their alert rules evaluated (no analysis, rules not
+    -- loaded, an error), evaluated later exactly once.
+    CREATE TABLE alert_pending (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        stored_at TEXT NOT NULL,        -- UTC: rules' max_age counts from here, not from the late evaluation
+        reason TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    """,
+        legacy=10,
+    ),
+))
 
-def inherit(doc: Doc, parent: Any) -> None:
-    """Raise ``doc``'s relevance to its parent article's (a row with the parent's ``relevance``)."""
-    if parent is not None and RELEVANCE_RANK.get(parent[0] or "", -1) > RELEVANCE_RANK.get(doc.relevance or "", -1):
-        doc.relevance = parent[0]
+
+def inherit(doc: Doc, parent: str | None) -> None:
+    """Raise ``doc``'s relevance to its parent article's (``parent``: that relevance; None when there
+    is no parent, or it was not analysed)."""
+    if RELEVANCE_RANK.get(parent or "", -1) > RELEVANCE_RANK.get(doc.relevance or "", -1):
+        doc.relevance = parent
 
 
 def defer(db: sqlite3.Connection, article_id: int, reason: str, stored_at: datetime) -> None:
@@ -50,8 +73,8 @@ def pending_count(db: sqlite3.Connection, source_id: str | None = None, after_id
     if source_id is None:
         row = db.execute("SELECT count(*) FROM alert_pending WHERE article_id > ?", (after_id,)).fetchone()
     else:
-        row = db.execute("""SELECT count(*) FROM alert_pending p JOIN articles a ON a.id = p.article_id
-                            WHERE a.source_id = ? AND p.article_id > ?""", (source_id, after_id)).fetchone()
+        row = db.execute("SELECT count(*) FROM alert_pending WHERE article_id IN (SELECT value FROM json_each(?))",
+                         (json.dumps(article_ids(db, source_id, after_id)),)).fetchone()
     return int(row[0])
 
 
@@ -86,8 +109,7 @@ class AlertEvaluator:
             doc = doc_of(article.title, article.text, article.source_id, article.source_kind, data,
                          article.content_type)
             if article.parent_url is not None:  # a comment is as relevant as the article it was written under
-                inherit(doc, db.execute("SELECT a.relevance FROM article_urls u JOIN articles a ON a.id = u.article_id "
-                                        "WHERE u.url = ?", (article.parent_url,)).fetchone())
+                inherit(doc, relevance_at(db, article.parent_url))
             now = self.clock()
             matched = self.rules.evaluate(doc, article.published_at or article.fetched_at, now)
             recorded = outbox.record(db, article_id, matched, self.channels, now) if matched else []
@@ -196,7 +218,7 @@ def _evaluate_one(store: Store, article_id: int, stored_at: datetime, rules: Rul
         doc = doc_of(article.title_original, article.text_original, article.source_id, article.source_kind, data,
                      article.content_type)
         if article.parent_id is not None:
-            inherit(doc, db.execute("SELECT relevance FROM articles WHERE id = ?", (article.parent_id,)).fetchone())
+            inherit(doc, relevance(db, article.parent_id))
         matched = rules.evaluate(doc, article.published_at or article.fetched_at, stored_at)
         recorded = outbox.record(db, article_id, matched, channels, clock()) if matched else []
     return sum(item.new for item in recorded)

@@ -5,21 +5,79 @@ so an article is never stored without its alerts nor an alert queued without its
 per rule and story: a later syndicated copy only increments ``copies`` of the first alert. Over a
 rule's ``max_per_hour`` the alert joins the hour's summary message instead of its own; in the rule's
 quiet hours delivery waits until they end. Every row leaves the outbox only as ``sent`` or ``dead``.
+
+This module owns the tables ``alerts`` and ``outbox`` (``SCHEMA``): the worker, the CLI, the service's
+metrics and the web pages read and change them through its functions.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from presswatch.config.alerts import ChannelTarget, Rule
+from presswatch.store.clusters import cluster_of
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import VIETNAM, iso, parse_iso
 
 STATUSES = ("pending", "sent", "dead")
+MAX_ALERTS = 50  # of a story, on its article page
+
+SCHEMA = Schema("alerts", (
+    Migration(
+        "alerts and their outbox",
+        """
+    -- alerts: one row per rule and story (syndication cluster); later copies only count.
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        story INTEGER NOT NULL,         -- clusters.id (or -article_id for an article without one)
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,  -- the first copy
+        severity TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        copies INTEGER NOT NULL DEFAULT 1,
+        last_copy_at TEXT,
+        throttled INTEGER NOT NULL DEFAULT 0,  -- over the rule's max_per_hour: sent in the hour's summary
+        UNIQUE (rule_id, story)
+    );
+    CREATE INDEX alerts_rule_created ON alerts(rule_id, created_at);
+    -- outbox: one row per alert (or hourly summary) and channel, until delivered or dead.
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- alert | summary
+        rule_id TEXT NOT NULL,
+        alert_id INTEGER REFERENCES alerts(id) ON DELETE CASCADE,  -- kind alert
+        window_start TEXT,              -- kind summary: start of the hour it covers (UTC)
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | dead
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        last_attempt_at TEXT,
+        sent_at TEXT,
+        last_error TEXT,
+        UNIQUE (channel, kind, rule_id, window_start)
+    );
+    CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+    CREATE INDEX outbox_alert ON outbox(alert_id);
+    """,
+        legacy=6,
+    ),
+    Migration(
+        "outbox payload",
+        """
+    -- outbox rows of kind 'health' carry their document in payload.
+    ALTER TABLE outbox ADD COLUMN payload TEXT;
+    """,
+        legacy=7,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -50,8 +108,8 @@ def quiet_until(rule: Rule, now: datetime) -> datetime | None:
 def record(db: sqlite3.Connection, article_id: int, rules: list[Rule], channels: dict[str, ChannelTarget],
            now: datetime) -> list[Recorded]:
     """Record the alerts of a new article that matched ``rules`` and queue their deliveries."""
-    row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-    story = row[0] if row is not None and row[0] is not None else -article_id
+    cluster_id = cluster_of(db, article_id)
+    story = cluster_id if cluster_id is not None else -article_id
     stamp = iso(now)
     recorded = []
     for rule in rules:
@@ -128,8 +186,71 @@ def queue_undelivered(db: sqlite3.Connection, rules: Iterable[Rule], channels: d
     return queued
 
 
+def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime) -> None:
+    """Queue a source-health notice (``alerts.source_health``) to ``channel``, due now: the row's
+    payload is ``document`` with the row's idempotency key."""
+    key = new_key()
+    db.execute(
+        """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
+           VALUES (?, 'health', 'source-health', ?, ?, ?, ?)""",
+        (channel, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
+    )
+
+
 def new_key() -> str:
     return "pw-" + secrets.token_hex(16)
+
+
+# --- recorded alerts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    rule_id: str
+    story: int  # clusters.id, or -article_id for an article without one
+    article_id: int  # the copy that raised it
+    severity: str
+    created_at: datetime
+    copies: int
+    throttled: bool  # over the rule's max_per_hour: sent in the hour's summary
+
+
+def _alert(row: sqlite3.Row) -> Alert:
+    created = parse_iso(row["created_at"])
+    assert created is not None
+    return Alert(id=row["id"], rule_id=row["rule_id"], story=row["story"], article_id=row["article_id"],
+                 severity=row["severity"], created_at=created, copies=row["copies"], throttled=bool(row["throttled"]))
+
+
+def alert(db: sqlite3.Connection, alert_id: int) -> Alert | None:
+    row = db.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+    return None if row is None else _alert(row)
+
+
+def summarised(db: sqlite3.Connection, rule_id: str, window_start: datetime) -> list[Alert]:
+    """The rule's alerts over its hourly limit in the hour from ``window_start``: what its summary says."""
+    rows = db.execute(
+        """SELECT * FROM alerts WHERE rule_id = ? AND throttled = 1
+           AND created_at >= ? AND created_at < ? ORDER BY created_at, id""",
+        (rule_id, iso(window_start), iso(window_start + timedelta(hours=1))),
+    ).fetchall()
+    return [_alert(row) for row in rows]
+
+
+def count_alerts(db: sqlite3.Connection, article_ids: Sequence[int] | None = None) -> int:
+    """How many alerts were recorded (for these articles, those that raised them)."""
+    if article_ids is None:
+        return int(db.execute("SELECT count(*) FROM alerts").fetchone()[0])
+    return int(db.execute("SELECT count(*) FROM alerts WHERE article_id IN (SELECT value FROM json_each(?))",
+                          (json.dumps(list(article_ids)),)).fetchone()[0])
+
+
+def alert_articles(db: sqlite3.Connection, alert_ids: Iterable[int]) -> dict[int, int]:
+    """The article that raised each of ``alert_ids`` (those still recorded)."""
+    rows = db.execute("SELECT id, article_id FROM alerts WHERE id IN (SELECT value FROM json_each(?))",
+                      (json.dumps(sorted(set(alert_ids))),))
+    return {int(row[0]): int(row[1]) for row in rows}
 
 
 # --- delivery bookkeeping (the worker) ---------------------------------------------------------
@@ -187,6 +308,11 @@ def counts(db: sqlite3.Connection) -> dict[str, int]:
     return {status: int(found.get(status, 0)) for status in STATUSES}
 
 
+def oldest_pending(db: sqlite3.Connection) -> datetime | None:
+    """When the oldest row still to deliver was queued (None: none is)."""
+    return parse_iso(db.execute("SELECT min(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0])
+
+
 def started(db: sqlite3.Connection, row_id: int, now: datetime) -> None:
     """Count the attempt before it is made: a crash mid-request still shows in ``attempts``."""
     db.execute("UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?", (iso(now), row_id))
@@ -218,3 +344,58 @@ def retry(db: sqlite3.Connection, row_id: int, now: datetime) -> bool:
         (iso(now), iso(now), row_id),
     )
     return cursor.rowcount > 0
+
+
+# --- a story's alerts and their deliveries (the article page and API) ------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str
+    status: str  # pending | sent | dead
+    attempts: int
+    sent_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class ArticleAlert:
+    rule_id: str
+    severity: str
+    created_at: datetime
+    copies: int  # copies of the story the rule matched (the first one raised the alert)
+    summary: bool  # over the rule's max_per_hour: delivered in the hour's summary message
+    article_id: int  # the copy that raised it (another outlet's, for a syndicated copy)
+    deliveries: list[Delivery]
+
+
+def article_alerts(db: sqlite3.Connection, article_id: int, cluster_id: int | None) -> list[ArticleAlert]:
+    """The alerts of the article's story, newest first: one per rule, raised by the first copy of the
+    story (this article or another outlet's), with the delivery state per channel (of the hour's
+    summary message for an alert over the rule's hourly limit)."""
+    story = cluster_id if cluster_id is not None else -article_id
+    rows = db.execute(
+        "SELECT id, rule_id, severity, created_at, copies, throttled, article_id FROM alerts "
+        "WHERE story = ? OR article_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        (story, article_id, MAX_ALERTS)).fetchall()
+    out = []
+    for row in rows:
+        created = parse_iso(row[3])
+        assert created is not None
+        out.append(ArticleAlert(rule_id=row[1], severity=row[2], created_at=created, copies=int(row[4]),
+                                summary=bool(row[5]), article_id=int(row[6]),
+                                deliveries=_deliveries(db, int(row[0]), row[1], created, bool(row[5]))))
+    return out
+
+
+def _deliveries(db: sqlite3.Connection, alert_id: int, rule_id: str, created: datetime,
+                summary: bool) -> list[Delivery]:
+    columns = "SELECT channel, status, attempts, sent_at, last_error FROM outbox"
+    if summary:  # the summary row of the rule's hour (alerts.outbox.record: window_start is the hour)
+        hour = iso(created.replace(minute=0, second=0, microsecond=0))
+        rows = db.execute(f"{columns} WHERE kind = 'summary' AND rule_id = ? AND window_start = ? ORDER BY channel",
+                          (rule_id, hour)).fetchall()
+    else:
+        rows = db.execute(f"{columns} WHERE alert_id = ? ORDER BY channel", (alert_id,)).fetchall()
+    return [Delivery(channel=r[0], status=r[1], attempts=int(r[2]), sent_at=parse_iso(r[3]), last_error=r[4])
+            for r in rows]

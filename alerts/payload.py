@@ -18,7 +18,7 @@ from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.models import StoredArticle
 from presswatch.times import iso, local
 
-SCHEMA = "presswatch.alert.v1"
+DOCUMENT_SCHEMA = "presswatch.alert.v1"  # the JSON documents the channels receive
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def rule_json(rule: Rule | None, rule_id: str, severity: str) -> dict[str, Any]:
 
 
 def alert_payload(row: OutboxRow, rule: dict[str, Any], copies: int, article: dict[str, Any]) -> dict[str, Any]:
-    document = {"schema": SCHEMA, "type": "alert", "idempotency_key": row.idempotency_key,
+    document = {"schema": DOCUMENT_SCHEMA, "type": "alert", "idempotency_key": row.idempotency_key,
                 "created_at": iso(row.created_at), "rule": rule, "copies": copies, "article": article}
     document["text"] = alert_text(document)
     return document
@@ -69,7 +69,7 @@ def alert_payload(row: OutboxRow, rule: dict[str, Any], copies: int, article: di
 
 def summary_payload(row: OutboxRow, rule: dict[str, Any], articles: list[dict[str, Any]]) -> dict[str, Any]:
     assert row.window_start is not None
-    document = {"schema": SCHEMA, "type": "summary", "idempotency_key": row.idempotency_key,
+    document = {"schema": DOCUMENT_SCHEMA, "type": "summary", "idempotency_key": row.idempotency_key,
                 "created_at": iso(row.created_at), "rule": rule,
                 "window": {"start": iso(row.window_start), "end": iso(row.window_start + timedelta(hours=1))},
                 "count": len(articles), "articles": articles}

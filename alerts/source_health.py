@@ -3,22 +3,43 @@
 ``check`` runs after each crawl of a source, in one transaction: an incident is opened (and a
 ``health`` outbox row queued per channel) when a threshold is crossed and none is open, and closed
 (with a recovery notice) when the source works again. So an operator hears once per incident, not
-at every failed crawl.
+at every failed crawl. This module owns ``source_incidents`` (``SCHEMA``): ``presswatch status`` and
+the service's metrics read the open incidents through ``open_incidents``.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alerts.outbox import new_key
+from alerts.outbox import queue_health
+from alerts.payload import DOCUMENT_SCHEMA
 from presswatch.config.alerts import ChannelTarget, SourceHealthAlerts
 from presswatch.store import SourceHealth
-from presswatch.times import iso, local
+from presswatch.store.health import first_run_at
+from presswatch.store.schema import Migration, Schema
+from presswatch.times import iso, local, parse_iso
 
-SCHEMA = "presswatch.alert.v1"
+SCHEMA = Schema("source_incidents", (
+    Migration(
+        "source incidents",
+        """
+    -- service: source-health incidents (failing N times, silent X days), raised once each through
+    -- the alert channels.
+    CREATE TABLE source_incidents (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- failing | silent
+        raised_at TEXT NOT NULL,
+        resolved_at TEXT,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX source_incidents_open ON source_incidents(source_id, kind, resolved_at);
+    """,
+        legacy=7,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -33,7 +54,7 @@ def _document(kind: str, status: str, source: SourceInfo, message: str, now: dat
         title = {"failing": "Nguồn đã thu thập lại được", "silent": "Nguồn đã có bài mới trở lại"}[kind]
     text = f"{'✅' if status == 'resolved' else '🛠️'} {title}: {source.name} ({source.id})\n{message}\n" \
            f"Thời điểm: {local(now)}"
-    return {"schema": SCHEMA, "type": "source_health", "status": status, "kind": kind,
+    return {"schema": DOCUMENT_SCHEMA, "type": "source_health", "status": status, "kind": kind,
             "source": {"id": source.id, "name": source.name}, "message": message, "created_at": iso(now),
             "text": text}
 
@@ -43,12 +64,7 @@ def _queue(db: sqlite3.Connection, document: dict[str, object], channels: list[s
     for channel in channels:
         if channel not in targets:
             continue
-        key = new_key()
-        db.execute(
-            """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
-               VALUES (?, 'health', 'source-health', ?, ?, ?, ?)""",
-            (channel, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
-        )
+        queue_health(db, channel, document, now)
 
 
 def check(db: sqlite3.Connection, source: SourceInfo, health: SourceHealth, policy: SourceHealthAlerts,
@@ -59,8 +75,7 @@ def check(db: sqlite3.Connection, source: SourceInfo, health: SourceHealth, poli
     if health.last_success_at is not None:
         since = health.last_new_article_at
         if since is None:
-            first = db.execute("SELECT min(started_at) FROM crawl_runs WHERE source_id = ?", (source.id,)).fetchone()[0]
-            since = datetime.fromisoformat(first) if first else None
+            since = first_run_at(db, source.id)
         if since is not None and now - since >= timedelta(days=policy.silent_days):
             silent_for = (now - since).days
     states = {
@@ -85,3 +100,23 @@ def check(db: sqlite3.Connection, source: SourceInfo, health: SourceHealth, poli
             _queue(db, _document(kind, "resolved", source, note, now), policy.channels, targets, now)
             changes.append(f"{source.id}: {kind} resolved")
     return changes
+
+
+@dataclass(frozen=True)
+class Incident:
+    source_id: str
+    kind: str  # failing | silent
+    raised_at: datetime
+    message: str
+
+
+def open_incidents(db: sqlite3.Connection) -> list[Incident]:
+    """The incidents not resolved yet, oldest first."""
+    rows = db.execute("SELECT source_id, kind, raised_at, message FROM source_incidents "
+                      "WHERE resolved_at IS NULL ORDER BY raised_at").fetchall()
+    incidents = []
+    for source_id, kind, raised_at, message in rows:
+        raised = parse_iso(raised_at)
+        assert raised is not None
+        incidents.append(Incident(source_id, kind, raised, message))
+    return incidents

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from presswatch.config import Config
 from presswatch.config.alerts import AlertsFile, ChannelTarget
 from presswatch.errors import DeliveryError
 from presswatch.store import Store
-from presswatch.times import iso, utcnow
+from presswatch.times import utcnow
 
 log = logging.getLogger("presswatch.alerts")
 
@@ -142,22 +142,18 @@ class DeliveryWorker:
             document: dict[str, Any] = json.loads(row.payload or "{}")
             return document
         if row.kind == "alert":
-            alert = db.execute("SELECT * FROM alerts WHERE id = ?", (row.alert_id,)).fetchone()
+            alert = outbox.alert(db, row.alert_id) if row.alert_id is not None else None
             if alert is None:
                 raise LookupError(f"cảnh báo #{row.alert_id} không còn trong cơ sở dữ liệu")
-            return alert_payload(row, self._rule(row.rule_id, alert["severity"]), alert["copies"],
-                                 self._article(alert["article_id"]))
+            return alert_payload(row, self._rule(row.rule_id, alert.severity), alert.copies,
+                                 self._article(alert.article_id))
         assert row.window_start is not None
-        alerts = db.execute(
-            """SELECT article_id, severity, copies FROM alerts WHERE rule_id = ? AND throttled = 1
-               AND created_at >= ? AND created_at < ? ORDER BY created_at, id""",
-            (row.rule_id, iso(row.window_start), iso(row.window_start + timedelta(hours=1))),
-        ).fetchall()
+        alerts = outbox.summarised(db, row.rule_id, row.window_start)
         articles = []
-        for alert in alerts:
+        for summarised in alerts:
             try:
-                articles.append({**self._article(alert["article_id"]), "copies": alert["copies"]})
+                articles.append({**self._article(summarised.article_id), "copies": summarised.copies})
             except LookupError:
                 continue
-        severity = alerts[0]["severity"] if alerts else "medium"
+        severity = alerts[0].severity if alerts else "medium"
         return summary_payload(row, self._rule(row.rule_id, severity), articles)

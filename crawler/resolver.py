@@ -81,7 +81,7 @@ class PolicyResolver:
         resolutionReceiver.resolutionBegan(resolution)
         literal = literal_address(hostName)
         if literal is not None:  # no lookup: the policy sees what the literal means
-            self._deliver(resolutionReceiver, hostName, portNumber, [str(literal)])
+            self.deliver(resolutionReceiver, hostName, portNumber, [str(literal)])
             resolutionReceiver.resolutionComplete()
             return resolution
         lookup: Any = deferToThreadPool(self.reactor, self.reactor.getThreadPool(), socket.getaddrinfo,
@@ -89,13 +89,15 @@ class PolicyResolver:
         lookup.addTimeout(self.timeout, self.reactor)
 
         def found(infos: _AddrInfo) -> None:
-            self._deliver(resolutionReceiver, hostName, portNumber, [info[4][0] for info in infos])
+            self.deliver(resolutionReceiver, hostName, portNumber, [info[4][0] for info in infos])
 
         lookup.addCallbacks(found, lambda _failure: None)
         lookup.addBoth(lambda _: resolutionReceiver.resolutionComplete())
         return resolution
 
-    def _deliver(self, receiver: Any, host: str, port: int, addresses: list[str]) -> None:
+    def deliver(self, receiver: Any, host: str, port: int, addresses: list[str]) -> None:
+        """Hand ``receiver`` the addresses ``host`` resolved to that the policy allows; record a
+        refusal for the host when it allows none."""
         refused: Refusal | None = None
         delivered: set[str] = set()
         for address in addresses:

@@ -29,6 +29,7 @@ from crawler.report import CrawlReport
 from presswatch.config import Config, Settings, Source
 from presswatch.config.crawl import CrawlConfig
 from presswatch.store import RunResult, Store
+from presswatch.store.articles import article_ids
 
 Progress = Callable[[Source, RunResult, CrawlReport | None], None]  # a source's crawl has ended
 Update = Callable[[Source, CrawlReport], None]  # a running crawl's report, every few seconds
@@ -199,13 +200,10 @@ def _stored_since(store: Store, source_id: str, after: int) -> tuple[int, int, i
     """Articles of ``source_id`` stored above article id ``after``, their new alerts, and how many of
     them still wait for their rules to be evaluated."""
     from alerts.ingest import pending_count
+    from alerts.outbox import count_alerts
 
-    new = store.db.execute("SELECT count(*) FROM articles WHERE source_id = ? AND id > ?",
-                           (source_id, after)).fetchone()[0]
-    alerts = store.db.execute("""SELECT count(*) FROM alerts WHERE article_id > ? AND article_id IN
-                                     (SELECT id FROM articles WHERE source_id = ? AND id > ?)""",
-                              (after, source_id, after)).fetchone()[0]
-    return int(new), int(alerts), pending_count(store.db, source_id, after)
+    stored = article_ids(store.db, source_id, after)
+    return len(stored), count_alerts(store.db, stored), pending_count(store.db, source_id, after)
 
 
 def crawl_or_fail(source: Source, settings: Settings, db: Path, config: ConfigLike = Path("config"),

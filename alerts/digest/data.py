@@ -1,9 +1,9 @@
 """What the daily digest says about one day: a ``Digest`` gathered from the store.
 
-Pure data: reads SQLite, writes nothing, sends nothing. The day ``d`` covers the 24 hours ending at
-``digest_time`` on ``d`` in Asia/Ho_Chi_Minh (the digest of 27/11 at 07:00 covers 26/11 07:00 →
-27/11 07:00), selected by ``articles.dated_at`` (UTC). Articles graded ``about`` or ``mention`` are
-the province's; the others are only counted as crawled.
+Pure data: reads the store (``presswatch.store.period``, the sources' health), writes nothing, sends
+nothing. The day ``d`` covers the 24 hours ending at ``digest_time`` on ``d`` in Asia/Ho_Chi_Minh (the
+digest of 27/11 at 07:00 covers 26/11 07:00 → 27/11 07:00), selected by the articles' date (UTC).
+Articles graded ``about`` or ``mention`` are the province's; the others are only counted as crawled.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from analysis.sentences import sentence_spans
 from presswatch.config import KIND_LABELS, Settings, Source
-from presswatch.store import Store
-from presswatch.times import VIETNAM, iso, parse_iso
+from presswatch.store import Store, period
+from presswatch.store.articles import text_of
+from presswatch.store.clusters import outlets as story_outlets
+from presswatch.store.health import health
+from presswatch.times import VIETNAM, parse_iso
 
 PROVINCE = "tỉnh Lai Châu"
 PROVINCE_NAME = "Lai Châu"
@@ -141,25 +144,6 @@ def _connection(db: sqlite3.Connection | Store) -> sqlite3.Connection:
     return db.db if isinstance(db, Store) else db
 
 
-def _relevance_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> Counter[str]:
-    rows = db.execute(
-        "SELECT coalesce(relevance, 'none'), count(*) FROM articles WHERE dated_at >= ? AND dated_at < ? "
-        "GROUP BY 1",
-        (iso(start), iso(end)),
-    ).fetchall()
-    return Counter({row[0]: row[1] for row in rows})
-
-
-def _facet(db: sqlite3.Connection, table: str, column: str, start: datetime, end: datetime) -> Counter[str]:
-    rows = db.execute(
-        f"""SELECT f.{column}, count(*) FROM {table} f JOIN articles a ON a.id = f.article_id
-            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention')
-            GROUP BY f.{column}""",
-        (iso(start), iso(end)),
-    ).fetchall()
-    return Counter({row[0]: row[1] for row in rows})
-
-
 def deciding_sentence(title: str, text: str, terms: Sequence[str]) -> str | None:
     """The sentence holding the strongest sentiment term (evidence is strongest first); body
     sentences before the title, which the digest shows anyway."""
@@ -186,16 +170,7 @@ def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: boo
     """The window's relevant articles, negative or not, one per story: copies of a syndicated
     story collapse into its first item, which says how many outlets carried it. Returns the first
     ``limit`` items and how many stories there were."""
-    condition = "a.sentiment = 'negative'" if negative else "coalesce(a.sentiment, '') != 'negative'"
-    order = "a.sentiment_score ASC, a.dated_at DESC" if negative else "a.dated_at DESC"
-    rows = db.execute(
-        f"""SELECT a.id, a.url, a.source_id, a.source_kind, a.title, a.title_norm, a.dated_at, a.relevance,
-                   a.sentiment, a.analysis, a.cluster_id
-            FROM articles a
-            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention') AND {condition}
-            ORDER BY a.relevance = 'about' DESC, {order}, a.id""",
-        (iso(start), iso(end)),
-    ).fetchall()
+    rows = period.relevant_articles(db, start, end, negative)
     stories: dict[object, list[sqlite3.Row]] = {}
     for row in rows:
         key = row["cluster_id"] if row["cluster_id"] is not None else ("article", row["id"])
@@ -208,13 +183,10 @@ def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: boo
         title = row["title_norm"] or row["title"]
         sentence = None
         if negative:
-            text = db.execute("SELECT coalesce(text_norm, text) FROM article_texts WHERE article_id = ?",
-                              (row["id"],)).fetchone()
-            sentence = deciding_sentence(title, text[0] if text else "", terms)
+            sentence = deciding_sentence(title, text_of(db, row["id"]) or "", terms)
         outlets = 1
         if row["cluster_id"] is not None:
-            outlets = db.execute("SELECT count(DISTINCT source_id) FROM articles WHERE cluster_id = ?",
-                                 (row["cluster_id"],)).fetchone()[0]
+            outlets = story_outlets(db, row["cluster_id"])
         dated = parse_iso(row["dated_at"])
         assert dated is not None
         items.append(DigestItem(
@@ -229,21 +201,9 @@ def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: boo
 
 
 def _stories(db: sqlite3.Connection, start: datetime, end: datetime, names: Mapping[str, str]) -> list[Story]:
-    rows = db.execute(
-        """WITH day AS (SELECT DISTINCT cluster_id FROM articles
-                        WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention')
-                          AND cluster_id IS NOT NULL)
-           SELECT c.id, c.original_id, count(*) AS copies, count(DISTINCT m.source_id) AS outlets,
-                  group_concat(DISTINCT m.source_id) AS sources
-           FROM day JOIN clusters c ON c.id = day.cluster_id JOIN articles m ON m.cluster_id = c.id
-           GROUP BY c.id HAVING copies >= 2
-           ORDER BY outlets DESC, copies DESC, c.id LIMIT ?""",
-        (iso(start), iso(end), MAX_STORIES),
-    ).fetchall()
     stories = []
-    for row in rows:
-        original = db.execute("SELECT id, url, title, title_norm, sentiment FROM articles WHERE id = ?",
-                              (row["original_id"],)).fetchone()
+    for row in period.stories(db, start, end, MAX_STORIES):
+        original = period.story_original(db, row["original_id"])
         if original is None:
             continue
         sources = tuple(names.get(s, s) for s in sorted((row["sources"] or "").split(",")) if s)
@@ -271,17 +231,16 @@ def _source_problems(db: sqlite3.Connection, end: datetime, silent_days: int,
     disabled = {source.id for source in sources if not source.enabled}
     known = {source.id for source in sources}
     problems = []
-    for row in db.execute("SELECT * FROM source_health ORDER BY source_id"):
-        source_id = row["source_id"]
+    for source_id, state in sorted(health(db).items()):
         if source_id in disabled or (known and source_id not in known):
             continue
         name = names.get(source_id, source_id)
-        if row["consecutive_failures"] > 0:
-            problems.append(SourceProblem(source_id, name, "failing", row["consecutive_failures"], row["last_error"],
-                                          parse_iso(row["last_success_at"])))
+        if state.consecutive_failures > 0:
+            problems.append(SourceProblem(source_id, name, "failing", state.consecutive_failures, state.last_error,
+                                          state.last_success_at))
             continue
-        newest = parse_iso(row["last_new_article_at"])
-        if row["runs"] > 0 and (newest is None or newest < end - timedelta(days=silent_days)):
+        newest = state.last_new_article_at
+        if state.runs > 0 and (newest is None or newest < end - timedelta(days=silent_days)):
             problems.append(SourceProblem(source_id, name, "silent", 0, None, newest))
     problems.sort(key=lambda p: (p.problem != "failing", -p.failures, p.name))
     return problems
@@ -289,7 +248,7 @@ def _source_problems(db: sqlite3.Connection, end: datetime, silent_days: int,
 
 def _never_ran(db: sqlite3.Connection, sources: Sequence[Source]) -> tuple[str, ...]:
     """Enabled sources that have not been crawled once: nothing is known of their health."""
-    ran = {row[0] for row in db.execute("SELECT source_id FROM source_health WHERE runs > 0")}
+    ran = {source_id for source_id, state in health(db).items() if state.runs > 0}
     return tuple(sorted(source.name for source in sources if source.enabled and source.id not in ran))
 
 
@@ -302,28 +261,20 @@ def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, 
     names = {source.id: source.name for source in sources}
     labels = dict(topic_labels or {})
     start, end = window(day, settings)
-    counts = _relevance_counts(connection, start, end)
+    counts = period.relevance_counts(connection, start, end)
     history_windows = [(start - timedelta(days=n), end - timedelta(days=n)) for n in range(1, HISTORY_DAYS + 1)]
-    history = [_relevance_counts(connection, a, b) for a, b in history_windows]
+    history = [period.relevance_counts(connection, a, b) for a, b in history_windows]
     volume = [DayVolume(day - timedelta(days=n), c["about"], c["mention"])
               for n, c in reversed(list(enumerate([counts, *history[:HISTORY_DAYS - 1]])))]
-    topics = _facet(connection, "article_topics", "topic", start, end)
-    places = _facet(connection, "article_places", "place", start, end)
-    topic_history = [_facet(connection, "article_topics", "topic", a, b) for a, b in history_windows]
-    place_history = [_facet(connection, "article_places", "place", a, b) for a, b in history_windows]
-    sentiment_rows = connection.execute(
-        """SELECT coalesce(sentiment, 'neutral'), count(*) FROM articles
-           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') GROUP BY 1""",
-        (iso(start), iso(end)),
-    ).fetchall()
+    topics = period.topic_counts(connection, start, end)
+    places = period.place_counts(connection, start, end)
+    topic_history = [period.topic_counts(connection, a, b) for a, b in history_windows]
+    place_history = [period.place_counts(connection, a, b) for a, b in history_windows]
+    sentiment_rows = period.sentiment_counts(connection, start, end)
     sentiments = {label: 0 for label in SENTIMENTS}
     for label, count in sentiment_rows:
         sentiments[label] = sentiments.get(label, 0) + count
-    kind_rows = connection.execute(
-        """SELECT source_kind, count(*) FROM articles
-           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') GROUP BY 1""",
-        (iso(start), iso(end)),
-    ).fetchall()
+    kind_rows = period.kind_counts(connection, start, end)
     kinds = sorted(((KIND_LABELS.get(kind, kind), count) for kind, count in kind_rows), key=lambda x: (-x[1], x[0]))
     negative, negative_total = _items(connection, start, end, True, MAX_NEGATIVE, names, labels)
     others, others_total = _items(connection, start, end, False, MAX_OTHER, names, labels)

@@ -3,7 +3,8 @@
 ``run_digest`` is what the scheduler calls at ``digest_time`` (and again later while the day's
 status is ``failed``; ``due_digest_days`` lists those days). Each day has one row in
 ``digest_sends``: a failing SMTP server is retried a few times with back-off inside one call, the
-last error is recorded, and once a day is ``sent`` it is not sent again unless ``force``.
+last error is recorded, and once a day is ``sent`` it is not sent again unless ``force``. This module
+owns ``digest_sends`` (``SCHEMA``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import sqlite3
 import ssl
 import time
 from collections.abc import Callable, Mapping
@@ -25,6 +27,7 @@ from alerts.digest.render import charts, render_html, render_text
 from presswatch.config import Config, Settings
 from presswatch.errors import SendError
 from presswatch.store import Store
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import VIETNAM, iso, local_day, parse_iso
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,25 @@ log = logging.getLogger(__name__)
 Status = Literal["sent", "already_sent", "failed", "no_recipients"]
 ATTEMPTS = 3
 BACKOFF = 10.0  # seconds before the 2nd attempt; doubled each time
+
+SCHEMA = Schema("digest_sends", (
+    Migration(
+        "digest sends",
+        """
+    -- digest: one row per digest day, so the daily email is sent once (retried while failed).
+    CREATE TABLE digest_sends (
+        day TEXT PRIMARY KEY,           -- YYYY-MM-DD, the digest's local date
+        status TEXT NOT NULL,           -- sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT,                   -- UTC
+        message_id TEXT,
+        recipients TEXT                 -- comma-separated addresses
+    ) WITHOUT ROWID;
+    """,
+        legacy=6,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -83,10 +105,23 @@ def preview_html(digest: Digest) -> str:
 
 def send_record(store: Store, day: date) -> SendRecord | None:
     row = store.db.execute("SELECT * FROM digest_sends WHERE day = ?", (day.isoformat(),)).fetchone()
-    if row is None:
-        return None
-    return SendRecord(day=day, status=row["status"], attempts=row["attempts"], last_error=row["last_error"],
-                      sent_at=parse_iso(row["sent_at"]), message_id=row["message_id"],
+    return None if row is None else _send_record(row)
+
+
+def latest_record(store: Store) -> SendRecord | None:
+    """The record of the latest day a digest was sent or tried for."""
+    row = store.db.execute("SELECT * FROM digest_sends ORDER BY day DESC LIMIT 1").fetchone()
+    return None if row is None else _send_record(row)
+
+
+def last_sent_at(store: Store) -> datetime | None:
+    """When a digest was last sent."""
+    return parse_iso(store.db.execute("SELECT max(sent_at) FROM digest_sends WHERE status = 'sent'").fetchone()[0])
+
+
+def _send_record(row: sqlite3.Row) -> SendRecord:
+    return SendRecord(day=date.fromisoformat(row["day"]), status=row["status"], attempts=row["attempts"],
+                      last_error=row["last_error"], sent_at=parse_iso(row["sent_at"]), message_id=row["message_id"],
                       recipients=[r for r in (row["recipients"] or "").split(",") if r])
 
 

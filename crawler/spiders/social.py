@@ -28,7 +28,7 @@ from crawler.spiders.base import SourceSpider
 from crawler.urls import check_url
 from presswatch.errors import InvalidURL
 from presswatch.models import Article
-from presswatch.times import iso
+from presswatch.store.articles import recent_links
 
 VNEXPRESS_COMMENTS_API = "https://usi-saas.vnexpress.net/index/get"
 
@@ -147,13 +147,8 @@ class CommentsSpider(PostSpider):
     name = "comments"
 
     def entry_requests(self) -> Iterator[scrapy.Request]:
-        since = iso(datetime.now(UTC) - timedelta(days=self.source.comments_days))
-        marks = ",".join("?" * len(self.source.comments_of))
-        rows = self.store.db.execute(
-            f"""SELECT url, title FROM articles WHERE source_id IN ({marks}) AND dated_at >= ?
-                AND content_type = 'article' ORDER BY dated_at DESC LIMIT ?""",
-            (*self.source.comments_of, since, self.max_articles),
-        ).fetchall()
+        since = datetime.now(UTC) - timedelta(days=self.source.comments_days)
+        rows = recent_links(self.store.db, self.source.comments_of, since, self.max_articles)
         self.report.entry_urls = len(rows)
         api = self.source.api_url or VNEXPRESS_COMMENTS_API
         for url, title in rows:

@@ -27,6 +27,7 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     from alerts.matcher import compile_query
     from alerts.rules import CompiledRule, doc_of
     from presswatch.store import Store
+    from presswatch.store.articles import relevance
 
     rule = (config.alerts or AlertsFile()).rule(args.rule)
     tree = rule.tree()
@@ -40,8 +41,7 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
             doc = doc_of(article.title, article.text, article.source_id, article.source_kind, article.analysis,
                          article.content_type)
             if article.parent_id is not None:
-                inherit(doc, store.db.execute("SELECT relevance FROM articles WHERE id = ?",
-                                              (article.parent_id,)).fetchone())
+                inherit(doc, relevance(store.db, article.parent_id))
             # As ingest would have seen it: evaluated when it was stored.
             if compiled.matches(doc, article.published_at or article.fetched_at, article.fetched_at):
                 story = article.cluster_id if article.cluster_id is not None else -article.id
@@ -59,6 +59,7 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
 def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int:
     from alerts import outbox
     from presswatch.store import Store
+    from presswatch.store.articles import titles as article_titles
 
     active, inactive = (config.alerts or AlertsFile()).targets()
     for message in inactive:
@@ -67,9 +68,10 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
         counts = outbox.counts(store.db)
         out("Hàng đợi cảnh báo: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items()))
         rows = outbox.listing(store.db, args.status, args.limit)
-        titles = {row["id"]: row["title"] for row in store.db.execute(
-            "SELECT al.id, a.title FROM alerts al JOIN articles a ON a.id = al.article_id WHERE al.id IN "
-            f"({','.join(str(r.alert_id) for r in rows if r.alert_id) or '0'})")}
+        raised_by = outbox.alert_articles(store.db, (r.alert_id for r in rows if r.alert_id))
+        by_article = article_titles(store.db, raised_by.values())
+        titles: dict[int | None, str] = {alert_id: by_article[article_id]
+                                         for alert_id, article_id in raised_by.items() if article_id in by_article}
     for row in rows:
         if row.kind == "health":
             what = "tình trạng nguồn: " + json.loads(row.payload or "{}").get("source", {}).get("id", "")

@@ -6,7 +6,7 @@ schedule, alert queue, last digest and open incidents) and ``sources`` (every so
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from presswatch.cli.crawl import run_once
@@ -14,7 +14,7 @@ from presswatch.cli.options import command_config, database
 from presswatch.cli.output import out
 from presswatch.config import KIND_LABELS, Config
 from presswatch.store import SourceHealth, Store
-from presswatch.times import local, local_day, parse_iso
+from presswatch.times import local, local_day
 
 DIGEST_STATES = {"sent": "đã gửi", "failed": "gửi lỗi"}
 INCIDENT_KINDS = {"failing": "lỗi liên tiếp", "silent": "không có bài mới"}
@@ -65,6 +65,8 @@ def service_lines(db: Path) -> list[str]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from alerts import outbox
+    from alerts.digest.send import latest_record
+    from alerts.source_health import open_incidents
     from presswatch.service.jobstore import scheduled_jobs
 
     config = command_config(args)
@@ -74,26 +76,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     with Store(db) as store:
         jobs = scheduled_jobs(store.db)
         counts = outbox.counts(store.db)
-        incidents = store.db.execute("SELECT source_id, kind, raised_at, message FROM source_incidents "
-                                     "WHERE resolved_at IS NULL ORDER BY raised_at").fetchall()
-        digest = store.db.execute("SELECT day, status, sent_at, last_error FROM digest_sends ORDER BY day DESC "
-                                  "LIMIT 1").fetchone()
+        incidents = open_incidents(store.db)
+        digest = latest_record(store)
     out(f"\nLịch ({len(jobs)} việc):")
     for job_id, next_run in jobs:
         when = local(datetime.fromtimestamp(next_run, UTC)) if next_run else "tạm dừng"
         out(f"  {job_id:<40} lần chạy tới: {when}")
     out(f"\nHàng đợi cảnh báo: đang chờ {counts['pending']}, đã gửi {counts['sent']}, lỗi {counts['dead']}")
     if digest is not None:
-        out(f"Bản tin gần nhất: ngày {local_day(date.fromisoformat(digest['day']))}: "
-            f"{DIGEST_STATES.get(digest['status'], digest['status'])}"
-            + (f" lúc {local(parse_iso(digest['sent_at']))}" if digest["sent_at"] else "")
-            + (f" — {digest['last_error']}" if digest["last_error"] and digest["status"] != "sent" else ""))
+        out(f"Bản tin gần nhất: ngày {local_day(digest.day)}: "
+            f"{DIGEST_STATES.get(digest.status, digest.status)}"
+            + (f" lúc {local(digest.sent_at)}" if digest.sent_at else "")
+            + (f" — {digest.last_error}" if digest.last_error and digest.status != "sent" else ""))
     if incidents:
         out("\nSự cố nguồn đang mở:")
-        for row in incidents:
-            out(f"  {row['source_id']} ({INCIDENT_KINDS.get(row['kind'], row['kind'])}, "
-                f"từ {local(parse_iso(row['raised_at']))}): "
-                f"{row['message']}")
+        for incident in incidents:
+            out(f"  {incident.source_id} ({INCIDENT_KINDS.get(incident.kind, incident.kind)}, "
+                f"từ {local(incident.raised_at)}): "
+                f"{incident.message}")
     out("")
     return cmd_sources(args)
 

@@ -1,6 +1,8 @@
 """The demo database as the demo reads it, without changing it or waiting on the crawl writing it:
 the port its demo articles point to (the site is served there again, so their URLs stay the same),
-how many demo articles it holds, and read-only connections for the progress ticker.
+how many demo articles it holds, and read-only connections for the progress ticker. It reads through
+the store's functions (``presswatch.store.articles``) on a read-only connection: opening a ``Store``
+would write (its migrations) and wait on the crawl.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from presswatch.store.articles import count_articles, first_url
 
 DEMO_SOURCES = ("demo-rss", "demo-sitemap", "demo-listing")
 
@@ -29,11 +33,10 @@ def stored_demo_port(db: Path) -> int | None:
         return None
     with closing(conn):
         try:
-            row = conn.execute(f"SELECT url FROM articles WHERE source_id IN ({','.join('?' * len(DEMO_SOURCES))})"
-                               " LIMIT 1", DEMO_SOURCES).fetchone()
+            url = first_url(conn, DEMO_SOURCES)
         except sqlite3.Error:  # not a presswatch database (yet): nothing remembered
             return None
-    return urlsplit(row[0]).port if row is not None else None
+    return urlsplit(url).port if url is not None else None
 
 
 def demo_count(db: Path) -> int:
@@ -43,8 +46,6 @@ def demo_count(db: Path) -> int:
         return 0
     with closing(conn):
         try:
-            row = conn.execute(f"SELECT count(*) FROM articles WHERE source_id IN "
-                               f"({','.join('?' * len(DEMO_SOURCES))})", DEMO_SOURCES).fetchone()
+            return count_articles(conn, DEMO_SOURCES)
         except sqlite3.Error:
             return 0
-    return int(row[0])

@@ -99,7 +99,7 @@ def open_demo_site(articles: list[SiteArticle], db: Path, default_port: int = DE
 def _alerts_report(store: Store, rules: list[Rule], targets: tuple[dict[str, ChannelTarget], list[str]],
                    say: Announce) -> None:
     """Say what became of the demo's alerts; queue those recorded before a channel was active."""
-    recorded = int(store.db.execute("SELECT count(*) FROM alerts").fetchone()[0])
+    recorded = outbox.count_alerts(store.db)
     if not recorded:
         return
     active, inactive = targets

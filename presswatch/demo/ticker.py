@@ -13,6 +13,7 @@ from pathlib import Path
 
 from presswatch.demo.database import read_only
 from presswatch.demo.site import LocalSite
+from presswatch.store.articles import count_articles
 
 
 class CrawlTicker:
@@ -60,7 +61,7 @@ class CrawlTicker:
     def _stored(self) -> int:
         try:
             with closing(read_only(self.db, timeout=5)) as conn:
-                return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+                return count_articles(conn)
         except sqlite3.Error:  # not created yet, or busy for a moment: say nothing this time
             return self._baseline + self._last[1]
 

@@ -4,7 +4,8 @@ crawl sends the articles the index has not received yet and remembers how far it
 moves the alias to it.
 
 ``sync_elasticsearch(settings, db)`` is what the CLI and the service run after a crawl;
-``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``.
+``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``. This module owns ``sync_state``
+(``SCHEMA``); it reads the articles through the store.
 """
 
 from __future__ import annotations
@@ -18,9 +19,26 @@ from typing import Any
 from presswatch.config import Settings
 from presswatch.search.elastic import MAPPINGS, SETTINGS, TEMPLATE, EsIndex
 from presswatch.store import Store
+from presswatch.store.articles import count_articles, index_rows
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso
 
 SYNC_NAME = "elasticsearch"
+
+SCHEMA = Schema("search_sync", (
+    Migration(
+        "sync state",
+        """
+    CREATE TABLE sync_state (
+        name TEXT PRIMARY KEY,          -- e.g. "elasticsearch"
+        last_article_id INTEGER NOT NULL DEFAULT 0,
+        synced_at TEXT,
+        last_error TEXT
+    ) WITHOUT ROWID;
+    """,
+        legacy=3,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -48,17 +66,11 @@ def reindex_elasticsearch(settings: Settings, store: Store,
     return reindex(store, EsIndex.from_settings(settings), progress)
 
 
-_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.title_norm, a.title) AS title_n,
-                  coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
-                  a.analysis, a.cluster_id
-           FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
-
-
 def article_batches(store: Store, after: int, size: int) -> Iterator[list[Any]]:
     """The stored articles with an id above ``after``, ``size`` at a time, in id order, as the rows
     ``EsIndex.document`` reads."""
     while True:
-        rows = store.db.execute(_ROWS, (after, size)).fetchall()
+        rows = index_rows(store.db, after, size)
         if not rows:
             return
         yield rows
@@ -71,7 +83,7 @@ def sync(store: Store, index: EsIndex, batch: int = 500,
     position is saved after every batch, so a failure loses nothing and the next call resumes."""
     row = store.db.execute("SELECT last_article_id FROM sync_state WHERE name = ?", (SYNC_NAME,)).fetchone()
     last = int(row[0]) if row else 0
-    total = int(store.db.execute("SELECT count(*) FROM articles WHERE id > ?", (last,)).fetchone()[0])
+    total = count_articles(store.db, after_id=last)
     sent = 0
     error = None
     try:

@@ -11,6 +11,11 @@ read connection in its own thread, ``presswatch.store.side_reader``) scans the l
 ids while the search's own connection scans the upper half (collecting filtered matches, scoring
 them), or counts every match while the search ranks the newest. Inside a write transaction the
 search reads alone (the side reader would not see the uncommitted rows).
+
+The one deliberate exception to "only a table's owner runs SQL on it" (``presswatch.store.schema``):
+this backend reads the store's article and index tables (``articles``, ``articles_fts``,
+``article_texts``, ``article_topics``, ``article_places``) directly, since the embedded index is part
+of the store, written in the same transaction as each article; it writes none of them.
 """
 
 from __future__ import annotations
@@ -227,7 +232,7 @@ class SqliteIndex:
         side = self.store.side_reader() if split else None
         if side is None:
             return int(db.execute(f"INSERT INTO temp.matched {select}", params).rowcount)
-        middle = self._middle()
+        middle = self.split_point()
         lower = side.fetch(f"{select} AND articles_fts.rowid <= ? LIMIT ?", [*params, middle, SIDE_MAX + 1])
         count = int(db.execute(f"INSERT INTO temp.matched {select} AND articles_fts.rowid > ?",
                                [*params, middle]).rowcount)
@@ -238,7 +243,7 @@ class SqliteIndex:
         db.executemany("INSERT INTO temp.matched VALUES (?, ?)", rows)
         return count + len(rows)
 
-    def _middle(self) -> int:
+    def split_point(self) -> int:
         """The id that splits the stored articles into two halves for the side reader."""
         return int(self.store.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]) // 2
 
@@ -253,7 +258,7 @@ class SqliteIndex:
             window = "" if total <= RANK_WINDOW else " ORDER BY id DESC LIMIT ?"
             sql = rank + f"+rowid IN (SELECT id FROM temp.matched{window}) ORDER BY 2 LIMIT ?"
             return [row[0] for row in db.execute(sql, [positive, *([RANK_WINDOW] if window else []), pool])]
-        middle = self._middle()
+        middle = self.split_point()
         lower_ids = [row[0] for row in db.execute("SELECT id FROM temp.matched WHERE id <= ?", [middle])]
         lower = side.fetch(rank + "rowid <= ? AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY 2 LIMIT ?",
                            [positive, middle, json.dumps(lower_ids), pool])

@@ -6,7 +6,8 @@ Each service has its own registry (no module-level global):
   the scheduled jobs return (``presswatch.service.jobs.CrawlTally`` / ``DigestTally``), reset at
   restart as Prometheus counters may be;
 - gauges read from the database at each scrape (articles stored, source health, the alert queue,
-  the last digest), so they survive restarts;
+  the last digest), so they survive restarts: through the functions of the tables' owners (the
+  store, ``alerts.outbox``, ``alerts.source_health``, ``alerts.digest.send``);
 - ``presswatch_web_up``: whether the web UI is serving (0 when its port could not be opened);
 - the library's process metrics (``process_resident_memory_bytes``, ``process_open_fds``, …).
 
@@ -28,11 +29,13 @@ from prometheus_client.exposition import MetricsHandler
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from alerts import outbox
+from alerts.digest.send import last_sent_at
+from alerts.source_health import open_incidents
 from presswatch.errors import StoreError
 from presswatch.service.jobs import CrawlTally, DigestTally
 from presswatch.service.listen import listen
 from presswatch.store import Store
-from presswatch.times import parse_iso
 
 log = logging.getLogger("presswatch.metrics")  # the name operators filter logs by
 
@@ -45,13 +48,12 @@ class StoreCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         with Store(self.db) as store:
-            articles = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            articles = store.count_articles()
             health = store.health()
-            queue = dict(store.db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
-            oldest = store.db.execute("SELECT min(created_at) FROM outbox WHERE status = 'pending'").fetchone()[0]
-            digest = store.db.execute("SELECT max(sent_at) FROM digest_sends WHERE status = 'sent'").fetchone()[0]
-            incidents = store.db.execute("SELECT count(*) FROM source_incidents "
-                                         "WHERE resolved_at IS NULL").fetchone()[0]
+            queue = outbox.counts(store.db)
+            oldest_at = outbox.oldest_pending(store.db)
+            digest_at = last_sent_at(store)
+            incidents = len(open_incidents(store.db))
         yield GaugeMetricFamily("presswatch_articles", "Articles in the store.", value=articles)
         failures = GaugeMetricFamily("presswatch_source_consecutive_failures", "Failed crawls in a row, by source.",
                                      labels=["source"])
@@ -67,19 +69,17 @@ class StoreCollector(Collector):
                 fresh.add_metric([source_id], state.last_new_article_at.timestamp())
         yield from (failures, success, fresh)
         yield GaugeMetricFamily("presswatch_source_incidents_open", "Open source-health incidents.", value=incidents)
-        outbox = GaugeMetricFamily("presswatch_alert_outbox", "Alert deliveries by status.", labels=["status"])
+        deliveries = GaugeMetricFamily("presswatch_alert_outbox", "Alert deliveries by status.", labels=["status"])
         for status in ("pending", "sent", "dead"):
-            outbox.add_metric([status], queue.get(status, 0))
-        yield outbox
+            deliveries.add_metric([status], queue.get(status, 0))
+        yield deliveries
         pending = GaugeMetricFamily("presswatch_alert_oldest_pending_timestamp_seconds",
                                     "Creation time of the oldest undelivered alert (Unix time; absent when none).")
-        oldest_at = parse_iso(oldest)
         if oldest_at:
             pending.add_metric([], oldest_at.timestamp())
         yield pending
         sent = GaugeMetricFamily("presswatch_digest_last_sent_timestamp_seconds",
                                  "When the last digest was sent (Unix time).")
-        digest_at = parse_iso(digest)
         if digest_at:
             sent.add_metric([], digest_at.timestamp())
         yield sent

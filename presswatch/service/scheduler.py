@@ -201,7 +201,8 @@ class Monitor:
             self.web = None
         self.parts.pop("web", None)
 
-    def _stop_worker(self) -> None:
+    def stop_worker(self) -> None:
+        """Stop the alert delivery worker (``reload`` restarts it; ``stop`` stops it for good)."""
         self.worker_stop.set()
         if self.worker_thread is not None:
             self.worker_thread.join(timeout=self.config.settings.alert_timeout + 5)
@@ -238,7 +239,7 @@ class Monitor:
             log.warning("lưu ý về cấu hình: %s", warning)
         RUNTIME.use_config(config)
         self.sync_jobs()
-        self._stop_worker()
+        self.stop_worker()
         self._start_worker()
         self._stop_web()  # the UI reads settings and sources: restart it on the new ones (or retry a taken port)
         if config.settings.web_port:
@@ -255,7 +256,7 @@ class Monitor:
         self.scheduler.pause()
         stopped = stop_running(grace=10.0)
         self.scheduler.shutdown(wait=True)  # the jobs' threads finish recording what they did
-        self._stop_worker()
+        self.stop_worker()
         self._stop_web()
         if self.metrics_server is not None:
             self.metrics_server.stop()

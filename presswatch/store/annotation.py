@@ -1,7 +1,8 @@
 """Analysts' annotations of articles (tags, notes, "cần xác minh") and saved searches.
 
 Framework-free: called by the web layer and the tests with a ``Store``. Saved searches hold the
-whole search in the query language, so one can become an alert rule (``alert_rule_yaml``).
+whole search in the query language, so one can become an alert rule (``alert_rule_yaml``). This
+module owns ``article_tags``, ``article_notes``, ``article_reviews`` and ``saved_searches`` (``SCHEMA``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,52 @@ import yaml
 
 from analysis import fold
 from presswatch.errors import AnnotationError
-from presswatch.store import Store
+from presswatch.store.articles import has_article
+from presswatch.store.database import Store
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, parse_iso
 
 MAX_TAG = 40
 MAX_NOTE = 5000
+
+SCHEMA = Schema("annotations", (
+    Migration(
+        "tags, notes, reviews, saved searches",
+        """
+    -- web UI: annotations (tags, notes, verification), saved searches.
+    CREATE TABLE article_tags (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_tags_tag ON article_tags(tag);
+    CREATE TABLE article_notes (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX article_notes_article ON article_notes(article_id);
+    CREATE TABLE article_reviews (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        needs_verification INTEGER NOT NULL,
+        user_name TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,            -- the whole search in the query language (filters included)
+        created_at TEXT NOT NULL
+    );
+    """,
+        legacy=9,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -54,7 +96,7 @@ def _now() -> str:
 
 
 def _exists(store: Store, article_id: int) -> None:
-    if store.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+    if not has_article(store.db, article_id):
         raise AnnotationError(f"không có bài viết số {article_id}")
 
 

@@ -2,7 +2,8 @@
 
 Framework-free: the CLI (``presswatch users``) and the web layer call these functions with a
 ``Store``. Session tokens are random (256 bits); only their SHA-256 is stored, so a copy of the
-database holds no usable token. Every session has its own CSRF token.
+database holds no usable token. Every session has its own CSRF token. This module owns ``users``,
+``sessions`` and ``login_failures`` (``SCHEMA``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from presswatch.errors import UserError
-from presswatch.store import Store
+from presswatch.store.database import Store
+from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, parse_iso
 
 Role = Literal["viewer", "analyst", "admin"]
@@ -29,8 +32,37 @@ FAILURE_WINDOW = timedelta(minutes=15)  # … within this window, then 429 until
 MIN_PASSWORD = 10
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 _HASHER = PasswordHasher()
-# Verified when the user does not exist, so both paths take the same time.
-_DUMMY_HASH = _HASHER.hash("presswatch-dummy-password")
+
+SCHEMA = Schema("users", (
+    Migration(
+        "users, sessions, login failures",
+        """
+    -- web UI: users, sessions, login failures.
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,             -- viewer | analyst | admin
+        password_hash TEXT NOT NULL,    -- argon2id
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,    -- sha256 of the cookie's token: a stolen database holds no live token
+        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_expiry ON sessions(expires_at);
+    CREATE TABLE login_failures (
+        user_name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX login_failures_key ON login_failures(user_name, address, at);
+    """,
+        legacy=9,
+    ),
+))
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,13 @@ class Session:
     user: User
     csrf: str
     expires_at: datetime
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the user does not exist, so both paths take the same time. Made on the first
+    login, not at import: every process that opens a ``Store`` imports this module (its ``SCHEMA``)."""
+    return _HASHER.hash("presswatch-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -119,7 +158,8 @@ def authenticate(store: Store, name: str, password: str, address: str) -> User |
     """The user if ``password`` is right; None otherwise (the failure is recorded)."""
     row = store.db.execute("SELECT name, role, created_at, disabled, password_hash FROM users WHERE name = ?",
                            (name,)).fetchone()
-    stored = row["password_hash"] if row is not None else _DUMMY_HASH
+    dummy = _dummy_hash()  # whichever the path, so that the first login of either pays for it
+    stored = row["password_hash"] if row is not None else dummy
     try:
         ok = _HASHER.verify(stored, password) and row is not None and not row["disabled"]
     except (VerifyMismatchError, VerificationError, InvalidHashError):

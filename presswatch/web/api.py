@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
+from alerts.outbox import ArticleAlert
 from presswatch.errors import PresswatchError, QueryError
 from presswatch.search import Hit
 from presswatch.store import annotation as marks
@@ -16,7 +17,7 @@ from presswatch.web.auth import guard
 from presswatch.web.context import Ctx
 from presswatch.web.openapi import SPEC
 from presswatch.web.params import PAGE_SIZE, SearchForm
-from presswatch.web.reads import ArticleAlert, article_data, rule_names, run_search
+from presswatch.web.reads import article_data, rule_names, run_search
 
 
 def _iso(moment: Any) -> str | None:

@@ -182,7 +182,7 @@ def test_the_service_logs_the_warnings(directory: Path, tmp_path: Path, caplog: 
         try:
             assert monitor.reload() is True
         finally:
-            monitor._stop_worker()
+            monitor.stop_worker()
     assert "không có quy tắc cảnh báo" in caplog.text
 
 

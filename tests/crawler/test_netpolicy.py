@@ -157,8 +157,8 @@ def test_the_resolver_passes_allowed_and_public_addresses_only() -> None:
     assert receiver.addresses == [("127.0.0.1", 9)] and resolver.refusal_for("127.0.0.1", 9) is None
     # A name answering both a public and an internal address (a rebinding attempt): only the public one.
     receiver = Receiver()
-    resolver._deliver(receiver, "rebind.example.vn", 80, ["93.184.216.34", "127.0.0.1", "::1", "2001:db8::1"])
+    resolver.deliver(receiver, "rebind.example.vn", 80, ["93.184.216.34", "127.0.0.1", "::1", "2001:db8::1"])
     assert receiver.addresses == [("93.184.216.34", 80)]
     receiver = Receiver()
-    resolver._deliver(receiver, "Rebind.Example.vn.", 80, ["127.0.0.1"])
+    resolver.deliver(receiver, "Rebind.Example.vn.", 80, ["127.0.0.1"])
     assert receiver.addresses == [] and resolver.refusal_for("rebind.example.vn", 80) is not None

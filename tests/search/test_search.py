@@ -227,8 +227,8 @@ def test_two_connections_answer_as_one(index: SqliteIndex, monkeypatch: pytest.M
         return out
 
     split = answers()
-    assert index.store._side is not None  # the side reader took part
-    assert index._middle() == 4 and any(ids and min(ids) <= 4 < max(ids) for *_, ids, _, _ in split)
+    assert index.store.side_reader() is not None  # the side reader is usable
+    assert index.split_point() == 4 and any(ids and min(ids) <= 4 < max(ids) for *_, ids, _, _ in split)
     with index.store.transaction():  # inside a write transaction the search reads alone
         assert index.store.side_reader() is None
         alone = answers()
@@ -237,17 +237,19 @@ def test_two_connections_answer_as_one(index: SqliteIndex, monkeypatch: pytest.M
     assert all(total > 0 for _, _, total, *_ in split)  # no query compares empty answers
 
 
-def test_a_failing_side_reader_costs_time_not_results(index: SqliteIndex, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_side_reader_costs_time_not_results(index: SqliteIndex, caplog: pytest.LogCaptureFixture,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """If the side reader cannot read (here: its database cannot be opened), the search scans the
     side's half itself and says so in the log (once: the store then stops using it); the answers do
     not change."""
+    import presswatch.store.database as database
     from presswatch.store.side_reader import SideReader
 
-    expected = [(r.total, [h.id for h in r.hits]) for r in (run(index, q) for q in SPLIT_QUERIES)]
     store = index.store
-    assert store._side is not None
-    store._side.close()
-    store._side = SideReader(store.path.parent / "missing" / "none.db", cache_mib=8)
+    with store.transaction():  # inside a write transaction the search reads alone
+        expected = [(r.total, [h.id for h in r.hits]) for r in (run(index, q) for q in SPLIT_QUERIES)]
+    missing = store.path.parent / "missing" / "none.db"
+    monkeypatch.setattr(database, "SideReader", lambda path, **options: SideReader(missing, **options))
     with caplog.at_level("WARNING", logger="presswatch.store.side_reader"):
         answers = [(r.total, [h.id for h in r.hits]) for r in (run(index, q) for q in SPLIT_QUERIES)]
     assert answers == expected

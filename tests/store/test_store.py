@@ -81,31 +81,3 @@ def test_store_file_is_wal_and_reopens(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(path) as store:
         assert store.count_articles() == 1
-
-
-def test_migration_moves_texts_out_of_the_articles_table(tmp_path: Path) -> None:
-    """A database of schema 3 (texts inline) opens as the current schema without losing text."""
-    import re as regex
-
-    from presswatch.store import _MIGRATIONS
-
-    path = tmp_path / "old.db"
-    db = sqlite3.connect(path)
-    for script in _MIGRATIONS[:3]:
-        for statement in regex.sub(r"--[^\n]*", "", script).split(";"):
-            if statement.strip():
-                db.execute(statement)
-    db.execute(
-        """INSERT INTO articles (url, source_id, source_kind, title, text, text_norm, fetched_at, dated_at)
-           VALUES ('https://x.vn/1', 's', 'press', 'Tiêu đề', 'Nội dung  gốc', 'Nội dung gốc',
-                   '2026-11-27T00:00:00Z', '2026-11-27T00:00:00Z')"""
-    )
-    db.execute("PRAGMA user_version = 3")
-    db.commit()
-    db.close()
-    with Store(path) as store:
-        stored = store.article(1)
-        assert stored is not None
-        assert stored.text_original == "Nội dung  gốc" and stored.text == "Nội dung gốc"
-        columns = {row[1] for row in store.db.execute("PRAGMA table_info(articles)")}
-        assert "text" not in columns and "title" in columns

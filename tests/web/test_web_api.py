@@ -418,7 +418,7 @@ def test_article_page_of_a_reader_comment_shows_engagement_and_its_article(web: 
                                                                             viewer: httpx.Client) -> None:
     from presswatch.config import load_analyzer
     from presswatch.models import Article
-    from presswatch.service.housekeeping import delete_articles
+    from presswatch.store.articles import delete_articles
 
     analyzer = load_analyzer(Path(__file__).resolve().parents[2] / "config", with_entities=False)
     text = "Bọn quan chức <script>x()</script> ngu như bò, đường sạt lở mãi không sửa!"

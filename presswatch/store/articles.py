@@ -1,0 +1,328 @@
+"""Articles in the store: writing one (its URLs, text, index entry, analysis and story), reading
+them back as ``StoredArticle``, counting them.
+
+Functions of a connection, called inside the caller's transaction where they write (``Store``
+opens it). An article, its URLs and its index entry are written together: nothing is indexed
+without being stored. The index is contentless (``content=''``): it holds the folded title and text
+(no diacritics, đ → d, lower case, see ``analysis.fold``), so "Muong Te" finds "Mường Tè".
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from analysis import fold, normalize
+from analysis.fingerprint import BAND
+from presswatch.models import Article, StoredArticle
+from presswatch.store.clusters import find_cluster, join_cluster
+from presswatch.times import iso, parse_iso
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Analysis
+
+OnStored = Callable[[sqlite3.Connection, int, Article], None]
+
+_WITH_TEXT = "SELECT a.*, t.text, t.text_norm FROM articles a JOIN article_texts t ON t.article_id = a.id"
+
+
+def seen(db: sqlite3.Connection, url: str) -> bool:
+    """Is this canonical URL already stored (as an article URL or one of its aliases)?"""
+    row = db.execute("SELECT 1 FROM article_urls WHERE url = ?", (url,)).fetchone()
+    return row is not None
+
+
+def insert(db: sqlite3.Connection, article: Article) -> int | None:
+    """Store ``article`` with its URLs, text, index entry and analysis (inside the caller's
+    transaction). Returns the new id, or None when its URL was already stored (its new aliases are
+    added)."""
+    published = iso(article.published_at)
+    fetched = iso(article.fetched_at)
+    assert fetched is not None
+    row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", (article.url,)).fetchone()
+    if row is not None:
+        _add_aliases(db, row[0], article.aliases)
+        return None
+    title_norm = normalize(article.title)
+    text_norm = normalize(article.text)
+    data = article.analysis.to_json() if article.analysis is not None else None
+    parent = None
+    if article.parent_url is not None:
+        found = db.execute("SELECT article_id FROM article_urls WHERE url = ?", (article.parent_url,)).fetchone()
+        parent = found[0] if found else None
+    dated = published or fetched
+    # The id SQLite would give the row (max + 1), known beforehand so that the story cluster is
+    # chosen first and written with the row: no UPDATE of the new row afterwards.
+    article_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
+    cluster_id = None
+    if article.analysis is not None:
+        cluster_id = join_cluster(db, article_id, find_cluster(db, article.analysis.sketch), dated)
+    db.execute(
+        """INSERT INTO articles (id, url, source_id, source_kind, title, title_norm,
+               published_at, fetched_at, dated_at, author, description, image, language, sitename,
+               content_type, engagement, parent_id,
+               relevance, relevance_score, sentiment, sentiment_score, analysis, cluster_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            article_id,
+            article.url,
+            article.source_id,
+            article.source_kind,
+            article.title,
+            None if title_norm == article.title else title_norm,
+            published,
+            fetched,
+            dated,
+            article.author,
+            article.description,
+            article.image,
+            article.language,
+            article.sitename,
+            article.content_type,
+            json.dumps(article.engagement) if article.engagement else None,
+            parent,
+            *((data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
+               json.dumps(data, ensure_ascii=False)) if data is not None else (None,) * 5),
+            cluster_id,
+        ),
+    )
+    db.execute("INSERT INTO article_texts (article_id, text, text_norm) VALUES (?, ?, ?)",
+               (article_id, article.text, None if text_norm == article.text else text_norm))
+    _add_aliases(db, article_id, [article.url, *article.aliases])
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+        (article_id, fold(title_norm), fold(text_norm)),
+    )
+    if article.analysis is not None and data is not None:
+        _add_analysis(db, article_id, article.analysis, data)
+    return article_id
+
+
+def add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis) -> None:
+    """Give a stored article that was not analysed its analysis (columns, topics, places, story),
+    inside the caller's transaction, as if it had been analysed at ingest."""
+    data = analysis.to_json()
+    row = db.execute("SELECT dated_at FROM articles WHERE id = ? AND analysis IS NULL", (article_id,)).fetchone()
+    if row is None:
+        return
+    cluster_id = join_cluster(db, article_id, find_cluster(db, analysis.sketch), row[0])
+    db.execute(
+        """UPDATE articles SET relevance = ?, relevance_score = ?, sentiment = ?, sentiment_score = ?,
+               analysis = ?, cluster_id = ? WHERE id = ?""",
+        (data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
+         json.dumps(data, ensure_ascii=False), cluster_id, article_id),
+    )
+    _add_analysis(db, article_id, analysis, data)
+
+
+def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, data: dict[str, Any]) -> None:
+    """Topics, places and story sketch of a new article (its analysis columns and cluster are
+    inserted with it)."""
+    db.executemany("INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
+                   [(slug, article_id) for slug in data["topics"]])
+    db.executemany("INSERT OR IGNORE INTO article_places (place, article_id) VALUES (?, ?)",
+                   [(place["name"], article_id) for place in data["places"]])
+    db.execute("INSERT INTO article_sketches (article_id, sketch) VALUES (?, ?)",
+               (article_id, array("I", analysis.sketch).tobytes()))
+    db.executemany("INSERT OR IGNORE INTO sketch_bands (hash, article_id) VALUES (?, ?)",
+                   [(value, article_id) for value in analysis.sketch[:BAND]])
+
+
+def _add_aliases(db: sqlite3.Connection, article_id: int, urls: list[str]) -> None:
+    db.executemany(
+        "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+        [(url, article_id) for url in dict.fromkeys(urls)],
+    )
+
+
+def update_engagement(db: sqlite3.Connection, url: str, engagement: dict[str, int]) -> bool:
+    """Refresh the public counts of an already stored post (views grow after the first crawl)."""
+    cursor = db.execute(
+        "UPDATE articles SET engagement = ? WHERE id = (SELECT article_id FROM article_urls WHERE url = ?)",
+        (json.dumps(engagement), url),
+    )
+    return cursor.rowcount > 0
+
+
+def delete_articles(db: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete articles and everything hanging on them, index entries included (the FTS5 index is
+    contentless: each entry is deleted with the folded text it was built from). Inside a transaction."""
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"""SELECT a.id, a.title, a.title_norm, t.text, t.text_norm FROM articles a
+            JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({marks})""", ids).fetchall()
+    for row in rows:
+        title = row["title_norm"] if row["title_norm"] is not None else row["title"]
+        text = row["text_norm"] if row["text_norm"] is not None else row["text"]
+        db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                   (row["id"], fold(title), fold(text)))
+    db.execute(f"DELETE FROM sketch_bands WHERE article_id IN ({marks})", ids)
+    db.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # the rest cascades
+
+
+def dated_before(db: sqlite3.Connection, cutoff: datetime, limit: int) -> list[int]:
+    """The ids of up to ``limit`` articles dated before ``cutoff`` (what retention deletes)."""
+    return [row[0] for row in db.execute("SELECT id FROM articles WHERE dated_at < ? LIMIT ?", (iso(cutoff), limit))]
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def article(db: sqlite3.Connection, article_id: int) -> StoredArticle | None:
+    row = db.execute(f"{_WITH_TEXT} WHERE a.id = ?", (article_id,)).fetchone()
+    return None if row is None else _stored(row)
+
+
+def articles(db: sqlite3.Connection, source_id: str | None = None) -> list[StoredArticle]:
+    if source_id is None:
+        rows = db.execute(f"{_WITH_TEXT} ORDER BY a.id").fetchall()
+    else:
+        rows = db.execute(f"{_WITH_TEXT} WHERE a.source_id = ? ORDER BY a.id", (source_id,)).fetchall()
+    return [_stored(row) for row in rows]
+
+
+def articles_since(db: sqlite3.Connection, since: datetime) -> Iterator[StoredArticle]:
+    """Articles dated from ``since`` on, oldest first."""
+    cursor = db.execute(f"{_WITH_TEXT} WHERE a.dated_at >= ? ORDER BY a.dated_at, a.id", (iso(since),))
+    for row in cursor:
+        yield _stored(row)
+
+
+def count_articles(db: sqlite3.Connection, source_ids: Sequence[str] | None = None, after_id: int | None = None) -> int:
+    """How many articles the store holds (of these sources, above this id)."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if source_ids is not None:
+        conditions.append(f"source_id IN ({','.join('?' * len(source_ids))})")
+        params.extend(source_ids)
+    if after_id is not None:
+        conditions.append("id > ?")
+        params.append(after_id)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return int(db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+
+
+def article_ids(db: sqlite3.Connection, source_id: str, after_id: int) -> list[int]:
+    """The ids of ``source_id``'s articles above ``after_id`` (what a crawl stored), in order."""
+    rows = db.execute("SELECT id FROM articles WHERE source_id = ? AND id > ? ORDER BY id", (source_id, after_id))
+    return [int(row[0]) for row in rows]
+
+
+def has_article(db: sqlite3.Connection, article_id: int) -> bool:
+    return db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+
+def relevance(db: sqlite3.Connection, article_id: int) -> str | None:
+    """The article's relevance grade (None when it is not stored or not analysed)."""
+    row = db.execute("SELECT relevance FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def relevance_at(db: sqlite3.Connection, url: str) -> str | None:
+    """The relevance grade of the article stored under ``url`` (one of its URLs or aliases)."""
+    row = db.execute("SELECT a.relevance FROM article_urls u JOIN articles a ON a.id = u.article_id "
+                     "WHERE u.url = ?", (url,)).fetchone()
+    return None if row is None else row[0]
+
+
+def titles(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The titles (as extracted) of the articles ``ids`` that are stored."""
+    rows = db.execute("SELECT id, title FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                      (json.dumps(sorted(set(ids))),))
+    return {int(row[0]): row[1] for row in rows}
+
+
+def text_of(db: sqlite3.Connection, article_id: int) -> str | None:
+    """The article's text, normalised."""
+    row = db.execute("SELECT coalesce(text_norm, text) FROM article_texts WHERE article_id = ?",
+                     (article_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def first_url(db: sqlite3.Connection, source_ids: Sequence[str]) -> str | None:
+    """The URL of one stored article of these sources, if any."""
+    row = db.execute(f"SELECT url FROM articles WHERE source_id IN ({','.join('?' * len(source_ids))})"
+                     " LIMIT 1", source_ids).fetchone()
+    return None if row is None else row[0]
+
+
+def recent_links(db: sqlite3.Connection, source_ids: Sequence[str], since: datetime,
+                 limit: int) -> list[tuple[str, str]]:
+    """(URL, title) of the articles (content type ``article``) of these sources dated from ``since``,
+    newest first."""
+    marks = ",".join("?" * len(source_ids))
+    rows = db.execute(
+        f"""SELECT url, title FROM articles WHERE source_id IN ({marks}) AND dated_at >= ?
+            AND content_type = 'article' ORDER BY dated_at DESC LIMIT ?""",
+        (*source_ids, iso(since), limit),
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def story_copies(db: sqlite3.Connection, cluster_id: int, article_id: int) -> list[sqlite3.Row]:
+    """The other copies of a story (``id``, ``url``, ``source_id``, ``title``, ``dated_at``), oldest
+    first, 50 at most."""
+    return db.execute(
+        "SELECT id, url, source_id, title, dated_at FROM articles WHERE cluster_id = ? AND id != ? "
+        "ORDER BY dated_at LIMIT 50", (cluster_id, article_id)).fetchall()
+
+
+def comments(db: sqlite3.Connection, parent_id: int) -> list[sqlite3.Row]:
+    """The comments stored under an article (``id``, ``author``, ``dated_at``, ``engagement``,
+    ``analysis``, ``text``), oldest first, 200 at most."""
+    return db.execute(
+        "SELECT a.id, a.author, a.dated_at, a.engagement, a.analysis, t.text FROM articles a "
+        "JOIN article_texts t ON t.article_id = a.id WHERE a.parent_id = ? ORDER BY a.dated_at LIMIT 200",
+        (parent_id,)).fetchall()
+
+
+_INDEX_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.title_norm, a.title) AS title_n,
+                  coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
+                  a.analysis, a.cluster_id
+           FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
+
+
+def index_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Row]:
+    """``size`` stored articles with an id above ``after``, in id order, as a search index takes them
+    (``presswatch.search.elastic.EsIndex.document``): normalised ``title_n`` and ``text_n``, dates,
+    grades, ``analysis`` JSON, ``cluster_id``."""
+    return db.execute(_INDEX_ROWS, (after, size)).fetchall()
+
+
+def last_article_id(db: sqlite3.Connection) -> int:
+    """The highest article id so far (a crawl counts what it stored above it)."""
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
+
+def _stored(row: sqlite3.Row) -> StoredArticle:
+    fetched = parse_iso(row["fetched_at"])
+    assert fetched is not None
+    return StoredArticle(
+        id=row["id"],
+        url=row["url"],
+        source_id=row["source_id"],
+        source_kind=row["source_kind"],
+        title=row["title_norm"] if row["title_norm"] is not None else row["title"],
+        text=row["text_norm"] if row["text_norm"] is not None else row["text"],
+        title_original=row["title"],
+        text_original=row["text"],
+        published_at=parse_iso(row["published_at"]),
+        fetched_at=fetched,
+        relevance=row["relevance"],
+        sentiment=row["sentiment"],
+        analysis=json.loads(row["analysis"]) if row["analysis"] else None,
+        cluster_id=row["cluster_id"],
+        author=row["author"],
+        description=row["description"],
+        image=row["image"],
+        language=row["language"],
+        content_type=row["content_type"],
+        engagement=json.loads(row["engagement"]) if row["engagement"] else None,
+        parent_id=row["parent_id"],
+    )

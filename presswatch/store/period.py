@@ -1,0 +1,107 @@
+"""What the store holds for a period: the articles dated in ``[start, end)`` (UTC) counted by
+relevance, sentiment, kind, topic and place, the relevant ones listed, and their stories.
+
+The daily digest (``alerts.digest.data``) reads a day through these. "Relevant" is graded ``about``
+or ``mention``. Functions of a connection; they only read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import datetime
+
+from presswatch.times import iso
+
+_FACETS = {"topic": "article_topics", "place": "article_places"}
+
+
+def relevance_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> Counter[str]:
+    """Every article of the period by relevance (``none`` for those not analysed)."""
+    rows = db.execute(
+        "SELECT coalesce(relevance, 'none'), count(*) FROM articles WHERE dated_at >= ? AND dated_at < ? "
+        "GROUP BY 1",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return Counter({row[0]: row[1] for row in rows})
+
+
+def topic_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> Counter[str]:
+    """The relevant articles of the period by topic slug."""
+    return _facet(db, "topic", start, end)
+
+
+def place_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> Counter[str]:
+    """The relevant articles of the period by place named."""
+    return _facet(db, "place", start, end)
+
+
+def _facet(db: sqlite3.Connection, column: str, start: datetime, end: datetime) -> Counter[str]:
+    table = _FACETS[column]
+    rows = db.execute(
+        f"""SELECT f.{column}, count(*) FROM {table} f JOIN articles a ON a.id = f.article_id
+            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention')
+            GROUP BY f.{column}""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return Counter({row[0]: row[1] for row in rows})
+
+
+def sentiment_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> list[tuple[str, int]]:
+    """The relevant articles of the period by sentiment (``neutral`` for those without one)."""
+    rows = db.execute(
+        """SELECT coalesce(sentiment, 'neutral'), count(*) FROM articles
+           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') GROUP BY 1""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def kind_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> list[tuple[str, int]]:
+    """The relevant articles of the period by source kind."""
+    rows = db.execute(
+        """SELECT source_kind, count(*) FROM articles
+           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') GROUP BY 1""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def relevant_articles(db: sqlite3.Connection, start: datetime, end: datetime, negative: bool) -> list[sqlite3.Row]:
+    """The relevant articles of the period, negative ones (most negative first) or the others (newest
+    first), ``about`` before ``mention``: ``id``, ``url``, ``source_id``, ``source_kind``, ``title``,
+    ``title_norm``, ``dated_at``, ``relevance``, ``sentiment``, ``analysis``, ``cluster_id``."""
+    condition = "a.sentiment = 'negative'" if negative else "coalesce(a.sentiment, '') != 'negative'"
+    order = "a.sentiment_score ASC, a.dated_at DESC" if negative else "a.dated_at DESC"
+    return db.execute(
+        f"""SELECT a.id, a.url, a.source_id, a.source_kind, a.title, a.title_norm, a.dated_at, a.relevance,
+                   a.sentiment, a.analysis, a.cluster_id
+            FROM articles a
+            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention') AND {condition}
+            ORDER BY a.relevance = 'about' DESC, {order}, a.id""",
+        (iso(start), iso(end)),
+    ).fetchall()
+
+
+def stories(db: sqlite3.Connection, start: datetime, end: datetime, limit: int) -> list[sqlite3.Row]:
+    """The stories with relevant articles in the period and at least two copies (all time), most
+    outlets first: ``id``, ``original_id``, ``copies``, ``outlets``, ``sources`` (source ids, comma
+    separated)."""
+    return db.execute(
+        """WITH day AS (SELECT DISTINCT cluster_id FROM articles
+                        WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention')
+                          AND cluster_id IS NOT NULL)
+           SELECT c.id, c.original_id, count(*) AS copies, count(DISTINCT m.source_id) AS outlets,
+                  group_concat(DISTINCT m.source_id) AS sources
+           FROM day JOIN clusters c ON c.id = day.cluster_id JOIN articles m ON m.cluster_id = c.id
+           GROUP BY c.id HAVING copies >= 2
+           ORDER BY outlets DESC, copies DESC, c.id LIMIT ?""",
+        (iso(start), iso(end), limit),
+    ).fetchall()
+
+
+def story_original(db: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
+    """A story's original article: ``id``, ``url``, ``title``, ``title_norm``, ``sentiment``."""
+    row: sqlite3.Row | None = db.execute("SELECT id, url, title, title_norm, sentiment FROM articles WHERE id = ?",
+                                         (article_id,)).fetchone()
+    return row
