@@ -311,3 +311,19 @@ def test_selectors_that_do_not_parse_are_refused_with_their_line() -> None:
             assert any(fragment in problem for problem in at_line), (number, fragment, found)
     assert all(re.search(r": sources\.\d\.selectors\.(article_links|next_page): ", p) for p in found), found
     assert not any("good-" in p or "Expected" in p or "XPath error" in p for p in found)
+
+
+@pytest.mark.parametrize("url", ["localhost:9200", "ftp://127.0.0.1:9200", "http://", "http://es host:9200", ""])
+def test_elasticsearch_url_must_be_an_http_address(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "presswatch.yaml"
+    path.write_text(f"index_backend: elasticsearch\n\nelasticsearch_url: '{url}'\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {})
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{path}:3: elasticsearch_url:") and "không phải địa chỉ http(s) hợp lệ" in problem
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {"PRESSWATCH_ELASTICSEARCH_URL": url})
+    (problem,) = caught.value.problems
+    assert problem.startswith("biến môi trường PRESSWATCH_ELASTICSEARCH_URL:") and "http(s)" in problem
+    path.write_text("elasticsearch_url: https://es.laichau.gov.vn:9200/\n", encoding="utf-8")
+    assert load_settings(path, {}).elasticsearch_url == "https://es.laichau.gov.vn:9200/"
