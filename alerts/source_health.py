@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.outbox import queue_health
-from alerts.payload import DOCUMENT_SCHEMA
+from alerts.payload import DOCUMENT_SCHEMA, SourceInfo
 from presswatch.config.alerts import ChannelTarget, SourceHealthAlerts
 from presswatch.store import SourceHealth
 from presswatch.store.health import first_run_at
@@ -40,12 +40,6 @@ SCHEMA = Schema("source_incidents", (
         legacy=7,
     ),
 ))
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    id: str
-    name: str
 
 
 def _document(kind: str, status: str, source: SourceInfo, message: str, now: datetime) -> dict[str, object]:

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--report", required=True)
     parser.add_argument("--crawl-config", required=True,
-                        help="the configuration validated by the parent, as a JSON file (presswatch.crawl_config)")
+                        help="the configuration validated by the parent, as a JSON file (presswatch.config.crawl)")
     parser.add_argument("--parent-pid", type=int, help="stop when this process dies (the service was killed)")
     args = parser.parse_args(argv)
     if args.parent_pid:

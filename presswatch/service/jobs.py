@@ -57,7 +57,8 @@ def backoff_wait(health: SourceHealth | None, source: Source, settings: Settings
 def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
     """Crawl one source (subprocess, hard timeout), record its health, raise or clear its incidents.
     Returns what to count (None: nothing ran)."""
-    from alerts.source_health import SourceInfo, check
+    from alerts.payload import SourceInfo
+    from alerts.source_health import check
     from crawler.runner import crawl_or_fail
 
     if RUNTIME.stopping.is_set():  # queued before SIGTERM: do not start a crawl the service is about to stop
@@ -84,8 +85,8 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
         if alerts is not None:
             targets, _ = alerts.targets()
             with store.transaction() as conn:
-                for change in check(conn, SourceInfo(source.id, source.name), health, alerts.source_health, targets,
-                                    datetime.now(UTC)):
+                info = SourceInfo(source.id, source.name, source.kind)
+                for change in check(conn, info, health, alerts.source_health, targets, datetime.now(UTC)):
                     log.warning("tình trạng nguồn: %s", change)
     level = logging.INFO if run.ok else logging.WARNING
     log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d lỗi%s", source_id, "xong" if run.ok else "LỖI",
