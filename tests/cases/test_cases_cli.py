@@ -101,3 +101,15 @@ def test_verify_reports_the_first_row_altered(filled: tuple[Path, str], capsys: 
         raw.execute("UPDATE case_audit SET actor = 'ai-do' WHERE id = 4")
     code, _, err = run(capsys, str(db), "cases", "verify")
     assert code == 1 and "dòng 4 đã bị sửa" in err
+
+
+def test_check_config_names_a_mistake_in_cases_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    directory = tmp_path / "config"
+    shutil.copytree(CONFIG, directory)
+    assert main(["--config", str(directory), "check-config"]) == 0
+    assert "Hồ sơ vụ việc: 5 loại vụ việc." in capsys.readouterr().out
+    (directory / "cases.yaml").write_text("kinds:\n  - id: khac\n    nhan: Khác\n", encoding="utf-8")
+    assert main(["--config", str(directory), "check-config"]) == 2
+    assert f"{directory / 'cases.yaml'}:3" in capsys.readouterr().err
