@@ -8,6 +8,12 @@ outlets, the timeline (the audit trail), the articles with their URLs, links, at
 SHA-256, the conclusion with its reasoning, the actions and the audit trail's verification.
 Values are XML-escaped when rendered (``autoescape``): a reporter's ``<script>`` stays text.
 
+``docx_to_pdf`` turns it into PDF with LibreOffice headless (Debian's ``libreoffice-writer-nogui``),
+in a profile of its own per conversion (two at once do not share one) and under a time limit. Times
+New Roman, the template's font, is not installable offline on Debian: LibreOffice draws its
+metric-compatible replacement, Liberation Serif (``fonts-liberation``), so lines and pages break as
+they would in Word.
+
 The reporter's contact (personal data) is in the dossier only when asked (``personal=True``).
 Evidence captures (issue 19) are listed through ``evidence_rows``, a hook the lead wires to the
 ``evidence`` package when both have landed.
@@ -16,7 +22,10 @@ Evidence captures (issue 19) are listed through ``evidence_rows``, a hook the le
 from __future__ import annotations
 
 import io
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +118,32 @@ def render_docx(template: Path, values: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+PDF_TIMEOUT = 120.0  # seconds one conversion may take (LibreOffice's first start is the slow part)
+
+
+def soffice() -> str | None:
+    """The LibreOffice program, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(docx: bytes, timeout: float = PDF_TIMEOUT) -> bytes:
+    """The DOCX as PDF, by LibreOffice headless; ``CaseError`` in Vietnamese when it is missing or fails."""
+    program = soffice()
+    if program is None:
+        raise CaseError("chưa cài LibreOffice (gói Debian libreoffice-writer-nogui): không xuất được PDF")
+    with tempfile.TemporaryDirectory(prefix="presswatch-dossier-") as work:
+        folder = Path(work)
+        (folder / "ho-so.docx").write_bytes(docx)
+        command = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(folder), str(folder / "ho-so.docx")]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise CaseError(f"LibreOffice không xuất xong PDF trong {timeout:.0f} giây") from None
+        result = folder / "ho-so.pdf"
+        if done.returncode != 0 or not result.exists():
+            reason = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[:300]
+            raise CaseError(f"LibreOffice không xuất được PDF (mã {done.returncode}): {reason}")
+        return result.read_bytes()

@@ -33,6 +33,14 @@ def table(document: Document, headers: list[str], loop: str, cells: list[str]) -
     grid.rows[3].cells[0].text = "{%tr endfor %}"
 
 
+def heading(document: Document, text: str) -> None:
+    """A section heading in the body font (Word's heading styles bring a theme font of their own)."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(10)
+    run = paragraph.add_run(text)
+    run.bold = True
+
+
 def main(target: Path) -> None:
     document = Document()
     style = document.styles["Normal"]
@@ -53,7 +61,7 @@ def main(target: Path) -> None:
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.add_run("{{ title }}").italic = True
 
-    document.add_heading("I. Thông tin chung", level=2)
+    heading(document, "I. Thông tin chung")
     for label, tag in (("Loại vụ việc", "kind"), ("Nguồn tiếp nhận", "origin"), ("Ngày mở hồ sơ", "created"),
                        ("Người mở hồ sơ", "created_by"), ("Người xử lý", "assignee"), ("Hạn xử lý", "deadline"),
                        ("Trạng thái", "state"), ("Cơ quan báo chí liên quan", "outlets"),
@@ -61,10 +69,10 @@ def main(target: Path) -> None:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(f"{{{{ {tag} }}}}")
-    document.add_heading("II. Nội dung phản ánh", level=2)
+    heading(document, "II. Nội dung phản ánh")
     document.add_paragraph("{{ summary }}")
 
-    document.add_heading("III. Bài viết, đường dẫn liên quan", level=2)
+    heading(document, "III. Bài viết, đường dẫn liên quan")
     table(document, ["Bài viết", "Nguồn", "Địa chỉ", "Đưa vào hồ sơ"], "a in articles",
           ["{{ a.title }}", "{{ a.source }}", "{{ a.url }}", "{{ a.added }}"])
     document.add_paragraph("Đường dẫn khác:")
@@ -73,22 +81,22 @@ def main(target: Path) -> None:
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("Chứng cứ đã lưu: {{ evidence_note }}")
 
-    document.add_heading("IV. Tệp đính kèm", level=2)
+    heading(document, "IV. Tệp đính kèm")
     table(document, ["Tệp", "Loại", "Dung lượng (byte)", "SHA-256"], "f in attachments",
           ["{{ f.name }}", "{{ f.mime }}", "{{ f.size }}", "{{ f.sha256 }}"])
 
-    document.add_heading("V. Kết luận", level=2)
+    heading(document, "V. Kết luận")
     paragraph = document.add_paragraph()
     paragraph.add_run("Kết luận: ").bold = True
     paragraph.add_run("{{ conclusion }}")
     document.add_paragraph("{{ reasoning }}")
 
-    document.add_heading("VI. Biện pháp xử lý", level=2)
+    heading(document, "VI. Biện pháp xử lý")
     table(document, ["Biện pháp", "Ngày", "Số quyết định", "Căn cứ pháp lý", "Số tiền", "Ghi chú"],
           "x in actions", ["{{ x.kind }}", "{{ x.day }}", "{{ x.decision }}", "{{ x.basis }}", "{{ x.amount }}",
                            "{{ x.note }}"])
 
-    document.add_heading("VII. Diễn biến xử lý (nhật ký thay đổi)", level=2)
+    heading(document, "VII. Diễn biến xử lý (nhật ký thay đổi)")
     document.add_paragraph("Nhật ký: {{ chain }}.")
     table(document, ["Thời gian", "Người thực hiện", "Nội dung", "Trước", "Sau", "Mã băm"], "e in timeline",
           ["{{ e.at }}", "{{ e.actor }}", "{{ e.field }}", "{{ e.before }}", "{{ e.after }}", "{{ e.hash }}"])

@@ -2,7 +2,8 @@
 
 ``list`` and ``show`` leave the reporter's contact out (``show --personal`` shows it: whoever runs
 the command can read the database anyway, but a screen or a terminal log is not the place for it
-by default); ``export`` writes the DOCX dossier, with the contact only with ``--personal``;
+by default); ``export`` writes the dossier (DOCX, or PDF through LibreOffice when the file ends in ``.pdf``), with
+the contact only with ``--personal``;
 ``verify`` walks the hash chain of the audit trail: exit status 0 intact, 1 with the first row
 altered or removed.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cases import audit, reads
-from cases.dossier import TEMPLATE_NAME, context, render_docx
+from cases.dossier import TEMPLATE_NAME, context, docx_to_pdf, render_docx
 from cases.model import ACTION_LABELS, CONCLUSION_LABELS, FIELD_LABELS, MASK, PERSONAL, STATE_LABELS, Filters
 from cases.settings import load_cases_config
 from presswatch.cli.options import config_dir, with_config
@@ -41,9 +42,11 @@ def add_cases_commands(add: Any) -> None:
     show.add_argument("number", metavar="SỐ", help="số hồ sơ, ví dụ 45/2026")
     show.add_argument("--personal", action="store_true", help="hiện cả thông tin người phản ánh")
     show.set_defaults(func=with_config(cmd_cases_show))
-    export = add_command(sub, "export", "xuất hồ sơ vụ việc ra tệp DOCX theo mẫu config/cases_dossier.docx")
+    export = add_command(sub, "export", "xuất hồ sơ vụ việc ra tệp DOCX (hoặc PDF, qua LibreOffice) theo mẫu "
+                                        "config/cases_dossier.docx")
     export.add_argument("number", metavar="SỐ", help="số hồ sơ, ví dụ 45/2026")
-    export.add_argument("--out", metavar="TỆP.docx", required=True, help="tệp DOCX sẽ ghi")
+    export.add_argument("--out", metavar="TỆP.docx", required=True,
+                        help="tệp sẽ ghi: .docx, hoặc .pdf (cần LibreOffice: gói libreoffice-writer-nogui)")
     export.add_argument("--personal", action="store_true", help="đưa cả thông tin người phản ánh vào hồ sơ")
     export.set_defaults(func=with_config(cmd_cases_export))
     verify = add_command(sub, "verify", "kiểm tra nhật ký thay đổi hồ sơ (chuỗi mã băm) có bị sửa, xóa không")
@@ -134,6 +137,8 @@ def cmd_cases_export(args: argparse.Namespace, config: Config, db: Path) -> int:
         values = context(store.db, file, kinds, personal=args.personal)
     data = render_docx(template, values)
     target = Path(args.out)
+    if target.suffix.lower() == ".pdf":
+        data = docx_to_pdf(data)
     target.write_bytes(data)
     out(f"Đã ghi hồ sơ {case.number} vào {target} ({len(data):,} byte)".replace(",", ".")
         + ("; có thông tin người phản ánh." if args.personal else "; không có thông tin người phản ánh."))

@@ -78,6 +78,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/cases/{id:int}/links", cases.case_links, methods=["POST"]),
         Route("/cases/{id:int}/actions", cases.case_actions, methods=["POST"]),
         Route("/cases/{id:int}/dossier.docx", cases.case_dossier, methods=["GET"]),
+        Route("/cases/{id:int}/dossier.pdf", cases.case_dossier, methods=["GET"]),
         Route("/cases/{id:int}/attachments/{sha}", cases.case_attachment, methods=["GET"]),
         Route("/api/cases", case_api.list_cases, methods=["GET"]),
         Route("/api/cases", case_api.open_case, methods=["POST"]),

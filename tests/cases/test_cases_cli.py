@@ -4,7 +4,10 @@ dossier opened again with python-docx, and verify's exit status after the file w
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,8 +107,6 @@ def test_verify_reports_the_first_row_altered(filled: tuple[Path, str], capsys: 
 
 
 def test_check_config_names_a_mistake_in_cases_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import shutil
-
     directory = tmp_path / "config"
     shutil.copytree(CONFIG, directory)
     assert main(["--config", str(directory), "check-config"]) == 0
@@ -113,3 +114,24 @@ def test_check_config_names_a_mistake_in_cases_yaml(tmp_path: Path, capsys: pyte
     (directory / "cases.yaml").write_text("kinds:\n  - id: khac\n    nhan: Khác\n", encoding="utf-8")
     assert main(["--config", str(directory), "check-config"]) == 2
     assert f"{directory / 'cases.yaml'}:3" in capsys.readouterr().err
+
+
+@pytest.mark.skipif((shutil.which("soffice") is None or shutil.which("pdftoppm") is None)
+                    and os.environ.get("CI") != "true",
+                    reason="LibreOffice (libreoffice-writer-nogui) or pdftoppm (poppler-utils) is not installed")
+def test_export_as_pdf_renders_pages(filled: tuple[Path, str], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The PDF made by LibreOffice from the DOCX, drawn to PNG by pdftoppm: pages with ink on them,
+    and the case's words in the PDF's text (Vietnamese diacritics intact)."""
+    db, number = filled
+    target = tmp_path / "ho-so.pdf"
+    code, _, err = run(capsys, str(db), "cases", "export", number, "--out", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(b"%PDF-")
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(target), str(tmp_path / "page")], check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2  # the trail alone takes a page
+    assert all(page.read_bytes().startswith(b"\x89PNG") and page.stat().st_size > 2_000 for page in pages)
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, check=True,
+                          timeout=60).stdout.decode("utf-8")
+    assert f"HỒ SƠ VỤ VIỆC SỐ {number}" in text and "Thông tin sai sự thật" in text and "0912" not in text

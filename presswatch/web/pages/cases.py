@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from cases import reads, records, workflow
 from cases.attachments import read_attachment
-from cases.dossier import TEMPLATE_NAME, context, render_docx
+from cases.dossier import TEMPLATE_NAME, context, docx_to_pdf, render_docx
 from cases.model import (
     ACTION_LABELS,
     CONCLUSION_LABELS,
@@ -205,20 +205,24 @@ def case_actions(ctx: Ctx) -> Response:
 
 @guard("analyst")
 def case_dossier(ctx: Ctx) -> Response:
-    """The DOCX dossier; the reporter's contact only for inspectors and admins who ask (``personal=1``)."""
+    """The dossier, DOCX or PDF (by the path's ending); the reporter's contact only for inspectors and
+    admins who ask (``personal=1``)."""
     case_id = int(ctx.request.path_params["id"])
     file = reads.case_file(ctx.store.db, case_id)
     if file is None:
         return ctx.render("error.html", 404, status=404, message="Không có hồ sơ này.")
     personal = ctx.request.query_params.get("personal") == "1" and workflow.may(ctx.session.user, "personal")
     values = context(ctx.store.db, file, cases_settings(ctx.web).kind_labels(), personal=personal)
+    pdf = ctx.request.url.path.endswith(".pdf")
     try:
         data = render_docx(ctx.web.config.directory / TEMPLATE_NAME, values)
+        if pdf:
+            data = docx_to_pdf(data)
     except CaseError as exc:
         return ctx.render("error.html", 500, status=500, message=str(exc))
-    name = f"ho-so-{file.case.seq}-{file.case.year}.docx"
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    name = f"ho-so-{file.case.seq}-{file.case.year}.{'pdf' if pdf else 'docx'}"
+    media = "application/pdf" if pdf else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @guard("analyst")
