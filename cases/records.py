@@ -128,33 +128,40 @@ def open_case(store: Store, actor: User, draft: Draft, kinds: Mapping[str, str],
     moment = _now(now)
     people = active_users(store)
     with store.transaction() as db:
-        values = {field: clean_field(field, getattr(draft, field), kinds, people)
-                  for field in ("title", "kind", "summary", "outlets", "reporter_name", "reporter_phone",
-                                "reporter_email", "assignee", "deadline")}
-        if values["deadline"] is None and deadline_days:
-            values["deadline"] = local_date(moment) + timedelta(days=deadline_days)
-        year = local_date(moment).year
-        seq = int(db.execute(
-            "INSERT INTO case_numbers (year, last) VALUES (?, 1) "
-            "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", (year,)).fetchone()[0])
-        stamp = iso(moment)
-        case_id = int(db.execute(
-            "INSERT INTO cases (year, seq, title, kind, origin, summary, reporter_name, reporter_phone, reporter_email,"
-            " outlets, assignee, deadline, state, alert_id, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?) RETURNING id",
-            (year, seq, values["title"], values["kind"], draft.origin, values["summary"], values["reporter_name"],
-             values["reporter_phone"], values["reporter_email"], values["outlets"], values["assignee"],
-             _stored_value(values["deadline"]), draft.alert_id, actor.name, stamp, stamp)).fetchone()[0])
-        audit.append(db, case_id, actor.name, "created", None, f"{seq}/{year}", moment)
-        audit.append(db, case_id, actor.name, "origin", None, draft.origin, moment)
-        for field, value in values.items():
-            if value not in (None, ""):
-                audit.append(db, case_id, actor.name, field, None, _stored_value(value), moment)
-        audit.append(db, case_id, actor.name, "state", None, "new", moment)
-        _attach_articles(db, actor, case_id, draft.article_ids, with_copies, moment)
-        for url in draft.links:
-            _attach_link(db, actor, case_id, url, "", moment)
-        case = get_case(db, case_id)
+        return open_in(db, actor, draft, kinds, people, deadline_days=deadline_days, with_copies=with_copies,
+                       moment=moment)
+
+
+def open_in(db: sqlite3.Connection, actor: User, draft: Draft, kinds: Mapping[str, str], people: set[str], *,
+            deadline_days: int | None, with_copies: bool, moment: datetime) -> Case:
+    """``open_case`` inside the caller's transaction (the mailbox intake records the message with it)."""
+    values = {field: clean_field(field, getattr(draft, field), kinds, people)
+              for field in ("title", "kind", "summary", "outlets", "reporter_name", "reporter_phone",
+                            "reporter_email", "assignee", "deadline")}
+    if values["deadline"] is None and deadline_days:
+        values["deadline"] = local_date(moment) + timedelta(days=deadline_days)
+    year = local_date(moment).year
+    seq = int(db.execute(
+        "INSERT INTO case_numbers (year, last) VALUES (?, 1) "
+        "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", (year,)).fetchone()[0])
+    stamp = iso(moment)
+    case_id = int(db.execute(
+        "INSERT INTO cases (year, seq, title, kind, origin, summary, reporter_name, reporter_phone, reporter_email,"
+        " outlets, assignee, deadline, state, alert_id, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?) RETURNING id",
+        (year, seq, values["title"], values["kind"], draft.origin, values["summary"], values["reporter_name"],
+         values["reporter_phone"], values["reporter_email"], values["outlets"], values["assignee"],
+         _stored_value(values["deadline"]), draft.alert_id, actor.name, stamp, stamp)).fetchone()[0])
+    audit.append(db, case_id, actor.name, "created", None, f"{seq}/{year}", moment)
+    audit.append(db, case_id, actor.name, "origin", None, draft.origin, moment)
+    for field, value in values.items():
+        if value not in (None, ""):
+            audit.append(db, case_id, actor.name, field, None, _stored_value(value), moment)
+    audit.append(db, case_id, actor.name, "state", None, "new", moment)
+    _attach_articles(db, actor, case_id, draft.article_ids, with_copies, moment)
+    for url in draft.links:
+        _attach_link(db, actor, case_id, url, "", moment)
+    case = get_case(db, case_id)
     assert case is not None
     return case
 

@@ -11,7 +11,9 @@ no other module does: they call ``cases.records``, ``cases.audit`` and ``cases.a
   outlives the retention of its articles), ``case_links`` (external URLs), ``case_actions``,
   ``case_attachments`` (the file itself lives in ``cases_dir`` under its SHA-256);
 - ``case_audit``: every change, append-only, each row hashed with the previous row's hash;
-  ``case_audit_head`` holds the last row's number and hash, so removing the newest rows shows too.
+  ``case_audit_head`` holds the last row's number and hash, so removing the newest rows shows too;
+- ``case_mail`` (each hotline message taken, by its Message-ID: a message seen twice never makes two
+  cases, a reply finds its thread's case) and ``case_mail_state`` (the last UID taken per mailbox).
 """
 
 from __future__ import annotations
@@ -46,10 +48,12 @@ SCHEMA = Schema("cases", (
         version INTEGER NOT NULL DEFAULT 1,
         UNIQUE (year, seq)
     );
+    -- The list's filters and counts (state, kind, assignee, overdue) each read an index that covers them.
     CREATE INDEX cases_state ON cases(state, updated_at);
     CREATE INDEX cases_updated ON cases(updated_at);
-    CREATE INDEX cases_assignee ON cases(assignee, state);
-    CREATE INDEX cases_deadline ON cases(deadline);
+    CREATE INDEX cases_assignee ON cases(assignee, kind, state, updated_at);
+    CREATE INDEX cases_kind ON cases(kind, state, updated_at);
+    CREATE INDEX cases_deadline ON cases(deadline, state);
     CREATE TABLE case_numbers (
         year INTEGER PRIMARY KEY,
         last INTEGER NOT NULL
@@ -115,6 +119,26 @@ SCHEMA = Schema("cases", (
         last_id INTEGER NOT NULL,
         last_hash TEXT NOT NULL
     );
+    """,
+    ),
+    Migration(
+        "the hotline mailbox: messages taken, and how far each mailbox was read",
+        """
+    CREATE TABLE case_mail (
+        message_key TEXT PRIMARY KEY,   -- the Message-ID (lower case, no <>), or sha256:<hash of the message>
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        mailbox TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        uid INTEGER NOT NULL,
+        taken_at TEXT NOT NULL          -- UTC
+    ) WITHOUT ROWID;
+    CREATE INDEX case_mail_case ON case_mail(case_id);
+    CREATE TABLE case_mail_state (
+        mailbox TEXT PRIMARY KEY,       -- user@host/folder
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL,      -- every message up to this UID is taken (in the same transaction)
+        checked_at TEXT NOT NULL
+    ) WITHOUT ROWID;
     """,
     ),
 ))

@@ -13,7 +13,8 @@
     ├── DeliveryError          one alert delivery attempt failed (the outbox retries it)
     ├── CaseError              a case (hồ sơ vụ việc) cannot be created or changed as asked
     │   ├── CaseConflict       someone else changed the case since it was read (version check)
-    │   └── CaseForbidden      the user's role may not do this to a case
+    │   ├── CaseForbidden      the user's role may not do this to a case
+    │   └── MailIntakeError    the hotline mailbox (IMAP) could not be read; nothing was taken
     └── SendError              the digest's SMTP server could not be reached or refused it
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
@@ -103,3 +104,7 @@ class CaseConflict(CaseError):
 
 class CaseForbidden(CaseError):
     """The user's role may not do this to a case (a state move, a conclusion, an action)."""
+
+
+class MailIntakeError(CaseError):
+    """The hotline mailbox could not be reached, logged in to or read; what was taken stays taken."""

@@ -94,6 +94,13 @@ SETTINGS: tuple[Setting, ...] = (
             "results (they cost time per matching article); above it the page asks to narrow the search."),
     Setting("cases_dir", "data/cases", "Folder holding the files attached to cases, each under its SHA-256."),
     Setting("cases_attachment_max_bytes", 20_000_000, "Largest file that may be attached to a case (bytes)."),
+    Setting("hotline_imap_host", "", "IMAP server of the hotline mailbox (TLS); empty: the mailbox is not read. "
+            "Credentials from PRESSWATCH_HOTLINE_IMAP_USERNAME and PRESSWATCH_HOTLINE_IMAP_PASSWORD."),
+    Setting("hotline_imap_port", 993, "Port of the hotline mailbox (implicit TLS)."),
+    Setting("hotline_imap_folder", "INBOX", "Folder of the hotline mailbox read for new messages."),
+    Setting("hotline_imap_cafile", "", "CA certificate(s) to trust for the mailbox's TLS (PEM file); empty: the "
+            "system's."),
+    Setting("hotline_interval", 300, "Seconds between two reads of the hotline mailbox by `presswatch run`."),
 )
 
 
@@ -153,6 +160,11 @@ class Settings(Strict):
     cases_dir: str = Field(default=_default("cases_dir"), min_length=1)
     cases_attachment_max_bytes: int = Field(default=_default("cases_attachment_max_bytes"), ge=1_000,
                                             le=1_000_000_000)
+    hotline_imap_host: str = _default("hotline_imap_host")
+    hotline_imap_port: int = Field(default=_default("hotline_imap_port"), ge=1, le=65535)
+    hotline_imap_folder: str = Field(default=_default("hotline_imap_folder"), min_length=1, max_length=200)
+    hotline_imap_cafile: str = _default("hotline_imap_cafile")
+    hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod

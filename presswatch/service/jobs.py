@@ -148,3 +148,26 @@ def housekeeping_job(config_dir: str, db: str) -> None:
     config = RUNTIME.config(config_dir)
     for line in housekeeping(Path(db), config.settings):
         log.info("dọn dẹp: %s", line)
+
+
+def hotline_job(config_dir: str, db: str) -> None:
+    """Read the hotline mailbox (``hotline_imap_host``): each new message a case (``cases.intake``).
+    A failure is recorded in the source health table (``hop-thu-duong-day-nong``) and logged; the
+    next run tries again and takes what was missed, once."""
+    import os
+
+    from cases.intake import read_hotline
+    from cases.settings import load_cases_config
+    from presswatch.errors import MailIntakeError
+
+    config = RUNTIME.config(config_dir)
+    with Store(db) as store:
+        try:
+            taken = read_hotline(store, config.settings, load_cases_config(Path(config_dir) / "cases.yaml"),
+                                 os.environ)
+        except MailIntakeError as exc:
+            log.warning("hộp thư đường dây nóng: %s", exc)
+            return
+    if taken is not None and taken.messages:
+        log.info("hộp thư đường dây nóng: %d hồ sơ mới, %d thư trả lời vào hồ sơ cũ, %d thư đã có",
+                 len(taken.new_cases), len(taken.joined), taken.seen)
