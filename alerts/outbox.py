@@ -186,14 +186,17 @@ def queue_undelivered(db: sqlite3.Connection, rules: Iterable[Rule], channels: d
     return queued
 
 
-def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime) -> None:
-    """Queue a source-health notice (``alerts.source_health``) to ``channel``, due now: the row's
-    payload is ``document`` with the row's idempotency key."""
+def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime,
+                 rule_id: str = "source-health") -> None:
+    """Queue a ready-made notice to ``channel``, due now: a source-health notice
+    (``alerts.source_health``), or (``rule_id="case-reminder"``) a case's reminder (``cases.reminders``,
+    queued by the service). The row's payload is ``document`` with the row's idempotency key."""
     key = new_key()
     db.execute(
         """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
-           VALUES (?, 'health', 'source-health', ?, ?, ?, ?)""",
-        (channel, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
+           VALUES (?, 'health', ?, ?, ?, ?, ?)""",
+        (channel, rule_id, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key},
+                                                               ensure_ascii=False)),
     )
 
 

@@ -1,7 +1,7 @@
 """Cases benchmark: p50/p95 of the case list and of a case page over HTTP with 10,000 cases, beside
 the same reads without the web stack (``cases.reads``, the baseline), and how fast cases are opened.
 
-    .venv/bin/python bench/cases.py --db bench/out/cases.db [--cases 10000] [--runs 30]
+    .venv/bin/python bench/cases.py --db bench/out/cases.db [--cases 10000] [--runs 30] [--imap 1000]
 
 ``--db`` is a COPY of an article database (the search benchmark's 1M-article one when it is built:
 copy it with its -wal/-shm files, never point this at the original); it is migrated (the cases
@@ -10,6 +10,10 @@ deadlines, assignees and actions spread like a year of work) unless it has them 
 ``--db`` a store of 20,000 generated articles is made in bench/out/. The server is the real app on
 127.0.0.1 (uvicorn in a thread), requests go through HTTP with an inspector's session.
 Target (issue 18): case list and case page p95 ≤ 150 ms with 10,000 cases and 1M articles.
+
+``--imap N`` (needs Debian's dovecot-imapd): N messages (each with a small PDF) appended to a real
+dovecot on 127.0.0.1 over TLS, then taken by ``cases.intake.poll`` into a fresh store: messages/s,
+beside fetching the same messages alone over the same connection kind (the baseline).
 """
 
 from __future__ import annotations
@@ -105,12 +109,48 @@ def fill_cases(store: Store, count: int, seed: int = 18) -> float:
     return (count - have) / (time.perf_counter() - start)
 
 
+def imap_bench(count: int) -> None:
+    import tempfile
+    from email.message import EmailMessage
+
+    from cases.intake import Intake, Mailbox, poll
+    from tests.support.imapserver import PASSWORD, USER, Dovecot
+
+    cases = load_cases_config(ROOT / "config" / "cases.yaml")
+    messages = []
+    for n in range(count):
+        message = EmailMessage()
+        message["From"] = "Người dân <dan@dan.example.vn>"
+        message["Subject"] = f"Phản ánh số {n} về bài viết sai sự thật"
+        message["Message-ID"] = f"<bench-{n}@dan.example.vn>"
+        message.set_content("Nội dung phản ánh của người dân về một bài viết. " * 10)
+        message.add_attachment(b"%PDF-1.4\n" + str(n).encode() * 200, maintype="application", subtype="pdf",
+                               filename="cong-van.pdf")
+        messages.append(message.as_bytes())
+    with Dovecot() as server, tempfile.TemporaryDirectory() as work:
+        server.append(*messages)
+        start = time.perf_counter()
+        with server.mailbox() as box:
+            fetched = sum(1 for _ in box.fetch(mark_seen=False, bulk=100))
+        baseline = fetched / (time.perf_counter() - start)
+        with Store(Path(work) / "imap.db") as store:
+            start = time.perf_counter()
+            taken = poll(store, Mailbox("127.0.0.1", server.port, USER, PASSWORD, cafile=str(server.cert)),
+                         Intake(cases.kind_labels(), cases.deadline_days, Path(work) / "files", 20_000_000))
+            rate = len(taken.new_cases) / (time.perf_counter() - start)
+    print(f"IMAP intake: {len(taken.new_cases):,} messages → {len(taken.new_cases):,} cases at {rate:,.0f} messages/s "
+          f"(each its own transaction, attachment kept and fsynced); fetching alone: {baseline:,.0f} messages/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="a COPY of an article database (default: 20,000 generated articles)")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--imap", type=int, default=0, help="also time the mailbox intake of this many messages")
     args = parser.parse_args()
+    if args.imap:
+        imap_bench(args.imap)
     db = args.db
     if db is None:
         db = ROOT / "bench" / "out" / "cases-small.db"

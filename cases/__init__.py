@@ -12,7 +12,9 @@ the ``/cases`` pages and ``/api/cases``):
 - ``audit``: the append-only, hash-chained audit trail and its verification;
 - ``records``: opening, changing, moving and reading cases (number per year, version check);
 - ``attachments``: files checked by content and kept under their SHA-256 outside the database;
-- ``dossier``: the "Hồ sơ vụ việc" DOCX from the editable template in ``config/``.
+- ``intake``: the hotline mailbox over IMAP/TLS: each new message a case, a reply joins its case;
+- ``reminders``: assignment, reporter's message, deadline near and overdue, each once;
+- ``dossier``: the "Hồ sơ vụ việc" DOCX from the editable template in ``config/``, and PDF.
 """
 
 from cases.tables import SCHEMA

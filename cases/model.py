@@ -62,6 +62,7 @@ FIELD_LABELS = {
     "link": "đường dẫn bên ngoài",
     "action": "biện pháp xử lý",
     "attachment": "tệp đính kèm",
+    "reporter_message": "tin nhắn của người phản ánh",
 }
 
 

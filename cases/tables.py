@@ -13,7 +13,9 @@ no other module does: they call ``cases.records``, ``cases.audit`` and ``cases.a
 - ``case_audit``: every change, append-only, each row hashed with the previous row's hash;
   ``case_audit_head`` holds the last row's number and hash, so removing the newest rows shows too;
 - ``case_mail`` (each hotline message taken, by its Message-ID: a message seen twice never makes two
-  cases, a reply finds its thread's case) and ``case_mail_state`` (the last UID taken per mailbox).
+  cases, a reply finds its thread's case) and ``case_mail_state`` (the last UID taken per mailbox);
+- ``case_reminders``: the reminders queued (assignment, reporter's message, deadline near, overdue),
+  so each goes out once.
 """
 
 from __future__ import annotations
@@ -138,6 +140,18 @@ SCHEMA = Schema("cases", (
         uidvalidity INTEGER NOT NULL,
         last_uid INTEGER NOT NULL,      -- every message up to this UID is taken (in the same transaction)
         checked_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    ),
+    Migration(
+        "reminders sent, each once",
+        """
+    CREATE TABLE case_reminders (
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL,             -- assigned | reporter_message | deadline_near | overdue
+        key TEXT NOT NULL,              -- what it was about: the audit row, the deadline
+        sent_at TEXT NOT NULL,          -- UTC: queued to the alert channels
+        PRIMARY KEY (case_id, kind, key)
     ) WITHOUT ROWID;
     """,
     ),

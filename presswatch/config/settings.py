@@ -101,6 +101,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hotline_imap_cafile", "", "CA certificate(s) to trust for the mailbox's TLS (PEM file); empty: the "
             "system's."),
     Setting("hotline_interval", 300, "Seconds between two reads of the hotline mailbox by `presswatch run`."),
+    Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
+            "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
+    Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
 )
 
 
@@ -165,6 +168,8 @@ class Settings(Strict):
     hotline_imap_folder: str = Field(default=_default("hotline_imap_folder"), min_length=1, max_length=200)
     hotline_imap_cafile: str = _default("hotline_imap_cafile")
     hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
+    cases_reminder_channels: list[str] = Field(default_factory=list)
+    cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod
@@ -189,7 +194,7 @@ class Settings(Strict):
             return [part for part in re.split(r"[,;\s]+", value) if part]
         return value
 
-    @field_validator("digest_recipients", mode="before")
+    @field_validator("digest_recipients", "cases_reminder_channels", mode="before")
     @classmethod
     def _split_recipients(cls, value: Any) -> Any:
         # From the environment: PRESSWATCH_DIGEST_RECIPIENTS="a@x.vn, b@y.vn"
