@@ -135,3 +135,16 @@ def test_export_as_pdf_renders_pages(filled: tuple[Path, str], tmp_path: Path,
     text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, check=True,
                           timeout=60).stdout.decode("utf-8")
     assert f"HỒ SƠ VỤ VIỆC SỐ {number}" in text and "Thông tin sai sự thật" in text and "0912" not in text
+
+
+def test_users_add_inspector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    db = tmp_path / "users.db"
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-thanh-tra\n"))
+    assert main(["--db", str(db), "users", "add", "thanhtra", "--role", "inspector", "--password-stdin"]) == 0
+    assert "vai trò inspector" in capsys.readouterr().out
+    with Store(db) as store:
+        [user] = users.list_users(store)
+    assert user.role == "inspector" and user.can("analyst") and not user.can("admin")
