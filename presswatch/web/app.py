@@ -79,6 +79,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/cases/{id:int}/actions", cases.case_actions, methods=["POST"]),
         Route("/cases/{id:int}/dossier.docx", cases.case_dossier, methods=["GET"]),
         Route("/cases/{id:int}/dossier.pdf", cases.case_dossier, methods=["GET"]),
+        Route("/cases/{id:int}/attachments", cases.case_upload, methods=["POST"]),
         Route("/cases/{id:int}/attachments/{sha}", cases.case_attachment, methods=["GET"]),
         Route("/api/cases", case_api.list_cases, methods=["GET"]),
         Route("/api/cases", case_api.open_case, methods=["POST"]),
@@ -89,7 +90,8 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders),
-                  Middleware(BodyLimit, max_bytes=MAX_BODY, refuse=body_refused)]
+                  Middleware(BodyLimit, max_bytes=MAX_BODY, refuse=body_refused,
+                             larger=cases.upload_cap(config.settings.cases_attachment_max_bytes))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed, 500: server_error})
     app.state.web = web

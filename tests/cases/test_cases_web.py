@@ -25,7 +25,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     ids = fill(db)
     with Store(db) as store:
         users.add_user(store, "inspector1", "inspector", "inspector-password-1")
-    with serve(db, ids) as running:
+    with serve(db, ids, cases_dir=str(db.parent / "files"), cases_attachment_max_bytes=200_000) as running:
         yield running
 
 
@@ -173,3 +173,39 @@ def test_the_json_api_needs_csrf_and_answers_counts(web: Running, clients: dict[
     assert listing["total"] >= 1 and all(case["kind"] == "khac" for case in listing["cases"])
     assert sum(listing["by_state"].values()) >= listing["total"]
     assert analyst.get("/api/cases/999999").status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_attachments_are_uploaded_checked_and_downloaded(web: Running, clients: dict[str, httpx.Client]) -> None:
+    analyst, viewer = clients["analyst1"], clients["viewer1"]
+    case_id = case_id_of(post(analyst, "/cases/new", {"title": "Có tệp đính kèm", "kind": "khac", "origin": "letter"},
+                              page="/cases/new"))
+    token = csrf_of(analyst.get(f"/cases/{case_id}").text)
+
+    def upload(client: httpx.Client, name: str, data: bytes, kind: str = "application/pdf") -> httpx.Response:
+        return client.post(f"/cases/{case_id}/attachments", data={"csrf": token},
+                           files={"file": (name, data, kind)})
+
+    assert upload(viewer, "cong-van.pdf", PDF).status_code == 403
+    done = upload(analyst, "công văn số 12.pdf", PDF)
+    assert done.status_code == 303
+    page = analyst.get(f"/cases/{case_id}").text
+    assert "công văn số 12.pdf" in page
+    sha = re.search(rf"/cases/{case_id}/attachments/([0-9a-f]{{64}})", page)
+    assert sha
+    download = analyst.get(f"/cases/{case_id}/attachments/{sha.group(1)}")
+    assert download.status_code == 200 and download.content == PDF
+    assert download.headers["content-type"] == "application/pdf" and "attachment" in download.headers[
+        "content-disposition"]
+    assert viewer.get(f"/cases/{case_id}/attachments/{sha.group(1)}").status_code == 403
+    fake = upload(analyst, "thu.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    assert fake.status_code == 400 and "theo nội dung" in fake.text
+    big = upload(analyst, "lon.pdf", PDF + b"0" * 300_000)
+    assert big.status_code == 413
+    over = upload(analyst, "hon-gioi-han.pdf", PDF + b"0" * 220_000)  # under the body cap, over the file limit
+    assert over.status_code == 400 and "quá lớn" in over.text
+    # Other forms still refuse files.
+    assert analyst.post("/cases/new", data={"csrf": token, "title": "x"},
+                        files={"file": ("a.pdf", PDF, "application/pdf")}).status_code == 400

@@ -9,13 +9,16 @@ second is told who changed it and keeps what they typed on the page.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Scope
 
 from cases import reads, records, workflow
-from cases.attachments import read_attachment
+from cases.attachments import add_attachment, read_attachment
 from cases.dossier import TEMPLATE_NAME, context, docx_to_pdf, render_docx
 from cases.model import (
     ACTION_LABELS,
@@ -44,6 +47,19 @@ from presswatch.web.context import Ctx
 
 PAGE_SIZE = 50
 STATUS = {CaseConflict: 409, CaseForbidden: 403}
+UPLOAD_PATH = re.compile(r"^/cases/[0-9]{1,19}/attachments$")
+UPLOAD_OVERHEAD = 64_000  # the multipart framing and the form's other fields
+
+
+def upload_cap(max_bytes: int) -> Callable[[Scope], int | None]:
+    """For ``BodyLimit``: an attachment's upload may be as large as ``cases_attachment_max_bytes``
+    (plus its framing); every other request keeps the common cap."""
+    def larger(scope: Scope) -> int | None:
+        if scope.get("method") == "POST" and UPLOAD_PATH.match(str(scope.get("path", ""))):
+            return max_bytes + UPLOAD_OVERHEAD
+        return None
+
+    return larger
 
 
 def _labels(ctx: Ctx) -> dict[str, Any]:
@@ -201,6 +217,22 @@ def case_links(ctx: Ctx) -> Response:
 @guard("inspector")
 def case_actions(ctx: Ctx) -> Response:
     return _change(ctx, "actions")
+
+
+@guard("analyst", files=1)
+def case_upload(ctx: Ctx) -> Response:
+    """An attachment from the case page: checked by content, kept under its SHA-256."""
+    case_id = int(ctx.request.path_params["id"])
+    if not ctx.files:
+        return _page(ctx, case_id, 400, "chưa chọn tệp")
+    name, data = ctx.files[0]
+    settings = ctx.web.config.settings
+    try:
+        kept = add_attachment(ctx.store, ctx.session.user, case_id, name, data, cases_dir=cases_dir(ctx.web),
+                              max_bytes=settings.cases_attachment_max_bytes)
+    except CaseError as exc:
+        return _page(ctx, case_id, STATUS.get(type(exc), 400), str(exc))
+    return _done(case_id, f"Đã đính kèm tệp «{kept.name}».")
 
 
 @guard("analyst")
