@@ -71,7 +71,7 @@ def clean_field(field: str, value: Any, kinds: Mapping[str, str], people: set[st
     if field == "outlets":
         return _text(value, "Cơ quan báo chí liên quan", MAX_SHORT)
     if field == "kind":
-        if value not in kinds:
+        if not isinstance(value, str) or value not in kinds:
             raise CaseError(f"loại vụ việc '{str(value)[:40]}' không có trong config/cases.yaml "
                             f"(có: {', '.join(kinds)})")
         return value

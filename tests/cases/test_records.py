@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cases import audit, reads, records
 from cases.attachments import add_attachment, path_of, read_attachment
@@ -217,3 +219,31 @@ def test_the_shipped_cases_yaml_loads_and_mistakes_name_file_line_and_key(tmp_pa
     path.write_text("kinds:\n  - id: khac\n    label: Khác\n  - id: khac\n    label: Khác nữa\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="trùng"):
         load_cases_config(path)
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                        max_size=3), max_leaves=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(st.sampled_from(["title", "kind", "origin", "summary", "reporter_phone", "reporter_email",
+                                             "deadline", "articles", "links", "assignee", "outlets"]),
+                            json_values, max_size=8),
+       kind=st.sampled_from(sorted(KINDS)) | json_values, title=st.text(max_size=40) | json_values)
+def test_any_json_body_opens_a_case_or_says_why(cstore: Store, body: dict[str, object], kind: object,
+                                                title: object) -> None:
+    """Whatever a client sends to POST /api/cases (its body turned into a draft), the answer is a case
+    or a CaseError in Vietnamese: never another exception, never a half case."""
+    from presswatch.web.case_forms import draft_of
+
+    body = {"kind": kind, "title": title, **body} if "kind" not in body else body
+    before = int(cstore.db.execute("SELECT count(*) FROM case_audit").fetchone()[0])
+    try:
+        case = records.open_case(cstore, INSPECTOR, draft_of(body, origin="api"), KINDS, now=NOW)
+    except CaseError as exc:
+        assert str(exc)
+        assert int(cstore.db.execute("SELECT count(*) FROM case_audit").fetchone()[0]) == before
+    else:
+        assert case.title.strip() and case.kind in KINDS
+    assert audit.verify(cstore.db).ok
