@@ -370,6 +370,7 @@ class ArticleAlert:
     summary: bool  # over the rule's max_per_hour: delivered in the hour's summary message
     article_id: int  # the copy that raised it (another outlet's, for a syndicated copy)
     deliveries: list[Delivery]
+    id: int = 0  # alerts.id ("Mở hồ sơ" from an alert records it on the case)
 
 
 def article_alerts(db: sqlite3.Connection, article_id: int, cluster_id: int | None) -> list[ArticleAlert]:
@@ -387,7 +388,8 @@ def article_alerts(db: sqlite3.Connection, article_id: int, cluster_id: int | No
         assert created is not None
         out.append(ArticleAlert(rule_id=row[1], severity=row[2], created_at=created, copies=int(row[4]),
                                 summary=bool(row[5]), article_id=int(row[6]),
-                                deliveries=_deliveries(db, int(row[0]), row[1], created, bool(row[5]))))
+                                deliveries=_deliveries(db, int(row[0]), row[1], created, bool(row[5])),
+                                id=int(row[0])))
     return out
 
 

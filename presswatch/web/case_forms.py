@@ -130,7 +130,7 @@ def case_json(case: Case, user: User, kinds: dict[str, str]) -> dict[str, Any]:
         "kind_label": kinds.get(case.kind, case.kind), "origin": case.origin, "summary": case.summary,
         "outlets": case.outlets, "assignee": case.assignee,
         "deadline": case.deadline.isoformat() if case.deadline else None, "overdue": case.overdue(today()),
-        "state": case.state, "conclusion": case.conclusion, "reasoning": case.reasoning,
+        "state": case.state, "conclusion": case.conclusion, "reasoning": case.reasoning, "alert": case.alert_id,
         "created_by": case.created_by, "created": _iso(case.created_at), "updated": _iso(case.updated_at),
         "version": case.version}
     if workflow.may(user, "personal"):

@@ -66,6 +66,7 @@ def test_an_inspector_works_a_case_from_an_alert_to_the_dossier(web: Running, tm
             case_url = page.url.split("?")[0]
             assert "Đã mở hồ sơ" in page.locator(".notice").inner_text()
             assert page.locator("#case-state").inner_text() == "mới"
+            assert page.locator("#case-origin").inner_text().startswith("cảnh báo tự động (cảnh báo #")
             # A second article: the social post whose title carries a <script>.
             page.fill("input[name=articles]", str(web.ids["payload"]))
             page.click("text=Thêm bài viết")

@@ -94,7 +94,8 @@ def test_open_from_an_article_attaches_the_storys_copies(web: Running, clients: 
                               page=article_page))
     data = analyst.get(f"/api/cases/{case_id}").json()
     assert {a["id"] for a in data["articles"]} == {web.ids["copy"], web.ids["copy2"]}
-    assert data["origin"] == "analyst" and data["state"] == "new"
+    assert data["origin"] == "analyst" and data["state"] == "new" and data["alert"] is None
+    assert post(analyst, f"/article/{web.ids['copy']}/case", {"alert": "999999"}, page=article_page).status_code == 404
     assert f"/cases/{case_id}" in analyst.get(f"/article/{web.ids['copy2']}").text
 
 

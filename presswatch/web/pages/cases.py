@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 from starlette.types import Scope
 
+from alerts import outbox
 from cases import reads, records, workflow
 from cases.attachments import add_attachment, read_attachment
 from cases.dossier import TEMPLATE_NAME, context, docx_to_pdf, render_docx
@@ -44,6 +46,7 @@ from presswatch.web.case_forms import (
     visible_audit,
 )
 from presswatch.web.context import Ctx
+from presswatch.web.reads import rule_names as names_of_rules
 
 PAGE_SIZE = 50
 STATUS = {CaseConflict: 409, CaseForbidden: 403}
@@ -136,16 +139,24 @@ def open_from_article(ctx: Ctx) -> Response:
     if article is None:
         return ctx.render("error.html", 404, status=404, message="Không có bài viết này.")
     settings = cases_settings(ctx.web)
-    rule = (ctx.form.get("rule") or "")[:100]
-    origin = "alert" if rule else "analyst"
     kinds = settings.kind_labels()
     kind = ctx.form.get("kind") if ctx.form.get("kind") in kinds else next(iter(kinds))
-    summary = (f"Mở từ cảnh báo theo quy tắc «{rule}» của bài viết #{article_id}." if rule
+    alert = None
+    if ctx.form.get("alert"):
+        alert_id = ctx.form["alert"]
+        alert = outbox.alert(ctx.store.db, int(alert_id)) if alert_id.isdigit() and len(alert_id) < 19 else None
+        story = article.cluster_id if article.cluster_id is not None else -article.id
+        if alert is None or alert.story != story:
+            return ctx.render("error.html", 404, status=404, message="Bài viết này không có cảnh báo đó.")
+    rule = names_of_rules(ctx.web).get(alert.rule_id, alert.rule_id) if alert else ""
+    summary = (f"Mở từ cảnh báo «{rule}» ({local(alert.created_at)}) của bài viết #{alert.article_id}." if alert
                else f"Mở từ bài viết #{article_id}.")
+    ids = [alert.article_id, article_id] if alert else [article_id]
+    attached = ",".join(str(i) for i in dict.fromkeys(ids))
     try:
-        case = records.open_case(ctx.store, ctx.session.user,
-                                 draft_of({"title": article.title[:records.MAX_TITLE], "kind": kind,
-                                           "summary": summary, "articles": str(article_id)}, origin=origin),
+        draft = draft_of({"title": article.title[:records.MAX_TITLE], "kind": kind, "summary": summary,
+                          "articles": attached}, origin="alert" if alert else "analyst")
+        case = records.open_case(ctx.store, ctx.session.user, replace(draft, alert_id=alert.id if alert else None),
                                  kinds, deadline_days=settings.deadline_days)
     except CaseError as exc:
         return ctx.render("error.html", STATUS.get(type(exc), 400), status=STATUS.get(type(exc), 400), message=str(exc))
