@@ -91,7 +91,7 @@ class Taken:
     new_cases: list[str] = field(default_factory=list)  # numbers
     joined: list[str] = field(default_factory=list)  # numbers of cases a reply joined
     seen: int = 0  # messages taken before (no second case)
-    problems: list[str] = field(default_factory=list)  # attachments left out, in Vietnamese
+    problems: list[str] = field(default_factory=list)  # messages with attachments left out (no file names)
 
     @property
     def messages(self) -> int:
@@ -254,7 +254,9 @@ def poll(store: Store, mailbox: Mailbox, intake: Intake) -> Taken:
             validity = int(status["UIDVALIDITY"])
             for uid, raw in _fetch(box, last_uid(store, mailbox.name, validity)):
                 outcome, number, problems = take(store, raw, uid, validity, mailbox.name, intake)
-                taken.problems += [f"thư UID {uid} (hồ sơ {number}): {problem}" for problem in problems]
+                if problems:  # counted only: a file's name may carry personal data; the case has the detail
+                    taken.problems.append(f"thư UID {uid} (hồ sơ {number}): {len(problems)} tệp đính kèm "
+                                          "không lưu được (xem nội dung hồ sơ)")
                 if outcome == "new":
                     taken.new_cases.append(number)
                 elif outcome == "joined":

@@ -142,7 +142,8 @@ def test_bad_mail_still_makes_a_case(server: Dovecot, tmp_path: Path) -> None:
         big_case = by_title["Tệp quá lớn"]
         assert big_case is not None and not big_case.attachments
         assert "quá lớn" in big_case.case.summary and "không phải PDF" in big_case.case.summary
-        assert any("quá lớn" in problem for problem in taken.problems)
+        assert any("2 tệp đính kèm không lưu được" in problem for problem in taken.problems)
+        assert not any("scan.pdf" in problem for problem in taken.problems)  # health shows no file names
         image_case = by_title["(thư không có tiêu đề)"]
         assert image_case is not None and [a.mime for a in image_case.attachments] == ["image/png"]
         broken_case = next(f for title, f in by_title.items() if title.startswith("Thư hỏng"))
