@@ -43,7 +43,7 @@ from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 from cases import audit, records
 from cases.attachments import check, keep
 from cases.attachments import record as record_attachment
-from cases.model import Draft
+from cases.model import HOTLINE_HEALTH_ID, Draft
 from cases.settings import CasesFile
 from presswatch.config import Settings
 from presswatch.errors import CaseError, MailIntakeError
@@ -276,7 +276,7 @@ def poll(store: Store, mailbox: Mailbox, intake: Intake) -> Taken:
     return taken
 
 
-HEALTH_ID = "hop-thu-duong-day-nong"  # the mailbox's row in the source health table (`presswatch sources`)
+HEALTH_ID = HOTLINE_HEALTH_ID  # the mailbox's row in the source health table (`presswatch sources`)
 
 
 def mailbox_of(settings: Settings, environ: Mapping[str, str]) -> Mailbox | None:

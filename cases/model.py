@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "police": "chuyển Công an tỉnh",
     "reply": "trả lời người phản ánh",
 }
+HOTLINE_HEALTH_ID = "hop-thu-duong-day-nong"  # the hotline mailbox's row in the source health table
+
 # Fields of a case that are personal data: shown to inspectors and admins only, masked in the audit
 # trail for other roles, left out of exports unless asked, never logged.
 PERSONAL = ("reporter_name", "reporter_phone", "reporter_email")

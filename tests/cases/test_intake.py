@@ -25,6 +25,7 @@ from cases import reads
 from cases.intake import HEALTH_ID, Intake, Mailbox, poll, read_hotline
 from cases.model import Case, Filters
 from cases.settings import load_cases_config
+from presswatch.cli import main
 from presswatch.config import Settings
 from presswatch.errors import MailIntakeError
 from presswatch.store import Store
@@ -150,7 +151,8 @@ def test_bad_mail_still_makes_a_case(server: Dovecot, tmp_path: Path) -> None:
         assert broken_case is not None and broken_case.case.reporter_email == "dan@dan.example.vn"
 
 
-def test_the_server_down_then_back_loses_nothing_and_says_so_in_health(server: Dovecot, tmp_path: Path) -> None:
+def test_the_server_down_then_back_loses_nothing_and_says_so_in_health(server: Dovecot, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings(hotline_imap_host="127.0.0.1", hotline_imap_port=server.port,
                         hotline_imap_cafile=str(server.cert), cases_dir=str(tmp_path / "files"))
     environ = {"PRESSWATCH_HOTLINE_IMAP_USERNAME": USER, "PRESSWATCH_HOTLINE_IMAP_PASSWORD": PASSWORD}
@@ -163,6 +165,9 @@ def test_the_server_down_then_back_loses_nothing_and_says_so_in_health(server: D
             read_hotline(store, settings, CASES, environ)
         health = store.health()[HEALTH_ID]
         assert health.consecutive_failures == 1 and "không đọc được hộp thư 127.0.0.1" in (health.last_error or "")
+        assert main(["--config", str(ROOT / "config"), "--db", str(store.path), "sources"]) == 0
+        line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(HEALTH_ID))
+        assert "(hộp thư đường dây nóng)" in line and "không đọc được hộp thư" in line
         with pytest.raises(MailIntakeError, match="PRESSWATCH_HOTLINE_IMAP_PASSWORD"):
             read_hotline(store, settings, CASES, {})
         server.start()
