@@ -146,7 +146,11 @@ service imap-login {{
                 box.append(message, "INBOX")
 
     def __enter__(self) -> Dovecot:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
