@@ -186,14 +186,17 @@ def queue_undelivered(db: sqlite3.Connection, rules: Iterable[Rule], channels: d
     return queued
 
 
-def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime) -> None:
-    """Queue a source-health notice (``alerts.source_health``) to ``channel``, due now: the row's
-    payload is ``document`` with the row's idempotency key."""
+def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime,
+                 rule_id: str = "source-health") -> None:
+    """Queue a ready-made notice to ``channel``, due now: a source-health notice
+    (``alerts.source_health``), or (``rule_id="case-reminder"``) a case's reminder (``cases.reminders``,
+    queued by the service). The row's payload is ``document`` with the row's idempotency key."""
     key = new_key()
     db.execute(
         """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
-           VALUES (?, 'health', 'source-health', ?, ?, ?, ?)""",
-        (channel, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
+           VALUES (?, 'health', ?, ?, ?, ?, ?)""",
+        (channel, rule_id, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key},
+                                                               ensure_ascii=False)),
     )
 
 
@@ -367,6 +370,7 @@ class ArticleAlert:
     summary: bool  # over the rule's max_per_hour: delivered in the hour's summary message
     article_id: int  # the copy that raised it (another outlet's, for a syndicated copy)
     deliveries: list[Delivery]
+    id: int = 0  # alerts.id ("Mở hồ sơ" from an alert records it on the case)
 
 
 def article_alerts(db: sqlite3.Connection, article_id: int, cluster_id: int | None) -> list[ArticleAlert]:
@@ -384,7 +388,8 @@ def article_alerts(db: sqlite3.Connection, article_id: int, cluster_id: int | No
         assert created is not None
         out.append(ArticleAlert(rule_id=row[1], severity=row[2], created_at=created, copies=int(row[4]),
                                 summary=bool(row[5]), article_id=int(row[6]),
-                                deliveries=_deliveries(db, int(row[0]), row[1], created, bool(row[5]))))
+                                deliveries=_deliveries(db, int(row[0]), row[1], created, bool(row[5])),
+                                id=int(row[0])))
     return out
 
 

@@ -11,6 +11,10 @@
     ├── UserError              a web user cannot be created or changed as asked
     ├── AnnotationError        a tag, note or saved search was refused
     ├── DeliveryError          one alert delivery attempt failed (the outbox retries it)
+    ├── CaseError              a case (hồ sơ vụ việc) cannot be created or changed as asked
+    │   ├── CaseConflict       someone else changed the case since it was read (version check)
+    │   ├── CaseForbidden      the user's role may not do this to a case
+    │   └── MailIntakeError    the hotline mailbox (IMAP) could not be read; nothing was taken
     └── SendError              the digest's SMTP server could not be reached or refused it
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
@@ -88,3 +92,19 @@ class DeliveryError(PresswatchError):
 
 class SendError(PresswatchError):
     """The SMTP server could not be reached or refused the message; ``str()`` says why."""
+
+
+class CaseError(PresswatchError):
+    """A case cannot be created or changed as asked (bad field, unknown article, bad attachment)."""
+
+
+class CaseConflict(CaseError):
+    """The case changed since the user read it: their change is refused, nothing is overwritten."""
+
+
+class CaseForbidden(CaseError):
+    """The user's role may not do this to a case (a state move, a conclusion, an action)."""
+
+
+class MailIntakeError(CaseError):
+    """The hotline mailbox could not be reached, logged in to or read; what was taken stays taken."""

@@ -9,6 +9,7 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cases.model import HOTLINE_HEALTH_ID
 from presswatch.cli.crawl import run_once
 from presswatch.cli.options import command_config, database
 from presswatch.cli.output import out
@@ -131,5 +132,6 @@ def _unconfigured_sources(config: Config, health: dict[str, SourceHealth]) -> No
         if source_id in known:
             continue
         error = (state.last_error or "") if state.consecutive_failures else ""
-        out(f"{source_id:<28} {'(ngoài cấu hình)':<24} {'—':<8} {'—':<5} {local(state.last_success_at):<20} "
+        label = "(hộp thư đường dây nóng)" if source_id == HOTLINE_HEALTH_ID else "(ngoài cấu hình)"
+        out(f"{source_id:<28} {label:<24} {'—':<8} {'—':<5} {local(state.last_success_at):<20} "
             f"{state.consecutive_failures:>13} {state.articles_total:>6}  {error[:70]}")

@@ -17,9 +17,15 @@ from presswatch.times import local
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from cases.dossier import TEMPLATE_NAME
+    from cases.settings import load_cases_config
+
     config = command_config(args)
+    cases = load_cases_config(config_dir(args) / "cases.yaml")
     enabled = sum(source.enabled for source in config.sources)
     out(f"Cấu hình hợp lệ: {config_dir(args)} — {len(config.sources)} nguồn ({enabled} đang bật).")
+    out(f"Hồ sơ vụ việc: {len(cases.kinds)} loại vụ việc"
+        + ("." if (config_dir(args) / TEMPLATE_NAME).exists() else f"; thiếu mẫu hồ sơ {TEMPLATE_NAME}."))
     if config.alerts is not None:
         active, inactive = config.alerts.targets()
         rules = sum(rule.enabled for rule in config.alerts.rules)

@@ -13,6 +13,7 @@ from presswatch.cli.output import add_command, err, out
 from presswatch.config import load_settings
 from presswatch.errors import UserError
 from presswatch.store import Store
+from presswatch.store.users import ROLES
 from presswatch.times import local
 
 
@@ -20,8 +21,9 @@ def add_users_arguments(users_cmd: argparse.ArgumentParser) -> None:
     users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="VIỆC")
     users_add = add_command(users_sub, "add", "thêm người dùng (hỏi mật khẩu)")
     users_add.add_argument("name", metavar="TÊN")
-    users_add.add_argument("--role", choices=("viewer", "analyst", "admin"), default="analyst",
-                           help="vai trò: viewer (chỉ xem), analyst (mặc định), admin")
+    users_add.add_argument("--role", choices=ROLES, default="analyst",
+                           help="vai trò: viewer (chỉ xem), analyst (mặc định), inspector (thanh tra: "
+                                "xử lý hồ sơ vụ việc), admin")
     users_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
     add_command(users_sub, "list", "danh sách người dùng")
     for action, help_text in (("disable", "khóa người dùng (kết thúc mọi phiên đăng nhập)"),

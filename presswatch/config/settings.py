@@ -92,6 +92,18 @@ SETTINGS: tuple[Setting, ...] = (
             "internal address is refused."),
     Setting("web_facet_max_hits", 10000, "Facet counts and the per-day chart are computed for at most this many "
             "results (they cost time per matching article); above it the page asks to narrow the search."),
+    Setting("cases_dir", "data/cases", "Folder holding the files attached to cases, each under its SHA-256."),
+    Setting("cases_attachment_max_bytes", 20_000_000, "Largest file that may be attached to a case (bytes)."),
+    Setting("hotline_imap_host", "", "IMAP server of the hotline mailbox (TLS); empty: the mailbox is not read. "
+            "Credentials from PRESSWATCH_HOTLINE_IMAP_USERNAME and PRESSWATCH_HOTLINE_IMAP_PASSWORD."),
+    Setting("hotline_imap_port", 993, "Port of the hotline mailbox (implicit TLS)."),
+    Setting("hotline_imap_folder", "INBOX", "Folder of the hotline mailbox read for new messages."),
+    Setting("hotline_imap_cafile", "", "CA certificate(s) to trust for the mailbox's TLS (PEM file); empty: the "
+            "system's."),
+    Setting("hotline_interval", 300, "Seconds between two reads of the hotline mailbox by `presswatch run`."),
+    Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
+            "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
+    Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
 )
 
 
@@ -148,6 +160,16 @@ class Settings(Strict):
     export_max_rows: int = Field(default=_default("export_max_rows"), ge=1, le=1_000_000)
     web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0, le=100_000_000)
     crawl_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
+    cases_dir: str = Field(default=_default("cases_dir"), min_length=1)
+    cases_attachment_max_bytes: int = Field(default=_default("cases_attachment_max_bytes"), ge=1_000,
+                                            le=1_000_000_000)
+    hotline_imap_host: str = _default("hotline_imap_host")
+    hotline_imap_port: int = Field(default=_default("hotline_imap_port"), ge=1, le=65535)
+    hotline_imap_folder: str = Field(default=_default("hotline_imap_folder"), min_length=1, max_length=200)
+    hotline_imap_cafile: str = _default("hotline_imap_cafile")
+    hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
+    cases_reminder_channels: list[str] = Field(default_factory=list)
+    cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod
@@ -172,7 +194,7 @@ class Settings(Strict):
             return [part for part in re.split(r"[,;\s]+", value) if part]
         return value
 
-    @field_validator("digest_recipients", mode="before")
+    @field_validator("digest_recipients", "cases_reminder_channels", mode="before")
     @classmethod
     def _split_recipients(cls, value: Any) -> Any:
         # From the environment: PRESSWATCH_DIGEST_RECIPIENTS="a@x.vn, b@y.vn"

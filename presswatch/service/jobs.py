@@ -13,11 +13,12 @@ no counter lives in this module.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from presswatch.config import Settings, Source
+from presswatch.config import Config, Settings, Source
 from presswatch.service.runtime import RUNTIME
 from presswatch.store import SourceHealth, Store
 
@@ -149,3 +150,67 @@ def housekeeping_job(config_dir: str, db: str) -> None:
     config = RUNTIME.config(config_dir)
     for line in housekeeping(Path(db), config.settings):
         log.info("dọn dẹp: %s", line)
+
+
+def hotline_job(config_dir: str, db: str) -> None:
+    """Read the hotline mailbox (``hotline_imap_host``): each new message a case (``cases.intake``).
+    A failure is recorded in the source health table (``hop-thu-duong-day-nong``) and logged; the
+    next run tries again and takes what was missed, once."""
+    import os
+
+    from cases.intake import read_hotline
+    from cases.settings import load_cases_config
+    from presswatch.errors import MailIntakeError
+
+    config = RUNTIME.config(config_dir)
+    with Store(db) as store:
+        try:
+            taken = read_hotline(store, config.settings, load_cases_config(Path(config_dir) / "cases.yaml"),
+                                 os.environ)
+        except MailIntakeError as exc:
+            log.warning("hộp thư đường dây nóng: %s", exc)
+            return
+    if taken is not None and taken.messages:
+        log.info("hộp thư đường dây nóng: %d hồ sơ mới, %d thư trả lời vào hồ sơ cũ, %d thư đã có",
+                 len(taken.new_cases), len(taken.joined), taken.seen)
+
+
+def queue_case_reminders(store: Store, config: Config, environ: Mapping[str, str], now: datetime) -> int:
+    """Queue the cases' reminders that are due (``cases.reminders``) to the active channels named by
+    ``cases_reminder_channels``, each marked sent in the same transaction; the delivery worker sends
+    them like alerts. Returns how many reminders were queued."""
+    from alerts.outbox import queue_health
+    from alerts.payload import DOCUMENT_SCHEMA
+    from cases import reminders
+    from presswatch.times import local_date
+
+    settings = config.settings
+    if not settings.cases_reminder_channels or config.alerts is None:
+        return 0
+    targets, _ = config.alerts.targets(dict(environ))
+    channels = [channel for channel in settings.cases_reminder_channels if channel in targets]
+    missing = sorted(set(settings.cases_reminder_channels) - set(channels))
+    if missing:
+        log.warning("nhắc việc hồ sơ: kênh không có hoặc chưa hoạt động: %s", ", ".join(missing))
+    if not channels:
+        return 0
+    with store.transaction() as db:
+        due = reminders.due(db, local_date(now), now, near_days=settings.cases_deadline_near_days,
+                            web_base_url=settings.web_base_url)
+        for reminder in due:
+            for channel in channels:
+                queue_health(db, channel, {"schema": DOCUMENT_SCHEMA, **reminder.document}, now,
+                             rule_id="case-reminder")
+            reminders.mark_sent(db, reminder, now)
+    return len(due)
+
+
+def case_reminders_job(config_dir: str, db: str) -> None:
+    """Queue the cases' reminders due now (every 15 minutes when ``cases_reminder_channels`` is set)."""
+    import os
+
+    config = RUNTIME.config(config_dir)
+    with Store(db) as store:
+        queued = queue_case_reminders(store, config, os.environ, datetime.now(UTC))
+    if queued:
+        log.info("nhắc việc hồ sơ: %d thông báo đã xếp hàng gửi", queued)

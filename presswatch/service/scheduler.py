@@ -135,6 +135,18 @@ class Monitor:
         self.scheduler.add_job("presswatch.service.jobs:digest_job", IntervalTrigger(minutes=DIGEST_RETRY_MINUTES),
                                args=self._args(), id="digest-retry", name="gửi lại bản tin lỗi",
                                replace_existing=True, executor="light")
+        if settings.hotline_imap_host:  # the hotline mailbox (cases.intake)
+            self.scheduler.add_job("presswatch.service.jobs:hotline_job", IntervalTrigger(
+                seconds=settings.hotline_interval), args=self._args(), id="hotline", name="đọc hộp thư đường dây nóng",
+                replace_existing=True, executor="light", next_run_time=now)
+        elif self.scheduler.get_job("hotline") is not None:
+            self.scheduler.remove_job("hotline")
+        if settings.cases_reminder_channels:  # the cases' reminders (cases.reminders)
+            self.scheduler.add_job("presswatch.service.jobs:case_reminders_job", IntervalTrigger(minutes=15),
+                                   args=self._args(), id="case-reminders", name="nhắc việc hồ sơ",
+                                   replace_existing=True, executor="light", next_run_time=now)
+        elif self.scheduler.get_job("case-reminders") is not None:
+            self.scheduler.remove_job("case-reminders")
         h_hour, h_minute = (int(part) for part in settings.housekeeping_time.split(":"))
         self.scheduler.add_job("presswatch.service.jobs:housekeeping_job", CronTrigger(hour=h_hour, minute=h_minute,
                                timezone=VIETNAM), args=self._args(), id="housekeeping", name="dọn dẹp hằng đêm",

@@ -24,9 +24,11 @@ from presswatch.store.database import Store
 from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso, parse_iso
 
-Role = Literal["viewer", "analyst", "admin"]
-ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
-ROLE_LABELS = {"viewer": "xem", "analyst": "phân tích viên", "admin": "quản trị"}
+Role = Literal["viewer", "analyst", "inspector", "admin"]
+# In order of rights: each role may do what the roles before it may. ``inspector`` (Thanh tra Sở)
+# works cases: conclusions, actions, the reporter's contact (issue 18, docs/cases.md).
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "inspector", "admin")
+ROLE_LABELS = {"viewer": "xem", "analyst": "phân tích viên", "inspector": "thanh tra", "admin": "quản trị"}
 MAX_FAILURES = 5  # failed logins per user name and address …
 FAILURE_WINDOW = timedelta(minutes=15)  # … within this window, then 429 until the oldest ages out
 MIN_PASSWORD = 10
@@ -73,7 +75,7 @@ class User:
     disabled: bool = False
 
     def can(self, role: Role) -> bool:
-        """Has this user at least ``role``? (viewer < analyst < admin)"""
+        """Has this user at least ``role``? (viewer < analyst < inspector < admin)"""
         return ROLES.index(self.role) >= ROLES.index(role)
 
 

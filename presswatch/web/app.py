@@ -15,10 +15,10 @@ from starlette.staticfiles import StaticFiles
 
 from presswatch.config import KIND_LABELS, Config
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
-from presswatch.web import api, auth
+from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
 from presswatch.web.limits import BodyLimit
-from presswatch.web.pages import admin, article, dashboard, help, saved, search
+from presswatch.web.pages import admin, article, cases, dashboard, help, saved, search
 from presswatch.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -66,12 +66,32 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/api/articles/{id:int}/tags", api.add_tag, methods=["POST"]),
         Route("/api/articles/{id:int}/notes", api.add_note, methods=["POST"]),
         Route("/api/articles/{id:int}/verification", api.verification, methods=["POST"]),
+        Route("/article/{id:int}/case", cases.open_from_article, methods=["POST"]),
+        Route("/cases", cases.case_list, methods=["GET"]),
+        Route("/cases/new", cases.new_case_form, methods=["GET"]),
+        Route("/cases/new", cases.new_case, methods=["POST"]),
+        Route("/cases/{id:int}", cases.case_page, methods=["GET"]),
+        Route("/cases/{id:int}/edit", cases.case_edit, methods=["POST"]),
+        Route("/cases/{id:int}/state", cases.case_state, methods=["POST"]),
+        Route("/cases/{id:int}/conclusion", cases.case_conclusion, methods=["POST"]),
+        Route("/cases/{id:int}/articles", cases.case_articles, methods=["POST"]),
+        Route("/cases/{id:int}/links", cases.case_links, methods=["POST"]),
+        Route("/cases/{id:int}/actions", cases.case_actions, methods=["POST"]),
+        Route("/cases/{id:int}/dossier.docx", cases.case_dossier, methods=["GET"]),
+        Route("/cases/{id:int}/dossier.pdf", cases.case_dossier, methods=["GET"]),
+        Route("/cases/{id:int}/attachments", cases.case_upload, methods=["POST"]),
+        Route("/cases/{id:int}/attachments/{sha}", cases.case_attachment, methods=["GET"]),
+        Route("/api/cases", case_api.list_cases, methods=["GET"]),
+        Route("/api/cases", case_api.open_case, methods=["POST"]),
+        Route("/api/cases/{id:int}", case_api.get_case, methods=["GET"]),
+        Route("/api/cases/{id:int}", case_api.update_case, methods=["POST"]),
         Route("/api/openapi.json", api.openapi, methods=["GET"]),
         Route("/docs/api", help.api_docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders),
-                  Middleware(BodyLimit, max_bytes=MAX_BODY, refuse=body_refused)]
+                  Middleware(BodyLimit, max_bytes=MAX_BODY, refuse=body_refused,
+                             larger=cases.upload_cap(config.settings.cases_attachment_max_bytes))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed, 500: server_error})
     app.state.web = web

@@ -67,27 +67,35 @@ async def _json_body(request: Request) -> Any:
         return None
 
 
-async def _form(request: Request, max_fields: int) -> dict[str, str] | Response:
-    """The form's text fields; a refusal (400) for a form the pages never send (files, too many
-    fields, broken multipart)."""
+async def _form(request: Request, max_fields: int, max_files: int = 0) -> dict[str, str] | Response:
+    """The form's text fields (its files, up to ``max_files``, in ``request.state.files``); a refusal
+    (400) for a form the pages never send (unexpected files, too many fields, broken multipart)."""
     try:
-        form = await request.form(max_files=0, max_fields=max_fields)
+        form = await request.form(max_files=max_files, max_fields=max_fields)
     except HTTPException:
         form = None
-    if form is None or len(form.multi_items()) > max_fields:
+    if form is None or len(form.multi_items()) > max_fields + max_files:
         api = request.url.path.startswith("/api/")
         return refuse(request.app.state.web, api, 400, "Biểu mẫu không hợp lệ.")
+    files = []
+    for _, value in form.multi_items():
+        if not isinstance(value, str) and value.filename:
+            files.append((value.filename, await value.read()))
+            await value.close()
+    request.state.files = files
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
+def guard(role: Role, api: bool = False, files: int = 0) -> Callable[[Handler], Endpoint]:
     """Wrap a blocking handler: authenticate, authorise, then read the body (capped by ``BodyLimit``),
-    check CSRF, and run the handler in the store pool."""
+    check CSRF, and run the handler in the store pool. ``files``: how many files the form may carry
+    (a case's attachment; 0 everywhere else)."""
 
     def wrap(handler: Handler) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             web: Web = request.app.state.web
             request.state.form = {}
+            request.state.files = []
             checked = await _run(web, request, lambda store: _check(web, request, store, role, api))
             if isinstance(checked, Response):
                 return checked
@@ -101,7 +109,7 @@ def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
                     if not isinstance(body, dict):
                         return JSONResponse({"error": "Thân yêu cầu phải là một đối tượng JSON."}, status_code=400)
                 else:
-                    form = await _form(request, MAX_FIELDS)
+                    form = await _form(request, MAX_FIELDS, files)
                     if isinstance(form, Response):
                         return form
                     request.state.form = form
@@ -109,7 +117,7 @@ def guard(role: Role, api: bool = False) -> Callable[[Handler], Endpoint]:
                         return _bad_csrf(web, api, session)
 
             def run(store: Store) -> Response:
-                return handler(Ctx(web, request, store, session, request.state.form, body))
+                return handler(Ctx(web, request, store, session, request.state.form, body, request.state.files))
 
             return await _run(web, request, run)
 

@@ -121,6 +121,7 @@ class Ctx:
     session: Session
     form: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (name, content): routes guarded with files
 
     def render(self, template: str, code: int = 200, **values: Any) -> HTMLResponse:
         return render(self.web, template, code, session=self.session, **values)

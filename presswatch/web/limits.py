@@ -31,22 +31,27 @@ class _Progress:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, refuse: Refusal) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, refuse: Refusal,
+                 larger: Callable[[Scope], int | None] | None = None) -> None:
+        """``larger(scope)``: a larger cap for the few requests that carry a file (a case's
+        attachment), or None for the common cap."""
         self.app = app
         self.max_bytes = max_bytes
         self.refuse = refuse
+        self.larger = larger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = (self.larger(scope) if self.larger is not None else None) or self.max_bytes
         headers = {name.lower(): value for name, value in scope.get("headers", [])}
         declared = headers.get(b"content-length")
         chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
         if declared is not None and chunked:
             await self._answer(scope, receive, send, 400)
             return
-        if declared is not None and (not declared.strip().isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.strip().isdigit() or int(declared) > cap):
             await self._answer(scope, receive, send, 413)
             return
         state = _Progress(done=(declared is None and not chunked) or declared == b"0")
@@ -55,7 +60,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 state.received += len(message.get("body", b""))
-                if state.received > self.max_bytes:
+                if state.received > cap:
                     raise BodyTooLarge
                 if not message.get("more_body", False):
                     state.done = True

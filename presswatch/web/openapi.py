@@ -31,6 +31,64 @@ def _post(summary: str, schema: dict[str, Any]) -> dict[str, Any]:
                           "404": {"description": "Không có bài viết này"}, **_TOO_LARGE, **_ERRORS}}
 
 
+_CASE_ID = {**_ID, "description": "mã hồ sơ (id, không phải số 45/2026)"}
+_CASE_ERRORS = {"400": {"description": "Trường không hợp lệ: error (thông báo tiếng Việt)"},
+                "403": {"description": "Vai trò không được làm việc này, hoặc thiếu / sai mã CSRF"},
+                "404": {"description": "Không có hồ sơ này"},
+                "409": {"description": "Hồ sơ đã bị người khác thay đổi sau phiên bản đã đọc (version): error nói ai, "
+                                       "lúc nào; không có gì bị ghi đè"}, **_TOO_LARGE}
+_CASE_FIELDS = {"title": {"type": "string", "maxLength": 300}, "kind": {"type": "string"},
+                "summary": {"type": "string", "maxLength": 20000}, "outlets": {"type": "string"},
+                "deadline": {"type": "string", "format": "date"}, "assignee": {"type": "string"},
+                "reporter_name": {"type": "string"}, "reporter_phone": {"type": "string"},
+                "reporter_email": {"type": "string"}}
+# The cases' endpoints (issue 18, presswatch.web.case_api; docs/cases.md).
+CASE_PATHS: dict[str, Any] = {
+    "/api/cases": {
+        "get": {"summary": "Danh sách hồ sơ vụ việc, mới thay đổi trước; đếm theo trạng thái và quá hạn",
+                "security": [{"session": []}],
+                "parameters": [{"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+                                "description": text} for name, text in (
+                    ("state", "trạng thái: new, verifying, concluded, acting, closed, referred"),
+                    ("kind", "mã loại vụ việc (config/cases.yaml)"), ("assignee", "người xử lý"),
+                    ("overdue", "1: chỉ hồ sơ quá hạn"), ("page", "trang (50 hồ sơ mỗi trang)"))],
+                "responses": {"200": {"description": "total, page, per_page, by_state, overdue, cases (thông tin "
+                                                     "người phản ánh chỉ có với thanh tra, quản trị)"}, **_ERRORS}},
+        "post": {"summary": "Mở hồ sơ mới (analyst): origin mặc định api; articles (mã bài viết), links",
+                 "security": [{"session": []}], "parameters": [_CSRF],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["title", "kind"],
+                     "properties": {**_CASE_FIELDS, "origin": {"type": "string"},
+                                    "articles": {"type": "array", "items": {"type": "integer"}},
+                                    "links": {"type": "array", "items": {"type": "string"}}}}}}},
+                 "responses": {"201": {"description": "Hồ sơ đã mở (number: số hồ sơ)"}, **_CASE_ERRORS,
+                               **_ERRORS}},
+    },
+    "/api/cases/{id}": {
+        "get": {"summary": "Một hồ sơ: thông tin, bài viết, đường dẫn, biện pháp, tệp, diễn biến (timeline)",
+                "security": [{"session": []}], "parameters": [_CASE_ID],
+                "responses": {"200": {"description": "Hồ sơ"}, "404": {"description": "Không có hồ sơ này"},
+                              **_ERRORS}},
+        "post": {"summary": "Một thay đổi mỗi yêu cầu: changes, state, conclusion (+ reasoning) kèm version; "
+                            "hoặc articles, action",
+                 "security": [{"session": []}], "parameters": [_CASE_ID, _CSRF],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {
+                         "version": {"type": "integer"},
+                         "changes": {"type": "object", "properties": _CASE_FIELDS},
+                         "state": {"type": "string"},
+                         "conclusion": {"enum": ["true", "false", "partly", "unfounded"]},
+                         "reasoning": {"type": "string"},
+                         "articles": {"type": "array", "items": {"type": "integer"}}, "copies": {"type": "boolean"},
+                         "action": {"type": "object", "properties": {
+                             "kind": {"enum": ["correction", "takedown", "fine", "police", "reply"]},
+                             "on_day": {"type": "string", "format": "date"}, "decision_number": {"type": "string"},
+                             "legal_basis": {"type": "string"}, "amount": {"type": "integer"},
+                             "note": {"type": "string"}}}}}}}},
+                 "responses": {"200": {"description": "Hồ sơ sau thay đổi"}, **_CASE_ERRORS, **_ERRORS}},
+    },
+}
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "presswatch API", "version": "1", "description":
@@ -93,6 +151,7 @@ SPEC: dict[str, Any] = {
         "/api/articles/{id}/verification": {"post": _post("Đánh dấu hoặc bỏ đánh dấu \"cần xác minh\" (analyst)", {
             "type": "object", "required": ["needs_verification"],
             "properties": {"needs_verification": {"type": "boolean"}}})},
+        **CASE_PATHS,
         "/api/openapi.json": {"get": {"summary": "Tài liệu này", "security": [{"session": []}],
                                       "responses": {"200": {"description": "Tài liệu OpenAPI 3.1"}, **_ERRORS}}},
     },

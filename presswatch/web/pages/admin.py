@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from cases.model import HOTLINE_HEALTH_ID
 from presswatch.store import users
 from presswatch.times import local
 from presswatch.web.auth import guard
@@ -22,7 +23,8 @@ def sources_page(ctx: Ctx) -> Response:
                      "enabled": source.enabled, "health": health.get(source.id)})
     for source_id, state in sorted(health.items()):
         if source_id not in known:
-            rows.append({"id": source_id, "name": "(không còn trong cấu hình)", "kind": "", "type": "",
+            name = "(hộp thư đường dây nóng)" if source_id == HOTLINE_HEALTH_ID else "(không còn trong cấu hình)"
+            rows.append({"id": source_id, "name": name, "kind": "", "type": "",
                          "enabled": False, "health": state})
     failing = sum(1 for r in rows if r["health"] and r["health"].consecutive_failures)
     return ctx.render("sources.html", rows=rows, local=local, failing=failing)

@@ -1,7 +1,8 @@
 """The article page and its actions (tags, notes, the "needs verification" mark).
 
-The page shows the text, its analysis, copies of the story, comments and the alerts it raised; the
-actions are for analysts."""
+The page shows the text, its analysis, copies of the story, comments, the alerts it raised and the
+cases it belongs to ("Mở hồ sơ" opens one: ``presswatch.web.pages.cases``); the actions are for
+analysts."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
+from cases.model import STATE_LABELS
+from cases.reads import cases_of_article
 from presswatch.config.alerts import SEVERITY_LABELS
 from presswatch.errors import PresswatchError
 from presswatch.store import annotation as marks
 from presswatch.times import local
 from presswatch.web.auth import guard
+from presswatch.web.case_forms import cases_settings
 from presswatch.web.context import Ctx
 from presswatch.web.reads import article_data, rule_names
 
@@ -27,7 +31,8 @@ def article_page(ctx: Ctx) -> Response:
         return ctx.render("error.html", 404, status=404, message="Không có bài viết này.")
     return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"),
                       rule_names=rule_names(ctx.web), severities=SEVERITY_LABELS, delivery_labels=DELIVERY_LABELS,
-                      **data)
+                      cases=cases_of_article(ctx.store.db, data["article"].id), case_states=STATE_LABELS,
+                      case_kinds=cases_settings(ctx.web).kind_labels(), **data)
 
 
 def _act(ctx: Ctx, action: str) -> Response:
