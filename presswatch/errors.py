@@ -11,7 +11,8 @@
     ├── UserError              a web user cannot be created or changed as asked
     ├── AnnotationError        a tag, note or saved search was refused
     ├── DeliveryError          one alert delivery attempt failed (the outbox retries it)
-    └── SendError              the digest's SMTP server could not be reached or refused it
+    ├── SendError              the digest's SMTP server could not be reached or refused it
+    └── RegisterError          a press register import (XLSX) or edit was refused; lists every problem
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
 (a request to an internal address not sent: an expected outcome Scrapy must see as such), and
@@ -88,3 +89,12 @@ class DeliveryError(PresswatchError):
 
 class SendError(PresswatchError):
     """The SMTP server could not be reached or refused the message; ``str()`` says why."""
+
+
+class RegisterError(PresswatchError):
+    """A press register import or edit was refused as a whole; ``problems`` lists each one (sheet, row,
+    column for an XLSX file), in Vietnamese. Nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
