@@ -30,8 +30,10 @@ DATA = ROOT / "tests" / "data" / "register_dev"
 
 
 def load(split: str) -> list[tuple[dict[str, str], dict[str, str]]]:
-    sample = {row["id"]: row for row in map(json.loads, (DATA / "sample.jsonl").open(encoding="utf-8"))}
-    gold = [row for row in map(json.loads, (DATA / "gold.jsonl").open(encoding="utf-8")) if row["split"] == split]
+    lines = (DATA / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    sample = {row["id"]: row for row in map(json.loads, lines)}
+    gold_lines = (DATA / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    gold = [row for row in map(json.loads, gold_lines) if row["split"] == split]
     return [(sample[row["id"]], row) for row in gold]
 
 
