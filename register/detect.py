@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from analysis import fold
 
+VERSION = 1  # bump when a rule changes: stored marks of older versions are recomputed
 GENRES = ("news_report", "feature", "interview", "analysis", "research", "other")
 ATTRIBUTIONS = ("attributed", "not_attributed", "original")
 TAIL_CHARS = 320  # where closing credits sit

@@ -1,10 +1,12 @@
 """The register's tables and every read and write on them; each change is audited.
 
-This module owns ``register_outlets``, ``register_reporters``, ``register_spokespeople`` and
-``register_audit`` (``SCHEMA``, in ``presswatch.store.schema.SCHEMAS``). Writes run in the caller's
-transaction (``Store.transaction()``): an import that fails half-way leaves nothing. Every change of a
-field is one audit row: who, when (UTC), which record, which field, the value before and after
-(``None`` before: created; ``None`` after: removed).
+This module owns ``register_outlets``, ``register_reporters``, ``register_spokespeople``,
+``register_audit`` and ``register_marks`` (what the detectors said of each stored article, kept so
+that a monthly run classifies only articles it has not seen): ``SCHEMA``, listed in
+``presswatch.store.schema.SCHEMAS``. Writes run in the caller's transaction
+(``Store.transaction()``): an import that fails half-way leaves nothing. Every change of a field is
+one audit row: who, when (UTC), which record, which field, the value before and after (``None``
+before: created; ``None`` after: removed).
 
 Import semantics (``save_outlets``, ``save_spokespeople``): an outlet is matched on its licence
 number, a spokesperson on (unit, name, valid from); a matched record is updated field by field, a new
@@ -72,6 +74,14 @@ SCHEMA = Schema("register", (
         after TEXT                        -- NULL: removed
     );
     CREATE INDEX register_audit_key ON register_audit(entity, entity_key);
+    -- what the detectors said of a stored article (texts do not change: computed once)
+    CREATE TABLE register_marks (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        genre TEXT NOT NULL,              -- register.detect.GENRES
+        attribution TEXT NOT NULL,        -- register.detect.ATTRIBUTIONS
+        outlets TEXT NOT NULL DEFAULT '[]',  -- JSON: the sources it names
+        detector INTEGER NOT NULL         -- register.detect.VERSION that marked it
+    );
     """,
     ),
 ))
@@ -251,3 +261,25 @@ def audit(db: sqlite3.Connection, entity: str | None = None, key: str | None = N
         assert at is not None
         entries.append(AuditEntry(at, r[1], r[2], r[3], r[4], r[5], r[6]))
     return entries
+
+
+@dataclass(frozen=True)
+class Mark:
+    genre: str
+    attribution: str
+    outlets: tuple[str, ...]
+
+
+def marks(db: sqlite3.Connection, article_ids: Iterable[int], detector: int) -> dict[int, Mark]:
+    """The stored marks of these articles made by this detector version."""
+    rows = db.execute("SELECT article_id, genre, attribution, outlets FROM register_marks "
+                      "WHERE article_id IN (SELECT value FROM json_each(?)) AND detector = ?",
+                      (json.dumps(sorted(set(article_ids))), detector))
+    return {int(r[0]): Mark(r[1], r[2], tuple(json.loads(r[3]))) for r in rows}
+
+
+def save_marks(db: sqlite3.Connection, found: dict[int, Mark], detector: int) -> None:
+    db.executemany("INSERT OR REPLACE INTO register_marks (article_id, genre, attribution, outlets, detector) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   [(i, m.genre, m.attribution, json.dumps(list(m.outlets), ensure_ascii=False), detector)
+                    for i, m in found.items()])
