@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from presswatch.config import ConfigError, load_analyzer
 from presswatch.models import Article
 from presswatch.store import Store
