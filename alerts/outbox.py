@@ -189,11 +189,19 @@ def queue_undelivered(db: sqlite3.Connection, rules: Iterable[Rule], channels: d
 def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime) -> None:
     """Queue a source-health notice (``alerts.source_health``) to ``channel``, due now: the row's
     payload is ``document`` with the row's idempotency key."""
+    queue_document(db, channel, document, now, "source-health")
+
+
+def queue_document(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime,
+                   origin: str) -> None:
+    """Queue a notice that carries its own document (kind ``health``: source health, the press
+    register's flags and reminders) to ``channel``, due now; ``origin`` is recorded as the row's rule."""
     key = new_key()
     db.execute(
         """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
-           VALUES (?, 'health', 'source-health', ?, ?, ?, ?)""",
-        (channel, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
+           VALUES (?, 'health', ?, ?, ?, ?, ?)""",
+        (channel, origin, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key},
+                                                               ensure_ascii=False)),
     )
 
 

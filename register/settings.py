@@ -32,6 +32,9 @@ class Thresholds(Strict):
 
 class RegisterSettings(Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    # channel ids of alerts.yaml that receive flagged indicators and the spokesperson reminder
+    alert_channels: list[str] = Field(default_factory=list)
+    reminder_months: int = Field(default=6, ge=1, le=24)
     news_genres: list[Genre] = Field(default_factory=_news_only, min_length=1)
 
 

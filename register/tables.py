@@ -1,8 +1,9 @@
 """The register's tables and every read and write on them; each change is audited.
 
 This module owns ``register_outlets``, ``register_reporters``, ``register_spokespeople``,
-``register_audit`` and ``register_marks`` (what the detectors said of each stored article, kept so
-that a monthly run classifies only articles it has not seen): ``SCHEMA``, listed in
+``register_audit``, ``register_notices`` (flags and reminders sent, each once) and
+``register_marks`` (what the detectors said of each stored article, kept so that a monthly run
+classifies only articles it has not seen): ``SCHEMA``, listed in
 ``presswatch.store.schema.SCHEMAS``. Writes run in the caller's transaction
 (``Store.transaction()``): an import that fails half-way leaves nothing. Every change of a field is
 one audit row: who, when (UTC), which record, which field, the value before and after (``None``
@@ -82,6 +83,14 @@ SCHEMA = Schema("register", (
         outlets TEXT NOT NULL DEFAULT '[]',  -- JSON: the sources it names
         detector INTEGER NOT NULL         -- register.detect.VERSION that marked it
     );
+    -- notices sent through the alert channels, each once: a flagged indicator of an outlet for a
+    -- period (kind "flag", key "licence|indicator|period start"), a spokesperson reminder ("reminder")
+    CREATE TABLE register_notices (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        sent_at TEXT NOT NULL,            -- UTC
+        PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID;
     """,
     ),
 ))
@@ -283,3 +292,15 @@ def save_marks(db: sqlite3.Connection, found: dict[int, Mark], detector: int) ->
                    "VALUES (?, ?, ?, ?, ?)",
                    [(i, m.genre, m.attribution, json.dumps(list(m.outlets), ensure_ascii=False), detector)
                     for i, m in found.items()])
+
+
+def notice_sent(db: sqlite3.Connection, kind: str, key: str, now: datetime) -> bool:
+    """Record that the notice (kind, key) is sent now; False when it was sent already."""
+    cursor = db.execute("INSERT OR IGNORE INTO register_notices (kind, key, sent_at) VALUES (?, ?, ?)",
+                        (kind, key, iso(now)))
+    return cursor.rowcount == 1
+
+
+def last_notice(db: sqlite3.Connection, kind: str) -> datetime | None:
+    row = db.execute("SELECT max(sent_at) FROM register_notices WHERE kind = ?", (kind,)).fetchone()
+    return parse_iso(row[0]) if row and row[0] else None

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from analysis.gazetteer import load as load_gazetteer
 from presswatch.cli.options import with_config
-from presswatch.cli.output import add_command, out
+from presswatch.cli.output import add_command, err, out
 from presswatch.config import Config
+from presswatch.errors import ConfigError
 from presswatch.store import Store
 from presswatch.times import day_start, local, local_day
 from register import tables
 from register.indicators import INDICATORS, compute
+from register.notify import raise_flags
 from register.settings import load_register_settings
 from register.xlsx import References, read_workbook, spokespeople_html, write_workbook
 
@@ -61,6 +63,9 @@ def add_register_commands(add: Callable[[str, str], argparse.ArgumentParser]) ->
     indicators = add_command(sub, "indicators", "chỉ số tuân thủ của tạp chí, trang thông tin điện tử tổng hợp")
     indicators.add_argument("--month", type=_month, metavar="YYYY-MM", help="tháng (mặc định: tháng trước)")
     indicators.add_argument("--json", action="store_true", help="in kết quả dạng JSON, kèm mã các bài viết")
+    indicators.add_argument("--alert", action="store_true",
+                            help="gửi cảnh báo cho chỉ số vượt ngưỡng qua các kênh alert_channels của register.yaml "
+                                 "(mỗi chỉ số một lần mỗi tháng)")
     indicators.set_defaults(func=with_config(cmd_indicators))
     audit = add_command(sub, "audit", "nhật ký thay đổi sổ đăng ký (mới nhất trước)")
     audit.add_argument("--key", metavar="SỐ_GIẤY_PHÉP", help="chỉ một cơ quan (số giấy phép) hoặc người phát ngôn")
@@ -130,8 +135,21 @@ def cmd_indicators(args: argparse.Namespace, config: Config, db: Path) -> int:
         start, end = _month(f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}")
     settings = load_register_settings(config.directory)
     urls = {s.id: list(s.urls) for s in config.sources}
+    raised: list[str] = []
     with Store(db) as store, store.transaction() as conn:
         reports = compute(conn, tables.outlets(conn), urls, start, end, settings)
+        if args.alert:
+            known = {c.id for c in config.alerts.channels} if config.alerts is not None else set()
+            unknown = [c for c in settings.alert_channels if c not in known]
+            if unknown or not settings.alert_channels:
+                raise ConfigError([f"{config.directory / 'register.yaml'}: alert_channels: "
+                                   + (f"kênh '{unknown[0]}' chưa khai báo trong alerts.yaml" if unknown
+                                      else "chưa có kênh nào để gửi cảnh báo")])
+            raised = raise_flags(conn, reports, start, end, settings.alert_channels, datetime.now(UTC),
+                                 config.settings.web_base_url or "")
+    if args.alert:
+        err(f"Đã xếp {len(raised)} cảnh báo mới vào hàng đợi (gửi bằng `presswatch alerts deliver`)."
+            if raised else "Không có cảnh báo mới (chỉ số vượt ngưỡng đã được báo trước đó, hoặc không có).")
     if args.json:
         out(json.dumps([{
             "licence_no": r.outlet.licence_no, "name": r.outlet.name, "type": r.outlet.type, "items": r.items,

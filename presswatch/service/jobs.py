@@ -148,3 +148,31 @@ def housekeeping_job(config_dir: str, db: str) -> None:
     config = RUNTIME.config(config_dir)
     for line in housekeeping(Path(db), config.settings):
         log.info("dọn dẹp: %s", line)
+
+
+def register_job(config_dir: str, db: str) -> None:
+    """The press register's daily job: last month's compliance indicators (flags notified once each)
+    and, when due, the reminder to collect spokesperson updates, through ``alert_channels`` of
+    ``config/register.yaml``."""
+    from presswatch.times import day_start
+    from register import tables
+    from register.indicators import compute
+    from register.notify import previous_month, raise_flags, remind
+    from register.settings import load_register_settings
+
+    config = RUNTIME.config(config_dir)
+    settings = load_register_settings(config.directory)
+    active = set(config.alerts.targets()[0]) if config.alerts is not None else set()
+    channels = [c for c in settings.alert_channels if c in active]
+    if not channels:
+        return
+    now = datetime.now(UTC)
+    first, following = previous_month(now.date())
+    start, end = day_start(first), day_start(following)
+    with Store(db) as store, store.transaction() as conn:
+        reports = compute(conn, tables.outlets(conn), {s.id: list(s.urls) for s in config.sources}, start, end,
+                          settings)
+        for title in raise_flags(conn, reports, start, end, channels, now, config.settings.web_base_url or ""):
+            log.info("sổ đăng ký: cảnh báo %s", title)
+        if remind(conn, tables.spokespeople(conn), settings.reminder_months, channels, now):
+            log.info("sổ đăng ký: đã gửi nhắc cập nhật người phát ngôn")

@@ -102,8 +102,8 @@ class Monitor:
 
     def sync_jobs(self) -> None:
         """Make the job store match the configuration: one crawl job per enabled source (kept as
-        persisted when unchanged, so a restart does not reset the schedule), the digest and the
-        housekeeping jobs."""
+        persisted when unchanged, so a restart does not reset the schedule), the digest, the press
+        register's daily check and the housekeeping jobs."""
         settings = self.config.settings
         wanted = {f"crawl:{s.id}": s for s in self.config.sources if s.enabled}
         for job in self.scheduler.get_jobs():
@@ -134,6 +134,9 @@ class Monitor:
                                executor="light")
         self.scheduler.add_job("presswatch.service.jobs:digest_job", IntervalTrigger(minutes=DIGEST_RETRY_MINUTES),
                                args=self._args(), id="digest-retry", name="gửi lại bản tin lỗi",
+                               replace_existing=True, executor="light")
+        self.scheduler.add_job("presswatch.service.jobs:register_job", CronTrigger(hour=7, minute=30, timezone=VIETNAM),
+                               args=self._args(), id="register", name="sổ đăng ký: chỉ số tháng trước, nhắc cập nhật",
                                replace_existing=True, executor="light")
         h_hour, h_minute = (int(part) for part in settings.housekeeping_time.split(":"))
         self.scheduler.add_job("presswatch.service.jobs:housekeeping_job", CronTrigger(hour=h_hour, minute=h_minute,
