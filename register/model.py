@@ -123,3 +123,16 @@ def outlet_of_source(outlets: list[Outlet], source_id: str, urls: list[str]) -> 
             if any(host == d or host.endswith("." + d) for d in outlet.domains):
                 return outlet
     return None
+
+
+def responsible(people: list[Spokesperson], places: list[str], topics: list[str], day: date,
+                successors: dict[str, tuple[str, ...]] | None = None) -> list[Spokesperson]:
+    """The spokespeople valid on ``day`` who answer for an article about ``places`` (communes and
+    wards; a former unit counts for the 2025 units it became: ``successors``) or ``topics`` (a
+    department answering for one of them): communes first."""
+    names = set(places)
+    for place in places:
+        names.update((successors or {}).get(place, ()))
+    valid = [p for p in people if p.valid_on(day)]
+    return ([p for p in valid if p.unit_kind == "commune" and p.unit in names]
+            + [p for p in valid if p.unit_kind == "department" and set(p.topics) & set(topics)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import date
 
 import httpx
 import pytest
@@ -31,8 +32,11 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
             Outlet("02/GP", HOSTILE, "tap_chi", topics=("van-hoa-the-thao",), domains=("tapchi.vn",)),
             Outlet("03/GP", "Trang tin Tây Bắc", "trang_ttth", sources=("tin-tay-bac",)),
         ], "cli:test")
-        tables.save_spokespeople(conn, [Spokesperson("Sở Văn hóa", "department", "Nguyễn Thị D", "Giám đốc",
-                                                     "0912 111 222", "d@laichau.gov.vn")], "cli:test")
+        tables.save_spokespeople(conn, [
+            Spokesperson("Sở Văn hóa", "department", "Nguyễn Thị D", "Giám đốc", "0912 111 222", "d@laichau.gov.vn"),
+            Spokesperson("Mường Tè", "commune", "Pờ Thị E", "Chủ tịch UBND xã", "0913 222 333"),
+            Spokesperson("Mường Tè", "commune", "Người Cũ", valid_to=date(2025, 6, 30)),
+        ], "cli:test")
     with serve(db, ids) as running:
         yield running
 
@@ -93,6 +97,14 @@ def admin_edits(web: Running, admin: httpx.Client) -> None:
     assert "admin1" in admin.get("/register/audit").text
     missing_csrf = admin.post(f"/register/outlets/{number}", data={k: v for k, v in fields.items() if k != "csrf"})
     assert missing_csrf.status_code in (400, 403)
+
+
+def test_article_page_names_the_spokesperson_of_its_place(web: Running) -> None:
+    with closing(login(web.url, "viewer1")) as viewer:
+        page = viewer.get(f"/article/{web.ids['first']}")  # an article about Mường Tè
+    assert page.status_code == 200
+    assert "Người phát ngôn" in page.text and "Pờ Thị E" in page.text and "0913 222 333" in page.text
+    assert "Người Cũ" not in page.text  # no longer valid
 
 
 def test_indicators_page_and_xlsx_download(web: Running) -> None:

@@ -5,10 +5,13 @@ actions are for analysts."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
+from analysis.gazetteer import load as load_gazetteer
 from presswatch.config.alerts import SEVERITY_LABELS
 from presswatch.errors import PresswatchError
 from presswatch.store import annotation as marks
@@ -16,6 +19,8 @@ from presswatch.times import local
 from presswatch.web.auth import guard
 from presswatch.web.context import Ctx
 from presswatch.web.reads import article_data, rule_names
+from register.model import Spokesperson, responsible
+from register.tables import spokespeople
 
 DELIVERY_LABELS = {"pending": "đang chờ gửi", "sent": "đã gửi", "dead": "gửi thất bại"}
 
@@ -27,7 +32,20 @@ def article_page(ctx: Ctx) -> Response:
         return ctx.render("error.html", 404, status=404, message="Không có bài viết này.")
     return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"),
                       rule_names=rule_names(ctx.web), severities=SEVERITY_LABELS, delivery_labels=DELIVERY_LABELS,
-                      **data)
+                      spokespeople=article_spokespeople(ctx, data["article"].analysis), **data)
+
+
+def article_spokespeople(ctx: Ctx, analysis: dict[str, Any] | None) -> list[Spokesperson]:
+    """Who should answer for the article's places or topics (the press register, issue 20)."""
+    if not analysis:
+        return []
+    places = [str(p.get("name", "")) for p in analysis.get("places", []) if isinstance(p, dict)]
+    topics = [str(t) for t in analysis.get("topics", [])]
+    units = load_gazetteer().units
+    successors = {name: units[name].maps_to for name in places if name in units}
+    with ctx.store.transaction() as db:
+        people = spokespeople(db)
+    return responsible(people, places, topics, datetime.now(UTC).date(), successors)
 
 
 def _act(ctx: Ctx, action: str) -> Response:
