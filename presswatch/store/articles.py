@@ -269,11 +269,12 @@ def period_items(db: sqlite3.Connection, source_ids: Sequence[str], start: datet
                  end: datetime) -> list[sqlite3.Row]:
     """The articles (comments left out) of these sources dated in [start, end), without their texts:
     ``id``, ``source_id``, ``title``, ``dated_at``, ``topics`` (JSON list of slugs, NULL when not
-    analysed), ``sentiment``, ``cluster_id``; oldest first. For the press register's indicators."""
+    analysed), ``sentiment``, ``relevance``, ``cluster_id``; oldest first. For the press register."""
     if not source_ids:
         return []
     return db.execute(
-        "SELECT id, source_id, title, dated_at, json_extract(analysis, '$.topics') AS topics, sentiment, cluster_id "
+        "SELECT id, source_id, title, dated_at, json_extract(analysis, '$.topics') AS topics, sentiment, relevance, "
+        "cluster_id "
         "FROM articles WHERE source_id IN (SELECT value FROM json_each(?)) AND dated_at >= ? AND dated_at < ? "
         "AND content_type != 'comment' ORDER BY dated_at, id",
         (json.dumps(list(source_ids)), iso(start), iso(end))).fetchall()

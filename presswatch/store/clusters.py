@@ -82,10 +82,10 @@ def outlets(db: sqlite3.Connection, cluster_id: int) -> int:
                           (cluster_id,)).fetchone()[0])
 
 
-def first_copies(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, tuple[int, str, str]]:
+def first_copies(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, tuple[int, str, str, int]]:
     """For each story cluster among ``cluster_ids``: its earliest copy as (article id, source id,
-    ``dated_at``)."""
+    ``dated_at``) and the cluster's size."""
     rows = db.execute(
-        "SELECT c.id, a.id, a.source_id, a.dated_at FROM clusters c JOIN articles a ON a.id = c.original_id "
+        "SELECT c.id, a.id, a.source_id, a.dated_at, c.size FROM clusters c JOIN articles a ON a.id = c.original_id "
         "WHERE c.id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(cluster_ids))),))
-    return {int(row[0]): (int(row[1]), row[2], row[3]) for row in rows}
+    return {int(row[0]): (int(row[1]), row[2], row[3], int(row[4])) for row in rows}

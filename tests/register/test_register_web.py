@@ -99,6 +99,16 @@ def admin_edits(web: Running, admin: httpx.Client) -> None:
     assert missing_csrf.status_code in (400, 403)
 
 
+def test_outlet_profile(web: Running) -> None:
+    with closing(login(web.url, "viewer1")) as viewer:
+        page = viewer.get(f"/register/outlets/{outlet_id(web, '01/GP')}").text
+    assert "Hồ sơ hoạt động (12 tháng gần nhất)" in page and "baolaichau-thoi-su" in page
+    assert "<td>2026-11</td>" in page
+    # Its story that Trang tin Tây Bắc copied two hours later: Báo Lai Châu published it first.
+    assert "Đăng đầu tiên:</strong> 1/1 tin được nhiều nơi đăng (100%)" in page
+    assert "Vụ việc, đính chính" in page and "issue 18" in page
+
+
 def test_article_page_names_the_spokesperson_of_its_place(web: Running) -> None:
     with closing(login(web.url, "viewer1")) as viewer:
         page = viewer.get(f"/article/{web.ids['first']}")  # an article about Mường Tè

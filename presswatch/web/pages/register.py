@@ -5,7 +5,7 @@ the register as XLSX. Until issue 18 adds the ``inspector`` role, editing is for
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from starlette.responses import RedirectResponse, Response
@@ -17,6 +17,7 @@ from presswatch.web.context import Ctx
 from register import tables
 from register.edit import EDITABLE, edited
 from register.indicators import INDICATORS, compute
+from register.profile import profile
 from register.settings import load_register_settings
 from register.xlsx import References, write_workbook
 
@@ -38,13 +39,23 @@ def outlets_page(ctx: Ctx) -> Response:
 @guard("viewer")
 def outlet_page(ctx: Ctx) -> Response:
     outlet_id = int(ctx.request.path_params["id"])
+    today = datetime.now(UTC).date()
+    first_month = date(today.year - (today.month <= 11), (today.month - 12) % 12 + 1, 1)  # 12 months back
     with ctx.store.transaction() as db:
-        outlet = next((o for o in tables.outlets(db) if o.id == outlet_id), None)
-        trail = tables.audit(db, "outlet", outlet.licence_no, limit=50) if outlet else []
-    if outlet is None:
-        return ctx.render("error.html", 404, status=404, message="Không có cơ quan báo chí này trong sổ đăng ký.")
+        outlets = tables.outlets(db)
+        outlet = next((o for o in outlets if o.id == outlet_id), None)
+        if outlet is None:
+            return ctx.render("error.html", 404, status=404, message="Không có cơ quan báo chí này trong sổ đăng ký.")
+        trail = tables.audit(db, "outlet", outlet.licence_no, limit=50)
+        summary = profile(db, outlet, outlets, {s.id: list(s.urls) for s in ctx.web.config.sources},
+                          day_start(first_month), day_start(today + timedelta(days=1)))
     return ctx.render("register_outlet.html", outlet=outlet, trail=trail, fields=EDITABLE, problems=[],
-                      local=local, local_day=local_day)
+                      local=local, local_day=local_day, profile=summary, labels_topics=_topic_labels(ctx))
+
+
+def _topic_labels(ctx: Ctx) -> dict[str, str]:
+    topics = ctx.web.config.topics
+    return {t.slug: t.label for t in topics.topics} if topics else {}
 
 
 @guard("admin")
@@ -58,7 +69,7 @@ def outlet_save(ctx: Ctx) -> Response:
         if problems:
             trail = tables.audit(db, "outlet", outlet.licence_no, limit=50)
             return ctx.render("register_outlet.html", 400, outlet=changed, trail=trail, fields=EDITABLE,
-                              problems=problems, local=local, local_day=local_day)
+                              problems=problems, local=local, local_day=local_day, profile=None, labels_topics={})
         tables.save_outlets(db, [changed], ctx.session.user.name)
     return RedirectResponse(f"/register/outlets/{outlet_id}", status_code=303)
 
