@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--articles", type=Path, default=DEFAULT)
     parser.add_argument("--db", type=Path, help="an existing store (a copy): skip the build")
+    parser.add_argument("--keep", type=Path, help="build the store at this path and keep it (to profile, rerun)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.db:
@@ -94,7 +95,7 @@ def main() -> None:
         else:
             with gzip.open(args.articles, "rt", encoding="utf-8") as file:
                 texts = [json.loads(line) for _, line in zip(range(args.texts), file, strict=False)]
-            db = Path(tmp) / "register.db"
+            db = args.keep or Path(tmp) / "register.db"
             sources, count = build(db, texts, args.copies)
             start, end = START, START + timedelta(days=31)
         outlets = outlets_for(sources)
