@@ -9,9 +9,10 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from presswatch.config import load_analyzer
@@ -84,3 +85,46 @@ def test_flag_is_delivered_once_to_a_real_webhook(tmp_path: Path) -> None:
     assert copy["type"] == "register_flag" and copy["outlet"] == "7/GP-TTĐT" and copy["share"] == 1.0
     assert "Trang tin X: tỷ lệ đăng lại không ghi nguồn 100%" in copy["text"]
     assert all("x-presswatch-signature" in item.headers for item in receiver.accepted.values())
+
+
+def test_daily_service_job_marks_this_month_and_flags_last_month(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from alerts import outbox
+    from presswatch.service.jobs import register_job
+    from presswatch.times import day_start
+    from register import tables
+    from register.detect import VERSION
+    from register.notify import previous_month
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = OUTLET_SHEET
+    sheet.append([h for h, _, _ in OUTLET_COLUMNS])
+    sheet.append(["7/GP-TTĐT", "Trang tin X", "trang thông tin điện tử tổng hợp", None, "", "", "", "", "tinx", ""])
+    book.save(tmp_path / "register.xlsx")
+    sample = {r["id"]: r for r in map(json.loads, SAMPLE.read_text(encoding="utf-8").splitlines())}
+    analyzer = load_analyzer(CONFIG, with_entities=False)
+    now = datetime.now(UTC)
+    first, this_month = previous_month(now.date())
+    db = tmp_path / "p.db"
+    config = config_dir(tmp_path, "http://127.0.0.1:9/hook")  # nothing is delivered here: the outbox is read
+    assert cli(config, db, "register", "import", str(tmp_path / "register.xlsx")).returncode == 0
+    with Store(db) as store:
+        ids = [store.add_article(Article(url=f"https://tinx.example/{sample_id}.html", source_id="tinx",
+                                         title=sample[sample_id]["title"], text=sample[sample_id]["text"],
+                                         published_at=when, analysis=analyzer.analyze(sample[sample_id]["title"],
+                                                                                      sample[sample_id]["text"])))
+               for sample_id, when in (("22678949", day_start(first) + timedelta(days=3)),
+                                       ("22645030", max(day_start(this_month), now - timedelta(hours=1))))]
+    monkeypatch.setenv("TEST_REGISTER_SECRET", "bí-mật-thử-nghiệm-đủ-dài-1234567890")  # the channel is active
+    register_job(str(config), str(db))
+    register_job(str(config), str(db))  # a second run the same day sends nothing twice
+    with Store(db) as store, store.transaction() as conn:
+        marks = tables.marks(conn, [i for i in ids if i is not None], VERSION)
+        queued = [json.loads(r.payload or "{}") for r in outbox.listing(conn, "pending")]
+    assert len(marks) == 2  # last month's article and this month's new one
+    # last month: one news report out of one item; and the first spokesperson reminder
+    assert sorted(d["type"] for d in queued) == ["register_flag", "register_reminder"]
+    flag = next(d for d in queued if d["type"] == "register_flag")
+    assert flag["indicator"] == "news_share" and flag["articles"] == [ids[0]]
