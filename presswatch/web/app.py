@@ -65,6 +65,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/register/outlets/{id:int}", register.outlet_page, methods=["GET"]),
         Route("/register/outlets/{id:int}", register.outlet_save, methods=["POST"]),
         Route("/register/spokespeople", register.spokespeople_page, methods=["GET"]),
+        Route("/register/spokespeople.html", register.spokespeople_html_download, methods=["GET"]),
         Route("/register/indicators", register.indicators_page, methods=["GET"]),
         Route("/register/audit", register.audit_page, methods=["GET"]),
         Route("/register/export.xlsx", register.export_xlsx, methods=["GET"]),

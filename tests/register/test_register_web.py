@@ -59,6 +59,9 @@ def viewer_pages(web: Running, viewer: httpx.Client) -> None:
     assert "Báo Lai Châu" in page.text and "&lt;script&gt;window.pwned=1&lt;/script&gt;Tạp chí" in page.text
     assert "<script>window.pwned" not in page.text
     assert "Nguyễn Thị D" in viewer.get("/register/spokespeople").text
+    published = viewer.get("/register/spokespeople.html")
+    assert published.status_code == 200 and "attachment" in published.headers["content-disposition"]
+    assert "Pờ Thị E" in published.text and "Người Cũ" not in published.text and "<script" not in published.text
     own = viewer.get(f"/register/outlets/{outlet_id(web, '01/GP')}")
     assert "Lò Văn A" in own.text and "HNB-1" in own.text and "register-form" not in own.text  # no edit form
     assert viewer.get("/register/indicators").status_code == 403

@@ -19,7 +19,7 @@ from register.edit import EDITABLE, edited
 from register.indicators import INDICATORS, compute
 from register.profile import profile
 from register.settings import load_register_settings
-from register.xlsx import References, write_workbook
+from register.xlsx import References, spokespeople_html, write_workbook
 
 
 def _refs(ctx: Ctx) -> References:
@@ -80,6 +80,15 @@ def spokespeople_page(ctx: Ctx) -> Response:
     with ctx.store.transaction() as db:
         people = [p for p in tables.spokespeople(db) if p.valid_on(today)]
     return ctx.render("register_spokespeople.html", people=people, today=local_day(today))
+
+
+@guard("viewer")
+def spokespeople_html_download(ctx: Ctx) -> Response:
+    """The list ready to publish on the provincial portal (a self-contained page, no script)."""
+    with ctx.store.transaction() as db:
+        page = spokespeople_html(tables.spokespeople(db), datetime.now(UTC).date())
+    return Response(page, media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="nguoi-phat-ngon.html"'})
 
 
 @guard("analyst")
