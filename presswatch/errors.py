@@ -15,7 +15,8 @@
     │   ├── CaseConflict       someone else changed the case since it was read (version check)
     │   ├── CaseForbidden      the user's role may not do this to a case
     │   └── MailIntakeError    the hotline mailbox (IMAP) could not be read; nothing was taken
-    └── SendError              the digest's SMTP server could not be reached or refused it
+    ├── SendError              the digest's SMTP server could not be reached or refused it
+    └── RegisterError          a press register import (XLSX) or edit was refused; lists every problem
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
 (a request to an internal address not sent: an expected outcome Scrapy must see as such), and
@@ -108,3 +109,12 @@ class CaseForbidden(CaseError):
 
 class MailIntakeError(CaseError):
     """The hotline mailbox could not be reached, logged in to or read; what was taken stays taken."""
+
+
+class RegisterError(PresswatchError):
+    """A press register import or edit was refused as a whole; ``problems`` lists each one (sheet, row,
+    column for an XLSX file), in Vietnamese. Nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))

@@ -3,7 +3,7 @@ which runs a command and turns the errors it raises into messages and exit statu
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
 status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``users``, ``web``, ``cases``,
-``demo`` and ``tools`` (check-config, analyze, extract); ``options`` resolves ``--config``/``--db``,
+``register``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options`` resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
 130 interrupted, 141 output cut short by a closed pipe.
@@ -23,12 +23,13 @@ from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
 from presswatch.cli.output import Parser, add_command, bounded_int, err
+from presswatch.cli.register import add_register_commands
 from presswatch.cli.search import add_search_arguments, cmd_reindex
 from presswatch.cli.service import cmd_reload, cmd_run, cmd_sources, cmd_status
 from presswatch.cli.tools import cmd_analyze, cmd_check_config, cmd_extract
 from presswatch.cli.users import add_users_arguments
 from presswatch.cli.web import cmd_web
-from presswatch.errors import ConfigError, DatabaseArgumentError, PresswatchError, QueryError
+from presswatch.errors import ConfigError, DatabaseArgumentError, PresswatchError, QueryError, RegisterError
 from presswatch.reasons import os_error_text, sqlite_error_text
 
 __all__ = ["build_parser", "main"]
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--force", action="store_true", help="gửi lại kể cả khi ngày này đã gửi")
     digest.set_defaults(func=cmd_digest)
     add_users_arguments(add("users", "quản lý người dùng giao diện web"))
+    add_register_commands(add)
     web = add("web", "chạy riêng giao diện web và JSON API")
     web.add_argument("--host", metavar="ĐỊA_CHỈ", help="địa chỉ lắng nghe (mặc định: web_host, 127.0.0.1)")
     web.add_argument("--port", type=bounded_int(1, 65535), metavar="CỔNG", help="cổng (mặc định: web_port, 8080)")
@@ -130,6 +132,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     except QueryError as exc:
         err(f"Truy vấn không hợp lệ: {exc}")
+        return 2
+    except RegisterError as exc:
+        err("Không nhập gì (sổ đăng ký giữ nguyên) — sửa các lỗi sau rồi nhập lại:")
+        for problem in exc.problems:
+            err(f"  {problem}")
         return 2
     except DatabaseArgumentError as exc:
         err(f"Lỗi: {exc}")

@@ -73,7 +73,9 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
         titles: dict[int | None, str] = {alert_id: by_article[article_id]
                                          for alert_id, article_id in raised_by.items() if article_id in by_article}
     for row in rows:
-        if row.kind == "health":
+        if row.kind == "health" and row.rule_id == "register":
+            what = "sổ đăng ký báo chí: " + str(json.loads(row.payload or "{}").get("title", ""))
+        elif row.kind == "health":
             what = "tình trạng nguồn: " + json.loads(row.payload or "{}").get("source", {}).get("id", "")
         elif row.kind == "alert":
             what = titles.get(row.alert_id, "")

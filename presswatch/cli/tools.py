@@ -12,8 +12,10 @@ from pathlib import Path
 
 from presswatch.cli.options import command_config, config_dir
 from presswatch.cli.output import err, out
+from presswatch.errors import ConfigError
 from presswatch.reasons import os_error_text
 from presswatch.times import local
+from register.settings import load_register_settings
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -32,6 +34,15 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         out(f"Cảnh báo: {rules} quy tắc đang bật, {len(active)}/{len(config.alerts.channels)} kênh hoạt động.")
         for message in inactive:
             out(f"  ! {message}")
+    register = load_register_settings(config.directory)  # config/register.yaml: ConfigError when wrong
+    known = {c.id for c in config.alerts.channels} if config.alerts is not None else set()
+    unknown = [c for c in register.alert_channels if c not in known]
+    if unknown:
+        raise ConfigError([f"{config.directory / 'register.yaml'}: alert_channels: kênh '{c}' chưa khai báo "
+                           "trong alerts.yaml" for c in unknown])
+    out(f"Sổ đăng ký báo chí: ngưỡng tin tức {register.thresholds.news_share_max:.0%}, ngoài tôn chỉ "
+        f"{register.thresholds.off_topic_share_max:.0%}, đăng lại không nguồn "
+        f"{register.thresholds.unattributed_share_max:.0%}.")
     for warning in config.warnings:
         out(f"Lưu ý: {warning}")
     return 0

@@ -214,3 +214,36 @@ def case_reminders_job(config_dir: str, db: str) -> None:
         queued = queue_case_reminders(store, config, os.environ, datetime.now(UTC))
     if queued:
         log.info("nhắc việc hồ sơ: %d thông báo đã xếp hàng gửi", queued)
+
+
+def register_job(config_dir: str, db: str) -> None:
+    """The press register's daily job: the detectors mark this month's new articles; last month's
+    compliance indicators (flags notified once each) and, when due, the reminder to collect
+    spokesperson updates go through ``alert_channels`` of ``config/register.yaml``."""
+    from presswatch.times import day_start
+    from register import tables
+    from register.indicators import compute
+    from register.notify import previous_month, raise_flags, remind
+    from register.settings import load_register_settings
+
+    config = RUNTIME.config(config_dir)
+    settings = load_register_settings(config.directory)
+    active = set(config.alerts.targets()[0]) if config.alerts is not None else set()
+    channels = [c for c in settings.alert_channels if c in active]
+    now = datetime.now(UTC)
+    first, following = previous_month(now.date())
+    start, end = day_start(first), day_start(following)
+    urls = {s.id: list(s.urls) for s in config.sources}
+    with Store(db) as store, store.transaction() as conn:
+        # This month so far: the detectors mark the new articles of the checked outlets every day, so
+        # that neither the monthly run nor the indicators page classifies a whole month at once.
+        compute(conn, tables.outlets(conn), urls, day_start(following), now + timedelta(days=1),
+                settings)
+    if not channels:
+        return
+    with Store(db) as store, store.transaction() as conn:
+        reports = compute(conn, tables.outlets(conn), urls, start, end, settings)
+        for title in raise_flags(conn, reports, start, end, channels, now, config.settings.web_base_url or ""):
+            log.info("sổ đăng ký: cảnh báo %s", title)
+        if remind(conn, tables.spokespeople(conn), settings.reminder_months, channels, now):
+            log.info("sổ đăng ký: đã gửi nhắc cập nhật người phát ngôn")

@@ -102,8 +102,8 @@ class Monitor:
 
     def sync_jobs(self) -> None:
         """Make the job store match the configuration: one crawl job per enabled source (kept as
-        persisted when unchanged, so a restart does not reset the schedule), the digest and the
-        housekeeping jobs."""
+        persisted when unchanged, so a restart does not reset the schedule), the digest, the press
+        register's daily check and the housekeeping jobs."""
         settings = self.config.settings
         wanted = {f"crawl:{s.id}": s for s in self.config.sources if s.enabled}
         for job in self.scheduler.get_jobs():
@@ -147,6 +147,9 @@ class Monitor:
                                    replace_existing=True, executor="light", next_run_time=now)
         elif self.scheduler.get_job("case-reminders") is not None:
             self.scheduler.remove_job("case-reminders")
+        self.scheduler.add_job("presswatch.service.jobs:register_job", CronTrigger(hour=7, minute=30, timezone=VIETNAM),
+                               args=self._args(), id="register", name="sổ đăng ký: chỉ số tháng trước, nhắc cập nhật",
+                               replace_existing=True, executor="light")
         h_hour, h_minute = (int(part) for part in settings.housekeeping_time.split(":"))
         self.scheduler.add_job("presswatch.service.jobs:housekeeping_job", CronTrigger(hour=h_hour, minute=h_minute,
                                timezone=VIETNAM), args=self._args(), id="housekeeping", name="dọn dẹp hằng đêm",

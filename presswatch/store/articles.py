@@ -265,6 +265,28 @@ def recent_links(db: sqlite3.Connection, source_ids: Sequence[str], since: datet
     return [(row[0], row[1]) for row in rows]
 
 
+def period_items(db: sqlite3.Connection, source_ids: Sequence[str], start: datetime,
+                 end: datetime) -> list[sqlite3.Row]:
+    """The articles (comments left out) of these sources dated in [start, end), without their texts:
+    ``id``, ``source_id``, ``title``, ``dated_at``, ``topics`` (JSON list of slugs, NULL when not
+    analysed), ``sentiment``, ``relevance``, ``cluster_id``; oldest first. For the press register."""
+    if not source_ids:
+        return []
+    return db.execute(
+        "SELECT id, source_id, title, dated_at, json_extract(analysis, '$.topics') AS topics, sentiment, relevance, "
+        "cluster_id "
+        "FROM articles WHERE source_id IN (SELECT value FROM json_each(?)) AND dated_at >= ? AND dated_at < ? "
+        "AND content_type != 'comment' ORDER BY dated_at, id",
+        (json.dumps(list(source_ids)), iso(start), iso(end))).fetchall()
+
+
+def texts(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(title, text) as extracted of the stored articles among ``ids``."""
+    rows = db.execute("SELECT a.id, a.title, t.text FROM articles a JOIN article_texts t ON t.article_id = a.id "
+                      "WHERE a.id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(ids))),))
+    return {int(row[0]): (row[1], row[2]) for row in rows}
+
+
 def story_copies(db: sqlite3.Connection, cluster_id: int, article_id: int) -> list[sqlite3.Row]:
     """The other copies of a story (``id``, ``url``, ``source_id``, ``title``, ``dated_at``), oldest
     first, 50 at most."""

@@ -8,8 +8,10 @@ copy is the cluster's original. Candidates are looked up by the bands of their s
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from array import array
+from collections.abc import Iterable
 
 from analysis.fingerprint import BAND, SAME_STORY, K, similarity
 
@@ -78,3 +80,12 @@ def outlets(db: sqlite3.Connection, cluster_id: int) -> int:
     """How many distinct sources carried the story."""
     return int(db.execute("SELECT count(DISTINCT source_id) FROM articles WHERE cluster_id = ?",
                           (cluster_id,)).fetchone()[0])
+
+
+def first_copies(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, tuple[int, str, str, int]]:
+    """For each story cluster among ``cluster_ids``: its earliest copy as (article id, source id,
+    ``dated_at``) and the cluster's size."""
+    rows = db.execute(
+        "SELECT c.id, a.id, a.source_id, a.dated_at, c.size FROM clusters c JOIN articles a ON a.id = c.original_id "
+        "WHERE c.id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(cluster_ids))),))
+    return {int(row[0]): (int(row[1]), row[2], row[3], int(row[4])) for row in rows}

@@ -8,10 +8,10 @@ released. The store's own tables are shared by the modules of ``presswatch.store
 ``presswatch.store.users`` (users, sessions, login failures), ``presswatch.store.annotation`` (tags,
 notes, reviews, saved searches), ``presswatch.search.es_sync`` (``sync_state``), ``alerts.outbox``
 (alerts, outbox), ``alerts.ingest`` (``alert_pending``), ``alerts.source_health``
-(``source_incidents``), ``alerts.digest.send`` (``digest_sends``) and the ``cases`` package
-(``cases``, ``case_*``) own theirs. The one deliberate
-exception: the SQLite search backend (``presswatch.search.sqlite``) reads the store's article and
-index tables, since the embedded index is part of the store's transaction.
+(``source_incidents``), ``alerts.digest.send`` (``digest_sends``), the ``cases`` package
+(``cases``, ``case_*``) and ``register.tables`` (the press register's ``register_*`` tables) own
+theirs. The one deliberate exception: the SQLite search backend (``presswatch.search.sqlite``) reads
+the store's article and index tables, since the embedded index is part of the store's transaction.
 
 The registry. The store may not import ``alerts`` (imports flow analysis ← kernel ← alerts ←
 crawler ← shell), yet every process (service, CLI, crawl subprocess, tests) opens ``Store(path)`` and
@@ -57,6 +57,7 @@ SCHEMAS: tuple[str, ...] = (
     "alerts.source_health:SCHEMA",
     "alerts.digest.send:SCHEMA",
     "cases:SCHEMA",
+    "register.tables:SCHEMA",
 )
 LEGACY_VERSION = 10  # the last PRAGMA user_version of the single list before issue 17
 MIGRATIONS_TABLE = "schema_migrations"

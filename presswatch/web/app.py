@@ -18,7 +18,7 @@ from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
 from presswatch.web.limits import BodyLimit
-from presswatch.web.pages import admin, article, cases, dashboard, help, saved, search
+from presswatch.web.pages import admin, article, cases, dashboard, help, register, saved, search
 from presswatch.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -61,6 +61,14 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/sources", admin.sources_page, methods=["GET"]),
         Route("/help", help.help_page, methods=["GET"]),
         Route("/users", admin.users_page, methods=["GET"]),
+        Route("/register", register.outlets_page, methods=["GET"]),
+        Route("/register/outlets/{id:int}", register.outlet_page, methods=["GET"]),
+        Route("/register/outlets/{id:int}", register.outlet_save, methods=["POST"]),
+        Route("/register/spokespeople", register.spokespeople_page, methods=["GET"]),
+        Route("/register/spokespeople.html", register.spokespeople_html_download, methods=["GET"]),
+        Route("/register/indicators", register.indicators_page, methods=["GET"]),
+        Route("/register/audit", register.audit_page, methods=["GET"]),
+        Route("/register/export.xlsx", register.export_xlsx, methods=["GET"]),
         Route("/api/search", api.search, methods=["GET"]),
         Route("/api/articles/{id:int}", api.article, methods=["GET"]),
         Route("/api/articles/{id:int}/tags", api.add_tag, methods=["POST"]),

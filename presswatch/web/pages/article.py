@@ -6,10 +6,13 @@ analysts."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
+from analysis.gazetteer import load as load_gazetteer
 from cases.model import STATE_LABELS
 from cases.reads import cases_of_article
 from presswatch.config.alerts import SEVERITY_LABELS
@@ -20,6 +23,8 @@ from presswatch.web.auth import guard
 from presswatch.web.case_forms import cases_settings
 from presswatch.web.context import Ctx
 from presswatch.web.reads import article_data, rule_names
+from register.model import Spokesperson, responsible
+from register.tables import spokespeople
 
 DELIVERY_LABELS = {"pending": "đang chờ gửi", "sent": "đã gửi", "dead": "gửi thất bại"}
 
@@ -32,7 +37,21 @@ def article_page(ctx: Ctx) -> Response:
     return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"),
                       rule_names=rule_names(ctx.web), severities=SEVERITY_LABELS, delivery_labels=DELIVERY_LABELS,
                       cases=cases_of_article(ctx.store.db, data["article"].id), case_states=STATE_LABELS,
-                      case_kinds=cases_settings(ctx.web).kind_labels(), **data)
+                      case_kinds=cases_settings(ctx.web).kind_labels(),
+                      spokespeople=article_spokespeople(ctx, data["article"].analysis), **data)
+
+
+def article_spokespeople(ctx: Ctx, analysis: dict[str, Any] | None) -> list[Spokesperson]:
+    """Who should answer for the article's places or topics (the press register, issue 20)."""
+    if not analysis:
+        return []
+    places = [str(p.get("name", "")) for p in analysis.get("places", []) if isinstance(p, dict)]
+    topics = [str(t) for t in analysis.get("topics", [])]
+    units = load_gazetteer().units
+    successors = {name: units[name].maps_to for name in places if name in units}
+    with ctx.store.transaction() as db:
+        people = spokespeople(db)
+    return responsible(people, places, topics, datetime.now(UTC).date(), successors)
 
 
 def _act(ctx: Ctx, action: str) -> Response:

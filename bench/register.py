@@ -1,0 +1,130 @@
+"""Register benchmark: compliance indicators for 200 outlets, wall time of a monthly run.
+
+A store is built from real articles (``shared/data/baomoi_more``, texts as published, credits
+included): ``--texts`` distinct articles, each analysed once and published by ``--copies`` different
+outlets' sources an hour or more apart (so every story is a cluster of syndicated copies, the case
+the attribution check reads). 200 outlets (90 magazines, 90 general information sites, 20
+newspapers), one source each. Then, in the same run:
+
+1. baseline: ``period_items`` alone, the SQL read of the period's articles every run pays;
+2. first run: ``register.indicators.compute`` over the whole period, which runs both detectors on
+   every article of a checked outlet and stores their marks;
+3. monthly run: the same computation again, marks cached (what a run pays for articles already seen).
+
+Run:  .venv/bin/python bench/register.py [--texts 1000] [--copies 10] [--articles PATH]
+      .venv/bin/python bench/register.py --db COPY.db   # an existing store (a COPY, never the original):
+                                                        # 200 outlets over its sources, runs 1-3 on it
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from presswatch.config import load_analyzer  # noqa: E402
+from presswatch.models import Article  # noqa: E402
+from presswatch.store import Store  # noqa: E402
+from presswatch.store.articles import period_items  # noqa: E402
+from register.indicators import compute  # noqa: E402
+from register.model import Outlet  # noqa: E402
+from register.settings import RegisterSettings  # noqa: E402
+
+DEFAULT = ROOT.parent / "shared" / "data" / "baomoi_more" / "articles.jsonl.gz"
+START = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+def outlets_for(sources: list[str]) -> list[Outlet]:
+    types = ["tap_chi"] * 90 + ["trang_ttth"] * 90 + ["bao_dien_tu"] * 20
+    topics = ["van-hoa-the-thao", "kinh-te", "xa-hoi", "chinh-tri"]
+    return [Outlet(f"{n}/GP", f"Cơ quan {n}", types[n % 200], topics=(topics[n % 4],), sources=(source,))
+            for n, source in enumerate(sources[:200])]
+
+
+def build(db: Path, texts: list[dict[str, str]], copies: int) -> tuple[list[str], float]:
+    analyzer = load_analyzer(ROOT / "config", with_entities=False)
+    started = time.perf_counter()
+    analyses = [analyzer.analyze(t["title"], t["text"]) for t in texts]
+    print(f"analysed {len(texts):,} real articles once in {time.perf_counter() - started:.1f} s", flush=True)
+    sources = [f"s-{n:03d}" for n in range(200)]
+    rnd = random.Random(7)
+    started = time.perf_counter()
+    with Store(db) as store:
+        batch: list[Article] = []
+        for number, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+            first = START + timedelta(minutes=rnd.randrange(30 * 24 * 60 - copies * 60))
+            for copy, source in enumerate(rnd.sample(sources, copies)):
+                batch.append(Article(url=f"https://{source}.example.vn/{number}-{copy}.html", source_id=source,
+                                     title=text["title"], text=text["text"],
+                                     published_at=first + timedelta(hours=copy), analysis=analysis))
+            if len(batch) >= 1000:
+                store.add_articles(batch)
+                batch = []
+        store.add_articles(batch)
+    count = len(texts) * copies
+    print(f"stored {count:,} articles in {time.perf_counter() - started:.1f} s", flush=True)
+    return sources, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=1000)
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--articles", type=Path, default=DEFAULT)
+    parser.add_argument("--db", type=Path, help="an existing store (a copy): skip the build")
+    parser.add_argument("--keep", type=Path, help="build the store at this path and keep it (to profile, rerun)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.db:
+            db = args.db
+            with Store(db) as store:
+                sources = [r[0] for r in store.db.execute("SELECT DISTINCT source_id FROM articles")]  # bench only
+                first, last = store.db.execute("SELECT min(dated_at), max(dated_at) FROM articles").fetchone()
+            start = datetime.fromisoformat(first.replace("Z", "+00:00"))
+            end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(seconds=1)
+            count = None
+        else:
+            with gzip.open(args.articles, "rt", encoding="utf-8") as file:
+                texts = [json.loads(line) for _, line in zip(range(args.texts), file, strict=False)]
+            db = args.keep or Path(tmp) / "register.db"
+            sources, count = build(db, texts, args.copies)
+            start, end = START, START + timedelta(days=31)
+        outlets = outlets_for(sources)
+        urls = {s: [f"https://{s}.example.vn/rss"] for s in sources}
+        settings = RegisterSettings()
+        with Store(db) as store:
+            began = time.perf_counter()
+            with store.transaction() as conn:
+                rows = period_items(conn, [o.sources[0] for o in outlets if o.type != "bao_dien_tu"], start, end)
+            baseline = time.perf_counter() - began
+            print(f"baseline: period_items alone: {len(rows):,} articles of the 180 checked outlets in "
+                  f"{baseline:.2f} s")
+            timings = []
+            for label in ("first run (detectors on every article)", "monthly run (marks cached)"):
+                began = time.perf_counter()
+                with store.transaction() as conn:
+                    reports = compute(conn, outlets, urls, start, end, settings)
+                elapsed = time.perf_counter() - began
+                timings.append(elapsed)
+                flagged = sum(bool(r.flagged) for r in reports)
+                print(f"{label}: {len(reports)} outlets, {sum(r.items for r in reports):,} articles, "
+                      f"{flagged} flagged, {elapsed:.2f} s ({sum(r.items for r in reports) / elapsed:,.0f} articles/s)")
+        checked = len(rows)
+        per_article_cold, per_article_warm = timings[0] / checked, timings[1] / checked
+        print(f"store: {count if count is not None else 'given'} articles; per checked article: first run "
+              f"{per_article_cold * 1000:.2f} ms, monthly run {per_article_warm * 1000:.3f} ms")
+        print(f"extrapolated to 1,000,000 checked articles (linear; not measured): first run "
+              f"{per_article_cold * 1e6 / 60:,.0f} min, monthly run {per_article_warm * 1e6:,.0f} s (goal ≤ 60 s)")
+
+
+if __name__ == "__main__":
+    main()
