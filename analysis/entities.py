@@ -13,6 +13,9 @@ from typing import Any
 
 KINDS = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 MAX_SENTENCES = 3
+# NER reads at most this much of each sentence: its features cost grows with the square of the
+# sentence's words (0.3 s for 1,000 characters), and a hostile page can be one endless sentence.
+MAX_NER_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,8 @@ class Entity:
 
 
 @lru_cache(maxsize=1)
-def _ner() -> Any:
+def tagger() -> Any:
+    """underthesea's ``ner``, imported (and its models loaded) once."""
     from underthesea import ner
 
     return ner
@@ -35,7 +39,7 @@ def entities(sentences: list[str]) -> list[Entity]:
             continue
         current: list[str] = []
         kind = ""
-        for word, *_, tag in [*_ner()(sentence[:1000]), ("", "", "", "O")]:
+        for word, *_, tag in [*tagger()(sentence[:MAX_NER_CHARS]), ("", "", "", "O")]:
             if tag.startswith("I-") and current and tag[2:] == kind:
                 current.append(word)
                 continue

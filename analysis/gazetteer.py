@@ -73,8 +73,10 @@ class Gazetteer:
             if not unit.ambiguous_unaccented:
                 self._joined_by_fold.setdefault(fold(unit.name).replace(" ", ""), unit)
         joined = sorted(self._joined_by_fold, key=len, reverse=True)
-        # "#LaiChau", "laichau.gov.vn", "baolaichau.vn": hashtags and host names only.
-        self._joined = re.compile(r"(?:#(" + "|".join(joined) + r")(?![\w])|(?<![\w])(?:[a-z0-9-]*?)("
+        # "#LaiChau", "laichau.gov.vn", "baolaichau.vn": hashtags and host names only. What precedes
+        # the name in its host label is at most 63 characters (a DNS label's limit): unbounded, a long
+        # run like "a-a-a-…" was rescanned from each of its letters (quadratic).
+        self._joined = re.compile(r"(?:#(" + "|".join(joined) + r")(?![\w])|(?<![\w])(?:[a-z0-9-]{0,63}?)("
                                   + "|".join(joined) + r")(?=\.(?:gov\.)?vn\b|\.com\b))")
         others = sorted({fold(p) for p in self.other_provinces}, key=len, reverse=True)
         self._provinces_pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, others)) + r")(?![\w])")

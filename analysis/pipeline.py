@@ -1,6 +1,15 @@
 """The whole analysis of one article, post or comment: normalise → segment → relevance → topics →
 sentiment → toxicity → places and entities → near-duplicate sketch. Pure: no I/O beyond the
-packaged data."""
+packaged data.
+
+The analysis reads at most the first ``MAX_ANALYSED_CHARS`` characters of the text (and
+``MAX_TITLE_CHARS`` of the title), cut at a space when one is near the limit: its cost grows with
+the length, and a hostile page (megabytes without punctuation) would otherwise hold a crawl past its
+time limit. That is five times the longest article of the baomoi development set (20,119
+characters), so real articles are analysed whole. Only the analysis is capped: the article is
+stored, indexed and searched whole. What lies beyond the cap counts for nothing: places, topics,
+sentiment, toxicity and the near-duplicate sketch are those of the prefix, and evidence offsets
+point into it (the same offsets as in the whole normalised text)."""
 
 from __future__ import annotations
 
@@ -15,7 +24,7 @@ from analysis.normalize import fold, normalize
 from analysis.places import Place, places
 from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
-from analysis.sentences import sentence_spans
+from analysis.sentences import SpanLookup, sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, hedged_positions, in_spans, score
 from analysis.sentiment_model import SentimentModel, model_sentiment, sentiment_features
 from analysis.teencode import expand
@@ -26,6 +35,19 @@ from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
 # lexicon's 0.513 macro-F1 on the development set cut to them); posts, comments and texts with fewer
 # syllables in scope stay with the lexicon, which reads emoji and chat abbreviations.
 MODEL_MIN_SYLLABLES = 20
+MAX_ANALYSED_CHARS = 100_000
+MAX_TITLE_CHARS = 1_000
+_CUT_SEARCH = 1_000  # how far before the limit a space is looked for
+
+
+def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
+    """``text`` when it has at most ``limit`` characters; else its first ``limit``, cut after the
+    last space or line break of the last ``_CUT_SEARCH`` of them (at the limit when there is none)."""
+    if len(text) <= limit:
+        return text
+    floor = max(0, limit - _CUT_SEARCH)
+    end = max(text.rfind(" ", floor, limit), text.rfind("\n", floor, limit))
+    return text[:end + 1] if end > 0 else text[:limit]
 
 
 @dataclass
@@ -83,9 +105,10 @@ class Analyzer:
 
     def analyze(self, title: str, text: str, comment: bool = False) -> Analysis:
         """``comment``: the text is a post or a comment, so the ambiguous chat abbreviations ("m" →
-        "mày", "k" → "không", "r" → "rồi") are expanded too; articles keep them as typed."""
-        title = normalize(title)
-        text = normalize(text)
+        "mày", "k" → "không", "r" → "rồi") are expanded too; articles keep them as typed. Only the
+        first ``MAX_TITLE_CHARS`` / ``MAX_ANALYSED_CHARS`` characters are read (``analysed_part``)."""
+        title = normalize(analysed_part(title, MAX_TITLE_CHARS))
+        text = normalize(analysed_part(text, MAX_ANALYSED_CHARS))
         document = f"{title}\n{text}"
         title_end = len(title)
         folded = fold(document)
@@ -100,17 +123,16 @@ class Analyzer:
         found_entities: list[Entity] = []
         if graded.grade != "none":
             sentences = sentence_spans(document)
+            lookup = SpanLookup(sentences)
+            naming = {lookup.index(match.start) for match in graded.matches} - {-1}  # sentences naming it
             chosen: set[int] = {0}  # the title
-            for match in graded.matches:
-                for position, (start, end) in enumerate(sentences):
-                    if start <= match.start < end:
-                        chosen.update({position - 1, position, position + 1})
+            for position in naming:
+                chosen.update({position - 1, position, position + 1})
             spans = [sentences[i] for i in sorted(chosen) if 0 <= i < len(sentences)]
             if self.with_entities:
                 # NER is costly: the title and the sentences naming the province, more of them when the
                 # article is about the province than when it only mentions it.
-                mentioned = [sentences[i] for i in sorted(chosen) if 0 < i < len(sentences)
-                             and any(sentences[i][0] <= m.start < sentences[i][1] for m in graded.matches)]
+                mentioned = [sentences[i] for i in sorted(chosen) if 0 < i < len(sentences) and i in naming]
                 limit = 2 if graded.grade == "about" else 0
                 found_entities = entities([title, *(document[a:b] for a, b in mentioned[:limit])])
         scoped = items if spans is None else in_spans(items, spans)

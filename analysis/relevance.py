@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from analysis.gazetteer import Gazetteer, Match, load
 from analysis.segment import Token
-from analysis.sentences import sentence_spans
+from analysis.sentences import SpanLookup, sentence_spans
 
 ABOUT = 3.0
 TITLE_WEIGHT = 3.0
@@ -54,11 +54,9 @@ class Relevance:
     matches: list[Match] = field(default_factory=list)  # counted matches (for places)
 
 
-def _sentence_of(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    for start, end in spans:
-        if start <= offset < end:
-            return start, end
-    return offset, offset
+def _sentence_of(spans: SpanLookup, offset: int) -> tuple[int, int]:
+    position = spans.index(offset)
+    return spans.spans[position] if position >= 0 else (offset, offset)
 
 
 def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
@@ -68,14 +66,19 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
     found = gazetteer.find(document, folded, tokens)
     if not found:
         return Relevance("none", 0.0)
-    spans = sentence_spans(document)
+    spans = SpanLookup(sentence_spans(document))
     province_sentences: set[tuple[int, int]] = set()
     counted: list[tuple[Match, str]] = []
+    # Each sentence is searched once: a page that is one endless sentence naming the province
+    # thousands of times would otherwise be searched whole for every mention (quadratic).
+    legacy_sentences: dict[tuple[int, int], bool] = {}
     for match in found:
         if match.unit is gazetteer.province:
             sentence = _sentence_of(spans, match.start)
             after = document[match.end:match.end + 20]
-            if _LEGACY_AFTER.match(after) or _LEGACY_SENTENCE.search(document[sentence[0]:sentence[1]]):
+            if sentence not in legacy_sentences:
+                legacy_sentences[sentence] = bool(_LEGACY_SENTENCE.search(document[sentence[0]:sentence[1]]))
+            if _LEGACY_AFTER.match(after) or legacy_sentences[sentence]:
                 continue
             province_sentences.add(sentence)
             counted.append((match, "tên tỉnh"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.lexicon import PhraseIndex, Syllable
+from analysis.sentences import SpanLookup
 
 NEGATION_WINDOW = 3
 MODIFIER_WINDOW = 2
@@ -95,13 +96,15 @@ class SentimentResult:
 
 
 def emoji_cues(text: str, lexicon: SentimentLexicon, spans: list[tuple[int, int]] | None) -> list[tuple[str, float]]:
-    """Emoji and emoticons of ``text`` (inside ``spans`` when given) with their weights, each
-    distinct one counted at most ``EMOJI_REPEAT_CAP`` times. An emoticon made of punctuation must
-    stand apart from digits and letters ("10:30", "a=b", "x:D" are not emoticons)."""
+    """Emoji and emoticons of ``text`` (inside ``spans``, sorted and non-overlapping, when given)
+    with their weights, each distinct one counted at most ``EMOJI_REPEAT_CAP`` times. An emoticon
+    made of punctuation must stand apart from digits and letters ("10:30", "a=b", "x:D" are not
+    emoticons)."""
     if lexicon.emoji_pattern is None or not text:
         return []
     seen: dict[str, int] = {}
     cues = []
+    scope = SpanLookup(spans) if spans is not None else None
     for match in lexicon.emoji_pattern.finditer(text):  # pipeline text is normalised: no VS16 shift
         key = match.group()
         if key[0] in _EMOTICON_START:
@@ -109,7 +112,7 @@ def emoji_cues(text: str, lexicon: SentimentLexicon, spans: list[tuple[int, int]
             after = text[match.end()] if match.end() < len(text) else " "
             if before.isalnum() or after.isalnum() or before in ":/=" or after in "/":
                 continue
-        if spans is not None and not any(a <= match.start() < b for a, b in spans):
+        if scope is not None and match.start() not in scope:
             continue
         seen[key] = seen.get(key, 0) + 1
         if seen[key] <= EMOJI_REPEAT_CAP:
@@ -122,7 +125,8 @@ def in_spans(items: list[Syllable], spans: list[tuple[int, int]]) -> list[Syllab
     if len(spans) == 1:
         a, b = spans[0]
         return [s for s in items if a <= s.start < b]
-    return [s for s in items if any(a <= s.start < b for a, b in spans)]
+    scope = SpanLookup(spans)
+    return [s for s in items if s.start in scope]
 
 
 def hedged_positions(items: list[Syllable], lexicon: SentimentLexicon, unaccented: bool = False) -> set[int]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.lexicon import Syllable
+from analysis.sentences import SpanLookup
 from analysis.sentiment import SentimentResult
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "sentiment_model.json"
@@ -139,7 +140,8 @@ def sentiment_features(scoped: list[Syllable], spans: list[tuple[int, int]] | No
         features["t:" + word] = 1.0 / math.sqrt(len(title))
     for slug in topics:
         features["topic:" + slug] = 1.0
-    compounds = {"s:" + w for start, w in words if spans is None or any(a <= start < b for a, b in spans)}
+    scope = SpanLookup(spans) if spans is not None else None
+    compounds = {"s:" + w for start, w in words if scope is None or start in scope}
     for name in compounds:
         features[name] = 1.0 / math.sqrt(len(compounds))
     features.update(lexicon_features(lexicon))
