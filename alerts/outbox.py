@@ -189,11 +189,20 @@ def queue_undelivered(db: sqlite3.Connection, rules: Iterable[Rule], channels: d
 def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime) -> None:
     """Queue a source-health notice (``alerts.source_health``) to ``channel``, due now: the row's
     payload is ``document`` with the row's idempotency key."""
+    queue_document(db, channel, "health", "source-health", document, now)
+
+
+def queue_document(db: sqlite3.Connection, channel: str, kind: str, rule_id: str, document: dict[str, object],
+                   now: datetime, due: datetime | None = None) -> None:
+    """Queue a document built when it was raised (kinds ``health``, ``trend``: a rising story of
+    ``trends``) to ``channel``, due at ``due`` (now by default): the row's payload is ``document``
+    with the row's idempotency key."""
     key = new_key()
     db.execute(
         """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
-           VALUES (?, 'health', 'source-health', ?, ?, ?, ?)""",
-        (channel, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (channel, kind, rule_id, key, iso(now), iso(due or now),
+         json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
     )
 
 

@@ -1,0 +1,73 @@
+"""One update of the signals and the trend rules, in one transaction: read what was stored since
+the last update, record the engagement a crawl refreshed, evaluate the ``kind: trend`` rules on what
+changed, record and queue what rose, forget what is older than the longest baseline.
+
+The crawl runner calls ``update_after_crawl`` in the parent after each source's crawl (see
+``trends.signals`` for why there); ``presswatch trends update`` calls ``update`` by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from presswatch.config.alerts import AlertsFile
+from presswatch.config.settings import Settings
+from presswatch.store import Store
+from presswatch.times import utcnow
+from trends.detect import Rising, evaluate
+from trends.notify import Raised, record
+from trends.signals import Touched, forget, read_new, refresh_engagement
+
+
+@dataclass
+class UpdateOutcome:
+    articles: int = 0  # new articles read into the signals
+    posts: int = 0  # items whose engagement changed
+    rising: list[Rising] = field(default_factory=list)  # found this time (raised before or not)
+    raised: list[Raised] = field(default_factory=list)  # new: recorded and queued
+
+    @property
+    def queued(self) -> int:
+        return sum(item.queued for item in self.raised)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an update needs besides the store: the rules and channels, names for people, settings."""
+
+    alerts: AlertsFile | None
+    follow_days: int = 7
+    keep_days: int = 95
+    source_names: Mapping[str, str] = field(default_factory=dict)
+    topic_labels: Mapping[str, str] = field(default_factory=dict)
+    web_base_url: str | None = None
+    environ: dict[str, str] | None = None
+
+    @classmethod
+    def of(cls, alerts: AlertsFile | None, settings: Settings, source_names: Mapping[str, str],
+           topic_labels: Mapping[str, str], environ: dict[str, str] | None = None) -> Context:
+        return cls(alerts, settings.trends_follow_days, settings.trends_keep_days, source_names, topic_labels,
+                   settings.web_base_url, environ)
+
+
+def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: datetime | None = None,
+           clock: Callable[[], datetime] = utcnow, limit: int | None = None) -> UpdateOutcome:
+    """Update the signals (``sources``: those just crawled, whose followed items' counts are
+    compared) and raise what rose, at ``now``."""
+    now = now or clock()
+    outcome = UpdateOutcome()
+    touched = Touched()
+    alerts = context.alerts
+    with store.transaction() as db:
+        read_new(db, now, touched, limit)
+        refresh_engagement(db, list(sources), now, context.follow_days, touched)
+        if alerts is not None:
+            outcome.rising = evaluate(db, alerts.rules, touched, now, context.topic_labels)
+            targets, _ = alerts.targets(context.environ)
+            outcome.raised = record(db, outcome.rising, targets, now, context.source_names, context.web_base_url)
+        forget(db, now, context.keep_days, context.follow_days)
+    outcome.articles = touched.articles
+    outcome.posts = len(touched.posts)
+    return outcome
