@@ -119,6 +119,16 @@ def copy_of(item: Item, source_id: str, number: int) -> tuple[str, Analysis]:
     return text, replace(item.analysis, sketch=sketch(text))
 
 
+def copies_of(item: Item, sources: Sequence[str], times: Sequence[datetime]) -> list[Article]:
+    """``item`` published by each of ``sources`` at the matching time (each copy its own byline)."""
+    made = []
+    for number, (source_id, at) in enumerate(zip(sources, times, strict=True)):
+        text, analysis = copy_of(item, source_id, number)
+        made.append(Article(url=f"https://{source_id}.example.vn/bai-{number}.html", source_id=source_id,
+                            title=item.title, text=text, published_at=at, fetched_at=at, analysis=analysis))
+    return made
+
+
 def build_stream(background: Sequence[Item], stories: Sequence[Item], bursts: dict[str, Sequence[Item]], *,
                  start: datetime, days: int, per_hour: float, outlets: int = 30, story_outlets: int = 7,
                  story_spread_hours: float = 5.0, burst_size: int = 5, burst_spread_hours: float = 8.0,

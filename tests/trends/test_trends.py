@@ -27,7 +27,7 @@ from tests.support.paths import CONFIG
 from tests.support.receiver import Receiver
 from trends.baseline import hour_key, verdict, weekday_factors
 from trends.reads import events
-from trends.replay import Item, copy_of
+from trends.replay import Item, copies_of, copy_of
 from trends.signals import watermark
 from trends.update import Context, update
 
@@ -82,15 +82,6 @@ def lai_chau(analyzer: Analyzer) -> Item:
     raise AssertionError("the demo data has no negative article about Lai Châu")
 
 
-def copies(item: Item, sources: list[str], times: list[datetime]) -> list[Article]:
-    out = []
-    for number, (source, at) in enumerate(zip(sources, times, strict=True)):
-        text, analysis = copy_of(item, source, number)
-        out.append(Article(url=f"https://{source}.example.vn/bai-{number}.html", source_id=source,
-                           title=item.title, text=text, published_at=at, fetched_at=at, analysis=analysis))
-    return out
-
-
 def context(alerts: AlertsFile) -> Context:
     return Context(alerts, source_names={"bao-0": "Báo Số Không"}, topic_labels={},
                    web_base_url="https://giamsat.example.vn", environ=ENV)
@@ -104,7 +95,7 @@ def test_story_carried_by_five_outlets_within_six_hours_is_delivered_once(tmp_pa
         alerts = alerts_file(tmp_path, rules(receiver.url + "/hook"))
         sources = [f"bao-{n}" for n in range(7)]
         times = [NOW + timedelta(hours=h) for h in (0, 1, 2, 3.5, 4.5, 5.5, 7)]
-        articles = copies(lai_chau, sources, times)
+        articles = copies_of(lai_chau, sources, times)
         # Four outlets: nothing rises yet.
         store.add_articles(articles[:4])
         assert update(store, context(alerts), now=times[3]).raised == []
@@ -135,18 +126,18 @@ def test_story_spread_over_a_day_or_not_about_lai_chau_does_not_rise(tmp_path: P
                                                                      analyzer: Analyzer) -> None:
     alerts = alerts_file(tmp_path, rules())
     with Store(tmp_path / "db.sqlite") as store:
-        slow = copies(lai_chau, [f"bao-{n}" for n in range(5)], [NOW + timedelta(hours=5 * h) for h in range(5)])
+        slow = copies_of(lai_chau, [f"bao-{n}" for n in range(5)], [NOW + timedelta(hours=5 * h) for h in range(5)])
         store.add_articles(slow)
         assert update(store, context(alerts), now=NOW + timedelta(hours=21)).raised == []
         record = next(r for r in load_demo_articles() if "Lai Châu" not in r["text"] and "Lai Châu" not in r["title"])
         other = Item(record["title"], record["text"], analyzer.analyze(record["title"], record["text"]))
         later = NOW + timedelta(days=1)
-        store.add_articles(copies(other, [f"khac-{n}" for n in range(6)], [later + timedelta(minutes=m)
+        store.add_articles(copies_of(other, [f"khac-{n}" for n in range(6)], [later + timedelta(minutes=m)
                                                                          for m in range(6)]))
         outcome = update(store, context(alerts), now=later + timedelta(hours=1))
         assert outcome.raised == [] and outcome.articles == 6
         # A story crawled long after it spread (an archive) does not rise either (the rule's max_age).
-        old = copies(lai_chau, [f"cu-{n}" for n in range(6)], [NOW - timedelta(days=30)] * 6)
+        old = copies_of(lai_chau, [f"cu-{n}" for n in range(6)], [NOW - timedelta(days=30)] * 6)
         for number, article in enumerate(old):
             article.url = f"https://luu-tru.example.vn/{number}.html"
         store.add_articles(old)
@@ -283,7 +274,7 @@ def test_a_crawl_updates_the_signals_and_the_cli_lists_what_rose(tmp_path: Path,
         assert store.db.execute("SELECT sum(n) FROM trend_counts WHERE dim = 'all'").fetchone()[0] == 40
         # Five outlets carry a Lai Châu story within the last hours (stored as another crawl would).
         now = datetime.now(UTC)
-        store.add_articles(copies(lai_chau, [f"bao-{n}" for n in range(5)],
+        store.add_articles(copies_of(lai_chau, [f"bao-{n}" for n in range(5)],
                                   [now - timedelta(minutes=50 * (5 - n)) for n in range(5)]))
     command = ["--config", str(config_dir), "--db", str(db), "trends"]
     assert main([*command, "update"]) == 0
