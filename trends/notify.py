@@ -22,10 +22,8 @@ from presswatch.config.alerts import SEVERITY_LABELS, ChannelTarget
 from presswatch.store.articles import links
 from presswatch.times import iso, local, parse_iso
 from trends.detect import Rising
+from trends.reads import SIGNAL_LABELS, what_rose
 
-SIGNAL_LABELS = {"story": "tin lan rộng", "engagement": "tương tác tăng nhanh", "burst": "tăng đột biến"}
-DIMENSION_LABELS = {"place": "Địa danh", "topic": "Chủ đề"}
-METRIC_LABELS = {"interactions": "lượt tương tác (thích, chia sẻ, bình luận)", "views": "lượt xem"}
 TEXT_ITEMS = 10
 
 
@@ -93,24 +91,6 @@ def _document(rising: Rising, items: list[dict[str, Any]], now: datetime) -> dic
     }
     document["text"] = trend_text(document)
     return document
-
-
-def what_rose(document: Mapping[str, Any]) -> str:
-    """One Vietnamese sentence: what rose, by how much."""
-    detail = document["detail"]
-    hours = detail.get("window_hours")
-    if document["signal"] == "story":
-        return (f"Tin “{document['label']}” được {int(document['value'])} nguồn đăng trong {hours} giờ "
-                f"(tổng cộng {detail.get('outlets_total')} nguồn).")
-    if document["signal"] == "engagement":
-        metric = METRIC_LABELS.get(str(detail.get("metric")), "lượt tương tác")
-        times = f" (gấp {document['ratio']:.1f} lần)" if document["ratio"] else ""
-        return (f"Bài “{document['label']}”: {metric} tăng từ {int(document['baseline'])} lên "
-                f"{int(document['value'])}{times} trong {hours} giờ.")
-    return (f"{DIMENSION_LABELS.get(str(detail.get('dimension')), 'Mục')} “{document['label']}”: "
-            f"{int(document['value'])} bài trong {hours} giờ qua, gấp {document['ratio']:.1f} lần mức nền "
-            f"({document['baseline']:.1f} bài cùng khung giờ, trung bình {detail.get('baseline_days')} ngày trước; "
-            f"z = {detail.get('z')}).")
 
 
 def trend_text(document: Mapping[str, Any]) -> str:

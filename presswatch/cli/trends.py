@@ -43,8 +43,7 @@ def cmd_trends_update(args: argparse.Namespace, config: Config, db: Path) -> int
 def cmd_trends_list(args: argparse.Namespace, config: Config, db: Path) -> int:
     """What rose since ``--since``, newest first, with what rose and by how much."""
     from presswatch.store import Store
-    from trends.notify import SIGNAL_LABELS, what_rose
-    from trends.reads import events
+    from trends.reads import SIGNAL_LABELS, events, what_rose
 
     since = date_option(args.since, "--since")
     with Store(db) as store:

@@ -287,3 +287,31 @@ def test_a_crawl_updates_the_signals_and_the_cli_lists_what_rose(tmp_path: Path,
     assert f"Tin “{lai_chau.title}” được 5 nguồn đăng trong 6 giờ" in listed
     assert main(["--config", str(config_dir), "--db", str(db), "alerts", "test", "tin-lan-rong"]) == 1
     assert "presswatch trends list" in capsys.readouterr().err
+
+
+# --- the digest -------------------------------------------------------------------------------
+
+
+def test_the_digest_lists_what_rose_with_a_chart(tmp_path: Path, lai_chau: Item) -> None:
+    from datetime import date
+
+    from alerts.digest.data import build_digest
+    from alerts.digest.render import charts, render_html, render_text
+
+    alerts = alerts_file(tmp_path, rules())
+    with Store(tmp_path / "db.sqlite") as store:
+        store.add_articles(copies_of(lai_chau, [f"bao-{n}" for n in range(5)],
+                                     [NOW + timedelta(hours=h) for h in range(5)]))
+        assert len(update(store, context(alerts), now=NOW + timedelta(hours=4, minutes=10)).raised) == 1
+        digest = build_digest(store, date(2026, 11, 21), Settings())  # 20/11 07:00 → 21/11 07:00 in Vietnam
+        earlier = build_digest(store, date(2026, 11, 20), Settings())
+    assert earlier.trends == []
+    [trend] = digest.trends
+    assert trend.signal == "tin lan rộng" and "được 5 nguồn đăng trong 6 giờ" in trend.what
+    assert trend.url is not None and trend.url.startswith("https://bao-0.example.vn/")
+    images = charts(digest)
+    assert images["trend-0"].startswith(b"\x89PNG")
+    html = render_html(digest, {name: f"cid:{name}" for name in images})
+    assert ">Đang được quan tâm<" in html and 'src="cid:trend-0"' in html
+    text = render_text(digest)
+    assert "ĐANG ĐƯỢC QUAN TÂM\n- Tin lan rộng (20/11/2026 14:10): Tin “" in text

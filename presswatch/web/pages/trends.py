@@ -13,8 +13,7 @@ from presswatch.times import local, utcnow
 from presswatch.web.auth import guard
 from presswatch.web.charts import hour_bars
 from presswatch.web.context import Ctx
-from trends.notify import SIGNAL_LABELS, what_rose
-from trends.reads import events
+from trends.reads import SIGNAL_LABELS, events, what_rose
 
 PERIODS = {"1": "24 giờ", "7": "7 ngày", "30": "30 ngày"}
 SIGNALS = {"": "Tất cả", **{key: label.capitalize() for key, label in SIGNAL_LABELS.items()}}
