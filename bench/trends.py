@@ -42,7 +42,7 @@ from presswatch.models import Article  # noqa: E402
 from presswatch.store import Store  # noqa: E402
 from presswatch.times import parse_iso  # noqa: E402
 from trends.replay import build_stream, pools, replay, score  # noqa: E402
-from trends.update import Context, update  # noqa: E402
+from trends.update import MAX_PER_UPDATE, Context, update  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 DEV = DATA / "baomoi_dev" / "articles.jsonl"
@@ -69,11 +69,17 @@ def cost(db: Path, new: int, crawl: int, more: Path) -> None:
         latest = store.db.execute("SELECT max(dated_at) FROM articles").fetchone()[0]
         now = (parse_iso(latest) or datetime.now(UTC)) + timedelta(minutes=1)
         print(f"store: {count:,} articles, the newest dated {latest}")
-        started = time.perf_counter()
-        outcome = update(store, context, now=now)
-        catch_up = time.perf_counter() - started
-        print(f"catch-up (first update, every stored article): {outcome.articles:,} articles in {catch_up:.1f} s, "
-              f"{1000 * catch_up / max(1, outcome.articles):.3f} ms per article")
+        catch_up, read, longest = 0.0, 0, 0.0
+        while True:  # as `presswatch trends update` does: bounded transactions
+            started = time.perf_counter()
+            outcome = update(store, context, now=now)
+            spent = time.perf_counter() - started
+            catch_up, read, longest = catch_up + spent, read + outcome.articles, max(longest, spent)
+            if outcome.articles < MAX_PER_UPDATE:
+                break
+        print(f"catch-up (the first updates read every stored article, {MAX_PER_UPDATE:,} per transaction): "
+              f"{read:,} articles in {catch_up:.1f} s, {1000 * catch_up / max(1, read):.3f} ms per article, "
+              f"longest transaction {longest:.1f} s")
         store_ms: list[float] = []
         update_ms: list[float] = []
         total_update = 0.0

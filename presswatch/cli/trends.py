@@ -29,14 +29,23 @@ def trends_context(config: Config) -> Context:
 def cmd_trends_update(args: argparse.Namespace, config: Config, db: Path) -> int:
     """Read what is stored into the signals and raise what rose (a crawl does it after each source)."""
     from presswatch.store import Store
-    from trends.update import update
+    from trends.update import MAX_PER_UPDATE, update
 
+    context = trends_context(config)
+    articles = posts = queued = 0
+    raised = []
     with Store(db) as store:
-        outcome = update(store, trends_context(config), sources=args.source or [])
-    out(f"Đã đọc {outcome.articles} bài mới vào tín hiệu, {outcome.posts} bài đăng đổi lượt tương tác; "
-        f"{len(outcome.raised)} mục mới đang được quan tâm, {outcome.queued} tin chờ gửi.")
-    for raised in outcome.raised:
-        out(f"  #{raised.event_id} [{raised.rule_id}] {raised.subject}")
+        while True:  # an archive is read in bounded transactions, so crawls are not kept waiting
+            outcome = update(store, context, sources=args.source or [])
+            articles, posts, queued = articles + outcome.articles, posts + outcome.posts, queued + outcome.queued
+            raised += outcome.raised
+            if outcome.articles < MAX_PER_UPDATE:
+                break
+            out(f"… đã đọc {articles} bài")
+    out(f"Đã đọc {articles} bài mới vào tín hiệu, {posts} bài đăng đổi lượt tương tác; "
+        f"{len(raised)} mục mới đang được quan tâm, {queued} tin chờ gửi.")
+    for item in raised:
+        out(f"  #{item.event_id} [{item.rule_id}] {item.subject}")
     return 0
 
 
