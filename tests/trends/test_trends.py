@@ -315,3 +315,29 @@ def test_the_digest_lists_what_rose_with_a_chart(tmp_path: Path, lai_chau: Item)
     assert ">Đang được quan tâm<" in html and 'src="cid:trend-0"' in html
     text = render_text(digest)
     assert "ĐANG ĐƯỢC QUAN TÂM\n- Tin lan rộng (20/11/2026 14:10): Tin “" in text
+
+
+def test_misspelt_burst_keys_are_errors_with_a_suggestion(tmp_path: Path) -> None:
+    import shutil
+
+    from presswatch.config import load_config
+
+    directory = tmp_path / "config"
+    shutil.copytree(CONFIG, directory)
+    alerts = directory / "alerts.yaml"
+    text = alerts.read_text(encoding="utf-8")
+    text = text.replace("window: 24h, min_count: 3, z: 3}", "window: 24h, min_count: 3, z: 3, keys: [Muong Teh]}")
+    text += """
+  - id: chu-de-tang
+    name: "Chủ đề tăng đột biến"
+    kind: trend
+    trend: {signal: burst, dimension: topic, keys: [thien-taii, tai-nan]}
+    channels: [thanh-tra]
+"""
+    alerts.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(directory)
+    place, topic = caught.value.problems
+    assert re.match(rf"{re.escape(str(alerts))}:\d+: rules\.\d+\.trend\.keys\.0: địa danh 'Muong Teh'", place)
+    assert "có phải 'Mường Tè'?" in place
+    assert "chủ đề 'thien-taii' không có trong topics.yaml" in topic and "có phải 'thien-tai'?" in topic
