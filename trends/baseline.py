@@ -10,7 +10,8 @@ conservative reading) and a baseline of D days:
 3. weekday factor: the province's press is quieter at weekends, so each ``c_d`` is rescaled by
    ``F(weekday of now) / F(weekday of now − d days)``, where ``F(w)`` is the mean number of all
    articles (every key: ``all``/``*``) on the Vietnamese calendar weekday ``w`` over the baseline
-   divided by the mean per day (a large count, so the factor is stable; 1 when unknown);
+   divided by the mean per day (a large count, so the factor is stable; 1 when unknown; days before
+   the first counted hour left out);
 4. expected ``E`` = the mean of the rescaled ``c_d``; ``E' = max(E, MIN_EXPECTED)`` (a key never seen
    in the baseline is expected half an article per window: ``min_count`` then decides);
 5. Poisson z-score ``z = (x − E') / √E'`` (the count is Poisson with mean E' if nothing is going on)
@@ -26,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from presswatch.times import VIETNAM
 
@@ -61,11 +62,16 @@ class Verdict:
         return self.observed >= min_count and self.ratio >= ratio and self.z >= z
 
 
-def weekday_factors(totals: Mapping[str, int], now: datetime, days: int) -> dict[int, float]:
+def weekday_factors(totals: Mapping[str, int], now: datetime, days: int,
+                    first_hour: str | None = None) -> dict[int, float]:
     """``F(w)`` from the hourly counts of all articles (``totals``: hour bucket → count) over the
-    ``days`` days before ``now``'s day (Vietnamese calendar days)."""
+    ``days`` days before ``now``'s day (Vietnamese calendar days), leaving out the days that began
+    before ``first_hour`` (not known, not zero)."""
     today = now.astimezone(VIETNAM).date()
-    per_day: dict[date, int] = {today - timedelta(days=d): 0 for d in range(1, days + 1)}
+    known = None if first_hour is None else hour_start(first_hour)
+    per_day: dict[date, int] = {
+        today - timedelta(days=d): 0 for d in range(1, days + 1)
+        if known is None or datetime.combine(today - timedelta(days=d), time(), VIETNAM) >= known}
     for key, count in totals.items():
         day = hour_start(key).astimezone(VIETNAM).date()
         if day in per_day:

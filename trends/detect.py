@@ -11,7 +11,8 @@ archive. The rule's filters apply to the items behind the signal:
   crawled late).
 
 For a burst, ``min_relevance`` ``none`` counts every article of the key, otherwise those about or
-mentioning the province; the other filters do not apply (the counts are aggregated per hour).
+mentioning the province; the other filters do not apply (the counts are aggregated per hour). A query
+burst rule (``dimension: query``) counts the articles its ``query`` matches, under its own id.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from presswatch.config.alerts import RELEVANCE_RANK, Rule, TrendCondition
 from presswatch.store.articles import tagged
 from presswatch.times import iso, parse_iso
 from trends.baseline import Verdict, hour_key, hour_start, verdict, weekday_factors, window_keys
-from trends.signals import Touched, first_hour
+from trends.signals import Touched, first_hour, query_hits
 
 SERIES_HOURS = 48  # the hourly series kept with a rising item (its chart)
 MAX_ITEMS = 20  # items named behind a rising item
@@ -67,7 +68,9 @@ def evaluate(db: sqlite3.Connection, rules: list[Rule], touched: Touched, now: d
             found.extend(filter(None, (_engagement(db, rule, trend, post, now) for post in sorted(touched.posts))))
         else:
             for dim, key in sorted(touched.keys):
-                if dim == trend.dimension and (not trend.keys or key in trend.keys):
+                if dim == "query" and trend.dimension == "query" and key != rule.id:
+                    continue  # another query rule's count
+                if dim == trend.dimension and (dim == "query" or not trend.keys or key in trend.keys):
                     rising = _burst(db, rule, trend, dim, key, now, cache, topic_labels)
                     if rising is not None:
                         found.append(rising)
@@ -148,17 +151,24 @@ def _burst(db: sqlite3.Connection, rule: Rule, trend: TrendCondition, dim: str, 
     if (trend.baseline_days, hours) not in cache:
         totals = {row[0]: int(row[1]) for row in db.execute(
             "SELECT hour, n FROM trend_counts WHERE dim = 'all' AND key = '*' AND hour >= ?", (start,))}
-        cache[(trend.baseline_days, hours)] = (weekday_factors(totals, now, trend.baseline_days), first_hour(db))
+        known = first_hour(db)
+        cache[(trend.baseline_days, hours)] = (weekday_factors(totals, now, trend.baseline_days, known), known)
     factors, first = cache[(trend.baseline_days, hours)]
+    if dim == "query":
+        first = first_hour(db, dim, key)
     counts = {row[0]: int(row[1]) for row in db.execute(
         f"SELECT hour, {column} FROM trend_counts WHERE dim = ? AND key = ? AND hour >= ?", (dim, key, start))}
     result: Verdict | None = verdict(counts, now, hours, trend.baseline_days, first, factors)
     if result is None or not result.is_burst(trend.ratio, trend.z, trend.min_count):
         return None
     window_start = hour_start(window_keys(now, hours)[0])
-    items = tagged(db, dim, key, window_start, MAX_ITEMS)
+    if dim == "query":
+        items = query_hits(db, key, window_start, MAX_ITEMS)
+        label = rule.query or key
+    else:
+        items = tagged(db, dim, key, window_start, MAX_ITEMS)
+        label = topic_labels.get(key, key) if dim == "topic" else key
     last = window_keys(now, SERIES_HOURS)
-    label = topic_labels.get(key, key) if dim == "topic" else key
     return Rising(rule, "burst", f"{dim}:{key}", label, result.observed, round(result.expected, 2),
                   round(result.ratio, 2), items, [(hour, counts.get(hour, 0)) for hour in last],
                   {"dimension": dim, "key": key, "z": round(result.z, 2), "baseline_days": result.days,

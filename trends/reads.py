@@ -14,7 +14,7 @@ from typing import Any
 from presswatch.times import iso, parse_iso
 
 SIGNAL_LABELS = {"story": "tin lan rộng", "engagement": "tương tác tăng nhanh", "burst": "tăng đột biến"}
-DIMENSION_LABELS = {"place": "Địa danh", "topic": "Chủ đề"}
+DIMENSION_LABELS = {"place": "Địa danh", "topic": "Chủ đề", "query": "Truy vấn"}
 METRIC_LABELS = {"interactions": "lượt tương tác (thích, chia sẻ, bình luận)", "views": "lượt xem"}
 
 

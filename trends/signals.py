@@ -25,7 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from presswatch.store.articles import engagement_since, signal_rows
+from alerts.matcher import Predicate
+from alerts.rules import doc_of
+from presswatch.store.articles import article, engagement_since, signal_rows
 from presswatch.times import iso
 from trends.baseline import hour_key
 
@@ -48,10 +50,17 @@ def watermark(db: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def first_hour(db: sqlite3.Connection) -> str | None:
-    """The first hour counted (the baseline knows nothing before it)."""
+def first_hour(db: sqlite3.Connection, dim: str | None = None, key: str | None = None) -> str | None:
+    """The first hour counted (the baseline knows nothing before it): of every key, or for a query
+    burst rule (``dim`` ``query``) the later of that and the hour its rule was first counted."""
     row = db.execute("SELECT value FROM trend_state WHERE name = 'first_hour'").fetchone()
-    return None if row is None else str(row[0])
+    overall = None if row is None else str(row[0])
+    if dim != "query":
+        return overall
+    own = db.execute("SELECT value FROM trend_state WHERE name = ?", (f"first_hour:query:{key}",)).fetchone()
+    if own is None or overall is None:
+        return None
+    return max(overall, str(own[0]))
 
 
 def _set(db: sqlite3.Connection, name: str, value: str) -> None:
@@ -67,9 +76,16 @@ def interactions(engagement: dict[str, int]) -> tuple[int, int]:
     return count("views"), count("likes") + count("shares") + count("comments")
 
 
-def read_new(db: sqlite3.Connection, now: datetime, touched: Touched, limit: int | None = None) -> None:
+def read_new(db: sqlite3.Connection, now: datetime, touched: Touched, limit: int | None = None,
+             queries: dict[str, Predicate] | None = None) -> None:
     """Read the articles stored above the watermark into the signals (inside the caller's
-    transaction); ``limit``: at most that many (the next update reads the rest)."""
+    transaction); ``limit``: at most that many (the next update reads the rest). ``queries``: the
+    compiled queries of the query burst rules, by rule id; each new article is matched against them
+    (its text is read only then), and a rule's baseline starts at the hour it is first seen."""
+    queries = queries or {}
+    for rule_id in queries:
+        db.execute("INSERT OR IGNORE INTO trend_state (name, value) VALUES (?, ?)",
+                   (f"first_hour:query:{rule_id}", hour_key(now)))
     after = watermark(db)
     counts: Counter[tuple[str, str, str]] = Counter()
     relevant: Counter[tuple[str, str, str]] = Counter()
@@ -81,6 +97,8 @@ def read_new(db: sqlite3.Connection, now: datetime, touched: Touched, limit: int
             break
         for row in rows:
             _article(db, row, now, touched, counts, relevant)
+            if queries:
+                _match(db, row, queries, touched, counts, relevant)
             hour = row["dated_at"][:13]
             earliest = hour if earliest is None or hour < earliest else earliest
         after = int(rows[-1]["id"])
@@ -131,6 +149,31 @@ def _article(db: sqlite3.Connection, row: sqlite3.Row, now: datetime, touched: T
                    "VALUES (?, ?, ?, ?)", (row["id"], stamp, views, total))
 
 
+def _match(db: sqlite3.Connection, row: sqlite3.Row, queries: dict[str, Predicate], touched: Touched,
+           counts: Counter[tuple[str, str, str]], relevant: Counter[tuple[str, str, str]]) -> None:
+    """Count a new article for each query burst rule whose query it matches."""
+    stored = article(db, int(row["id"]))
+    if stored is None:
+        return
+    doc = doc_of(stored.title, stored.text, stored.source_id, stored.source_kind, stored.analysis,
+                 stored.content_type)
+    hour = row["dated_at"][:13]
+    for rule_id, matches in queries.items():
+        if matches(doc):
+            counts[("query", rule_id, hour)] += 1
+            relevant[("query", rule_id, hour)] += row["relevance"] in RELEVANT
+            touched.keys.add(("query", rule_id))
+            db.execute("INSERT OR IGNORE INTO trend_query_hits (rule_id, article_id, dated_at) VALUES (?, ?, ?)",
+                       (rule_id, row["id"], row["dated_at"]))
+
+
+def query_hits(db: sqlite3.Connection, rule_id: str, since: datetime, limit: int) -> list[int]:
+    """The articles dated from ``since`` on that the query burst rule matched, newest first."""
+    rows = db.execute("SELECT article_id FROM trend_query_hits WHERE rule_id = ? AND dated_at >= ? "
+                      "ORDER BY dated_at DESC LIMIT ?", (rule_id, iso(since), limit))
+    return [int(row[0]) for row in rows]
+
+
 def refresh_engagement(db: sqlite3.Connection, source_ids: list[str], now: datetime, follow_days: int,
                        touched: Touched) -> None:
     """Record the counts of the followed items of ``source_ids`` (dated within ``follow_days``) that
@@ -159,4 +202,5 @@ def forget(db: sqlite3.Connection, now: datetime, keep_days: int, follow_days: i
     cutoff = now - timedelta(days=keep_days)
     db.execute("DELETE FROM trend_counts WHERE hour < ?", (hour_key(cutoff),))
     db.execute("DELETE FROM trend_story_outlets WHERE dated_at < ?", (iso(cutoff),))
+    db.execute("DELETE FROM trend_query_hits WHERE dated_at < ?", (iso(cutoff),))
     db.execute("DELETE FROM trend_posts WHERE dated_at < ?", (iso(now - timedelta(days=follow_days)),))

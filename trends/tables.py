@@ -3,8 +3,9 @@
 - ``trend_state``: named values (the highest article id the signals have read: ``watermark``);
 - ``trend_story_outlets``: one row per story (``clusters.id``) and source that carried it, dated by
   that source's first copy: the story's velocity is its rows per hour;
-- ``trend_counts``: articles per hour (UTC) of each place, topic and of all articles (``all``/``*``),
-  all of them and those relevant to the province (relevance ``about`` or ``mention``);
+- ``trend_counts``: articles per hour (UTC) of each place, topic, query burst rule (``query``/its id)
+  and of all articles (``all``/``*``), all of them and those relevant to the province (relevance
+  ``about`` or ``mention``); ``trend_query_hits``: the articles a query burst rule matched;
 - ``trend_posts``, ``trend_engagement``: the items with public counts (posts, videos, comments)
   followed for ``trends_follow_days``, and each observed change of their counts: the store keeps only
   the latest counts, the history is here;
@@ -24,7 +25,7 @@ SCHEMA = Schema("trends", (
         "trend signals and rising items",
         """
     CREATE TABLE trend_state (
-        name TEXT PRIMARY KEY,
+        name TEXT PRIMARY KEY,          -- watermark | first_hour | first_hour:query:<rule id>
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE trend_story_outlets (
@@ -41,14 +42,21 @@ SCHEMA = Schema("trends", (
     ) WITHOUT ROWID;
     CREATE INDEX trend_story_outlets_dated ON trend_story_outlets(dated_at);
     CREATE TABLE trend_counts (
-        dim TEXT NOT NULL,              -- place | topic | all
-        key TEXT NOT NULL,              -- the place's name, the topic's slug, '*' for all
+        dim TEXT NOT NULL,              -- place | topic | query | all
+        key TEXT NOT NULL,              -- the place's name, the topic's slug, the rule's id, '*' for all
         hour TEXT NOT NULL,             -- UTC, YYYY-MM-DDTHH
         n INTEGER NOT NULL,             -- articles of that hour
         relevant INTEGER NOT NULL,      -- of them, about or mentioning the province
         PRIMARY KEY (dim, key, hour)
     ) WITHOUT ROWID;
     CREATE INDEX trend_counts_hour ON trend_counts(hour);
+    CREATE TABLE trend_query_hits (
+        rule_id TEXT NOT NULL,          -- a burst rule with dimension: query
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        dated_at TEXT NOT NULL,
+        PRIMARY KEY (rule_id, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_query_hits_dated ON trend_query_hits(rule_id, dated_at);
     CREATE TABLE trend_posts (
         article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         source_id TEXT NOT NULL,

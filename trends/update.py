@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from presswatch.config.alerts import AlertsFile
+from alerts.matcher import Predicate, compile_query
+from presswatch.config.alerts import AlertsFile, Rule
 from presswatch.config.settings import Settings
 from presswatch.store import Store
 from presswatch.times import utcnow
-from trends.detect import Rising, evaluate
+from trends.detect import Rising, evaluate, trend_rules
 from trends.notify import Raised, record
 from trends.signals import Touched, forget, read_new, refresh_engagement
 
@@ -57,6 +58,16 @@ class Context:
                    settings.web_base_url, environ)
 
 
+def query_predicates(rules: list[Rule]) -> dict[str, Predicate]:
+    """The compiled queries of the enabled query burst rules, by rule id."""
+    found = {}
+    for rule in trend_rules(rules):
+        tree = rule.tree()
+        if rule.trend is not None and rule.trend.dimension == "query" and tree is not None:
+            found[rule.id] = compile_query(tree)
+    return found
+
+
 def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: datetime | None = None,
            clock: Callable[[], datetime] = utcnow, limit: int | None = MAX_PER_UPDATE) -> UpdateOutcome:
     """Update the signals (``sources``: those just crawled, whose followed items' counts are
@@ -66,8 +77,9 @@ def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: 
     outcome = UpdateOutcome()
     touched = Touched()
     alerts = context.alerts
+    queries = query_predicates(alerts.rules) if alerts is not None else {}
     with store.transaction() as db:
-        read_new(db, now, touched, limit)
+        read_new(db, now, touched, limit, queries)
         refresh_engagement(db, list(sources), now, context.follow_days, touched)
         if alerts is not None:
             outcome.rising = evaluate(db, alerts.rules, touched, now, context.topic_labels)

@@ -98,9 +98,10 @@ class TrendCondition(Strict):
       within ``window``;
     - ``engagement``: a post or video whose ``metric`` grew ``growth`` times or more within
       ``window``, from at least ``min_engagement``;
-    - ``burst``: a place or topic (``dimension``; ``keys`` limits which) whose count over ``window``
-      is ``ratio`` times or more its expected count from the ``baseline_days`` before, hour of day and
-      weekday considered, at least ``min_count`` articles, with a Poisson z-score of ``z`` or more."""
+    - ``burst``: a place or topic (``dimension``; ``keys`` limits which), or the articles matching the
+      rule's ``query`` (``dimension: query``), whose count over ``window`` is ``ratio`` times or more
+      its expected count from the ``baseline_days`` before, hour of day and weekday considered, at
+      least ``min_count`` articles, with a Poisson z-score of ``z`` or more."""
 
     signal: Literal["story", "engagement", "burst"]
     window: Annotated[int, duration(3600, 7 * 86400)] = 6 * 3600
@@ -108,7 +109,7 @@ class TrendCondition(Strict):
     growth: float = Field(default=2.0, gt=1.0, le=1000.0)
     metric: Literal["interactions", "views"] = "interactions"  # interactions: likes + shares + comments
     min_engagement: int = Field(default=50, ge=1)
-    dimension: Literal["place", "topic"] = "place"
+    dimension: Literal["place", "topic", "query"] = "place"
     keys: list[str] = Field(default_factory=list)
     ratio: float = Field(default=3.0, ge=1.0, le=1000.0)
     baseline_days: int = Field(default=28, ge=7, le=90)
@@ -153,9 +154,11 @@ class Rule(Strict):
     def _kind(self) -> Rule:
         if self.kind == "trend" and self.trend is None:
             raise ValueError("quy tắc kind: trend cần khóa 'trend' (signal: story | engagement | burst)")
-        if self.kind == "trend" and self.query is not None:
-            raise ValueError("quy tắc kind: trend chưa dùng được 'query' (dùng min_relevance, sentiment, topics, "
-                             "sources, source_kinds, content_types)")
+        by_query = self.trend is not None and self.trend.signal == "burst" and self.trend.dimension == "query"
+        if self.kind == "trend" and self.query is not None and not by_query:
+            raise ValueError("quy tắc kind: trend chỉ dùng 'query' với signal: burst, dimension: query")
+        if by_query and self.query is None:
+            raise ValueError("quy tắc signal: burst, dimension: query cần khóa 'query'")
         if self.kind == "article" and self.trend is not None:
             raise ValueError("khóa 'trend' chỉ dùng với kind: trend")
         return self

@@ -132,7 +132,7 @@ def rule_problems(alerts: YamlDocument, topics: list[str] | None, sources: list[
 def _trend_key_problems(alerts: YamlDocument, index: int, rule: Any, topics: list[str] | None) -> list[str]:
     """``trend.keys`` of a burst rule: topic slugs of ``topics.yaml``, or places of the gazetteer."""
     trend = rule.get("trend") if isinstance(rule, dict) else None
-    if not isinstance(trend, dict):
+    if not isinstance(trend, dict) or trend.get("dimension") == "query":
         return []
     location: Location = ("rules", index, "trend", "keys")
     if trend.get("dimension") == "topic":

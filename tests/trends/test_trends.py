@@ -341,3 +341,47 @@ def test_misspelt_burst_keys_are_errors_with_a_suggestion(tmp_path: Path) -> Non
     assert re.match(rf"{re.escape(str(alerts))}:\d+: rules\.\d+\.trend\.keys\.0: địa danh 'Muong Teh'", place)
     assert "có phải 'Mường Tè'?" in place
     assert "chủ đề 'thien-taii' không có trong topics.yaml" in topic and "có phải 'thien-tai'?" in topic
+
+
+def test_a_query_burst_learns_its_own_baseline_then_rises(tmp_path: Path, lai_chau: Item) -> None:
+    rule = """
+  - id: {id}
+    name: "Tin có “Lai Châu” tăng đột biến"
+    kind: trend
+    trend: {{signal: burst, dimension: query, window: 6h, ratio: 3, z: 3, min_count: 3}}
+    query: '"Lai Châu"'
+    min_relevance: none
+    channels: [thanh-tra]
+"""
+    first = alerts_file(tmp_path, rules().split("rules:")[0] + "rules:" + rule.format(id="lai-chau-tang"))
+    start = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)  # a Monday, 10:00 in Vietnam
+    with Store(tmp_path / "db.sqlite") as store:
+        number = 0
+
+        def publish(times: list[datetime]) -> None:
+            nonlocal number
+            made = copies_of(lai_chau, [f"bao-{number + n}" for n in range(len(times))], times)
+            for article in made:
+                number += 1
+                article.url = f"https://tin.example.vn/{number}.html"
+            store.add_articles(made)
+
+        # One matching article a day for ten days: the rule's usual volume.
+        for day in range(10):
+            moment = start + timedelta(days=day)
+            publish([moment])
+            assert update(store, context(first), now=moment + timedelta(minutes=5)).raised == []
+        # Day 11: five within three hours: three times its usual six hours and more, z ≥ 3.
+        burst_day = start + timedelta(days=10)
+        publish([burst_day + timedelta(minutes=40 * n) for n in range(5)])
+        outcome = update(store, context(first), now=burst_day + timedelta(hours=3))
+        [raised] = outcome.raised
+        assert raised.subject == "query:lai-chau-tang"
+        rising = outcome.rising[0]
+        assert rising.label == '"Lai Châu"' and rising.value == 5 and len(rising.items) == 5
+        # Nine full days known: the tenth day back began before the rule's first update.
+        assert rising.detail["baseline_days"] == 9 and rising.baseline == pytest.approx(1.0)
+        # A rule added today has no baseline of its own yet: it learns for a week, raises nothing.
+        second = alerts_file(tmp_path, rules().split("rules:")[0] + "rules:" + rule.format(id="moi-them"))
+        publish([burst_day + timedelta(hours=4, minutes=n) for n in range(5)])
+        assert update(store, context(second), now=burst_day + timedelta(hours=4, minutes=10)).raised == []
