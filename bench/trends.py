@@ -9,7 +9,8 @@ falsely the trend rules fire on replayed streams of real articles.
    by the update the crawl runner makes (``trends.update.update``, the shipped ``alerts.yaml`` rules).
    Printed: the update's cost per stored article (median and p95 over crawls, and the mean), beside
    the baseline measured in the same run: the store's own cost per article (``Store.add_article``:
-   URLs, text, index, analysis, story). Goal: ≤ 2 ms per article.
+   URLs, text, index, analysis, story). Goal: ≤ 2 ms per article. ``--query`` adds a query burst
+   rule: each new article's text is then read and matched too.
 2. Evaluation (``--evaluate``): a stream of ``--days`` days of real articles (``baomoi_dev``) at
    ``--per-hour`` per hour (hour-of-day and weekday profile), with spreading stories and place
    bursts injected at known times after a quiet stretch (``trends.replay``), stored crawl by crawl
@@ -17,7 +18,7 @@ falsely the trend rules fire on replayed streams of real articles.
    the rule's condition became true and from the injection's first item, misses, and false alarms
    per simulated week, for the shipped rules.
 
-Run:  .venv/bin/python bench/trends.py --db /tmp/copy-of-1m.db [--new 300] [--crawl 20] [--more PATH]
+Run:  .venv/bin/python bench/trends.py --db /tmp/copy-of-1m.db [--new 300] [--crawl 20] [--more PATH] [--query]
       .venv/bin/python bench/trends.py --evaluate [--background 3000] [--days 28] [--per-hour 4] [--articles PATH]
 """
 
@@ -54,7 +55,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def cost(db: Path, new: int, crawl: int, more: Path) -> None:
+def cost(db: Path, new: int, crawl: int, more: Path, with_query: bool) -> None:
     if db.resolve() == Path("/work/bench-data/1m.db"):
         raise SystemExit("never the original: copy it (with its -wal and -shm files) and pass the copy")
     analyzer = load_analyzer(ROOT / "config", with_entities=False)
@@ -63,7 +64,16 @@ def cost(db: Path, new: int, crawl: int, more: Path) -> None:
     started = time.perf_counter()
     analysed = [(r, analyzer.analyze(r["title"], r["text"])) for r in records]
     print(f"analysed {len(analysed)} new articles in {time.perf_counter() - started:.0f} s (not timed below)")
-    context = Context(load_alerts(ROOT / "config" / "alerts.yaml"))
+    alerts = load_alerts(ROOT / "config" / "alerts.yaml")
+    if with_query:  # a query burst rule: each new article's text is read and matched
+        query_rule = Rule.model_validate({
+            "id": "sat-lo-tang-dot-bien", "name": "Tin sạt lở, lũ quét tăng đột biến", "kind": "trend",
+            "trend": {"signal": "burst", "dimension": "query", "window": "12h", "min_count": 4},
+            "query": '"sạt lở" OR "lũ quét"'})
+        alerts = alerts.model_copy(update={"rules": [*alerts.rules, query_rule]})
+    print(f"rules: {sum(rule.kind == 'trend' for rule in alerts.rules)} trend rules"
+          f"{' (one a query burst)' if with_query else ''}")
+    context = Context(alerts)
     with Store(db) as store:
         count = store.count_articles()
         latest = store.db.execute("SELECT max(dated_at) FROM articles").fetchone()[0]
@@ -83,6 +93,7 @@ def cost(db: Path, new: int, crawl: int, more: Path) -> None:
         store_ms: list[float] = []
         update_ms: list[float] = []
         total_update = 0.0
+        run = int(time.time())  # new URLs each run: a rerun on the same copy stores new articles
         for batch_start in range(0, len(analysed), crawl):
             batch = analysed[batch_start:batch_start + crawl]
             source = f"bench-{batch_start // crawl % 30:02d}"
@@ -90,7 +101,7 @@ def cost(db: Path, new: int, crawl: int, more: Path) -> None:
             began = time.perf_counter()
             for number, (record, analysis) in enumerate(batch):
                 store.add_article(Article(
-                    url=f"https://{source}.example.vn/trends-bench/{batch_start + number}-{record['id']}.html",
+                    url=f"https://{source}.example.vn/trends-bench/{run}/{batch_start + number}-{record['id']}.html",
                     source_id=source, source_kind="press", title=record["title"], text=record["text"],
                     published_at=now - timedelta(minutes=number), fetched_at=now, analysis=analysis))
             store_ms.append(1000 * (time.perf_counter() - began) / len(batch))
@@ -167,6 +178,7 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=300)
     parser.add_argument("--crawl", type=int, default=20)
     parser.add_argument("--evaluate", action="store_true")
+    parser.add_argument("--query", action="store_true", help="add a query burst rule to the shipped ones")
     parser.add_argument("--background", type=int, default=3000)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--per-hour", type=float, default=4.0)
@@ -179,7 +191,7 @@ def main() -> None:
     elif args.db is None:
         parser.error("--db (a copy of a large store) or --evaluate")
     else:
-        cost(args.db, args.new, args.crawl, args.more)
+        cost(args.db, args.new, args.crawl, args.more, args.query)
 
 
 if __name__ == "__main__":
