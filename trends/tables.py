@@ -50,13 +50,6 @@ SCHEMA = Schema("trends", (
         PRIMARY KEY (dim, key, hour)
     ) WITHOUT ROWID;
     CREATE INDEX trend_counts_hour ON trend_counts(hour);
-    CREATE TABLE trend_query_hits (
-        rule_id TEXT NOT NULL,          -- a burst rule with dimension: query
-        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        dated_at TEXT NOT NULL,
-        PRIMARY KEY (rule_id, article_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX trend_query_hits_dated ON trend_query_hits(rule_id, dated_at);
     CREATE TABLE trend_posts (
         article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         source_id TEXT NOT NULL,
@@ -92,6 +85,18 @@ SCHEMA = Schema("trends", (
     );
     CREATE INDEX trend_events_subject ON trend_events(rule_id, subject, raised_at);
     CREATE INDEX trend_events_raised ON trend_events(raised_at);
+    """,
+    ),
+    Migration(
+        "articles matched by query burst rules",
+        """
+    CREATE TABLE trend_query_hits (
+        rule_id TEXT NOT NULL,          -- a burst rule with dimension: query
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        dated_at TEXT NOT NULL,
+        PRIMARY KEY (rule_id, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_query_hits_dated ON trend_query_hits(rule_id, dated_at);
     """,
     ),
 ))
