@@ -25,8 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from alerts.matcher import Predicate
-from alerts.rules import doc_of
+from alerts.matcher import Doc, Predicate
 from presswatch.store.articles import article, engagement_since, signal_rows
 from presswatch.times import iso
 from trends.baseline import hour_key
@@ -155,8 +154,13 @@ def _match(db: sqlite3.Connection, row: sqlite3.Row, queries: dict[str, Predicat
     stored = article(db, int(row["id"]))
     if stored is None:
         return
-    doc = doc_of(stored.title, stored.text, stored.source_id, stored.source_kind, stored.analysis,
-                 stored.content_type)
+    analysis = stored.analysis or {}
+    # The stored title and text are normalised already (``StoredArticle``): no second normalisation.
+    doc = Doc.of(stored.title, stored.text, source_id=stored.source_id, source_kind=stored.source_kind,
+                 relevance=analysis.get("relevance"), sentiment=analysis.get("sentiment"),
+                 topics=frozenset(analysis.get("topics") or ()),
+                 places=frozenset(place["name"] for place in analysis.get("places") or ()),
+                 toxicity=(analysis.get("toxicity") or {}).get("label", "clean"), content_type=stored.content_type)
     hour = row["dated_at"][:13]
     for rule_id, matches in queries.items():
         if matches(doc):
