@@ -87,9 +87,12 @@ def cost(db: Path, new: int, crawl: int, more: Path, with_query: bool) -> None:
             catch_up, read, longest = catch_up + spent, read + outcome.articles, max(longest, spent)
             if outcome.articles < MAX_PER_UPDATE:
                 break
-        print(f"catch-up (the first updates read every stored article, {MAX_PER_UPDATE:,} per transaction): "
-              f"{read:,} articles in {catch_up:.1f} s, {1000 * catch_up / max(1, read):.3f} ms per article, "
-              f"longest transaction {longest:.1f} s")
+        if read:
+            print(f"catch-up (the first updates read every stored article, {MAX_PER_UPDATE:,} per transaction): "
+                  f"{read:,} articles in {catch_up:.1f} s, {1000 * catch_up / read:.3f} ms per article, "
+                  f"longest transaction {longest:.1f} s")
+        else:
+            print("catch-up: nothing to read (this copy's signals are up to date)")
         store_ms: list[float] = []
         update_ms: list[float] = []
         total_update = 0.0
