@@ -191,20 +191,21 @@ def queue_health(db: sqlite3.Connection, channel: str, document: dict[str, objec
     """Queue a ready-made notice to ``channel``, due now: a source-health notice
     (``alerts.source_health``), or (``rule_id="case-reminder"``) a case's reminder (``cases.reminders``,
     queued by the service). The row's payload is ``document`` with the row's idempotency key."""
-    queue_document(db, channel, document, now, rule_id)
+    queue_document(db, channel, "health", rule_id, document, now)
 
 
-def queue_document(db: sqlite3.Connection, channel: str, document: dict[str, object], now: datetime,
-                   origin: str) -> None:
-    """Queue a notice that carries its own document (kind ``health``: source health, case reminders,
-    the press register's flags and reminders) to ``channel``, due now; ``origin`` is recorded as the
-    row's rule."""
+def queue_document(db: sqlite3.Connection, channel: str, kind: str, rule_id: str, document: dict[str, object],
+                   now: datetime, due: datetime | None = None) -> None:
+    """Queue a document built when it was raised to ``channel``, due at ``due`` (now by default):
+    kind ``health`` (source health, case reminders, the press register's flags and reminders) or
+    ``trend`` (a rising story of ``trends``). The row's payload is ``document`` with the row's
+    idempotency key; ``rule_id`` says what raised it."""
     key = new_key()
     db.execute(
         """INSERT INTO outbox (channel, kind, rule_id, idempotency_key, created_at, next_attempt_at, payload)
-           VALUES (?, 'health', ?, ?, ?, ?, ?)""",
-        (channel, origin, key, iso(now), iso(now), json.dumps({**document, "idempotency_key": key},
-                                                               ensure_ascii=False)),
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (channel, kind, rule_id, key, iso(now), iso(due or now),
+         json.dumps({**document, "idempotency_key": key}, ensure_ascii=False)),
     )
 
 

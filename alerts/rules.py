@@ -42,7 +42,8 @@ class RuleSet:
 
     def __init__(self, alerts: AlertsFile) -> None:
         self.alerts = alerts
-        self.rules = [CompiledRule(rule, _compiled(rule)) for rule in alerts.rules if rule.enabled]
+        self.rules = [CompiledRule(rule, _compiled(rule)) for rule in alerts.rules
+                      if rule.enabled and rule.kind == "article"]  # trend rules: ``trends``
 
     def __len__(self) -> int:
         return len(self.rules)

@@ -138,7 +138,7 @@ class DeliveryWorker:
 
     def payload(self, row: OutboxRow) -> dict[str, Any]:
         db = self.store.db
-        if row.kind == "health":
+        if row.kind in ("health", "trend"):  # documents built when raised
             document: dict[str, Any] = json.loads(row.payload or "{}")
             return document
         if row.kind == "alert":

@@ -12,6 +12,7 @@ child, the parent evaluates the alert rules of articles stored pending (``alerts
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -137,6 +138,20 @@ def _evaluate_pending(store: Store, config: CrawlConfig) -> None:
         evaluate_pending(store, config.alerts, lambda: config.analyzer())
 
 
+def _update_trends(store: Store, source: Source, settings: Settings, config: ConfigLike, snapshot: CrawlConfig) -> None:
+    """Read what the crawl stored into the trend signals and raise what rose (``trends.update``). A
+    failure is logged and loses nothing: the next update reads the same articles again."""
+    from trends.update import Context, update
+
+    names = {s.id: s.name for s in config.sources} if isinstance(config, Config) else {source.id: source.name}
+    labels = {topic.slug: topic.label for topic in snapshot.topics.topics} if snapshot.topics else {}
+    try:
+        update(store, Context.of(snapshot.alerts, settings, names, labels), sources=[source.id])
+    except Exception:
+        logging.getLogger("presswatch.trends").exception("không cập nhật được tín hiệu xu hướng sau khi thu thập %s",
+                                                         source.id)
+
+
 def _pending_message(report: CrawlReport | None, left: int) -> str | None:
     if not left:
         return None
@@ -175,6 +190,7 @@ def crawl_source(source: Source, settings: Settings, db: Path, config: ConfigLik
     with Store(db) as store:
         _evaluate_pending(store, snapshot)
         new, alerts, left = _stored_since(store, source.id, before)
+        _update_trends(store, source, settings, config, snapshot)
     pending = _pending_message(report, left)
     ok = message is None and pending is None and report is not None and report.ok
     if message is None and report is not None:

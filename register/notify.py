@@ -25,7 +25,8 @@ ORIGIN = "register"
 
 def _queue(db: sqlite3.Connection, channels: Iterable[str], document: dict[str, object], now: datetime) -> None:
     for channel in channels:
-        queue_document(db, channel, {"schema": DOCUMENT_SCHEMA, "created_at": iso(now), **document}, now, ORIGIN)
+        stamped = {"schema": DOCUMENT_SCHEMA, "created_at": iso(now), **document}
+        queue_document(db, channel, "health", ORIGIN, stamped, now)
 
 
 def raise_flags(db: sqlite3.Connection, reports: list[OutletReport], start: datetime, end: datetime,

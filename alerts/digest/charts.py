@@ -92,3 +92,17 @@ def sentiment_chart(counts: dict[str, int], width: int = 280, height: int = 18) 
         canvas.rect(x, 0, end, canvas.height, color)
         x = end
     return canvas.png()
+
+
+def series_chart(counts: Sequence[int], width: int = 180, height: int = 36) -> bytes:
+    """Thin bars of a rising item's hourly counts (``trends``), oldest first; the newest highlighted."""
+    canvas = Canvas(width * SCALE, height * SCALE)
+    top = max([*counts, 1])
+    slot = canvas.width / max(1, len(counts))
+    base = canvas.height - SCALE
+    canvas.rect(0, base, canvas.width, base + SCALE, GRID)
+    for index, count in enumerate(counts):
+        x0, x1 = round(index * slot), max(round(index * slot) + 1, round((index + 1) * slot) - 1)
+        tall = round((canvas.height - 2 * SCALE) * count / top)
+        canvas.rect(x0, base - tall, x1, base, TODAY_ABOUT if index == len(counts) - 1 else ABOUT)
+    return canvas.png()

@@ -22,6 +22,7 @@ from presswatch.store.articles import text_of
 from presswatch.store.clusters import outlets as story_outlets
 from presswatch.store.health import health
 from presswatch.times import VIETNAM, parse_iso
+from trends.reads import SIGNAL_LABELS, events, what_rose
 
 PROVINCE = "tỉnh Lai Châu"
 PROVINCE_NAME = "Lai Châu"
@@ -32,6 +33,7 @@ MAX_NEGATIVE = 40
 MAX_OTHER = 25
 MAX_STORIES = 8
 MAX_RISING = 6
+MAX_TRENDS = 6
 MAX_SENTENCE = 320
 
 
@@ -78,6 +80,17 @@ class Rising:
 
 
 @dataclass(frozen=True)
+class TrendItem:
+    """What a ``kind: trend`` rule raised in the window ("Đang được quan tâm", ``trends``)."""
+
+    signal: str  # Vietnamese: tin lan rộng | tương tác tăng nhanh | tăng đột biến
+    what: str  # what rose, by how much (one sentence)
+    raised_at: datetime
+    url: str | None  # the first item behind it
+    series: tuple[int, ...]  # hourly counts (or a post's observations), oldest first
+
+
+@dataclass(frozen=True)
 class SourceProblem:
     source_id: str
     name: str
@@ -119,6 +132,7 @@ class Digest:
     web_base_url: str | None = None
     recipients: list[str] = field(default_factory=list)
     never_ran: tuple[str, ...] = ()  # names of enabled sources without a single crawl yet: health unknown
+    trends: list[TrendItem] = field(default_factory=list)  # raised in the window, newest first
 
     @property
     def relevant(self) -> int:
@@ -295,4 +309,16 @@ def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, 
         source_problems=_source_problems(connection, end, settings.digest_silent_days, sources, names),
         web_base_url=settings.web_base_url, recipients=list(settings.digest_recipients),
         never_ran=_never_ran(connection, sources),
+        trends=_trends(connection, start, end),
     )
+
+
+def _trends(db: sqlite3.Connection, start: datetime, end: datetime) -> list[TrendItem]:
+    """What the trend rules raised in the window, newest first (``trends.reads``)."""
+    found = []
+    for event in events(db, start, MAX_TRENDS, until=end):
+        items = event.document.get("items") or [{}]
+        found.append(TrendItem(signal=SIGNAL_LABELS.get(event.signal, event.signal), what=what_rose(event.document),
+                               raised_at=event.raised_at, url=items[0].get("url"),
+                               series=tuple(count for _, count in event.series)))
+    return found

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from html import escape
 from urllib.parse import urlsplit
 
-from alerts.digest.charts import sentiment_chart, volume_chart
-from alerts.digest.data import Digest, DigestItem, SourceProblem, Story
+from alerts.digest.charts import sentiment_chart, series_chart, volume_chart
+from alerts.digest.data import Digest, DigestItem, SourceProblem, Story, TrendItem
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS, capitalized
 from presswatch.times import local, local_day, local_short
 
@@ -27,6 +27,7 @@ def charts(digest: Digest) -> dict[str, bytes]:
     return {
         "volume": volume_chart([(v.about, v.mention) for v in digest.volume]),
         "sentiment": sentiment_chart(digest.sentiments),
+        **{f"trend-{index}": series_chart(item.series) for index, item in enumerate(digest.trends) if item.series},
     }
 
 
@@ -150,6 +151,16 @@ def _story_html(story: Story) -> str:
     )
 
 
+def _trend_html(index: int, item: TrendItem, images: Mapping[str, str]) -> str:
+    image = images.get(f"trend-{index}")
+    chart = (f'<img src="{_e(image)}" width="180" height="36" alt="Diễn biến theo giờ" '
+             f'style="display:block;border:0;width:180px;height:36px;">' if image else "")
+    return (f'<tr><td valign="top" style="padding:6px 12px 6px 0;font-size:14px;{FONT}">'
+            f'<div style="{MUTED}font-size:12px;">{_e(capitalized(item.signal))} · {_e(local(item.raised_at))}</div>'
+            f"{_link(item.url, item.what)}</td>"
+            f'<td valign="top" width="180" style="padding:6px 0;">{chart}</td></tr>')
+
+
 def _problem_text(problem: SourceProblem) -> str:
     if problem.problem == "failing":
         since = local(problem.since) if problem.since else "chưa lần nào"
@@ -258,6 +269,12 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
         sections.append(_section("Tin chính (nhiều nguồn cùng đăng)",
                                  f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{rows}'
                                  f"</table>"))
+    if digest.trends:
+        rows = "".join(_trend_html(index, item, images) for index, item in enumerate(digest.trends))
+        sections.append(_section("Đang được quan tâm",
+                                 f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{rows}'
+                                 f"</table>", "Tin lan rộng, tương tác tăng nhanh, địa danh và chủ đề tăng đột biến "
+                                              "so với mức nền của chính nó; mới nhất trước."))
     if digest.rising:
         rows = "".join(
             f'<tr><td style="padding:3px 0;font-size:14px;{FONT}">'
@@ -351,6 +368,13 @@ def render_text(digest: Digest) -> str:
         for story in digest.stories:
             out += [f"- {story.title}", f"  {story.outlets} nguồn, {story.copies} bài: {', '.join(story.sources)}",
                     f"  {story.url}"]
+        out.append("")
+    if digest.trends:
+        out.append("ĐANG ĐƯỢC QUAN TÂM")
+        for trend in digest.trends:
+            out.append(f"- {capitalized(trend.signal)} ({local(trend.raised_at)}): {trend.what}")
+            if trend.url:
+                out.append(f"  {trend.url}")
         out.append("")
     if digest.rising:
         out.append("ĐIỂM MỚI")

@@ -27,6 +27,7 @@ from presswatch.cli.register import add_register_commands
 from presswatch.cli.search import add_search_arguments, cmd_reindex
 from presswatch.cli.service import cmd_reload, cmd_run, cmd_sources, cmd_status
 from presswatch.cli.tools import cmd_analyze, cmd_check_config, cmd_extract
+from presswatch.cli.trends import add_trends_commands
 from presswatch.cli.users import add_users_arguments
 from presswatch.cli.web import cmd_web
 from presswatch.errors import ConfigError, DatabaseArgumentError, PresswatchError, QueryError, RegisterError
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_reindex)
     add_alerts_commands(add)
     add_cases_commands(add)
+    add_trends_commands(add)
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
     digest.add_argument("--date", metavar="YYYY-MM-DD", type=digest_date,
                         help="ngày của bản tin (mặc định: bản tin gần nhất)")

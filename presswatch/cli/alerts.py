@@ -30,6 +30,9 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.store.articles import relevance
 
     rule = (config.alerts or AlertsFile()).rule(args.rule)
+    if rule.kind == "trend":
+        raise PresswatchError(f"quy tắc '{rule.id}' là quy tắc xu hướng (kind: trend): nó không xét từng bài; "
+                              "xem những gì nó đã phát hiện bằng 'presswatch trends list'")
     tree = rule.tree()
     compiled = CompiledRule(rule, None if tree is None else compile_query(tree))
     since = date_option(args.since, "--since")
@@ -79,6 +82,8 @@ def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int
             what = "tình trạng nguồn: " + json.loads(row.payload or "{}").get("source", {}).get("id", "")
         elif row.kind == "alert":
             what = titles.get(row.alert_id, "")
+        elif row.kind == "trend":
+            what = "đang được quan tâm: " + str(json.loads(row.payload or "{}").get("label", ""))
         else:
             what = f"tổng hợp giờ {local(row.window_start)}"
         when = (f"gửi lúc {local(row.sent_at)}" if row.status == "sent"

@@ -91,7 +91,35 @@ class ChannelTarget:
         return f"ChannelTarget(id={self.id!r}, type={self.type!r})"
 
 
+class TrendCondition(Strict):
+    """What a ``kind: trend`` rule watches (``trends`` computes the signals; docs/trends.md).
+
+    - ``story``: a story (syndication cluster) carried by ``min_outlets`` distinct sources or more
+      within ``window``;
+    - ``engagement``: a post or video whose ``metric`` grew ``growth`` times or more within
+      ``window``, from at least ``min_engagement``;
+    - ``burst``: a place or topic (``dimension``; ``keys`` limits which), or the articles matching the
+      rule's ``query`` (``dimension: query``), whose count over ``window`` is ``ratio`` times or more
+      its expected count from the ``baseline_days`` before, hour of day and weekday considered, at
+      least ``min_count`` articles, with a Poisson z-score of ``z`` or more."""
+
+    signal: Literal["story", "engagement", "burst"]
+    window: Annotated[int, duration(3600, 7 * 86400)] = 6 * 3600
+    min_outlets: int = Field(default=5, ge=2, le=1000)
+    growth: float = Field(default=2.0, gt=1.0, le=1000.0)
+    metric: Literal["interactions", "views"] = "interactions"  # interactions: likes + shares + comments
+    min_engagement: int = Field(default=50, ge=1)
+    dimension: Literal["place", "topic", "query"] = "place"
+    keys: list[str] = Field(default_factory=list)
+    ratio: float = Field(default=3.0, ge=1.0, le=1000.0)
+    baseline_days: int = Field(default=28, ge=7, le=90)
+    z: float = Field(default=3.0, ge=0.0, le=20.0)
+    min_count: int = Field(default=3, ge=1, le=100_000)
+
+
 class Rule(Strict):
+    kind: Literal["article", "trend"] = "article"  # trend: fires on a rising signal, not on one article
+    trend: TrendCondition | None = None
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     name: str = Field(min_length=1)
     query: str | None = None
@@ -121,6 +149,19 @@ class Rule(Strict):
         if _has_dates(tree):
             raise ValueError("quy tắc cảnh báo không dùng since:/until: (dùng 'max_age')")
         return value
+
+    @model_validator(mode="after")
+    def _kind(self) -> Rule:
+        if self.kind == "trend" and self.trend is None:
+            raise ValueError("quy tắc kind: trend cần khóa 'trend' (signal: story | engagement | burst)")
+        by_query = self.trend is not None and self.trend.signal == "burst" and self.trend.dimension == "query"
+        if self.kind == "trend" and self.query is not None and not by_query:
+            raise ValueError("quy tắc kind: trend chỉ dùng 'query' với signal: burst, dimension: query")
+        if by_query and self.query is None:
+            raise ValueError("quy tắc signal: burst, dimension: query cần khóa 'query'")
+        if self.kind == "article" and self.trend is not None:
+            raise ValueError("khóa 'trend' chỉ dùng với kind: trend")
+        return self
 
     @field_validator("quiet_hours")
     @classmethod

@@ -1,11 +1,12 @@
 """References between configuration files, and what is legal but probably not meant.
 
 A rule naming a topic that ``topics.yaml`` does not define, a source or channel that does not exist,
-or a place the gazetteer does not know, never fires; a ``comments`` source reading an unknown source
-reads nothing; a source crawled more often than the ``crawl_min_interval`` setting allows burdens
-the site. Each is an error, reported as ``file:line: key: message`` with the nearest existing value
-("có phải 'thien-tai'?"). The checks read the files as parsed (not only as validated), so a reference
-is reported even when another key of the same file is wrong too.
+or a place the gazetteer does not know (in a query, or as a trend rule's burst ``keys``), never
+fires; a ``comments`` source reading an unknown source reads nothing; a source crawled more often
+than the ``crawl_min_interval`` setting allows burdens the site. Each is an error, reported as
+``file:line: key: message`` with the nearest existing value ("có phải 'thien-tai'?"). The checks
+read the files as parsed (not only as validated), so a reference is reported even when another key
+of the same file is wrong too.
 
 Warnings (the configuration loads, the operator should look): no ``alerts.yaml``; an enabled rule
 without channels (its alerts are recorded but sent nowhere).
@@ -120,10 +121,31 @@ def rule_problems(alerts: YamlDocument, topics: list[str] | None, sources: list[
             problems += _unknown_items(alerts, ("rules", index, "topics"), topics, "chủ đề", _NOT_IN_TOPICS)
         if sources is not None:
             problems += _unknown_items(alerts, ("rules", index, "sources"), sources, "nguồn", _NOT_IN_SOURCES)
+        problems += _trend_key_problems(alerts, index, rule, topics)
         query = rule.get("query") if isinstance(rule, dict) else None
         if isinstance(query, str):
             problems += _query_problems(alerts, ("rules", index, "query"), query,
                                         {"topic": topics, "source": sources})
+    return problems
+
+
+def _trend_key_problems(alerts: YamlDocument, index: int, rule: Any, topics: list[str] | None) -> list[str]:
+    """``trend.keys`` of a burst rule: topic slugs of ``topics.yaml``, or places of the gazetteer."""
+    trend = rule.get("trend") if isinstance(rule, dict) else None
+    if not isinstance(trend, dict) or trend.get("dimension") == "query":
+        return []
+    location: Location = ("rules", index, "trend", "keys")
+    if trend.get("dimension") == "topic":
+        return [] if topics is None else list(_unknown_items(alerts, location, topics, "chủ đề", _NOT_IN_TOPICS))
+    places = _places()
+    problems = []
+    keys = trend.get("keys")
+    for position, value in enumerate(keys if isinstance(keys, list) else []):
+        if isinstance(value, str) and value not in places.values():
+            near = closest(fold(value), places)
+            hint = f" — có phải '{places[near]}'?" if near else ""
+            problems.append(f"{alerts.where((*location, position))}: địa danh '{value}' không có trong "
+                            f"{_FIELD_WHAT['place'][1]}{hint}")
     return problems
 
 

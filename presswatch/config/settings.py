@@ -61,6 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alert_retry_max", 3600.0, "Longest wait in seconds between two delivery attempts (jittered)."),
     Setting("alert_max_age", 172800.0, "Seconds after which an undelivered alert goes to the dead letters."),
     Setting("alert_poll", 1.0, "Seconds between two looks at the outbox by the delivery worker."),
+    Setting("trends_follow_days", 7, "Days a post or video is followed for trends (its views and interactions)."),
+    Setting("trends_keep_days", 95, "Days of hourly counts and story rows kept for trend baselines."),
     Setting("digest_time", "07:00", "Local time (HH:MM) of the daily digest; it covers the 24 h before."),
     Setting("digest_recipients", [], "E-mail addresses receiving the daily digest; empty: the digest is not sent."),
     Setting("digest_sender", "presswatch@localhost", "From address of the digest."),
@@ -132,6 +134,8 @@ class Settings(Strict):
     alert_timeout: float = Field(default=_default("alert_timeout"), gt=0, le=300)
     alert_retry_base: float = Field(default=_default("alert_retry_base"), gt=0, le=86_400)
     alert_retry_max: float = Field(default=_default("alert_retry_max"), gt=0, le=7 * 86_400)
+    trends_follow_days: int = Field(default=_default("trends_follow_days"), ge=1, le=90)
+    trends_keep_days: int = Field(default=_default("trends_keep_days"), ge=8, le=3650)
     alert_max_age: float = Field(default=_default("alert_max_age"), gt=0, le=365 * 86_400)
     alert_poll: float = Field(default=_default("alert_poll"), gt=0, le=60)
     digest_time: str = _default("digest_time")

@@ -317,6 +317,44 @@ def index_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Ro
     return db.execute(_INDEX_ROWS, (after, size)).fetchall()
 
 
+def signal_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Row]:
+    """Up to ``size`` articles with an id above ``after``, in id order, as ``trends`` reads them:
+    ``id``, ``source_id``, ``source_kind``, ``content_type``, ``dated_at``, ``cluster_id``,
+    ``relevance``, ``sentiment``, ``engagement`` (JSON), ``topics`` and ``places`` (JSON arrays).
+    Narrow rows: no text."""
+    return db.execute(
+        """SELECT a.id, a.source_id, a.source_kind, a.content_type, a.dated_at, a.cluster_id, a.relevance,
+                  a.sentiment, a.engagement,
+                  (SELECT json_group_array(topic) FROM article_topics WHERE article_id = a.id) AS topics,
+                  (SELECT json_group_array(place) FROM article_places WHERE article_id = a.id) AS places
+           FROM articles a WHERE a.id > ? ORDER BY a.id LIMIT ?""", (after, size)).fetchall()
+
+
+def engagement_since(db: sqlite3.Connection, source_id: str, since: datetime) -> list[tuple[int, str]]:
+    """(id, engagement JSON) of the items of ``source_id`` dated from ``since`` on that carry public
+    counts (posts, videos, comments): what a refresh of the source may have changed."""
+    rows = db.execute("SELECT id, engagement FROM articles WHERE source_id = ? AND dated_at >= ? "
+                      "AND engagement IS NOT NULL", (source_id, iso(since)))
+    return [(int(row[0]), row[1]) for row in rows]
+
+
+def links(db: sqlite3.Connection, ids: Iterable[int]) -> list[sqlite3.Row]:
+    """``id``, ``url``, ``source_id``, ``title``, ``dated_at`` of the stored articles ``ids``."""
+    return db.execute("SELECT id, url, source_id, title, dated_at FROM articles "
+                      "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY dated_at, id",
+                      (json.dumps(sorted(set(ids))),)).fetchall()
+
+
+def tagged(db: sqlite3.Connection, dimension: str, key: str, since: datetime, limit: int) -> list[int]:
+    """The ids of up to ``limit`` articles dated from ``since`` on with the place (``dimension``
+    ``place``) or topic (``topic``) ``key``, newest first."""
+    table, column = {"place": ("article_places", "place"), "topic": ("article_topics", "topic")}[dimension]
+    rows = db.execute(f"SELECT a.id FROM {table} k JOIN articles a ON a.id = k.article_id "
+                      f"WHERE k.{column} = ? AND a.dated_at >= ? ORDER BY a.dated_at DESC, a.id DESC LIMIT ?",
+                      (key, iso(since), limit))
+    return [int(row[0]) for row in rows]
+
+
 def last_article_id(db: sqlite3.Connection) -> int:
     """The highest article id so far (a crawl counts what it stored above it)."""
     return int(db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])

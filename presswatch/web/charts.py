@@ -5,9 +5,11 @@ come from crawled data)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from markupsafe import Markup, escape
+
+from presswatch.times import local_short
 
 COLOR = "#1d5fa8"
 MUTED = "#6b7785"
@@ -79,3 +81,33 @@ def filled_days(per_day: list[tuple[str, int]]) -> list[tuple[str, int]]:
         return per_day
     days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
     return [(day, counts.get(day, 0)) for day in days]
+
+
+def hour_bars(series: list[tuple[str, int]], width: int = 320, height: int = 64) -> Markup:
+    """A small chart of hourly counts (UTC hour buckets ``YYYY-MM-DDTHH``, or observations
+    ``YYYY-MM-DDTHH:MM``), labelled in Vietnam time at both ends."""
+    if not series:
+        return Markup("")
+    top = max(count for _, count in series) or 1
+    plot = height - 16
+    step = width / len(series)
+    bar = max(1.0, step * 0.8)
+    parts = [f'<svg class="chart spark" viewBox="0 0 {width} {height}" width="{width}" role="img" '
+             f'aria-label="Diễn biến theo giờ" xmlns="http://www.w3.org/2000/svg">']
+    for index, (moment, count) in enumerate(series):
+        h = plot * count / top
+        x = index * step + (step - bar) / 2
+        parts.append(f'<rect x="{x:.1f}" y="{plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{COLOR}">'
+                     f"<title>{escape(local_short(_moment(moment)))}: {_number(count)}</title></rect>")
+    parts.append(f'<text x="0" y="{height - 3}" font-size="10" fill="{MUTED}">'
+                 f"{escape(local_short(_moment(series[0][0])))}</text>")
+    parts.append(f'<text x="{width}" y="{height - 3}" font-size="10" fill="{MUTED}" text-anchor="end">'
+                 f"{escape(local_short(_moment(series[-1][0])))} · cao nhất {_number(top)}</text>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _moment(key: str) -> datetime:
+    """A UTC hour bucket or a stamp cut to the minute, as an aware moment."""
+    text = key if len(key) > 13 else key + ":00"
+    return datetime.strptime(text[:16], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
