@@ -11,7 +11,11 @@
     ├── UserError              a web user cannot be created or changed as asked
     ├── AnnotationError        a tag, note or saved search was refused
     ├── DeliveryError          one alert delivery attempt failed (the outbox retries it)
-    └── SendError              the digest's SMTP server could not be reached or refused it
+    ├── SendError              the digest's SMTP server could not be reached or refused it
+    └── EvidenceError          evidence capture (``evidence``) could not be done
+        ├── CaptureRefused     this capture may not be made: not http(s), an internal address, the
+        │                      quota reached (not retried)
+        └── CaptureFailed      one capture attempt failed: network, timeout, browser crash (retried)
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
 (a request to an internal address not sent: an expected outcome Scrapy must see as such), and
@@ -88,3 +92,16 @@ class DeliveryError(PresswatchError):
 
 class SendError(PresswatchError):
     """The SMTP server could not be reached or refused the message; ``str()`` says why."""
+
+
+class EvidenceError(PresswatchError):
+    """Evidence capture could not be done; ``str()`` says why, in Vietnamese."""
+
+
+class CaptureRefused(EvidenceError):
+    """The capture may not be made (a ``file://`` link, an internal address, the quota reached):
+    recorded as refused, never retried."""
+
+
+class CaptureFailed(EvidenceError):
+    """One capture attempt failed (network, time limit, Chromium crashed): the queue retries it."""

@@ -36,7 +36,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("presswatch", "analysis", "crawler", "alerts")  # the product: what the contracts cover
+PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "evidence")  # the product: what the contracts cover
 OTHER_CODE = ("tests", "bench", "scripts")  # held to the private-name rule too
 SEARCH = "presswatch.search"
 # Building a backend or an Elasticsearch client is presswatch.search's job alone.

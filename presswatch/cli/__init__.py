@@ -2,7 +2,7 @@
 which runs a command and turns the errors it raises into messages and exit statuses.
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
-status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``users``, ``web``, ``demo``
+status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``evidence``, ``users``, ``web``, ``demo``
 and ``tools`` (check-config, analyze, extract); ``options`` resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
@@ -21,6 +21,7 @@ from presswatch.cli.alerts import add_alerts_commands
 from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
+from presswatch.cli.evidence import add_evidence_commands
 from presswatch.cli.output import Parser, add_command, bounded_int, err
 from presswatch.cli.search import add_search_arguments, cmd_reindex
 from presswatch.cli.service import cmd_reload, cmd_run, cmd_sources, cmd_status
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("reindex", "chép toàn bộ bài viết vào một chỉ mục Elasticsearch mới rồi chuyển bí danh").set_defaults(
         func=cmd_reindex)
     add_alerts_commands(add)
+    add_evidence_commands(add)
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
     digest.add_argument("--date", metavar="YYYY-MM-DD", type=digest_date,
                         help="ngày của bản tin (mặc định: bản tin gần nhất)")

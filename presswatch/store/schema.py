@@ -8,7 +8,8 @@ released. The store's own tables are shared by the modules of ``presswatch.store
 ``presswatch.store.users`` (users, sessions, login failures), ``presswatch.store.annotation`` (tags,
 notes, reviews, saved searches), ``presswatch.search.es_sync`` (``sync_state``), ``alerts.outbox``
 (alerts, outbox), ``alerts.ingest`` (``alert_pending``), ``alerts.source_health``
-(``source_incidents``) and ``alerts.digest.send`` (``digest_sends``) own theirs. The one deliberate
+(``source_incidents``), ``alerts.digest.send`` (``digest_sends``) and the ``evidence`` package
+(``evidence_*``) own theirs. The one deliberate
 exception: the SQLite search backend (``presswatch.search.sqlite``) reads the store's article and
 index tables, since the embedded index is part of the store's transaction.
 
@@ -55,6 +56,7 @@ SCHEMAS: tuple[str, ...] = (
     "alerts.ingest:SCHEMA",
     "alerts.source_health:SCHEMA",
     "alerts.digest.send:SCHEMA",
+    "evidence:SCHEMA",
 )
 LEGACY_VERSION = 10  # the last PRAGMA user_version of the single list before issue 17
 MIGRATIONS_TABLE = "schema_migrations"
