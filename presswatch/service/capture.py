@@ -45,6 +45,8 @@ VIEWPORT = {"width": 1280, "height": 900}
 NO_RESOLVING = "--host-resolver-rules=MAP * ~NOTFOUND"
 ALLOW_SETTING = "evidence_allow_internal"
 SETTLE_SECONDS = 2.0  # after "load": time for late requests before the screenshot
+STOP_GRACE = 10.0  # past the time limit: seconds the document itself may still take to arrive
+HARD_MARGIN = 60.0  # past both: seconds for the screenshot, PDF and closing before the capture is abandoned
 Extractor = Callable[[str, str], tuple[str, str] | None]  # (html, url) → (title, text), None: no article
 
 
@@ -91,6 +93,8 @@ class _Session:
                 return f"chặn trang tự chuyển sang địa chỉ khác: {request.url[:200]}"
         if request.method not in ("GET", "HEAD"):
             return f"chặn yêu cầu {request.method} (bằng chứng chỉ đọc, không gửi dữ liệu): {request.url[:200]}"
+        if request.url in self.cached:  # the page itself, fetched already
+            return None
         if time.monotonic() > self.deadline:
             return f"hết thời gian lưu ({self.limits.timeout:.0f} giây): bỏ các yêu cầu còn lại"
         if self.requests >= self.limits.max_requests:
@@ -110,7 +114,11 @@ class _Session:
         reason = self.refusal(request)
         if reason is not None:
             self.note(reason)
-            await _quietly(route.abort("blockedbyclient"))
+            if self.navigations > 1 and request.is_navigation_request():
+                # "204 No Content" keeps the page where it is; an aborted navigation would show an error page.
+                await _quietly(route.fulfill(status=204, body=b""))
+            else:
+                await _quietly(route.abort("blockedbyclient"))
             return
         self.requests += 1
         final = self.cached.pop(request.url, None)
@@ -118,7 +126,8 @@ class _Session:
             try:
                 fetched = await self.fetcher.fetch(request.url, request.headers.items(),
                                                    max_bytes=max(1, self.limits.max_bytes - self.downloaded),
-                                                   deadline=self.deadline)
+                                                   # past the page's own limit: "load" never comes before it
+                                                   deadline=self.deadline + STOP_GRACE)
             except PolicyRefusedError as exc:
                 self.note(exc.refusal.message(request.url[:200], ALLOW_SETTING))
                 await _quietly(route.abort("blockedbyclient"))
@@ -175,7 +184,11 @@ async def capture_async(url: str, *, policy: AddressPolicy, limits: Limits, user
         session.downloaded += sum(len(e.raw) for e in first.exchanges)
         final = first.final
         session.cached[final.url] = final
-        return await _render(session, url, final, captured_at, extractor, user_agent, metadata)
+        try:  # a bound on everything, Chromium's own calls included: the service must go on
+            return await asyncio.wait_for(_render(session, url, final, captured_at, extractor, user_agent, metadata),
+                                          limits.timeout + STOP_GRACE + HARD_MARGIN)
+        except TimeoutError as exc:
+            raise CaptureFailed(f"lưu {url} quá {limits.timeout + STOP_GRACE + HARD_MARGIN:.0f} giây: bỏ dở") from exc
     finally:
         await fetcher.close()
 
@@ -202,6 +215,7 @@ async def _render(session: _Session, url: str, final: Exchange, captured_at: dat
                     await page.goto(final.url, wait_until="load", timeout=remaining * 1000)
                 except PlaywrightTimeout:
                     session.note(f"trang chưa tải xong sau {limits.timeout:.0f} giây: lưu phần đã tải")
+                    await _stop_loading(page)
                 try:
                     await page.wait_for_load_state("networkidle", timeout=SETTLE_SECONDS * 1000)
                 except PlaywrightTimeout:
@@ -210,7 +224,7 @@ async def _render(session: _Session, url: str, final: Exchange, captured_at: dat
                 chromium = browser.version
             finally:
                 await _quietly(browser.close())
-    except PlaywrightError as exc:
+    except (PlaywrightError, TimeoutError) as exc:
         raise CaptureFailed(f"trình duyệt Chromium lỗi khi lưu {url}: {str(exc).splitlines()[0][:300]}") from exc
     tools = tool_versions(chromium)
     files["warc"] = write_warc(session.exchanges, url=url, software=f"presswatch {presswatch.__version__}",
@@ -225,6 +239,19 @@ async def _render(session: _Session, url: str, final: Exchange, captured_at: dat
                    captured_at=captured_at, tools=tools, files=files, notes=list(session.notes))
 
 
+async def _stop_loading(page: Page) -> None:
+    """Past the time limit: let the document itself arrive (a few seconds more), then stop what is
+    still loading, so that the page holds still for the screenshot."""
+    try:
+        await page.wait_for_load_state("domcontentloaded", timeout=STOP_GRACE * 1000)
+    except PlaywrightTimeout:
+        pass
+    try:
+        await page.evaluate("window.stop()")
+    except PlaywrightError:
+        pass
+
+
 def _sha(data: bytes) -> str:
     from evidence.files import sha256
 
@@ -237,13 +264,21 @@ async def _files(page: Page, session: _Session, final: Exchange, extractor: Extr
     height = await page.evaluate("Math.max(document.documentElement.scrollHeight, document.body ? "
                                  "document.body.scrollHeight : 0)")
     height = int(height or VIEWPORT["height"])
-    clip = None
     if height > limits.max_height:
         session.note(f"trang cao {height} điểm ảnh: ảnh chụp chỉ lấy {limits.max_height} điểm ảnh đầu")
-        clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": limits.max_height}
+    # The whole page up to the limit, as tall a viewport as that (Playwright's full_page would lay out
+    # and paint the whole page first, too slow for a huge one); as wide as the usual viewport.
+    await page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, 1), limits.max_height)})
     screenshot_timeout = max(5.0, session.deadline - time.monotonic() + 20) * 1000
-    png = await page.screenshot(full_page=True, clip=clip, timeout=screenshot_timeout)  # type: ignore[arg-type]
-    pdf = await asyncio.wait_for(page.pdf(print_background=True), timeout=screenshot_timeout / 1000)
+    png = await page.screenshot(timeout=screenshot_timeout)
+    files = {"png": png}
+    # A page taller than the screenshot limit is printed up to about as far (A4: about 1,000 CSS pixels a page).
+    pages = {"page_ranges": f"1-{limits.max_height // 1000 + 1}"} if height > limits.max_height else {}
+    try:
+        files["pdf"] = await asyncio.wait_for(page.pdf(print_background=True, **pages),  # type: ignore[arg-type]
+                                              timeout=screenshot_timeout / 1000)
+    except (TimeoutError, PlaywrightError) as exc:
+        session.note(f"không tạo được bản PDF ({type(exc).__name__}); ảnh chụp và WARC vẫn được lưu")
     html = await page.content()
     extracted = extractor(html, final.url)
     if extracted is None:  # no article found: the visible text is the record
@@ -251,7 +286,7 @@ async def _files(page: Page, session: _Session, final: Exchange, extractor: Extr
         text = await page.inner_text("body") if await page.locator("body").count() else ""
     else:
         title, text = extracted
-    return {"png": png, "pdf": pdf}, title.strip(), text.strip()
+    return files, title.strip(), text.strip()
 
 
 def capture(url: str, *, policy: AddressPolicy, limits: Limits, user_agent: str, extractor: Extractor,
