@@ -17,6 +17,12 @@ from pathlib import Path
 CHUNK = 1 << 20
 
 
+def folder(evidence_dir: str) -> Path:
+    """The folder the ``evidence_dir`` setting names (a relative one is under the working directory)."""
+    root = Path(evidence_dir)
+    return root if root.is_absolute() else Path.cwd() / root
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

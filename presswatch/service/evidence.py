@@ -24,6 +24,7 @@ from typing import Any
 from evidence import queue, rechecks, records
 from evidence.changes import Seen, Version, classify
 from evidence.fetch import Fetcher, PolicyRefusedError
+from evidence.files import folder
 from presswatch.config import Config, Settings
 from presswatch.errors import CaptureFailed, CaptureRefused
 from presswatch.netpolicy import AddressPolicy
@@ -37,8 +38,7 @@ RECHECK_MAX_BYTES = 10_000_000
 
 
 def evidence_root(settings: Settings) -> Path:
-    root = Path(settings.evidence_dir)
-    return root if root.is_absolute() else Path.cwd() / root
+    return folder(settings.evidence_dir)
 
 
 def policy(settings: Settings) -> AddressPolicy:

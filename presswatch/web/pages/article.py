@@ -1,7 +1,7 @@
 """The article page and its actions (tags, notes, the "needs verification" mark).
 
-The page shows the text, its analysis, copies of the story, comments and the alerts it raised; the
-actions are for analysts."""
+The page shows the text, its analysis, copies of the story, comments, the alerts it raised and its
+evidence captures (``presswatch.web.pages.evidence``); the actions are for analysts."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from presswatch.store import annotation as marks
 from presswatch.times import local
 from presswatch.web.auth import guard
 from presswatch.web.context import Ctx
+from presswatch.web.pages.evidence import evidence_view
 from presswatch.web.reads import article_data, rule_names
 
 DELIVERY_LABELS = {"pending": "đang chờ gửi", "sent": "đã gửi", "dead": "gửi thất bại"}
@@ -27,7 +28,7 @@ def article_page(ctx: Ctx) -> Response:
         return ctx.render("error.html", 404, status=404, message="Không có bài viết này.")
     return ctx.render("article.html", local=local, message=ctx.request.query_params.get("msg"),
                       rule_names=rule_names(ctx.web), severities=SEVERITY_LABELS, delivery_labels=DELIVERY_LABELS,
-                      **data)
+                      **data, **evidence_view(ctx, data["article"].id))
 
 
 def _act(ctx: Ctx, action: str) -> Response:
