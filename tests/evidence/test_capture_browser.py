@@ -252,3 +252,35 @@ def test_sigkill_during_a_capture_leaves_no_half_record(tmp_path: Path, db: Path
     evidence = tmp_path / "evidence"
     leftovers = [p for p in evidence.rglob("*") if p.is_file()] if evidence.exists() else []
     assert all(p.parent.name == "tmp" for p in leftovers)  # at most a stray temporary file, never a record
+
+
+def test_the_service_job_captures_a_social_post_with_its_metadata(tmp_path: Path, db: Path) -> None:
+    """The ``evidence`` job of ``presswatch run`` takes the queue: a social post is kept as its
+    rendered page plus its metadata (author, times, engagement) in the manifest."""
+    from presswatch.models import Article
+    from presswatch.service.jobs import evidence_job
+
+    post = ("Người dùng Nguyễn Văn A đăng: tin đồn về sạt lở ở Mường Tè, tỉnh Lai Châu lan truyền trên mạng "
+            "xã hội từ sáng nay, chưa được cơ quan chức năng xác nhận.")
+    with Site() as site:
+        site.pages["/p/123"] = Page(article_html("Bài đăng của Nguyễn Văn A", [post]))
+        config = _config(tmp_path, site.port)
+        with Store(db) as store:
+            article_id = store.add_article(Article(
+                url=site.url("/p/123"), source_id="mxh", source_kind="social", content_type="post",
+                title="Bài đăng của Nguyễn Văn A", text=post, author="Nguyễn Văn A",
+                engagement={"likes": 120, "shares": 45}))
+            assert article_id is not None
+            with store.transaction() as conn:
+                request_capture(conn, site.url("/p/123"), reason="hồ sơ vụ việc 1", article_id=article_id, case_id=1)
+        tally = evidence_job(str(config), str(db))
+    assert tally.captures == ("done",) and tally.rechecks == 0  # nothing due yet
+    with Store(db) as store:
+        [capture] = records.captures_of_article(store.db, article_id)
+        assert records.captures_of_case(store.db, 1) == [capture]
+    meta = capture.file("meta")
+    assert meta is not None
+    manifest = json.loads(path_of(tmp_path / "evidence", meta.sha256).read_text(encoding="utf-8"))
+    assert manifest["metadata"]["source_kind"] == "social" and manifest["metadata"]["author"] == "Nguyễn Văn A"
+    assert manifest["metadata"]["engagement"] == {"likes": 120, "shares": 45}
+    assert post[:50] in capture.text
