@@ -72,6 +72,8 @@ def test_verify_names_a_tampered_and_a_missing_file(tmp_path: Path, db: Path,
     assert {path_of(Path(settings.evidence_dir), f.sha256) for f in (*a.files, *b.files)} == kept
     assert main(["--config", str(config), "--db", str(db), "evidence", "verify"]) == 0
     assert "tệp bằng chứng nguyên vẹn" in capsys.readouterr().out
+    assert main(["--config", str(config), "--db", str(db), "status"]) == 0
+    assert "Bằng chứng: 2 bản lưu, 0.0 MB / hạn mức 20.00 GB; yêu cầu đang chờ 0" in capsys.readouterr().out
 
     text = a.file("text")
     assert text is not None
