@@ -27,6 +27,7 @@ import httpcore
 from presswatch.netpolicy import AddressPolicy, Refusal, literal_address
 
 REDIRECTS = 10
+MAX_DECODED = 100_000_000  # bytes a gzip/deflate body may expand to (a compression bomb stops there)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _HOP_HEADERS = frozenset({"transfer-encoding", "connection", "keep-alive", "content-encoding", "content-length"})
 
@@ -101,7 +102,7 @@ class Exchange:
         encoding = (self.header("content-encoding") or "").lower().strip()
         if encoding in ("gzip", "x-gzip", "deflate"):
             try:
-                return zlib.decompressobj(47 if encoding != "deflate" else 15).decompress(self.raw)
+                return zlib.decompressobj(47 if encoding != "deflate" else 15).decompress(self.raw, MAX_DECODED)
             except zlib.error:
                 return self.raw
         return self.raw

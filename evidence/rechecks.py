@@ -50,7 +50,12 @@ def due(conn: sqlite3.Connection, now: datetime, limit: int = 100) -> list[DueCh
 
 
 def record(conn: sqlite3.Connection, check: DueCheck, change: Change, status: int | None, now: datetime) -> int:
-    """Store a re-check's result and its event; returns the event's id."""
+    """Store a re-check's result and its event; returns the event's id. A page found removed again
+    (after a removal already reported) is recorded, but not notified a second time."""
+    last = conn.execute("SELECT outcome FROM evidence_checks WHERE capture_id = ? AND seq < ? AND outcome IS NOT NULL "
+                        "AND outcome NOT IN ('skipped', 'error') ORDER BY seq DESC LIMIT 1",
+                        (check.capture_id, check.seq)).fetchone()
+    again = change.kind == "removed" and last is not None and last[0] == "removed"
     version = change.version
     conn.execute("UPDATE evidence_checks SET done_at = ?, outcome = ?, http_status = ?, title = ?, text = ? "
                  "WHERE capture_id = ? AND seq = ?",
@@ -58,9 +63,11 @@ def record(conn: sqlite3.Connection, check: DueCheck, change: Change, status: in
                   version.text if version else None, check.capture_id, check.seq))
     conn.execute("UPDATE evidence_checks SET done_at = ?, outcome = 'skipped' WHERE capture_id = ? AND seq > ? "
                  "AND done_at IS NULL AND due_at <= ?", (iso(now), check.capture_id, check.seq, iso(now)))
-    cursor = conn.execute("INSERT INTO evidence_events (capture_id, article_id, case_id, kind, at, detail, diff) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (check.capture_id, check.article_id, check.case_id,
-                                                           change.kind, iso(now), change.detail, change.diff))
+    cursor = conn.execute(
+        "INSERT INTO evidence_events (capture_id, article_id, case_id, kind, at, detail, diff, notified_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (check.capture_id, check.article_id, check.case_id, change.kind, iso(now),
+         f"vẫn bị gỡ ({change.detail})" if again else change.detail, change.diff, iso(now) if again else None))
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from evidence import events_since
-from evidence.rechecks import checks_of_capture
+from evidence.rechecks import checks_of_capture, unnotified
 from presswatch.demo.site import SiteArticle
 from presswatch.service.evidence import recheck
 from presswatch.store import Store
@@ -70,8 +70,14 @@ def test_edits_corrections_and_removal_are_found_at_the_next_recheck(tmp_path: P
         [event] = events_since(store.db, event.id)
         assert event.kind == "removed" and "trang chủ" in event.detail
 
+        # 7 d: still gone: recorded, not notified again.
+        recheck(db, settings, now=start + 168 * HOUR + timedelta(minutes=1))
+        [event] = events_since(store.db, event.id)
+        assert event.kind == "removed" and event.detail.startswith("vẫn bị gỡ")
+        assert [e.kind for e in unnotified(store.db)] == ["edited", "corrected", "removed"]
+
         assert [c.outcome for c in checks_of_capture(store.db, capture_id)] == [
-            "edited", "corrected", "unchanged", "removed", None]
+            "edited", "corrected", "unchanged", "removed", "removed"]
 
 
 def test_404_410_and_an_emptied_page_are_removals(tmp_path: Path, store: Store, db: Path,
