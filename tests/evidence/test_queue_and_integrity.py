@@ -18,7 +18,7 @@ from presswatch.config import load_config
 from presswatch.service.evidence import capture_request, notify, recheck
 from presswatch.store import Store
 from tests.evidence.helpers import config_dir, record_capture, settings_for
-from tests.support.evidence_site import Site
+from tests.support.evidence_site import Page, Site
 
 
 def test_request_capture_is_part_of_the_callers_transaction(store: Store) -> None:
@@ -111,3 +111,17 @@ def test_edit_and_removal_events_go_out_through_the_alert_channels(tmp_path: Pat
         [row] = [row for row in outbox.listing(store.db, "pending") if row.kind == "health"]
         assert row.channel == "thanh-tra" and "Bài đã bị gỡ" in (row.payload or "")
         assert notify(store, config) == 0  # once
+
+
+def test_a_redirect_to_an_address_not_allowed_is_refused_hop_by_hop(tmp_path: Path, store: Store) -> None:
+    """The allowed test site redirects to another port of 127.0.0.1 (an internal admin): the hop is
+    refused at connection time, the capture refused with the entry that would allow it, and the
+    admin server never sees a request."""
+    with Site() as site, Site() as admin:
+        site.pages["/tin.html"] = Page(status=302, location=f"http://127.0.0.1:{admin.port}/admin")
+        with store.transaction() as conn:
+            request_id = request_capture(conn, site.url("/tin.html"), reason="kiểm thử")
+        outcome = capture_request(store, request_id, settings_for(tmp_path, site.port))
+        assert site.hits["/tin.html"] == 1 and admin.hits == {}
+    assert outcome.status == "refused"
+    assert f"thêm '127.0.0.1:{admin.port}' vào evidence_allow_internal" in outcome.message
