@@ -1,1 +1,5 @@
-"""Alerts: rule evaluation, channels, outbox delivery, daily digest (coming with the alerts issues)."""
+"""Alerts, a capability over the kernel: rule evaluation (``rules``, ``matcher``), the hook that
+raises alerts in an article's store transaction (``ingest``), the outbox and its delivery worker
+(``outbox``, ``worker``, ``channels``, ``payload``, ``signature``), source-health incidents
+(``source_health``) and the daily digest (``digest/``). Pure logic: no Scrapy, APScheduler or
+Starlette; the service and the CLI schedule and start it."""

@@ -2,9 +2,16 @@
 ``word_tokenize`` alone on the same text in the same run.
 
     .venv/bin/python bench/analysis.py [--articles PATH] [--limit N]
+    .venv/bin/python bench/analysis.py --long 20,50,100,1000 [--articles PATH]
 
 Targets (analysis issue): ≥ 20 articles/s, and the whole analysis ≤ 1.5× segmentation alone.
 Entities (NER) run only on relevant articles, as in the pipeline.
+
+``--long``: seconds to analyse one text of each size (KB) that is one endless sentence, as a hostile
+page can be: the articles (those naming Lai Châu first) with their sentence punctuation and line
+breaks removed, and the worst case, place names of the province and nothing else. The time should
+grow about linearly with the size and stop growing past the analysis cap
+(``analysis.pipeline.MAX_ANALYSED_CHARS``).
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,12 +37,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
+    parser.add_argument("--long", default="", metavar="KB,KB,...",
+                        help="time one unpunctuated text of each size instead (e.g. 20,50,100,1000)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     rows = [json.loads(line) for line in args.articles.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.limit:
         rows = rows[: args.limit]
+    if args.long:
+        long_texts(rows, [int(size) for size in args.long.split(",")])
+        return
     from underthesea import word_tokenize
 
     analyzer = load_analyzer(ROOT / "config")
@@ -57,6 +71,36 @@ def main() -> None:
     print(f"{'whole presswatch analysis':<36} {len(rows) / whole:>8.1f} articles/s   "
           f"cost {whole / segmentation:.2f}x segmentation")
 
+
+def unpunctuated(rows: list[dict[str, Any]], size: int) -> str:
+    """``size`` bytes of the articles' text without sentence punctuation or line breaks."""
+    ordered = sorted(rows, key=lambda row: "Lai Châu" not in row["text"])
+    words: list[str] = []
+    length = 0
+    while length < size:
+        for row in ordered:
+            chunk = re.sub(r"[.!?…;:\n]+", " ", row["text"])
+            words.append(chunk)
+            length += len(chunk.encode())
+            if length >= size:
+                break
+    return " ".join(words).encode()[:size].decode("utf-8", "ignore")
+
+
+def long_texts(rows: list[dict[str, Any]], sizes: list[int]) -> None:
+    analyzer = load_analyzer(ROOT / "config")
+    analyzer.analyze("Khởi động", "Lai Châu")  # load models before timing
+    names = "tỉnh Lai Châu và huyện Tân Uyên "
+    for size in sizes:
+        texts = {"articles": unpunctuated(rows, size * 1000),
+                 "place names": (names * (size * 1000 // len(names.encode()) + 1)).encode()[: size * 1000]
+                 .decode("utf-8", "ignore")}
+        for kind, text in texts.items():
+            started = time.perf_counter()
+            result = analyzer.analyze("Sạt lở ở Lai Châu", text)
+            took = time.perf_counter() - started
+            print(f"{size:>6} KB without punctuation, {kind:<12} {took:7.2f} s   relevance "
+                  f"{result.relevance.grade}, {len(result.entities)} entities", flush=True)
 
 if __name__ == "__main__":
     main()

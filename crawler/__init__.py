@@ -1,6 +1,8 @@
-"""The crawler: Scrapy spiders (feed, sitemap, listing), item pipelines, extraction.
+"""The crawler: running crawls (``runner``: one subprocess per source, ``python -m crawler.run``),
+Scrapy spiders (``spiders/``: feed, sitemap, listing, social) and item pipelines, extraction, URL
+rules (``urls``) and the internal-address guard (``resolver``, ``middlewares``, ``browser_proxy``).
 
 Spiders and pipelines are thin adapters; the logic they call lives in plain modules
-(``crawler.extract``, ``crawler.feeds``, ``crawler.sitemaps``) that import nothing from Scrapy.
-A crawl of one source runs in its own process: ``python -m crawler.run``.
+(``crawler.extract``, ``crawler.feeds``, ``crawler.sitemaps``, ``crawler.social``) that import
+nothing from Scrapy.
 """

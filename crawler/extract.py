@@ -5,6 +5,11 @@ URL, image, language, description and site name. Metadata comes first from what 
 precisely (JSON-LD ``NewsArticle``, ``article:published_time`` and friends), then from trafilatura.
 A page that states a time without a timezone is taken to be in Vietnam's time (UTC+7). Per-site
 rules (``crawler.sites``) remove boilerplate the generic extractor keeps.
+
+Pages are untrusted: a JSON-LD block that does not parse is dropped before trafilatura reads the page
+(its headline would become the title), values nested deeper than ``MAX_JSON_LD_DEPTH`` are ignored,
+a canonical link that cannot be an address is ignored, and a date before ``EARLIEST`` or more than
+``FUTURE_SLACK`` ahead (in UTC) is not the article's date.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -30,6 +35,12 @@ _DATELINE = re.compile(
     r"\s*(?:\(?\s*GMT\s*\+\s*7\s*\)?)?",
     re.IGNORECASE,
 )
+# A date outside [EARLIEST, now + FUTURE_SLACK] is not an article's date (a template's placeholder, a
+# typo, or a value built to overflow the conversion to UTC): the next source of the date is tried.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+MAX_DATE_CHARS = 64  # the longest ISO-like timestamp read; longer text is read as a Vietnamese date only
+MAX_JSON_LD_DEPTH = 8  # how deep into JSON-LD values an author or image is looked for
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -65,13 +76,35 @@ class Extraction:
         return data
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """Parse an ISO-like timestamp; naive ones are taken as Vietnam time. Date-only → 00:00 UTC+7."""
+def parse_datetime(value: str | None, now: datetime | None = None) -> datetime | None:
+    """Parse an ISO-like timestamp; naive ones are taken as Vietnam time. Date-only → 00:00 UTC+7.
+    None when there is none, or when it is not a plausible publication date (``plausible``)."""
     if not value:
         return None
-    value = value.strip()
+    return plausible(_parse_datetime(value.strip()), now)
+
+
+def plausible(moment: datetime | None, now: datetime | None = None) -> datetime | None:
+    """``moment`` if it can be an article's publication date: from ``EARLIEST`` to ``FUTURE_SLACK``
+    after ``now``, once converted to UTC (which must not overflow); else None."""
+    if moment is None:
+        return None
+    try:
+        in_utc = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    latest = (now or datetime.now(UTC)) + FUTURE_SLACK
+    return moment if EARLIEST <= in_utc <= latest else None
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    if len(value) > MAX_DATE_CHARS:
+        return _parse_vietnamese_datetime(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        day = date.fromisoformat(value)
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
         return datetime(day.year, day.month, day.day, tzinfo=VIETNAM)
     value = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", value)  # "…08:52:11.000 +07:00"
     candidate = value.replace("Z", "+00:00").replace(" ", "T", 1)
@@ -106,7 +139,7 @@ def _visible_timestamp(tree: Any) -> datetime | None:
     for node in tree.xpath('//*[contains(@class, "time") or contains(@class, "date")][not(self::html)]')[:40]:
         text = " ".join(node.text_content().split())[:80]
         if _VISIBLE_STAMP.search(text):
-            return _parse_vietnamese_datetime(text)
+            return plausible(_parse_vietnamese_datetime(text))
     return None
 
 
@@ -123,11 +156,15 @@ def _split_byline(text: str) -> tuple[str, str | None]:
 
 
 def _json_ld_objects(tree: Any) -> list[dict[str, Any]]:
+    """The objects of the page's JSON-LD blocks (``@graph`` items included). A block that does not
+    parse is removed from ``tree``: trafilatura's lenient reading of it would name the article
+    after whatever it holds (a broken block's headline as the title)."""
     objects: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script)
+            data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
+            script.drop_tree()  # keeps the text that follows it
             continue
         stack = [data]
         while stack:
@@ -157,23 +194,36 @@ def _meta(tree: Any) -> dict[str, str]:
 
 
 def _first_author(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, dict):
-        return _first_author(value.get("name"))
-    if isinstance(value, list):
-        names = [name for name in (_first_author(item) for item in value) if name]
-        return "; ".join(names) or None
-    return None
+    """The author's name, or the names of the authors joined by "; " (a string, a Person's ``name``,
+    lists of them), looked for at most ``MAX_JSON_LD_DEPTH`` levels deep."""
+    names: list[str] = []
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if item.strip():
+                names.append(item.strip())
+        elif depth >= MAX_JSON_LD_DEPTH:
+            continue
+        elif isinstance(item, dict):
+            stack.append((item.get("name"), depth + 1))
+        elif isinstance(item, list):
+            stack.extend((element, depth + 1) for element in reversed(item))
+    return "; ".join(names) or None
 
 
 def _image(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return _image(value.get("url"))
-    if isinstance(value, list) and value:
-        return _image(value[0])
+    """The image's address: a string, an ImageObject's ``url``, the first of a list; at most
+    ``MAX_JSON_LD_DEPTH`` levels deep."""
+    for _ in range(MAX_JSON_LD_DEPTH + 1):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            value = value.get("url")
+        elif isinstance(value, list) and value:
+            value = value[0]
+        else:
+            return None
     return None
 
 
@@ -183,8 +233,11 @@ def _canonical(tree: Any, url: str, meta: dict[str, str]) -> str:
         candidate = candidate.strip()
         if not candidate:
             continue
-        absolute = urljoin(url, candidate)
-        parts = urlsplit(absolute)
+        try:
+            absolute = urljoin(url, candidate)
+            parts = urlsplit(absolute)
+        except ValueError:  # not an address ("http://[::1/x": an IPv6 literal left open): ignored
+            continue
         # A canonical pointing at the home page or another scheme is a template bug, not the article.
         if parts.scheme in ("http", "https") and parts.path not in ("", "/"):
             return str(absolute)
@@ -209,6 +262,7 @@ def extract(html: str, url: str) -> Extraction | None:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
+    json_ld = _json_ld_objects(tree)  # before trafilatura: drops the blocks that do not parse
     rule = rule_for(url)
     lead = ""
     if rule is not None:
@@ -227,7 +281,7 @@ def extract(html: str, url: str) -> Extraction | None:
         return None
     meta = _meta(tree)
     ld = next(
-        (obj for obj in _json_ld_objects(tree)
+        (obj for obj in json_ld
          if str(obj.get("@type", "")).lower() in ("newsarticle", "article", "reportagenewsarticle",
                                                   "blogposting", "webpage") and obj.get("headline")),
         {},

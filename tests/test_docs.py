@@ -101,3 +101,21 @@ def test_cited_paths_are_found_where_they_are_cited() -> None:
     assert cited_paths(text) == {"REPORT.md", "docs/sources-evidence.md", "scripts/train_sentiment.py"}
     assert exists("SOURCES.md") and exists("docs/alerts.md")
     assert not exists("REPORT.md") and not exists("docs/missing.md")
+
+
+TEST_DATA_READMES = sorted((ROOT / "tests" / "data").rglob("README.md"))
+CITED_TEST_FILE = re.compile(r"(?<![\w/.-])(tests/[\w./-]*\.py)(?:::(\w+))?")
+
+
+def test_every_tests_path_cited_by_a_test_data_readme_exists() -> None:
+    """The READMEs of the test data (the hostile-input corpus among them) say which test reads each
+    file: the test files they cite exist, and so do the test functions they name."""
+    cited = [(readme.relative_to(ROOT), path, name) for readme in TEST_DATA_READMES
+             for path, name in CITED_TEST_FILE.findall(readme.read_text(encoding="utf-8"))]
+    assert len({path for _, path, _ in cited}) > 10
+    missing = sorted({f"{readme}: {path}" for readme, path, _ in cited if not (ROOT / path).is_file()})
+    assert not missing, missing
+    unnamed = sorted(f"{readme}: {path}::{name}" for readme, path, name in cited
+                     if name and not re.search(rf"^(?:async )?def {name}\(",
+                                               (ROOT / path).read_text(encoding="utf-8"), re.M))
+    assert not unnamed, unnamed

@@ -220,7 +220,7 @@ class SourceSpider(scrapy.Spider):
             image=extraction.image or response.meta.get("listed_image"),
             language=extraction.language,
             sitename=extraction.sitename,
-            aliases=[alias for alias in aliases if alias != canonical],
+            aliases=list(dict.fromkeys(alias for alias in aliases if alias != canonical)),  # each once
         )
 
     def complete(self, whole: bool) -> None:

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from cssselect import SelectorError
 from scrapy.http import Response, TextResponse
 
 from crawler.spiders.base import SourceSpider
+from presswatch.config.sources import is_xpath
+
+# What parsel raises on a selector it cannot read: lxml's XPath errors are ValueErrors, cssselect's
+# are SelectorErrors (SelectorSyntaxError is a SyntaxError, ExpressionError a RuntimeError).
+SELECTOR_ERRORS = (ValueError, SelectorError)
 
 
 def _select(response: TextResponse, expression: str) -> list[str]:
-    if expression.startswith(("/", "(")):
+    if is_xpath(expression):
         return [value.strip() for value in response.xpath(expression).getall()]
     values: Any = response.css(expression)
     if not expression.rstrip().endswith(("::attr(href)", "::text")) and not expression.endswith(")"):
@@ -30,7 +36,7 @@ class ListingSpider(SourceSpider):
             return
         try:
             links = _select(response, selectors.article_links)
-        except ValueError as exc:
+        except SELECTOR_ERRORS as exc:
             self.entry_failed(f"bộ chọn article_links không hợp lệ ({exc}): {response.url}")
             return
         if not links:
@@ -41,7 +47,11 @@ class ListingSpider(SourceSpider):
                 yield request
         page = int(response.meta.get("page", 1))
         if selectors.next_page and page < selectors.max_pages:
-            following = _select(response, selectors.next_page)
+            try:
+                following = _select(response, selectors.next_page)
+            except SELECTOR_ERRORS as exc:  # the links of this page were taken: a warning, not a failure
+                self.report.warnings.append(f"bộ chọn next_page không hợp lệ ({exc}): {response.url}")
+                return
             request = self.follow_entry(following[0], response.url, page=page + 1) if following else None
             if request is not None:
                 self.report.entry_urls += 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import io
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +14,21 @@ from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import SourceSpider
 
 MAX_CHILD_SITEMAPS = 5
+MAX_SITEMAP_BYTES = 50 * 2**20  # a sitemap holds at most 50 MB uncompressed (sitemaps.org)
+
+
+class SitemapTooLarge(Exception):
+    """A compressed sitemap expands past ``MAX_SITEMAP_BYTES``."""
+
+
+def gunzip(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
+    """``body`` decompressed, at most ``limit`` bytes of it (SitemapTooLarge past that). A broken
+    file raises OSError (a bad header), EOFError (cut short) or zlib.error (corrupt data)."""
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SitemapTooLarge
+    return data
 
 
 class SitemapSpider(SourceSpider):
@@ -19,12 +37,13 @@ class SitemapSpider(SourceSpider):
     def parse_entry(self, response: Response) -> Iterator[Any]:
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            import gzip
-
             try:
-                body = gzip.decompress(body)
-            except OSError:
+                body = gunzip(body)
+            except (OSError, EOFError, zlib.error):
                 self.entry_failed(f"tệp gzip hỏng: {response.url}")
+                return
+            except SitemapTooLarge:
+                self.entry_failed(f"sitemap giải nén vượt quá {MAX_SITEMAP_BYTES // 2**20} MB: {response.url}")
                 return
         sitemap = parse_sitemap(body)
         if not sitemap.urls and not sitemap.sitemaps:

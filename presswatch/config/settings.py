@@ -233,6 +233,11 @@ class Settings(Strict):
     def _sender(cls, value: str) -> str:
         return check_address(value)
 
+    @field_validator("elasticsearch_url")
+    @classmethod
+    def _elasticsearch_url(cls, value: str) -> str:
+        return check_url(value)
+
     @field_validator("web_base_url")
     @classmethod
     def _web_base_url(cls, value: str | None) -> str | None:

@@ -3,7 +3,8 @@
 Each source has a kind (press, magazine, …: ``KIND_LABELS`` names them in Vietnamese), a type (how
 it is crawled: feed, sitemap, listing, …) and an interval; ``defaults.interval`` applies to sources
 without one. ``load_sources`` validates the file and reports every problem as ``file:line: key:
-message``, duplicate ids and ``comments_of`` naming an unknown source included.
+message``, duplicate ids, ``comments_of`` naming an unknown source and listing selectors that do not
+parse included.
 """
 
 from __future__ import annotations
@@ -28,6 +29,30 @@ KIND_LABELS: dict[str, str] = {
     "aggregator": "tìm kiếm tin tức",
     "social": "mạng xã hội",
 }
+
+
+def is_xpath(expression: str) -> bool:
+    """A listing selector starting with / or ( is XPath; any other is CSS (parsel's dialect)."""
+    return expression.startswith(("/", "("))
+
+
+def selector_problem(expression: str) -> str | None:
+    """Why parsel cannot read ``expression`` as a listing selector (in Vietnamese), or None."""
+    from cssselect import SelectorError
+    from parsel import Selector
+
+    probe = Selector(text="<html><body><h3><a href='/'>x</a></h3></body></html>")
+    shown = expression if len(expression) <= 80 else expression[:77] + "…"
+    try:
+        if is_xpath(expression):
+            probe.xpath(expression)
+        else:
+            probe.css(expression)
+    except (ValueError, SelectorError):
+        if is_xpath(expression):
+            return f"'{shown}' không phải biểu thức XPath hợp lệ"
+        return f"'{shown}' không phải bộ chọn CSS hợp lệ (biểu thức XPath thì bắt đầu bằng / hoặc ()"
+    return None
 
 
 class Selectors(Strict):
@@ -134,7 +159,7 @@ def sources_of(doc: YamlDocument) -> list[Source]:
     if not isinstance(doc.data, dict):
         raise ConfigError([f"{doc.path}:1: tệp phải là một ánh xạ có khóa 'sources'"])
     _apply_defaults(doc)
-    problems = _duplicate_ids(doc) + comments_of_problems(doc)
+    problems = _duplicate_ids(doc) + comments_of_problems(doc) + _selector_problems(doc)
     try:
         parsed = SourcesFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -161,4 +186,25 @@ def _duplicate_ids(doc: YamlDocument) -> list[str]:
             )
         else:
             seen[source_id] = position
+    return problems
+
+
+def _selector_problems(doc: YamlDocument) -> list[str]:
+    """Listing selectors that do not parse: each would fail every crawl of its source. Selectors of
+    the wrong type are left to the model's messages."""
+    sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
+    if not isinstance(sources, list):
+        return []
+    problems = []
+    for position, source in enumerate(sources):
+        selectors = source.get("selectors") if isinstance(source, dict) else None
+        if not isinstance(selectors, dict):
+            continue
+        for key in ("article_links", "next_page"):
+            expression = selectors.get(key)
+            if not isinstance(expression, str) or not expression.strip():
+                continue
+            problem = selector_problem(expression.strip())
+            if problem:
+                problems.append(f"{doc.where(('sources', position, 'selectors', key))}: {problem}")
     return problems

@@ -23,6 +23,7 @@ from typing import Any
 
 from analysis import fold
 from presswatch.config import Settings
+from presswatch.errors import ConfigError
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
 from presswatch.search.highlight import highlight, places_named, rank_key
 from presswatch.search.interface import Hit, SearchRequest, SearchResult
@@ -74,12 +75,30 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
+CREDENTIAL_VARIABLES = ("PRESSWATCH_ES_API_KEY", "PRESSWATCH_ES_USERNAME", "PRESSWATCH_ES_PASSWORD")
+
+
+def credential_problems(environ: dict[str, str]) -> list[str]:
+    """The credential variables the client cannot send: it encodes them as ASCII in an HTTP header
+    (a Vietnamese password crashed it with UnicodeEncodeError), so letters with diacritics and
+    control characters (a line break pasted with the value) are refused. The value is never shown."""
+    return [f"biến môi trường {name}: có ký tự thư viện Elasticsearch không gửi được (chữ có dấu, ký tự ngoài "
+            "ASCII hoặc ký tự điều khiển như xuống dòng); chỉ dùng chữ không dấu, chữ số và ký hiệu ASCII"
+            + ("" if name == "PRESSWATCH_ES_API_KEY" else ", hoặc dùng PRESSWATCH_ES_API_KEY")
+            for name in CREDENTIAL_VARIABLES
+            if not all(" " <= char <= "~" for char in environ.get(name, ""))]
+
+
 def client_from_env(url: str, environ: dict[str, str] | None = None, **options: Any) -> Any:
     """An Elasticsearch client; credentials only from the environment:
-    ``PRESSWATCH_ES_API_KEY``, or ``PRESSWATCH_ES_USERNAME`` and ``PRESSWATCH_ES_PASSWORD``."""
+    ``PRESSWATCH_ES_API_KEY``, or ``PRESSWATCH_ES_USERNAME`` and ``PRESSWATCH_ES_PASSWORD``.
+    ConfigError (naming the variable) when a credential cannot be sent (``credential_problems``)."""
     from elasticsearch import Elasticsearch
 
     environ = dict(os.environ) if environ is None else environ
+    problems = credential_problems(environ)
+    if problems:
+        raise ConfigError(problems)
     auth: dict[str, Any] = {}
     if environ.get("PRESSWATCH_ES_API_KEY"):
         auth["api_key"] = environ["PRESSWATCH_ES_API_KEY"]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from presswatch.config import Settings
+from presswatch.errors import ConfigError
 from presswatch.search.elastic import MAPPINGS, SETTINGS, TEMPLATE, EsIndex
 from presswatch.store import Store
 from presswatch.store.articles import count_articles, index_rows
@@ -55,8 +56,12 @@ def sync_elasticsearch(settings: Settings, db: Path | str) -> SyncOutcome | None
     failure loses nothing: the articles stay stored and the next sync resumes where this one stopped."""
     if settings.index_backend != "elasticsearch":
         return None
+    try:
+        index = EsIndex.from_settings(settings)
+    except ConfigError as exc:  # credentials the client cannot send: the articles wait for a fix
+        return SyncOutcome(0, str(exc))
     with Store(db) as store:
-        sent, error = sync(store, EsIndex.from_settings(settings))
+        sent, error = sync(store, index)
     return SyncOutcome(sent, error)
 
 

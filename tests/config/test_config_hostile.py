@@ -294,3 +294,36 @@ def test_environment_errors_name_the_variable(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(None, {"PRESSWATCH_WEB_PORT": "-1"})
     assert caught.value.problems[0].startswith("biến môi trường PRESSWATCH_WEB_PORT:")
+
+
+def test_selectors_that_do_not_parse_are_refused_with_their_line() -> None:
+    """A listing's selector that parsel cannot read would fail every crawl of the source: refused when
+    the file loads, each at its line and key, all at once."""
+    path = HOSTILE / "bad-selectors.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expected = {number: [part.split("#")[0].strip() for part in line.split("# expect:")[1:]]
+                for number, line in enumerate(lines, start=1) if "# expect:" in line and not line.startswith("#")}
+    found = problems_of(path)
+    assert len(found) == sum(len(fragments) for fragments in expected.values()), found
+    for number, fragments in expected.items():
+        at_line = [problem for problem in found if problem.startswith(f"{path}:{number}: sources.")]
+        for fragment in fragments:
+            assert any(fragment in problem for problem in at_line), (number, fragment, found)
+    assert all(re.search(r": sources\.\d\.selectors\.(article_links|next_page): ", p) for p in found), found
+    assert not any("good-" in p or "Expected" in p or "XPath error" in p for p in found)
+
+
+@pytest.mark.parametrize("url", ["localhost:9200", "ftp://127.0.0.1:9200", "http://", "http://es host:9200", ""])
+def test_elasticsearch_url_must_be_an_http_address(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "presswatch.yaml"
+    path.write_text(f"index_backend: elasticsearch\n\nelasticsearch_url: '{url}'\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {})
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{path}:3: elasticsearch_url:") and "không phải địa chỉ http(s) hợp lệ" in problem
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {"PRESSWATCH_ELASTICSEARCH_URL": url})
+    (problem,) = caught.value.problems
+    assert problem.startswith("biến môi trường PRESSWATCH_ELASTICSEARCH_URL:") and "http(s)" in problem
+    path.write_text("elasticsearch_url: https://es.laichau.gov.vn:9200/\n", encoding="utf-8")
+    assert load_settings(path, {}).elasticsearch_url == "https://es.laichau.gov.vn:9200/"

@@ -140,3 +140,28 @@ def test_cli_reindex_search_and_sync_after_a_crawl_use_the_configured_elasticsea
     es_client.indices.refresh(index=alias)
     assert main([*options, "search", "muong te", "--json"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+@pytest.mark.parametrize(("environ", "variable"), [
+    ({"PRESSWATCH_ES_USERNAME": "vanphong", "PRESSWATCH_ES_PASSWORD": "mật-khẩu-Lai-Châu"}, "PRESSWATCH_ES_PASSWORD"),
+    ({"PRESSWATCH_ES_USERNAME": "văn phòng", "PRESSWATCH_ES_PASSWORD": "mat-khau"}, "PRESSWATCH_ES_USERNAME"),
+    ({"PRESSWATCH_ES_API_KEY": "k3y\nX-Evil: 1"}, "PRESSWATCH_ES_API_KEY"),
+], ids=["password", "username", "api-key-newline"])
+def test_credentials_the_client_cannot_send_get_a_clear_error_naming_the_variable(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_credentials: None,
+        capsys: pytest.CaptureFixture[str], environ: dict[str, str], variable: str) -> None:
+    """The Elasticsearch client sends credentials as ASCII: a Vietnamese password crashed it with a
+    UnicodeEncodeError. The CLI says which variable is wrong (never its value); a sync after a crawl
+    reports it and loses nothing."""
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PRESSWATCH_INDEX_BACKEND", "elasticsearch")
+    with Receiver() as receiver:
+        monkeypatch.setenv("PRESSWATCH_ELASTICSEARCH_URL", receiver.url)
+        assert main(["--config", str(tmp_path / "config"), "--db", str(db), "search", "muong te"]) == 2
+        captured = capsys.readouterr()
+        outcome = sync_elasticsearch(load_settings(None), db)
+    assert receiver.requests == []
+    assert f"biến môi trường {variable}:" in captured.err and "Traceback" not in captured.err
+    assert "ASCII" in captured.err and environ[variable] not in captured.err
+    assert outcome is not None and outcome.sent == 0 and outcome.error and variable in outcome.error
