@@ -36,6 +36,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 import presswatch
 from crawler.settings import BROWSER_ARGS, CHROMIUM
 from evidence.fetch import Exchange, Fetcher, PolicyRefusedError
+from evidence.files import sha256
 from evidence.records import Capture
 from evidence.warc import write_warc
 from presswatch.errors import CaptureFailed, CaptureRefused
@@ -233,7 +234,7 @@ async def _render(session: _Session, url: str, final: Exchange, captured_at: dat
     manifest = {"url": url, "final_url": final.url, "http_status": final.status, "title": title,
                 "captured_at": captured_at.isoformat(), "tools": tools, "notes": session.notes,
                 "requests": len(session.exchanges), "bytes": session.downloaded,
-                "sha256": {kind: _sha(data) for kind, data in sorted(files.items())}, "metadata": metadata}
+                "sha256": {kind: sha256(data) for kind, data in sorted(files.items())}, "metadata": metadata}
     files["meta"] = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
     return Capture(url=url, final_url=final.url, http_status=final.status, title=title, text=text,
                    captured_at=captured_at, tools=tools, files=files, notes=list(session.notes))
@@ -250,12 +251,6 @@ async def _stop_loading(page: Page) -> None:
         await page.evaluate("window.stop()")
     except PlaywrightError:
         pass
-
-
-def _sha(data: bytes) -> str:
-    from evidence.files import sha256
-
-    return sha256(data)
 
 
 async def _files(page: Page, session: _Session, final: Exchange, extractor: Extractor

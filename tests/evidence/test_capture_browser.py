@@ -190,6 +190,7 @@ def test_a_chromium_crash_is_recorded_and_retried(tmp_path: Path, db: Path, stor
         with store.transaction() as conn:
             request_id = request_capture(conn, site.url("/tin.html"), reason="kiểm thử")
         result: list[Outcome] = []
+        before = set(browser_pids(os.getpid()))  # a browser of an earlier test still exiting is not this one
 
         def work() -> None:  # as the service's job thread does: its own connection
             with Store(db) as own:
@@ -197,11 +198,12 @@ def test_a_chromium_crash_is_recorded_and_retried(tmp_path: Path, db: Path, stor
 
         worker = threading.Thread(target=work)
         worker.start()
-        deadline = time.monotonic() + 20
-        while not browser_pids(os.getpid()) and time.monotonic() < deadline:
+        deadline = time.monotonic() + 30
+        while not site.hits["/treo.png"] and time.monotonic() < deadline:  # the page is loading in Chromium
             time.sleep(0.1)
-        time.sleep(1.0)  # the page is loading
-        for pid in browser_pids(os.getpid()):
+        browsers = set(browser_pids(os.getpid())) - before
+        assert browsers, "the capture's browser was not found"
+        for pid in browsers:
             os.kill(pid, signal.SIGKILL)
         worker.join(60)
         [crashed] = result
@@ -233,7 +235,8 @@ def test_sigkill_during_a_capture_leaves_no_half_record(tmp_path: Path, db: Path
                 time.sleep(0.1)
             browsers = browser_pids(process.pid)
             assert browsers, "the capture's browser never started"
-            time.sleep(1.0)
+            while not site.hits["/treo.png"] and time.monotonic() < deadline:  # mid-capture: the page loads
+                time.sleep(0.1)
             process.send_signal(signal.SIGKILL)
             process.wait(10)
         finally:
