@@ -6,8 +6,9 @@ evaluated for an article (no analysis, the rules were not loaded, an error in ev
 article is stored all the same and marked pending in ``alert_pending``, in that transaction: it is
 never lost and never silently left unalerted. ``evaluate_pending`` evaluates such articles later
 with a valid configuration (after each crawl, at service start and reload), exactly once, as they
-would have been at ingest: a rule's ``max_age`` counts from when the article was stored. This module
-owns ``alert_pending`` (``SCHEMA``).
+would have been at ingest: a rule's ``max_age`` counts from when the article was stored. A matched
+rule with ``capture: true`` also queues an evidence capture of the article's page
+(``evidence.request_capture``) in the same transaction. This module owns ``alert_pending`` (``SCHEMA``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from alerts import outbox
 from alerts.matcher import Doc
 from alerts.outbox import Recorded
 from alerts.rules import RuleSet, doc_of
-from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile
+from evidence import request_capture
+from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile, Rule
 from presswatch.models import Article
 from presswatch.store import Store
 from presswatch.store.articles import article_ids, relevance, relevance_at
@@ -60,6 +62,19 @@ def inherit(doc: Doc, parent: str | None) -> None:
     is no parent, or it was not analysed)."""
     if RELEVANCE_RANK.get(parent or "", -1) > RELEVANCE_RANK.get(doc.relevance or "", -1):
         doc.relevance = parent
+
+
+def request_captures(db: sqlite3.Connection, matched: list[Rule], url: str, article_id: int) -> int:
+    """Queue an evidence capture of the article's page, in its transaction, when a matched rule says
+    ``capture: true`` (once, however many rules say so). Returns how many were queued (0 or 1)."""
+    wanting = [rule.id for rule in matched if rule.capture]
+    if not wanting:
+        return 0
+    try:
+        request_capture(db, url, reason=f"quy tắc cảnh báo {', '.join(wanting)}", article_id=article_id)
+    except ValueError:  # not an http(s) page (a bridge's item): nothing a browser can capture
+        return 0
+    return 1
 
 
 def defer(db: sqlite3.Connection, article_id: int, reason: str, stored_at: datetime) -> None:
@@ -113,6 +128,7 @@ class AlertEvaluator:
             now = self.clock()
             matched = self.rules.evaluate(doc, article.published_at or article.fetched_at, now)
             recorded = outbox.record(db, article_id, matched, self.channels, now) if matched else []
+            request_captures(db, matched, article.url, article_id)
         except Exception as exc:  # the article is kept; what the evaluation wrote is undone
             db.execute("ROLLBACK TO alert_rules")
             db.execute("RELEASE alert_rules")
@@ -221,4 +237,5 @@ def _evaluate_one(store: Store, article_id: int, stored_at: datetime, rules: Rul
             inherit(doc, relevance(db, article.parent_id))
         matched = rules.evaluate(doc, article.published_at or article.fetched_at, stored_at)
         recorded = outbox.record(db, article_id, matched, channels, clock()) if matched else []
+        request_captures(db, matched, article.url, article_id)
     return sum(item.new for item in recorded)

@@ -15,8 +15,8 @@ metric-compatible replacement, Liberation Serif (``fonts-liberation``), so lines
 they would in Word.
 
 The reporter's contact (personal data) is in the dossier only when asked (``personal=True``).
-Evidence captures (issue 19) are listed through ``evidence_rows``, a hook the lead wires to the
-``evidence`` package when both have landed.
+Each article lists its evidence captures (``evidence_rows``: time and SHA-256 of each file kept by
+the ``evidence`` package).
 """
 
 from __future__ import annotations
@@ -42,17 +42,26 @@ from cases.model import (
     STATE_LABELS,
     CaseFile,
 )
+from evidence.records import captures_of_article, captures_of_case
 from presswatch.errors import CaseError
 from presswatch.times import local, local_day
 
 TEMPLATE_NAME = "cases_dossier.docx"
 
 
-def evidence_rows(db: sqlite3.Connection, article_id: int) -> list[dict[str, str]]:
-    """HOOK for evidence capture (issue 19): the captures of an article as ``{"at", "sha256",
-    "kind"}`` rows, from the ``evidence`` package's read functions once it has landed. Until then
-    the dossier lists none (and says so)."""
-    return []
+EVIDENCE_KINDS = {"warc": "WARC", "png": "ảnh chụp PNG", "pdf": "PDF", "text": "văn bản", "meta": "mô tả (JSON)"}
+
+
+def evidence_rows(db: sqlite3.Connection, case_id: int, article_ids: list[int]) -> list[dict[str, str]]:
+    """The evidence kept for a case (``evidence.records``): captures requested for the case (its
+    articles and links) and those of its articles requested otherwise (an alert rule, an analyst),
+    one row per file: ``url``, ``at`` (capture time, Vietnam), ``kind``, ``sha256``."""
+    seen: dict[int, Any] = {}
+    for capture in captures_of_case(db, case_id) + [c for a in article_ids for c in captures_of_article(db, a)]:
+        seen.setdefault(capture.id, capture)
+    return [{"url": capture.final_url or capture.url, "at": local(capture.captured_at),
+             "kind": EVIDENCE_KINDS.get(stored.kind, stored.kind), "sha256": stored.sha256}
+            for capture in sorted(seen.values(), key=lambda c: c.captured_at) for stored in capture.files]
 
 
 def _shown(field: str, value: str | None, personal: bool) -> str:
@@ -73,6 +82,7 @@ def context(db: sqlite3.Connection, file: CaseFile, kinds: dict[str, str], *, pe
     case = file.case
     chain = audit.verify(db)
     reporter = "; ".join(part for part in (case.reporter_name, case.reporter_phone, case.reporter_email) if part)
+    evidence = evidence_rows(db, case.id, [a.article_id for a in file.articles])
     return {
         "number": case.number,
         "title": case.title,
@@ -88,8 +98,9 @@ def context(db: sqlite3.Connection, file: CaseFile, kinds: dict[str, str], *, pe
         "reporter": (reporter or "—") if personal else "(không đưa vào: thông tin cá nhân)",
         "conclusion": CONCLUSION_LABELS.get(case.conclusion, "chưa kết luận") if case.conclusion else "chưa kết luận",
         "reasoning": case.reasoning or "—",
-        "articles": [{"title": a.title, "url": a.url, "source": a.source_id, "added": local(a.added_at),
-                      "captures": evidence_rows(db, a.article_id)} for a in file.articles],
+        "articles": [{"title": a.title, "url": a.url, "source": a.source_id, "added": local(a.added_at)}
+                     for a in file.articles],
+        "evidence": evidence,
         "links": [{"url": link.url, "note": link.note, "added": local(link.added_at)} for link in file.links],
         "actions": [{"kind": ACTION_LABELS.get(a.kind, a.kind), "day": local_day(a.on_day),
                      "decision": a.decision_number or "—", "basis": a.legal_basis or "—",
@@ -102,7 +113,8 @@ def context(db: sqlite3.Connection, file: CaseFile, kinds: dict[str, str], *, pe
                       "hash": e.hash[:16]} for e in file.audit],
         "chain": (f"toàn vẹn ({chain.rows} dòng)" if chain.ok
                   else f"KHÔNG toàn vẹn: {chain.problem}"),
-        "evidence_note": "Chưa có bản lưu chứng cứ (chức năng lưu chứng cứ chưa được kết nối).",
+        "evidence_note": (f"{len({row['url'] + row['at'] for row in evidence})} bản lưu, {len(evidence)} tệp"
+                          if evidence else "chưa có bản lưu nào (đang chờ lưu hoặc chưa yêu cầu)"),
     }
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from cases import audit, workflow
 from cases.model import ACTION_LABELS, CONCLUSION_LABELS, ORIGIN_LABELS, STATE_LABELS, ActionDraft, Case, Draft
 from cases.reads import get_case
+from evidence.queue import request_capture
 from presswatch.config.base import check_address, check_url
 from presswatch.errors import CaseConflict, CaseError
 from presswatch.store import Store
@@ -287,11 +288,13 @@ def _attach_articles(db: sqlite3.Connection, actor: User, case_id: int, article_
 
 
 def request_evidence_capture(db: sqlite3.Connection, case_id: int, article_id: int | None, url: str) -> None:
-    """HOOK for evidence capture (issue 19, package ``evidence``, built in parallel): attaching an
-    article or a link to a case should call
-    ``evidence.request_capture(db, url, reason=f"hồ sơ {case_id}", article_id=article_id, case_id=case_id)``
-    here, in the same transaction. Nothing is captured until the lead wires it (see docs/cases.md)."""
-    return None
+    """Queue a capture of what was attached (``evidence.request_capture``), in the same transaction:
+    the service's evidence job keeps the page as it is now, with its hashes, and re-checks it. An
+    address evidence cannot capture (not http(s)) is attached all the same, without a capture."""
+    try:
+        request_capture(db, url, reason=f"hồ sơ vụ việc {case_id}", article_id=article_id, case_id=case_id)
+    except ValueError:
+        return
 
 
 def add_articles(store: Store, actor: User, case_id: int, article_ids: Iterable[int], *, with_copies: bool = False,

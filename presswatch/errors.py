@@ -16,7 +16,11 @@
     │   ├── CaseForbidden      the user's role may not do this to a case
     │   └── MailIntakeError    the hotline mailbox (IMAP) could not be read; nothing was taken
     ├── SendError              the digest's SMTP server could not be reached or refused it
-    └── RegisterError          a press register import (XLSX) or edit was refused; lists every problem
+    ├── RegisterError          a press register import (XLSX) or edit was refused; lists every problem
+    └── EvidenceError          evidence capture (``evidence``) could not be done
+        ├── CaptureRefused     this capture may not be made: not http(s), an internal address, the
+        │                      quota reached (not retried)
+        └── CaptureFailed      one capture attempt failed: network, timeout, browser crash (retried)
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
 (a request to an internal address not sent: an expected outcome Scrapy must see as such), and
@@ -118,3 +122,16 @@ class RegisterError(PresswatchError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class EvidenceError(PresswatchError):
+    """Evidence capture could not be done; ``str()`` says why, in Vietnamese."""
+
+
+class CaptureRefused(EvidenceError):
+    """The capture may not be made (a ``file://`` link, an internal address, the quota reached):
+    recorded as refused, never retried."""
+
+
+class CaptureFailed(EvidenceError):
+    """One capture attempt failed (network, time limit, Chromium crashed): the queue retries it."""

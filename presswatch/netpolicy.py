@@ -198,10 +198,11 @@ class Refusal:
         host = str(literal) if literal is not None else normalize_host(self.host)
         return f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
 
-    def message(self, url: str | None = None) -> str:
+    def message(self, url: str | None = None, setting: str = SETTING) -> str:
+        """What was refused and why; ``setting``: the allow list that would let it through."""
         where = url or self.entry()
         return (f"từ chối địa chỉ nội bộ {self.address} ({where}): {self.reason}; nếu đây là máy chủ tin cậy "
-                f"của cơ quan, thêm '{self.entry()}' vào {SETTING}")
+                f"của cơ quan, thêm '{self.entry()}' vào {setting}")
 
 
 class AddressPolicy:

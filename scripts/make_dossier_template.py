@@ -80,6 +80,8 @@ def main(target: Path) -> None:
     document.add_paragraph("{{ l.url }} {{ l.note }} ({{ l.added }})", style="List Bullet")
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("Chứng cứ đã lưu: {{ evidence_note }}")
+    table(document, ["Địa chỉ", "Thời điểm lưu", "Tệp", "SHA-256"], "c in evidence",
+          ["{{ c.url }}", "{{ c.at }}", "{{ c.kind }}", "{{ c.sha256 }}"])
 
     heading(document, "IV. Tệp đính kèm")
     table(document, ["Tệp", "Loại", "Dung lượng (byte)", "SHA-256"], "f in attachments",

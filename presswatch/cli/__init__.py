@@ -2,8 +2,9 @@
 which runs a command and turns the errors it raises into messages and exit statuses.
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
-status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``users``, ``web``, ``cases``,
-``register``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options`` resolves ``--config``/``--db``,
+status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``evidence``, ``users``, ``web``,
+``cases``, ``register``, ``trends``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options``
+resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
 130 interrupted, 141 output cut short by a closed pipe.
@@ -22,6 +23,7 @@ from presswatch.cli.cases import add_cases_commands
 from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
+from presswatch.cli.evidence import add_evidence_commands
 from presswatch.cli.output import Parser, add_command, bounded_int, err
 from presswatch.cli.register import add_register_commands
 from presswatch.cli.search import add_search_arguments, cmd_reindex
@@ -76,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_alerts_commands(add)
     add_cases_commands(add)
     add_trends_commands(add)
+    add_evidence_commands(add)
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
     digest.add_argument("--date", metavar="YYYY-MM-DD", type=digest_date,
                         help="ngày của bản tin (mặc định: bản tin gần nhất)")

@@ -13,7 +13,7 @@ from cases.model import HOTLINE_HEALTH_ID
 from presswatch.cli.crawl import run_once
 from presswatch.cli.options import command_config, database
 from presswatch.cli.output import out
-from presswatch.config import KIND_LABELS, Config
+from presswatch.config import KIND_LABELS, Config, Settings
 from presswatch.store import SourceHealth, Store
 from presswatch.times import local, local_day
 
@@ -79,6 +79,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         counts = outbox.counts(store.db)
         incidents = open_incidents(store.db)
         digest = latest_record(store)
+        evidence = evidence_lines(store, config.settings)
     out(f"\nLịch ({len(jobs)} việc):")
     for job_id, next_run in jobs:
         when = local(datetime.fromtimestamp(next_run, UTC)) if next_run else "tạm dừng"
@@ -89,6 +90,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{DIGEST_STATES.get(digest.status, digest.status)}"
             + (f" lúc {local(digest.sent_at)}" if digest.sent_at else "")
             + (f" — {digest.last_error}" if digest.last_error and digest.status != "sent" else ""))
+    for line in evidence:
+        out(line)
     if incidents:
         out("\nSự cố nguồn đang mở:")
         for incident in incidents:
@@ -97,6 +100,22 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"{incident.message}")
     out("")
     return cmd_sources(args)
+
+
+def evidence_lines(store: Store, settings: Settings) -> list[str]:
+    """Evidence in ``presswatch status``: captures, the queue, disk use against the quota."""
+    from evidence import queue, records
+    from presswatch.service.evidence import quota_message
+
+    used = records.bytes_used(store.db)
+    states = queue.counts(store.db)
+    quota = f" / hạn mức {settings.evidence_quota_bytes / 1e9:.2f} GB" if settings.evidence_quota_bytes else ""
+    lines = [f"Bằng chứng: {records.capture_count(store.db)} bản lưu, {used / 1e6:.1f} MB{quota}; yêu cầu đang chờ "
+             f"{states.get('pending', 0)}, lỗi {states.get('failed', 0)}, bị từ chối {states.get('refused', 0)}"]
+    full = quota_message(used, settings.evidence_quota_bytes)
+    if full is not None:
+        lines.append(f"  ⚠ {full}")
+    return lines
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

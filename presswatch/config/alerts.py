@@ -135,6 +135,7 @@ class Rule(Strict):
     max_per_hour: int | None = Field(default=20, ge=1)
     quiet_hours: str | None = None  # "22:00-06:00", Asia/Ho_Chi_Minh
     max_age: RuleAge = 3 * 86400  # seconds: older articles (an archive crawled late) do not alert
+    capture: bool = False  # also queue an evidence capture of each matching article's page (evidence/)
     enabled: bool = True
 
     @field_validator("query")

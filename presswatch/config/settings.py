@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
-from presswatch.config.base import Strict, check_address, check_url, error_location, error_message
+from presswatch.config.base import Strict, check_address, check_url, error_location, error_message, parse_duration
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError
 from presswatch.netpolicy import parse_rule
@@ -106,6 +106,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
             "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
     Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
+    Setting("evidence_dir", "data/evidence", "Folder of the evidence files (WARC, screenshots, PDF, text), each "
+            "stored as ab/cd/<sha256>."),
+    Setting("evidence_allow_internal", [], "Internal hosts evidence may be captured from (a local test site): "
+            "names, addresses or networks, each optionally with :port. Empty: every internal address is refused."),
+    Setting("evidence_quota_bytes", 20_000_000_000, "Disk the evidence files may use; when reached, new captures "
+            "are refused with a message (nothing else stops). 0: no quota."),
+    Setting("evidence_timeout", 60.0, "Seconds one capture may take (page, resources, screenshot, PDF); what "
+            "loaded by then is kept."),
+    Setting("evidence_max_bytes", 50_000_000, "Bytes one capture downloads at most (page and resources); a "
+            "larger body is cut and marked truncated in the WARC."),
+    Setting("evidence_max_requests", 300, "Requests one capture makes at most (the page and what it needs)."),
+    Setting("evidence_max_height", 20000, "Pixels of page height the screenshot covers at most (infinite scroll)."),
+    Setting("evidence_attempts", 5, "Attempts of a capture before it is marked failed (retried with a doubling "
+            "delay from 1 minute)."),
+    Setting("evidence_rechecks", "1h, 6h, 24h, 3d, 7d", "When captured pages are checked again for edits, "
+            "corrections and removal, after the capture (durations, comma-separated)."),
+    Setting("evidence_edit_threshold", 0.02, "Share of words that must change (with the title unchanged) for a "
+            "re-check to report an edit."),
 )
 
 
@@ -174,6 +192,31 @@ class Settings(Strict):
     hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
     cases_reminder_channels: list[str] = Field(default_factory=list)
     cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
+    evidence_dir: str = Field(default=_default("evidence_dir"), min_length=1)
+    evidence_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
+    evidence_quota_bytes: int = Field(default=_default("evidence_quota_bytes"), ge=0, le=100_000_000_000_000)
+    evidence_timeout: float = Field(default=_default("evidence_timeout"), ge=5, le=600)
+    evidence_max_bytes: int = Field(default=_default("evidence_max_bytes"), ge=100_000, le=2_000_000_000)
+    evidence_max_requests: int = Field(default=_default("evidence_max_requests"), ge=1, le=10_000)
+    evidence_max_height: int = Field(default=_default("evidence_max_height"), ge=500, le=100_000)
+    evidence_attempts: int = Field(default=_default("evidence_attempts"), ge=1, le=50)
+    evidence_rechecks: str = _default("evidence_rechecks")
+    evidence_edit_threshold: float = Field(default=_default("evidence_edit_threshold"), gt=0, lt=1)
+
+    @field_validator("evidence_rechecks")
+    @classmethod
+    def _rechecks(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if len(parts) > 20:
+            raise ValueError("nhiều nhất 20 lần kiểm tra lại")
+        for part in parts:
+            parse_duration(part, 60, 365 * 86400)
+        return ", ".join(parts)
+
+    def recheck_seconds(self) -> list[int]:
+        """``evidence_rechecks`` in seconds after the capture, in order."""
+        return sorted(parse_duration(part.strip(), 60, 365 * 86400) for part in self.evidence_rechecks.split(",")
+                      if part.strip())
 
     @field_validator("digest_time", "housekeeping_time", mode="before")
     @classmethod
@@ -190,7 +233,7 @@ class Settings(Strict):
             raise ValueError(f"'{value}' không phải giờ hợp lệ: phút phải từ 00 đến 59")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
-    @field_validator("crawl_allow_internal", mode="before")
+    @field_validator("crawl_allow_internal", "evidence_allow_internal", mode="before")
     @classmethod
     def _split_allowed(cls, value: Any) -> Any:
         # From the environment: PRESSWATCH_CRAWL_ALLOW_INTERNAL="127.0.0.1:1200, intranet.laichau.gov.vn"

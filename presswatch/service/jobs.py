@@ -247,3 +247,29 @@ def register_job(config_dir: str, db: str) -> None:
             log.info("sổ đăng ký: cảnh báo %s", title)
         if remind(conn, tables.spokespeople(conn), settings.reminder_months, channels, now):
             log.info("sổ đăng ký: đã gửi nhắc cập nhật người phát ngôn")
+
+
+@dataclass(frozen=True)
+class EvidenceTally:
+    """What one evidence job did: captures by outcome, re-checks by result (for the logs and /metrics)."""
+
+    captures: tuple[str, ...] = ()
+    rechecks: int = 0
+
+
+def evidence_job(config_dir: str, db: str) -> EvidenceTally:
+    """The evidence queue's due captures (Chromium, one at a time), the due re-checks (plain HTTP),
+    then the notices of what re-checks found (``presswatch.service.evidence``)."""
+    from presswatch.service.evidence import capture_due, notify, recheck
+
+    config = RUNTIME.config(config_dir)
+    outcomes = capture_due(Path(db), config.settings, stop=RUNTIME.stopping)
+    tally = recheck(Path(db), config.settings)
+    if tally.checked:
+        log.info("kiểm tra lại %d trang đã lưu bằng chứng: %s", tally.checked,
+                 ", ".join(f"{kind} {count}" for kind, count in sorted(tally.changes.items())))
+    with Store(db) as store:
+        notified = notify(store, config)
+    if notified:
+        log.warning("%d thay đổi của trang đã lưu bằng chứng (sửa, đính chính, gỡ) đã gửi qua kênh cảnh báo", notified)
+    return EvidenceTally(tuple(outcome.status for outcome in outcomes), tally.checked)

@@ -33,7 +33,7 @@ from alerts import outbox
 from alerts.digest.send import last_sent_at
 from alerts.source_health import open_incidents
 from presswatch.errors import StoreError
-from presswatch.service.jobs import CrawlTally, DigestTally
+from presswatch.service.jobs import CrawlTally, DigestTally, EvidenceTally
 from presswatch.service.listen import listen
 from presswatch.store import Store
 
@@ -113,6 +113,10 @@ class ServiceMetrics:
                                ["source"], registry=self.registry)
         self.digests = Counter("presswatch_digests", "Daily digest runs by outcome.", ["status"],
                                registry=self.registry)
+        self.captures = Counter("presswatch_evidence_captures", "Evidence capture attempts by outcome.", ["status"],
+                                registry=self.registry)
+        self.rechecks = Counter("presswatch_evidence_rechecks", "Re-checks of captured pages.",
+                                registry=self.registry)
         self.registry.register(StoreCollector(db))
         self.registry.register(ServiceCollector(web_up))
         ProcessCollector(registry=self.registry)
@@ -129,6 +133,10 @@ class ServiceMetrics:
         elif isinstance(tally, DigestTally):
             for status in tally.statuses:
                 self.digests.labels(status).inc()
+        elif isinstance(tally, EvidenceTally):
+            for status in tally.captures:
+                self.captures.labels(status).inc()
+            self.rechecks.inc(tally.rechecks)
 
 
 class MetricsServer:

@@ -61,6 +61,7 @@ __all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 log = logging.getLogger("presswatch.service")  # the name operators filter logs by
 FIRST_RUN_SPREAD = 30.0  # seconds: new sources start within this, spread out
 DIGEST_RETRY_MINUTES = 30
+EVIDENCE_SECONDS = 60  # how often the evidence job looks at its queue and due re-checks
 CARRY_ON = "dịch vụ vẫn thu thập và gửi cảnh báo; giải phóng cổng hoặc đổi cấu hình rồi `presswatch reload`"
 
 
@@ -150,6 +151,10 @@ class Monitor:
         self.scheduler.add_job("presswatch.service.jobs:register_job", CronTrigger(hour=7, minute=30, timezone=VIETNAM),
                                args=self._args(), id="register", name="sổ đăng ký: chỉ số tháng trước, nhắc cập nhật",
                                replace_existing=True, executor="light")
+        # Evidence: queued captures (Chromium, in a crawl thread), due re-checks and their notices.
+        self.scheduler.add_job("presswatch.service.jobs:evidence_job", IntervalTrigger(seconds=EVIDENCE_SECONDS),
+                               args=self._args(), id="evidence", name="lưu và kiểm tra lại bằng chứng",
+                               replace_existing=True, next_run_time=now)
         h_hour, h_minute = (int(part) for part in settings.housekeeping_time.split(":"))
         self.scheduler.add_job("presswatch.service.jobs:housekeeping_job", CronTrigger(hour=h_hour, minute=h_minute,
                                timezone=VIETNAM), args=self._args(), id="housekeeping", name="dọn dẹp hằng đêm",

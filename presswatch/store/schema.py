@@ -9,10 +9,10 @@ released. The store's own tables are shared by the modules of ``presswatch.store
 notes, reviews, saved searches), ``presswatch.search.es_sync`` (``sync_state``), ``alerts.outbox``
 (alerts, outbox), ``alerts.ingest`` (``alert_pending``), ``alerts.source_health``
 (``source_incidents``), ``alerts.digest.send`` (``digest_sends``), the ``cases`` package
-(``cases``, ``case_*``), ``register.tables`` (the press register's ``register_*`` tables) and the
-``trends`` package (the ``trend_*`` tables) own theirs. The one deliberate exception: the SQLite
-search backend (``presswatch.search.sqlite``) reads the store's article and index tables, since the
-embedded index is part of the store's transaction.
+(``cases``, ``case_*``), ``register.tables`` (the press register's ``register_*`` tables), the
+``trends`` package (the ``trend_*`` tables) and the ``evidence`` package (``evidence_*``) own theirs.
+The one deliberate exception: the SQLite search backend (``presswatch.search.sqlite``) reads the
+store's article and index tables, since the embedded index is part of the store's transaction.
 
 The registry. The store may not import ``alerts`` (imports flow analysis ← kernel ← alerts ←
 crawler ← shell), yet every process (service, CLI, crawl subprocess, tests) opens ``Store(path)`` and
@@ -60,6 +60,7 @@ SCHEMAS: tuple[str, ...] = (
     "cases:SCHEMA",
     "register.tables:SCHEMA",
     "trends:SCHEMA",
+    "evidence:SCHEMA",
 )
 LEGACY_VERSION = 10  # the last PRAGMA user_version of the single list before issue 17
 MIGRATIONS_TABLE = "schema_migrations"

@@ -18,7 +18,7 @@ from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
 from presswatch.web.limits import BodyLimit
-from presswatch.web.pages import admin, article, cases, dashboard, help, register, saved, search, trends
+from presswatch.web.pages import admin, article, cases, dashboard, evidence, help, register, saved, search, trends
 from presswatch.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -52,6 +52,8 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/article/{id:int}/tags/remove", article.tag_remove, methods=["POST"]),
         Route("/article/{id:int}/notes", article.note_add, methods=["POST"]),
         Route("/article/{id:int}/verification", article.verification, methods=["POST"]),
+        Route("/article/{id:int}/evidence", evidence.capture_article, methods=["POST"]),
+        Route("/evidence/{id:int}/{kind:str}", evidence.evidence_file, methods=["GET"]),
         Route("/export.csv", search.export_csv, methods=["GET"]),
         Route("/export.xlsx", search.export_xlsx, methods=["GET"]),
         Route("/saved", saved.saved_page, methods=["GET"]),

@@ -247,3 +247,46 @@ def test_any_json_body_opens_a_case_or_says_why(cstore: Store, body: dict[str, o
     else:
         assert case.title.strip() and case.kind in KINDS
     assert audit.verify(cstore.db).ok
+
+
+def test_what_a_case_attaches_is_queued_for_capture_and_the_dossier_lists_the_evidence_kept(
+        cstore: Store, tmp_path: Path) -> None:
+    """Attaching an article or a link requests an evidence capture in the same transaction (issue 18
+    with issue 19); once the evidence job has kept the page, the dossier lists each file with its
+    capture time and SHA-256, in the rendered DOCX too."""
+    import hashlib
+    import io
+
+    from docx import Document
+
+    from cases import dossier
+    from evidence import queue
+    from evidence.records import Capture, save, store_files
+
+    case = records.open_case(cstore, ANALYST, draft(article_ids=(2,), links=("https://facebook.example/p/1",)),
+                             KINDS, now=NOW)
+    with cstore.transaction() as db:
+        due = queue.due(db, datetime.now(UTC), limit=10)
+    assert {(r.url, r.article_id, r.case_id) for r in due} == {
+        ("https://baolaichau.example/1.html", 2, case.id), ("https://facebook.example/p/1", None, case.id)}
+    assert all(r.reason == f"hồ sơ vụ việc {case.id}" for r in due)
+    with pytest.raises(CaseError):  # a refused case queues nothing (its transaction is rolled back)
+        records.open_case(cstore, ANALYST, draft(article_ids=(1,), title=" "), KINDS, now=NOW)
+    with cstore.transaction() as db:
+        assert len(queue.due(db, datetime.now(UTC), limit=10)) == 2
+
+    page = "<html><body><h1>Bài 1 về Lai Châu</h1></body></html>".encode()
+    request = next(r for r in due if r.article_id == 2)
+    kept = Capture(url=request.url, final_url=request.url, http_status=200, title="Bài 1 về Lai Châu",
+                   text="Nội dung", captured_at=NOW, tools={"test": "1"}, files={"warc": page, "text": b"Noi dung"})
+    with cstore.transaction() as db:
+        save(db, request.id, kept, store_files(tmp_path / "evidence", kept), [3600])
+    file = reads.case_file(cstore.db, case.id)
+    assert file is not None
+    values = dossier.context(cstore.db, file, KINDS)
+    assert {(row["kind"], row["sha256"]) for row in values["evidence"]} == {
+        ("WARC", hashlib.sha256(page).hexdigest()), ("văn bản", hashlib.sha256(b"Noi dung").hexdigest())}
+    assert values["evidence"][0]["at"].startswith("07/12/2026 10:00") and values["evidence_note"] == "1 bản lưu, 2 tệp"
+    document = Document(io.BytesIO(dossier.render_docx(ROOT / "config" / "cases_dossier.docx", values)))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert hashlib.sha256(page).hexdigest() in text and "https://baolaichau.example/1.html" in text

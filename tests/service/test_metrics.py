@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from presswatch.service.jobs import CrawlTally, DigestTally
+from presswatch.service.jobs import CrawlTally, DigestTally, EvidenceTally
 from presswatch.service.listen import ListenError
 from presswatch.service.metrics import MetricsServer, ServiceMetrics
 from presswatch.store import RunResult, Store
@@ -59,6 +59,7 @@ def test_timestamps_and_large_counters_read_back_exactly(store: Store, served: t
     metrics.count(CrawlTally("tin-a", "ok"))
     metrics.count(CrawlTally("hong", "skipped"))
     metrics.count(DigestTally(("sent", "failed", "sent")))
+    metrics.count(EvidenceTally(("done", "pending", "done"), rechecks=10_000))
     found = samples(scrape(port))
     # {value:g} wrote 1.7957e+09 (40 minutes off here, up to hours) and 1.23457e+06.
     assert found[("presswatch_digest_last_sent_timestamp_seconds", ())] == SENT.timestamp()
@@ -68,6 +69,8 @@ def test_timestamps_and_large_counters_read_back_exactly(store: Store, served: t
     assert found[("presswatch_crawls_total", (("result", "ok"), ("source", "tin-a")))] == 2
     assert found[("presswatch_crawls_skipped_total", (("source", "hong"),))] == 1
     assert found[("presswatch_digests_total", (("status", "sent"),))] == 2
+    assert found[("presswatch_evidence_captures_total", (("status", "done"),))] == 2
+    assert found[("presswatch_evidence_rechecks_total", ())] == 10_000
     assert found[("presswatch_web_up", ())] == 0
     assert found[("process_resident_memory_bytes", ())] > 1_000_000
 
@@ -83,6 +86,7 @@ def test_every_documented_metric_is_served(store: Store, served: tuple[ServiceMe
     metrics.count(CrawlTally("tin-a", "failed", errors=2))
     metrics.count(CrawlTally("tin-a", "skipped"))
     metrics.count(DigestTally(("sent",)))
+    metrics.count(EvidenceTally(("refused",)))
     served_names = {name for name, _ in samples(scrape(port))}
     table = DOCS.read_text(encoding="utf-8").split("Prometheus scrapes", 1)[1].split("Useful alerting rules", 1)[0]
     documented = set(re.findall(r"`((?:presswatch|process)_[a-z_]+)", table))

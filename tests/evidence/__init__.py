@@ -1,0 +1,1 @@
+"""Tests of the evidence capability (capture, queue, re-checks, integrity)."""
