@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cases.model import Case
 from evidence import queue, rechecks, records
 from evidence.changes import Seen, Version, classify
 from evidence.fetch import Fetcher, PolicyRefusedError
@@ -188,32 +189,46 @@ async def _fetch_all(urls: list[str], settings: Settings) -> list[Seen]:
         await fetcher.close()
 
 
-def notice(event: rechecks.Event, web_base_url: str | None) -> dict[str, object]:
-    """The alert-channel document of a re-check event (delivered like a source-health notice)."""
+def notice(event: rechecks.Event, web_base_url: str | None, case: Case | None = None) -> dict[str, object]:
+    """The alert-channel document of a re-check event (delivered like a source-health notice). For a
+    page attached to a case it names the case, its assignee and links to the case."""
     from alerts.payload import DOCUMENT_SCHEMA
 
     title = {"edited": "Bài đã bị sửa", "corrected": "Bài đã được đính chính", "removed": "Bài đã bị gỡ"}[event.kind]
-    link = f"\n{web_base_url}/article/{event.article_id}" if web_base_url and event.article_id else ""
-    text = f"🔎 {title}: {event.url}\n{event.detail}\nThời điểm kiểm tra: {local(event.at)}{link}"
+    about = ""
+    if case is not None:
+        about = f"Hồ sơ {case.number} ({case.title}) · người xử lý: {case.assignee or '(chưa giao)'}\n"
+    if web_base_url and case is not None:
+        link = f"\n{web_base_url}/cases/{case.id}"
+    else:
+        link = f"\n{web_base_url}/article/{event.article_id}" if web_base_url and event.article_id else ""
+    text = f"🔎 {title}: {event.url}\n{about}{event.detail}\nThời điểm kiểm tra: {local(event.at)}{link}"
     return {"schema": DOCUMENT_SCHEMA, "type": "evidence", "status": event.kind, "kind": event.kind,
             "capture_id": event.capture_id, "article_id": event.article_id, "case_id": event.case_id,
+            "case_number": case.number if case else None, "assignee": case.assignee if case else None,
             "url": event.url, "message": event.detail, "created_at": event.at.isoformat(), "text": text}
 
 
 def notify(store: Store, config: Config) -> int:
-    """Queue a notice of each unnotified edited / corrected / removed event to the channels of the
-    source-health notices; returns how many events were handed over."""
+    """Queue a notice of each unnotified edited / corrected / removed event: for a page attached to a
+    case, to the cases' reminder channels (``cases_reminder_channels``, where the case's assignee is
+    told of their cases), naming the case and its assignee; otherwise, or when no such channel is
+    active, to the channels of the source-health notices. Returns how many events were handed over."""
     from alerts.outbox import queue_health
+    from cases.reads import get_case
 
     if config.alerts is None:
         return 0
     targets, _ = config.alerts.targets()
-    channels = [c for c in config.alerts.source_health.channels if c in targets]
+    health = [c for c in config.alerts.source_health.channels if c in targets]
+    for_cases = [c for c in config.settings.cases_reminder_channels if c in targets] or health
     now = datetime.now(UTC)
     with store.transaction() as conn:
         events = rechecks.unnotified(conn)
         for event in events:
-            for channel in channels:
-                queue_health(conn, channel, notice(event, config.settings.web_base_url), now)
+            case = get_case(conn, event.case_id) if event.case_id is not None else None
+            document = notice(event, config.settings.web_base_url, case)
+            for channel in for_cases if case is not None else health:
+                queue_health(conn, channel, document, now)
         rechecks.mark_notified(conn, [event.id for event in events], now)
     return len(events)

@@ -125,3 +125,49 @@ def test_a_redirect_to_an_address_not_allowed_is_refused_hop_by_hop(tmp_path: Pa
         assert site.hits["/tin.html"] == 1 and admin.hits == {}
     assert outcome.status == "refused"
     assert f"thêm '127.0.0.1:{admin.port}' vào evidence_allow_internal" in outcome.message
+
+
+def test_a_change_to_a_page_of_a_case_tells_the_case_s_assignee(tmp_path: Path, db: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link attached to a case is queued for capture; when a re-check finds it removed, the notice
+    goes to the cases' reminder channel, naming the case and its assignee, with a link to the case."""
+    from cases import records as case_records
+    from cases.model import Draft
+    from cases.settings import load_cases_config
+    from presswatch.store import users
+    from presswatch.store.users import User
+
+    monkeypatch.setenv("PRESSWATCH_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    monkeypatch.setenv("PRESSWATCH_WEBHOOK_SECRET", "s" * 32)
+    config = load_config(config_dir(tmp_path, f"evidence_dir: {tmp_path / 'evidence'}\n"
+                                               "cases_reminder_channels: [thanh-tra]\n"
+                                               "web_base_url: https://giamsat.example\n"))
+    kinds = load_cases_config(config.directory / "cases.yaml").kind_labels()
+    with Site() as site:
+        settings = settings_for(tmp_path, site.port)
+        start = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+        with Store(db) as store:
+            users.add_user(store, "hung", "inspector", "mat-khau-dai-1")
+            inspector = User("hung", "inspector", start)
+            case = case_records.open_case(store, inspector, Draft(
+                title="Bài sai về sạt lở", kind="sai-su-that", origin="phone", assignee="hung",
+                links=(site.url("/gone.html"),)), kinds, now=start)
+            with store.transaction() as conn:
+                [request] = queue.due(conn, datetime.now(UTC))
+            assert request.case_id == case.id
+            made = records.Capture(url=request.url, final_url=request.url, http_status=200, title="Bài",
+                                   text="Nội dung " * 20, captured_at=start, tools={"test": "1"},
+                                   files={"text": "Bài\n\nNội dung".encode()})
+            stored = records.store_files(Path(settings.evidence_dir), made)
+            with store.transaction() as conn:
+                records.save(conn, request.id, made, stored, settings.recheck_seconds())
+        recheck(db, settings)
+    with Store(db) as store:
+        [event] = events_since(store.db, 0)
+        assert (event.kind, event.case_id) == ("removed", case.id)
+        assert notify(store, config) == 1
+        [row] = [row for row in outbox.listing(store.db, "pending") if row.kind == "health"]
+        assert row.channel == "thanh-tra"
+        payload = row.payload or ""
+        assert f"Hồ sơ {case.number}" in payload and "người xử lý: hung" in payload
+        assert f"https://giamsat.example/cases/{case.id}" in payload and "Bài đã bị gỡ" in payload
