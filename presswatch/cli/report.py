@@ -1,0 +1,60 @@
+"""``presswatch report``: the periodic report "Báo cáo tình hình thông tin báo chí, mạng xã hội" of a
+period, as DOCX (from the editable template ``config/report.docx``) or PDF (LibreOffice headless)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from presswatch.cli.options import config_dir, with_config
+from presswatch.cli.output import out
+from presswatch.config import Config
+from presswatch.errors import ReportError
+from presswatch.times import local_date, utcnow
+
+
+def add_report_command(add: Any) -> None:
+    report = add("report", "xuất báo cáo định kỳ tình hình thông tin (DOCX theo mẫu config/report.docx, hoặc PDF)")
+    report.add_argument("--period", metavar="KỲ", required=True,
+                        help="kỳ báo cáo: 2026-11 (tháng), 2026-W48 (tuần), 2026-Q4 (quý), 2026-H1 (6 tháng), "
+                             "2026 (năm), 2026-11-03..2026-11-20 (khoảng ngày)")
+    report.add_argument("--format", choices=("docx", "pdf"), default="docx",
+                        help="docx (mặc định) hoặc pdf (cần LibreOffice: gói libreoffice-writer-nogui)")
+    report.add_argument("--out", metavar="TỆP", help="tệp sẽ ghi (mặc định: bao-cao-KỲ.docx|pdf)")
+    report.add_argument("--number", metavar="SỐ", default="", help="số văn bản (để trống để ghi tay)")
+    report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (mặc định: hôm nay)")
+    report.set_defaults(func=with_config(cmd_report))
+
+
+def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
+    from alerts.digest.send import topic_labels
+    from cases.model import ACTION_LABELS
+    from cases.settings import load_cases_config
+    from presswatch.store import Store
+    from reports.content import build_report, context, number
+    from reports.document import TEMPLATE_NAME, render_docx, to_pdf
+    from reports.period import parse_period
+
+    period = parse_period(args.period)
+    try:
+        issued = date.fromisoformat(args.date) if args.date else local_date(utcnow())
+    except ValueError:
+        raise ReportError(f"--date {args.date!r} không phải ngày dạng YYYY-MM-DD") from None
+    folder = config_dir(args)
+    kinds_file = folder / "cases.yaml"
+    case_kinds = load_cases_config(kinds_file).kind_labels() if kinds_file.exists() else {}
+    with Store(db) as store:
+        report = build_report(store.db, period)
+    values = context(report, topic_labels=topic_labels(config), case_kinds=case_kinds, action_labels=ACTION_LABELS,
+                     source_names={source.id: source.name for source in config.sources},
+                     number_text=args.number, issued=issued)
+    data = render_docx(folder / TEMPLATE_NAME, values)
+    if args.format == "pdf":
+        data = to_pdf(data)
+    target = Path(args.out or f"bao-cao-{args.period.strip().replace('..', '_')}.{args.format}")
+    target.write_bytes(data)
+    out(f"Đã ghi báo cáo {period.label} ({period.span}) vào {target} ({number(len(data))} byte): "
+        f"{number(report.current.relevant)} tin, bài liên quan, {number(report.current.negative)} tiêu cực.")
+    return 0
