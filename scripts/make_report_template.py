@@ -127,6 +127,7 @@ def main(target: Path) -> None:
     table(document, ["Loại hình", "Kỳ này", "Kỳ trước", "So với kỳ trước", "Cùng kỳ năm trước"], "k in kinds",
           ["{{ k.label }}", "{{ k.now }}", "{{ k.previous }}", "{{ k.change }}", "{{ k.year }}"],
           [4.5, 2.3, 2.3, 4, 3])
+    line(document, "{{ chart_kinds }}")
     body(document, "3. Theo chủ đề", bold=True).paragraph_format.space_before = Pt(6)
     body(document, "{%p if topics %}")
     table(document, ["Chủ đề", "Số tin, bài", "Tỷ lệ"], "t in topics",
@@ -137,6 +138,7 @@ def main(target: Path) -> None:
     body(document, "4. Sắc thái thông tin", bold=True).paragraph_format.space_before = Pt(6)
     table(document, ["Sắc thái", "Số tin, bài", "Tỷ lệ"], "s in sentiments",
           ["{{ s.label }}", "{{ s.count }}", "{{ s.share }}"], [9, 4, 3])
+    line(document, "{{ chart_sentiment }}")
     body(document, "5. Các sự việc, vấn đề nổi bật", bold=True)
     body(document, "{%p if stories %}")
     table(document, ["Sự việc (bài gốc)", "Số cơ quan, trang đăng", "Số tin, bài", "Sắc thái"], "s in stories",

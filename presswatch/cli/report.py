@@ -33,6 +33,7 @@ def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
     from cases.model import ACTION_LABELS
     from cases.settings import load_cases_config
     from presswatch.store import Store
+    from reports.charts import report_charts
     from reports.content import build_report, context, number
     from reports.document import TEMPLATE_NAME, render_docx, to_pdf
     from reports.period import parse_period
@@ -50,7 +51,7 @@ def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
     values = context(report, topic_labels=topic_labels(config), case_kinds=case_kinds, action_labels=ACTION_LABELS,
                      source_names={source.id: source.name for source in config.sources},
                      number_text=args.number, issued=issued)
-    data = render_docx(folder / TEMPLATE_NAME, values)
+    data = render_docx(folder / TEMPLATE_NAME, values, report_charts(report))
     if args.format == "pdf":
         data = to_pdf(data)
     target = Path(args.out or f"bao-cao-{args.period.strip().replace('..', '_')}.{args.format}")

@@ -201,6 +201,8 @@ def test_every_figure_is_a_count_from_the_store(filled: Path, tmp_path: Path) ->
     assert "Trong kỳ, Sở tiếp nhận 2 vụ việc; đã xử lý xong 0 vụ việc, đang xử lý 2 vụ việc." in body
     assert table_with(tables, "Loại vụ việc tiếp nhận") == [[KINDS["sai-su-that"], "2"]]
     assert sorted(table_with(tables, "Biện pháp")) == [["Yêu cầu cải chính", "1"], ["Yêu cầu gỡ bỏ", "1"]]
+    shapes = Document(str(path)).inline_shapes  # the charts: kinds of outlet, sentiment
+    assert len(shapes) == 2 and all(shape.width > 0 for shape in shapes)
     assert "III. ĐÁNH GIÁ, ĐỀ XUẤT" in body and "Nơi nhận:" in tables[-2][0][0] and "GIÁM ĐỐC" in tables[-2][0][1]
 
     appendix = table_with(tables, "STT")
