@@ -130,3 +130,19 @@ def parse_period(text: str) -> Period:
         raise ReportError(f"kỳ báo cáo {text!r} không hợp lệ: {exc}") from None
     raise ReportError(f"kỳ báo cáo {text!r} không hợp lệ: viết 2026-11 (tháng), 2026-W48 (tuần), 2026-Q4 (quý), "
                       "2026-H1 (6 tháng), 2026 (năm) hoặc 2026-11-03..2026-11-20 (khoảng ngày)")
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The period of ``kind`` (week … year) holding ``day``."""
+    if kind == "week":
+        week = day.isocalendar()
+        return week_period(week.year, week.week)
+    if kind == "month":
+        return parse_period(f"{day.year}-{day.month:02d}")
+    if kind == "quarter":
+        return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    if kind == "half":
+        return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    if kind == "year":
+        return parse_period(str(day.year))
+    raise ReportError(f"loại kỳ báo cáo '{kind}' không hợp lệ")

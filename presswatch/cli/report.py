@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from presswatch.cli.options import config_dir, with_config
+from presswatch.cli.options import with_config
 from presswatch.cli.output import out
 from presswatch.config import Config
 from presswatch.errors import ReportError
@@ -29,13 +29,9 @@ def add_report_command(add: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
-    from alerts.digest.send import topic_labels
-    from cases.model import ACTION_LABELS
-    from cases.settings import load_cases_config
     from presswatch.store import Store
-    from reports.charts import report_charts
-    from reports.content import build_report, context, number
-    from reports.document import TEMPLATE_NAME, render_docx, to_pdf
+    from reports.content import number
+    from reports.make import make_report
     from reports.period import parse_period
 
     period = parse_period(args.period)
@@ -43,17 +39,9 @@ def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
         issued = date.fromisoformat(args.date) if args.date else local_date(utcnow())
     except ValueError:
         raise ReportError(f"--date {args.date!r} không phải ngày dạng YYYY-MM-DD") from None
-    folder = config_dir(args)
-    kinds_file = folder / "cases.yaml"
-    case_kinds = load_cases_config(kinds_file).kind_labels() if kinds_file.exists() else {}
     with Store(db) as store:
-        report = build_report(store.db, period)
-    values = context(report, topic_labels=topic_labels(config), case_kinds=case_kinds, action_labels=ACTION_LABELS,
-                     source_names={source.id: source.name for source in config.sources},
-                     number_text=args.number, issued=issued)
-    data = render_docx(folder / TEMPLATE_NAME, values, report_charts(report))
-    if args.format == "pdf":
-        data = to_pdf(data)
+        report, data = make_report(config, store, period, issued=issued, number=args.number,
+                                   pdf=args.format == "pdf")
     target = Path(args.out or f"bao-cao-{args.period.strip().replace('..', '_')}.{args.format}")
     target.write_bytes(data)
     out(f"Đã ghi báo cáo {period.label} ({period.span}) vào {target} ({number(len(data))} byte): "
