@@ -130,6 +130,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
             "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
     Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
+    Setting("reports_dir", "data/reports", "Folder keeping the reports generated from the web UI (the archive), "
+            "each file under its SHA-256."),
     Setting("report_recipients", [], "E-mail addresses receiving the periodic reports `presswatch run` makes "
             "(report_schedule). Empty: no report is sent."),
     Setting("report_schedule", "", "When `presswatch run` sends each kind of periodic report, as `KIND DAY HH:MM` "
@@ -220,6 +222,7 @@ class Settings(Strict):
     hotline_imap_cafile: str = _default("hotline_imap_cafile")
     hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
     cases_reminder_channels: list[str] = Field(default_factory=list)
+    reports_dir: str = Field(default=_default("reports_dir"), min_length=1)
     report_recipients: list[str] = Field(default_factory=list)
     report_schedule: str = Field(default=_default("report_schedule"), max_length=500)
     cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)

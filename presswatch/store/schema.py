@@ -62,6 +62,7 @@ SCHEMAS: tuple[str, ...] = (
     "trends:SCHEMA",
     "evidence:SCHEMA",
     "reports.sends:SCHEMA",
+    "reports.archive:SCHEMA",
 )
 LEGACY_VERSION = 10  # the last PRAGMA user_version of the single list before issue 17
 MIGRATIONS_TABLE = "schema_migrations"
