@@ -11,6 +11,8 @@ from cases.model import ACTION_LABELS
 from cases.settings import load_cases_config
 from presswatch.config import Config
 from presswatch.store import Store
+from reports.briefing import TEMPLATE_NAME as BRIEFING_TEMPLATE
+from reports.briefing import briefing_context
 from reports.charts import report_charts
 from reports.content import Report, build_report, context
 from reports.document import TEMPLATE_NAME, render_docx, to_pdf
@@ -29,6 +31,14 @@ def make_report(config: Config, store: Store, period: Period, *, issued: date, n
                      source_names={source.id: source.name for source in config.sources}, number_text=number,
                      issued=issued)
     data = render_docx(config.directory / TEMPLATE_NAME, values, report_charts(report))
+    return report, (to_pdf(data) if pdf else data)
+
+
+def make_briefing(config: Config, store: Store, period: Period, *, pdf: bool = False) -> tuple[Report, bytes]:
+    """The press-briefing pack of ``period`` (``config/briefing.docx``), DOCX or PDF."""
+    report = build_report(store.db, period)
+    values = briefing_context(store.db, period, report, {source.id: source.name for source in config.sources})
+    data = render_docx(config.directory / BRIEFING_TEMPLATE, values)
     return report, (to_pdf(data) if pdf else data)
 
 

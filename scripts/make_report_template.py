@@ -8,7 +8,9 @@ Roman 12–14 pt. The office edits the resulting file in Word or LibreOffice lik
 (issuing body, number symbol, recipients, signer, wording), keeping the ``{{ … }}``, ``{%tr … %}`` and
 ``{%p … %}`` tags; this script only made the first version.
 
-    .venv/bin/python scripts/make_report_template.py [config/report.docx]
+It also writes ``config/briefing.docx``, the press-briefing pack's template (same letterhead).
+
+    .venv/bin/python scripts/make_report_template.py [config/report.docx [config/briefing.docx]]
 """
 
 from __future__ import annotations
@@ -201,5 +203,60 @@ def main(target: Path) -> None:
     document.save(str(target))
 
 
+def briefing(target: Path) -> None:
+    """``config/briefing.docx``: the press-briefing pack (an internal working document, not a report
+    to sign: no number, no "Nơi nhận")."""
+    document = Document()
+    fonts(document.styles["Normal"])
+    document.styles["Normal"].font.size = Pt(14)
+    fonts(document.styles["Table Grid"])
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+        section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    head = document.add_table(rows=1, cols=2)
+    widths(head, [6.0, 10.5])
+    left, right = head.rows[0].cells
+    line(left, "UBND TỈNH LAI CHÂU", size=13, first=True)
+    line(left, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", bold=True, size=13)
+    line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, first=True)
+    line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
+    document.add_paragraph()
+    line(document, "TÀI LIỆU PHỤC VỤ HỌP BÁO, GIAO BAN BÁO CHÍ", bold=True, size=14)
+    line(document, "{{ period }} ({{ span }})", bold=True, size=14)
+    line(document, "(Tài liệu nội bộ; đơn vị soạn thảo sửa, bổ sung trước khi sử dụng)", italic=True, size=13)
+    body(document, "Trong kỳ có {{ relevant }} tin, bài liên quan đến tỉnh, trong đó {{ negative }} tin, bài "
+                   "mang sắc thái tiêu cực.")
+    body(document, "1. Các vấn đề chính", bold=True)
+    body(document, "{%p if issues %}")
+    table(document, ["STT", "Vấn đề (bài gốc)", "Mức độ đăng tải"], "i in issues",
+          ["{{ i.index }}", "{{ i.title }}\n{{ i.url }}", "{{ i.detail }}"], [1.2, 10, 5.3])
+    body(document, "{%p else %}")
+    body(document, "Trong kỳ không có vấn đề nổi bật.")
+    body(document, "{%p endif %}")
+    body(document, "2. Mức độ đưa tin về tỉnh của từng cơ quan, trang", bold=True)
+    body(document, "{%p if outlets %}")
+    table(document, ["Cơ quan, trang", "Tin, bài liên quan", "Trong đó tiêu cực"], "o in outlets",
+          ["{{ o.name }}", "{{ o.relevant }}", "{{ o.negative }}"], [9, 4, 3.5])
+    body(document, "{%p else %}")
+    body(document, "Trong kỳ không có tin, bài liên quan đến tỉnh.")
+    body(document, "{%p endif %}")
+    body(document, "3. Câu hỏi báo chí đặt ra (tin, bài có tiêu đề dạng câu hỏi)", bold=True)
+    body(document, "{%p if questions %}")
+    table(document, ["Câu hỏi (tiêu đề)", "Nguồn", "Thời gian"], "q in questions",
+          ["{{ q.title }}\n{{ q.url }}", "{{ q.source }}", "{{ q.dated }}"], [10, 3.5, 3])
+    body(document, "{%p else %}")
+    body(document, "Trong kỳ không có tin, bài nào có tiêu đề dạng câu hỏi.")
+    body(document, "{%p endif %}")
+    body(document, "4. Đề xuất nội dung định hướng thông tin", bold=True)
+    body(document, "{%p for i in issues %}")
+    body(document, "- Về “{{ i.title }}”: (đơn vị soạn thảo đề xuất nội dung cung cấp thông tin, định hướng)")
+    body(document, "{%p endfor %}")
+    body(document, "- Nội dung khác: (đơn vị soạn thảo bổ sung)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(target))
+
+
 if __name__ == "__main__":
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "config" / "report.docx")
+    briefing(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "config" / "briefing.docx")

@@ -1,5 +1,6 @@
 """``presswatch report``: the periodic report "Báo cáo tình hình thông tin báo chí, mạng xã hội" of a
-period, as DOCX (from the editable template ``config/report.docx``) or PDF (LibreOffice headless)."""
+period, as DOCX (from the editable template ``config/report.docx``) or PDF (LibreOffice headless);
+``--briefing``: the press-briefing pack of the period instead (``config/briefing.docx``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def add_report_command(add: Any) -> None:
                         help="docx (mặc định) hoặc pdf (cần LibreOffice: gói libreoffice-writer-nogui)")
     report.add_argument("--out", metavar="TỆP", help="tệp sẽ ghi (mặc định: bao-cao-KỲ.docx|pdf)")
     report.add_argument("--number", metavar="SỐ", default="", help="số văn bản (để trống để ghi tay)")
+    report.add_argument("--briefing", action="store_true",
+                        help="xuất tài liệu phục vụ họp báo (mẫu config/briefing.docx) thay cho báo cáo")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (mặc định: hôm nay)")
     report.set_defaults(func=with_config(cmd_report))
 
@@ -31,7 +34,7 @@ def add_report_command(add: Any) -> None:
 def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.store import Store
     from reports.content import number
-    from reports.make import make_report
+    from reports.make import make_briefing, make_report
     from reports.period import parse_period
 
     period = parse_period(args.period)
@@ -40,10 +43,15 @@ def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
     except ValueError:
         raise ReportError(f"--date {args.date!r} không phải ngày dạng YYYY-MM-DD") from None
     with Store(db) as store:
-        report, data = make_report(config, store, period, issued=issued, number=args.number,
-                                   pdf=args.format == "pdf")
-    target = Path(args.out or f"bao-cao-{args.period.strip().replace('..', '_')}.{args.format}")
+        if args.briefing:
+            report, data = make_briefing(config, store, period, pdf=args.format == "pdf")
+        else:
+            report, data = make_report(config, store, period, issued=issued, number=args.number,
+                                       pdf=args.format == "pdf")
+    stem = "hop-bao" if args.briefing else "bao-cao"
+    target = Path(args.out or f"{stem}-{args.period.strip().replace('..', '_')}.{args.format}")
     target.write_bytes(data)
-    out(f"Đã ghi báo cáo {period.label} ({period.span}) vào {target} ({number(len(data))} byte): "
+    what = "tài liệu họp báo" if args.briefing else "báo cáo"
+    out(f"Đã ghi {what} {period.label} ({period.span}) vào {target} ({number(len(data))} byte): "
         f"{number(report.current.relevant)} tin, bài liên quan, {number(report.current.negative)} tiêu cực.")
     return 0

@@ -298,3 +298,29 @@ def test_labels() -> None:
     assert parse_period("2026-Q4").label == "quý IV năm 2026"
     assert parse_period("2026-H1").label == "6 tháng đầu năm 2026"
     assert Period("week", date(2026, 11, 23), date(2026, 11, 29)).label.startswith("tuần 48 năm 2026")
+
+
+def test_briefing_pack_counts_each_outlet(filled: Path, tmp_path: Path) -> None:
+    """The press-briefing pack: each outlet's relevant and negative items equal the store's counts, the
+    main issues are the stories then negative items, each with an editable point of guidance."""
+    target = tmp_path / "hop-bao.docx"
+    assert main(["--config", str(CONFIG), "--db", str(filled), "report", "--period", "2026-11", "--briefing",
+                 "--out", str(target)]) == 0
+    body, tables = text_of(target)
+    assert "TÀI LIỆU PHỤC VỤ HỌP BÁO, GIAO BAN BÁO CHÍ" in body and "tháng 11 năm 2026" in body
+    w, b = where(date(2026, 11, 1), date(2026, 11, 30))
+    with closing(sqlite3.connect(filled)) as connection:
+        expected = {row[0]: (n(row[1]), n(row[2])) for row in connection.execute(
+            f"SELECT source_id, count(*), sum(sentiment = 'negative') FROM articles WHERE {w} AND {RELEVANT} "
+            "GROUP BY source_id", b)}
+        questions = connection.execute(f"SELECT count(*) FROM articles WHERE {w} AND {RELEVANT} "
+                                       "AND title LIKE '%?%'", b).fetchone()[0]
+    outlets = table_with(tables, "Cơ quan, trang")
+    assert {row[0]: (row[1], row[2]) for row in outlets} == expected  # no names in config: the source ids
+    issues = table_with(tables, "STT")
+    assert 1 <= len(issues) <= 8
+    assert body.count("(đơn vị soạn thảo đề xuất nội dung cung cấp thông tin, định hướng)") == len(issues)
+    if questions:
+        assert len(table_with(tables, "Câu hỏi (tiêu đề)")) == min(questions, 30)
+    else:
+        assert "Trong kỳ không có tin, bài nào có tiêu đề dạng câu hỏi." in body
