@@ -6,7 +6,8 @@ one before it when its send failed. ``send_report`` makes the DOCX (``reports.ma
 to ``report_recipients`` with the digest's SMTP code (``alerts.digest.mail``: the same server,
 security and credentials from the environment); the ``report_sends`` row (one per kind and period,
 owned here: ``SCHEMA``) records the outcome, so a period is sent once and a failure is retried by
-the next run of the service's job.
+the next run of the service's job. Each scheduled report made is also kept in the archive of the
+web UI's "Báo cáo" page (``reports.archive``, made by "dịch vụ").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
+from pathlib import Path
 
 from alerts.digest.mail import build_message, send
 from presswatch.config import Config, Settings
@@ -26,11 +28,13 @@ from presswatch.errors import PresswatchError, SendError
 from presswatch.store import Store
 from presswatch.store.schema import Migration, Schema
 from presswatch.times import VIETNAM, iso, local_date, parse_iso
+from reports import archive
 from reports.content import number
 from reports.make import DOCX_TYPE, file_name, make_report
 from reports.period import Period, period_of
 
 log = logging.getLogger(__name__)
+SERVICE_USER = "dịch vụ"  # who made a scheduled report, in the archive
 
 SCHEMA = Schema("report_sends", (
     Migration(
@@ -131,6 +135,7 @@ def send_report(config: Config, store: Store, period: Period, *, environ: Mappin
         found = record(store.db, period)
         assert found is not None
         return found
+    archive.keep(store, Path(settings.reports_dir), period, "docx", docx, SERVICE_USER)
     subject = f"Báo cáo tình hình thông tin báo chí, mạng xã hội về tỉnh Lai Châu {period.label}"
     text = (f"{subject} ({period.span}).\n\n{number(report.current.relevant)} tin, bài liên quan đến tỉnh, "
             f"{number(report.current.negative)} tin, bài tiêu cực. Báo cáo (DOCX) ở tệp đính kèm; mục III "

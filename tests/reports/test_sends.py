@@ -22,6 +22,7 @@ from presswatch.config import Config, Settings, load_config, load_settings
 from presswatch.errors import ConfigError
 from presswatch.models import Article
 from presswatch.store import Store
+from reports import archive
 from reports.period import Period
 from reports.sends import due_periods, records, send_due, send_moment
 from tests.support.crawling import free_port
@@ -52,8 +53,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def config_for(port: int, schedule: str = "month 1 08:00; week 1 07:30") -> Config:
-    settings = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none", smtp_timeout=5,
+def config_for(port: int, schedule: str = "month 1 08:00; week 1 07:30", folder: str = "reports") -> Config:
+    settings = Settings(reports_dir=folder, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none", smtp_timeout=5,
                         report_recipients=["lanhdao@laichau.gov.vn", "vanphong@laichau.gov.vn"],
                         report_schedule=schedule, digest_sender="presswatch@laichau.gov.vn")
     return dataclasses.replace(load_config(CONFIG, {}), settings=settings)
@@ -75,9 +76,9 @@ def attachment(message: EmailMessage) -> tuple[str, bytes]:
     return str(part.get_filename()), payload
 
 
-def test_each_period_is_sent_once_with_its_report(filled: Store, smtp: tuple[Inbox, int]) -> None:
+def test_each_period_is_sent_once_with_its_report(filled: Store, smtp: tuple[Inbox, int], tmp_path: Path) -> None:
     inbox, port = smtp
-    config = config_for(port)
+    config = config_for(port, folder=str(tmp_path / "reports"))
     # Monday 30/11 07:29 in Vietnam: the week of 23/11 is not due yet; the latest due of each kind is
     # October and the week of 16/11 (a new installation sends those, not every earlier period)
     before = datetime(2026, 11, 30, 0, 29, tzinfo=UTC)
@@ -103,9 +104,15 @@ def test_each_period_is_sent_once_with_its_report(filled: Store, smtp: tuple[Inb
     assert len(inbox.messages) == 2
     assert {(r.period.kind, r.status, r.attempts) for r in records(filled.db)} == {("week", "sent", 1),
                                                                                   ("month", "sent", 1)}
+    kept = archive.listing(filled)  # in the web UI's archive too, the mailed bytes
+    assert sorted((f.period.kind, f.created_by) for f in kept) == [("month", "dịch vụ"), ("week", "dịch vụ")]
+    month_file = next(f for f in kept if f.period.kind == "month")
+    assert archive.read(tmp_path / "reports", month_file) == data
 
 
-def test_a_failed_send_is_retried_until_it_goes(filled: Store, smtp: tuple[Inbox, int]) -> None:
+def test_a_failed_send_is_retried_until_it_goes(filled: Store, smtp: tuple[Inbox, int], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # reports_dir "reports" is relative to the working directory
     inbox, port = smtp
     closed = free_port()  # nobody listens: the server is down
     now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
