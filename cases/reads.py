@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from cases import audit
 from cases.model import Action, Attachment, Case, CaseArticle, CaseFile, CaseLink, Filters
-from presswatch.times import parse_iso
+from presswatch.times import iso, parse_iso
 
 FINISHED = ("closed", "referred")  # states where a deadline no longer runs
 
@@ -133,3 +133,29 @@ def cases_of_article(db: sqlite3.Connection, article_id: int) -> list[Case]:
 
 def assignees(db: sqlite3.Connection) -> list[str]:
     return [row[0] for row in db.execute("SELECT DISTINCT assignee FROM cases WHERE assignee IS NOT NULL ORDER BY 1")]
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """What the cases did in a period (the periodic report's section II): cases received (opened)
+    by kind, those of them finished (closed or referred) and still open, and the actions taken in
+    the period by kind."""
+
+    received: dict[str, int]
+    finished: int
+    still_open: int
+    actions: dict[str, int]
+
+
+def period_counts(db: sqlite3.Connection, start: datetime, end: datetime, first: date, last: date) -> PeriodCounts:
+    """Cases opened in ``[start, end)`` (UTC) and actions dated ``first``…``last`` (Vietnamese days)."""
+    received = {row[0]: int(row[1]) for row in db.execute(
+        "SELECT kind, count(*) FROM cases WHERE created_at >= ? AND created_at < ? GROUP BY kind ORDER BY kind",
+        (iso(start), iso(end)))}
+    finished = int(db.execute(
+        "SELECT count(*) FROM cases WHERE created_at >= ? AND created_at < ? AND state IN ('closed', 'referred')",
+        (iso(start), iso(end))).fetchone()[0])
+    actions = {row[0]: int(row[1]) for row in db.execute(
+        "SELECT kind, count(*) FROM case_actions WHERE on_day >= ? AND on_day <= ? GROUP BY kind ORDER BY kind",
+        (first.isoformat(), last.isoformat()))}
+    return PeriodCounts(received, finished, sum(received.values()) - finished, actions)

@@ -103,6 +103,10 @@ class CaseError(PresswatchError):
     """A case cannot be created or changed as asked (bad field, unknown article, bad attachment)."""
 
 
+class ReportError(PresswatchError):
+    """A report cannot be made as asked (a bad period, a broken template, no LibreOffice for PDF)."""
+
+
 class CaseConflict(CaseError):
     """The case changed since the user read it: their change is refused, nothing is overwritten."""
 

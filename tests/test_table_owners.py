@@ -22,7 +22,8 @@ from pathlib import Path
 from presswatch.store.schema import MIGRATIONS_TABLE, SCHEMAS, load_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence")  # the product
+# the product
+PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports")
 OTHER_OWNERS = {
     MIGRATIONS_TABLE: "presswatch.store",  # the migration mechanism's bookkeeping (presswatch.store.schema)
     "apscheduler_jobs": "presswatch.service.jobstore",  # APScheduler's job store, configured and read there

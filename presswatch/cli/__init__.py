@@ -3,7 +3,7 @@ which runs a command and turns the errors it raises into messages and exit statu
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
 status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``evidence``, ``users``, ``web``,
-``cases``, ``register``, ``trends``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options``
+``cases``, ``register``, ``trends``, ``report``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options``
 resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
@@ -26,6 +26,7 @@ from presswatch.cli.digest import cmd_digest, digest_date
 from presswatch.cli.evidence import add_evidence_commands
 from presswatch.cli.output import Parser, add_command, bounded_int, err
 from presswatch.cli.register import add_register_commands
+from presswatch.cli.report import add_report_command
 from presswatch.cli.search import add_search_arguments, cmd_reindex
 from presswatch.cli.service import cmd_reload, cmd_run, cmd_sources, cmd_status
 from presswatch.cli.tools import cmd_analyze, cmd_check_config, cmd_extract
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_alerts_commands(add)
     add_cases_commands(add)
     add_trends_commands(add)
+    add_report_command(add)
     add_evidence_commands(add)
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
     digest.add_argument("--date", metavar="YYYY-MM-DD", type=digest_date,

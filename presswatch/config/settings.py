@@ -24,6 +24,30 @@ from presswatch.netpolicy import parse_rule
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
+REPORT_KINDS = ("week", "month", "quarter", "half", "year")
+
+
+def report_schedule_entries(value: str) -> list[tuple[str, int, int, int]]:
+    """``"month 1 08:00; week 1 07:30"`` → ``[("month", 1, 8, 0), ("week", 1, 7, 30)]``; ValueError in
+    Vietnamese naming the entry that is wrong."""
+    entries: list[tuple[str, int, int, int]] = []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        words = part.split()
+        match = _CLOCK.match(words[2]) if len(words) == 3 else None
+        if match is None or words[0] not in REPORT_KINDS or not words[1].isdigit():
+            raise ValueError(f"'{part[:60]}' phải có dạng LOẠI NGÀY HH:MM, LOẠI là một trong "
+                             f"{', '.join(REPORT_KINDS)} (ví dụ: month 1 08:00)")
+        kind, day, hour, minute = words[0], int(words[1]), int(match.group(1)), int(match.group(2))
+        if not 1 <= day <= (7 if kind == "week" else 28) or hour > 23 or minute > 59:
+            raise ValueError(f"'{part[:60]}': ngày phải từ 1 đến {7 if kind == 'week' else 28}, giờ HH:MM hợp lệ")
+        if kind in (entry[0] for entry in entries):
+            raise ValueError(f"'{kind}' có hai lần trong lịch báo cáo")
+        entries.append((kind, day, hour, minute))
+    return entries
+
+
 def _allow_entry(entry: str) -> str:
     parse_rule(entry)  # raises ValueError naming what is wrong
     return entry.strip()
@@ -106,6 +130,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
             "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
     Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
+    Setting("reports_dir", "data/reports", "Folder keeping the reports generated from the web UI (the archive), "
+            "each file under its SHA-256."),
+    Setting("report_recipients", [], "E-mail addresses receiving the periodic reports `presswatch run` makes "
+            "(report_schedule). Empty: no report is sent."),
+    Setting("report_schedule", "", "When `presswatch run` sends each kind of periodic report, as `KIND DAY HH:MM` "
+            "entries separated by `;` (kinds week, month, quarter, half, year; DAY: weekday 1-7 after a week, "
+            "day of the month after the others), e.g. `month 1 08:00; quarter 3 08:00`. Empty: none."),
     Setting("evidence_dir", "data/evidence", "Folder of the evidence files (WARC, screenshots, PDF, text), each "
             "stored as ab/cd/<sha256>."),
     Setting("evidence_allow_internal", [], "Internal hosts evidence may be captured from (a local test site): "
@@ -191,6 +222,9 @@ class Settings(Strict):
     hotline_imap_cafile: str = _default("hotline_imap_cafile")
     hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
     cases_reminder_channels: list[str] = Field(default_factory=list)
+    reports_dir: str = Field(default=_default("reports_dir"), min_length=1)
+    report_recipients: list[str] = Field(default_factory=list)
+    report_schedule: str = Field(default=_default("report_schedule"), max_length=500)
     cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
     evidence_dir: str = Field(default=_default("evidence_dir"), min_length=1)
     evidence_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
@@ -241,7 +275,7 @@ class Settings(Strict):
             return [part for part in re.split(r"[,;\s]+", value) if part]
         return value
 
-    @field_validator("digest_recipients", "cases_reminder_channels", mode="before")
+    @field_validator("digest_recipients", "cases_reminder_channels", "report_recipients", mode="before")
     @classmethod
     def _split_recipients(cls, value: Any) -> Any:
         # From the environment: PRESSWATCH_DIGEST_RECIPIENTS="a@x.vn, b@y.vn"
@@ -249,7 +283,7 @@ class Settings(Strict):
             return [part for part in re.split(r"[,;\s]+", value) if part]
         return value
 
-    @field_validator("digest_recipients")
+    @field_validator("digest_recipients", "report_recipients")
     @classmethod
     def _recipients(cls, value: list[str]) -> list[str]:
         return [check_address(address) for address in value]
@@ -268,6 +302,16 @@ class Settings(Strict):
     @classmethod
     def _web_base_url(cls, value: str | None) -> str | None:
         return None if not value else check_url(value).rstrip("/")
+
+    @field_validator("report_schedule")
+    @classmethod
+    def _report_schedule(cls, value: str) -> str:
+        return "; ".join(f"{kind} {day} {hour:02d}:{minute:02d}"
+                         for kind, day, hour, minute in report_schedule_entries(value))
+
+    def report_times(self) -> list[tuple[str, int, int, int]]:
+        """``report_schedule`` as ``(kind, day, hour, minute)`` entries."""
+        return report_schedule_entries(self.report_schedule)
 
     def digest_clock(self) -> tuple[int, int]:
         hours, minutes = self.digest_time.split(":")

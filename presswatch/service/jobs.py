@@ -144,6 +144,18 @@ def digest_job(config_dir: str, db: str) -> DigestTally:
     return DigestTally(tuple(statuses))
 
 
+def report_job(config_dir: str, db: str) -> None:
+    """Send the periodic reports that are due (``report_schedule``, ``report_recipients``), each
+    period once; a failed one is tried again at the next run (every 30 minutes)."""
+    from reports.sends import send_due
+
+    config = RUNTIME.config(config_dir)
+    with Store(db) as store:
+        for sent in send_due(config, store, datetime.now(UTC)):
+            log.info("báo cáo %s: %s%s", sent.period.label, sent.status,
+                     f" ({sent.last_error})" if sent.last_error else "")
+
+
 def housekeeping_job(config_dir: str, db: str) -> None:
     from presswatch.service.housekeeping import housekeeping
 

@@ -8,6 +8,8 @@ store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
                      (presswatch.service.jobs)
     digest           daily at ``digest_time``, and every 30 minutes for a digest that failed
     housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
+    reports          every 30 minutes when ``report_schedule`` and ``report_recipients`` are set:
+                     the periodic reports due, each period once, failures retried (reports.sends)
     alerts-pending   once at start and after a reload: the alert rules of articles stored while
                      they could not be evaluated
 
@@ -60,6 +62,7 @@ from presswatch.times import VIETNAM, iso
 __all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 log = logging.getLogger("presswatch.service")  # the name operators filter logs by
 FIRST_RUN_SPREAD = 30.0  # seconds: new sources start within this, spread out
+REPORT_MINUTES = 30  # how often the periodic reports' job looks for a due or failed report
 DIGEST_RETRY_MINUTES = 30
 EVIDENCE_SECONDS = 60  # how often the evidence job looks at its queue and due re-checks
 CARRY_ON = "dịch vụ vẫn thu thập và gửi cảnh báo; giải phóng cổng hoặc đổi cấu hình rồi `presswatch reload`"
@@ -142,6 +145,12 @@ class Monitor:
                 replace_existing=True, executor="light", next_run_time=now)
         elif self.scheduler.get_job("hotline") is not None:
             self.scheduler.remove_job("hotline")
+        if settings.report_times() and settings.report_recipients:  # periodic reports (reports.sends)
+            self.scheduler.add_job("presswatch.service.jobs:report_job", IntervalTrigger(minutes=REPORT_MINUTES),
+                                   args=self._args(), id="reports", name="báo cáo định kỳ",
+                                   replace_existing=True, executor="light", next_run_time=now)
+        elif self.scheduler.get_job("reports") is not None:
+            self.scheduler.remove_job("reports")
         if settings.cases_reminder_channels:  # the cases' reminders (cases.reminders)
             self.scheduler.add_job("presswatch.service.jobs:case_reminders_job", IntervalTrigger(minutes=15),
                                    args=self._args(), id="case-reminders", name="nhắc việc hồ sơ",

@@ -1,5 +1,5 @@
 """What the store holds for a period: the articles dated in ``[start, end)`` (UTC) counted by
-relevance, sentiment, kind, topic and place, the relevant ones listed, and their stories.
+relevance, sentiment, kind, topic, place and source, the relevant ones listed, and their stories.
 
 The daily digest (``alerts.digest.data``) reads a day through these. "Relevant" is graded ``about``
 or ``mention``. Functions of a connection; they only read.
@@ -105,3 +105,25 @@ def story_original(db: sqlite3.Connection, article_id: int) -> sqlite3.Row | Non
     row: sqlite3.Row | None = db.execute("SELECT id, url, title, title_norm, sentiment FROM articles WHERE id = ?",
                                          (article_id,)).fetchone()
     return row
+
+
+def source_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
+    """The relevant articles of the period by source: ``(source_id, relevant, negative)``, most first."""
+    rows = db.execute(
+        """SELECT source_id, count(*), sum(sentiment = 'negative') FROM articles
+           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention')
+           GROUP BY source_id ORDER BY 2 DESC, 1""",
+        (iso(start), iso(end)),
+    ).fetchall()
+    return [(row[0], int(row[1]), int(row[2] or 0)) for row in rows]
+
+
+def question_titles(db: sqlite3.Connection, start: datetime, end: datetime, limit: int) -> list[sqlite3.Row]:
+    """The relevant articles of the period whose title asks a question (holds "?"), newest first:
+    ``title``, ``url``, ``source_id``, ``dated_at``."""
+    return db.execute(
+        """SELECT title, url, source_id, dated_at FROM articles
+           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') AND instr(title, '?') > 0
+           ORDER BY dated_at DESC, id LIMIT ?""",
+        (iso(start), iso(end), limit),
+    ).fetchall()

@@ -61,6 +61,8 @@ SCHEMAS: tuple[str, ...] = (
     "register.tables:SCHEMA",
     "trends:SCHEMA",
     "evidence:SCHEMA",
+    "reports.sends:SCHEMA",
+    "reports.archive:SCHEMA",
 )
 LEGACY_VERSION = 10  # the last PRAGMA user_version of the single list before issue 17
 MIGRATIONS_TABLE = "schema_migrations"

@@ -18,7 +18,19 @@ from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
 from presswatch.web.limits import BodyLimit
-from presswatch.web.pages import admin, article, cases, dashboard, evidence, help, register, saved, search, trends
+from presswatch.web.pages import (
+    admin,
+    article,
+    cases,
+    dashboard,
+    evidence,
+    help,
+    register,
+    reports,
+    saved,
+    search,
+    trends,
+)
 from presswatch.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -61,6 +73,9 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/saved/{id:int}/delete", saved.saved_delete, methods=["POST"]),
         Route("/dashboard", dashboard.dashboard, methods=["GET"]),
         Route("/trends", trends.trends_page, methods=["GET"]),
+        Route("/reports", reports.reports_page, methods=["GET"]),
+        Route("/reports", reports.generate_report, methods=["POST"]),
+        Route("/reports/{id:int}/file", reports.report_file, methods=["GET"]),
         Route("/sources", admin.sources_page, methods=["GET"]),
         Route("/help", help.help_page, methods=["GET"]),
         Route("/users", admin.users_page, methods=["GET"]),

@@ -1,0 +1,47 @@
+"""One report as a file, from a configuration and a store: what ``presswatch report`` and the service's
+scheduled reports both call (the template ``report.docx`` of the configuration directory, its topic
+and case-kind labels, the sources' names)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from alerts.digest.send import topic_labels
+from cases.model import ACTION_LABELS
+from cases.settings import load_cases_config
+from presswatch.config import Config
+from presswatch.store import Store
+from reports.briefing import TEMPLATE_NAME as BRIEFING_TEMPLATE
+from reports.briefing import briefing_context
+from reports.charts import report_charts
+from reports.content import Report, build_report, context
+from reports.document import TEMPLATE_NAME, render_docx, to_pdf
+from reports.period import Period
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def make_report(config: Config, store: Store, period: Period, *, issued: date, number: str = "",
+                pdf: bool = False) -> tuple[Report, bytes]:
+    """The report of ``period`` and its document (DOCX, or PDF with ``pdf``)."""
+    kinds_file = config.directory / "cases.yaml"
+    case_kinds = load_cases_config(kinds_file).kind_labels() if kinds_file.exists() else {}
+    report = build_report(store.db, period)
+    values = context(report, topic_labels=topic_labels(config), case_kinds=case_kinds, action_labels=ACTION_LABELS,
+                     source_names={source.id: source.name for source in config.sources}, number_text=number,
+                     issued=issued)
+    data = render_docx(config.directory / TEMPLATE_NAME, values, report_charts(report))
+    return report, (to_pdf(data) if pdf else data)
+
+
+def make_briefing(config: Config, store: Store, period: Period, *, pdf: bool = False) -> tuple[Report, bytes]:
+    """The press-briefing pack of ``period`` (``config/briefing.docx``), DOCX or PDF."""
+    report = build_report(store.db, period)
+    values = briefing_context(store.db, period, report, {source.id: source.name for source in config.sources})
+    data = render_docx(config.directory / BRIEFING_TEMPLATE, values)
+    return report, (to_pdf(data) if pdf else data)
+
+
+def file_name(period: Period, suffix: str = "docx") -> str:
+    """``bao-cao-2026-11-01_2026-11-30.docx``."""
+    return f"bao-cao-{period.first.isoformat()}_{period.last.isoformat()}.{suffix}"
