@@ -4,10 +4,17 @@ matcher that finds its names in normalised text.
 A candidate is found on the folded text (so "Lai Chau", "LAI CHÂU" and "Lai Châu" are all found) and
 then checked on the original:
 - the diacritics, where present, must be the name's ("Tam Dương" is not "Tam Đường");
-- a name is capitalised ("Mường Tè", "MƯỜNG TÈ"); the province may also follow a unit word in
-  lower case ("tỉnh Lai châu");
+- a name is capitalised ("Mường Tè", "MƯỜNG TÈ"), or, in lower case as posts and comments are
+  typed ("lũ quét ở mường tè", "tinh lai chau"), it passes the lower-case guards (``_lower_case``):
+  the province unless it is the "future" of a continent ("tương lai châu Á", "tuong lai chau a",
+  "con lai châu Âu"); a unit after a unit word ("xã đoàn kết", "huyen muong te"); a distinctive unit
+  with its diacritics ("mường tè"); a distinctive unit without them ("muong te") only when the text
+  also names the province, since bare lower-case letters are often ordinary words ("nam xe" is
+  "năm xe", "can co" is "cần có"); an ambiguous unit ("đoàn kết", "tân uyên") never untyped;
 - a name without diacritics counts only if no other unit folds to the same letters;
-- the match must not cut a word of the segmentation ("Tương lai châu Á" is not "Lai Châu");
+- the match must not cut a word of the segmentation ("Tương lai châu Á" is not "Lai Châu"); text
+  that is both lower case and without diacritics is not checked so (its segmentation is not
+  reliable): the lower-case guards stand in;
 - joined forms ("#LaiChau", "laichau.gov.vn") count as hashtags and in addresses.
 """
 
@@ -24,8 +31,12 @@ from analysis.normalize import fold
 from analysis.segment import Token, words_inside
 
 UNIT_WORDS = ("tỉnh", "thành phố", "tp", "tp.", "huyện", "xã", "phường", "thị trấn", "thị xã")
-_UNIT_WORD_BEFORE = re.compile(r"(?:tỉnh|thành phố|tp\.?|huyện|xã|phường|thị trấn|thị xã|tinh|huyen|xa|phuong)\s+$",
-                               re.IGNORECASE)
+_UNIT_WORD_BEFORE = re.compile(r"(?<!\w)(?:tỉnh|thành phố|tp\.?|huyện|xã|phường|thị trấn|thị xã|tinh|thanh pho|huyen|xa"
+                               r"|phuong|thi tran)\s+$", re.IGNORECASE)
+# Lower-case "lai chau" that is not the province: "tương lai châu Á" (the future of Asia), "con lai
+# châu Âu" (of European descent). Checked on the folded text around the match.
+_NOT_PROVINCE_BEFORE = re.compile(r"(?<!\w)tuong\s+$")
+_NOT_PROVINCE_AFTER = re.compile(r"^\s+(?:a|au|phi|my|uc|luc|mi|dai duong)(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,9 @@ class Gazetteer:
         """All checked matches in ``text`` (normalised; ``folded`` is ``fold(text)``)."""
         inside = words_inside(tokens)
         matches: list[Match] = []
+        # Lower-case unaccented units: kept if the province is named in lower case too (a writer who
+        # capitalises "Lai Chau" but not "can co" means "cần có").
+        needs_province: list[Match] = []
         for candidate in self._pattern.finditer(folded):
             start, end = candidate.span()
             original = text[start:end]
@@ -96,14 +110,19 @@ class Gazetteer:
                 if form is None:
                     continue
                 typed = bool(_UNIT_WORD_BEFORE.search(text[max(0, start - 12):start]))
-                if not _capitalised(original) and not (unit is self.province and typed):
+                capitalised = _capitalised(original)
+                verdict = "yes" if capitalised else self._lower_case(unit, original, form, typed, folded, start)
+                if verdict is None:
                     continue
                 if form == "unaccented" and unit.ambiguous_unaccented and not typed:
                     continue
-                if _cuts_a_word(text, start, end, inside, original):
+                if capitalised and _cuts_a_word(text, start, end, inside, original):
                     continue  # "Tương lai châu Á" is [Tương lai] [châu Á], not Lai Châu
-                matches.append(Match(unit, start, end, original, form, typed))
+                match = Match(unit, start, end, original, form, typed)
+                (needs_province if verdict == "if province" else matches).append(match)
                 break
+        if needs_province and any(m.unit is self.province and not _capitalised(m.text) for m in matches):
+            matches.extend(needs_province)
         for candidate in self._joined.finditer(folded):
             group = 1 if candidate.group(1) else 2
             unit = self._joined_by_fold[candidate.group(group)]
@@ -111,6 +130,21 @@ class Gazetteer:
             matches.append(Match(unit, start, end, text[start:end], "joined", False))
         matches.sort(key=lambda m: m.start)
         return matches
+
+    def _lower_case(self, unit: Unit, original: str, form: str, typed: bool, folded: str, start: int) -> str | None:
+        """May a name typed in lower case be ``unit``? "yes", "if province" (kept if the text names the
+        province in lower case too) or None."""
+        if typed:
+            return "yes"
+        if unit is self.province:
+            if _NOT_PROVINCE_BEFORE.search(folded[max(0, start - 8):start]) or \
+                    _NOT_PROVINCE_AFTER.match(folded[start + len(original):start + len(original) + 12]):
+                return None
+            return "yes"
+        if unit.ambiguous or any(syllable[:1].isupper() for syllable in original.split()):
+            return None  # "san Thang" in a text that capitalises names is not San Thàng
+        # "accented" of a name that has no diacritics ("Pha Mu") says nothing: "pha mù tạt" typed bare.
+        return "yes" if form == "accented" and not unit.name.isascii() else "if province"
 
 
 def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], original: str) -> bool:

@@ -3,7 +3,9 @@ the evidence (matched spans and the rule that decided each).
 
 Rules, in order:
 1. Names are found by ``analysis.gazetteer`` (capitalisation, diacritics, word boundaries checked).
-2. The pre-2004 province ("Lai Châu cũ", "tỉnh Lai Châu trước đây", "nay là Điện Biên") is not today's.
+2. The pre-2004 province ("Lai Châu cũ", "tỉnh Lai Châu trước đây", "nay là Điện Biên") is not today's;
+   typed without diacritics ("lai chau cu, nay la dien bien") it is recognised on the folded text.
+   Nor is the name of the Mường Thanh group's firm ("Doanh nghiệp tư nhân xây dựng số 1 Lai Châu").
 3. A distinctive unit name ("Mường Tè", "Nậm Nhùn") counts alone. An ambiguous one ("Tân Uyên",
    "Đoàn Kết", "Than Uyên") counts only with support: today's province named in the same sentence,
    or named in the article while the unit is typed ("huyện Tân Uyên") or the sentence names no other
@@ -34,6 +36,12 @@ BODY_CAP = 3.0
 _LEGACY_AFTER = re.compile(r"^\s*(?:\(\s*cũ\s*\)|cũ\b|trước đây|\(\s*nay (?:là|thuộc)|,?\s*nay là)", re.IGNORECASE)
 _LEGACY_SENTENCE = re.compile(r"trước năm 2004|tỉnh Lai Châu cũ|Lai Châu \(cũ\)|Mường Lay|thị xã Lai Châu cũ",
                               re.IGNORECASE)
+# The firm of the Mường Thanh hotel group, "Doanh nghiệp / Xí nghiệp (tư nhân) xây dựng số 1 Lai Châu",
+# bears the name of the pre-2004 province and is based in Điện Biên (on the folded text, before the name).
+_MUONG_THANH_FIRM = re.compile(r"xay dung (?:tu nhan )?so 1 $")
+# The same, for a name typed without diacritics, on the folded text ("lai chau cu, nay la dien bien").
+_LEGACY_AFTER_FOLDED = re.compile(r"^\s*(?:\(\s*cu\s*\)|cu\b|truoc day|\(\s*nay (?:la|thuoc)|,?\s*nay la)")
+_LEGACY_SENTENCE_FOLDED = re.compile(r"truoc nam 2004|tinh lai chau cu|lai chau \(cu\)|muong lay|thi xa lai chau cu")
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,11 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
                 legacy_sentences[sentence] = bool(_LEGACY_SENTENCE.search(document[sentence[0]:sentence[1]]))
             if _LEGACY_AFTER.match(after) or legacy_sentences[sentence]:
                 continue
+            if _MUONG_THANH_FIRM.search(folded[max(0, match.start - 30):match.start]):
+                continue
+            if match.form == "unaccented" and (_LEGACY_AFTER_FOLDED.match(folded[match.end:match.end + 20]) or
+                                               _LEGACY_SENTENCE_FOLDED.search(folded[sentence[0]:sentence[1]])):
+                continue
             province_sentences.add(sentence)
             counted.append((match, "tên tỉnh"))
     province_named = bool(province_sentences)
@@ -94,7 +107,9 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         if match.unit is gazetteer.province:
             continue
         sentence = _sentence_of(spans, match.start)
-        if not match.unit.ambiguous:
+        # Without diacritics a name shared by letters with another place ("tam duong": Tam Đường of
+        # Lai Châu, Tam Dương of Vĩnh Phúc) is as ambiguous as "Tân Uyên", even after a unit word.
+        if not (match.unit.ambiguous or (match.form == "unaccented" and match.unit.ambiguous_unaccented)):
             counted.append((match, "đơn vị hành chính riêng của Lai Châu"))
         elif sentence in province_sentences:
             counted.append((match, "tên dễ nhầm, có tên tỉnh trong cùng câu"))

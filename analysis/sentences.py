@@ -1,4 +1,5 @@
-"""Sentence spans of normalised text (a light rule: ., !, ? or … before a capital, and line ends),
+"""Sentence spans of normalised text (a light rule: ., !, ? or … before a capital, and line ends;
+in text typed all in lower case, as posts and comments often are, before any letter),
 and ``SpanLookup``: which of sorted spans holds an offset, by binary search (a scan of every span
 for every match is quadratic on a hostile page of thousands of one-line "sentences")."""
 
@@ -8,12 +9,13 @@ import re
 from bisect import bisect_right
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]*[^\W\d_a-zđ])|\n+")
+_LOWER_CASE_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]*[^\W\d_])|\n+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
-    for boundary in _BOUNDARY.finditer(text):
+    for boundary in (_LOWER_CASE_BOUNDARY if text.islower() else _BOUNDARY).finditer(text):
         if boundary.start() > start:
             spans.append((start, boundary.start()))
         start = boundary.end()

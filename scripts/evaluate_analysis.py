@@ -1,10 +1,11 @@
 """Evaluate the analysis on the labelled development set and print the scores.
 
     .venv/bin/python scripts/evaluate_analysis.py [--devset tests/data/analysis_dev/devset.jsonl]
-        [--short] [--unaccented] [--errors] [--no-model]
+        [--short] [--unaccented] [--lower] [--errors] [--no-model]
 
 --short: title + first sentence only (how posts and headlines look); --unaccented: strip diacritics
-from the input first. Prints JSON with ``--json``.
+from the input first; --lower: lower-case it (with --unaccented: lower case without diacritics, how
+posts and comments are typed). Prints JSON with ``--json``.
 
 The labels are about the whole article, and most mentions of the province sit deep in the body, so
 with --short the plain relevance recall mostly measures what the lead leaves out. The fair short-text
@@ -51,7 +52,8 @@ def names_province(text: str, places: list[str]) -> bool:
     return any(f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} " in words for name in ["Lai Châu", *places])
 
 
-def evaluate(devset: Path, short: bool = False, unaccented: bool = False, model: bool = True) -> dict[str, object]:
+def evaluate(devset: Path, short: bool = False, unaccented: bool = False, model: bool = True,
+             lower: bool = False) -> dict[str, object]:
     analyzer = load_analyzer(ROOT / "config", with_entities=False, sentiment_model=model)
     rows = [json.loads(line) for line in devset.read_text(encoding="utf-8").splitlines() if line.strip()]
     predicted = []
@@ -63,6 +65,8 @@ def evaluate(devset: Path, short: bool = False, unaccented: bool = False, model:
             text = lead(text)
         if unaccented:
             title, text = strip_accents(title), strip_accents(text)
+        if lower:
+            title, text = title.lower(), text.lower()
         inputs.append(f"{title}\n{text}")
         predicted.append(analyzer.analyze(title, text))
     elapsed = time.perf_counter() - started
@@ -99,11 +103,12 @@ def main() -> None:
     parser.add_argument("--devset", type=Path, default=ROOT / "tests" / "data" / "analysis_dev" / "devset.jsonl")
     parser.add_argument("--short", action="store_true")
     parser.add_argument("--unaccented", action="store_true")
+    parser.add_argument("--lower", action="store_true", help="lower-case the input")
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     parser.add_argument("--no-model", action="store_true", help="sentiment by the lexicon alone")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = evaluate(args.devset, args.short, args.unaccented, not args.no_model)
+    result = evaluate(args.devset, args.short, args.unaccented, not args.no_model, args.lower)
     errors = result.pop("errors")
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
