@@ -43,6 +43,7 @@ from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import create_engine
@@ -68,6 +69,21 @@ EVIDENCE_SECONDS = 60  # how often the evidence job looks at its queue and due r
 CARRY_ON = "dịch vụ vẫn thu thập và gửi cảnh báo; giải phóng cổng hoặc đổi cấu hình rồi `presswatch reload`"
 
 
+class StoppingScheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler has no type hints
+    """APScheduler's background scheduler, except that its thread submits no job unless it is
+    running. APScheduler skips due jobs only while *paused*: the wake-up that ends its thread after
+    ``shutdown`` still found the crawls that came due while the service stopped and submitted them
+    to the executors just shut down ("RuntimeError: cannot schedule new futures after shutdown",
+    a traceback in the log of an orderly stop). Those jobs stay in the job store and run at the
+    next start, like any job missed while the service was down."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state != STATE_RUNNING:
+            return None
+        wait: float | None = super()._process_jobs()
+        return wait
+
+
 class Monitor:
     def __init__(self, config: Config, db: Path) -> None:
         self.config = config
@@ -87,7 +103,7 @@ class Monitor:
         Store(db).close()  # create or migrate the schema before anything else touches the file
         migrate_jobs(db)  # before the scheduler loads a job: it would delete those it cannot import
         engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 60})
-        self.scheduler = BackgroundScheduler(
+        self.scheduler = StoppingScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(config.settings.parallel_crawls),
                        "light": ThreadPoolExecutor(2)},
