@@ -126,8 +126,8 @@ def parse_period(text: str) -> Period:
             return Period("month", first, _add_months(first, 1) - timedelta(days=1))
         if match := _YEAR.fullmatch(value):
             return Period("year", date(int(match[1]), 1, 1), date(int(match[1]), 12, 31))
-    except ValueError as exc:
-        raise ReportError(f"kỳ báo cáo {text!r} không hợp lệ: {exc}") from None
+    except ValueError:  # a month 13, a 30 February, a year 0: Python's message is English
+        raise ReportError(f"kỳ báo cáo {text!r} không hợp lệ: không có ngày, tháng hoặc năm này") from None
     raise ReportError(f"kỳ báo cáo {text!r} không hợp lệ: viết 2026-11 (tháng), 2026-W48 (tuần), 2026-Q4 (quý), "
                       "2026-H1 (6 tháng), 2026 (năm) hoặc 2026-11-03..2026-11-20 (khoảng ngày)")
 

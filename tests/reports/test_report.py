@@ -233,7 +233,9 @@ def test_a_period_without_data_still_makes_a_whole_report(filled: Path, tmp_path
 def test_a_bad_period_is_a_clear_error(filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--config", str(CONFIG), "--db", str(filled), "report", "--period", "2026-13",
                  "--out", str(tmp_path / "x.docx")])
-    assert code != 0 and "kỳ báo cáo '2026-13' không hợp lệ" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code != 0 and "kỳ báo cáo '2026-13' không hợp lệ: không có ngày, tháng hoặc năm này" in err
+    assert "must be" not in err  # Python's English message stays out
     assert not (tmp_path / "x.docx").exists()
 
 
