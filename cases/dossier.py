@@ -36,11 +36,10 @@ from cases.model import (
     ACTION_LABELS,
     CONCLUSION_LABELS,
     FIELD_LABELS,
-    MASK,
     ORIGIN_LABELS,
-    PERSONAL,
     STATE_LABELS,
     CaseFile,
+    shown,
 )
 from evidence.records import captures_of_article, captures_of_case
 from presswatch.errors import CaseError
@@ -62,20 +61,6 @@ def evidence_rows(db: sqlite3.Connection, case_id: int, article_ids: list[int]) 
     return [{"url": capture.final_url or capture.url, "at": local(capture.captured_at),
              "kind": EVIDENCE_KINDS.get(stored.kind, stored.kind), "sha256": stored.sha256}
             for capture in sorted(seen.values(), key=lambda c: c.captured_at) for stored in capture.files]
-
-
-def _shown(field: str, value: str | None, personal: bool) -> str:
-    if value is None:
-        return "—"
-    if field in PERSONAL and not personal:
-        return MASK
-    if field == "state":
-        return STATE_LABELS.get(value, value)
-    if field == "conclusion":
-        return CONCLUSION_LABELS.get(value, value)
-    if field == "origin":
-        return ORIGIN_LABELS.get(value, value)
-    return value
 
 
 def context(db: sqlite3.Connection, file: CaseFile, kinds: dict[str, str], *, personal: bool = False) -> dict[str, Any]:
@@ -109,7 +94,8 @@ def context(db: sqlite3.Connection, file: CaseFile, kinds: dict[str, str], *, pe
         "attachments": [{"name": a.name, "mime": a.mime, "size": f"{a.size:,}".replace(",", "."), "sha256": a.sha256}
                         for a in file.attachments],
         "timeline": [{"at": local(e.at), "actor": e.actor, "field": FIELD_LABELS.get(e.field, e.field),
-                      "before": _shown(e.field, e.before, personal), "after": _shown(e.field, e.after, personal),
+                      "before": shown(e.field, e.before, kinds, personal=personal),
+                      "after": shown(e.field, e.after, kinds, personal=personal),
                       "hash": e.hash[:16]} for e in file.audit],
         "chain": (f"toàn vẹn ({chain.rows} dòng)" if chain.ok
                   else f"KHÔNG toàn vẹn: {chain.problem}"),

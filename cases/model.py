@@ -214,3 +214,21 @@ class Filters:
     overdue: bool = False
     limit: int = 50
     offset: int = 0
+
+
+def shown(field_name: str, value: str | None, kinds: dict[str, str], *, personal: bool = False) -> str:
+    """One value of the audit trail as people read it (CLI, dossier): Vietnamese labels rather than
+    codes, dates as dd/mm/yyyy, the reporter's contact masked unless ``personal``."""
+    if value is None:
+        return "—"
+    if field_name in PERSONAL and not personal:
+        return MASK
+    labels = {"state": STATE_LABELS, "conclusion": CONCLUSION_LABELS, "origin": ORIGIN_LABELS, "kind": kinds}
+    if field_name in labels:
+        return labels[field_name].get(value, value)
+    if field_name == "deadline":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value

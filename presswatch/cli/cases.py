@@ -18,7 +18,7 @@ from typing import Any
 
 from cases import audit, reads
 from cases.dossier import TEMPLATE_NAME, context, docx_to_pdf, render_docx
-from cases.model import ACTION_LABELS, CONCLUSION_LABELS, FIELD_LABELS, MASK, PERSONAL, STATE_LABELS, Filters
+from cases.model import ACTION_LABELS, CONCLUSION_LABELS, FIELD_LABELS, STATE_LABELS, Filters, shown
 from cases.settings import load_cases_config
 from presswatch.cli.options import config_dir, with_config
 from presswatch.cli.output import add_command, bounded_int, err, out
@@ -117,10 +117,9 @@ def cmd_cases_show(args: argparse.Namespace, config: Config, db: Path) -> int:
         out(f"  Tệp: {attached.name} ({attached.mime}, {attached.size} byte, sha256 {attached.sha256})")
     out("  Diễn biến:")
     for entry in file.audit:
-        before, after = entry.before, entry.after
-        if entry.field in PERSONAL and not args.personal:
-            before, after = (MASK if before else before), (MASK if after else after)
-        change = f"{before} → {after}" if before is not None else f"{after}"
+        after = shown(entry.field, entry.after, kinds, personal=args.personal)
+        change = (f"{shown(entry.field, entry.before, kinds, personal=args.personal)} → {after}"
+                  if entry.before is not None else after)
         out(f"    {local(entry.at)} {entry.actor}: {FIELD_LABELS.get(entry.field, entry.field)}: {change}")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -74,6 +75,9 @@ def test_list_and_show_keep_the_reporters_contact_out_unless_asked(filled: tuple
     assert code == 0 and "sai sự thật" in out and "yêu cầu gỡ bỏ" in out
     assert "https://baolaichau.example/sat-lo.html" in out
     assert "0912" not in out and "Nguyễn Văn A" not in out and "•••" in out
+    timeline = out.split("Diễn biến:", 1)[1]  # labels and dates as people read them, not codes
+    assert "trạng thái: Mới" in timeline or "trạng thái: mới" in timeline.lower(), timeline
+    assert not re.search(r": (phone|sai-su-that|new|\d{4}-\d\d-\d\d)$", timeline, re.M), timeline
     code, out, _ = run(capsys, str(db), "cases", "show", number, "--personal")
     assert "0912 345 678" in out
     code, _, err = run(capsys, str(db), "cases", "show", "99/2026")
