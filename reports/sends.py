@@ -29,8 +29,6 @@ from presswatch.store import Store
 from presswatch.store.schema import Migration, Schema
 from presswatch.times import VIETNAM, iso, local_date, parse_iso
 from reports import archive
-from reports.content import number
-from reports.make import DOCX_TYPE, file_name, make_report
 from reports.period import Period, period_of
 
 log = logging.getLogger(__name__)
@@ -125,6 +123,11 @@ def send_report(config: Config, store: Store, period: Period, *, environ: Mappin
                 context: ssl.SSLContext | None = None) -> ReportSend:
     """Make the report of ``period`` and send it to ``report_recipients`` (one SMTP attempt; the next
     run of the job retries a failure). Never raises for a failed send: the record says what happened."""
+    # Imported here: this module's SCHEMA is loaded by every Store that opens a database (every
+    # command, every crawl subprocess); the report's making pulls in matplotlib and docxtpl.
+    from reports.content import number
+    from reports.make import DOCX_TYPE, file_name, make_report
+
     settings = config.settings
     now = datetime.now(UTC)
     try:
