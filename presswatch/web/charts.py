@@ -19,22 +19,31 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def _columns(counts: list[int], titles: list[str], width: int, plot: float) -> list[str]:
+    """One vertical bar per count, side by side across ``width``, scaled to the highest into ``plot``
+    pixels; each with its (escaped) title."""
+    top = max(counts) or 1
+    step = width / len(counts)
+    bar = max(1.0, step * 0.8)
+    parts = []
+    for index, (count, title) in enumerate(zip(counts, titles, strict=True)):
+        h = plot * count / top
+        x = index * step + (step - bar) / 2
+        parts.append(f'<rect x="{x:.1f}" y="{plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{COLOR}">'
+                     f"<title>{escape(title)}</title></rect>")
+    return parts
+
+
 def day_bars(days: list[tuple[str, int]], width: int = 640, height: int = 120) -> Markup:
     """Vertical bars, one per day (``YYYY-MM-DD``, count), with the first and last day labelled."""
     if not days:
         return Markup("")
     top = max(count for _, count in days) or 1
-    plot = height - 18
-    step = width / len(days)
-    bar = max(1.0, step * 0.8)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="Số bài theo ngày" xmlns="http://www.w3.org/2000/svg">']
-    for index, (day, count) in enumerate(days):
-        h = plot * count / top
-        x = index * step + (step - bar) / 2
-        label = f"{day[8:10]}/{day[5:7]}/{day[:4]}: {_number(count)} bài"
-        parts.append(f'<rect x="{x:.1f}" y="{plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{COLOR}">'
-                     f"<title>{escape(label)}</title></rect>")
+    parts += _columns([count for _, count in days],
+                      [f"{day[8:10]}/{day[5:7]}/{day[:4]}: {_number(count)} bài" for day, count in days],
+                      width, height - 18)
     first, last = days[0][0], days[-1][0]
     parts.append(f'<text x="0" y="{height - 3}" font-size="11" fill="{MUTED}">'
                  f'{escape(first[8:10] + "/" + first[5:7])}</text>')
@@ -89,16 +98,11 @@ def hour_bars(series: list[tuple[str, int]], width: int = 320, height: int = 64)
     if not series:
         return Markup("")
     top = max(count for _, count in series) or 1
-    plot = height - 16
-    step = width / len(series)
-    bar = max(1.0, step * 0.8)
     parts = [f'<svg class="chart spark" viewBox="0 0 {width} {height}" width="{width}" role="img" '
              f'aria-label="Diễn biến theo giờ" xmlns="http://www.w3.org/2000/svg">']
-    for index, (moment, count) in enumerate(series):
-        h = plot * count / top
-        x = index * step + (step - bar) / 2
-        parts.append(f'<rect x="{x:.1f}" y="{plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{COLOR}">'
-                     f"<title>{escape(local_short(_moment(moment)))}: {_number(count)}</title></rect>")
+    parts += _columns([count for _, count in series],
+                      [f"{local_short(_moment(moment))}: {_number(count)}" for moment, count in series],
+                      width, height - 16)
     parts.append(f'<text x="0" y="{height - 3}" font-size="10" fill="{MUTED}">'
                  f"{escape(local_short(_moment(series[0][0])))}</text>")
     parts.append(f'<text x="{width}" y="{height - 3}" font-size="10" fill="{MUTED}" text-anchor="end">'
