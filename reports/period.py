@@ -52,7 +52,7 @@ class Period:
             return f"năm {year}"
         if self.kind == "week":
             week = self.first.isocalendar()
-            return f"tuần {week.week} năm {week.year} (từ {local_day(self.first)} đến {local_day(self.last)})"
+            return f"tuần {week.week} năm {week.year}"  # its dates are the span, printed beside it
         return f"từ ngày {local_day(self.first)} đến ngày {local_day(self.last)}"
 
     @property

@@ -299,7 +299,9 @@ def test_bad_period_forms(text: str) -> None:
 def test_labels() -> None:
     assert parse_period("2026-Q4").label == "quý IV năm 2026"
     assert parse_period("2026-H1").label == "6 tháng đầu năm 2026"
-    assert Period("week", date(2026, 11, 23), date(2026, 11, 29)).label.startswith("tuần 48 năm 2026")
+    week = Period("week", date(2026, 11, 23), date(2026, 11, 29))
+    # The title prints "{label} ({span})": the label must not carry the dates a second time
+    assert week.label == "tuần 48 năm 2026" and week.span == "23/11/2026 – 29/11/2026"
 
 
 def test_briefing_pack_counts_each_outlet(filled: Path, tmp_path: Path) -> None:
