@@ -172,6 +172,9 @@ def cmd_indicators(args: argparse.Namespace, config: Config, db: Path) -> int:
 def cmd_audit(args: argparse.Namespace, config: Config, db: Path) -> int:
     with Store(db) as store, store.transaction() as conn:
         entries = tables.audit(conn, key=args.key)
+    if not entries:
+        out(f"Không có thay đổi nào của {args.key} trong nhật ký sổ đăng ký." if args.key
+            else "Nhật ký sổ đăng ký chưa có thay đổi nào (sổ trống: nạp bằng presswatch register import).")
     for e in entries:
         out(f"{local(e.at)} {e.actor:<16} {e.entity} {e.entity_key} {e.field}: {e.before!s:.60} → {e.after!s:.60}")
     return 0

@@ -68,6 +68,14 @@ def test_import_list_export_publish_audit_indicators(tmp_path: Path, capsys: pyt
     assert run(capsys, *db, "register", "audit")[1] == before
 
 
+def test_audit_of_nothing_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", str(tmp_path / "p.db")]
+    code, out, _ = run(capsys, *db, "register", "audit")
+    assert code == 0 and "chưa có thay đổi nào" in out
+    code, out, _ = run(capsys, *db, "register", "audit", "--key", "07/GP-BTTTT")
+    assert code == 0 and "Không có thay đổi nào của 07/GP-BTTTT" in out
+
+
 def test_bad_workbook_exits_2_and_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = ["--db", str(tmp_path / "p.db")]
     assert run(capsys, *db, "register", "import", str(workbook(tmp_path / "good.xlsx")))[0] == 0
