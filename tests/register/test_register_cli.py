@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from presswatch.cli import main
+from presswatch.store.database import Store
 from register.xlsx import OUTLET_COLUMNS, OUTLET_SHEET, SPOKESPERSON_COLUMNS, SPOKESPERSON_SHEET
 from tests.support.paths import CONFIG
 
@@ -69,6 +70,7 @@ def test_import_list_export_publish_audit_indicators(tmp_path: Path, capsys: pyt
 
 
 def test_audit_of_nothing_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Store(tmp_path / "p.db").close()  # an existing database with an empty register
     db = ["--db", str(tmp_path / "p.db")]
     code, out, _ = run(capsys, *db, "register", "audit")
     assert code == 0 and "chưa có thay đổi nào" in out
