@@ -137,6 +137,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("report_schedule", "", "When `presswatch run` sends each kind of periodic report, as `KIND DAY HH:MM` "
             "entries separated by `;` (kinds week, month, quarter, half, year; DAY: weekday 1-7 after a week, "
             "day of the month after the others), e.g. `month 1 08:00; quarter 3 08:00`. Empty: none."),
+    Setting("report_catch_up", 6, "After the service was down for several periods, at most this many missed periods "
+            "of each kind are sent (the newest ones, oldest first), each once."),
     Setting("evidence_dir", "data/evidence", "Folder of the evidence files (WARC, screenshots, PDF, text), each "
             "stored as ab/cd/<sha256>."),
     Setting("evidence_allow_internal", [], "Internal hosts evidence may be captured from (a local test site): "
@@ -225,6 +227,7 @@ class Settings(Strict):
     reports_dir: str = Field(default=_default("reports_dir"), min_length=1)
     report_recipients: list[str] = Field(default_factory=list)
     report_schedule: str = Field(default=_default("report_schedule"), max_length=500)
+    report_catch_up: int = Field(default=_default("report_catch_up"), ge=1, le=60)
     cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
     evidence_dir: str = Field(default=_default("evidence_dir"), min_length=1)
     evidence_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
