@@ -67,6 +67,16 @@ def _set(db: sqlite3.Connection, name: str, value: str) -> None:
                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
 
 
+def note_update(db: sqlite3.Connection, now: datetime, articles: int) -> None:
+    """Record that an update ran at ``now`` and read ``articles`` new ones (``updated_at``,
+    ``articles_read``: what ``presswatch status`` and ``/metrics`` show)."""
+    stamp = iso(now)
+    assert stamp is not None
+    _set(db, "updated_at", stamp)
+    db.execute("INSERT INTO trend_state (name, value) VALUES ('articles_read', ?) ON CONFLICT(name) DO UPDATE "
+               "SET value = CAST(CAST(value AS INTEGER) + excluded.value AS TEXT)", (str(articles),))
+
+
 def interactions(engagement: dict[str, int]) -> tuple[int, int]:
     """(views, likes + shares + comments) of a stored engagement document."""
     def count(name: str) -> int:

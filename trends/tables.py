@@ -1,6 +1,7 @@
 """The tables of ``trends`` (``SCHEMA``): signal state kept beside the store's articles.
 
-- ``trend_state``: named values (the highest article id the signals have read: ``watermark``);
+- ``trend_state``: named values (the highest article id the signals have read: ``watermark``; the
+  last update ``updated_at`` and the articles read in all, ``articles_read``);
 - ``trend_story_outlets``: one row per story (``clusters.id``) and source that carried it, dated by
   that source's first copy: the story's velocity is its rows per hour;
 - ``trend_counts``: articles per hour (UTC) of each place, topic, query burst rule (``query``/its id)

@@ -19,7 +19,7 @@ from presswatch.store import Store
 from presswatch.times import utcnow
 from trends.detect import Rising, evaluate, trend_rules
 from trends.notify import Raised, record
-from trends.signals import Touched, forget, read_new, refresh_engagement
+from trends.signals import Touched, forget, note_update, read_new, refresh_engagement
 
 # Articles one update reads at most. An existing archive is read by the first updates after an
 # upgrade (≈ 0.7 ms per article): a cap keeps each transaction short (≈ 15 s for 20,000 here), so
@@ -86,6 +86,7 @@ def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: 
             targets, _ = alerts.targets(context.environ)
             outcome.raised = record(db, outcome.rising, targets, now, context.source_names, context.web_base_url)
         forget(db, now, context.keep_days, context.follow_days)
+        note_update(db, now, touched.articles)
     outcome.articles = touched.articles
     outcome.posts = len(touched.posts)
     return outcome

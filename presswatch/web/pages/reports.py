@@ -18,11 +18,10 @@ from presswatch.web.context import Ctx
 from reports import archive
 from reports.document import FORMATS
 from reports.make import DOCX_TYPE, make_briefing, make_report
-from reports.period import parse_period
+from reports.period import KIND_NAMES, parse_period
 
 MEDIA = {"docx": DOCX_TYPE, "pdf": "application/pdf"}
-KIND_LABELS = {"week": "tuần", "month": "tháng", "quarter": "quý", "half": "6 tháng", "year": "năm",
-               "range": "khoảng ngày"}
+KIND_LABELS = KIND_NAMES
 
 
 def _folder(ctx: Ctx) -> Path:
