@@ -36,6 +36,21 @@ class CrawlTally:
 
 
 @dataclass(frozen=True)
+class ReportTally:
+    """The outcomes of one reports job (sent | failed, one per period tried), for /metrics."""
+
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendTally:
+    """What one trends job read and raised, for /metrics."""
+
+    articles: int = 0
+    raised: int = 0
+
+
+@dataclass(frozen=True)
 class DigestTally:
     """The outcomes of one digest job (sent | failed | …, one per due day), for /metrics."""
 
@@ -144,16 +159,35 @@ def digest_job(config_dir: str, db: str) -> DigestTally:
     return DigestTally(tuple(statuses))
 
 
-def report_job(config_dir: str, db: str) -> None:
+def report_job(config_dir: str, db: str) -> ReportTally:
     """Send the periodic reports that are due (``report_schedule``, ``report_recipients``), each
     period once; a failed one is tried again at the next run (every 30 minutes)."""
     from reports.sends import send_due
 
     config = RUNTIME.config(config_dir)
+    statuses = []
     with Store(db) as store:
         for sent in send_due(config, store, datetime.now(UTC)):
+            statuses.append(sent.status)
             log.info("báo cáo %s: %s%s", sent.period.label, sent.status,
                      f" ({sent.last_error})" if sent.last_error else "")
+    return ReportTally(tuple(statuses))
+
+
+def trends_job(config_dir: str, db: str) -> TrendTally:
+    """Update the trend signals and evaluate the ``kind: trend`` rules between crawls: each crawl
+    updates them after it stores (``crawler.runner``); this run also reads articles stored by other
+    paths and keeps ``presswatch status`` honest about the last update when no crawl runs."""
+    from alerts.digest.send import topic_labels
+    from trends.update import Context, update
+
+    config = RUNTIME.config(config_dir)
+    context = Context.of(config.alerts, config.settings, {s.id: s.name for s in config.sources}, topic_labels(config))
+    with Store(db) as store:
+        outcome = update(store, context)
+    if outcome.raised:
+        log.info("xu hướng: %d mục mới đang được quan tâm", len(outcome.raised))
+    return TrendTally(outcome.articles, len(outcome.raised))
 
 
 def housekeeping_job(config_dir: str, db: str) -> None:

@@ -29,6 +29,7 @@ from presswatch.web.pages import (
     reports,
     saved,
     search,
+    status,
     trends,
 )
 from presswatch.web.security import SecurityHeaders
@@ -77,6 +78,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/reports", reports.generate_report, methods=["POST"]),
         Route("/reports/{id:int}/file", reports.report_file, methods=["GET"]),
         Route("/sources", admin.sources_page, methods=["GET"]),
+        Route("/status", status.status_page, methods=["GET"]),
         Route("/help", help.help_page, methods=["GET"]),
         Route("/users", admin.users_page, methods=["GET"]),
         Route("/register", register.outlets_page, methods=["GET"]),
