@@ -1,21 +1,32 @@
 """``Monitor.sync_jobs``, the wiring of the schedule: a configuration with report schedules and trend
 rules gives the reports and trends jobs with their triggers (in APScheduler's SQLite job store of the
 database, beside the crawls, the digest and the housekeeping); a reload to a configuration without
-them removes those jobs, from the store too."""
+them removes those jobs, from the store too. The two jobs themselves, called as APScheduler calls
+them (by reference, with the configuration directory and the database path): the reports job mails
+the due reports through a real SMTP server (aiosmtpd) once, the trends job reads the new articles."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from aiosmtpd.controller import Controller
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from presswatch.config import load_config
+from presswatch.models import Article
+from presswatch.service import jobs
 from presswatch.service.jobstore import scheduled_jobs
 from presswatch.service.scheduler import REPORT_MINUTES, TRENDS_MINUTES, Monitor
 from presswatch.store import Store
+from presswatch.times import utcnow
+from tests.reports.test_sends import Inbox
+from tests.support.crawling import free_port
 from tests.support.paths import CONFIG
+from trends.reads import state
 
 SOURCES = """sources:
   - id: tin-a
@@ -34,9 +45,9 @@ TREND_RULE = """  - id: tin-lan-rong
 """
 
 
-def write_config(folder: Path, *, reports: bool, trends: bool) -> Path:
+def write_config(folder: Path, *, reports: bool, trends: bool, extra: str = "") -> Path:
     folder.mkdir(exist_ok=True)
-    for name in ("topics.yaml", "sentiment.yaml"):
+    for name in ("topics.yaml", "sentiment.yaml", "report.docx"):
         (folder / name).write_bytes((CONFIG / name).read_bytes())
     (folder / "sources.yaml").write_text(SOURCES, encoding="utf-8")
     (folder / "alerts.yaml").write_text(
@@ -47,7 +58,7 @@ def write_config(folder: Path, *, reports: bool, trends: bool) -> Path:
     schedule = ('report_recipients: [lanhdao@laichau.gov.vn]\nreport_schedule: "week 1 07:30; month 1 08:00"\n'
                 if reports else "")
     (folder / "presswatch.yaml").write_text(f"metrics_port: 0\nweb_port: 0\nbackup_dir: \"\"\n"
-                                            f"digest_time: \"06:45\"\n{schedule}", encoding="utf-8")
+                                            f"digest_time: \"06:45\"\n{schedule}{extra}", encoding="utf-8")
     return folder
 
 
@@ -93,3 +104,38 @@ def test_reports_and_trends_jobs_follow_the_configuration(tmp_path: Path) -> Non
     finally:
         monitor.stop_worker()
         monitor.scheduler.shutdown(wait=False)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_the_scheduled_jobs_send_the_reports_once_and_update_the_trends(tmp_path: Path,
+                                                                          smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    mail = (f"smtp_host: 127.0.0.1\nsmtp_port: {port}\nsmtp_security: none\n"
+            f"digest_sender: presswatch@laichau.gov.vn\nreports_dir: \"{tmp_path / 'reports'}\"\n")
+    config = write_config(tmp_path / "config", reports=True, trends=True, extra=mail)
+    db = tmp_path / "pw.db"
+    with Store(db) as store:
+        store.add_articles([Article(url=f"https://baolaichau.example/{n}.html", source_id="tin-a", title=f"Bài {n}",
+                                    text="Nội dung về tỉnh Lai Châu.",
+                                    published_at=datetime.now(UTC) - timedelta(days=n)) for n in range(3)])
+    # a new installation: the latest due period of each kind (the week and the month), once each
+    assert jobs.report_job(str(config), str(db)).statuses == ("sent", "sent")
+    assert jobs.report_job(str(config), str(db)).statuses == ()  # the next run, 30 minutes later
+    subjects = [str(m["Subject"]) for m in inbox.messages]
+    assert len(subjects) == 2 and any(" tuần " in s for s in subjects) and any(" tháng " in s for s in subjects)
+    tally = jobs.trends_job(str(config), str(db))
+    assert (tally.articles, tally.raised) == (3, 0)
+    assert jobs.trends_job(str(config), str(db)).articles == 0  # already read
+    with Store(db) as store:
+        now = state(store.db, utcnow())
+    assert now.articles_read == 3 and now.updated_at is not None and utcnow() - now.updated_at < timedelta(minutes=5)
