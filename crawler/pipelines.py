@@ -100,13 +100,16 @@ class StorePipeline(_Stage):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         from alerts.ingest import AlertEvaluator
+        from trends.prematch import QueryMatcher
 
         config, problem = crawl_config(crawler)
         alerts = config.alerts if config is not None else None
         if config is not None and alerts is None:
             problem = "; ".join(problem for problem in config.problems if "alerts.yaml" in problem) \
                 or "không có quy tắc cảnh báo"
-        self.evaluator = AlertEvaluator(alerts, unavailable=f"không nạp được quy tắc cảnh báo: {problem}")
+        matcher = QueryMatcher(alerts)  # query burst rules on the tokens the alert rules are evaluated on
+        self.evaluator = AlertEvaluator(alerts, unavailable=f"không nạp được quy tắc cảnh báo: {problem}",
+                                        on_doc=matcher if matcher else None)
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
         spider = self.spider

@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from alerts.matcher import Predicate, compile_query
-from presswatch.config.alerts import AlertsFile, Rule
+from presswatch.config.alerts import AlertsFile
 from presswatch.config.settings import Settings
 from presswatch.store import Store
 from presswatch.times import utcnow
-from trends.detect import Rising, evaluate, trend_rules
+from trends.detect import Rising, evaluate
 from trends.notify import Raised, record
+from trends.prematch import query_predicates
 from trends.signals import Touched, forget, note_update, read_new, refresh_engagement
 
 # Articles one update reads at most. An existing archive is read by the first updates after an
@@ -57,15 +57,6 @@ class Context:
         return cls(alerts, settings.trends_follow_days, settings.trends_keep_days, source_names, topic_labels,
                    settings.web_base_url, environ)
 
-
-def query_predicates(rules: list[Rule]) -> dict[str, Predicate]:
-    """The compiled queries of the enabled query burst rules, by rule id."""
-    found = {}
-    for rule in trend_rules(rules):
-        tree = rule.tree()
-        if rule.trend is not None and rule.trend.dimension == "query" and tree is not None:
-            found[rule.id] = compile_query(tree)
-    return found
 
 
 def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: datetime | None = None,
