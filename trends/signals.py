@@ -14,7 +14,9 @@ rows once per crawl (one indexed range scan above the watermark) costs less than
 It also catches articles stored by other paths (the demo, imports) and survives a crawl child killed
 mid-run: whatever was committed is read by the next update. The engagement refresh happens inside
 the child (``Store.update_engagement``) without a new article, so the parent compares the counts of
-the source's followed items after the crawl.
+the source's followed items after the crawl. The one exception is a query burst rule's match, which
+needs the article's tokens: it is made in the article's transaction on the tokens of its alert rules
+(``trends.prematch``) and only counted here; an article without it is matched here from its text.
 """
 
 from __future__ import annotations
