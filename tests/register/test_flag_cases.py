@@ -85,6 +85,8 @@ def test_a_flag_opens_one_case_linked_to_the_register(web: Running, config_dir: 
         entry = register_id(web, "03/GP")
         assert f'<a href="/register/outlets/{entry}">Trang tin &lt;b&gt;Tây Bắc&lt;/b&gt;</a>' in shown
         assert "chỉ số tuân thủ (sổ đăng ký báo chí)" in shown  # the origin
+        api = inspector.get(f"/api/cases/{case_id}").json()
+        assert [o["licence_no"] for o in api["registered_outlets"]] == ["03/GP"]
         # The indicators page now links to the case instead of offering to open another.
         page = inspector.get("/register/indicators", params={"month": "2026-11"}).text
         assert f'href="/cases/{case_id}">Hồ sơ 1/' in page and 'action="/register/indicators/case"' not in page
