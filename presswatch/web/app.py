@@ -79,6 +79,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/sources", admin.sources_page, methods=["GET"]),
         Route("/help", help.help_page, methods=["GET"]),
         Route("/users", admin.users_page, methods=["GET"]),
+        Route("/users/{name}/email", admin.user_email, methods=["POST"]),
         Route("/register", register.outlets_page, methods=["GET"]),
         Route("/register/outlets/{id:int}", register.outlet_page, methods=["GET"]),
         Route("/register/outlets/{id:int}", register.outlet_save, methods=["POST"]),
