@@ -18,7 +18,8 @@ no other module does: they call ``cases.records``, ``cases.audit`` and ``cases.a
   so each goes out once;
 - ``case_outlets``: outlets of the press register a case names (by licence number, with the name
   they had when linked); the free-text ``cases.outlets`` stays for pages not in the register.
-  ``cases.ref`` names what opened a case when that must open it only once (a register flag).
+  ``cases.ref`` names what opened a case when that must open it only once (a register flag);
+- ``case_reminder_mail``: reminders to e-mail to the case's assignee, each retried until sent.
 """
 
 from __future__ import annotations
@@ -172,6 +173,27 @@ SCHEMA = Schema("cases", (
         PRIMARY KEY (case_id, licence_no)
     ) WITHOUT ROWID;
     CREATE INDEX case_outlets_licence ON case_outlets(licence_no, case_id);
+    """,
+    ),
+    Migration(
+        "reminders by e-mail to the case's assignee, retried until sent",
+        """
+    CREATE TABLE case_reminder_mail (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL,             -- as case_reminders
+        key TEXT NOT NULL,
+        recipient TEXT NOT NULL,        -- a user name: the address is read from the account when sending
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | failed (given up after MAIL_ATTEMPTS)
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,          -- UTC: not tried before
+        sent_at TEXT,
+        last_error TEXT,                -- without the address
+        UNIQUE (case_id, kind, key, recipient)
+    );
+    CREATE INDEX case_reminder_mail_due ON case_reminder_mail(status, next_at);
     """,
     ),
 ))

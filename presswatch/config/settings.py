@@ -130,6 +130,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
             "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
     Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
+    Setting("cases_reminder_email", False, "Also e-mail each case reminder to the case's assignee (their address: "
+            "`presswatch users email`), through the SMTP settings of the digest; retried, never blocking the other "
+            "reminders."),
     Setting("reports_dir", "data/reports", "Folder keeping the reports generated from the web UI (the archive), "
             "each file under its SHA-256."),
     Setting("report_recipients", [], "E-mail addresses receiving the periodic reports `presswatch run` makes "
@@ -226,6 +229,7 @@ class Settings(Strict):
     report_recipients: list[str] = Field(default_factory=list)
     report_schedule: str = Field(default=_default("report_schedule"), max_length=500)
     cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
+    cases_reminder_email: bool = _default("cases_reminder_email")
     evidence_dir: str = Field(default=_default("evidence_dir"), min_length=1)
     evidence_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
     evidence_quota_bytes: int = Field(default=_default("evidence_quota_bytes"), ge=0, le=100_000_000_000_000)
