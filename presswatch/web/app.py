@@ -17,7 +17,7 @@ from presswatch.config import KIND_LABELS, Config
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
-from presswatch.web.limits import BodyLimit
+from presswatch.web.limits import BodyLimit, either
 from presswatch.web.pages import (
     admin,
     article,
@@ -89,6 +89,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/register/indicators/case", register.indicators_case, methods=["POST"]),
         Route("/register/audit", register.audit_page, methods=["GET"]),
         Route("/register/export.xlsx", register.export_xlsx, methods=["GET"]),
+        Route(register.IMPORT_PATH, register.import_xlsx, methods=["POST"]),
         Route("/api/search", api.search, methods=["GET"]),
         Route("/api/articles/{id:int}", api.article, methods=["GET"]),
         Route("/api/articles/{id:int}/tags", api.add_tag, methods=["POST"]),
@@ -120,7 +121,8 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
     ]
     middleware = [Middleware(SecurityHeaders),
                   Middleware(BodyLimit, max_bytes=MAX_BODY, refuse=body_refused,
-                             larger=cases.upload_cap(config.settings.cases_attachment_max_bytes))]
+                             larger=either(cases.upload_cap(config.settings.cases_attachment_max_bytes),
+                                                    register.upload_cap))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed, 500: server_error})
     app.state.web = web

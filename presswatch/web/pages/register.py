@@ -1,21 +1,24 @@
-"""The press register pages (issue 20): outlets (admins edit them, every change audited),
+"""The press register pages (issue 20): outlets (admins edit them, every change audited, and import
+a workbook: ``POST /register/import``, all or nothing as ``presswatch register import``),
 spokespeople valid today, a month's compliance indicators with their articles (inspectors open a
 case from a flagged outlet-month: ``presswatch.service.register_cases``), the audit trail, the
 register as XLSX. An outlet's page lists the cases naming it (the shell's join of the two packages)."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Scope
 
 from analysis.gazetteer import load as load_gazetteer
 from cases.model import STATE_LABELS
 from cases.reads import cases_of_outlet
-from presswatch.errors import CaseError
+from presswatch.errors import CaseError, RegisterError
 from presswatch.service.register_cases import flag_cases, open_flag_case
 from presswatch.times import day_start, local, local_day
 from presswatch.web.auth import guard
@@ -26,7 +29,12 @@ from register.edit import EDITABLE, edited
 from register.indicators import INDICATORS, OutletReport, compute
 from register.profile import profile
 from register.settings import load_register_settings
-from register.xlsx import References, spokespeople_html, write_workbook
+from register.xlsx import References, read_workbook, spokespeople_html, write_workbook
+
+IMPORT_PATH = "/register/import"
+IMPORT_MAX_BYTES = 10_000_000  # an uploaded workbook (the CLI's import takes up to 20 MB)
+IMPORT_OVERHEAD = 64_000  # the multipart framing and the CSRF field
+_UNSAFE_NAME = re.compile(r"[^\w.() -]+")
 
 
 def _refs(ctx: Ctx) -> References:
@@ -40,7 +48,7 @@ def outlets_page(ctx: Ctx) -> Response:
     with ctx.store.transaction() as db:
         outlets = tables.outlets(db)
     return ctx.render("register.html", outlets=outlets, local_day=local_day,
-                      message=ctx.request.query_params.get("msg"))
+                      message=ctx.request.query_params.get("msg"), problems=[])
 
 
 @guard("viewer")
@@ -173,3 +181,45 @@ def export_xlsx(ctx: Ctx) -> Response:
         content = path.read_bytes()
     return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="so-dang-ky-bao-chi.xlsx"'})
+
+
+def upload_cap(scope: Scope) -> int | None:
+    """For ``BodyLimit``: an uploaded workbook may be as large as ``IMPORT_MAX_BYTES`` (plus framing)."""
+    if scope.get("method") == "POST" and scope.get("path") == IMPORT_PATH:
+        return IMPORT_MAX_BYTES + IMPORT_OVERHEAD
+    return None
+
+
+@guard("admin", files=1)
+def import_xlsx(ctx: Ctx) -> Response:
+    """Import an uploaded workbook: checked as a whole like ``presswatch register import`` (nothing
+    written when any sheet, row or column is wrong: the page lists every problem), then saved and
+    audited under the admin's name."""
+    if not ctx.files:
+        return _import_refused(ctx, ["Chưa chọn tệp XLSX."])
+    name, data = ctx.files[0]
+    label = _UNSAFE_NAME.sub("_", Path(name.replace("\\", "/")).name)[-100:].strip(" .") or "tep.xlsx"
+    if len(data) > IMPORT_MAX_BYTES:
+        return _import_refused(ctx, [f"{label}: tệp quá giới hạn {IMPORT_MAX_BYTES // 1_000_000} MB."])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / label
+        path.write_bytes(data)
+        try:
+            register = read_workbook(path, _refs(ctx))
+        except RegisterError as exc:
+            return _import_refused(ctx, exc.problems)
+    actor = ctx.session.user.name  # as an edit on the page (the CLI writes "cli:…")
+    with ctx.store.transaction() as db:
+        outlets = tables.save_outlets(db, register.outlets, actor)
+        people = tables.save_spokespeople(db, register.spokespeople, actor)
+    message = (f"Đã nhập {label}: cơ quan báo chí {outlets.created} mới, {outlets.updated} sửa, "
+               f"{outlets.unchanged} không đổi; người phát ngôn {people.created} mới, {people.updated} sửa, "
+               f"{people.unchanged} không đổi.")
+    return RedirectResponse(f"/register?msg={quote(message)}", status_code=303)
+
+
+def _import_refused(ctx: Ctx, problems: list[str]) -> Response:
+    with ctx.store.transaction() as db:
+        outlets = tables.outlets(db)
+    return ctx.render("register.html", 400, outlets=outlets, local_day=local_day, message=None,
+                      problems=problems)
