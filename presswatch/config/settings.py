@@ -122,7 +122,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_attachment_max_bytes", 20_000_000, "Largest file that may be attached to a case (bytes)."),
     Setting("hotline_imap_host", "", "IMAP server of the hotline mailbox (TLS); empty: the mailbox is not read. "
             "Credentials from PRESSWATCH_HOTLINE_IMAP_USERNAME and PRESSWATCH_HOTLINE_IMAP_PASSWORD."),
-    Setting("hotline_imap_port", 993, "Port of the hotline mailbox (implicit TLS)."),
+    Setting("hotline_imap_port", 993, "Port of the hotline mailbox (993 for implicit TLS, 143 for STARTTLS)."),
+    Setting("hotline_imap_security", "ssl", "ssl (implicit TLS, port 993) or starttls (port 143, TLS required "
+            "before login); the mailbox is never read without TLS."),
     Setting("hotline_imap_folder", "INBOX", "Folder of the hotline mailbox read for new messages."),
     Setting("hotline_imap_cafile", "", "CA certificate(s) to trust for the mailbox's TLS (PEM file); empty: the "
             "system's."),
@@ -221,6 +223,7 @@ class Settings(Strict):
                                             le=1_000_000_000)
     hotline_imap_host: str = _default("hotline_imap_host")
     hotline_imap_port: int = Field(default=_default("hotline_imap_port"), ge=1, le=65535)
+    hotline_imap_security: Literal["ssl", "starttls"] = _default("hotline_imap_security")
     hotline_imap_folder: str = Field(default=_default("hotline_imap_folder"), min_length=1, max_length=200)
     hotline_imap_cafile: str = _default("hotline_imap_cafile")
     hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
