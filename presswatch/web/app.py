@@ -115,6 +115,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/api/cases", case_api.open_case, methods=["POST"]),
         Route("/api/cases/{id:int}", case_api.get_case, methods=["GET"]),
         Route("/api/cases/{id:int}", case_api.update_case, methods=["POST"]),
+        Route("/api/cases/{id:int}/attachments", case_api.add_file, methods=["POST"]),
         Route("/api/openapi.json", api.openapi, methods=["GET"]),
         Route("/docs/api", help.api_docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

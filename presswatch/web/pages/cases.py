@@ -51,7 +51,7 @@ from register import tables as register_tables
 
 PAGE_SIZE = 50
 STATUS = {CaseConflict: 409, CaseForbidden: 403}
-UPLOAD_PATH = re.compile(r"^/cases/[0-9]{1,19}/attachments$")
+UPLOAD_PATH = re.compile(r"^(/api)?/cases/[0-9]{1,19}/attachments$")  # the page's form and the API
 UPLOAD_OVERHEAD = 64_000  # the multipart framing and the form's other fields
 
 
