@@ -223,22 +223,23 @@ def hotline_job(config_dir: str, db: str) -> None:
 
 def queue_case_reminders(store: Store, config: Config, environ: Mapping[str, str], now: datetime) -> int:
     """Queue the cases' reminders that are due (``cases.reminders``) to the active channels named by
-    ``cases_reminder_channels``, each marked sent in the same transaction; the delivery worker sends
-    them like alerts. Returns how many reminders were queued."""
+    ``cases_reminder_channels`` and, with ``cases_reminder_email``, for e-mail to the case's assignee
+    (``presswatch.service.case_mail`` sends them); each marked sent in the same transaction. Returns
+    how many reminders were queued."""
     from alerts.outbox import queue_health
     from alerts.payload import DOCUMENT_SCHEMA
     from cases import reminders
     from presswatch.times import local_date
 
     settings = config.settings
-    if not settings.cases_reminder_channels or config.alerts is None:
-        return 0
-    targets, _ = config.alerts.targets(dict(environ))
-    channels = [channel for channel in settings.cases_reminder_channels if channel in targets]
-    missing = sorted(set(settings.cases_reminder_channels) - set(channels))
-    if missing:
-        log.warning("nhắc việc hồ sơ: kênh không có hoặc chưa hoạt động: %s", ", ".join(missing))
-    if not channels:
+    channels: list[str] = []
+    if settings.cases_reminder_channels and config.alerts is not None:
+        targets, _ = config.alerts.targets(dict(environ))
+        channels = [channel for channel in settings.cases_reminder_channels if channel in targets]
+        missing = sorted(set(settings.cases_reminder_channels) - set(channels))
+        if missing:
+            log.warning("nhắc việc hồ sơ: kênh không có hoặc chưa hoạt động: %s", ", ".join(missing))
+    if not channels and not settings.cases_reminder_email:
         return 0
     with store.transaction() as db:
         due = reminders.due(db, local_date(now), now, near_days=settings.cases_deadline_near_days,
@@ -247,17 +248,25 @@ def queue_case_reminders(store: Store, config: Config, environ: Mapping[str, str
             for channel in channels:
                 queue_health(db, channel, {"schema": DOCUMENT_SCHEMA, **reminder.document}, now,
                              rule_id="case-reminder")
+            assignee = reminder.document["case"]["assignee"]
+            if settings.cases_reminder_email and assignee:
+                reminders.queue_mail(db, reminder, assignee, now)
             reminders.mark_sent(db, reminder, now)
     return len(due)
 
 
 def case_reminders_job(config_dir: str, db: str) -> None:
-    """Queue the cases' reminders due now (every 15 minutes when ``cases_reminder_channels`` is set)."""
+    """Queue the cases' reminders due now and send those due by e-mail (every 15 minutes when
+    ``cases_reminder_channels`` or ``cases_reminder_email`` is set)."""
     import os
+
+    from presswatch.service.case_mail import send_reminder_mail
 
     config = RUNTIME.config(config_dir)
     with Store(db) as store:
         queued = queue_case_reminders(store, config, os.environ, datetime.now(UTC))
+        if config.settings.cases_reminder_email:
+            send_reminder_mail(store, config.settings, os.environ, datetime.now(UTC))
     if queued:
         log.info("nhắc việc hồ sơ: %d thông báo đã xếp hàng gửi", queued)
 

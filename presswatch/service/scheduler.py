@@ -177,7 +177,7 @@ class Monitor:
                                    replace_existing=True, executor="light", next_run_time=now)
         elif self.scheduler.get_job("trends") is not None:
             self.scheduler.remove_job("trends")
-        if settings.cases_reminder_channels:  # the cases' reminders (cases.reminders)
+        if settings.cases_reminder_channels or settings.cases_reminder_email:  # the cases' reminders (cases.reminders)
             self.scheduler.add_job("presswatch.service.jobs:case_reminders_job", IntervalTrigger(minutes=15),
                                    args=self._args(), id="case-reminders", name="nhắc việc hồ sơ",
                                    replace_existing=True, executor="light", next_run_time=now)
