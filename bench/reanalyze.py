@@ -86,10 +86,13 @@ def plain_init(factory: Callable[[], Analyzer]) -> None:
     _analyzer = factory()
 
 
-def plain_work(item: Item) -> int:
-    """The analysis as the crawl runs it (segmenting, NER, sketch), nothing stored."""
+def plain_work(item: Item) -> float:
+    """The analysis as the crawl runs it (segmenting, NER, sketch), nothing stored; returns the CPU
+    seconds it took in this worker."""
     assert _analyzer is not None
-    return len(_analyzer.analyze(item[1], item[2], comment=item[3]).topics)
+    started = time.process_time()
+    _analyzer.analyze(item[1], item[2], comment=item[3])
+    return time.process_time() - started
 
 
 def main() -> None:
@@ -124,24 +127,27 @@ def main() -> None:
                             time.perf_counter() - started, cpu() - used, None)
         pool = multiprocessing.get_context("spawn").Pool(args.workers, initializer=plain_init, initargs=(factory,))
         pool.map(plain_work, rows[: args.workers * 2], chunksize=1)  # load the models before timing
-        started, used = time.perf_counter(), cpu()
-        pool.map(plain_work, rows, chunksize=max(1, len(rows) // (args.workers * 20)))
+        started = time.perf_counter()
+        used = sum(pool.map(plain_work, rows, chunksize=max(1, len(rows) // (args.workers * 20))))
         seconds = time.perf_counter() - started
         pool.close()
         pool.join()
-        rate = line(f"analysis alone, {args.workers} processes (no store)", len(rows), seconds, cpu() - used, baseline)
+        rate = line(f"analysis alone, {args.workers} processes (no store)", len(rows), seconds, used, baseline)
         baseline = baseline or rate
         with store.transaction() as db:
             tables.clear_cache(db)  # the benchmark's own copy: start cold
         selection = Selection()
+        used = cpu()  # the workers' start-up alone (loading underthesea), left out of the runs' CPU below
+        reanalyze(store, selection, factory, print_, workers=args.workers, restart=True, limit=0)
+        startup = cpu() - used
         for name in ("reanalyze cold (segmenting, filling the cache)", "reanalyze warm (segmentation from the cache)"):
             used = cpu()
             outcome = reanalyze(store, selection, factory, print_, workers=args.workers, restart=True,
                                 limit=len(rows))
             counts = outcome.run.counts
             # The workers' start-up (loading underthesea: a few seconds, once per run) is left out of
-            # both the wall time and, approximately, the CPU time.
-            line(name, outcome.processed, outcome.seconds, cpu() - used - outcome.startup * args.workers, baseline,
+            # the wall time and the CPU time.
+            line(name, outcome.processed, outcome.seconds, cpu() - used - startup, baseline,
                  f"  (changed {counts.get('changed', 0)}, cached {counts.get('segmentation_cached', 0)})")
         entries, words, ner = tables.cache_size(store.db)
         per = (words + ner) / max(entries, 1)

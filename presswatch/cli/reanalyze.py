@@ -14,6 +14,7 @@ from pathlib import Path
 from presswatch.cli.options import config_dir, with_config
 from presswatch.cli.output import bounded_int, date_option, out
 from presswatch.config import Config
+from reanalysis.fields import ALL
 
 FIELD_LABELS = {"relevance": "mức liên quan", "topics": "chủ đề", "sentiment": "sắc thái", "places": "địa danh",
                 "entities": "thực thể", "toxicity": "độc hại"}
@@ -36,7 +37,6 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.errors import ReanalysisError
     from presswatch.search.es_sync import sync_elasticsearch
     from presswatch.store import Store
-    from reanalysis.fields import parse_fields
     from reanalysis.run import Selection, fingerprint, reanalyze, resume
 
     directory = config_dir(args)
@@ -44,7 +44,7 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     until = date_option(args.until, "--until") if args.until else None
     if until is not None and _DAY.fullmatch(args.until.strip()):
         until += timedelta(days=1)  # "--until 2026-11-30": to the end of that day
-    selection = Selection(since, until, tuple(args.source or ()), parse_fields(args.what))
+    selection = Selection(since, until, tuple(args.source or ()), args.what)
     factory = partial(load_analyzer, directory)
     factory()  # a configuration that does not load stops here, before any worker starts
     print_ = fingerprint(analysis_files(directory))
@@ -86,6 +86,17 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     return 1 if counts.get("errors") else 0
 
 
+def _fields(text: str) -> tuple[str, ...]:
+    """``--what``: the fields, or a Vietnamese error naming the unknown ones (exit 2)."""
+    from presswatch.errors import ReanalysisError
+    from reanalysis.fields import parse_fields
+
+    try:
+        return parse_fields(text)
+    except ReanalysisError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--what: ")) from None
+
+
 def _local(run: object) -> str:
     from presswatch.times import local
 
@@ -98,7 +109,7 @@ def add_reanalyze_command(add: Callable[[str, str], argparse.ArgumentParser]) ->
     command.add_argument("--since", metavar="NGÀY", help="chỉ các bài từ ngày YYYY-MM-DD (hoặc khoảng gần đây: 30d)")
     command.add_argument("--until", metavar="NGÀY", help="chỉ các bài đến hết ngày YYYY-MM-DD")
     command.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
-    command.add_argument("--what", metavar="TRƯỜNG,…",
+    command.add_argument("--what", metavar="TRƯỜNG,…", type=_fields, default=ALL,
                          help="các trường cần làm mới: relevance, topics, sentiment, places, entities, toxicity "
                               "hoặc all (mặc định: all)")
     command.add_argument("--workers", type=bounded_int(1, 64), metavar="N",
