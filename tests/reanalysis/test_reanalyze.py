@@ -14,6 +14,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -29,13 +31,14 @@ from presswatch.config import load_analyzer
 from presswatch.config.alerts import load_alerts
 from presswatch.demo.site import LocalSite
 from presswatch.models import Article
-from presswatch.search import SearchRequest
+from presswatch.search import SearchRequest, elastic
 from presswatch.search.sqlite import SqliteIndex
 from presswatch.store import Store
 from presswatch.store.articles import replace_analysis
 from reanalysis import tables
 from reanalysis.run import Selection, reanalyze
 from tests.support.crawling import crawl, make_source
+from tests.support.es import EsServer, running_es
 from tests.support.paths import CONFIG
 from tests.support.receiver import Receiver
 
@@ -124,7 +127,9 @@ def test_reanalyze_writes_the_new_topic_keeps_the_index_in_step_and_reads_the_ca
 
     # --what sentiment: the new topic is not written (sentiment did not change with topics.yaml).
     assert main([*base, "reanalyze", "--what", "sentiment", "--workers", "2"]) == 0
-    assert "Bài thay đổi: 0 (sắc thái 0)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Bài thay đổi: 0 (sắc thái 0)" in printed
+    assert "0 bài đọc lại từ bộ nhớ đệm, 36 bài phân đoạn mới" in printed  # nothing stored yet: it fills it
     assert stored_state(db) == before
 
     assert main([*base, "reanalyze", "--workers", "2", "--batch", "7"]) == 0
@@ -138,7 +143,7 @@ def test_reanalyze_writes_the_new_topic_keeps_the_index_in_step_and_reads_the_ca
     # Only what changed was counted as changed: here, topics.
     assert f"Bài thay đổi: {len(tagged)} (mức liên quan 0, chủ đề {len(tagged)}, sắc thái 0, địa danh 0, " \
            "thực thể 0, độc hại 0)" in printed, printed
-    assert "36 bài đọc lại từ bộ nhớ đệm" not in printed  # the first run segments (the crawl stored none)
+    assert "36 bài đọc lại từ bộ nhớ đệm, 0 bài phân đoạn mới" in printed  # what the first run stored
 
     with Store(db) as store:  # the search index and its facets are in step
         found = SqliteIndex(store).search(SearchRequest(query=f"topic:{NEW_TOPIC}", limit=100, facets=True))
@@ -146,7 +151,7 @@ def test_reanalyze_writes_the_new_topic_keeps_the_index_in_step_and_reads_the_ca
         assert dict(found.facets["topic"])[NEW_TOPIC] == len(tagged)
         assert tables.cache_size(store.db)[0] == 36
 
-    # A second run reads every segmentation (and the entities) from the cache and changes nothing.
+    # Once more: everything read from the cache, nothing changes.
     assert main([*base, "reanalyze", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     assert "Bài thay đổi: 0" in printed and "36 bài đọc lại từ bộ nhớ đệm, 0 bài phân đoạn mới" in printed
@@ -188,7 +193,7 @@ def test_sigkill_mid_run_loses_at_most_a_batch_and_the_next_run_resumes(
     config = edited_config(tmp_path)
     command = [sys.executable, "-m", "presswatch.cli", "--config", str(config), "--db", str(db),
                "reanalyze", "--workers", "1", "--batch", "4"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     done = 0
     while time.monotonic() < deadline and process.poll() is None:
@@ -284,3 +289,49 @@ def test_the_crawl_stores_the_text_cache_so_the_first_reanalysis_is_warm(
     assert main(["--config", str(CONFIG), "--db", str(db), "reanalyze", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     assert "Bài thay đổi: 0" in printed and "40 bài đọc lại từ bộ nhớ đệm, 0 bài phân đoạn mới" in printed
+
+
+@pytest.fixture
+def configured_es(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, EsServer]]:
+    """Elasticsearch (osmem-server, or PRESSWATCH_TEST_ES_URL) as the configured backend, as in
+    tests/search; yields the alias and the server."""
+    with running_es() as server:
+        alias = f"pw-reanalyse-{uuid.uuid4().hex[:8]}"
+        monkeypatch.setenv("PRESSWATCH_INDEX_BACKEND", "elasticsearch")
+        monkeypatch.setenv("PRESSWATCH_ELASTICSEARCH_URL", server.url)
+        monkeypatch.setenv("PRESSWATCH_ELASTICSEARCH_ALIAS", alias)
+        for name in ("PRESSWATCH_ES_API_KEY", "PRESSWATCH_ES_USERNAME", "PRESSWATCH_ES_PASSWORD"):
+            monkeypatch.delenv(name, raising=False)
+        client_from_env = elastic.client_from_env
+
+        def with_test_options(url: str, environ: dict[str, str] | None = None, **options: Any) -> Any:
+            return client_from_env(url, environ, **{**server.options, **options})
+
+        monkeypatch.setattr(elastic, "client_from_env", with_test_options)
+        yield alias, server
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_gets_the_rewritten_articles_again(
+        tmp_path: Path, ingested: list[tuple[dict[str, Any], Analysis]], configured_es: tuple[str, EsServer],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    alias, server = configured_es
+    db = tmp_path / "db.sqlite"
+    fill(db, ingested)
+    config = edited_config(tmp_path)
+    base = ["--config", str(config), "--db", str(db)]
+    assert main([*base, "reindex"]) == 0
+    capsys.readouterr()
+    assert main([*base, "reanalyze", "--workers", "1", "--what", "topics"]) == 0
+    printed = capsys.readouterr().out
+    tagged = sorted(i for i, (data, *_) in stored_state(db).items() if NEW_TOPIC in data["topics"])
+    assert tagged and "Elasticsearch: đã gửi lại" in printed, printed
+    client = server.client(request_timeout=30)
+    try:
+        client.indices.refresh(index=alias)
+        assert main([*base, "search", f"topic:{NEW_TOPIC}", "--json", "--limit", "100"]) == 0
+        found = sorted(json.loads(line)["id"] for line in capsys.readouterr().out.splitlines())
+        assert found == tagged
+    finally:
+        client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+        client.close()
