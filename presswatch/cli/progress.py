@@ -99,7 +99,7 @@ class RateLine:
         text = f"… {done:,}/{total:,} {self.unit}{share} · {rate:,.1f} {self.unit}/giây"
         if rate > 0 and total > done:
             text += f" · còn khoảng {_duration((total - done) / rate)}"
-        text = text.replace(",", ".")  # Vietnamese groups thousands with dots
+        text = text.translate(_VIETNAMESE)  # thousands grouped with dots, a decimal comma
         if self.tty:
             self.stream.write(f"\r{text}\033[K")
             self.shown = True
@@ -114,6 +114,9 @@ class RateLine:
             self.stream.write("\r\033[K")
             self.stream.flush()
             self.shown = False
+
+
+_VIETNAMESE = str.maketrans(",.", ".,")
 
 
 def _duration(seconds: float) -> str:

@@ -65,8 +65,8 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     if outcome.resumed:
         out(f"Tiếp tục lượt phân tích lại #{run.id} (bắt đầu {_local(run)}).")
     rate = outcome.processed / outcome.seconds if outcome.seconds else 0.0
-    out(f"Đã phân tích lại {run.done:,} bài (lần chạy này {outcome.processed:,} bài trong "
-        f"{outcome.seconds:.0f} giây, {rate:.1f} bài/giây).".replace(",", "."))
+    out(f"Đã phân tích lại {_number(run.done)} bài (lần chạy này {_number(outcome.processed)} bài trong "
+        f"{outcome.seconds:.0f} giây, {_number(rate, 1)} bài/giây).")
     changed = ", ".join(f"{FIELD_LABELS[name]} {counts.get(name, 0)}" for name in Selection.from_json(
         run.selection).fields)
     out(f"Bài thay đổi: {counts.get('changed', 0)} ({changed}).")
@@ -84,6 +84,11 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
         elif synced is not None:
             out(f"Elasticsearch: chưa gửi xong ({synced.error}); lần đồng bộ sau sẽ gửi tiếp.")
     return 1 if counts.get("errors") else 0
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    """``12.400``, ``310,5``: thousands grouped with dots, a decimal comma."""
+    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
 def _fields(text: str) -> tuple[str, ...]:

@@ -335,3 +335,47 @@ def test_elasticsearch_gets_the_rewritten_articles_again(
     finally:
         client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
         client.close()
+
+
+def test_after_batch_runs_inside_each_batch_so_a_correction_wins_and_a_failure_writes_nothing(
+        tmp_path: Path, ingested: list[tuple[dict[str, Any], Analysis]]) -> None:
+    """The shared contract with the corrections module: ``after_batch`` gets exactly the rewritten ids,
+    inside the batch's transaction, and what it writes is what stays (an analyst's correction wins
+    over the new analysis). If it fails, the batch's articles and the run's position are not written."""
+    db = tmp_path / "db.sqlite"
+    fill(db, ingested)
+    config = edited_config(tmp_path)
+    factory = partial(load_analyzer, config)
+    before = stored_state(db)
+
+    with Store(db) as store:
+        def failing(ids: Any) -> None:
+            assert store.db.in_transaction
+            raise RuntimeError("the corrections overlay failed")
+
+        with pytest.raises(RuntimeError):
+            reanalyze(store, Selection(), factory, "v1", workers=1, batch=50, after_batch=failing)
+        run = tables.unfinished(store.db)
+        assert run is not None and run.done == 0 and run.last_id == 0
+    assert stored_state(db) == before  # not one article of the failed batch was written
+
+    calls: list[list[int]] = []
+    with Store(db) as store:
+        def correct(ids: Any) -> None:
+            """What ``overlay_corrections`` does: re-apply a stored correction (here: an analyst
+            graded every rewritten article negative) through the articles' owner."""
+            assert store.db.in_transaction
+            calls.append(list(ids))
+            for article_id in ids:
+                data = json.loads(store.db.execute("SELECT analysis FROM articles WHERE id = ?",
+                                                   (article_id,)).fetchone()[0])
+                replace_analysis(store.db, article_id, {**data, "sentiment": "negative"})
+
+        outcome = reanalyze(store, Selection(), factory, "v1", workers=1, batch=10, after_batch=correct)
+    after = stored_state(db)
+    consistent(after)
+    rewritten = [article_id for article_id, (data, *_) in after.items() if NEW_TOPIC in data["topics"]]
+    assert sorted(i for ids in calls for i in ids) == rewritten and len(rewritten) == outcome.run.counts["changed"]
+    assert all(len(ids) <= 10 for ids in calls)  # once per batch
+    for article_id in rewritten:  # the new topic is written, and the correction stays over it
+        assert after[article_id][0]["sentiment"] == after[article_id][2] == "negative"
