@@ -76,7 +76,7 @@ def line(name: str, count: int, seconds: float, cpu_seconds: float, baseline: fl
     rate = count / seconds
     per_cpu = count / cpu_seconds
     versus = f"{per_cpu / baseline:6.2f}x" if baseline else "  1.00x"
-    print(f"{name:<50} {rate:7.1f} {per_cpu:7.1f} {versus} {seconds:7.1f} s  "
+    print(f"{name:<56} {rate:7.1f} {per_cpu:7.1f} {versus} {seconds:7.1f} s  "
           f"{MILLION / (2 * per_cpu) / 3600:5.2f} h   {load()}{extra}", flush=True)
     return per_cpu
 
@@ -137,7 +137,7 @@ def main() -> None:
         total = store.count_articles()
         print(f"{len(rows):,} of the {total:,} articles of a COPY of the partial benchmark database ({args.db}; "
               f"its build stopped at {total:,}, not 1M); {os.cpu_count()} cores; {args.workers} workers; {load()}")
-        print(f"{'measure':<50} {'art/s':>7} {'/CPU-s':>7} {'vs base':>7} {'wall':>9}  1M on 2 cores (projected "
+        print(f"{'measure':<56} {'art/s':>7} {'/CPU-s':>7} {'vs base':>7} {'wall':>9}  1M on 2 cores (projected "
               f"from /CPU-s)")
         baseline = None
         if not args.skip_one_core:
