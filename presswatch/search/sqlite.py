@@ -175,10 +175,7 @@ class SqliteIndex:
         rows = {row["id"]: row for row in self._rows(ids)}
         ordered = [rows[i] for i in ids if i in rows]
         if ranked:
-            keys = {row["id"]: rank_key(row["title_n"] + "\n" + row["text_n"], tree) for row in ordered}
-            position = {row["id"]: n for n, row in enumerate(ordered)}
-            ordered.sort(key=lambda row: (not keys[row["id"]][0], not keys[row["id"]][1], position[row["id"]]))
-            ordered = ordered[request.offset:wanted]
+            ordered = self.reranked(ordered, tree)[request.offset:wanted]
         hits = [self._hit(row, tree) for row in ordered]
         result = SearchResult(hits=hits, total=total)
         if request.facets and request.facet_max_hits is not None and total > request.facet_max_hits:
@@ -288,6 +285,23 @@ class SqliteIndex:
                    "WHERE articles_fts MATCH ?")
         return [row[0] for row in db.execute(f"{sql} ORDER BY a.dated_at DESC, a.id DESC LIMIT ? OFFSET ?",
                                              [*params, request.limit, request.offset])]
+
+    @staticmethod
+    def reranked(rows: list[Any], tree: Node) -> list[Any]:
+        """``rows`` (best score first) with the exact-accent tier first, then the words-standing-together
+        tier, keeping the score order inside each tier."""
+        keys = {row["id"]: rank_key(row["title_n"] + "\n" + row["text_n"], tree) for row in rows}
+        position = {row["id"]: n for n, row in enumerate(rows)}
+        return sorted(rows, key=lambda row: (not keys[row["id"]][0], not keys[row["id"]][1], position[row["id"]]))
+
+    def articles(self, ids: list[int]) -> list[Any]:
+        """The store's rows of ``ids`` (in any order), as ``hit`` reads them; for a peer index
+        (``presswatch.search.tantivy_index``) that builds its hits as this backend does."""
+        return self._rows(ids)
+
+    def hit(self, row: Any, tree: Node) -> Hit:
+        """The ``Hit`` of a row of ``articles`` for the query ``tree``."""
+        return self._hit(row, tree)
 
     def _rows(self, ids: list[int]) -> list[Any]:
         if not ids:
