@@ -9,13 +9,22 @@ sources; analysis fields (relevance, topics, sentiment, places) are those of the
 the title's article, computed once for the 3,070 originals. The database is kept for reuse
 (``--reuse``) by ``bench/web.py``. Prints build rate, database size, and p50/p95 per query.
 Targets (search issue): build ≥ 1,000 articles/s, p95 ≤ 100 ms for every query, on 2 cores.
+
+The peer: tantivy (``presswatch.search.tantivy_index``), an index directory beside the database
+(``--tantivy``; built or caught up from the store before the queries, its rate printed), answers the
+same requests; its p50/p95, its hit count and the p95 ratio SQLite / tantivy are printed beside
+SQLite's. ``--window 30d`` appends ``since:30d`` to every query (the cost of a window, not of the
+archive). The machine's core count and load average (``os.getloadavg``) are printed before and
+after the queries: on a shared machine they say what the numbers ran under.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import sqlite3
 import statistics
 import sys
 import time
@@ -31,6 +40,7 @@ from presswatch.config import load_analyzer  # noqa: E402
 from presswatch.models import Article  # noqa: E402
 from presswatch.search import SearchRequest  # noqa: E402
 from presswatch.search.sqlite import SqliteIndex  # noqa: E402
+from presswatch.search.tantivy_index import TantivyIndex  # noqa: E402
 from presswatch.store import Store  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "baomoi_dev" / "articles.jsonl"
@@ -133,6 +143,10 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "search.db")
     parser.add_argument("--reuse", action="store_true", help="keep an existing database of the right size")
     parser.add_argument("--no-es", action="store_true")
+    parser.add_argument("--tantivy", type=Path, default=None,
+                        help="the peer's index directory (default: the database path + .tantivy)")
+    parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument("--window", default="", help="append since:WINDOW to every query (e.g. 30d)")
     parser.add_argument("--cache-mib", type=int, default=1024, help="page cache of the building connection")
     parser.add_argument("--checkpoint-pages", type=int, default=100_000,
                         help="WAL auto-checkpoint of the building connection (pages of 4 KiB)")
@@ -152,35 +166,71 @@ def main() -> None:
         rate = build(args.db, raw, analyses, args.articles, cache_mib=args.cache_mib,
                      checkpoint_pages=args.checkpoint_pages)
     size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*"))
+    queries = [(name, {**options, "query": f"{options['query']} since:{args.window}"} if args.window else options)
+               for name, options in QUERIES]
     with Store(args.db) as store, Store(args.db, side_reader=False) as alone:
         stored = store.count_articles()
         sqlite, one = SqliteIndex(store), SqliteIndex(alone)
         print(f"\nSQLite: {stored:,} articles, {size / 2**30:.2f} GiB"
               + (f", built at {rate:,.0f} articles/s" if rate else " (reused)"))
+        peer = None if args.no_tantivy else tantivy_side(store, args.tantivy or Path(f"{args.db}.tantivy"))
+        print(f"engines: SQLite {sqlite3.sqlite_version} FTS5"
+              + ("" if peer is None else ", tantivy 0.27 (Python bindings)")
+              + f"; {os.cpu_count()} cores; load average before the queries {_load()}"
+              + (f"; every query with since:{args.window}" if args.window else ""), flush=True)
         results: dict[str, tuple[float, float, int]] = {}
         baseline: dict[str, tuple[float, float, int]] = {}
-        for name, options in QUERIES:  # the baseline (one connection, one core) right before each
+        peer_results: dict[str, tuple[float, float, int]] = {}
+        for name, options in queries:  # the baseline (one connection, one core) right before each
             baseline[name] = timed(one, SearchRequest(now=NOW, **options), args.runs)  # type: ignore[arg-type]
             results[name] = timed(sqlite, SearchRequest(now=NOW, **options), args.runs)  # type: ignore[arg-type]
+            if peer is not None:
+                peer_results[name] = timed(peer, SearchRequest(now=NOW, **options), args.runs)  # type: ignore[arg-type]
         es_results: dict[str, tuple[float, float, int]] = {}
         if not args.no_es:
             es_results = es_side(store, args.es_articles, args.runs)
+    print(f"load average after the queries {_load()}")
     print("\nSQLite = the search as shipped (its connection and the store's side reader: 2 cores); "
-          "1 conn = the same search on one connection (1 core), the baseline")
-    print(f"\n{'query':<32} {'SQLite p50':>10} {'p95':>8} {'hits':>9}  {'1 conn p50':>10} {'p95':>8} "
-          f"{'p95 ratio':>9}   {'ES(osmem) p50':>13} {'p95':>8} {'hits':>7}")
-    for name, _ in QUERIES:
+          "1 conn = the same search on one connection (1 core), the baseline; tantivy = the peer; "
+          "ratio = SQLite p95 / tantivy p95")
+    print(f"\n{'query':<30} {'SQLite p50':>10} {'p95':>7} {'hits':>8} {'1 conn p50':>10} {'p95':>7}"
+          f" {'tantivy p50':>11} {'p95':>7} {'hits':>8} {'ratio':>6}   {'ES(osmem) p50':>13} {'p95':>8} {'hits':>7}")
+    for name, _ in queries:
         p50, p95, total = results[name]
         b50, b95, btotal = baseline[name]
         assert btotal == total, name
-        line = f"{name:<32} {p50:>8.1f}ms {p95:>6.1f}ms {total:>9,}  {b50:>8.1f}ms {b95:>6.1f}ms {p95 / b95:>8.2f}×"
+        line = f"{name:<30} {p50:>8.1f}ms {p95:>5.1f}ms {total:>8,} {b50:>8.1f}ms {b95:>5.1f}ms"
+        if name in peer_results:
+            t50, t95, ttotal = peer_results[name]
+            line += f" {t50:>9.1f}ms {t95:>5.1f}ms {ttotal:>8,} {p95 / t95:>5.1f}×" + ("" if ttotal == total else " ≠!")
         if name in es_results:
             e50, e95, etotal = es_results[name]
             line += f"   {e50:>11.1f}ms {e95:>6.1f}ms {etotal:>7,}"
         print(line)
+    if peer_results:
+        worst = max(results[name][1] for name, _ in queries), max(peer_results[name][1] for name, _ in queries)
+        print(f"worst p95: SQLite {worst[0]:.1f} ms, tantivy {worst[1]:.1f} ms; "
+              f"hit counts equal for {sum(results[n][2] == peer_results[n][2] for n, _ in queries)} of {len(queries)}")
     if not args.no_es:
         print(f"(ES side: osmem-server holding the first {args.es_articles:,} articles, in memory; "
               f"SQLite side: all {stored:,})")
+
+
+def _load() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg()) + " (1 / 5 / 15 min)"
+
+
+def tantivy_side(store: Store, path: Path) -> TantivyIndex:
+    """The peer index at ``path``, caught up with ``store`` (built from scratch when empty)."""
+    peer = TantivyIndex(store, path, heap_mib=512, threads=2)
+    started = time.perf_counter()
+    added = peer.sync(batch=20_000)
+    spent = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    print(f"tantivy: {added:,} articles indexed in {spent:,.1f} s"
+          + (f" ({added / spent:,.0f} articles/s, reading the store included)" if added else "")
+          + f", index {size / 2**30:.2f} GiB at {path}", flush=True)
+    return peer
 
 
 def es_side(store: Store, count: int, runs: int) -> dict[str, tuple[float, float, int]]:
