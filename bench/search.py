@@ -23,7 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -68,7 +70,11 @@ def sentences(text: str) -> list[str]:
     return parts or [text]
 
 
-def generate(raw: list[dict[str, str]], analyses: list[Analysis], count: int, seed: int = 7):
+def generate(raw: list[dict[str, str]], analyses: list[Analysis], count: int, seed: int = 7,
+             per_day: float | None = None):
+    """``count`` articles; dated at random over three years (``per_day`` None), or, with ``per_day``,
+    in the order they are stored at that many a day up to NOW (a few hours of jitter), as a crawler
+    stores them: an archive of any size then holds the same number of articles in its last 30 days."""
     rnd = random.Random(seed)
     pools = [sentences(r["text"]) for r in raw]
     sources = [f"nguon-{i:02d}" for i in range(60)]
@@ -84,7 +90,8 @@ def generate(raw: list[dict[str, str]], analyses: list[Analysis], count: int, se
         yield Article(
             url=f"https://{source}.example.vn/bai-{number}.html", source_id=source,
             source_kind=KINDS[number % len(KINDS)], title=raw[base]["title"], text=text,
-            published_at=NOW - timedelta(seconds=rnd.randrange(span)),
+            published_at=NOW - (timedelta(seconds=rnd.randrange(span)) if per_day is None else
+                                 timedelta(days=(count - 1 - number) / per_day, seconds=rnd.randrange(6 * 3600))),
             analysis=Analysis(analysis.relevance, analysis.topics, analysis.sentiment, analysis.places,
                               [], sketch(text)),
         )
@@ -103,7 +110,7 @@ def timed(index: object, request: SearchRequest, runs: int) -> tuple[float, floa
 
 
 def build(db: Path, raw: list[dict[str, str]], analyses: list[Analysis], count: int, batch: int = 1000,
-          cache_mib: int = 1024, checkpoint_pages: int = 100_000) -> float:
+          cache_mib: int = 1024, checkpoint_pages: int = 100_000, per_day: float | None = None) -> float:
     """Bulk build: ``Store.add_articles`` in transactions of ``batch`` articles (the crawler stores one
     article per transaction instead; both do the same work per article), by a writer with a
     ``cache_mib`` page cache and a WAL checkpointed every ``checkpoint_pages`` pages."""
@@ -111,7 +118,7 @@ def build(db: Path, raw: list[dict[str, str]], analyses: list[Analysis], count: 
     storing = 0.0  # time inside Store.add_articles (and the final PRAGMA optimize): the index build
     with Store(db, cache_mib=cache_mib, checkpoint_pages=checkpoint_pages) as store:
         pending: list[Article] = []
-        for number, article in enumerate(generate(raw, analyses, count), start=1):
+        for number, article in enumerate(generate(raw, analyses, count, per_day=per_day), start=1):
             pending.append(article)
             if len(pending) == batch:
                 before = time.perf_counter()
@@ -146,6 +153,8 @@ def main() -> None:
     parser.add_argument("--tantivy", type=Path, default=None,
                         help="the peer's index directory (default: the database path + .tantivy)")
     parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument("--per-day", type=float, default=None,
+                        help="date the articles in storage order at this many a day (default: at random over 3 years)")
     parser.add_argument("--window", default="", help="append since:WINDOW to every query (e.g. 30d)")
     parser.add_argument("--cache-mib", type=int, default=1024, help="page cache of the building connection")
     parser.add_argument("--checkpoint-pages", type=int, default=100_000,
@@ -157,15 +166,23 @@ def main() -> None:
     if not (args.reuse and args.db.exists()):
         raw = [json.loads(line) for line in args.source.read_text(encoding="utf-8").splitlines() if line.strip()]
         print(f"analysing the {len(raw):,} original articles once …", flush=True)
-        analyzer = load_analyzer(ROOT / "config", with_entities=False)
-        analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
-        for path in args.db.parent.glob(args.db.name + "*"):
-            path.unlink()
+        cached = args.db.parent / f"originals-{args.source.stat().st_size}.analysis.pickle"
+        if cached.exists():  # the analyses of the originals, kept beside the database: minutes saved
+            analyses = pickle.loads(cached.read_bytes())
+        else:
+            analyzer = load_analyzer(ROOT / "config", with_entities=False)
+            analyses = [analyzer.analyze(r["title"], r["text"]) for r in raw]
+            cached.write_bytes(pickle.dumps(analyses))
+        for path in args.db.parent.glob(args.db.name + "*"):  # the database, its WAL, the peer's index
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
         print(f"building {args.articles:,} articles into {args.db} …", flush=True)
         print(f"writer: page cache {args.cache_mib} MiB, WAL checkpoint every {args.checkpoint_pages:,} pages")
         rate = build(args.db, raw, analyses, args.articles, cache_mib=args.cache_mib,
-                     checkpoint_pages=args.checkpoint_pages)
-    size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*"))
+                     checkpoint_pages=args.checkpoint_pages, per_day=args.per_day)
+    size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*") if p.is_file())
     queries = [(name, {**options, "query": f"{options['query']} since:{args.window}"} if args.window else options)
                for name, options in QUERIES]
     with Store(args.db) as store, Store(args.db, side_reader=False) as alone:

@@ -202,12 +202,16 @@ class SqliteIndex:
         if dates:
             range_params: list[object] = []
             date_range = self.conjunction(dates, range_params)
-            in_range = int(self.store.db.execute(  # counted up to SET_MAX + 1 only
-                f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {date_range} LIMIT ?)",
-                [*range_params, SET_MAX + 1]).fetchone()[0])
+            in_range, first, last = self.store.db.execute(  # counted up to SET_MAX + 1 only
+                f"SELECT count(*), min(id), max(id) FROM (SELECT a.id FROM articles a WHERE {date_range} LIMIT ?)",
+                [*range_params, SET_MAX + 1]).fetchone()
             if in_range <= SET_MAX:
-                where += f" AND +articles_fts.rowid IN (SELECT a.id FROM articles a WHERE {date_range})"
-                params.extend(range_params)
+                # The window's ids bound the FTS5 scan (a rowid range FTS5 seeks to in each doclist):
+                # articles are stored about in date order, so a recent window reads the recent part of
+                # the index only, whatever the archive's size.
+                where += (" AND articles_fts.rowid BETWEEN ? AND ?"
+                          f" AND +articles_fts.rowid IN (SELECT a.id FROM articles a WHERE {date_range})")
+                params.extend([first or 0, last or 0, *range_params])
                 rest = [item for item in rest if not isinstance(item, DateBound)]
         if not rest:
             return "articles_fts.rowid", "articles_fts", where, params
