@@ -56,6 +56,7 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 ORDER_SHIFT = 1 << 30  # order = seconds since 2000 × 2^30 + id (ids below 2^30)
 TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values, days)
 MARK_FILE = "presswatch-mark.json"
+Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
 _FACETS = {"source": "source_id", "kind": "source_kind", "sentiment": "sentiment", "relevance": "relevance",
            "topic": "topics", "place": "places"}
 _KEYWORDS = ("source_id", "source_kind", "sentiment", "relevance", "topics", "places", "day")
@@ -199,13 +200,17 @@ class TantivyIndex:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, title),
                                             (tantivy.Occur.Should, self._text(node, "text"))])
 
-    def _near(self, node: Near) -> tantivy.Query:
+    def _near(self, node: Near, scope: Scope = ()) -> tantivy.Query:
         """The documents where ``node`` holds, as an id set: candidates holding every phrase in one
-        field, checked with ``near_match`` on their stored words."""
+        field, checked with ``near_match`` on their stored words. ``scope``: the query's top-level
+        dates and field filters, which every answer meets anyway; the candidates are limited to them
+        (a window's NEAR reads the window's documents only), which changes no answer: on documents
+        within the scope the set is the same, and documents outside it are excluded by the query."""
         items = [_terms(item.words) for item in node.items]
         per_field = [tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field))
                                                   for item in node.items]) for field in ("title", "text")]
-        candidates = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field])
+        candidates = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field]
+                                                 + [(tantivy.Occur.Must, query) for query in scope])
         searcher = self.searcher()
         count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
         ids = []
@@ -219,26 +224,27 @@ class TantivyIndex:
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, "id", ids)
 
-    def compile(self, node: Node, scored: bool = True) -> tantivy.Query:
-        """The tantivy query of an AST node; with ``scored`` False it matches without scoring."""
+    def compile(self, node: Node, scored: bool = True, scope: Scope = ()) -> tantivy.Query:
+        """The tantivy query of an AST node; with ``scored`` False it matches without scoring;
+        ``scope`` (the query's top-level filters) bounds the documents a NEAR reads."""
         if not scored and not isinstance(node, And | Or | Not):
-            return tantivy.Query.const_score_query(self.compile(node), 0.0)
+            return tantivy.Query.const_score_query(self.compile(node, scope=scope), 0.0)
         if isinstance(node, Word | Phrase):
             return self._either(node)
         if isinstance(node, Near):
-            return self._near(node)
+            return self._near(node, scope)
         if isinstance(node, And):
-            clauses = [(tantivy.Occur.MustNot, self.compile(item.item, False)) if isinstance(item, Not)
-                       else (tantivy.Occur.Must, self.compile(item, scored)) for item in node.items]
+            clauses = [(tantivy.Occur.MustNot, self.compile(item.item, False, scope)) if isinstance(item, Not)
+                       else (tantivy.Occur.Must, self.compile(item, scored, scope)) for item in node.items]
             if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
                 clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
             return tantivy.Query.boolean_query(clauses)
         if isinstance(node, Or):
-            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.compile(item, scored))
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.compile(item, scored, scope))
                                                 for item in node.items])
         if isinstance(node, Not):
             return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                                (tantivy.Occur.MustNot, self.compile(node.item, False))])
+                                                (tantivy.Occur.MustNot, self.compile(node.item, False, scope))])
         if isinstance(node, DateBound):
             moment = _seconds(node.moment)
             if node.name == "since":
@@ -261,14 +267,15 @@ class TantivyIndex:
         tree = request.tree()
         top = list(tree.items) if isinstance(tree, And) else [tree]
         ranked = request.sort == "relevance" and any(is_text(item) for item in top)
+        scope = tuple(self.compile(item, False) for item in top if isinstance(item, DateBound | Field))
         if ranked:  # the top-level words score; top-level filters and negations do not
-            clauses = [(tantivy.Occur.MustNot, self.compile(item.item, False)) if isinstance(item, Not)
-                       else (tantivy.Occur.Must, self.compile(item, is_text(item))) for item in top]
+            clauses = [(tantivy.Occur.MustNot, self.compile(item.item, False, scope)) if isinstance(item, Not)
+                       else (tantivy.Occur.Must, self.compile(item, is_text(item), scope)) for item in top]
             if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):  # pragma: no cover - ranked
                 clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
             query = tantivy.Query.boolean_query(clauses)
         else:
-            query = self.compile(tree, scored=False)
+            query = self.compile(tree, scored=False, scope=scope)
         searcher = self.searcher()
         wanted = request.offset + request.limit
         if ranked:

@@ -95,6 +95,18 @@ def test_date_pages_and_capped_facets_agree(engines: dict[str, Any]) -> None:
     _compare(engines, SearchRequest('"lai chau" OR source:bao-3', now=NOW, facets=True, sort="date"))
 
 
+@pytest.mark.parametrize("query", [
+    '"Lai Châu" NEAR/20 "sạt lở" since:60d', '"Lai Châu" NEAR/20 "sạt lở" since:60d kind:press',
+    '("Lai Châu" NEAR/20 "sạt lở" OR "mưa lớn") since:20d', 'NOT ("Lai Châu" NEAR/20 "sạt lở") since:30d',
+    '"Lai Châu" NEAR/20 "sạt lở" kind:press'])
+def test_a_near_limited_to_the_query_filters_agrees(engines: dict[str, Any], query: str) -> None:
+    # The peer reads a NEAR's candidates within the query's top-level dates and fields only; in any
+    # position (alone, under OR, under NOT) the answer is SQLite's.
+    request = SearchRequest(query, now=NOW, limit=300, facets=True)
+    assert engines["sqlite"].search(request).total > 0, query
+    _compare(engines, request)
+
+
 def test_near_follows_fts5() -> None:
     words = "mua lon keo dai o lai chau gay sat lo".split()
     assert near_match([words], [["lai", "chau"], ["mua", "lon"]], 3)  # 3 words between, either order
