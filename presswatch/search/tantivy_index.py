@@ -209,7 +209,9 @@ class TantivyIndex:
         items = [_terms(item.words) for item in node.items]
         per_field = [tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field))
                                                   for item in node.items]) for field in ("title", "text")]
-        candidates = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field]
+        either = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field])
+        # (the fields' alternatives nested: beside a Must clause, tantivy treats Should as optional)
+        candidates = tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
                                                  + [(tantivy.Occur.Must, query) for query in scope])
         searcher = self.searcher()
         count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
