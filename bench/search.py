@@ -14,8 +14,10 @@ The peer: tantivy (``presswatch.search.tantivy_index``), an index directory besi
 (``--tantivy``; built or caught up from the store before the queries, its rate printed), answers the
 same requests; its p50/p95, its hit count and the p95 ratio SQLite / tantivy are printed beside
 SQLite's. ``--window 30d`` appends ``since:30d`` to every query (the cost of a window, not of the
-archive). The machine's core count and load average (``os.getloadavg``) are printed before and
-after the queries: on a shared machine they say what the numbers ran under.
+archive); ``--per-day 900`` dates the built articles in storage order, 900 a day up to NOW, so the
+last 30 days hold the same articles whatever N (``--window`` then compares sizes fairly). The
+machine's core count and load average (``os.getloadavg``) are printed before and after the queries:
+on a shared machine they say what the numbers ran under.
 """
 
 from __future__ import annotations
