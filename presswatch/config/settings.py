@@ -118,6 +118,8 @@ SETTINGS: tuple[Setting, ...] = (
             "internal address is refused."),
     Setting("web_facet_max_hits", 10000, "Facet counts and the per-day chart are computed for at most this many "
             "results (they cost time per matching article); above it the page asks to narrow the search."),
+    Setting("web_search_window_days", 30, "A search on the web page without dates covers the last this many days "
+            "(one click widens it to the whole archive); 0: the whole archive. The API is not affected."),
     Setting("cases_dir", "data/cases", "Folder holding the files attached to cases, each under its SHA-256."),
     Setting("cases_attachment_max_bytes", 20_000_000, "Largest file that may be attached to a case (bytes)."),
     Setting("hotline_imap_host", "", "IMAP server of the hotline mailbox (TLS); empty: the mailbox is not read. "
@@ -219,6 +221,7 @@ class Settings(Strict):
     session_hours: float = Field(default=_default("session_hours"), gt=0, le=24 * 30)
     export_max_rows: int = Field(default=_default("export_max_rows"), ge=1, le=1_000_000)
     web_facet_max_hits: int = Field(default=_default("web_facet_max_hits"), ge=0, le=100_000_000)
+    web_search_window_days: int = Field(default=_default("web_search_window_days"), ge=0, le=36_500)
     crawl_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
     cases_dir: str = Field(default=_default("cases_dir"), min_length=1)
     cases_attachment_max_bytes: int = Field(default=_default("cases_attachment_max_bytes"), ge=1_000,

@@ -175,10 +175,7 @@ class SqliteIndex:
         rows = {row["id"]: row for row in self._rows(ids)}
         ordered = [rows[i] for i in ids if i in rows]
         if ranked:
-            keys = {row["id"]: rank_key(row["title_n"] + "\n" + row["text_n"], tree) for row in ordered}
-            position = {row["id"]: n for n, row in enumerate(ordered)}
-            ordered.sort(key=lambda row: (not keys[row["id"]][0], not keys[row["id"]][1], position[row["id"]]))
-            ordered = ordered[request.offset:wanted]
+            ordered = self.reranked(ordered, tree)[request.offset:wanted]
         hits = [self._hit(row, tree) for row in ordered]
         result = SearchResult(hits=hits, total=total)
         if request.facets and request.facet_max_hits is not None and total > request.facet_max_hits:
@@ -205,12 +202,16 @@ class SqliteIndex:
         if dates:
             range_params: list[object] = []
             date_range = self.conjunction(dates, range_params)
-            in_range = int(self.store.db.execute(  # counted up to SET_MAX + 1 only
-                f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {date_range} LIMIT ?)",
-                [*range_params, SET_MAX + 1]).fetchone()[0])
+            in_range, first, last = self.store.db.execute(  # counted up to SET_MAX + 1 only
+                f"SELECT count(*), min(id), max(id) FROM (SELECT a.id FROM articles a WHERE {date_range} LIMIT ?)",
+                [*range_params, SET_MAX + 1]).fetchone()
             if in_range <= SET_MAX:
-                where += f" AND +articles_fts.rowid IN (SELECT a.id FROM articles a WHERE {date_range})"
-                params.extend(range_params)
+                # The window's ids bound the FTS5 scan (a rowid range FTS5 seeks to in each doclist):
+                # articles are stored about in date order, so a recent window reads the recent part of
+                # the index only, whatever the archive's size.
+                where += (" AND articles_fts.rowid BETWEEN ? AND ?"
+                          f" AND +articles_fts.rowid IN (SELECT a.id FROM articles a WHERE {date_range})")
+                params.extend([first or 0, last or 0, *range_params])
                 rest = [item for item in rest if not isinstance(item, DateBound)]
         if not rest:
             return "articles_fts.rowid", "articles_fts", where, params
@@ -288,6 +289,23 @@ class SqliteIndex:
                    "WHERE articles_fts MATCH ?")
         return [row[0] for row in db.execute(f"{sql} ORDER BY a.dated_at DESC, a.id DESC LIMIT ? OFFSET ?",
                                              [*params, request.limit, request.offset])]
+
+    @staticmethod
+    def reranked(rows: list[Any], tree: Node) -> list[Any]:
+        """``rows`` (best score first) with the exact-accent tier first, then the words-standing-together
+        tier, keeping the score order inside each tier."""
+        keys = {row["id"]: rank_key(row["title_n"] + "\n" + row["text_n"], tree) for row in rows}
+        position = {row["id"]: n for n, row in enumerate(rows)}
+        return sorted(rows, key=lambda row: (not keys[row["id"]][0], not keys[row["id"]][1], position[row["id"]]))
+
+    def articles(self, ids: list[int]) -> list[Any]:
+        """The store's rows of ``ids`` (in any order), as ``hit`` reads them; for a peer index
+        (``presswatch.search.tantivy_index``) that builds its hits as this backend does."""
+        return self._rows(ids)
+
+    def hit(self, row: Any, tree: Node) -> Hit:
+        """The ``Hit`` of a row of ``articles`` for the query ``tree``."""
+        return self._hit(row, tree)
 
     def _rows(self, ids: list[int]) -> list[Any]:
         if not ids:

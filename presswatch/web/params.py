@@ -31,6 +31,7 @@ class SearchForm:
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
     page: int = 1
+    whole: bool = False  # ``all=1``: the whole archive, not the page's default window (``windowed``)
 
     @classmethod
     def parse(cls, params: QueryParams) -> SearchForm:
@@ -47,11 +48,19 @@ class SearchForm:
         # Nothing is cut: a query over the query language's limits gets an error naming the limit.
         return cls(q=params.get("q", "").strip(), since=params.get("since", "").strip()[:200],
                    until=params.get("until", "").strip()[:200], filters=filters,
-                   sort=sort if sort in ("relevance", "date") else "relevance", page=page)
+                   sort=sort if sort in ("relevance", "date") else "relevance", page=page,
+                   whole=params.get("all") == "1")
 
     @property
     def empty(self) -> bool:
         return not (self.q or self.since or self.until or self.filters)
+
+    def windowed(self, days: int, today: date) -> SearchForm:
+        """The search page's default: a search without dates (and without ``all=1``) covers the last
+        ``days`` days (since ``today - days``); ``days`` 0, or a form with dates, is left as it is."""
+        if not days or self.empty or self.whole or self.since or self.until:
+            return self
+        return replace(self, since=(today - timedelta(days=days)).isoformat())
 
     def bounds(self) -> list[DateBound]:
         """The form's dates (the query language's date limits apply); QueryError naming the field."""
@@ -90,6 +99,8 @@ class SearchForm:
             out.extend((name, value) for value in values)
         if self.sort != "relevance":
             out.append(("sort", self.sort))
+        if self.whole:
+            out.append(("all", "1"))
         return out
 
     def link(self, **changes: object) -> str:

@@ -81,6 +81,9 @@ class Running:
 @contextmanager
 def serve(db: Path, ids: dict[str, int], config_dir: Path = CONFIG, **settings: object) -> Iterator[Running]:
     config = load_config(config_dir)
+    # The fixtures are dated (NEWEST), the page's default date window follows the clock: tests see
+    # the whole archive unless they ask for a window (tests/web/test_search_window.py).
+    settings = {"web_search_window_days": 0, **settings}
     if settings:
         config = replace(config, settings=config.settings.model_copy(update=settings))
     server = make_server(config, db, "127.0.0.1", free_port())

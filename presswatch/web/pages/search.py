@@ -11,7 +11,7 @@ from starlette.responses import Response
 from presswatch.errors import QueryError
 from presswatch.search import SearchResult
 from presswatch.store import annotation as marks
-from presswatch.times import local
+from presswatch.times import local, local_date
 from presswatch.web.auth import guard
 from presswatch.web.charts import day_bars, filled_days
 from presswatch.web.context import Ctx
@@ -41,9 +41,13 @@ def query_error(form: SearchForm, exc: QueryError) -> dict[str, Any]:
 
 @guard("viewer")
 def search_page(ctx: Ctx) -> Response:
-    form = SearchForm.parse(ctx.request.query_params)
+    asked = SearchForm.parse(ctx.request.query_params)
+    # A search without dates covers the last web_search_window_days days; one click widens it (all=1).
+    form = asked.windowed(ctx.web.config.settings.web_search_window_days, local_date(datetime.now(UTC)))
     values: dict[str, Any] = {"form": form, "result": None, "error": None, "omitted": False,
-                              "facet_max": ctx.web.config.settings.web_facet_max_hits}
+                              "facet_max": ctx.web.config.settings.web_facet_max_hits,
+                              "window": ctx.web.config.settings.web_search_window_days if form != asked else 0,
+                              "widen": asked.link(whole=True)}
     if not form.empty:
         try:
             result, values["omitted"] = run_search(ctx, form, facets=True)

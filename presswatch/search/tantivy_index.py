@@ -1,0 +1,311 @@
+"""tantivy, the peer: the same query language and ``SearchResult`` as the SQLite FTS5 index, answered
+by an embedded tantivy index (the Rust search library, through its official Python bindings) kept
+in a directory beside the store.
+
+Same tokens as SQLite: each article's title and text are normalised, folded (``analysis.fold``) and
+split into the letter-and-digit runs FTS5's ``unicode61`` tokenizer makes of them; tantivy indexes
+those words joined by spaces with its ``whitespace`` tokenizer, so both engines hold identical terms
+(the Elasticsearch backend's ``title_words`` / ``text_words`` idea). Query words are split the same way.
+
+How each query shape is answered:
+
+- a word is a term of ``title`` or ``text`` (title boosted 4×, like ``bm25(articles_fts, 4.0, 1.0)``);
+  a phrase a phrase query on either field; ``thuy*`` a regular expression over the term dictionary
+  (every expansion, as FTS5); ``"sai su"*`` a phrase-prefix query (at most 50 expansions of the last
+  word: tantivy's limit, FTS5 has none);
+- ``NEAR``: tantivy has no proximity of whole phrases, so the documents holding every phrase in one
+  field are collected and checked against FTS5's NEAR rule on their stored words (``near_match``);
+  the node then stands for that id set;
+- ``AND`` / ``OR`` / ``NOT`` are boolean queries (any nesting); filters and dates never score;
+- dates are a range over the ``dated`` fast field (seconds): a window touches only the documents of
+  the window, whatever the archive's size; ``sort=date`` reads the ``order`` fast field (date, then
+  id, like SQLite's ``ORDER BY dated_at DESC, id DESC``);
+- facets and counts per day are terms aggregations over fast fields.
+
+Hits are built from the store's rows, exactly as the SQLite backend builds them (snippet, exact and
+together tiers, the same MAX_POOL re-ranking): only matching, counting, ranking and facets differ.
+The index stores a high-water mark (the last article id it holds) in a file written after each
+commit; ``sync`` adds the articles after it, so a crash between store and index is repaired by the
+next ``sync``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from analysis import fold
+from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
+from presswatch.search.highlight import places_named
+from presswatch.search.interface import SearchRequest, SearchResult
+from presswatch.search.sqlite import FACET_SIZE, MAX_POOL, SqliteIndex
+from presswatch.store import Store
+from presswatch.store.articles import index_rows
+from presswatch.times import local_date, parse_iso
+
+__all__ = ["TantivyIndex", "near_match", "words_of"]
+
+_TOKEN = re.compile(r"[^\W_]+")  # FTS5 unicode61: letters and digits; "_" separates
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+ORDER_SHIFT = 1 << 30  # order = seconds since 2000 × 2^30 + id (ids below 2^30)
+TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values, days)
+MARK_FILE = "presswatch-mark.json"
+Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
+_FACETS = {"source": "source_id", "kind": "source_kind", "sentiment": "sentiment", "relevance": "relevance",
+           "topic": "topics", "place": "places"}
+_KEYWORDS = ("source_id", "source_kind", "sentiment", "relevance", "topics", "places", "day")
+
+
+def words_of(text: str) -> str:
+    """The folded words FTS5 holds for ``text`` (normalised), joined by single spaces."""
+    return " ".join(_TOKEN.findall(fold(text)))
+
+
+def _terms(words: Iterable[str]) -> list[str]:
+    return [token for word in words for token in _TOKEN.findall(word)]
+
+
+def near_match(fields: Iterable[list[str]], items: list[list[str]], distance: int) -> bool:
+    """FTS5's NEAR rule on one field's words: one occurrence of each phrase of ``items`` such that, with
+    M the latest start, every phrase i starts at or after ``M - len(i) - distance`` (at most
+    ``distance`` words between any phrase's end and the latest start; any order, overlaps allowed)."""
+    for words in fields:
+        starts: list[list[int]] = []
+        for phrase in items:
+            size = len(phrase)
+            found = [n for n in range(len(words) - size + 1) if words[n:n + size] == phrase] if size > 1 else [
+                n for n, word in enumerate(words) if word == phrase[0]]
+            if not found:
+                break
+            starts.append(found)
+        else:
+            for latest in sorted({start for found in starts for start in found}):
+                if all(any(latest - len(phrase) - distance <= start <= latest for start in found)
+                       for phrase, found in zip(items, starts, strict=True)):
+                    return True
+    return False
+
+
+def _seconds(moment: datetime) -> int:
+    return int(moment.timestamp())  # stored dates have whole seconds; iso() truncates the same way
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", indexed=True, fast=True)
+    builder.add_integer_field("dated", indexed=True, fast=True)
+    builder.add_integer_field("order", fast=True)
+    for name in ("title", "text"):
+        builder.add_text_field(name, stored=True, tokenizer_name="whitespace", index_option="position")
+    for name in _KEYWORDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+class TantivyIndex:
+    """A tantivy index at ``path`` over the articles of ``store``; answers ``SearchRequest``s."""
+
+    def __init__(self, store: Store, path: Path, heap_mib: int = 256, threads: int = 1) -> None:
+        self.store = store
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.schema = schema()
+        self.index = tantivy.Index(self.schema, path=str(self.path))
+        self.heap = heap_mib * 2**20
+        self.threads = threads
+        self.rows = SqliteIndex(store)  # the store's rows and hits, built as the SQLite backend builds them
+        self._searcher: Any = None
+
+    # --- indexing -----------------------------------------------------------------------
+
+    def mark(self) -> int:
+        """The last article id the index holds (0: empty)."""
+        file = self.path / MARK_FILE
+        return int(json.loads(file.read_text())["last_article_id"]) if file.exists() else 0
+
+    @staticmethod
+    def document(row: Any) -> tantivy.Document:
+        """The tantivy document of a store row (``presswatch.store.articles.index_rows``)."""
+        dated = parse_iso(row["dated_at"])
+        assert dated is not None
+        analysis = json.loads(row["analysis"]) if row["analysis"] else {}
+        seconds = _seconds(dated)
+        doc = tantivy.Document()
+        doc.add_unsigned("id", row["id"])
+        doc.add_integer("dated", seconds)
+        doc.add_integer("order", (seconds - _seconds(EPOCH)) * ORDER_SHIFT + row["id"])
+        doc.add_text("title", words_of(row["title_n"]))
+        doc.add_text("text", words_of(row["text_n"]))
+        doc.add_text("source_id", row["source_id"])
+        doc.add_text("source_kind", row["source_kind"])
+        doc.add_text("day", local_date(dated).isoformat())
+        for name in ("sentiment", "relevance"):
+            if row[name] is not None:
+                doc.add_text(name, row[name])
+        for topic in analysis.get("topics", []):
+            doc.add_text("topics", topic)
+        for place in {p["name"] for p in analysis.get("places", [])}:
+            doc.add_text("places", place)
+        return doc
+
+    def sync(self, batch: int = 5000) -> int:
+        """Index the stored articles after the mark (all of them into an empty index); the mark is
+        saved after each commit. An article the index already holds (a crash after the commit, before
+        the mark) is deleted first: never indexed twice. Returns how many were added."""
+        last = self.mark()
+        added = 0
+        writer = self.index.writer(heap_size=self.heap, num_threads=self.threads)
+        first = True
+        while rows := index_rows(self.store.db, last, batch):
+            if first:  # anything past the mark came from an interrupted run: drop it
+                writer.delete_documents_by_query(tantivy.Query.range_query(
+                    self.schema, "id", tantivy.FieldType.Unsigned, last + 1, 2**63))
+                first = False
+            for row in rows:
+                writer.add_document(self.document(row))
+            writer.commit()
+            last = rows[-1]["id"]
+            (self.path / MARK_FILE).write_text(json.dumps({"last_article_id": last}))
+            added += len(rows)
+        writer.wait_merging_threads()
+        self.index.reload()
+        self._searcher = None
+        return added
+
+    def searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self.index.searcher()
+        return self._searcher
+
+    # --- compilation --------------------------------------------------------------------
+
+    def _text(self, node: Word | Phrase, field: str) -> tantivy.Query:
+        words: list[str | tuple[int, str]] = list(_terms(node.words))
+        if isinstance(node, Word) and node.prefix:
+            if len(words) == 1:
+                return tantivy.Query.regex_query(self.schema, field, re.escape(str(words[0])) + ".*")
+            return tantivy.Query.phrase_prefix_query(self.schema, field, words)
+        if len(words) == 1:
+            return tantivy.Query.term_query(self.schema, field, words[0])
+        return tantivy.Query.phrase_query(self.schema, field, words)
+
+    def _either(self, node: Word | Phrase) -> tantivy.Query:
+        title = tantivy.Query.boost_query(self._text(node, "title"), 4.0)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, title),
+                                            (tantivy.Occur.Should, self._text(node, "text"))])
+
+    def _near(self, node: Near, scope: Scope = ()) -> tantivy.Query:
+        """The documents where ``node`` holds, as an id set: candidates holding every phrase in one
+        field, checked with ``near_match`` on their stored words. ``scope``: the query's top-level
+        dates and field filters, which every answer meets anyway; the candidates are limited to them
+        (a window's NEAR reads the window's documents only), which changes no answer: on documents
+        within the scope the set is the same, and documents outside it are excluded by the query."""
+        items = [_terms(item.words) for item in node.items]
+        per_field = [tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field))
+                                                  for item in node.items]) for field in ("title", "text")]
+        either = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field])
+        # (the fields' alternatives nested: beside a Must clause, tantivy treats Should as optional)
+        candidates = tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
+                                                 + [(tantivy.Occur.Must, query) for query in scope])
+        searcher = self.searcher()
+        count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
+        ids = []
+        if count:
+            for _, address in searcher.search(candidates, limit=count).hits:
+                doc = searcher.doc(address)
+                fields = (str(doc.get_first("title") or "").split(), str(doc.get_first("text") or "").split())
+                if near_match(fields, items, node.distance):
+                    ids.append(int(searcher.fast_field_values("id", [address])[0] or 0))
+        if not ids:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, "id", ids)
+
+    def compile(self, node: Node, scored: bool = True, scope: Scope = ()) -> tantivy.Query:
+        """The tantivy query of an AST node; with ``scored`` False it matches without scoring;
+        ``scope`` (the query's top-level filters) bounds the documents a NEAR reads."""
+        if not scored and not isinstance(node, And | Or | Not):
+            return tantivy.Query.const_score_query(self.compile(node, scope=scope), 0.0)
+        if isinstance(node, Word | Phrase):
+            return self._either(node)
+        if isinstance(node, Near):
+            return self._near(node, scope)
+        if isinstance(node, And):
+            clauses = [(tantivy.Occur.MustNot, self.compile(item.item, False, scope)) if isinstance(item, Not)
+                       else (tantivy.Occur.Must, self.compile(item, scored, scope)) for item in node.items]
+            if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+                clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.compile(item, scored, scope))
+                                                for item in node.items])
+        if isinstance(node, Not):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                (tantivy.Occur.MustNot, self.compile(node.item, False, scope))])
+        if isinstance(node, DateBound):
+            moment = _seconds(node.moment)
+            if node.name == "since":
+                return tantivy.Query.range_query(self.schema, "dated", tantivy.FieldType.Integer, moment, 2**62)
+            return tantivy.Query.range_query(self.schema, "dated", tantivy.FieldType.Integer, -(2**62), moment,
+                                             include_upper=False)
+        if isinstance(node, Field):
+            field = _FACETS[node.name]
+            if node.name == "place":
+                return tantivy.Query.term_set_query(self.schema, field, list(places_named(node.value)))
+            return tantivy.Query.term_query(self.schema, field, node.value)
+        raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+    # --- execution ----------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Ranked like the SQLite backend: when the query's top level holds words, bm25 (over every
+        match, not a window) picks a pool the store's rows re-rank by exact accents and adjacency;
+        otherwise (or with ``sort=date``) newest first."""
+        tree = request.tree()
+        top = list(tree.items) if isinstance(tree, And) else [tree]
+        ranked = request.sort == "relevance" and any(is_text(item) for item in top)
+        scope = tuple(self.compile(item, False) for item in top if isinstance(item, DateBound | Field))
+        if ranked:  # the top-level words score; top-level filters and negations do not
+            clauses = [(tantivy.Occur.MustNot, self.compile(item.item, False, scope)) if isinstance(item, Not)
+                       else (tantivy.Occur.Must, self.compile(item, is_text(item), scope)) for item in top]
+            if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):  # pragma: no cover - ranked
+                clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+            query = tantivy.Query.boolean_query(clauses)
+        else:
+            query = self.compile(tree, scored=False, scope=scope)
+        searcher = self.searcher()
+        wanted = request.offset + request.limit
+        if ranked:
+            pool = max(min(max(wanted * 3, 100), MAX_POOL), wanted)
+            found = searcher.search(query, limit=pool, count=True)
+        else:
+            found = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True,
+                                    order_by_field="order", order=tantivy.Order.Desc)
+        total = int(found.count or 0)
+        addresses = [address for _, address in found.hits][:wanted if ranked else request.limit]
+        ids = [int(value or 0) for value in searcher.fast_field_values("id", addresses)] if addresses else []
+        rows = {row["id"]: row for row in self.rows.articles(ids)}
+        ordered = [rows[i] for i in ids if i in rows]
+        if ranked:
+            ordered = self.rows.reranked(ordered, tree)[request.offset:wanted]
+        result = SearchResult(hits=[self.rows.hit(row, tree) for row in ordered], total=total)
+        if request.facets and request.facet_max_hits is not None and total > request.facet_max_hits:
+            result.facets_omitted = True
+        elif request.facets:
+            self._facets(query, result)
+        return result
+
+    def _facets(self, query: tantivy.Query, result: SearchResult) -> None:
+        aggs = {name: {"terms": {"field": field, "size": TERMS_MAX}} for name, field in _FACETS.items()}
+        aggs["per_day"] = {"terms": {"field": "day", "size": TERMS_MAX}}
+        answer = self.searcher().aggregate(query, aggs)
+        for name in _FACETS:
+            counts = [(str(b["key"]), int(b["doc_count"])) for b in answer[name]["buckets"]]
+            result.facets[name] = sorted(counts, key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+        result.per_day = sorted((str(b["key"]), int(b["doc_count"])) for b in answer["per_day"]["buckets"])
+

@@ -1,0 +1,132 @@
+"""One contract, two embedded engines: on 239 real articles (tests/data/analysis_dev, analysed by the
+real pipeline), the SQLite FTS5 index and the tantivy peer (``presswatch.search.tantivy_index``) give
+the same ids, counts, facets and counts per day for each query shape of ``bench/search.py`` and the
+Elasticsearch contract's queries; date-sorted pages come in the same order."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from presswatch.config import load_analyzer
+from presswatch.models import Article
+from presswatch.search import SearchRequest
+from presswatch.search.sqlite import SqliteIndex
+from presswatch.search.tantivy_index import TantivyIndex, near_match
+from presswatch.store import Store
+from tests.search.test_search_contract import QUERIES as ES_CONTRACT_QUERIES
+from tests.support.paths import CONFIG, ROOT
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+KINDS = ("press", "magazine", "info_site", "aggregator", "social")
+
+
+def _bench_queries() -> list[tuple[str, dict[str, Any]]]:
+    spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.QUERIES)
+
+
+BENCH = _bench_queries()
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("tantivy")
+    analyzer = load_analyzer(CONFIG, with_entities=False)
+    store = Store(folder / "pw.db")
+    lines = (ROOT / "tests" / "data" / "analysis_dev" / "devset.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = []
+    for number, line in enumerate(lines):
+        row = json.loads(line)
+        articles.append(Article(url=f"https://x.vn/{number}", source_id=f"bao-{number % 7}",
+                                source_kind=KINDS[number % len(KINDS)], title=row["title"], text=row["text"],
+                                published_at=NOW - timedelta(hours=7 * number),
+                                analysis=analyzer.analyze(row["title"], row["text"])))
+    store.add_articles(articles)
+    peer = TantivyIndex(store, folder / "tantivy")
+    assert peer.sync() == len(lines)
+    yield {"sqlite": SqliteIndex(store), "tantivy": peer, "store": store}
+    store.close()
+
+
+def _compare(engines: dict[str, Any], request: SearchRequest) -> None:
+    sqlite = engines["sqlite"].search(request)
+    tantivy = engines["tantivy"].search(request)
+    assert sqlite.total == tantivy.total
+    if request.sort == "date" or sqlite.total <= request.limit:  # a ranked page of more: bm25 differs
+        assert {h.id for h in sqlite.hits} == {h.id for h in tantivy.hits}
+    assert len(sqlite.hits) == len(tantivy.hits)
+    if request.sort == "date":
+        assert [h.id for h in sqlite.hits] == [h.id for h in tantivy.hits]
+    if sqlite.hits:  # the same tiers first (bm25 itself differs between the engines)
+        assert (sqlite.hits[0].exact, sqlite.hits[0].together) == (tantivy.hits[0].exact, tantivy.hits[0].together)
+    assert sqlite.facets == tantivy.facets
+    assert sqlite.per_day == tantivy.per_day
+    assert sqlite.facets_omitted == tantivy.facets_omitted
+
+
+@pytest.mark.parametrize(("name", "options"), BENCH, ids=[name for name, _ in BENCH])
+def test_the_benchmark_shapes_agree(engines: dict[str, Any], name: str, options: dict[str, Any]) -> None:
+    request = SearchRequest(now=NOW, **{**options, "limit": 300, "offset": 0})
+    sqlite = engines["sqlite"].search(request)
+    assert sqlite.total > 0, name  # each shape finds something in this corpus: the comparison means something
+    _compare(engines, request)
+    if options.get("offset"):  # the page itself, as the benchmark asks for it
+        _compare(engines, SearchRequest(now=NOW, **{**options, "offset": 5, "limit": 5}))
+
+
+@pytest.mark.parametrize("query", ES_CONTRACT_QUERIES)
+def test_the_contract_queries_agree(engines: dict[str, Any], query: str) -> None:
+    _compare(engines, SearchRequest(query, now=NOW, limit=300))
+
+
+def test_date_pages_and_capped_facets_agree(engines: dict[str, Any]) -> None:
+    for offset in (0, 10, 230):
+        _compare(engines, SearchRequest("since:365d", now=NOW, sort="date", offset=offset, limit=10))
+    _compare(engines, SearchRequest('"lai chau"', now=NOW, facets=True, facet_max_hits=10))
+    _compare(engines, SearchRequest('"lai chau" OR source:bao-3', now=NOW, facets=True, sort="date"))
+
+
+@pytest.mark.parametrize("query", [
+    '"Lai Châu" NEAR/20 "sạt lở" since:60d', '"Lai Châu" NEAR/20 "sạt lở" since:60d kind:press',
+    '("Lai Châu" NEAR/20 "sạt lở" OR "mưa lớn") since:20d', 'NOT ("Lai Châu" NEAR/20 "sạt lở") since:30d',
+    '"Lai Châu" NEAR/20 "sạt lở" kind:press'])
+def test_a_near_limited_to_the_query_filters_agrees(engines: dict[str, Any], query: str) -> None:
+    # The peer reads a NEAR's candidates within the query's top-level dates and fields only; in any
+    # position (alone, under OR, under NOT) the answer is SQLite's.
+    request = SearchRequest(query, now=NOW, limit=300, facets=True)
+    assert engines["sqlite"].search(request).total > 0, query
+    _compare(engines, request)
+
+
+def test_near_follows_fts5() -> None:
+    words = "mua lon keo dai o lai chau gay sat lo".split()
+    assert near_match([words], [["lai", "chau"], ["mua", "lon"]], 3)  # 3 words between, either order
+    assert not near_match([words], [["lai", "chau"], ["mua", "lon"]], 2)
+    assert near_match([words], [["sat", "lo"], ["lai", "chau"]], 1)
+    assert not near_match([["lai", "chau"], ["mua", "lon"]], [["lai", "chau"], ["mua", "lon"]], 10)  # one field
+
+
+def test_sync_adds_new_articles_and_repairs_an_interrupted_run(engines: dict[str, Any]) -> None:
+    store: Store = engines["store"]
+    peer: TantivyIndex = engines["tantivy"]
+    before = peer.search(SearchRequest("since:3650d", now=NOW)).total
+    new = store.add_article(Article(url="https://x.vn/new", source_id="bao-9", title="Bài mới về Mường Tè",
+                                    text="Một bài viết mới về huyện Mường Tè, tỉnh Lai Châu.", published_at=NOW))
+    assert new is not None
+    # A crash after the index committed the article but before it saved its mark: the next sync
+    # must not index it twice.
+    assert peer.sync() == 1
+    (peer.path / "presswatch-mark.json").write_text(json.dumps({"last_article_id": new - 1}))
+    assert peer.sync() == 1
+    assert peer.search(SearchRequest("since:3650d", now=NOW)).total == before + 1 == store.count_articles()
+    _compare(engines, SearchRequest('"bài mới" "Mường Tè"', now=NOW))
+    assert [h.id for h in peer.search(SearchRequest('"bài mới" "Mường Tè"', now=NOW)).hits] == [new]
