@@ -1,0 +1,123 @@
+"""How risky a unit name of a province is, found by one method for every province (not hand-listed).
+
+A name is *ambiguous* (it counts only with supporting context: the province named in the same
+sentence, or the name typed "xã …"/"huyện …" in an article naming the province) when:
+
+(a) the national unit data says so (``analysis.national``):
+    - another province has a unit of the same name: a district-level name elsewhere for a district
+      of the province ("Tân Uyên", Bình Dương), any unit elsewhere for a commune ("Tân Phong");
+    - it is one letter away, without diacritics, from a place name that is far more frequent in
+      real text ("Than Uyên" / "Tân Uyên", "Mường Than" / "Mường Thanh"): easily confused;
+(b) the word statistics of real Vietnamese text say so (``data/name_stats.json``, computed once
+    from the baomoi corpora by ``scripts/build_name_stats.py``): among the documents where the
+    name occurs with its diacritics, it is often
+    - an ordinary lower-case word ("đoàn kết", "thân thuộc", "quyết thắng");
+    - a person's name (after "ông/bà/anh/chị …" or a surname: "Hồng Thu", "Phúc Khoa");
+    - a street (after "đường/phố": "Lê Lợi", "Điện Biên Phủ");
+    - glued into a longer frequent phrase ("nam thanh niên").
+
+It is *ambiguous without diacritics* when it is ambiguous, or another place folds to the same
+letters ("Tam Duong": Tam Đường of Lai Châu, Tam Dương of Vĩnh Phúc).
+
+The thresholds were chosen on Lai Châu, whose hand-checked lists (``scripts/build_gazetteer.py``
+``EVERYDAY`` and ``CONFUSABLE``) are the reference, and are applied unchanged to every province
+(docs/provinces.md reviews the difference).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.national import DISTRICT_TYPES, folded_index, index, name_stats
+from analysis.normalize import fold
+
+# Shares of the documents where the name occurs (with its diacritics), and the least number of such
+# documents for the share to say anything.
+LOWER_SHARE = 0.2
+PERSON_SHARE = 0.1
+STREET_SHARE = 0.2
+PHRASE_SHARE = 0.3
+MIN_DOCS = 3
+# Confusable: a one-letter neighbour (folded) found in at least this many documents, and this many
+# times as many as the name itself.
+NEIGHBOUR_DOCS = 20
+NEIGHBOUR_RATIO = 3.0
+_LETTERS = "abcdefghijklmnopqrstuvwxyz "
+
+
+@dataclass(frozen=True)
+class Risk:
+    ambiguous: bool
+    ambiguous_unaccented: bool
+    street: bool  # the name is often a street's: after "đường/phố" it is not the place
+    why: tuple[str, ...]
+    collisions: tuple[str, ...]  # other places with the same letters without diacritics
+
+
+def counts(name: str) -> dict[str, int]:
+    stats = name_stats()
+    values = stats["names"].get(name)
+    return dict(zip(stats["fields"], values or [0] * len(stats["fields"]), strict=True))
+
+
+def _edits(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | replaces | inserts) - {word}
+
+
+def neighbours(name: str) -> list[str]:
+    """Place names one letter away without diacritics, far more frequent in real text."""
+    own = counts(name)["docs"]
+    folded = folded_index()
+    found = []
+    for edit in _edits(fold(name)):
+        for other in folded.get(edit.strip(), ()):
+            if len(other.split()) != len(name.split()):
+                continue
+            docs = counts(other)["docs"]
+            if docs >= NEIGHBOUR_DOCS and docs >= NEIGHBOUR_RATIO * own:
+                found.append(other)
+    return sorted(set(found))
+
+
+def text_reasons(name: str) -> list[str]:
+    c = counts(name)
+    docs, cap = c["docs"], c["cap"]
+    why = []
+    if c["lower"] >= MIN_DOCS and c["lower"] >= LOWER_SHARE * docs:
+        why.append(f"từ thông dụng ({c['lower']}/{docs} bài viết thường)")
+    if c["person"] >= MIN_DOCS and c["person"] >= PERSON_SHARE * cap:
+        why.append(f"tên người ({c['person']}/{cap} bài sau ông/bà/họ)")
+    if c["street"] >= MIN_DOCS and c["street"] >= STREET_SHARE * cap:
+        why.append(f"tên đường phố ({c['street']}/{cap} bài sau đường/phố)")
+    if c["phrase"] >= MIN_DOCS and c["phrase"] >= PHRASE_SHARE * docs:
+        why.append(f"nằm trong cụm từ thông dụng ({c['phrase']}/{docs} bài)")
+    return why
+
+
+@lru_cache(maxsize=4096)
+def assess(name: str, own_provinces: frozenset[str], district: bool) -> Risk:
+    """The risk of ``name``, a unit of the province formed from ``own_provinces`` (its 2025 name and
+    its pre-2025 provinces); ``district``: it is (or was) a district-level unit there."""
+    uses = [use for use in index().get(name, ()) if use.province not in own_provinces]
+    elsewhere = sorted({use.province for use in uses if use.level == "district" or not district})
+    why = []
+    if elsewhere:
+        why.append("cũng là tên đơn vị ở: " + ", ".join(elsewhere[:6]) + ("…" if len(elsewhere) > 6 else ""))
+    why.extend(text_reasons(name))
+    confused = neighbours(name)
+    if confused:
+        why.append("dễ nhầm với " + ", ".join(confused[:4]))
+    collisions = sorted({f"{other} {use.province}" for other in folded_index().get(fold(name), ()) if other != name
+                         for use in index()[other] if use.province not in own_provinces and use.level != "province"})
+    c = counts(name)
+    street = c["street"] >= MIN_DOCS and c["street"] >= STREET_SHARE * c["cap"]
+    return Risk(bool(why), bool(why or collisions), street, tuple(why), tuple(collisions[:8]))
+
+
+def is_district(kind: str) -> bool:
+    return kind.lower() in DISTRICT_TYPES
