@@ -12,7 +12,7 @@ from pathlib import Path
 
 from presswatch.cli.crawl import print_run, print_summary
 from presswatch.cli.options import config_dir
-from presswatch.cli.output import out
+from presswatch.cli.output import out, program
 from presswatch.config import load_settings
 from presswatch.store import RunResult
 
@@ -25,21 +25,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = Path(args.db) if args.db else DEMO_DB
     db_arg = shlex.quote(str(db))
+    prog = program()
 
     def finish(results: list[RunResult], site_url: str) -> None:
         print_summary(results)
         if not any(r.ok for r in results):
             return
         out("\nThử tìm kiếm (không dấu vẫn tìm được bài có dấu):")
-        out(f'  presswatch search "Muong Te" --db {db_arg}')
-        out(f'  presswatch search "Dien Bien" --db {db_arg} --limit 5')
-        out(f'  presswatch search "lai chau" --db {db_arg} --since 7d --json')
+        out(f'  {prog} search "Muong Te" --db {db_arg}')
+        out(f'  {prog} search "Dien Bien" --db {db_arg} --limit 5')
+        out(f'  {prog} search "lai chau" --db {db_arg} --since 7d --json')
         if not args.serve:
             out(f"\nTrang tin thử nghiệm dừng cùng lệnh này. Để mở được liên kết bài viết ({site_url}/…), "
-                f"chạy lại với --serve: presswatch demo --serve --db {db_arg}")
+                f"chạy lại với --serve: {prog} demo --serve --db {db_arg}")
             return
         out(f"\nTrang tin thử nghiệm vẫn chạy tại {site_url}/: liên kết bài viết trong kết quả tìm kiếm và trên "
-            f"giao diện web (presswatch --db {db_arg} web, ở cửa sổ khác) mở được. Ctrl+C để dừng.")
+            f"giao diện web ({prog} --db {db_arg} web, ở cửa sổ khác) mở được. Ctrl+C để dừng.")
         _wait_for_stop()
         out("Đã dừng trang tin thử nghiệm.")
 

@@ -21,6 +21,26 @@ from typing import Any, NoReturn
 from presswatch.errors import QueryError
 
 USAGE = "cách dùng: "
+
+
+def program() -> str:
+    """How to type ``presswatch`` in a suggested next command: "presswatch" when that name on the
+    PATH is the program running, else the path it was run by (".venv/bin/presswatch")."""
+    import os
+    import shlex
+    import shutil
+
+    called = sys.argv[0] if sys.argv else ""
+    if os.path.basename(called) != "presswatch":
+        return "presswatch"  # python -m presswatch, tests
+    on_path = shutil.which("presswatch")
+    if on_path and os.path.realpath(on_path) == os.path.realpath(called):
+        return "presswatch"
+    relative = os.path.relpath(called) if os.path.isabs(called) else called
+    return shlex.quote(relative if not relative.startswith("..") else called)
+
+
+
 POSITIONALS = "tham số"
 OPTIONALS = "tùy chọn"
 HELP = "in hướng dẫn này rồi thoát"

@@ -23,7 +23,13 @@ from presswatch.config.lexicons import (
     load_topics,
     load_toxicity,
 )
-from presswatch.config.refs import config_warnings, interval_problems, rule_problems, source_ids
+from presswatch.config.refs import (
+    config_warnings,
+    internal_source_warnings,
+    interval_problems,
+    rule_problems,
+    source_ids,
+)
 from presswatch.config.settings import Settings, load_settings
 from presswatch.config.sources import Source, sources_of
 from presswatch.config.yamlfile import load_yaml
@@ -95,7 +101,9 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
         raise ConfigError(problems)
     return Config(directory=directory, settings=loaded_settings or Settings(), sources=sources, topics=topics,
                   sentiment=sentiment, alerts=alerts, toxicity=toxicity,
-                  warnings=tuple(config_warnings(directory, alerts_doc, alerts_path.exists())))
+                  warnings=tuple(config_warnings(directory, alerts_doc, alerts_path.exists())
+                                 + internal_source_warnings(directory, sources or (),
+                                                            (loaded_settings or Settings()).crawl_allow_internal)))
 
 
 def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True) -> Analyzer:

@@ -16,13 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from analysis import fold
 from presswatch.config.base import closest, format_duration, parse_duration, suggestion
 from presswatch.config.yamlfile import Location, YamlDocument
 from presswatch.errors import QueryError
+from presswatch.netpolicy import SETTING, AddressPolicy
 from presswatch.query import Field, Node, parse
+
+if TYPE_CHECKING:  # sources.py imports this module
+    from presswatch.config.sources import Source
 
 _NOT_IN_TOPICS, _NOT_IN_SOURCES = "không có trong topics.yaml", "không có trong sources.yaml"
 _FIELD_WHAT = {"topic": ("chủ đề", "topics.yaml"), "source": ("nguồn", "sources.yaml"),
@@ -190,4 +195,29 @@ def config_warnings(directory: Path, alerts: YamlDocument | None, exists: bool =
             continue
         found.append(f"{alerts.where(('rules', index))}: quy tắc '{rule.get('id')}' không có kênh nào "
                      f"('channels'): cảnh báo của nó được ghi lại nhưng không gửi đi đâu")
+    return found
+
+
+def internal_source_warnings(directory: Path, sources: Iterable[Source], allow: Iterable[str]) -> list[str]:
+    """Enabled sources whose address is on this machine or the office's network ("localhost",
+    127.0.0.1, 10.x …) and not in ``crawl_allow_internal``: the crawler will refuse them, so say so
+    now rather than in the first crawl's errors. Host names other than ``localhost`` are checked
+    when the crawler resolves them."""
+    policy = AddressPolicy.from_entries(allow)
+    found = []
+    for source in sources:
+        if not source.enabled:
+            continue
+        for url in source.urls:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").rstrip(".")
+            if host == "localhost" or host.endswith(".localhost"):  # loopback by name: no DNS needed
+                refusal = policy.check(host, parts.port or (443 if parts.scheme == "https" else 80), "127.0.0.1")
+            else:
+                refusal = policy.check_url(url)
+            if refusal is not None:
+                found.append(f"{directory / 'sources.yaml'}: nguồn '{source.id}': {url} là địa chỉ nội bộ "
+                             f"({refusal.reason}); trình thu thập sẽ từ chối nó. Nếu đây là máy chủ tin cậy của "
+                             f"cơ quan, thêm '{refusal.entry()}' vào {SETTING} trong presswatch.yaml")
+                break
     return found

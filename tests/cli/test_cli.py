@@ -77,3 +77,23 @@ def test_extract_prints_the_stable_json_contract(site: LocalSite, articles: list
     assert data["published"] == articles[0].published.isoformat()
     assert data["author"] == articles[0].author
     assert articles[0].paragraphs[0] in data["text"]
+
+
+def test_suggested_commands_are_typed_as_the_operator_ran_presswatch(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    """A newcomer who ran `.venv/bin/presswatch demo` (not on the PATH) is told to type
+    `.venv/bin/presswatch search …`, not a `presswatch` their shell cannot find."""
+    from presswatch.cli.output import program
+
+    script = tmp_path / ".venv" / "bin" / "presswatch"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setattr("sys.argv", [str(script), "demo"])
+    assert program() == ".venv/bin/presswatch"
+    monkeypatch.setenv("PATH", f"{script.parent}:/usr/bin:/bin")
+    assert program() == "presswatch"
+    monkeypatch.setattr("sys.argv", ["-m", "demo"])
+    assert program() == "presswatch"

@@ -177,3 +177,25 @@ def test_shipped_settings_file_lists_every_setting_at_its_default(tmp_path: Path
     assert uncommented.count("\n") == text.count("\n") and len(uncommented) == len(text) - 2 * len(SETTINGS)
     (tmp_path / "presswatch.yaml").write_text(uncommented, encoding="utf-8")
     assert load_settings(tmp_path / "presswatch.yaml", {}) == Settings()
+
+
+def test_check_config_warns_of_a_source_the_crawler_would_refuse_as_internal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer who points a source at a site on this machine learns from check-config, not from
+    the first crawl's errors, that it needs `crawl_allow_internal` — and which entry to add."""
+    for name in ("topics.yaml", "sentiment.yaml"):
+        shutil.copy(ROOT / "config" / name, tmp_path / name)
+    local = GOOD + ("  - id: trang-noi-bo\n    name: Trang nội bộ\n    kind: press\n    type: feed\n"
+                    "    urls: [http://localhost:8000/rss.xml]\n"
+                    "  - id: trang-may-chu\n    name: Máy chủ\n    kind: press\n    type: feed\n"
+                    "    urls: [http://10.20.1.5/rss.xml]\n")
+    write(tmp_path, local)
+    assert main(["--config", str(tmp_path), "check-config"]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert "nguồn 'trang-noi-bo'" in out and "'localhost:8000' vào crawl_allow_internal" in out
+    assert "nguồn 'trang-may-chu'" in out and "'10.20.1.5:80'" in out
+    assert "bao-lai-chau" not in out.split("hợp lệ", 1)[1]  # the public source is not flagged
+    (tmp_path / "presswatch.yaml").write_text("crawl_allow_internal: ['localhost:8000', '10.20.0.0/16']\n",
+                                              encoding="utf-8")
+    assert main(["--config", str(tmp_path), "check-config"]) == 0
+    assert "địa chỉ nội bộ" not in capsys.readouterr().out
