@@ -6,8 +6,9 @@ sentence, or the name typed "xã …"/"huyện …" in an article naming the pro
 (a) the national unit data says so (``analysis.national``):
     - another province has a unit of the same name: a district-level name elsewhere for a district
       of the province ("Tân Uyên", Bình Dương), any unit elsewhere for a commune ("Tân Phong");
-    - it is one letter away, without diacritics, from a place name that is far more frequent in
-      real text ("Than Uyên" / "Tân Uyên", "Mường Than" / "Mường Thanh"): easily confused;
+    - it is one letter away (added or dropped inside a syllable), without diacritics, from a place
+      name that is far more frequent in real text ("Than Uyên" / "Tân Uyên", "Mường Than" / "Mường
+      Thanh"): easily confused;
 (b) the word statistics of real Vietnamese text say so (``data/name_stats.json``, computed once
     from the baomoi corpora by ``scripts/build_name_stats.py``): among the documents where the
     name occurs with its diacritics, it is often
@@ -19,7 +20,7 @@ sentence, or the name typed "xã …"/"huyện …" in an article naming the pro
 It is *ambiguous without diacritics* when it is ambiguous, or another place folds to the same
 letters ("Tam Duong": Tam Đường of Lai Châu, Tam Dương of Vĩnh Phúc).
 
-The thresholds were chosen on Lai Châu, whose hand-checked lists (``scripts/build_gazetteer.py``
+The thresholds were chosen on Lai Châu, whose hand-checked lists (``scripts/review_ambiguity.py``
 ``EVERYDAY`` and ``CONFUSABLE``) are the reference, and are applied unchanged to every province
 (docs/provinces.md reviews the difference).
 """
@@ -42,8 +43,8 @@ MIN_DOCS = 3
 # Confusable: a one-letter neighbour (folded) found in at least this many documents, and this many
 # times as many as the name itself.
 NEIGHBOUR_DOCS = 20
-NEIGHBOUR_RATIO = 3.0
-_LETTERS = "abcdefghijklmnopqrstuvwxyz "
+NEIGHBOUR_RATIO = 2.0
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,13 @@ def counts(name: str) -> dict[str, int]:
 
 
 def _edits(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    inserts = {a + c + b for a, b in splits for c in _LETTERS}
-    return (deletes | replaces | inserts) - {word}
+    """One letter added or dropped inside a syllable (not at its start): "than uyen" → "tan uyen",
+    "muong than" → "muong thanh". Letters replaced, or a syllable's first letter, make different
+    names too often ("ban bo" / "ban co", "ban giang" / "an giang")."""
+    inside = [i for i in range(1, len(word) + 1) if word[i - 1] != " "]
+    deletes = {word[:i] + word[i + 1:] for i in inside if i < len(word) and word[i] != " "}
+    inserts = {word[:i] + c + word[i:] for i in inside for c in _LETTERS}
+    return (deletes | inserts) - {word}
 
 
 def neighbours(name: str) -> list[str]:

@@ -10,7 +10,7 @@ Tables ``admin_units`` (the 34 provinces and cities from 1 July 2025 and their 3
 wards) and ``admin_units_legacy`` (the 63 before, their districts and 10,040 communes) of
 ``data/dataset.db``, and ``data/converter_2025.json`` (which 2025 commune each legacy commune went
 into; a split commune lists all, the default first). Names are the package's short names, cleaned
-as ``scripts/build_gazetteer.py`` cleans them (each syllable capitalised, NFC, one tone placement).
+as the former Lai Châu gazetteer builder did (each syllable capitalised, NFC, one tone placement).
 
 Output, compact (lists, not objects, for the thousands of units):
 
