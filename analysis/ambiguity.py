@@ -15,7 +15,11 @@ sentence, or the name typed "xã …"/"huyện …" in an article naming the pro
     - an ordinary lower-case word ("đoàn kết", "thân thuộc", "quyết thắng");
     - a person's name (after "ông/bà/anh/chị …" or a surname: "Hồng Thu", "Phúc Khoa");
     - a street (after "đường/phố": "Lê Lợi", "Điện Biên Phủ");
-    - glued into a longer frequent phrase ("nam thanh niên").
+    - glued into a longer frequent phrase ("nam thanh niên");
+    - a firm's or a brand's name (after "khách sạn/tập đoàn/công ty …": "Mường Thanh", "Him Lam");
+    - a historical event's (after "chiến thắng/chiến dịch/khởi nghĩa …": "Điện Biên Phủ", "Yên Bái").
+    A name that is often a street's, a firm's or an event's is, moreover, not the place right after
+    such a word ("đường Điện Biên Phủ", "khách sạn Mường Thanh"): ``Risk.false_after``.
 
 It is *ambiguous without diacritics* when it is ambiguous, or another place folds to the same
 letters ("Tam Duong": Tam Đường of Lai Châu, Tam Dương of Vĩnh Phúc).
@@ -35,10 +39,17 @@ from analysis.normalize import fold
 
 # Shares of the documents where the name occurs (with its diacritics), and the least number of such
 # documents for the share to say anything.
+# Chosen on Lai Châu (``scripts/review_ambiguity.py`` prints the evidence): no name its hand-checked
+# gazetteer kept distinctive reaches any of them with MIN_DOCS documents or more (Mù Cả, 3 documents
+# all "mù cả", is the one exception, and rightly so); the hand-listed everyday words lie at 0.42-0.97
+# lower case, the hand-listed person names at 0.15-1.0 after a title. One share, the person names'
+# 0.1, serves for every "used in another role" context: a person, a street, a firm, an event.
 LOWER_SHARE = 0.2
 PERSON_SHARE = 0.1
-STREET_SHARE = 0.2
+STREET_SHARE = 0.1
 PHRASE_SHARE = 0.3
+ORG_SHARE = 0.1
+EVENT_SHARE = 0.1
 MIN_DOCS = 3
 # Confusable: a one-letter neighbour (folded) found in at least this many documents, and this many
 # times as many as the name itself.
@@ -51,7 +62,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 class Risk:
     ambiguous: bool
     ambiguous_unaccented: bool
-    street: bool  # the name is often a street's: after "đường/phố" it is not the place
+    false_after: frozenset[str]  # "street" | "org" | "event": after such a word it is not the place
     why: tuple[str, ...]
     collisions: tuple[str, ...]  # other places with the same letters without diacritics
 
@@ -99,7 +110,20 @@ def text_reasons(name: str) -> list[str]:
         why.append(f"tên đường phố ({c['street']}/{cap} bài sau đường/phố)")
     if c["phrase"] >= MIN_DOCS and c["phrase"] >= PHRASE_SHARE * docs:
         why.append(f"nằm trong cụm từ thông dụng ({c['phrase']}/{docs} bài)")
+    kinds = false_after(name)
+    if "org" in kinds:
+        why.append(f"tên doanh nghiệp, thương hiệu ({c['org']}/{cap} bài sau khách sạn/tập đoàn/công ty…)")
+    if "event" in kinds:
+        why.append(f"tên sự kiện lịch sử ({c['event']}/{cap} bài sau chiến thắng/chiến dịch/khởi nghĩa…)")
     return why
+
+
+def false_after(name: str) -> frozenset[str]:
+    """The words after which ``name`` is usually not the place: a street's, a firm's, an event's."""
+    c = counts(name)
+    shares = {"street": STREET_SHARE, "org": ORG_SHARE, "event": EVENT_SHARE}
+    return frozenset(kind for kind, share in shares.items()
+                     if c.get(kind, 0) >= MIN_DOCS and c.get(kind, 0) >= share * c["cap"])
 
 
 @lru_cache(maxsize=4096)
@@ -117,9 +141,7 @@ def assess(name: str, own_provinces: frozenset[str], district: bool) -> Risk:
         why.append("dễ nhầm với " + ", ".join(confused[:4]))
     collisions = sorted({f"{other} {use.province}" for other in folded_index().get(fold(name), ()) if other != name
                          for use in index()[other] if use.province not in own_provinces and use.level != "province"})
-    c = counts(name)
-    street = c["street"] >= MIN_DOCS and c["street"] >= STREET_SHARE * c["cap"]
-    return Risk(bool(why), bool(why or collisions), street, tuple(why), tuple(collisions[:8]))
+    return Risk(bool(why), bool(why or collisions), false_after(name), tuple(why), tuple(collisions[:8]))
 
 
 def is_district(kind: str) -> bool:

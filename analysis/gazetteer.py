@@ -20,9 +20,11 @@ then checked on the original:
 - the match must not cut a word of the segmentation ("Tương lai châu Á" is not "Lai Châu"); text
   that is both lower case and without diacritics is not checked so (its segmentation is not
   reliable): the lower-case guards stand in;
-- joined forms ("#LaiChau", "laichau.gov.vn") count as hashtags and in addresses;
+- joined forms ("#LaiChau", "laichau.gov.vn") count as hashtags and in addresses, and as one
+  capitalised word ("Sapa", "SaPa");
 - a name in a longer place name of another province ("Tân Uyên" in a "Tân Uyên Đông") is not found;
-  a name that is often a street's ("Điện Biên Phủ") is not the place after "đường/phố"; the province
+  a name that is often a street's, a firm's or an event's is not the place right after such a word
+  ("đường Điện Biên Phủ", "khách sạn Mường Thanh", "chiến thắng Điện Biên Phủ"); the province
   name after "phường/xã" is another place unless the province has such a unit ("phường Điện Biên" is
   in Hà Nội); a lower-case name glued into a frequent longer word ("nam thanh niên", "tương lai châu
   Á") is not the place (the glue syllables come from ``data/name_stats.json``).
@@ -32,10 +34,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from analysis import national
-from analysis.ambiguity import assess
+from analysis.ambiguity import assess, false_after
 from analysis.normalize import fold
 from analysis.segment import Token, words_inside
 
@@ -46,7 +48,13 @@ _UNIT_WORD_BEFORE = re.compile(r"(?<!\w)(?:tỉnh|thành phố|tp\.?|huyện|xã
 # châu Âu" (of European descent). Checked on the folded text around the match.
 _NOT_PROVINCE_BEFORE = re.compile(r"(?<!\w)tuong\s+$")
 _NOT_PROVINCE_AFTER = re.compile(r"^\s+(?:a|au|phi|my|uc|luc|mi|dai duong)(?!\w)")
-_STREET_BEFORE = re.compile(r"(?<!\w)(?:đường|phố|ngõ|ngách|hẻm|đại lộ|duong|pho|ngo)\s+$", re.IGNORECASE)
+_FALSE_BEFORE = {
+    "street": re.compile(r"(?<!\w)(?:đường|phố|ngõ|ngách|hẻm|đại lộ|duong|pho|ngo)\s+$", re.IGNORECASE),
+    "org": re.compile(r"(?<!\w)(?:khách sạn|tập đoàn|công ty|ngân hàng|chi nhánh|thương hiệu|khach san|tap doan"
+                      r"|cong ty)\s+$", re.IGNORECASE),
+    "event": re.compile(r"(?<!\w)(?:chiến thắng|chiến dịch|khởi nghĩa|tinh thần|chiến sĩ|trận|chiến trường"
+                        r"|chien thang|chien dich|khoi nghia)\s+$", re.IGNORECASE),
+}
 _THANH_PHO_BEFORE = re.compile(r"(?<!\w)(?:thành|thanh)\s+(?:phố|pho)\s+$", re.IGNORECASE)
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|quận|thị trấn|xa|phuong|quan|thi tran)\s+$", re.IGNORECASE)
 _SYLLABLE_BEFORE = re.compile(r"(\w+)\s+$")
@@ -64,7 +72,9 @@ class Unit:
     current: tuple[str, ...] = ()
     maps_to: tuple[str, ...] = ()
     why: tuple[str, ...] = ()
-    street: bool = False  # often a street's name: after "đường/phố" it is not the place
+    # "street" | "org" | "event": a name often a street's, a firm's or an event's is not the place
+    # right after such a word ("đường Điện Biên Phủ", "khách sạn Mường Thanh").
+    false_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,7 @@ class Gazetteer:
     older_namesake: bool = False
     _pattern: re.Pattern[str] = field(init=False, repr=False)
     _joined: re.Pattern[str] = field(init=False, repr=False)
+    _joined_word: re.Pattern[str] = field(init=False, repr=False)
     _by_fold: dict[str, list[Unit]] = field(init=False, repr=False)
     _joined_by_fold: dict[str, Unit] = field(init=False, repr=False)
     _provinces_pattern: re.Pattern[str] = field(init=False, repr=False)
@@ -121,6 +132,8 @@ class Gazetteer:
         # run like "a-a-a-…" was rescanned from each of its letters (quadratic).
         self._joined = re.compile(r"(?:#(" + "|".join(joined) + r")(?![\w])|(?<![\w])(?:[a-z0-9-]{0,63}?)("
                                   + "|".join(joined) + r")(?=\.(?:gov\.)?vn\b|\.com\b))")
+        # "Sapa", "SaPa": a name written as one capitalised word (not a host name: those are above).
+        self._joined_word = re.compile(r"(?<![\w#.@/-])(" + "|".join(joined) + r")(?![\w]|\.\w)")
         others = sorted({fold(p) for p in self.other_provinces} or {"\x00"}, key=len, reverse=True)
         self._provinces_pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, others)) + r")(?![\w])")
 
@@ -139,17 +152,17 @@ class Gazetteer:
             original = text[start:end]
             if candidate.group(1) in self._blocked:
                 continue  # a longer place name of another province
-            before = text[max(0, start - 12):start]
+            before = text[max(0, start - 16):start]
             for unit in self._by_fold[candidate.group(1)]:
                 form = _form(original, unit.name)
                 if form is None:
                     continue
-                if unit.street and _STREET_BEFORE.search(before):
-                    continue  # "đường Điện Biên Phủ"
+                if any(_FALSE_BEFORE[kind].search(before) for kind in unit.false_after):
+                    continue  # "đường Điện Biên Phủ", "khách sạn Mường Thanh"
                 if unit.level == "province" and _COMMUNE_WORD_BEFORE.search(before) \
                         and not self.own_name_types & {"xã", "phường", "quận", "thị trấn"}:
                     continue  # "phường Điện Biên" (Hà Nội)
-                typed = bool(_UNIT_WORD_BEFORE.search(before))
+                typed = bool(_UNIT_WORD_BEFORE.search(text[max(0, start - 12):start]))
                 capitalised = _capitalised(original)
                 verdict = "yes" if capitalised else self._lower_case(unit, form, typed, text, folded, start, end)
                 if verdict is None:
@@ -168,6 +181,11 @@ class Gazetteer:
             unit = self._joined_by_fold[candidate.group(group)]
             start, end = candidate.span(group)
             matches.append(Match(unit, start, end, text[start:end], "joined", False))
+        for candidate in self._joined_word.finditer(folded):
+            start, end = candidate.span(1)
+            if text[start].isupper():
+                unit = self._joined_by_fold[candidate.group(1)]
+                matches.append(Match(unit, start, end, text[start:end], "joined", False))
         matches.sort(key=lambda m: m.start)
         return matches
 
@@ -213,6 +231,8 @@ def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], orig
             continue
         outside = text[word.start:start] if edge == start else text[end:word.end]
         glued = outside.islower() or (outside.strip() != "" and all(w.isupper() for w in outside.split()))
+        # "Lào Cai-Hà Nội": two names the segmenter joined across a hyphen
+        glued = glued or outside.startswith(("-", "–")) or outside.endswith(("-", "–"))
         if original.isupper() or not _capitalised(original) or not glued:
             return True
     return False
@@ -239,10 +259,15 @@ OLDER_NAMESAKES = frozenset({"Lai Châu"})
 HOME = "Lai Châu"
 
 
-@lru_cache(maxsize=None)
 def build(province: str) -> Gazetteer:
-    """The gazetteer of ``province`` (a 2025 province, or a pre-2025 one: its 2025 province), from the
-    national unit data; the risk of each name from ``analysis.ambiguity``. Pure and cached."""
+    """The gazetteer of ``province`` (a 2025 province, or a pre-2025 one: its 2025 province; any case,
+    with or without diacritics), from the national unit data; the risk of each name from
+    ``analysis.ambiguity``. Pure and cached: every spelling of a province gives the same object."""
+    return _build(national.canonical(province))
+
+
+@cache
+def _build(province: str) -> Gazetteer:
     land = national.territory(province)
     own = frozenset({land.province, *land.legacy_provinces})
     entries: dict[str, dict[str, list[str]]] = {}
@@ -290,13 +315,14 @@ def build(province: str) -> Gazetteer:
         units[name] = Unit(
             name=name, level="district" if name in districts else "commune", types=tuple(sorted(set(item["types"]))),
             ambiguous=risk.ambiguous, ambiguous_unaccented=risk.ambiguous_unaccented, legacy=tuple(item["legacy"]),
-            current=tuple(item["current"]), maps_to=tuple(item["maps_to"]), why=risk.why, street=risk.street)
+            current=tuple(item["current"]), maps_to=tuple(item["maps_to"]), why=risk.why,
+            false_after=risk.false_after)
     home = Unit(name=land.province, level="province", types=(land.type.lower(),), ambiguous=False,
                 ambiguous_unaccented=False, current=(f"{land.type} {land.province}",),
-                street=assess(land.province, own, True).street)
+                false_after=false_after(land.province))
     aliases = tuple(Unit(name=old, level="province", types=("tỉnh",), ambiguous=False, ambiguous_unaccented=False,
                          legacy=(f"Tỉnh {old}",), current=(f"{land.type} {land.province}",),
-                         street=assess(old, own, True).street)
+                         false_after=false_after(old))
                     for old in land.legacy_provinces if old != land.province)
     others = sorted({*national.provinces(), *national.legacy_provinces()} - own)
     names = [home.name, *(a.name for a in aliases), *units]

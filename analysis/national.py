@@ -67,12 +67,12 @@ def canonical(name: str) -> str:
     """The 2025 province that ``name`` (a 2025 or pre-2025 province, any case, with or without
     diacritics or "Tỉnh"/"Thành phố") means. ValueError, in Vietnamese, for an unknown name."""
     key = fold(normalize(name)).strip()
-    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
-        key = key.removeprefix(prefix)
+    for prefix in ("tinh ", "thanh pho ", "tp.", "tp "):
+        key = key.removeprefix(prefix).strip()
     data = _units()
     for province in data["provinces"]:
         if fold(province) == key:
-            return province
+            return str(province)
     for province, entry in data["legacy_provinces"].items():
         if fold(province) == key:
             return entry["now"]  # type: ignore[no-any-return]

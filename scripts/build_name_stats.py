@@ -8,9 +8,12 @@ writes only derived counts:
   where it occurs with its diacritics ``[docs, cap, lower, person, street, typed, phrase]``:
   any case; capitalised ("Đoàn Kết"); in lower case as ordinary words ("đoàn kết"); capitalised
   after a person's title or a surname / middle name ("ông Hồng Thu", "Nguyễn Thị Hồng Thu");
-  after a street word ("đường Lê Lợi", "phố Điện Biên Phủ"); after a unit word ("xã Đoàn Kết");
+  capitalised after a street word ("đường Lê Lợi", "phố Điện Biên Phủ"); after a unit word ("xã
+  Đoàn Kết");
   glued to a neighbouring syllable that forms a frequent word with it ("tương lai châu Á", "nam
-  thanh niên"). Names found in no document are left out (all counts 0).
+  thanh niên"); capitalised after a firm's word ("khách sạn Mường Thanh", "tập đoàn Him Lam",
+  "công ty …"); capitalised after an event's word ("chiến thắng Điện Biên Phủ", "khởi nghĩa Yên Bái"). Names found in no
+  document are left out (all counts 0).
 - ``glue_before`` / ``glue_after``: for each first / last syllable of a name, the syllables that
   make a frequent word with it in lower-case text ("tương" before "lai", "á" after "châu",
   "niên" after "thanh"): a bigram seen ≥ ``GLUE_MIN`` times whose count is ≥ ``GLUE_SHARE`` of
@@ -52,8 +55,14 @@ NAME_PARTS = {"nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan"
               "văn", "hữu", "đức"}
 STREET_WORDS = {"đường", "phố", "ngõ", "ngách", "hẻm", "lộ", "kiệt"}
 UNIT_WORDS = {"xã", "huyện", "phường", "tỉnh", "trấn", "tp", "quận"}
+# The word before a name that makes it a firm's or a brand's ("khách sạn Mường Thanh", "tập đoàn Him
+# Lam", "công ty Sông Đà") or an event's ("chiến thắng Điện Biên Phủ", "khởi nghĩa Yên Bái").
+ORG_BEFORE = {("khách", "sạn"), ("tập", "đoàn"), ("công", "ty"), ("ngân", "hàng"), ("chi", "nhánh"),
+              ("thương", "hiệu"), ("tổng", "công"), ("trung", "tâm")}
+EVENT_BEFORE = {("chiến", "thắng"), ("chiến", "dịch"), ("khởi", "nghĩa"), ("tinh", "thần"), ("chiến", "sĩ"),
+                ("trận",), ("chiến", "trường")}
 WORD = re.compile(r"\w+")
-FIELDS = ("docs", "cap", "lower", "person", "street", "typed", "phrase")
+FIELDS = ("docs", "cap", "lower", "person", "street", "typed", "phrase", "org", "event")
 
 
 def names_of(units: dict[str, object]) -> set[str]:
@@ -120,12 +129,17 @@ def main() -> None:
                 prev = lower[i - 1] if attached_before else None
                 before2 = lower[i - 2] if i > 1 and attached_before else None
                 if prev is not None:
-                    if capitalised and (prev in PERSON_TITLES or (prev in NAME_PARTS and spans[i - 1][0][:1].isupper())):
+                    surname = prev in NAME_PARTS and spans[i - 1][0][:1].isupper()
+                    if capitalised and (prev in PERSON_TITLES or surname):
                         counts[3].add(number)
-                    if prev in STREET_WORDS and before2 != "thành":
+                    if capitalised and prev in STREET_WORDS and before2 != "thành":
                         counts[4].add(number)
                     if prev in UNIT_WORDS or (prev == "phố" and before2 == "thành"):
                         counts[5].add(number)
+                    if capitalised and (before2, prev) in ORG_BEFORE:
+                        counts[7].add(number)
+                    if capitalised and ((before2, prev) in EVENT_BEFORE or (prev,) in EVENT_BEFORE):
+                        counts[8].add(number)
                 end = i + n
                 after = lower[end] if end < len(lower) and text[spans[end - 1][2]:spans[end][1]] == " " else None
                 neighbours.append((number, key, prev, after))

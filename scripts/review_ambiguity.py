@@ -63,11 +63,35 @@ def lai_chau() -> None:
     print(f"  ({len(added)} added)")
 
 
+def shares() -> None:
+    """How each threshold was chosen: for every share, the highest value among the names Lai Châu's
+    hand-checked gazetteer kept distinctive (the threshold must lie above it) and the values of the
+    hand-listed names (the threshold should lie below those it is meant to catch)."""
+    from analysis.ambiguity import assess
+
+    gazetteer = build("Lai Châu")
+    own = frozenset({"Lai Châu"})
+    hand = set(EVERYDAY) | set(CONFUSABLE)
+    distinctive = [n for n, u in gazetteer.units.items() if n not in hand
+                   and not any(w.startswith("cũng là tên đơn vị ở") for w in assess(n, own, u.level == "district").why)]
+    print(f"Lai Châu: {len(distinctive)} names the hand-checked gazetteer kept distinctive; shares of the documents")
+    for field, base in (("lower", "docs"), ("person", "cap"), ("street", "cap"), ("phrase", "docs"), ("org", "cap"),
+                        ("event", "cap")):
+        def share(name: str, field: str = field, base: str = base) -> tuple[float, int]:
+            c = counts(name)
+            return (c.get(field, 0) / c[base] if c[base] else 0.0, c.get(field, 0))
+        top = sorted(((share(n), n) for n in distinctive), reverse=True)[:3]
+        listed = sorted(((share(n), n) for n in hand if share(n)[0] > 0), reverse=True)
+        print(f"  {field:<7} distinctive max: " + ", ".join(f"{n} {s:.2f} ({k} docs)" for (s, k), n in top)
+              + " | hand-listed: " + ", ".join(f"{n} {s:.2f} ({k})" for (s, k), n in listed))
+
+
 def province(name: str) -> None:
     gazetteer = build(name)
     ambiguous = [u for u in gazetteer.units.values() if u.ambiguous]
     print(f"{gazetteer.province.name}: {len(gazetteer.units)} names, {len(ambiguous)} ambiguous; "
-          f"aliases {[a.name for a in gazetteer.aliases]}; street names {[u.name for u in gazetteer.units.values() if u.street]}")
+          f"aliases {[a.name for a in gazetteer.aliases]}; names not the place after a street/firm/event word "
+          f"{[(u.name, sorted(u.false_after)) for u in gazetteer.units.values() if u.false_after]}")
     for unit in ambiguous:
         reasons = [w for w in unit.why if not w.startswith("cũng là tên đơn vị ở")]
         if reasons:
@@ -82,6 +106,7 @@ def main() -> None:
         province(args.province)
     else:
         lai_chau()
+        shares()
 
 
 if __name__ == "__main__":

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import fold, normalize
-from analysis import national
+from analysis import fold, national, normalize
 from analysis.gazetteer import build, load
 from analysis.pipeline import Analyzer
 from analysis.relevance import Relevance, relevance
@@ -51,15 +50,24 @@ def test_lai_chau_comes_from_the_same_method_with_its_hand_checked_guards() -> N
     sys.path.insert(0, str(ROOT / "scripts"))
     from review_ambiguity import CONFUSABLE, EVERYDAY  # type: ignore[import-not-found]
 
-    for name in [*EVERYDAY, *CONFUSABLE]:
-        assert gazetteer.units[name].ambiguous, name
+    # The method's verdict differs from the hand lists only where docs/provinces.md reviews it: two
+    # hand-listed "person names" found in no document of the corpus are dropped (the development
+    # set's results are unchanged without them); two names are added.
+    dropped = {name for name in [*EVERYDAY, *CONFUSABLE] if name != "Lai Châu" and not gazetteer.units[name].ambiguous}
+    assert dropped == {"Bình Lư", "Phúc Khoa"}
+    added = {name for name, unit in gazetteer.units.items() if unit.ambiguous and name not in EVERYDAY
+             and name not in CONFUSABLE and not any(w.startswith("cũng là tên đơn vị ở") for w in unit.why)}
+    assert added == {"Mù Cả", "Nậm Sỏ"}
     # distinctive names stay distinctive
-    for name in ("Mường Tè", "Nậm Nhùn", "Sìn Hồ", "Phong Thổ", "Pa Tần"):
+    for name in ("Mường Tè", "Nậm Nhùn", "Sìn Hồ", "Phong Thổ", "Bum Nưa"):
         assert not gazetteer.units[name].ambiguous, (name, gazetteer.units[name].why)
+    # a name shared with a unit of another province is ambiguous, as it was in the hand-built gazetteer
+    assert gazetteer.units["Pa Tần"].why == ("cũng là tên đơn vị ở: Điện Biên",)
 
 
 def test_a_merged_province_answers_to_its_old_names() -> None:
-    result = grade("Lào Cai", "Yên Bái: lũ quét ở Mù Cang Chải", "Mưa lớn gây lũ quét tại huyện Mù Cang Chải, tỉnh Yên Bái.")
+    result = grade("Lào Cai", "Yên Bái: lũ quét ở Mù Cang Chải",
+                   "Mưa lớn gây lũ quét tại huyện Mù Cang Chải, tỉnh Yên Bái.")
     assert result.grade == "about"
     assert {e.unit for e in result.evidence} >= {"Yên Bái", "Mù Cang Chải"}
     gazetteer = build("Lào Cai")
@@ -110,15 +118,16 @@ def test_several_provinces_at_once() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("province", ["Điện Biên", "Lào Cai"])
 def test_relevance_floors_on_the_labelled_provinces(province: str) -> None:
-    """Measured with scripts/evaluate_provinces.py; no rule is written for either province."""
+    """Measured with scripts/evaluate_provinces.py, as written and lower case without diacritics (how
+    posts are typed: the province must be kept); no rule is written for either province."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from evaluate_provinces import evaluate  # type: ignore[import-not-found]
 
-    result = evaluate(province)
-    floors = FLOORS[province]
-    assert result["relevant_precision"] >= floors["relevant_precision"]
-    assert result["relevant_recall"] >= floors["relevant_recall"]
-    assert result["macro_f1"] >= floors["macro_f1"]
+    for floors, result in ((FLOORS[province], evaluate(province)),
+                           (FLOORS[province]["lower_unaccented"], evaluate(province, lower=True, unaccented=True))):
+        assert result["relevant_precision"] >= floors["relevant_precision"]
+        assert result["relevant_recall"] >= floors["relevant_recall"]
+        assert result["macro_f1"] >= floors["macro_f1"]
 
 
 def capitalised(name: str) -> str:
@@ -131,15 +140,16 @@ def test_the_national_data_agrees_with_lai_chau_s_own_mapping() -> None:
     import csv
     import re
 
-    expected: dict[str, list[str]] = {}
+    expected: dict[tuple[str, str], list[str]] = {}  # (type, name): "Mường Tè" is a thị trấn and a xã
     with open(ROOT / "analysis" / "data" / "laichau_old_to_new_2025.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            old = capitalised(re.sub(r"^(Thị trấn|Xã|Phường)\s+", "", row["old_ward"]))
+            kind, name = re.fullmatch(r"(Thị trấn|Xã|Phường)\s+(.+)", row["old_ward"]).groups()  # type: ignore[union-attr]
+            old = (kind, capitalised(name))
             new = capitalised(re.sub(r"^(Xã|Phường)\s+", "", row["new_ward"]))
             targets = expected.setdefault(old, [])
             targets.insert(0, new) if row["is_default_new_ward"] == "1" else targets.append(new)
     land = national.territory("Lai Châu")
-    found = {unit.name: list(unit.goes_to) for unit in land.legacy if unit.district}
+    found = {(unit.type, unit.name): list(unit.goes_to) for unit in land.legacy if unit.district}
     assert len(found) == len(expected) == 106
     for old, targets in expected.items():
         assert found[old] == targets, old
