@@ -176,7 +176,10 @@ class Gazetteer:
                 break
         if needs_province and any(m.unit.level == "province" and not _capitalised(m.text) for m in matches):
             matches.extend(needs_province)
-        for candidate in self._joined.finditer(folded):
+        # A hashtag needs "#" and a host name ".vn"/".com": most texts have neither, and the scan
+        # for host names is the costliest of the patterns.
+        hosts = self._joined.finditer(folded) if "#" in folded or ".vn" in folded or ".com" in folded else ()
+        for candidate in hosts:
             group = 1 if candidate.group(1) else 2
             unit = self._joined_by_fold[candidate.group(group)]
             start, end = candidate.span(group)
