@@ -14,6 +14,7 @@ rule with ``capture: true`` also queues an evidence capture of the article's pag
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from presswatch.times import iso, parse_iso, utcnow
 if TYPE_CHECKING:
     from analysis.pipeline import Analyzer
 
+log = logging.getLogger("presswatch.alerts")
 PENDING_BATCH = 500  # articles one evaluation pass takes on (the next pass takes the rest)
 NOT_ANALYSED = "bài chưa được phân tích"
 
@@ -100,8 +102,10 @@ class AlertEvaluator:
     then marked pending, as is one without analysis or whose evaluation fails."""
 
     def __init__(self, alerts: AlertsFile | None, environ: dict[str, str] | None = None,
-                 clock: Callable[[], datetime] = utcnow, unavailable: str = "chưa nạp được quy tắc cảnh báo") -> None:
+                 clock: Callable[[], datetime] = utcnow, unavailable: str = "chưa nạp được quy tắc cảnh báo",
+                 on_doc: Callable[[sqlite3.Connection, int, Doc], None] | None = None) -> None:
         self.rules = RuleSet(alerts) if alerts is not None else None
+        self.on_doc = on_doc  # given the article's tokens too, in its transaction (``trends.prematch``)
         self.channels, self.inactive = alerts.targets(environ) if alerts is not None else ({}, [])
         self.clock = clock
         self.unavailable = unavailable
@@ -113,8 +117,8 @@ class AlertEvaluator:
         if self.rules is None:
             self._defer(db, article_id, article, self.unavailable)
             return
-        if not len(self.rules):
-            return
+        if not len(self.rules) and (self.on_doc is None or article.analysis is None):
+            return  # no alert rule to evaluate: nothing pending (``on_doc``'s owner reads it later)
         if article.analysis is None:
             self._defer(db, article_id, article, NOT_ANALYSED)
             return
@@ -123,6 +127,8 @@ class AlertEvaluator:
             data = article.analysis.to_json()
             doc = doc_of(article.title, article.text, article.source_id, article.source_kind, data,
                          article.content_type)
+            if self.on_doc is not None:
+                self._share(db, article_id, doc)
             if article.parent_url is not None:  # a comment is as relevant as the article it was written under
                 inherit(doc, relevance_at(db, article.parent_url))
             now = self.clock()
@@ -136,6 +142,18 @@ class AlertEvaluator:
             return
         db.execute("RELEASE alert_rules")
         self.recorded.extend(recorded)
+
+    def _share(self, db: sqlite3.Connection, article_id: int, doc: Doc) -> None:
+        """Hand the article's tokens to ``on_doc``; its failure costs only the sharing (whoever
+        gave it does the work later) and never the alert rules."""
+        assert self.on_doc is not None
+        db.execute("SAVEPOINT alert_on_doc")
+        try:
+            self.on_doc(db, article_id, doc)
+        except Exception:
+            db.execute("ROLLBACK TO alert_on_doc")
+            log.warning("article %d: tokens not shared", article_id, exc_info=True)
+        db.execute("RELEASE alert_on_doc")
 
     def _defer(self, db: sqlite3.Connection, article_id: int, article: Article, reason: str) -> None:
         try:

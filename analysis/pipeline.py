@@ -13,7 +13,7 @@ point into it (the same offsets as in the whole normalised text)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from analysis.lexicon import mostly_unaccented, syllables
 from analysis.normalize import fold, normalize
 from analysis.places import Place, places
 from analysis.relevance import Relevance, relevance
-from analysis.segment import segment
+from analysis.segment import Token, segment
 from analysis.sentences import SpanLookup, sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, hedged_positions, in_spans, score
 from analysis.sentiment_model import SentimentModel, model_sentiment, sentiment_features
@@ -114,16 +114,22 @@ class Analyzer:
         self.gazetteer = self.gazetteers[0]
         self.with_entities = with_entities
 
-    def analyze(self, title: str, text: str, comment: bool = False) -> Analysis:
+    def analyze(self, title: str, text: str, comment: bool = False,
+                segmenter: Callable[[str], list[Token]] = segment,
+                tagger: Callable[[list[str]], list[Entity]] = entities, sketched: bool = True) -> Analysis:
         """``comment``: the text is a post or a comment, so the ambiguous chat abbreviations ("m" →
         "mày", "k" → "không", "r" → "rồi") are expanded too; articles keep them as typed. Only the
-        first ``MAX_TITLE_CHARS`` / ``MAX_ANALYSED_CHARS`` characters are read (``analysed_part``)."""
+        first ``MAX_TITLE_CHARS`` / ``MAX_ANALYSED_CHARS`` characters are read (``analysed_part``).
+        ``segmenter``, ``tagger``: what segments the document and finds the named entities
+        (re-analysis passes those of ``analysis.text_cache.TextCache``, which read what is stored);
+        only the multi-syllable words of the segmentation are read. ``sketched=False``: no
+        near-duplicate sketch (``sketch`` empty; re-analysis keeps the stored one)."""
         title = normalize(analysed_part(title, MAX_TITLE_CHARS))
         text = normalize(analysed_part(text, MAX_ANALYSED_CHARS))
         document = f"{title}\n{text}"
         title_end = len(title)
         folded = fold(document)
-        tokens = segment(document)
+        tokens = segmenter(document)
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
         grades = [(self.gazetteer, graded)] + [(g, relevance(document, title_end, folded, tokens, g))
                                                for g in self.gazetteers[1:]]
@@ -153,7 +159,7 @@ class Analyzer:
                 # article is about the province than when it only mentions it.
                 mentioned = [sentences[i] for i in sorted(chosen) if 0 < i < len(sentences) and i in naming]
                 limit = 2 if graded.grade == "about" else 0
-                found_entities = entities([title, *(document[a:b] for a, b in mentioned[:limit])])
+                found_entities = tagger([title, *(document[a:b] for a, b in mentioned[:limit])])
         scoped = items if spans is None else in_spans(items, spans)
         hedged = hedged_positions(scoped, self.sentiment, unaccented)
         feeling = score(scoped, self.sentiment, spans, unaccented, title_end, document, hedged)
@@ -167,7 +173,7 @@ class Analyzer:
             sentiment=feeling,
             places=found_places,
             entities=found_entities,
-            sketch=sketch(text),
+            sketch=sketch(text) if sketched else [],
             unaccented=unaccented,
             toxicity=grade(document, self.toxicity, comment, items=None if comment else items),
             sentiment_features=features,

@@ -11,6 +11,7 @@ the ``/cases`` pages and ``/api/cases``):
 - ``workflow``: who may do what (roles) and which state moves exist;
 - ``audit``: the append-only, hash-chained audit trail and its verification;
 - ``records``: opening, changing, moving and reading cases (number per year, version check);
+- ``outlets``: outlets of the press register a case names (by licence number);
 - ``attachments``: files checked by content and kept under their SHA-256 outside the database;
 - ``intake``: the hotline mailbox over IMAP/TLS: each new message a case, a reply joins its case;
 - ``reminders``: assignment, reporter's message, deadline near and overdue, each once;

@@ -79,7 +79,8 @@ def context(db: sqlite3.Connection, file: CaseFile, kinds: dict[str, str], *, pe
         "assignee": case.assignee or "—",
         "deadline": local_day(case.deadline),
         "summary": case.summary or "—",
-        "outlets": case.outlets or "—",
+        "outlets": "; ".join([f"{o.name} (giấy phép {o.licence_no})" for o in file.registered]
+                             + ([case.outlets] if case.outlets else [])) or "—",
         "reporter": (reporter or "—") if personal else "(không đưa vào: thông tin cá nhân)",
         "conclusion": CONCLUSION_LABELS.get(case.conclusion, "chưa kết luận") if case.conclusion else "chưa kết luận",
         "reasoning": case.reasoning or "—",

@@ -1,6 +1,6 @@
 """The hotline mailbox: each new message becomes a case with its attachments; a reply joins its case.
 
-Read over IMAP with implicit TLS (imap-tools), credentials from the environment, by ``presswatch
+Read over IMAP with implicit TLS or STARTTLS (imap-tools), credentials from the environment, by ``presswatch
 run`` on a schedule (``presswatch.service.jobs.hotline_job``). Messages are only read (``BODY.PEEK``):
 never deleted, moved or marked, so the mailbox stays the office's record.
 
@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from email.utils import getaddresses
 from pathlib import Path
 
-from imap_tools import AND, MailBox, MailMessage
+from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailMessage
 from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 
 from cases import audit, records
@@ -68,6 +68,7 @@ class Mailbox:
     folder: str = "INBOX"
     cafile: str = ""
     timeout: float = 30.0
+    security: str = "ssl"  # or "starttls" (hotline_imap_security)
 
     @property
     def name(self) -> str:
@@ -221,7 +222,7 @@ def last_uid(store: Store, mailbox: str, uidvalidity: int) -> int:
     return int(row[1]) if row is not None and int(row[0]) == uidvalidity else 0
 
 
-def _fetch(box: MailBox, after: int) -> Iterator[tuple[int, bytes]]:
+def _fetch(box: BaseMailBox, after: int) -> Iterator[tuple[int, bytes]]:
     """(UID, the message's bytes) of every message above ``after``, oldest first, read with PEEK."""
     uids = sorted(int(uid) for uid in box.uids(AND(uid=f"{after + 1}:*")) if int(uid) > after)
     for uid in uids:
@@ -233,7 +234,18 @@ def _fetch(box: MailBox, after: int) -> Iterator[tuple[int, bytes]]:
             yield uid, raw
 
 
-def _logged_in(box: MailBox, mailbox: Mailbox) -> MailBox:
+def _connect(mailbox: Mailbox, context: ssl.SSLContext) -> BaseMailBox:
+    """A TLS connection to the mailbox: implicit, or upgraded by STARTTLS before anything else is
+    said (imaplib refuses when the server does not offer it: no login in clear)."""
+    if mailbox.security == "starttls":
+        if mailbox.port == 993:
+            raise MailIntakeError("hotline_imap_security: starttls dùng cổng 143 (cổng 993 là TLS ngay từ đầu: "
+                                  "đặt hotline_imap_security: ssl)")
+        return MailBoxStartTls(mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout)
+    return MailBox(mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout)
+
+
+def _logged_in(box: BaseMailBox, mailbox: Mailbox) -> BaseMailBox:
     """``box`` logged in; its connection closed when the login fails (no socket left open)."""
     try:
         return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
@@ -248,8 +260,7 @@ def poll(store: Store, mailbox: Mailbox, intake: Intake) -> Taken:
     taken = Taken()
     try:
         context = ssl.create_default_context(cafile=mailbox.cafile or None)
-        with _logged_in(MailBox(mailbox.host, mailbox.port, ssl_context=context, timeout=mailbox.timeout),
-                        mailbox) as box:
+        with _logged_in(_connect(mailbox, context), mailbox) as box:
             status = box.folder.status(mailbox.folder, ["UIDVALIDITY"])
             validity = int(status["UIDVALIDITY"])
             for uid, raw in _fetch(box, last_uid(store, mailbox.name, validity)):
@@ -290,7 +301,8 @@ def mailbox_of(settings: Settings, environ: Mapping[str, str]) -> Mailbox | None
         raise MailIntakeError("thiếu biến môi trường PRESSWATCH_HOTLINE_IMAP_USERNAME hoặc "
                               "PRESSWATCH_HOTLINE_IMAP_PASSWORD: chưa đọc hộp thư đường dây nóng")
     return Mailbox(settings.hotline_imap_host, settings.hotline_imap_port, username, password,
-                   settings.hotline_imap_folder, settings.hotline_imap_cafile)
+                   settings.hotline_imap_folder, settings.hotline_imap_cafile,
+                   security=settings.hotline_imap_security)
 
 
 def read_hotline(store: Store, settings: Settings, cases: CasesFile, environ: Mapping[str, str]) -> Taken | None:

@@ -25,6 +25,7 @@ ORIGIN_LABELS = {
     "alert": "cảnh báo tự động",
     "analyst": "chuyên viên phát hiện",
     "api": "JSON API",
+    "register": "chỉ số tuân thủ (sổ đăng ký báo chí)",
 }
 CONCLUSION_LABELS = {
     "true": "đúng sự thật",
@@ -55,6 +56,7 @@ FIELD_LABELS = {
     "reporter_phone": "điện thoại người phản ánh",
     "reporter_email": "email người phản ánh",
     "outlets": "cơ quan báo chí liên quan",
+    "outlet": "cơ quan trong sổ đăng ký",
     "assignee": "người xử lý",
     "deadline": "hạn xử lý",
     "state": "trạng thái",
@@ -91,6 +93,7 @@ class Case:
     created_at: datetime
     updated_at: datetime
     version: int
+    ref: str | None = None  # what opened it, when that opens a case only once (a register flag)
 
     @property
     def number(self) -> str:
@@ -108,6 +111,17 @@ class CaseArticle:
     url: str
     title: str
     source_id: str
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseOutlet:
+    """An outlet of the press register the case names: its licence number (the register's key) and
+    its name when it was linked."""
+
+    licence_no: str
+    name: str
     added_by: str
     added_at: datetime
 
@@ -180,6 +194,8 @@ class Draft:
     alert_id: int | None = None
     article_ids: tuple[int, ...] = ()
     links: tuple[str, ...] = ()
+    registered: tuple[tuple[str, str], ...] = ()  # outlets of the register: (licence number, name)
+    ref: str | None = None  # opens the case once: a second draft with the same ref finds the first case
 
 
 @dataclass(frozen=True)
@@ -202,6 +218,7 @@ class CaseFile:
     actions: list[Action] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
+    registered: list[CaseOutlet] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

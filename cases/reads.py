@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cases import audit
-from cases.model import Action, Attachment, Case, CaseArticle, CaseFile, CaseLink, Filters
+from cases.model import Action, Attachment, Case, CaseArticle, CaseFile, CaseLink, CaseOutlet, Filters
 from presswatch.times import iso, parse_iso
 
 FINISHED = ("closed", "referred")  # states where a deadline no longer runs
@@ -29,7 +29,7 @@ def case_of(row: sqlite3.Row) -> Case:
         deadline=date.fromisoformat(row["deadline"]) if row["deadline"] else None, state=row["state"],
         conclusion=row["conclusion"], reasoning=row["reasoning"], alert_id=row["alert_id"],
         created_by=row["created_by"], created_at=_moment(row["created_at"]),
-        updated_at=_moment(row["updated_at"]), version=row["version"])
+        updated_at=_moment(row["updated_at"]), version=row["version"], ref=row["ref"])
 
 
 def get_case(db: sqlite3.Connection, case_id: int) -> Case | None:
@@ -63,7 +63,28 @@ def case_file(db: sqlite3.Connection, case_id: int) -> CaseFile | None:
                for r in db.execute("SELECT * FROM case_actions WHERE case_id = ? ORDER BY on_day, id", (case_id,))]
     attachments = [attachment_of(r) for r in
                    db.execute("SELECT * FROM case_attachments WHERE case_id = ? ORDER BY id", (case_id,))]
-    return CaseFile(case, articles, links, actions, attachments, audit.entries(db, case_id))
+    return CaseFile(case, articles, links, actions, attachments, audit.entries(db, case_id),
+                    registered_outlets(db, case_id))
+
+
+def registered_outlets(db: sqlite3.Connection, case_id: int) -> list[CaseOutlet]:
+    """The register's outlets the case names, in the order they were linked."""
+    return [CaseOutlet(r["licence_no"], r["name"], r["added_by"], _moment(r["added_at"]))
+            for r in db.execute("SELECT * FROM case_outlets WHERE case_id = ? ORDER BY added_at, licence_no",
+                                (case_id,))]
+
+
+def find_ref(db: sqlite3.Connection, ref: str) -> Case | None:
+    """The case opened for ``ref`` (e.g. a register flag), or None."""
+    row = db.execute("SELECT * FROM cases WHERE ref = ?", (ref,)).fetchone()
+    return None if row is None else case_of(row)
+
+
+def cases_of_outlet(db: sqlite3.Connection, licence_no: str) -> list[Case]:
+    """The cases naming an outlet of the register (its page lists them), newest first."""
+    rows = db.execute("SELECT c.* FROM cases c JOIN case_outlets o ON o.case_id = c.id WHERE o.licence_no = ? "
+                      "ORDER BY c.id DESC LIMIT 500", (licence_no,)).fetchall()
+    return [case_of(row) for row in rows]
 
 
 def attachment_of(row: sqlite3.Row) -> Attachment:

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cases import audit, workflow
+from cases import audit, outlets, workflow
 from cases.model import ACTION_LABELS, CONCLUSION_LABELS, ORIGIN_LABELS, STATE_LABELS, ActionDraft, Case, Draft
-from cases.reads import get_case
+from cases.reads import find_ref, get_case
 from evidence.queue import request_capture
 from presswatch.config.base import check_address, check_url
 from presswatch.errors import CaseConflict, CaseError
@@ -38,6 +38,7 @@ MAX_TITLE = 300
 MAX_TEXT = 20_000  # summary, reasoning
 MAX_SHORT = 2_000  # outlets, notes, names
 MAX_ARTICLES = 200  # attached in one go (an article and its story's copies: 50 at most)
+MAX_REF = 200
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,25}$")
 EDITABLE = {"title": "edit", "kind": "edit", "summary": "edit", "outlets": "edit", "deadline": "edit",
             "reporter_name": "personal", "reporter_phone": "personal", "reporter_email": "personal",
@@ -133,6 +134,27 @@ def open_case(store: Store, actor: User, draft: Draft, kinds: Mapping[str, str],
                        moment=moment)
 
 
+def open_once(store: Store, actor: User, draft: Draft, kinds: Mapping[str, str], *,
+              deadline_days: int | None = None, with_copies: bool = True,
+              now: datetime | None = None) -> tuple[Case, bool]:
+    """``open_case`` for a draft with a ``ref`` (what opens it: a register flag): the case opened
+    for that ref before, if any, else a new one; True when it is new. The look-up and the opening are
+    one transaction, so two clicks at once still make one case."""
+    if not draft.ref:
+        raise CaseError("thiếu mã tham chiếu của hồ sơ")
+    workflow.require(actor, "open")
+    moment = _now(now)
+    people = active_users(store)
+    with store.transaction() as db:
+        existing = find_ref(db, draft.ref)
+        if existing is not None:
+            return existing, False
+        if draft.assignee:
+            workflow.require(actor, "assign")
+        return open_in(db, actor, draft, kinds, people, deadline_days=deadline_days, with_copies=with_copies,
+                       moment=moment), True
+
+
 def open_in(db: sqlite3.Connection, actor: User, draft: Draft, kinds: Mapping[str, str], people: set[str], *,
             deadline_days: int | None, with_copies: bool, moment: datetime) -> Case:
     """``open_case`` inside the caller's transaction (the mailbox intake records the message with it)."""
@@ -141,6 +163,8 @@ def open_in(db: sqlite3.Connection, actor: User, draft: Draft, kinds: Mapping[st
                             "reporter_email", "assignee", "deadline")}
     if values["deadline"] is None and deadline_days:
         values["deadline"] = local_date(moment) + timedelta(days=deadline_days)
+    ref = _text(draft.ref, "Mã tham chiếu", MAX_REF) or None
+    registered = [outlets.checked(licence, name) for licence, name in draft.registered]
     year = local_date(moment).year
     seq = int(db.execute(
         "INSERT INTO case_numbers (year, last) VALUES (?, 1) "
@@ -148,17 +172,19 @@ def open_in(db: sqlite3.Connection, actor: User, draft: Draft, kinds: Mapping[st
     stamp = iso(moment)
     case_id = int(db.execute(
         "INSERT INTO cases (year, seq, title, kind, origin, summary, reporter_name, reporter_phone, reporter_email,"
-        " outlets, assignee, deadline, state, alert_id, created_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?) RETURNING id",
+        " outlets, assignee, deadline, state, alert_id, created_by, created_at, updated_at, ref)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING id",
         (year, seq, values["title"], values["kind"], draft.origin, values["summary"], values["reporter_name"],
          values["reporter_phone"], values["reporter_email"], values["outlets"], values["assignee"],
-         _stored_value(values["deadline"]), draft.alert_id, actor.name, stamp, stamp)).fetchone()[0])
+         _stored_value(values["deadline"]), draft.alert_id, actor.name, stamp, stamp, ref)).fetchone()[0])
     audit.append(db, case_id, actor.name, "created", None, f"{seq}/{year}", moment)
     audit.append(db, case_id, actor.name, "origin", None, draft.origin, moment)
     for field, value in values.items():
         if value not in (None, ""):
             audit.append(db, case_id, actor.name, field, None, _stored_value(value), moment)
     audit.append(db, case_id, actor.name, "state", None, "new", moment)
+    for licence, name in registered[:outlets.MAX_OUTLETS]:
+        outlets.link_in(db, actor, case_id, licence, name, moment)
     _attach_articles(db, actor, case_id, draft.article_ids, with_copies, moment)
     for url in draft.links:
         _attach_link(db, actor, case_id, url, "", moment)
@@ -370,3 +396,4 @@ def add_action(store: Store, actor: User, case_id: int, action: ActionDraft, now
         else:
             db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (iso(moment), case_id))
     return action_id
+

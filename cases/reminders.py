@@ -11,6 +11,12 @@ case when ``web_base_url`` is set); the shell queues them to the alert channels
 and ``mark_sent`` records each in ``case_reminders`` in the same transaction, so a reminder goes out
 once. Events older than ``EVENT_WINDOW`` are not announced (turning reminders on does not replay a
 year of assignments). No personal data: the reporter's name, contact and words stay in the case.
+
+By e-mail (``cases_reminder_email``): ``queue_mail`` puts a reminder for the case's assignee in
+``case_reminder_mail`` (same transaction as ``mark_sent``); the shell sends what ``mail_due`` lists
+and records ``mail_sent`` or ``mail_failed`` (retried after ``MAIL_BACKOFF``, doubling, given up
+after ``MAIL_ATTEMPTS``). The address is read from the user's account when sending, so one added
+after the reminder was queued is used on the next try.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from cases.reads import case_of
 from presswatch.times import iso, local_day
 
 EVENT_WINDOW = timedelta(days=2)
+MAIL_ATTEMPTS = 8  # tries of one e-mail before it is given up (15 min, 30 min, 1 h … about 32 h in all)
+MAIL_BACKOFF = timedelta(minutes=15)
+MAIL_BATCH = 50  # e-mails tried per run (the rest next run)
 MAX_PER_RUN = 100
 OPEN = ("new", "verifying", "concluded", "acting")
 TITLES = {"assigned": "Hồ sơ được giao", "reporter_message": "Người phản ánh gửi thêm tin nhắn",
@@ -95,3 +104,49 @@ def due(db: sqlite3.Connection, today: date, now: datetime, *, near_days: int = 
 def mark_sent(db: sqlite3.Connection, reminder: Reminder, now: datetime) -> None:
     db.execute("INSERT OR IGNORE INTO case_reminders (case_id, kind, key, sent_at) VALUES (?, ?, ?, ?)",
                (reminder.case_id, reminder.kind, reminder.key, iso(now)))
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A reminder to e-mail: to a user (by name), with its subject and text."""
+
+    id: int
+    case_id: int
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+
+
+def queue_mail(db: sqlite3.Connection, reminder: Reminder, recipient: str, now: datetime) -> bool:
+    """Queue ``reminder`` for ``recipient`` (a user name) by e-mail; False when it was queued before."""
+    case = reminder.document["case"]
+    subject = f"[presswatch] {TITLES[reminder.kind]}: hồ sơ {case['number']}"
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO case_reminder_mail (case_id, kind, key, recipient, subject, body, next_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (reminder.case_id, reminder.kind, reminder.key, recipient, subject, reminder.document["text"], iso(now)))
+    return cursor.rowcount == 1
+
+
+def mail_due(db: sqlite3.Connection, now: datetime, limit: int = MAIL_BATCH) -> list[Mail]:
+    """The e-mails to try now, oldest first."""
+    rows = db.execute("SELECT id, case_id, kind, recipient, subject, body, attempts FROM case_reminder_mail "
+                      "WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", (iso(now), limit))
+    return [Mail(*row) for row in rows]
+
+
+def mail_sent(db: sqlite3.Connection, mail_id: int, now: datetime) -> None:
+    db.execute("UPDATE case_reminder_mail SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+               "last_error = NULL WHERE id = ?", (iso(now), mail_id))
+
+
+def mail_failed(db: sqlite3.Connection, mail_id: int, error: str, now: datetime) -> datetime | None:
+    """Record a failed try; when it is tried again (None: given up after ``MAIL_ATTEMPTS``)."""
+    row = db.execute("SELECT attempts FROM case_reminder_mail WHERE id = ?", (mail_id,)).fetchone()
+    attempts = int(row[0]) + 1 if row else MAIL_ATTEMPTS
+    retry = None if attempts >= MAIL_ATTEMPTS else now + MAIL_BACKOFF * 2 ** (attempts - 1)
+    db.execute("UPDATE case_reminder_mail SET attempts = ?, last_error = ?, status = ?, next_at = ? WHERE id = ?",
+               (attempts, error[:500], "pending" if retry else "failed", iso(retry or now), mail_id))
+    return retry

@@ -15,7 +15,11 @@ no other module does: they call ``cases.records``, ``cases.audit`` and ``cases.a
 - ``case_mail`` (each hotline message taken, by its Message-ID: a message seen twice never makes two
   cases, a reply finds its thread's case) and ``case_mail_state`` (the last UID taken per mailbox);
 - ``case_reminders``: the reminders queued (assignment, reporter's message, deadline near, overdue),
-  so each goes out once.
+  so each goes out once;
+- ``case_outlets``: outlets of the press register a case names (by licence number, with the name
+  they had when linked); the free-text ``cases.outlets`` stays for pages not in the register.
+  ``cases.ref`` names what opened a case when that must open it only once (a register flag);
+- ``case_reminder_mail``: reminders to e-mail to the case's assignee, each retried until sent.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ SCHEMA = Schema("cases", (
         reporter_name TEXT,             -- personal data: inspector and admin only, never logged
         reporter_phone TEXT,
         reporter_email TEXT,
-        outlets TEXT NOT NULL DEFAULT '',  -- free text until the register of outlets (issue 20)
+        outlets TEXT NOT NULL DEFAULT '',  -- free text (pages not in the register); see case_outlets
         assignee TEXT,                  -- a user name
         deadline TEXT,                  -- a calendar day in Vietnam, YYYY-MM-DD
         state TEXT NOT NULL,            -- new | verifying | concluded | acting | closed | referred
@@ -153,6 +157,43 @@ SCHEMA = Schema("cases", (
         sent_at TEXT NOT NULL,          -- UTC: queued to the alert channels
         PRIMARY KEY (case_id, kind, key)
     ) WITHOUT ROWID;
+    """,
+    ),
+    Migration(
+        "outlets of the press register named by a case; a case's reference to what opened it",
+        """
+    ALTER TABLE cases ADD COLUMN ref TEXT;  -- what opened it, once: e.g. register-flag|01/GP|2026-11
+    CREATE UNIQUE INDEX cases_ref ON cases(ref) WHERE ref IS NOT NULL;
+    CREATE TABLE case_outlets (
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        licence_no TEXT NOT NULL,       -- the register's key (no foreign key: the register is another package's)
+        name TEXT NOT NULL,             -- the outlet's name when it was linked
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, licence_no)
+    ) WITHOUT ROWID;
+    CREATE INDEX case_outlets_licence ON case_outlets(licence_no, case_id);
+    """,
+    ),
+    Migration(
+        "reminders by e-mail to the case's assignee, retried until sent",
+        """
+    CREATE TABLE case_reminder_mail (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL,             -- as case_reminders
+        key TEXT NOT NULL,
+        recipient TEXT NOT NULL,        -- a user name: the address is read from the account when sending
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | failed (given up after MAIL_ATTEMPTS)
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,          -- UTC: not tried before
+        sent_at TEXT,
+        last_error TEXT,                -- without the address
+        UNIQUE (case_id, kind, key, recipient)
+    );
+    CREATE INDEX case_reminder_mail_due ON case_reminder_mail(status, next_at);
     """,
     ),
 ))

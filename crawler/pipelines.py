@@ -9,13 +9,16 @@ use the configuration the parent validated and handed over (``presswatch.config.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from analysis.text_cache import TextCache
 from presswatch.config.crawl import CrawlConfig
 from presswatch.models import Article
+from reanalysis.tables import put_cached
 
 MIN_TEXT_CHARS = 80
 
@@ -84,8 +87,12 @@ class AnalysePipeline(_Stage):
             return item
         try:
             # Posts and comments are chat-like: their abbreviations ("k", "m", "r") are expanded too.
+            # Segmentation and entities are kept with the article, so re-analysis need not redo them.
+            cache = TextCache(None)
             item.analysis = self.analyzer.analyze(item.title, item.text,
-                                                  comment=item.content_type in ("post", "comment"))
+                                                  comment=item.content_type in ("post", "comment"),
+                                                  segmenter=cache.segment, tagger=cache.entities)
+            item.text_cache = cache.fresh
         except Exception as exc:  # a bug must not lose the article: it is stored, analysed later
             report.analysis_errors += 1
             self.spider.logger.error("analysis failed for %s: %s: %s", item.url, type(exc).__name__, exc)
@@ -100,18 +107,27 @@ class StorePipeline(_Stage):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         from alerts.ingest import AlertEvaluator
+        from trends.prematch import QueryMatcher
 
         config, problem = crawl_config(crawler)
         alerts = config.alerts if config is not None else None
         if config is not None and alerts is None:
             problem = "; ".join(problem for problem in config.problems if "alerts.yaml" in problem) \
                 or "không có quy tắc cảnh báo"
-        self.evaluator = AlertEvaluator(alerts, unavailable=f"không nạp được quy tắc cảnh báo: {problem}")
+        matcher = QueryMatcher(alerts)  # query burst rules on the tokens the alert rules are evaluated on
+        self.evaluator = AlertEvaluator(alerts, unavailable=f"không nạp được quy tắc cảnh báo: {problem}",
+                                        on_doc=matcher if matcher else None)
+
+    def stored(self, db: sqlite3.Connection, article_id: int, item: Article) -> None:
+        """In the article's transaction: its text cache entry, then its alert rules."""
+        if item.text_cache is not None:
+            put_cached(db, [(article_id, item.text_cache)])
+        self.evaluator(db, article_id, item)
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
         spider = self.spider
         try:
-            article_id = spider.store.add_article(item, on_stored=self.evaluator)
+            article_id = spider.store.add_article(item, on_stored=self.stored)
         except Exception as exc:
             # Never carry on silently after a storage failure: count it, log it, stop the crawl.
             spider.report.store_errors += 1

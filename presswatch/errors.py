@@ -17,10 +17,12 @@
     │   └── MailIntakeError    the hotline mailbox (IMAP) could not be read; nothing was taken
     ├── SendError              the digest's SMTP server could not be reached or refused it
     ├── RegisterError          a press register import (XLSX) or edit was refused; lists every problem
-    └── EvidenceError          evidence capture (``evidence``) could not be done
-        ├── CaptureRefused     this capture may not be made: not http(s), an internal address, the
-        │                      quota reached (not retried)
-        └── CaptureFailed      one capture attempt failed: network, timeout, browser crash (retried)
+    ├── EvidenceError          evidence capture (``evidence``) could not be done
+    │   ├── CaptureRefused     this capture may not be made: not http(s), an internal address, the
+    │   │                      quota reached (not retried)
+    │   └── CaptureFailed      one capture attempt failed: network, timeout, browser crash (retried)
+    └── ReanalysisError        ``presswatch reanalyze`` was asked something it cannot do (a field,
+                               a date, nothing to resume)
 
 Outside this tree, on purpose: ``crawler.middlewares.RefusedAddress`` is a Scrapy ``IgnoreRequest``
 (a request to an internal address not sent: an expected outcome Scrapy must see as such), and
@@ -139,3 +141,7 @@ class CaptureRefused(EvidenceError):
 
 class CaptureFailed(EvidenceError):
     """One capture attempt failed (network, time limit, Chromium crashed): the queue retries it."""
+
+
+class ReanalysisError(PresswatchError):
+    """Re-analysis cannot run as asked (an unknown field, nothing to resume); ``str()`` says why."""

@@ -10,6 +10,7 @@ from presswatch.times import utcnow
 
 if TYPE_CHECKING:
     from analysis.pipeline import Analysis
+    from analysis.text_cache import Entry
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Article:
     content_type: str = "article"  # article | video | post | comment
     engagement: dict[str, int] | None = None  # public counts: views, likes, comments, shares
     parent_url: str | None = None  # comment: the stored article it was written under
+    # What the analysis's underthesea stages found (analysis.text_cache), stored for re-analysis.
+    text_cache: Entry | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A workbook has up to three sheets, each with a header row naming its columns (``OUTLET_COLUMNS``,
 ``REPORTER_COLUMNS``, ``SPOKESPERSON_COLUMNS``; any order, extra spaces and case ignored):
 "Cơ quan báo chí" (one outlet a row), "Phóng viên thường trú" (a reporter a row, naming the licence
-number of an outlet of the same file) and "Người phát ngôn". Lists (topics, domains, sources) are
+number of an outlet of the same file) and "Người phát ngôn"; the instructions sheet of the exported
+template ("Hướng dẫn", ``register.template``) is skipped. Lists (topics, domains, sources) are
 separated by ``;`` or ``,``. Dates are date cells, or text written ``dd/mm/yyyy``.
 
 ``read_workbook`` checks everything before anything is written and raises ``RegisterError`` listing
@@ -42,6 +43,7 @@ from register.model import (
     email_problem,
     phone_problem,
 )
+from register.template import GUIDE_SHEET, add_guidance
 
 OUTLET_SHEET, REPORTER_SHEET, SPOKESPERSON_SHEET = "Cơ quan báo chí", "Phóng viên thường trú", "Người phát ngôn"
 # (header, field, required)
@@ -351,6 +353,8 @@ def read_workbook(path: Path, refs: References) -> Register:
             reporters = _reporters(ws, problems)
         elif ws.title == SPOKESPERSON_SHEET:
             register.spokespeople = _spokespeople(ws, refs, problems)
+        elif ws.title == GUIDE_SHEET:  # the template's instructions
+            continue
         else:
             problems.append(f"trang '{ws.title}' không được hỗ trợ{suggestion(ws.title, list(SHEETS))}; "
                             f"các trang: {', '.join(SHEETS)}")
@@ -373,7 +377,8 @@ def read_workbook(path: Path, refs: References) -> Register:
 
 
 def write_workbook(path: Path, outlets: list[Outlet], spokespeople: list[Spokesperson]) -> None:
-    """The register as a workbook ``read_workbook`` reads back unchanged."""
+    """The register as a workbook ``read_workbook`` reads back unchanged, with the template's
+    guidance (``register.template``: an instructions sheet, drop-down lists); empty, the import template."""
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -397,6 +402,7 @@ def write_workbook(path: Path, outlets: list[Outlet], spokespeople: list[Spokesp
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "DD/MM/YYYY"
+    add_guidance(book, SHEETS, MAX_ROWS, type_sheet=OUTLET_SHEET, kind_sheet=SPOKESPERSON_SHEET)
     book.save(path)
 
 

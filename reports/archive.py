@@ -1,5 +1,6 @@
 """The archive of generated reports: each file kept under ``reports_dir`` by its SHA-256 and listed
-in ``report_files`` (owned here: ``SCHEMA``) with its period, format, who made it and when. A file
+in ``report_files`` (owned here: ``SCHEMA``) with its document (the periodic report or the
+press-briefing pack), period, format, who made it and when. A file
 is checked against its SHA-256 when read back: one changed on disk is refused, not served."""
 
 from __future__ import annotations
@@ -34,7 +35,18 @@ SCHEMA = Schema("report_files", (
     CREATE INDEX report_files_created ON report_files(created_at);
 """,
     ),
+    Migration(
+        "report files: the briefing pack",
+        """
+    -- which document a file is: the periodic report or the press-briefing pack.
+    ALTER TABLE report_files ADD COLUMN document TEXT NOT NULL DEFAULT 'report';  -- report | briefing
+""",
+    ),
 ))
+
+DOCUMENTS = ("report", "briefing")
+DOCUMENT_LABELS = {"report": "Báo cáo định kỳ", "briefing": "Tài liệu họp báo"}
+STEMS = {"report": "bao-cao", "briefing": "hop-bao"}
 
 
 @dataclass(frozen=True)
@@ -46,14 +58,19 @@ class ReportFile:
     size: int
     created_by: str
     created_at: datetime
+    document: str = "report"  # report | briefing
 
     @property
     def name(self) -> str:
-        return f"bao-cao-{self.period.first.isoformat()}_{self.period.last.isoformat()}.{self.format}"
+        """``bao-cao-2026-11-01_2026-11-30.docx``, ``hop-bao-…`` for a briefing pack."""
+        return f"{STEMS[self.document]}-{self.period.first.isoformat()}_{self.period.last.isoformat()}.{self.format}"
 
 
-def keep(store: Store, folder: Path, period: Period, fmt: str, data: bytes, user: str) -> int:
-    """Write ``data`` under ``folder`` and list it; its id."""
+def keep(store: Store, folder: Path, period: Period, fmt: str, data: bytes, user: str,
+         document: str = "report") -> int:
+    """Write ``data`` under ``folder`` and list it as ``document`` (report | briefing); its id."""
+    if document not in DOCUMENTS:
+        raise ReportError(f"loại tài liệu '{document}' không hợp lệ")
     digest = hashlib.sha256(data).hexdigest()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}.{fmt}"
@@ -63,10 +80,10 @@ def keep(store: Store, folder: Path, period: Period, fmt: str, data: bytes, user
         partial.replace(target)
     with store.transaction() as db:
         return int(db.execute(
-            "INSERT INTO report_files (kind, first_day, last_day, format, sha256, size, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO report_files (kind, first_day, last_day, format, sha256, size, created_by, created_at, "
+            "document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (period.kind, period.first.isoformat(), period.last.isoformat(), fmt, digest, len(data), user,
-             iso(datetime.now(UTC)))).fetchone()[0])
+             iso(datetime.now(UTC)), document)).fetchone()[0])
 
 
 def _file(row: object) -> ReportFile:
@@ -75,7 +92,8 @@ def _file(row: object) -> ReportFile:
     assert moment is not None
     return ReportFile(values["id"], Period(values["kind"], date.fromisoformat(values["first_day"]),
                                            date.fromisoformat(values["last_day"])),
-                      values["format"], values["sha256"], values["size"], values["created_by"], moment)
+                      values["format"], values["sha256"], values["size"], values["created_by"], moment,
+                      values["document"])
 
 
 def listing(store: Store, limit: int = 200) -> list[ReportFile]:

@@ -17,6 +17,8 @@ from presswatch.errors import ReportError
 from presswatch.times import days_between, local_day
 
 KINDS = ("week", "month", "quarter", "half", "year", "range")
+KIND_NAMES = {"week": "tuần", "month": "tháng", "quarter": "quý", "half": "6 tháng", "year": "năm",
+              "range": "khoảng ngày"}  # a kind of period, for people
 MAX_DAYS = 3 * 366  # a range longer than three years is a typing mistake
 
 _WEEK = re.compile(r"(\d{4})-W(\d{1,2})")

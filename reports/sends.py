@@ -1,13 +1,16 @@
 """Scheduled reports: which periods are due (``report_schedule``), and sending each one once by e-mail.
 
 ``due_periods`` reads the schedule: for each kind (week, month, …) the latest period whose send
-moment (DAY after the period ends, at HH:MM Vietnam time) has passed, unless it was sent; and the
-one before it when its send failed. ``send_report`` makes the DOCX (``reports.make``) and sends it
-to ``report_recipients`` with the digest's SMTP code (``alerts.digest.mail``: the same server,
-security and credentials from the environment); the ``report_sends`` row (one per kind and period,
-owned here: ``SCHEMA``) records the outcome, so a period is sent once and a failure is retried by
-the next run of the service's job. Each scheduled report made is also kept in the archive of the
-web UI's "Báo cáo" page (``reports.archive``, made by "dịch vụ").
+moment (DAY after the period ends, at HH:MM Vietnam time) has passed, unless it was sent, and the
+periods before it back to the newest one sent (failed, or missed while the service was down), at
+most ``report_catch_up``, oldest first. ``schedule`` says, per kind, when the next is due and what
+was last sent (``presswatch status``, the web status page, ``/metrics``). ``send_report`` makes the
+DOCX (``reports.make``) and sends it to ``report_recipients`` with the digest's SMTP code
+(``alerts.digest.mail``: the same server, security and credentials from the environment); the
+``report_sends`` row (one per kind and period, owned here: ``SCHEMA``) records the outcome, so a
+period is sent once and a failure is retried by the next run of the service's job. Each scheduled
+report made is also kept in the archive of the web UI's "Báo cáo" page (``reports.archive``, made
+by "dịch vụ").
 """
 
 from __future__ import annotations
@@ -90,18 +93,71 @@ def records(db: sqlite3.Connection, limit: int = 50) -> list[ReportSend]:
             for row in rows]
 
 
+def latest_sent(db: sqlite3.Connection, kind: str) -> ReportSend | None:
+    """The newest period of ``kind`` whose report was sent."""
+    row = db.execute("SELECT first_day FROM report_sends WHERE kind = ? AND status = 'sent' "
+                     "ORDER BY first_day DESC LIMIT 1", (kind,)).fetchone()
+    if row is None:
+        return None
+    return record(db, period_of(kind, date.fromisoformat(row["first_day"])))
+
+
+def latest_record(db: sqlite3.Connection, kind: str) -> ReportSend | None:
+    """The newest period of ``kind`` sent or tried."""
+    row = db.execute("SELECT first_day FROM report_sends WHERE kind = ? ORDER BY first_day DESC LIMIT 1",
+                     (kind,)).fetchone()
+    return None if row is None else record(db, period_of(kind, date.fromisoformat(row["first_day"])))
+
+
 def due_periods(db: sqlite3.Connection, now: datetime, settings: Settings) -> list[Period]:
-    """The periods whose report should be (re)sent at ``now``, oldest first."""
+    """The periods whose report should be (re)sent at ``now``, oldest first.
+
+    For each kind: walking back from the latest ended period whose send moment has passed, every
+    period not sent yet (no row, or a failed one) down to the newest one sent, at most
+    ``report_catch_up`` of them, so a service that was down for several periods sends each missed
+    one once. A kind never sent (a new installation) goes back no further than its first period tried:
+    only its latest due period at first."""
     due: list[Period] = []
     for kind, day, hour, minute in settings.report_times():
-        current = period_of(kind, local_date(now))
-        ended = [current.previous(), current.previous().previous()]
-        ready = [p for p in ended if send_moment(p, day, hour, minute) <= now]
-        for index, period in enumerate(ready[:2]):
+        period = period_of(kind, local_date(now)).previous()
+        if send_moment(period, day, hour, minute) > now:
+            period = period.previous()
+        row = db.execute("SELECT min(first_day) FROM report_sends WHERE kind = ?", (kind,)).fetchone()
+        # Nothing ever sent: back to the first period tried (a new installation: the latest only).
+        floor = date.fromisoformat(row[0]) if row[0] is not None else period.first
+        for _ in range(settings.report_catch_up):
             sent = record(db, period)
-            if (sent is None and index == 0) or (sent is not None and sent.status == "failed"):
-                due.append(period)
+            if (sent is not None and sent.status == "sent") or (sent is None and period.first < floor
+                                                                 and latest_sent(db, kind) is None):
+                break
+            due.append(period)
+            period = period.previous()
     return sorted(due, key=lambda p: (p.last, p.kind))
+
+
+@dataclass(frozen=True)
+class ScheduledReport:
+    """One kind of ``report_schedule`` as the status shows it."""
+
+    kind: str
+    next_period: Period  # the next period whose send moment is still ahead
+    next_at: datetime  # its send moment (UTC)
+    waiting: list[Period]  # due now and not sent yet (the job's next run sends them), oldest first
+    last_sent: ReportSend | None  # the newest period sent
+    last: ReportSend | None  # the newest period sent or tried: its status and error
+
+
+def schedule(db: sqlite3.Connection, now: datetime, settings: Settings) -> list[ScheduledReport]:
+    """Each scheduled kind: the next send, what waits, the last sent and the last outcome."""
+    found = []
+    for kind, day, hour, minute in settings.report_times():
+        ahead = period_of(kind, local_date(now)).previous()
+        if send_moment(ahead, day, hour, minute) <= now:
+            ahead = period_of(kind, local_date(now))
+        waiting = [p for p in due_periods(db, now, settings) if p.kind == kind]
+        found.append(ScheduledReport(kind, ahead, send_moment(ahead, day, hour, minute), waiting,
+                                     latest_sent(db, kind), latest_record(db, kind)))
+    return found
 
 
 def _store_outcome(store: Store, period: Period, status: str, error: str | None, sent_at: datetime | None,

@@ -1,6 +1,7 @@
 """What was raised as rising, for people: the events of ``trend_events`` newest first, with the
-document that was delivered (what rose, by how much, the items behind it, the hourly series), and the
-Vietnamese sentence saying what rose (``what_rose``: the CLI, the web page, the digest, the channels)."""
+document that was delivered (what rose, by how much, the items behind it, the hourly series), the
+Vietnamese sentence saying what rose (``what_rose``: the CLI, the web page, the digest, the channels),
+and the signals' state (``state``: ``presswatch status``, the web status page, ``/metrics``)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from presswatch.times import iso, parse_iso
 
 SIGNAL_LABELS = {"story": "tin lan rộng", "engagement": "tương tác tăng nhanh", "burst": "tăng đột biến"}
 DIMENSION_LABELS = {"place": "Địa danh", "topic": "Chủ đề", "query": "Truy vấn"}
+RISING_HOURS = 24  # "rising now": raised within this many hours
 METRIC_LABELS = {"interactions": "lượt tương tác (thích, chia sẻ, bình luận)", "views": "lượt xem"}
 
 
@@ -69,3 +71,27 @@ def what_rose(document: Mapping[str, Any]) -> str:
             f"{int(document['value'])} bài trong {hours} giờ qua, gấp {document['ratio']:.1f} lần mức nền "
             f"({document['baseline']:.1f} bài cùng khung giờ, trung bình {detail.get('baseline_days')} ngày trước; "
             f"z = {detail.get('z')}).")
+
+
+@dataclass(frozen=True)
+class State:
+    """The signals' state: the last update, the articles read in all, what rose in the last day."""
+
+    updated_at: datetime | None
+    articles_read: int
+    watermark: int  # the highest article id read
+    rising: dict[str, int]  # raised within RISING_HOURS, by signal (story | engagement | burst)
+    last_raised_at: datetime | None
+    events_total: int
+
+
+def state(db: sqlite3.Connection, now: datetime) -> State:
+    values = dict(db.execute("SELECT name, value FROM trend_state WHERE name IN "
+                             "('updated_at', 'articles_read', 'watermark')").fetchall())
+    rising = {signal: 0 for signal in SIGNAL_LABELS}
+    for signal, count in db.execute("SELECT signal, count(*) FROM trend_events WHERE raised_at >= ? GROUP BY signal",
+                                    (iso(now - timedelta(hours=RISING_HOURS)),)):
+        rising[str(signal)] = int(count)
+    last, total = db.execute("SELECT max(raised_at), count(*) FROM trend_events").fetchone()
+    return State(parse_iso(values.get("updated_at")), int(values.get("articles_read", 0)),
+                 int(values.get("watermark", 0)), rising, parse_iso(last), int(total))

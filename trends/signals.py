@@ -14,7 +14,9 @@ rows once per crawl (one indexed range scan above the watermark) costs less than
 It also catches articles stored by other paths (the demo, imports) and survives a crawl child killed
 mid-run: whatever was committed is read by the next update. The engagement refresh happens inside
 the child (``Store.update_engagement``) without a new article, so the parent compares the counts of
-the source's followed items after the crawl.
+the source's followed items after the crawl. The one exception is a query burst rule's match, which
+needs the article's tokens: it is made in the article's transaction on the tokens of its alert rules
+(``trends.prematch``) and only counted here; an article without it is matched here from its text.
 """
 
 from __future__ import annotations
@@ -67,6 +69,24 @@ def _set(db: sqlite3.Connection, name: str, value: str) -> None:
                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
 
 
+def note_update(db: sqlite3.Connection, now: datetime, articles: int) -> None:
+    """Record that an update ran at ``now`` and read ``articles`` new ones (``updated_at``,
+    ``articles_read``: what ``presswatch status`` and ``/metrics`` show)."""
+    stamp = iso(now)
+    assert stamp is not None
+    _set(db, "updated_at", stamp)
+    db.execute("INSERT INTO trend_state (name, value) VALUES ('articles_read', ?) ON CONFLICT(name) DO UPDATE "
+               "SET value = CAST(CAST(value AS INTEGER) + excluded.value AS TEXT)", (str(articles),))
+
+
+def _matched(db: sqlite3.Connection, after: int, last: int) -> dict[int, tuple[set[str], list[str]]]:
+    """What the articles' own transactions recorded (``trends.prematch``) for the ids in (``after``,
+    ``last``]: (the query burst rules checked, those matched)."""
+    return {int(article_id): (set(json.loads(rules)), json.loads(hits)) for article_id, rules, hits in db.execute(
+        "SELECT article_id, rules, hits FROM trend_query_matched WHERE article_id > ? AND article_id <= ?",
+        (after, last))}
+
+
 def interactions(engagement: dict[str, int]) -> tuple[int, int]:
     """(views, likes + shares + comments) of a stored engagement document."""
     def count(name: str) -> int:
@@ -94,16 +114,18 @@ def read_new(db: sqlite3.Connection, now: datetime, touched: Touched, limit: int
         rows = signal_rows(db, after, BATCH if limit is None else min(BATCH, limit - read))
         if not rows:
             break
+        recorded = _matched(db, after, int(rows[-1]["id"])) if queries else {}
         for row in rows:
             _article(db, row, now, touched, counts, relevant)
             if queries:
-                _match(db, row, queries, touched, counts, relevant)
+                _match(db, row, queries, touched, counts, relevant, recorded.get(int(row["id"])))
             hour = row["dated_at"][:13]
             earliest = hour if earliest is None or hour < earliest else earliest
         after = int(rows[-1]["id"])
         read += len(rows)
     if not read:
         return
+    db.execute("DELETE FROM trend_query_matched WHERE article_id <= ?", (after,))  # read: not needed again
     db.executemany(
         """INSERT INTO trend_counts (dim, key, hour, n, relevant) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT(dim, key, hour) DO UPDATE SET n = n + excluded.n, relevant = relevant + excluded.relevant""",
@@ -149,26 +171,33 @@ def _article(db: sqlite3.Connection, row: sqlite3.Row, now: datetime, touched: T
 
 
 def _match(db: sqlite3.Connection, row: sqlite3.Row, queries: dict[str, Predicate], touched: Touched,
-           counts: Counter[tuple[str, str, str]], relevant: Counter[tuple[str, str, str]]) -> None:
-    """Count a new article for each query burst rule whose query it matches."""
-    stored = article(db, int(row["id"]))
-    if stored is None:
-        return
-    analysis = stored.analysis or {}
-    # The stored title and text are normalised already (``StoredArticle``): no second normalisation.
-    doc = Doc.of(stored.title, stored.text, source_id=stored.source_id, source_kind=stored.source_kind,
-                 relevance=analysis.get("relevance"), sentiment=analysis.get("sentiment"),
-                 topics=frozenset(analysis.get("topics") or ()),
-                 places=frozenset(place["name"] for place in analysis.get("places") or ()),
-                 toxicity=(analysis.get("toxicity") or {}).get("label", "clean"), content_type=stored.content_type)
+           counts: Counter[tuple[str, str, str]], relevant: Counter[tuple[str, str, str]],
+           recorded: tuple[set[str], list[str]] | None) -> None:
+    """Count a new article for each query burst rule whose query it matches: from what its own
+    transaction recorded (``trends.prematch``) when that covered every current rule, else by reading
+    and tokenising its text here."""
+    if recorded is not None and recorded[0] >= queries.keys():
+        hits = [rule_id for rule_id in recorded[1] if rule_id in queries]
+    else:
+        stored = article(db, int(row["id"]))
+        if stored is None:
+            return
+        analysis = stored.analysis or {}
+        # The stored title and text are normalised already (``StoredArticle``): no second normalisation.
+        doc = Doc.of(stored.title, stored.text, source_id=stored.source_id, source_kind=stored.source_kind,
+                     relevance=analysis.get("relevance"), sentiment=analysis.get("sentiment"),
+                     topics=frozenset(analysis.get("topics") or ()),
+                     places=frozenset(place["name"] for place in analysis.get("places") or ()),
+                     toxicity=(analysis.get("toxicity") or {}).get("label", "clean"),
+                     content_type=stored.content_type)
+        hits = [rule_id for rule_id, matches in queries.items() if matches(doc)]
     hour = row["dated_at"][:13]
-    for rule_id, matches in queries.items():
-        if matches(doc):
-            counts[("query", rule_id, hour)] += 1
-            relevant[("query", rule_id, hour)] += row["relevance"] in RELEVANT
-            touched.keys.add(("query", rule_id))
-            db.execute("INSERT OR IGNORE INTO trend_query_hits (rule_id, article_id, dated_at) VALUES (?, ?, ?)",
-                       (rule_id, row["id"], row["dated_at"]))
+    for rule_id in hits:
+        counts[("query", rule_id, hour)] += 1
+        relevant[("query", rule_id, hour)] += row["relevance"] in RELEVANT
+        touched.keys.add(("query", rule_id))
+        db.execute("INSERT OR IGNORE INTO trend_query_hits (rule_id, article_id, dated_at) VALUES (?, ?, ?)",
+                   (rule_id, row["id"], row["dated_at"]))
 
 
 def query_hits(db: sqlite3.Connection, rule_id: str, since: datetime, limit: int) -> list[int]:

@@ -1,8 +1,12 @@
 """The tables of ``trends`` (``SCHEMA``): signal state kept beside the store's articles.
 
-- ``trend_state``: named values (the highest article id the signals have read: ``watermark``);
+- ``trend_state``: named values (the highest article id the signals have read: ``watermark``; the
+  last update ``updated_at`` and the articles read in all, ``articles_read``);
 - ``trend_story_outlets``: one row per story (``clusters.id``) and source that carried it, dated by
   that source's first copy: the story's velocity is its rows per hour;
+- ``trend_query_matched``: the query burst rules an article matched, written in its own transaction
+  on the tokens its alert rules were evaluated on (``trends.prematch``); read and cleared by the next
+  update, which then neither reads nor tokenises the article's text again;
 - ``trend_counts``: articles per hour (UTC) of each place, topic, query burst rule (``query``/its id)
   and of all articles (``all``/``*``), all of them and those relevant to the province (relevance
   ``about`` or ``mention``); ``trend_query_hits``: the articles a query burst rule matched;
@@ -97,6 +101,16 @@ SCHEMA = Schema("trends", (
         PRIMARY KEY (rule_id, article_id)
     ) WITHOUT ROWID;
     CREATE INDEX trend_query_hits_dated ON trend_query_hits(rule_id, dated_at);
+    """,
+    ),
+    Migration(
+        "query burst rules matched in the article's transaction",
+        """
+    CREATE TABLE trend_query_matched (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        rules TEXT NOT NULL,            -- JSON list: the query burst rules the article was matched against
+        hits TEXT NOT NULL              -- JSON list: of them, those it matched
+    );
     """,
     ),
 ))

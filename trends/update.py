@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from alerts.matcher import Predicate, compile_query
-from presswatch.config.alerts import AlertsFile, Rule
+from presswatch.config.alerts import AlertsFile
 from presswatch.config.settings import Settings
 from presswatch.store import Store
 from presswatch.times import utcnow
-from trends.detect import Rising, evaluate, trend_rules
+from trends.detect import Rising, evaluate
 from trends.notify import Raised, record
-from trends.signals import Touched, forget, read_new, refresh_engagement
+from trends.prematch import query_predicates
+from trends.signals import Touched, forget, note_update, read_new, refresh_engagement
 
 # Articles one update reads at most. An existing archive is read by the first updates after an
 # upgrade (≈ 0.7 ms per article): a cap keeps each transaction short (≈ 15 s for 20,000 here), so
@@ -58,15 +58,6 @@ class Context:
                    settings.web_base_url, environ)
 
 
-def query_predicates(rules: list[Rule]) -> dict[str, Predicate]:
-    """The compiled queries of the enabled query burst rules, by rule id."""
-    found = {}
-    for rule in trend_rules(rules):
-        tree = rule.tree()
-        if rule.trend is not None and rule.trend.dimension == "query" and tree is not None:
-            found[rule.id] = compile_query(tree)
-    return found
-
 
 def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: datetime | None = None,
            clock: Callable[[], datetime] = utcnow, limit: int | None = MAX_PER_UPDATE) -> UpdateOutcome:
@@ -86,6 +77,7 @@ def update(store: Store, context: Context, *, sources: Sequence[str] = (), now: 
             targets, _ = alerts.targets(context.environ)
             outcome.raised = record(db, outcome.rising, targets, now, context.source_names, context.web_base_url)
         forget(db, now, context.keep_days, context.follow_days)
+        note_update(db, now, touched.articles)
     outcome.articles = touched.articles
     outcome.posts = len(touched.posts)
     return outcome

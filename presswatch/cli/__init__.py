@@ -3,8 +3,8 @@ which runs a command and turns the errors it raises into messages and exit statu
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
 status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``evidence``, ``users``, ``web``,
-``cases``, ``register``, ``trends``, ``report``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options``
-resolves ``--config``/``--db``,
+``cases``, ``register``, ``trends``, ``report``, ``reanalyze``, ``demo`` and ``tools`` (check-config,
+analyze, extract); ``options`` resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
 130 interrupted, 141 output cut short by a closed pipe.
@@ -25,6 +25,7 @@ from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
 from presswatch.cli.evidence import add_evidence_commands
 from presswatch.cli.output import Parser, add_command, bounded_int, err
+from presswatch.cli.reanalyze import add_reanalyze_command
 from presswatch.cli.register import add_register_commands
 from presswatch.cli.report import add_report_command
 from presswatch.cli.search import add_search_arguments, cmd_reindex
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(func=cmd_analyze)
     add("reindex", "chép toàn bộ bài viết vào một chỉ mục Elasticsearch mới rồi chuyển bí danh").set_defaults(
         func=cmd_reindex)
+    add_reanalyze_command(add)
     add_alerts_commands(add)
     add_cases_commands(add)
     add_trends_commands(add)

@@ -1,4 +1,5 @@
-"""Progress of running crawls for a terminal (``presswatch crawl``, ``presswatch demo``).
+"""Progress for a terminal: of running crawls (``presswatch crawl``, ``presswatch demo``), and of a
+long job over a known number of items (``RateLine``: ``presswatch reanalyze``).
 
 ``ProgressLine.update`` is the ``on_update`` callback of ``crawler.runner.crawl_sources``: on a
 terminal one line (every running source) is rewritten in place; otherwise, e.g. into a log file, a
@@ -67,3 +68,60 @@ class ProgressLine:
         self.stream.write(f"\r{text}\033[K")
         self.stream.flush()
         self.shown = True
+
+
+class RateLine:
+    """Progress of a long job over a known number of items (``presswatch reanalyze``): done/total,
+    items per second since the start and the time left at that rate. ``update(done, total)`` rewrites
+    one line on a terminal; elsewhere (a log file) it writes a line at most every ``every`` seconds.
+    ``start`` is how many were done before this process began (a resumed run): the rate counts only
+    this process's work."""
+
+    def __init__(self, stream: TextIO, unit: str = "bài", every: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.unit = unit
+        self.every = every
+        self.clock = clock
+        self.tty = stream.isatty()
+        self.began = clock()
+        self.start: int | None = None
+        self.printed = -every
+        self.shown = False
+
+    def update(self, done: int, total: int) -> None:
+        now = self.clock()
+        if self.start is None:
+            self.start = done
+        elapsed = now - self.began
+        rate = (done - self.start) / elapsed if elapsed > 0 else 0.0
+        share = f" ({done / total:.0%})" if total else ""
+        text = f"… {done:,}/{total:,} {self.unit}{share} · {rate:,.1f} {self.unit}/giây"
+        if rate > 0 and total > done:
+            text += f" · còn khoảng {_duration((total - done) / rate)}"
+        text = text.translate(_VIETNAMESE)  # thousands grouped with dots, a decimal comma
+        if self.tty:
+            self.stream.write(f"\r{text}\033[K")
+            self.shown = True
+        elif now - self.printed >= self.every or done >= total:
+            self.printed = now
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Take the TTY line off the screen (before printing something else)."""
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+_VIETNAMESE = str.maketrans(",.", ".,")
+
+
+def _duration(seconds: float) -> str:
+    """``1 giờ 05 phút``, ``12 phút``, ``40 giây``."""
+    if seconds < 60:
+        return f"{seconds:.0f} giây"
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} giờ {minutes % 60:02d} phút" if minutes >= 60 else f"{minutes} phút"

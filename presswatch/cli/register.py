@@ -13,14 +13,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analysis.gazetteer import load as load_gazetteer
+from cases.settings import load_cases_config
 from presswatch.cli.options import with_config
 from presswatch.cli.output import add_command, err, out
 from presswatch.config import Config
-from presswatch.errors import ConfigError
-from presswatch.store import Store
-from presswatch.times import day_start, local, local_day
+from presswatch.errors import CaseError, ConfigError
+from presswatch.service.register_cases import flag_cases, open_flag_case
+from presswatch.store import Store, users
+from presswatch.times import day_start, local, local_date, local_day
 from register import tables
-from register.indicators import INDICATORS, compute
+from register.indicators import INDICATORS, OutletReport, compute
 from register.notify import raise_flags
 from register.settings import load_register_settings
 from register.xlsx import References, read_workbook, spokespeople_html, write_workbook
@@ -66,6 +68,11 @@ def add_register_commands(add: Callable[[str, str], argparse.ArgumentParser]) ->
     indicators.add_argument("--alert", action="store_true",
                             help="gửi cảnh báo cho chỉ số vượt ngưỡng qua các kênh alert_channels của register.yaml "
                                  "(mỗi chỉ số một lần mỗi tháng)")
+    indicators.add_argument("--open-case", metavar="SỐ_GIẤY_PHÉP",
+                            help="mở hồ sơ vụ việc cho cơ quan có chỉ số vượt ngưỡng trong tháng (đã mở thì chỉ "
+                                 "in hồ sơ đã có); cần --as")
+    indicators.add_argument("--as", dest="as_user", metavar="NGƯỜI_DÙNG",
+                            help="tài khoản thanh tra hoặc quản trị đứng tên hồ sơ (presswatch users list)")
     indicators.set_defaults(func=with_config(cmd_indicators))
     audit = add_command(sub, "audit", "nhật ký thay đổi sổ đăng ký (mới nhất trước)")
     audit.add_argument("--key", metavar="SỐ_GIẤY_PHÉP", help="chỉ một cơ quan (số giấy phép) hoặc người phát ngôn")
@@ -136,8 +143,12 @@ def cmd_indicators(args: argparse.Namespace, config: Config, db: Path) -> int:
     settings = load_register_settings(config.directory)
     urls = {s.id: list(s.urls) for s in config.sources}
     raised: list[str] = []
+    if args.open_case and not args.as_user:
+        err("--open-case cần --as NGƯỜI_DÙNG: tài khoản thanh tra hoặc quản trị đứng tên hồ sơ.")
+        return 2
     with Store(db) as store, store.transaction() as conn:
         reports = compute(conn, tables.outlets(conn), urls, start, end, settings)
+        opened = flag_cases(conn, reports, local_date(start))
         if args.alert:
             known = {c.id for c in config.alerts.channels} if config.alerts is not None else set()
             unknown = [c for c in settings.alert_channels if c not in known]
@@ -147,12 +158,15 @@ def cmd_indicators(args: argparse.Namespace, config: Config, db: Path) -> int:
                                       else "chưa có kênh nào để gửi cảnh báo")])
             raised = raise_flags(conn, reports, start, end, settings.alert_channels, datetime.now(UTC),
                                  config.settings.web_base_url or "")
+    if args.open_case:
+        return _open_case(args, config, db, reports, local_date(start))
     if args.alert:
         err(f"Đã xếp {len(raised)} cảnh báo mới vào hàng đợi (gửi bằng `presswatch alerts deliver`)."
             if raised else "Không có cảnh báo mới (chỉ số vượt ngưỡng đã được báo trước đó, hoặc không có).")
     if args.json:
         out(json.dumps([{
             "licence_no": r.outlet.licence_no, "name": r.outlet.name, "type": r.outlet.type, "items": r.items,
+            "case": opened[r.outlet.licence_no].number if r.outlet.licence_no in opened else None,
             "indicators": [{"name": i.name, "share": i.share, "threshold": i.threshold, "counted": i.counted,
                             "flagged": i.flagged, "articles": i.articles} for i in r.indicators],
         } for r in reports], ensure_ascii=False, indent=1))
@@ -161,11 +175,35 @@ def cmd_indicators(args: argparse.Namespace, config: Config, db: Path) -> int:
     if not reports:
         out("  Sổ đăng ký chưa có tạp chí hay trang thông tin điện tử tổng hợp nào.")
     for r in reports:
-        out(f"{r.outlet.name} ({r.outlet.type_label}, {r.outlet.licence_no}): {r.items} bài")
+        case = opened.get(r.outlet.licence_no)
+        out(f"{r.outlet.name} ({r.outlet.type_label}, {r.outlet.licence_no}): {r.items} bài"
+            + (f" — hồ sơ vụ việc {case.number}" if case else ""))
         for i in r.indicators:
             share = "—" if i.share is None else f"{i.share:.0%}"
             mark = "  VƯỢT NGƯỠNG" if i.flagged else ""
             out(f"  {INDICATORS[i.name]}: {share} ({len(i.articles)}/{i.counted}; ngưỡng {i.threshold:.0%}){mark}")
+    return 0
+
+
+def _open_case(args: argparse.Namespace, config: Config, db: Path, reports: list[OutletReport], month: date) -> int:
+    report = next((r for r in reports if r.outlet.licence_no == args.open_case), None)
+    if report is None:
+        err(f"Không có tạp chí hay trang thông tin điện tử tổng hợp giấy phép '{args.open_case[:100]}' "
+            "trong sổ đăng ký.")
+        return 2
+    cases_file = load_cases_config(config.directory / "cases.yaml")
+    with Store(db) as store:
+        actor = next((u for u in users.list_users(store) if u.name == args.as_user and not u.disabled), None)
+        if actor is None:
+            err(f"Không có người dùng '{args.as_user[:40]}' (hoặc tài khoản đã bị khóa).")
+            return 2
+        try:
+            case, new = open_flag_case(store, actor, report, month, cases_file.kind_labels(), cases_file.deadline_days)
+        except CaseError as exc:
+            err(f"Không mở được hồ sơ: {exc}")
+            return 2
+    out(f"Đã mở hồ sơ {case.number}: {case.title}" if new
+        else f"Hồ sơ {case.number} đã được mở cho chỉ số này từ trước: {case.title}")
     return 0
 
 

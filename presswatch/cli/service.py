@@ -1,6 +1,7 @@
 """The service commands: ``presswatch run`` (the monitor; ``--once`` is a crawl, in
 ``presswatch.cli.crawl``), ``reload`` (signal the running service), ``status`` (the service, its
-schedule, alert queue, last digest and open incidents) and ``sources`` (every source's health).
+schedule, alert queue, last digest, scheduled reports, trend signals, evidence and open incidents)
+and ``sources`` (every source's health).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from presswatch.cli.options import command_config, database
 from presswatch.cli.output import out
 from presswatch.config import KIND_LABELS, Config, Settings
 from presswatch.store import SourceHealth, Store
-from presswatch.times import local, local_day
+from presswatch.times import local, local_day, utcnow
 
 DIGEST_STATES = {"sent": "đã gửi", "failed": "gửi lỗi"}
 INCIDENT_KINDS = {"failing": "lỗi liên tiếp", "silent": "không có bài mới"}
@@ -80,6 +81,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         incidents = open_incidents(store.db)
         digest = latest_record(store)
         evidence = evidence_lines(store, config.settings)
+        capabilities = report_lines(store, config.settings) + trend_lines(store)
     out(f"\nLịch ({len(jobs)} việc):")
     for job_id, next_run in jobs:
         when = local(datetime.fromtimestamp(next_run, UTC)) if next_run else "tạm dừng"
@@ -90,7 +92,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{DIGEST_STATES.get(digest.status, digest.status)}"
             + (f" lúc {local(digest.sent_at)}" if digest.sent_at else "")
             + (f" — {digest.last_error}" if digest.last_error and digest.status != "sent" else ""))
-    for line in evidence:
+    for line in capabilities + evidence:
         out(line)
     if incidents:
         out("\nSự cố nguồn đang mở:")
@@ -100,6 +102,42 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"{incident.message}")
     out("")
     return cmd_sources(args)
+
+
+def report_lines(store: Store, settings: Settings) -> list[str]:
+    """The scheduled reports in ``presswatch status``: per kind, the next send, what waits, the last
+    period sent and the last outcome."""
+    from reports.period import KIND_NAMES
+    from reports.sends import schedule
+
+    if not settings.report_times():
+        return ["Báo cáo định kỳ: chưa đặt lịch (report_schedule)"]
+    lines = ["Báo cáo định kỳ theo lịch" + ("" if settings.report_recipients else
+                                           " (chưa có người nhận: report_recipients trống, không gửi)") + ":"]
+    for item in schedule(store.db, utcnow(), settings):
+        line = (f"  {KIND_NAMES[item.kind]}: lần gửi tới {local(item.next_at)} ({item.next_period.label}); "
+                + (f"đã gửi gần nhất {item.last_sent.period.label} lúc {local(item.last_sent.sent_at)}"
+                   if item.last_sent is not None else "chưa gửi kỳ nào"))
+        if item.waiting:
+            line += f"; đang chờ gửi {len(item.waiting)} kỳ: {', '.join(p.label for p in item.waiting)}"
+        if item.last is not None and item.last.status == "failed":
+            last = item.last
+            line += f"; LỖI lần thử gần nhất ({last.period.label}, {last.attempts} lần): {last.last_error}"
+        lines.append(line)
+    return lines
+
+
+def trend_lines(store: Store) -> list[str]:
+    """The trend signals in ``presswatch status``: the last update, articles read, rising now."""
+    from trends.reads import RISING_HOURS, SIGNAL_LABELS, state
+
+    now = state(store.db, utcnow())
+    if now.updated_at is None:
+        return ["Xu hướng: tín hiệu chưa cập nhật lần nào"]
+    rising = ", ".join(f"{SIGNAL_LABELS[key]} {count}" for key, count in now.rising.items())
+    return [f"Xu hướng: cập nhật lúc {local(now.updated_at)}, đã đọc {now.articles_read} bài; đang được quan tâm "
+            f"({RISING_HOURS} giờ qua): {rising}"
+            + (f"; mục gần nhất lúc {local(now.last_raised_at)}" if now.last_raised_at else "")]
 
 
 def evidence_lines(store: Store, settings: Settings) -> list[str]:

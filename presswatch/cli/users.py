@@ -1,5 +1,6 @@
 """``presswatch users``: the accounts of the web UI: add, list, disable/enable, set a password
-(asked on the terminal, or read from stdin with ``--password-stdin``).
+(asked on the terminal, or read from stdin with ``--password-stdin``), set the e-mail address the
+cases' reminders go to.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ def add_users_arguments(users_cmd: argparse.ArgumentParser) -> None:
                            help="vai trò: viewer (chỉ xem), analyst (mặc định), inspector (thanh tra: "
                                 "xử lý hồ sơ vụ việc), admin")
     users_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    users_add.add_argument("--email", metavar="ĐỊA_CHỈ", help="địa chỉ email nhận nhắc việc hồ sơ (không bắt buộc)")
     add_command(users_sub, "list", "danh sách người dùng")
+    users_email = add_command(users_sub, "email", "đặt địa chỉ email nhận nhắc việc hồ sơ (\"\" để bỏ)")
+    users_email.add_argument("name", metavar="TÊN")
+    users_email.add_argument("email", metavar="ĐỊA_CHỈ")
     for action, help_text in (("disable", "khóa người dùng (kết thúc mọi phiên đăng nhập)"),
                               ("enable", "mở khóa người dùng")):
         add_command(users_sub, action, help_text).add_argument("name", metavar="TÊN")
@@ -40,6 +45,15 @@ def cmd_users(args: argparse.Namespace) -> int:
 
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = database(args, settings, existing=args.action != "add")
+    if args.action == "email":
+        with Store(db) as store:
+            try:
+                users.set_email(store, args.name, args.email)
+            except UserError as exc:
+                err(f"Không đặt được email: {exc}")
+                return 2
+        out(f"Đã đặt email của {args.name}." if args.email.strip() else f"Đã bỏ email của {args.name}.")
+        return 0
     if args.action in ("add", "passwd") and not args.password_stdin and not _has_terminal():
         example = f"printf '%s\\n' \"$MAT_KHAU\" | presswatch users {args.action} {shlex.quote(args.name)}"
         err(f"Không có terminal để hỏi mật khẩu. Dùng --password-stdin và đưa mật khẩu vào stdin, ví dụ:\n"
@@ -49,7 +63,8 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action == "list":
             for user in users.list_users(store):
                 state = " (đã khóa)" if user.disabled else ""
-                out(f"{user.name:<24} {user.role:<8} tạo lúc {local(user.created_at)}{state}")
+                out(f"{user.name:<24} {user.role:<9} tạo lúc {local(user.created_at)} "
+                    f"email: {user.email or '—'}{state}")
             return 0
         if args.action in ("disable", "enable"):
             try:
@@ -83,7 +98,10 @@ def cmd_users(args: argparse.Namespace) -> int:
             out(f"Đã đổi mật khẩu của {args.name}; các phiên đăng nhập cũ đã kết thúc.")
             return 0
         try:
+            users.check_email(args.email)  # before the account is made: a bad address makes nothing
             user = users.add_user(store, args.name, args.role, password)
+            if args.email:
+                users.set_email(store, user.name, args.email)
         except UserError as exc:
             err(f"Không tạo được người dùng: {exc}")
             return 2

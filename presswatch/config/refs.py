@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from analysis import fold
@@ -26,8 +26,16 @@ from presswatch.errors import QueryError
 from presswatch.netpolicy import SETTING, AddressPolicy
 from presswatch.query import Field, Node, parse
 
-if TYPE_CHECKING:  # sources.py imports this module
-    from presswatch.config.sources import Source
+
+class _Source(Protocol):
+    """What the warnings read of a ``presswatch.config.sources.Source`` (that module imports this one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def urls(self) -> list[str]: ...
 
 _NOT_IN_TOPICS, _NOT_IN_SOURCES = "không có trong topics.yaml", "không có trong sources.yaml"
 _FIELD_WHAT = {"topic": ("chủ đề", "topics.yaml"), "source": ("nguồn", "sources.yaml"),
@@ -198,7 +206,7 @@ def config_warnings(directory: Path, alerts: YamlDocument | None, exists: bool =
     return found
 
 
-def internal_source_warnings(directory: Path, sources: Iterable[Source], allow: Iterable[str]) -> list[str]:
+def internal_source_warnings(directory: Path, sources: Iterable[_Source], allow: Iterable[str]) -> list[str]:
     """Enabled sources whose address is on this machine or the office's network ("localhost",
     127.0.0.1, 10.x …) and not in ``crawl_allow_internal``: the crawler will refuse them, so say so
     now rather than in the first crawl's errors. Host names other than ``localhost`` are checked

@@ -122,7 +122,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_attachment_max_bytes", 20_000_000, "Largest file that may be attached to a case (bytes)."),
     Setting("hotline_imap_host", "", "IMAP server of the hotline mailbox (TLS); empty: the mailbox is not read. "
             "Credentials from PRESSWATCH_HOTLINE_IMAP_USERNAME and PRESSWATCH_HOTLINE_IMAP_PASSWORD."),
-    Setting("hotline_imap_port", 993, "Port of the hotline mailbox (implicit TLS)."),
+    Setting("hotline_imap_port", 993, "Port of the hotline mailbox (993 for implicit TLS, 143 for STARTTLS)."),
+    Setting("hotline_imap_security", "ssl", "ssl (implicit TLS, port 993) or starttls (port 143, TLS required "
+            "before login); the mailbox is never read without TLS."),
     Setting("hotline_imap_folder", "INBOX", "Folder of the hotline mailbox read for new messages."),
     Setting("hotline_imap_cafile", "", "CA certificate(s) to trust for the mailbox's TLS (PEM file); empty: the "
             "system's."),
@@ -130,6 +132,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cases_reminder_channels", [], "Alert channels (ids of config/alerts.yaml) that get the cases' "
             "reminders: assignment, reporter's message, deadline near, overdue. Empty: no reminders."),
     Setting("cases_deadline_near_days", 2, "A case's deadline is announced as near this many days before it."),
+    Setting("cases_reminder_email", False, "Also e-mail each case reminder to the case's assignee (their address: "
+            "`presswatch users email`), through the SMTP settings of the digest; retried, never blocking the other "
+            "reminders."),
     Setting("reports_dir", "data/reports", "Folder keeping the reports generated from the web UI (the archive), "
             "each file under its SHA-256."),
     Setting("report_recipients", [], "E-mail addresses receiving the periodic reports `presswatch run` makes "
@@ -137,6 +142,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("report_schedule", "", "When `presswatch run` sends each kind of periodic report, as `KIND DAY HH:MM` "
             "entries separated by `;` (kinds week, month, quarter, half, year; DAY: weekday 1-7 after a week, "
             "day of the month after the others), e.g. `month 1 08:00; quarter 3 08:00`. Empty: none."),
+    Setting("report_catch_up", 6, "After the service was down for several periods, at most this many missed periods "
+            "of each kind are sent (the newest ones, oldest first), each once."),
     Setting("evidence_dir", "data/evidence", "Folder of the evidence files (WARC, screenshots, PDF, text), each "
             "stored as ab/cd/<sha256>."),
     Setting("evidence_allow_internal", [], "Internal hosts evidence may be captured from (a local test site): "
@@ -218,6 +225,7 @@ class Settings(Strict):
                                             le=1_000_000_000)
     hotline_imap_host: str = _default("hotline_imap_host")
     hotline_imap_port: int = Field(default=_default("hotline_imap_port"), ge=1, le=65535)
+    hotline_imap_security: Literal["ssl", "starttls"] = _default("hotline_imap_security")
     hotline_imap_folder: str = Field(default=_default("hotline_imap_folder"), min_length=1, max_length=200)
     hotline_imap_cafile: str = _default("hotline_imap_cafile")
     hotline_interval: int = Field(default=_default("hotline_interval"), ge=30, le=86_400)
@@ -225,7 +233,9 @@ class Settings(Strict):
     reports_dir: str = Field(default=_default("reports_dir"), min_length=1)
     report_recipients: list[str] = Field(default_factory=list)
     report_schedule: str = Field(default=_default("report_schedule"), max_length=500)
+    report_catch_up: int = Field(default=_default("report_catch_up"), ge=1, le=60)
     cases_deadline_near_days: int = Field(default=_default("cases_deadline_near_days"), ge=0, le=60)
+    cases_reminder_email: bool = _default("cases_reminder_email")
     evidence_dir: str = Field(default=_default("evidence_dir"), min_length=1)
     evidence_allow_internal: list[Annotated[str, AfterValidator(_allow_entry)]] = Field(default_factory=list)
     evidence_quota_bytes: int = Field(default=_default("evidence_quota_bytes"), ge=0, le=100_000_000_000_000)

@@ -4,12 +4,14 @@ crawl sends the articles the index has not received yet and remembers how far it
 moves the alias to it.
 
 ``sync_elasticsearch(settings, db)`` is what the CLI and the service run after a crawl;
-``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``. This module owns ``sync_state``
+``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``; ``resend_from`` moves the position
+back after ``presswatch reanalyze`` rewrote articles, so the next sync sends them again. This module owns ``sync_state``
 (``SCHEMA``); it reads the articles through the store.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -103,6 +105,14 @@ def sync(store: Store, index: EsIndex, batch: int = 500,
         error = f"{type(exc).__name__}: {exc}"[:500]
         _save(store, last, error)
     return sent, error
+
+
+def resend_from(db: sqlite3.Connection, article_id: int) -> None:
+    """Make the next ``sync`` send again every article from ``article_id`` on (their analysis was
+    rewritten: ``presswatch reanalyze``), inside the caller's transaction. Nothing to do when nothing
+    was synced yet."""
+    db.execute("UPDATE sync_state SET last_article_id = min(last_article_id, ?) WHERE name = ?",
+               (article_id - 1, SYNC_NAME))
 
 
 def _save(store: Store, last: int, error: str | None) -> None:

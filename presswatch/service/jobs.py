@@ -36,6 +36,21 @@ class CrawlTally:
 
 
 @dataclass(frozen=True)
+class ReportTally:
+    """The outcomes of one reports job (sent | failed, one per period tried), for /metrics."""
+
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendTally:
+    """What one trends job read and raised, for /metrics."""
+
+    articles: int = 0
+    raised: int = 0
+
+
+@dataclass(frozen=True)
 class DigestTally:
     """The outcomes of one digest job (sent | failed | …, one per due day), for /metrics."""
 
@@ -144,16 +159,35 @@ def digest_job(config_dir: str, db: str) -> DigestTally:
     return DigestTally(tuple(statuses))
 
 
-def report_job(config_dir: str, db: str) -> None:
+def report_job(config_dir: str, db: str) -> ReportTally:
     """Send the periodic reports that are due (``report_schedule``, ``report_recipients``), each
     period once; a failed one is tried again at the next run (every 30 minutes)."""
     from reports.sends import send_due
 
     config = RUNTIME.config(config_dir)
+    statuses = []
     with Store(db) as store:
         for sent in send_due(config, store, datetime.now(UTC)):
+            statuses.append(sent.status)
             log.info("báo cáo %s: %s%s", sent.period.label, sent.status,
                      f" ({sent.last_error})" if sent.last_error else "")
+    return ReportTally(tuple(statuses))
+
+
+def trends_job(config_dir: str, db: str) -> TrendTally:
+    """Update the trend signals and evaluate the ``kind: trend`` rules between crawls: each crawl
+    updates them after it stores (``crawler.runner``); this run also reads articles stored by other
+    paths and keeps ``presswatch status`` honest about the last update when no crawl runs."""
+    from alerts.digest.send import topic_labels
+    from trends.update import Context, update
+
+    config = RUNTIME.config(config_dir)
+    context = Context.of(config.alerts, config.settings, {s.id: s.name for s in config.sources}, topic_labels(config))
+    with Store(db) as store:
+        outcome = update(store, context)
+    if outcome.raised:
+        log.info("xu hướng: %d mục mới đang được quan tâm", len(outcome.raised))
+    return TrendTally(outcome.articles, len(outcome.raised))
 
 
 def housekeeping_job(config_dir: str, db: str) -> None:
@@ -189,22 +223,23 @@ def hotline_job(config_dir: str, db: str) -> None:
 
 def queue_case_reminders(store: Store, config: Config, environ: Mapping[str, str], now: datetime) -> int:
     """Queue the cases' reminders that are due (``cases.reminders``) to the active channels named by
-    ``cases_reminder_channels``, each marked sent in the same transaction; the delivery worker sends
-    them like alerts. Returns how many reminders were queued."""
+    ``cases_reminder_channels`` and, with ``cases_reminder_email``, for e-mail to the case's assignee
+    (``presswatch.service.case_mail`` sends them); each marked sent in the same transaction. Returns
+    how many reminders were queued."""
     from alerts.outbox import queue_health
     from alerts.payload import DOCUMENT_SCHEMA
     from cases import reminders
     from presswatch.times import local_date
 
     settings = config.settings
-    if not settings.cases_reminder_channels or config.alerts is None:
-        return 0
-    targets, _ = config.alerts.targets(dict(environ))
-    channels = [channel for channel in settings.cases_reminder_channels if channel in targets]
-    missing = sorted(set(settings.cases_reminder_channels) - set(channels))
-    if missing:
-        log.warning("nhắc việc hồ sơ: kênh không có hoặc chưa hoạt động: %s", ", ".join(missing))
-    if not channels:
+    channels: list[str] = []
+    if settings.cases_reminder_channels and config.alerts is not None:
+        targets, _ = config.alerts.targets(dict(environ))
+        channels = [channel for channel in settings.cases_reminder_channels if channel in targets]
+        missing = sorted(set(settings.cases_reminder_channels) - set(channels))
+        if missing:
+            log.warning("nhắc việc hồ sơ: kênh không có hoặc chưa hoạt động: %s", ", ".join(missing))
+    if not channels and not settings.cases_reminder_email:
         return 0
     with store.transaction() as db:
         due = reminders.due(db, local_date(now), now, near_days=settings.cases_deadline_near_days,
@@ -213,17 +248,25 @@ def queue_case_reminders(store: Store, config: Config, environ: Mapping[str, str
             for channel in channels:
                 queue_health(db, channel, {"schema": DOCUMENT_SCHEMA, **reminder.document}, now,
                              rule_id="case-reminder")
+            assignee = reminder.document["case"]["assignee"]
+            if settings.cases_reminder_email and assignee:
+                reminders.queue_mail(db, reminder, assignee, now)
             reminders.mark_sent(db, reminder, now)
     return len(due)
 
 
 def case_reminders_job(config_dir: str, db: str) -> None:
-    """Queue the cases' reminders due now (every 15 minutes when ``cases_reminder_channels`` is set)."""
+    """Queue the cases' reminders due now and send those due by e-mail (every 15 minutes when
+    ``cases_reminder_channels`` or ``cases_reminder_email`` is set)."""
     import os
+
+    from presswatch.service.case_mail import send_reminder_mail
 
     config = RUNTIME.config(config_dir)
     with Store(db) as store:
         queued = queue_case_reminders(store, config, os.environ, datetime.now(UTC))
+        if config.settings.cases_reminder_email:
+            send_reminder_mail(store, config.settings, os.environ, datetime.now(UTC))
     if queued:
         log.info("nhắc việc hồ sơ: %d thông báo đã xếp hàng gửi", queued)
 

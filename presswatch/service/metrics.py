@@ -8,6 +8,9 @@ Each service has its own registry (no module-level global):
 - gauges read from the database at each scrape (articles stored, source health, the alert queue,
   the last digest), so they survive restarts: through the functions of the tables' owners (the
   store, ``alerts.outbox``, ``alerts.source_health``, ``alerts.digest.send``);
+- gauges of the scheduled reports (per kind of ``report_schedule``: the next send, the last sent,
+  periods waiting, whether the last try failed; ``reports.sends.schedule``) and of the trend signals
+  (the last update, articles read, rising items of the last 24 hours by signal; ``trends.reads.state``);
 - ``presswatch_web_up``: whether the web UI is serving (0 when its port could not be opened);
 - the library's process metrics (``process_resident_memory_bytes``, ``process_open_fds``, …).
 
@@ -32,10 +35,14 @@ from prometheus_client.registry import Collector
 from alerts import outbox
 from alerts.digest.send import last_sent_at
 from alerts.source_health import open_incidents
+from presswatch.config import Settings
 from presswatch.errors import StoreError
-from presswatch.service.jobs import CrawlTally, DigestTally, EvidenceTally
+from presswatch.service.jobs import CrawlTally, DigestTally, EvidenceTally, ReportTally, TrendTally
 from presswatch.service.listen import listen
 from presswatch.store import Store
+from presswatch.times import utcnow
+from reports.sends import schedule
+from trends.reads import state as trend_state
 
 log = logging.getLogger("presswatch.metrics")  # the name operators filter logs by
 
@@ -85,6 +92,49 @@ class StoreCollector(Collector):
         yield sent
 
 
+class CapabilityCollector(Collector):
+    """Gauges of the scheduled reports and the trend signals, read from the database at scrape time
+    (``settings()``: the service's current settings, for ``report_schedule``)."""
+
+    def __init__(self, db: Path, settings: Callable[[], Settings]) -> None:
+        self.db = db
+        self.settings = settings
+
+    def collect(self) -> Iterator[Metric]:
+        now = utcnow()
+        with Store(self.db) as store:
+            scheduled = schedule(store.db, now, self.settings())
+            trends = trend_state(store.db, now)
+        following = GaugeMetricFamily("presswatch_report_next_send_timestamp_seconds",
+                                      "When the next scheduled report of each kind is due (Unix time).",
+                                      labels=["kind"])
+        sent = GaugeMetricFamily("presswatch_report_last_sent_timestamp_seconds",
+                                 "When the newest period of each kind was sent (Unix time).", labels=["kind"])
+        waiting = GaugeMetricFamily("presswatch_report_waiting", "Periods due and not sent yet, by kind.",
+                                    labels=["kind"])
+        failed = GaugeMetricFamily("presswatch_report_last_failed", "1 when the newest try of the kind failed.",
+                                   labels=["kind"])
+        for item in scheduled:
+            following.add_metric([item.kind], item.next_at.timestamp())
+            if item.last_sent is not None and item.last_sent.sent_at is not None:
+                sent.add_metric([item.kind], item.last_sent.sent_at.timestamp())
+            waiting.add_metric([item.kind], len(item.waiting))
+            failed.add_metric([item.kind], 1.0 if item.last is not None and item.last.status == "failed" else 0.0)
+        yield from (following, sent, waiting, failed)
+        updated = GaugeMetricFamily("presswatch_trends_last_update_timestamp_seconds",
+                                    "When the trend signals were last updated (Unix time; absent before the first).")
+        if trends.updated_at is not None:
+            updated.add_metric([], trends.updated_at.timestamp())
+        yield updated
+        yield GaugeMetricFamily("presswatch_trends_articles_read", "Articles read into the trend signals in all.",
+                                value=trends.articles_read)
+        rising = GaugeMetricFamily("presswatch_trends_rising", "Rising items raised in the last 24 hours, by signal.",
+                                   labels=["signal"])
+        for signal, count in sorted(trends.rising.items()):
+            rising.add_metric([signal], count)
+        yield rising
+
+
 class ServiceCollector(Collector):
     """What the service knows of its own parts: ``presswatch_web_up`` (absent when the UI is off)."""
 
@@ -101,7 +151,8 @@ class ServiceCollector(Collector):
 class ServiceMetrics:
     """The registry of one service: its counters, the database gauges and the process metrics."""
 
-    def __init__(self, db: Path, web_up: Callable[[], bool | None] = lambda: None) -> None:
+    def __init__(self, db: Path, web_up: Callable[[], bool | None] = lambda: None,
+                 settings: Callable[[], Settings] = Settings) -> None:
         self.registry = CollectorRegistry()
         self.crawls = Counter("presswatch_crawls", "Crawls run by this process, by source and result.",
                               ["source", "result"], registry=self.registry)
@@ -117,7 +168,15 @@ class ServiceMetrics:
                                 registry=self.registry)
         self.rechecks = Counter("presswatch_evidence_rechecks", "Re-checks of captured pages.",
                                 registry=self.registry)
+        self.report_sends = Counter("presswatch_report_sends", "Scheduled report sends by outcome.", ["status"],
+                                    registry=self.registry)
+        self.trend_articles = Counter("presswatch_trend_articles_read",
+                                      "Articles the trends job of this process read into the signals.",
+                                      registry=self.registry)
+        self.trend_raised = Counter("presswatch_trend_items_raised",
+                                    "Rising items the trends job of this process raised.", registry=self.registry)
         self.registry.register(StoreCollector(db))
+        self.registry.register(CapabilityCollector(db, settings))
         self.registry.register(ServiceCollector(web_up))
         ProcessCollector(registry=self.registry)
 
@@ -137,6 +196,12 @@ class ServiceMetrics:
             for status in tally.captures:
                 self.captures.labels(status).inc()
             self.rechecks.inc(tally.rechecks)
+        elif isinstance(tally, ReportTally):
+            for status in tally.statuses:
+                self.report_sends.labels(status).inc()
+        elif isinstance(tally, TrendTally):
+            self.trend_articles.inc(tally.articles)
+            self.trend_raised.inc(tally.raised)
 
 
 class MetricsServer:

@@ -10,6 +10,8 @@ store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
     housekeeping     nightly at ``housekeeping_time``: retention, optimise, backup
     reports          every 30 minutes when ``report_schedule`` and ``report_recipients`` are set:
                      the periodic reports due, each period once, failures retried (reports.sends)
+    trends           every 15 minutes when ``alerts.yaml`` has an enabled ``kind: trend`` rule:
+                     the trend signals and rules (each crawl updates them too, after it stores)
     alerts-pending   once at start and after a reload: the alert rules of articles stored while
                      they could not be evaluated
 
@@ -64,6 +66,7 @@ __all__ = ["Monitor", "pidfile_for", "reload_running", "running_pid"]
 log = logging.getLogger("presswatch.service")  # the name operators filter logs by
 FIRST_RUN_SPREAD = 30.0  # seconds: new sources start within this, spread out
 REPORT_MINUTES = 30  # how often the periodic reports' job looks for a due or failed report
+TRENDS_MINUTES = 15  # how often the trends job updates the signals between crawls
 DIGEST_RETRY_MINUTES = 30
 EVIDENCE_SECONDS = 60  # how often the evidence job looks at its queue and due re-checks
 CARRY_ON = "dịch vụ vẫn thu thập và gửi cảnh báo; giải phóng cổng hoặc đổi cấu hình rồi `presswatch reload`"
@@ -93,7 +96,7 @@ class Monitor:
         self.worker_stop = threading.Event()
         self.worker_thread: threading.Thread | None = None
         self.lock = ServiceLock(db)
-        self.metrics = ServiceMetrics(db, web_up=self._web_up)
+        self.metrics = ServiceMetrics(db, web_up=self._web_up, settings=lambda: self.config.settings)
         self.metrics_server: MetricsServer | None = None
         self.web: Any = None  # uvicorn.Server of the web UI
         self.web_thread: threading.Thread | None = None
@@ -122,8 +125,9 @@ class Monitor:
 
     def sync_jobs(self) -> None:
         """Make the job store match the configuration: one crawl job per enabled source (kept as
-        persisted when unchanged, so a restart does not reset the schedule), the digest, the press
-        register's daily check and the housekeeping jobs."""
+        persisted when unchanged, so a restart does not reset the schedule), the digest, the periodic
+        reports and the trends (when configured), the press register's daily check and the
+        housekeeping jobs; a job whose configuration was removed is removed."""
         settings = self.config.settings
         wanted = {f"crawl:{s.id}": s for s in self.config.sources if s.enabled}
         for job in self.scheduler.get_jobs():
@@ -167,7 +171,13 @@ class Monitor:
                                    replace_existing=True, executor="light", next_run_time=now)
         elif self.scheduler.get_job("reports") is not None:
             self.scheduler.remove_job("reports")
-        if settings.cases_reminder_channels:  # the cases' reminders (cases.reminders)
+        if self._trends_enabled():  # the trend signals between crawls (trends.update)
+            self.scheduler.add_job("presswatch.service.jobs:trends_job", IntervalTrigger(minutes=TRENDS_MINUTES),
+                                   args=self._args(), id="trends", name="tín hiệu xu hướng",
+                                   replace_existing=True, executor="light", next_run_time=now)
+        elif self.scheduler.get_job("trends") is not None:
+            self.scheduler.remove_job("trends")
+        if settings.cases_reminder_channels or settings.cases_reminder_email:  # the cases' reminders (cases.reminders)
             self.scheduler.add_job("presswatch.service.jobs:case_reminders_job", IntervalTrigger(minutes=15),
                                    args=self._args(), id="case-reminders", name="nhắc việc hồ sơ",
                                    replace_existing=True, executor="light", next_run_time=now)
@@ -184,6 +194,11 @@ class Monitor:
         self.scheduler.add_job("presswatch.service.jobs:housekeeping_job", CronTrigger(hour=h_hour, minute=h_minute,
                                timezone=VIETNAM), args=self._args(), id="housekeeping", name="dọn dẹp hằng đêm",
                                replace_existing=True, executor="light")
+
+    def _trends_enabled(self) -> bool:
+        """Whether ``alerts.yaml`` has an enabled ``kind: trend`` rule."""
+        alerts = self.config.alerts
+        return alerts is not None and any(rule.enabled and rule.kind == "trend" for rule in alerts.rules)
 
     # --- threads -----------------------------------------------------------------------
 

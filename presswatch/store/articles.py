@@ -119,6 +119,24 @@ def add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis) ->
     _add_analysis(db, article_id, analysis, data)
 
 
+def replace_analysis(db: sqlite3.Connection, article_id: int, data: dict[str, Any]) -> None:
+    """Replace an analysed article's analysis by ``data`` (``Analysis.to_json`` form) inside the
+    caller's transaction: its grade columns, its ``analysis`` JSON and its topic and place rows (the
+    facets). Its story and sketch stay (they depend on the text alone). For re-analysis."""
+    db.execute(
+        """UPDATE articles SET relevance = ?, relevance_score = ?, sentiment = ?, sentiment_score = ?,
+               analysis = ? WHERE id = ?""",
+        (data["relevance"], data["relevance_score"], data["sentiment"], data["sentiment_score"],
+         json.dumps(data, ensure_ascii=False), article_id),
+    )
+    db.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
+    db.executemany("INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
+                   [(slug, article_id) for slug in data["topics"]])
+    db.execute("DELETE FROM article_places WHERE article_id = ?", (article_id,))
+    db.executemany("INSERT OR IGNORE INTO article_places (place, article_id) VALUES (?, ?)",
+                   [(place["name"], article_id) for place in data["places"]])
+
+
 def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, data: dict[str, Any]) -> None:
     """Topics, places and story sketch of a new article (its analysis columns and cluster are
     inserted with it)."""
@@ -315,6 +333,41 @@ def index_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Ro
     (``presswatch.search.elastic.EsIndex.document``): normalised ``title_n`` and ``text_n``, dates,
     grades, ``analysis`` JSON, ``cluster_id``."""
     return db.execute(_INDEX_ROWS, (after, size)).fetchall()
+
+
+def analysis_rows(db: sqlite3.Connection, after: int, size: int, since: datetime | None = None,
+                  until: datetime | None = None, source_ids: Sequence[str] | None = None) -> list[sqlite3.Row]:
+    """Up to ``size`` analysed articles with an id above ``after``, in id order, dated in [since,
+    until) and of these sources when given: ``id``, ``title`` and ``text`` as extracted (what the
+    crawl analysed), ``content_type``, ``analysis`` (JSON). For re-analysis."""
+    where, params = _analysed_where(since, until, source_ids)
+    return db.execute(
+        f"SELECT a.id, a.title, t.text, a.content_type, a.analysis FROM articles a "
+        f"JOIN article_texts t ON t.article_id = a.id WHERE a.id > ?{where} ORDER BY a.id LIMIT ?",
+        (after, *params, size)).fetchall()
+
+
+def count_analysed(db: sqlite3.Connection, after: int, since: datetime | None = None, until: datetime | None = None,
+                   source_ids: Sequence[str] | None = None) -> int:
+    """How many articles ``analysis_rows`` would return above ``after``, in all."""
+    where, params = _analysed_where(since, until, source_ids)
+    return int(db.execute(f"SELECT count(*) FROM articles a WHERE a.id > ?{where}", (after, *params)).fetchone()[0])
+
+
+def _analysed_where(since: datetime | None, until: datetime | None,
+                    source_ids: Sequence[str] | None) -> tuple[str, list[object]]:
+    where = " AND a.analysis IS NOT NULL"
+    params: list[object] = []
+    if since is not None:
+        where += " AND a.dated_at >= ?"
+        params.append(iso(since))
+    if until is not None:
+        where += " AND a.dated_at < ?"
+        params.append(iso(until))
+    if source_ids:
+        where += " AND a.source_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(source_ids)))
+    return where, params
 
 
 def signal_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Row]:

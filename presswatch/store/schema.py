@@ -63,6 +63,7 @@ SCHEMAS: tuple[str, ...] = (
     "evidence:SCHEMA",
     "reports.sends:SCHEMA",
     "reports.archive:SCHEMA",
+    "reanalysis:SCHEMA",
 )
 LEGACY_VERSION = 10  # the last PRAGMA user_version of the single list before issue 17
 MIGRATIONS_TABLE = "schema_migrations"

@@ -33,6 +33,7 @@ MAX_FAILURES = 5  # failed logins per user name and address …
 FAILURE_WINDOW = timedelta(minutes=15)  # … within this window, then 429 until the oldest ages out
 MIN_PASSWORD = 10
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,63}$", re.IGNORECASE)
 _HASHER = PasswordHasher()
 
 SCHEMA = Schema("users", (
@@ -64,6 +65,12 @@ SCHEMA = Schema("users", (
     """,
         legacy=9,
     ),
+    Migration(
+        "users: an optional e-mail address (cases' reminders)",
+        """
+    ALTER TABLE users ADD COLUMN email TEXT;  -- personal data: the admin and the user's reminders only
+    """,
+    ),
 ))
 
 
@@ -73,6 +80,7 @@ class User:
     role: Role
     created_at: datetime
     disabled: bool = False
+    email: str | None = None  # where the cases' reminders go; personal data, never logged
 
     def can(self, role: Role) -> bool:
         """Has this user at least ``role``? (viewer < analyst < inspector < admin)"""
@@ -137,14 +145,32 @@ def set_password(store: Store, name: str, password: str) -> None:
 
 
 def list_users(store: Store) -> list[User]:
-    rows = store.db.execute("SELECT name, role, created_at, disabled FROM users ORDER BY name").fetchall()
+    rows = store.db.execute("SELECT name, role, created_at, disabled, email FROM users ORDER BY name").fetchall()
     return [_user(row) for row in rows]
 
 
 def _user(row: object) -> User:
     created = parse_iso(row["created_at"])  # type: ignore[index]
     assert created is not None
-    return User(row["name"], row["role"], created, bool(row["disabled"]))  # type: ignore[index]
+    keys = row.keys()  # type: ignore[attr-defined]
+    email = row["email"] if "email" in keys else None  # type: ignore[index]
+    return User(row["name"], row["role"], created, bool(row["disabled"]), email)  # type: ignore[index]
+
+
+def check_email(email: str | None) -> str | None:
+    """``email`` stripped (None when empty), or ``UserError`` when it is no e-mail address."""
+    address = (email or "").strip() or None
+    if address is not None and (len(address) > 254 or not _EMAIL.match(address)):
+        raise UserError(f"'{address[:80]}' không phải địa chỉ email hợp lệ (ví dụ: thanhtra@laichau.gov.vn)")
+    return address
+
+
+def set_email(store: Store, name: str, email: str | None) -> None:
+    """Set (or, with None or "", remove) a user's e-mail address."""
+    address = check_email(email)
+    with store.transaction() as db:
+        if db.execute("UPDATE users SET email = ? WHERE name = ?", (address, name)).rowcount == 0:
+            raise UserError(f"không có người dùng '{name[:40]}'")
 
 
 def rate_limited(store: Store, name: str, address: str, now: datetime | None = None) -> bool:

@@ -17,7 +17,7 @@ from presswatch.config import KIND_LABELS, Config
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
 from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
-from presswatch.web.limits import BodyLimit
+from presswatch.web.limits import BodyLimit, either
 from presswatch.web.pages import (
     admin,
     article,
@@ -29,6 +29,7 @@ from presswatch.web.pages import (
     reports,
     saved,
     search,
+    status,
     trends,
 )
 from presswatch.web.security import SecurityHeaders
@@ -77,16 +78,20 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/reports", reports.generate_report, methods=["POST"]),
         Route("/reports/{id:int}/file", reports.report_file, methods=["GET"]),
         Route("/sources", admin.sources_page, methods=["GET"]),
+        Route("/status", status.status_page, methods=["GET"]),
         Route("/help", help.help_page, methods=["GET"]),
         Route("/users", admin.users_page, methods=["GET"]),
+        Route("/users/{name}/email", admin.user_email, methods=["POST"]),
         Route("/register", register.outlets_page, methods=["GET"]),
         Route("/register/outlets/{id:int}", register.outlet_page, methods=["GET"]),
         Route("/register/outlets/{id:int}", register.outlet_save, methods=["POST"]),
         Route("/register/spokespeople", register.spokespeople_page, methods=["GET"]),
         Route("/register/spokespeople.html", register.spokespeople_html_download, methods=["GET"]),
         Route("/register/indicators", register.indicators_page, methods=["GET"]),
+        Route("/register/indicators/case", register.indicators_case, methods=["POST"]),
         Route("/register/audit", register.audit_page, methods=["GET"]),
         Route("/register/export.xlsx", register.export_xlsx, methods=["GET"]),
+        Route(register.IMPORT_PATH, register.import_xlsx, methods=["POST"]),
         Route("/api/search", api.search, methods=["GET"]),
         Route("/api/articles/{id:int}", api.article, methods=["GET"]),
         Route("/api/articles/{id:int}/tags", api.add_tag, methods=["POST"]),
@@ -102,6 +107,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/cases/{id:int}/conclusion", cases.case_conclusion, methods=["POST"]),
         Route("/cases/{id:int}/articles", cases.case_articles, methods=["POST"]),
         Route("/cases/{id:int}/links", cases.case_links, methods=["POST"]),
+        Route("/cases/{id:int}/outlets", cases.case_outlets, methods=["POST"]),
         Route("/cases/{id:int}/actions", cases.case_actions, methods=["POST"]),
         Route("/cases/{id:int}/dossier.docx", cases.case_dossier, methods=["GET"]),
         Route("/cases/{id:int}/dossier.pdf", cases.case_dossier, methods=["GET"]),
@@ -111,13 +117,15 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/api/cases", case_api.open_case, methods=["POST"]),
         Route("/api/cases/{id:int}", case_api.get_case, methods=["GET"]),
         Route("/api/cases/{id:int}", case_api.update_case, methods=["POST"]),
+        Route("/api/cases/{id:int}/attachments", case_api.add_file, methods=["POST"]),
         Route("/api/openapi.json", api.openapi, methods=["GET"]),
         Route("/docs/api", help.api_docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders),
                   Middleware(BodyLimit, max_bytes=MAX_BODY, refuse=body_refused,
-                             larger=cases.upload_cap(config.settings.cases_attachment_max_bytes))]
+                             larger=either(cases.upload_cap(config.settings.cases_attachment_max_bytes),
+                                                    register.upload_cap))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed, 500: server_error})
     app.state.web = web

@@ -89,7 +89,8 @@ async def _form(request: Request, max_fields: int, max_files: int = 0) -> dict[s
 def guard(role: Role, api: bool = False, files: int = 0) -> Callable[[Handler], Endpoint]:
     """Wrap a blocking handler: authenticate, authorise, then read the body (capped by ``BodyLimit``),
     check CSRF, and run the handler in the store pool. ``files``: how many files the form may carry
-    (a case's attachment; 0 everywhere else)."""
+    (a case's attachment, a register workbook; 0 everywhere else); an API route with files takes a
+    multipart form (CSRF in its header) instead of JSON."""
 
     def wrap(handler: Handler) -> Endpoint:
         async def endpoint(request: Request) -> Response:
@@ -104,7 +105,7 @@ def guard(role: Role, api: bool = False, files: int = 0) -> Callable[[Handler], 
             session = checked
             body: Any = None
             if request.method == "POST":
-                if api:
+                if api and not files:
                     body = await _json_body(request)
                     if not isinstance(body, dict):
                         return JSONResponse({"error": "Thân yêu cầu phải là một đối tượng JSON."}, status_code=400)
@@ -113,7 +114,7 @@ def guard(role: Role, api: bool = False, files: int = 0) -> Callable[[Handler], 
                     if isinstance(form, Response):
                         return form
                     request.state.form = form
-                    if not same(session.csrf, form.get("csrf")):
+                    if not api and not same(session.csrf, form.get("csrf")):  # the API's: its header
                         return _bad_csrf(web, api, session)
 
             def run(store: Store) -> Response:

@@ -9,6 +9,8 @@
   "state": "verifying"}`` to move it, ``{"version": N, "conclusion": …, "reasoning": …}`` to
   conclude, ``{"action": {...}}`` to record an action, ``{"articles": [...]}`` to attach articles.
   A stale ``version`` answers 409 with who changed the case; a missing right 403.
+- ``POST /api/cases/ID/attachments``: a file as ``multipart/form-data`` (field ``file``), checked as
+  the page's form checks it (by content, at most ``cases_attachment_max_bytes``); 201 with the file.
 
 The reporter's contact is in the answers only for inspectors and admins.
 """
@@ -20,10 +22,20 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 
 from cases import reads, records
+from cases.attachments import add_attachment
 from cases.model import ORIGIN_LABELS, STATE_LABELS, Filters
 from presswatch.errors import CaseConflict, CaseError, CaseForbidden
 from presswatch.web.auth import guard
-from presswatch.web.case_forms import action_of, article_ids, case_json, cases_settings, draft_of, file_json, today
+from presswatch.web.case_forms import (
+    action_of,
+    article_ids,
+    case_json,
+    cases_dir,
+    cases_settings,
+    draft_of,
+    file_json,
+    today,
+)
 from presswatch.web.context import Ctx
 
 PAGE_SIZE = 50
@@ -110,3 +122,19 @@ def update_case(ctx: Ctx) -> Response:
     if file is None:
         return JSONResponse({"error": "Không có hồ sơ này."}, status_code=404)
     return JSONResponse(file_json(file, user, kinds))
+
+
+@guard("analyst", api=True, files=1)
+def add_file(ctx: Ctx) -> Response:
+    """A file attached to a case (multipart ``file``), as the case page's form attaches it."""
+    case_id = int(ctx.request.path_params["id"])
+    if not ctx.files:
+        return JSONResponse({"error": "Cần một tệp trong trường file (multipart/form-data)."}, status_code=400)
+    name, data = ctx.files[0]
+    try:
+        kept = add_attachment(ctx.store, ctx.session.user, case_id, name, data, cases_dir=cases_dir(ctx.web),
+                              max_bytes=ctx.web.config.settings.cases_attachment_max_bytes)
+    except CaseError as exc:
+        return _refused(exc)
+    return JSONResponse({"id": kept.id, "name": kept.name, "mime": kept.mime, "size": kept.size,
+                         "sha256": kept.sha256}, status_code=201)

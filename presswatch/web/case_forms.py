@@ -142,6 +142,8 @@ def file_json(file: CaseFile, user: User, kinds: dict[str, str]) -> dict[str, An
     data = case_json(file.case, user, kinds)
     data["articles"] = [{"id": a.article_id, "url": a.url, "title": a.title, "source": a.source_id,
                          "added_by": a.added_by, "added": _iso(a.added_at)} for a in file.articles]
+    data["registered_outlets"] = [{"licence_no": o.licence_no, "name": o.name, "added_by": o.added_by,
+                                   "added": _iso(o.added_at)} for o in file.registered]
     data["links"] = [{"url": link.url, "note": link.note, "added_by": link.added_by, "added": _iso(link.added_at)}
                      for link in file.links]
     data["actions"] = [{"kind": a.kind, "day": a.on_day.isoformat(), "decision_number": a.decision_number,

@@ -83,3 +83,12 @@ class BodyLimit:
         response = self.refuse(scope, status)
         response.headers["connection"] = "close"
         await response(scope, receive, send)
+
+
+def either(*caps: Callable[[Scope], int | None]) -> Callable[[Scope], int | None]:
+    """For ``BodyLimit(larger=…)``: the first larger cap one of ``caps`` gives a request (a case's
+    attachment, a register workbook), or None."""
+    def larger(scope: Scope) -> int | None:
+        return next((cap for cap in (c(scope) for c in caps) if cap is not None), None)
+
+    return larger

@@ -87,6 +87,17 @@ CASE_PATHS: dict[str, Any] = {
                              "note": {"type": "string"}}}}}}}},
                  "responses": {"200": {"description": "Hồ sơ sau thay đổi"}, **_CASE_ERRORS, **_ERRORS}},
     },
+    "/api/cases/{id}/attachments": {
+        "post": {"summary": "Đính kèm một tệp vào hồ sơ (analyst): PDF, ảnh hoặc ghi âm, xét theo nội dung; "
+                            "tối đa cases_attachment_max_bytes",
+                 "security": [{"session": []}], "parameters": [_CASE_ID, _CSRF],
+                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"],
+                     "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                 "responses": {"201": {"description": "Tệp đã đính kèm: id, name, mime, size, sha256 (tệp giống "
+                                                      "hệt đã có thì trả lại tệp đó)"},
+                               **_CASE_ERRORS, **_ERRORS}},
+    },
 }
 
 SPEC: dict[str, Any] = {

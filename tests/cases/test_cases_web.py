@@ -210,3 +210,42 @@ def test_attachments_are_uploaded_checked_and_downloaded(web: Running, clients: 
     # Other forms still refuse files.
     assert analyst.post("/cases/new", data={"csrf": token, "title": "x"},
                         files={"file": ("a.pdf", PDF, "application/pdf")}).status_code == 400
+
+
+def test_the_json_api_takes_attachments_with_the_forms_checks(web: Running,
+                                                             clients: dict[str, httpx.Client]) -> None:
+    """``POST /api/cases/ID/attachments``: multipart, the CSRF header, analysts, the same content and
+    size checks as the page's form (and the same body cap), an identical file the same attachment."""
+    analyst, viewer = clients["analyst1"], clients["viewer1"]
+    token = csrf_of(analyst.get("/cases").text)
+    headers = {"X-CSRF-Token": token}
+    case_id = analyst.post("/api/cases", json={"title": "Tệp qua API", "kind": "khac"}, headers=headers).json()["id"]
+    path = f"/api/cases/{case_id}/attachments"
+
+    def upload(client: httpx.Client, data: bytes, name: str = "bien-ban.pdf",
+               csrf: dict[str, str] | None = None) -> httpx.Response:
+        return client.post(path, files={"file": (name, data, "application/pdf")},
+                           headers=headers if csrf is None else csrf)
+
+    done = upload(analyst, PDF, "biên bản <b>1</b>.pdf")
+    assert done.status_code == 201, done.text
+    kept = done.json()
+    assert kept["mime"] == "application/pdf" and kept["size"] == len(PDF) and len(kept["sha256"]) == 64
+    assert upload(analyst, PDF).json()["id"] == kept["id"]  # the same file: the same attachment
+    shown = analyst.get(f"/api/cases/{case_id}").json()["attachments"]
+    assert [a["sha256"] for a in shown] == [kept["sha256"]]
+    assert analyst.get(f"/cases/{case_id}/attachments/{kept['sha256']}").content == PDF
+    assert upload(analyst, PDF, csrf={}).status_code == 403  # no CSRF header
+    viewer_token = csrf_of(viewer.get("/cases").text)
+    assert upload(viewer, PDF, csrf={"X-CSRF-Token": viewer_token}).status_code == 403
+    fake = upload(analyst, b"<html><script>alert(1)</script></html>")
+    assert fake.status_code == 400 and "theo nội dung" in fake.json()["error"]
+    assert upload(analyst, PDF + b"0" * 220_000).json()["error"].startswith("tệp 'bien-ban.pdf' quá lớn")
+    assert upload(analyst, PDF + b"0" * 300_000).status_code == 413  # over the body cap: not read
+    assert analyst.post(path, json={"file": "x"}, headers=headers).status_code == 400  # JSON is no file
+    missing = analyst.post("/api/cases/999999/attachments", files={"file": ("a.pdf", PDF, "application/pdf")},
+                           headers=headers)
+    assert missing.status_code == 404
+    two = analyst.post(path, files=[("file", ("a.pdf", PDF, "application/pdf")),
+                                    ("file", ("b.pdf", PDF, "application/pdf"))], headers=headers)
+    assert two.status_code == 400

@@ -7,6 +7,7 @@ message lost). Skipped when dovecot is missing, unless CI=true."""
 
 from __future__ import annotations
 
+import imaplib
 import os
 import signal
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from cases import reads
-from cases.intake import HEALTH_ID, Intake, Mailbox, poll, read_hotline
+from cases.intake import HEALTH_ID, Intake, Mailbox, mailbox_of, poll, read_hotline
 from cases.model import Case, Filters
 from cases.settings import load_cases_config
 from presswatch.cli import main
@@ -231,3 +232,34 @@ def test_sigkill_during_intake_leaves_no_half_case_and_loses_no_message(server: 
         for case in cases:  # each case whole: its attachment and its mail row
             file = reads.case_file(store.db, case.id)
             assert file is not None and len(file.attachments) == 1
+
+
+def test_starttls_on_port_143_and_never_a_login_in_clear(server: Dovecot, tmp_path: Path) -> None:
+    """``hotline_imap_security: starttls``: the plain port, upgraded before the login (the server's log
+    says the login was over TLS, where a login in clear on the same port says ``secured``); a
+    certificate that does not verify and STARTTLS on the implicit-TLS port are failed reads, said in
+    Vietnamese."""
+    raw, _ = mail("Phản ánh qua cổng 143", "Trang tin đăng sai sự thật về xã Mường Tè.")
+    server.append(raw)
+    settings = Settings(hotline_imap_host="127.0.0.1", hotline_imap_port=server.plain_port,
+                        hotline_imap_security="starttls", hotline_imap_cafile=str(server.cert))
+    box = mailbox_of(settings, {"PRESSWATCH_HOTLINE_IMAP_USERNAME": USER, "PRESSWATCH_HOTLINE_IMAP_PASSWORD": PASSWORD})
+    assert box is not None and box.security == "starttls"
+    with Store(tmp_path / "starttls.db") as store:
+        before = len(server.logins())
+        taken = poll(store, box, intake(tmp_path))
+        assert len(taken.new_cases) == 1
+        assert [c.title for c in mail_cases(store)] == ["Phản ánh qua cổng 143"]
+        (login,) = server.logins(before + 1)[before:]  # the poll's, on the port without implicit TLS
+        assert ", TLS, " in login
+        clear = imaplib.IMAP4("127.0.0.1", server.plain_port, timeout=10)  # what no STARTTLS would look like
+        clear.login(USER, PASSWORD)
+        clear.logout()
+        (line,) = server.logins(before + 2)[before + 1:]
+        assert ", TLS, " not in line and ", secured, " in line
+        with pytest.raises(MailIntakeError, match="không đọc được hộp thư 127.0.0.1"):
+            poll(store, Mailbox("127.0.0.1", server.plain_port, USER, PASSWORD, timeout=10, security="starttls"),
+                 intake(tmp_path))
+        with pytest.raises(MailIntakeError, match="cổng 143"):
+            poll(store, Mailbox("127.0.0.1", 993, USER, PASSWORD, timeout=10, security="starttls"), intake(tmp_path))
+        assert len(mail_cases(store)) == 1  # nothing taken twice

@@ -109,7 +109,7 @@ def test_outlet_profile(web: Running) -> None:
     assert "<td>2026-11</td>" in page
     # Its story that Trang tin Tây Bắc copied two hours later: Báo Lai Châu published it first.
     assert "Đăng đầu tiên:</strong> 1/1 tin được nhiều nơi đăng (100%)" in page
-    assert "Vụ việc, đính chính" in page and "issue 18" in page
+    assert "Vụ việc, đính chính (0)" in page and "Chưa có hồ sơ vụ việc nào nêu cơ quan này." in page
 
 
 def test_article_page_names_the_spokesperson_of_its_place(web: Running) -> None:

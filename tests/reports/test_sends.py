@@ -24,7 +24,7 @@ from presswatch.models import Article
 from presswatch.store import Store
 from reports import archive
 from reports.period import Period
-from reports.sends import due_periods, records, send_due, send_moment
+from reports.sends import due_periods, records, schedule, send_due, send_moment
 from tests.support.crawling import free_port
 from tests.support.paths import CONFIG
 
@@ -164,3 +164,52 @@ def test_schedule_is_normalised() -> None:
     settings = Settings(report_schedule=" quarter 3 8:00 ;month 1 08:00 ")
     assert settings.report_schedule == "quarter 3 08:00; month 1 08:00"
     assert settings.report_times() == [("quarter", 3, 8, 0), ("month", 1, 8, 0)]
+
+
+def test_missed_periods_are_caught_up_once_oldest_first_at_most_n(filled: Store, smtp: tuple[Inbox, int],
+                                                                   tmp_path: Path) -> None:
+    """The service sent week 48, then was down four weeks: at its return the missed weeks go out through
+    the SMTP server, oldest first, at most ``report_catch_up`` (the newest three here), each once."""
+    inbox, port = smtp
+    base = config_for(port, "week 1 07:30", folder=str(tmp_path / "reports"))
+    config = dataclasses.replace(base, settings=base.settings.model_copy(update={"report_catch_up": 3}))
+    [first] = send_due(config, filled, datetime(2026, 12, 1, 2, 0, tzinfo=UTC), environ={})
+    assert (first.period.first, first.status) == (date(2026, 11, 23), "sent")
+    back = datetime(2026, 12, 29, 2, 0, tzinfo=UTC)  # Tuesday 29/12 09:00: weeks 49 to 52 were missed
+    unbounded = base.settings.model_copy(update={"report_catch_up": 6})
+    assert [p.first for p in due_periods(filled.db, back, unbounded)] == [
+        date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 21)]
+    sent = send_due(config, filled, back, environ={})
+    assert [(s.period.first, s.status, s.attempts) for s in sent] == [
+        (date(2026, 12, 7), "sent", 1), (date(2026, 12, 14), "sent", 1), (date(2026, 12, 21), "sent", 1)]
+    assert [m["Subject"].rsplit(" về tỉnh Lai Châu ", 1)[1] for m in inbox.messages] == [
+        "tuần 48 năm 2026", "tuần 50 năm 2026", "tuần 51 năm 2026", "tuần 52 năm 2026"]
+    assert [attachment(m)[0] for m in inbox.messages[1:]] == [
+        "bao-cao-2026-12-07_2026-12-13.docx", "bao-cao-2026-12-14_2026-12-20.docx",
+        "bao-cao-2026-12-21_2026-12-27.docx"]
+    # Never twice: the next runs of the job (every 30 minutes, a restart) find nothing to send,
+    # and week 49, beyond the bound, stays unsent rather than going out late.
+    for later in (back, datetime(2026, 12, 29, 2, 30, tzinfo=UTC), datetime(2027, 1, 3, 2, 0, tzinfo=UTC)):
+        assert send_due(config, filled, later, environ={}) == []
+    assert len(inbox.messages) == 4
+    assert sorted(r.period.first for r in records(filled.db)) == [
+        date(2026, 11, 23), date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 21)]
+
+
+def test_the_schedule_says_what_is_next_and_what_was_sent(filled: Store, smtp: tuple[Inbox, int],
+                                                          tmp_path: Path) -> None:
+    inbox, port = smtp
+    closed = free_port()
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 1/12 09:00 in Vietnam
+    settings = config_for(port, "month 1 08:00; week 1 07:30").settings
+    [month, week] = schedule(filled.db, now, settings)
+    assert (month.kind, month.next_period.first, month.last, [p.first for p in month.waiting]) == (
+        "month", date(2026, 12, 1), None, [date(2026, 11, 1)])
+    assert month.next_at == datetime(2027, 1, 1, 1, 0, tzinfo=UTC)
+    assert (week.next_period.first, week.next_at) == (date(2026, 11, 30), datetime(2026, 12, 7, 0, 30, tzinfo=UTC))
+    send_due(config_for(port, "week 1 07:30", folder=str(tmp_path / "r")), filled, now, environ={})
+    send_due(config_for(closed, "month 1 08:00", folder=str(tmp_path / "r")), filled, now, environ={})
+    [month, week] = schedule(filled.db, now, settings)
+    assert week.last_sent is not None and week.last_sent.period.first == date(2026, 11, 23) and not week.waiting
+    assert month.last_sent is None and month.last is not None and month.last.status == "failed"
+    assert f"127.0.0.1:{closed}" in (month.last.last_error or "") and len(inbox.messages) == 1

@@ -16,11 +16,15 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from presswatch.service.jobs import CrawlTally, DigestTally, EvidenceTally
+from presswatch.config import Settings
+from presswatch.models import Article
+from presswatch.service.jobs import CrawlTally, DigestTally, EvidenceTally, ReportTally, TrendTally
 from presswatch.service.listen import ListenError
 from presswatch.service.metrics import MetricsServer, ServiceMetrics
 from presswatch.store import RunResult, Store
-from presswatch.times import iso
+from presswatch.times import iso, utcnow
+from reports.sends import due_periods, schedule
+from trends.update import Context, update
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 SENT = datetime(2026, 11, 27, 0, 0, 7, tzinfo=UTC)  # the digest of 27/11 went out at 07:00:07 in Lai Châu
@@ -40,9 +44,12 @@ def samples(text: str) -> Samples:
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
+SCHEDULED = Settings(report_schedule="month 1 08:00; week 1 07:30", report_recipients=["lanhdao@laichau.gov.vn"])
+
+
 @pytest.fixture
 def served(db: Path) -> Iterator[tuple[ServiceMetrics, int]]:
-    metrics = ServiceMetrics(db, web_up=lambda: False)
+    metrics = ServiceMetrics(db, web_up=lambda: False, settings=lambda: SCHEDULED)
     server = MetricsServer(metrics.registry, "127.0.0.1", 0).start()
     try:
         yield metrics, server.port
@@ -87,6 +94,11 @@ def test_every_documented_metric_is_served(store: Store, served: tuple[ServiceMe
     metrics.count(CrawlTally("tin-a", "skipped"))
     metrics.count(DigestTally(("sent",)))
     metrics.count(EvidenceTally(("refused",)))
+    metrics.count(ReportTally(("sent",)))
+    metrics.count(TrendTally(3, 1))
+    store.db.execute("INSERT INTO report_sends (kind, first_day, last_day, status, attempts, sent_at) "
+                     "VALUES ('month', '2026-10-01', '2026-10-31', 'sent', 1, ?)", (iso(SENT),))
+    update(store, Context(None))
     served_names = {name for name, _ in samples(scrape(port))}
     table = DOCS.read_text(encoding="utf-8").split("Prometheus scrapes", 1)[1].split("Useful alerting rules", 1)[0]
     documented = set(re.findall(r"`((?:presswatch|process)_[a-z_]+)", table))
@@ -136,3 +148,41 @@ def test_a_taken_port_is_refused_in_vietnamese(db: Path) -> None:
         other.shutdown()
         other.server_close()
     assert str(taken.value) == f"cổng {other.server_address[1]} trên 127.0.0.1 đang có chương trình khác dùng"
+
+
+def test_scheduled_reports_and_trends_are_gauges(store: Store, served: tuple[ServiceMetrics, int]) -> None:
+    """Per kind of report_schedule: the next send, the last sent, periods waiting, a failed last try;
+    the trend signals' last update, articles read and rising items; the jobs' counters."""
+    metrics, port = served
+    store.add_articles([Article(url=f"https://baolaichau.example/{n}.html", source_id="tin-a", title=f"Bài {n}",
+                                text="Nội dung về tỉnh Lai Châu.", published_at=CRAWLED) for n in range(3)])
+    now = utcnow()
+    month = next(p for p in due_periods(store.db, now, SCHEDULED) if p.kind == "month")  # the latest month due
+    store.db.execute("INSERT INTO report_sends (kind, first_day, last_day, status, attempts, sent_at) "
+                     "VALUES ('month', ?, ?, 'sent', 1, ?)", (month.first.isoformat(), month.last.isoformat(),
+                                                               iso(SENT)))
+    store.db.execute("INSERT INTO report_sends (kind, first_day, last_day, status, attempts, last_error) "
+                     "VALUES ('week', '2026-11-23', '2026-11-29', 'failed', 2, 'máy chủ từ chối kết nối')")
+    update(store, Context(None), now=CRAWLED)
+    store.db.execute("INSERT INTO trend_events (rule_id, signal, subject, label, raised_at, value, baseline, items, "
+                     "document) VALUES ('tin-lan-rong', 'story', 'story:1', 'Bài 1', ?, 5, 0, '[]', '{}')",
+                     (iso(now),))
+    metrics.count(ReportTally(("sent", "failed", "sent")))
+    metrics.count(TrendTally(articles=1_234_567, raised=2))
+    found = samples(scrape(port))
+    expected = {item.kind: item for item in schedule(store.db, utcnow(), SCHEDULED)}
+    for kind in ("month", "week"):
+        assert found[("presswatch_report_next_send_timestamp_seconds", (("kind", kind),))] == \
+            expected[kind].next_at.timestamp()
+        assert found[("presswatch_report_waiting", (("kind", kind),))] == len(expected[kind].waiting)
+    assert found[("presswatch_report_last_sent_timestamp_seconds", (("kind", "month"),))] == SENT.timestamp()
+    assert ("presswatch_report_last_sent_timestamp_seconds", (("kind", "week"),)) not in found  # never sent
+    assert found[("presswatch_report_last_failed", (("kind", "week"),))] == 1
+    assert found[("presswatch_report_last_failed", (("kind", "month"),))] == 0
+    assert found[("presswatch_trends_last_update_timestamp_seconds", ())] == CRAWLED.timestamp()
+    assert found[("presswatch_trends_articles_read", ())] == 3
+    assert found[("presswatch_trends_rising", (("signal", "story"),))] == 1
+    assert found[("presswatch_trends_rising", (("signal", "burst"),))] == 0
+    assert found[("presswatch_report_sends_total", (("status", "sent"),))] == 2
+    assert found[("presswatch_trend_articles_read_total", ())] == 1_234_567
+    assert found[("presswatch_trend_items_raised_total", ())] == 2

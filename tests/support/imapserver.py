@@ -1,6 +1,8 @@
 """A real IMAP server for the tests: Debian's dovecot (``dovecot-imapd``), started in the foreground
-on 127.0.0.1 with a configuration of its own in a temporary folder: implicit TLS on a free port with
-a self-signed certificate (made with ``cryptography``), one account from a passwd file, Maildir
+on 127.0.0.1 with a configuration of its own in a temporary folder: implicit TLS on a free port
+(``port``) and plain IMAP with STARTTLS on another (``plain_port``; dovecot counts loopback as
+secure, so it takes a login in clear there too: ``logins()`` tells a TLS login from one in clear),
+with a self-signed certificate (made with ``cryptography``), one account from a passwd file, Maildir
 storage. Plaintext authentication is allowed (inside TLS, on loopback). Messages are appended over
 IMAP, as a mail server's delivery would leave them.
 
@@ -62,6 +64,7 @@ class Dovecot:
         self.folder = Path(tempfile.mkdtemp(prefix="pw-imap-", dir="/tmp"))
         self.folder.chmod(0o755)  # dovecot's auth worker runs as the dovecot user and reads the passwd file
         self.port = free_port()
+        self.plain_port = free_port()
         self.cert, key = self_signed(self.folder)
         for sub in ("run", "state"):
             (self.folder / sub).mkdir()
@@ -95,7 +98,7 @@ userdb {{
 }}
 service imap-login {{
   inet_listener imap {{
-    port = 0
+    port = {self.plain_port}
   }}
   inet_listener imaps {{
     port = {self.port}
@@ -128,6 +131,18 @@ service imap-login {{
             if self.process.stderr is not None:
                 self.process.stderr.close()
             self.process = None
+
+    def logins(self, at_least: int = 0) -> list[str]:
+        """The login lines of the log, waiting a little until there are ``at_least`` (each says ``TLS``
+        for a login over TLS, ``secured`` for one in clear on loopback)."""
+        deadline = time.monotonic() + 5
+        while True:
+            log = self.folder / "dovecot.log"
+            lines = [line for line in (log.read_text(encoding="utf-8") if log.exists() else "").splitlines()
+                     if "imap-login: Info: Login:" in line]
+            if len(lines) >= at_least or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
 
     def context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.cert))

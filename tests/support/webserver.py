@@ -79,8 +79,8 @@ class Running:
 
 
 @contextmanager
-def serve(db: Path, ids: dict[str, int], **settings: object) -> Iterator[Running]:
-    config = load_config(CONFIG)
+def serve(db: Path, ids: dict[str, int], config_dir: Path = CONFIG, **settings: object) -> Iterator[Running]:
+    config = load_config(config_dir)
     if settings:
         config = replace(config, settings=config.settings.model_copy(update=settings))
     server = make_server(config, db, "127.0.0.1", free_port())

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import Scope
 
 from alerts import outbox
-from cases import reads, records, workflow
+from cases import outlets, reads, records, workflow
 from cases.attachments import add_attachment, read_attachment
 from cases.dossier import TEMPLATE_NAME, context, docx_to_pdf, render_docx
 from cases.model import (
@@ -47,10 +47,11 @@ from presswatch.web.case_forms import (
 )
 from presswatch.web.context import Ctx
 from presswatch.web.reads import rule_names as names_of_rules
+from register import tables as register_tables
 
 PAGE_SIZE = 50
 STATUS = {CaseConflict: 409, CaseForbidden: 403}
-UPLOAD_PATH = re.compile(r"^/cases/[0-9]{1,19}/attachments$")
+UPLOAD_PATH = re.compile(r"^(/api)?/cases/[0-9]{1,19}/attachments$")  # the page's form and the API
 UPLOAD_OVERHEAD = 64_000  # the multipart framing and the form's other fields
 
 
@@ -98,7 +99,13 @@ def _page(ctx: Ctx, case_id: int, status: int = 200, error: str | None = None,
     if file is None:
         return ctx.render("error.html", 404, status=404, message="Không có hồ sơ này.")
     user = ctx.session.user
-    return ctx.render("cases/page.html", status, file=file, case=file.case, audit=visible_audit(file.audit, user),
+    with ctx.store.transaction() as db:
+        registered = register_tables.outlets(db)  # the shell joins the case's outlets to the register
+    named = {o.licence_no for o in file.registered}
+    return ctx.render("cases/page.html", status, file=file,
+                      register_ids={o.licence_no: o.id for o in registered},
+                      register_choices=[o for o in registered if o.licence_no not in named], case=file.case,
+                      audit=visible_audit(file.audit, user),
                       personal=workflow.may(user, "personal"), can_edit=workflow.may(user, "edit"),
                       can_assign=workflow.may(user, "assign"), can_conclude=workflow.may(user, "conclude"),
                       can_act=workflow.may(user, "act"), moves=workflow.moves_from(file.case.state, user),
@@ -188,6 +195,18 @@ def _change(ctx: Ctx, what: str) -> Response:
             added = records.add_articles(ctx.store, user, case_id, article_ids(form.get("articles")),
                                          with_copies=form.get("copies") == "1")
             message = f"Đã thêm {len(added)} bài viết." if added else "Các bài viết này đã có trong hồ sơ."
+        elif what == "outlets":
+            licence = form.get("licence", "")[:100]
+            if form.get("op") == "remove":
+                removed = outlets.unlink(ctx.store, user, case_id, licence)
+                message = "Đã bỏ cơ quan khỏi hồ sơ." if removed else "Hồ sơ không nêu cơ quan này."
+            else:
+                with ctx.store.transaction() as db:
+                    entry = register_tables.outlet(db, licence)
+                if entry is None:
+                    raise CaseError(f"không có cơ quan giấy phép '{licence}' trong sổ đăng ký")
+                linked = outlets.link(ctx.store, user, case_id, entry.licence_no, entry.name)
+                message = f"Đã thêm «{entry.name}»." if linked else "Hồ sơ đã nêu cơ quan này."
         elif what == "links":
             added_link = records.add_link(ctx.store, user, case_id, form.get("url", ""), form.get("note", ""))
             message = "Đã thêm đường dẫn." if added_link else "Đường dẫn này đã có trong hồ sơ."
@@ -218,6 +237,12 @@ def case_conclusion(ctx: Ctx) -> Response:
 @guard("analyst")
 def case_articles(ctx: Ctx) -> Response:
     return _change(ctx, "articles")
+
+
+@guard("analyst")
+def case_outlets(ctx: Ctx) -> Response:
+    """Name an outlet of the press register in the case, or remove it (``op=remove``)."""
+    return _change(ctx, "outlets")
 
 
 @guard("analyst")

@@ -1,5 +1,6 @@
-"""The "Báo cáo" page: generate a periodic report (period, DOCX or PDF) and the archive of those
-generated, each downloadable. Analysts and up (inspectors, admins): the report is the office's
+"""The "Báo cáo" page: generate a periodic report or the press-briefing pack (period, DOCX or PDF;
+the same code as ``presswatch report`` and ``presswatch report --briefing``) and the archive of
+those generated, each downloadable. Analysts and up (inspectors, admins): the report is the office's
 working document. Generating a PDF runs LibreOffice (a few seconds) in the request's worker thread.
 Files are served as downloads only, checked against their SHA-256 first (``reports.archive``)."""
 
@@ -16,22 +17,22 @@ from presswatch.web.auth import guard
 from presswatch.web.context import Ctx
 from reports import archive
 from reports.document import FORMATS
-from reports.make import DOCX_TYPE, make_report
-from reports.period import parse_period
+from reports.make import DOCX_TYPE, make_briefing, make_report
+from reports.period import KIND_NAMES, parse_period
 
 MEDIA = {"docx": DOCX_TYPE, "pdf": "application/pdf"}
-KIND_LABELS = {"week": "tuần", "month": "tháng", "quarter": "quý", "half": "6 tháng", "year": "năm",
-               "range": "khoảng ngày"}
+KIND_LABELS = KIND_NAMES
 
 
 def _folder(ctx: Ctx) -> Path:
     return Path(ctx.web.config.settings.reports_dir)
 
 
-def _page(ctx: Ctx, code: int = 200, error: str | None = None, period: str = "", fmt: str = "docx") -> Response:
+def _page(ctx: Ctx, code: int = 200, error: str | None = None, period: str = "", fmt: str = "docx",
+          document: str = "report") -> Response:
     return ctx.render("reports.html", code, files=archive.listing(ctx.store), error=error, period=period, fmt=fmt,
-                      formats=FORMATS, kinds=KIND_LABELS, local=local,
-                      message=ctx.request.query_params.get("msg"))
+                      formats=FORMATS, kinds=KIND_LABELS, local=local, document=document,
+                      documents=archive.DOCUMENT_LABELS, message=ctx.request.query_params.get("msg"))
 
 
 @guard("analyst")
@@ -43,15 +44,23 @@ def reports_page(ctx: Ctx) -> Response:
 def generate_report(ctx: Ctx) -> Response:
     text = ctx.form.get("period", "").strip()[:40]
     fmt = ctx.form.get("format", "docx")
+    document = ctx.form.get("document", "report")
+    if document not in archive.DOCUMENTS:
+        return _page(ctx, 400, "loại tài liệu phải là báo cáo định kỳ hoặc tài liệu họp báo", text)
     if fmt not in FORMATS:
-        return _page(ctx, 400, "định dạng phải là docx hoặc pdf", text)
+        return _page(ctx, 400, "định dạng phải là docx hoặc pdf", text, document=document)
     try:
         period = parse_period(text)
-        report, data = make_report(ctx.web.config, ctx.store, period, issued=local_date(utcnow()), pdf=fmt == "pdf")
-        file_id = archive.keep(ctx.store, _folder(ctx), period, fmt, data, ctx.session.user.name)
+        if document == "briefing":
+            report, data = make_briefing(ctx.web.config, ctx.store, period, pdf=fmt == "pdf")
+        else:
+            report, data = make_report(ctx.web.config, ctx.store, period, issued=local_date(utcnow()),
+                                       pdf=fmt == "pdf")
+        file_id = archive.keep(ctx.store, _folder(ctx), period, fmt, data, ctx.session.user.name, document)
     except ReportError as exc:
-        return _page(ctx, 400, str(exc), text, fmt)
-    message = (f"Đã tạo báo cáo {period.label} (#{file_id}): {report.current.relevant} tin, bài liên quan, "
+        return _page(ctx, 400, str(exc), text, fmt, document)
+    what = "tài liệu họp báo" if document == "briefing" else "báo cáo"
+    message = (f"Đã tạo {what} {period.label} (#{file_id}): {report.current.relevant} tin, bài liên quan, "
                f"{report.current.negative} tiêu cực.")
     return RedirectResponse(f"/reports?msg={quote(message)}", status_code=303)
 

@@ -1,7 +1,9 @@
 """The "Đang được quan tâm" page: what the trend rules raised (rising stories, posts whose
 interactions climb, places and topics above their baseline), newest first, each with what rose, by
-how much, a small chart of its hourly series and the items behind it. Readers: every role (the
-inspectors' role of issue 18 is not there yet: ``viewer`` is the nearest)."""
+how much, a small chart of its hourly series and the items behind it. Readers: every role, ``viewer``
+and up (decided, design.md's roles): leadership reads what is rising, and the page shows only what
+search already shows a viewer (public crawled items, their sources and public counts, the rule's
+name) and no personal data: no recipient, channel address or reporter."""
 
 from __future__ import annotations
 
