@@ -13,7 +13,7 @@ point into it (the same offsets as in the whole normalised text)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,9 @@ class Analysis:
     # What the sentiment model reads (n-grams of the scored text and the lexicon's verdict);
     # kept for training (scripts/train_sentiment.py), not stored.
     sentiment_features: dict[str, float] = field(default_factory=dict, repr=False)
+    # Every followed province the text concerns: canonical 2025 name → "about" | "mention" (the home
+    # province, the first followed, is graded by ``relevance``; provinces graded "none" are left out).
+    provinces: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``presswatch analyze`` (plus extra detail)."""
@@ -86,22 +89,29 @@ class Analysis:
             },
             "unaccented": self.unaccented,
             "toxicity": self.toxicity.to_json(),
+            "provinces": dict(self.provinces),
         }
 
 
 class Analyzer:
-    """Holds the lexicons and the gazetteer; ``analyze`` is safe to call for every article."""
+    """Holds the lexicons and the gazetteers; ``analyze`` is safe to call for every article."""
 
-    def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon, gazetteer: Gazetteer | None = None,
-                 with_entities: bool = True, toxicity: ToxicityLexicon | None = None,
-                 sentiment_model: SentimentModel | None = None) -> None:
-        """``sentiment_model``: the trained model that decides the sentiment label from the text and
+    def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon,
+                 gazetteer: Gazetteer | Sequence[Gazetteer] | None = None, with_entities: bool = True,
+                 toxicity: ToxicityLexicon | None = None, sentiment_model: SentimentModel | None = None) -> None:
+        """``gazetteer``: the followed province's (``analysis.gazetteer.build``), or several, the first
+        being the home province (``Analysis.relevance`` is its grade); None: Lai Châu's.
+        ``sentiment_model``: the trained model that decides the sentiment label from the text and
         the lexicon's verdict; None: the lexicon decides alone."""
         self.topics = topics
         self.sentiment = sentiment
         self.sentiment_model = sentiment_model
         self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
-        self.gazetteer = gazetteer or load()
+        if gazetteer is None or isinstance(gazetteer, Gazetteer):
+            self.gazetteers: tuple[Gazetteer, ...] = (gazetteer or load(),)
+        else:
+            self.gazetteers = tuple(gazetteer) or (load(),)
+        self.gazetteer = self.gazetteers[0]
         self.with_entities = with_entities
 
     def analyze(self, title: str, text: str, comment: bool = False,
@@ -121,6 +131,14 @@ class Analyzer:
         folded = fold(document)
         tokens = segmenter(document)
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
+        grades = [(self.gazetteer, graded)] + [(g, relevance(document, title_end, folded, tokens, g))
+                                               for g in self.gazetteers[1:]]
+        followed = {g.province.name: r.grade for g, r in grades if r.grade != "none"}
+        found_places = [place for g, r in grades for place in places(r.matches, g)]
+        # Sentiment and entities read the sentences naming the home province; when only another
+        # followed province is named, those naming the first such province.
+        home = graded
+        graded = next((r for _, r in grades if r.grade != "none"), graded)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
         # Before the lexicons: "ko" → "không", "#LuQuet" → "lu quet".
@@ -150,13 +168,14 @@ class Analyzer:
         if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
             feeling = model_sentiment(self.sentiment_model, features, feeling, scoped, document)
         return Analysis(
-            relevance=graded,
+            relevance=home,
             topics=topics,
             sentiment=feeling,
-            places=places(graded.matches, self.gazetteer),
+            places=found_places,
             entities=found_entities,
             sketch=sketch(text) if sketched else [],
             unaccented=unaccented,
             toxicity=grade(document, self.toxicity, comment, items=None if comment else items),
             sentiment_features=features,
+            provinces=followed,
         )

@@ -1,4 +1,4 @@
-"""Lai Châu places found in an article, normalised to the 2025 units and their legacy units."""
+"""The places of a province found in an article, normalised to the 2025 units and their legacy units."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class Place:
     current: list[str]  # 2025 unit(s): the unit itself, or where a legacy unit went
     legacy: list[str]  # legacy unit(s) of that name (before 1 July 2025)
     mentions: int
+    province: str = ""  # the 2025 province it belongs to
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -24,9 +25,10 @@ def places(matches: list[Match], gazetteer: Gazetteer) -> list[Place]:
     for match in matches:
         counts[match.unit.name] = counts.get(match.unit.name, 0) + 1
     found = []
+    provinces = {p.name: p for p in (gazetteer.province, *gazetteer.aliases)}
     for name, count in counts.items():
-        unit = gazetteer.province if name == gazetteer.province.name else gazetteer.units[name]
+        unit = provinces.get(name) or gazetteer.units[name]
         current = list(unit.current) or [f"Xã/phường {target}" for target in unit.maps_to]
-        found.append(Place(name, unit.level, current, list(unit.legacy), count))
+        found.append(Place(name, unit.level, current, list(unit.legacy), count, gazetteer.province.name))
     found.sort(key=lambda p: (-p.mentions, p.name))
     return found

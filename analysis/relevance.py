@@ -1,5 +1,7 @@
-"""Relevance of an article to Lai Châu province: ``about`` / ``mention`` / ``none``, with a score and
-the evidence (matched spans and the rule that decided each).
+"""Relevance of an article to a province (Lai Châu by default; any province's gazetteer from
+``analysis.gazetteer.build``): ``about`` / ``mention`` / ``none``, with a score and the evidence
+(matched spans and the rule that decided each). The rules are the same for every province; only
+rule 2 is Lai Châu's own (its name was a larger province's until 2004).
 
 Rules, in order:
 1. Names are found by ``analysis.gazetteer`` (capitalisation, diacritics, word boundaries checked).
@@ -81,8 +83,12 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
     # thousands of times would otherwise be searched whole for every mention (quadratic).
     legacy_sentences: dict[tuple[int, int], bool] = {}
     for match in found:
-        if match.unit is gazetteer.province:
+        if match.unit.level == "province":
             sentence = _sentence_of(spans, match.start)
+            if not gazetteer.older_namesake:
+                province_sentences.add(sentence)
+                counted.append((match, "tên tỉnh"))
+                continue
             after = document[match.end:match.end + 20]
             if sentence not in legacy_sentences:
                 legacy_sentences[sentence] = bool(_LEGACY_SENTENCE.search(document[sentence[0]:sentence[1]]))
@@ -104,13 +110,13 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         return others_in_sentence[sentence]
 
     for match in found:
-        if match.unit is gazetteer.province:
+        if match.unit.level == "province":
             continue
         sentence = _sentence_of(spans, match.start)
         # Without diacritics a name shared by letters with another place ("tam duong": Tam Đường of
         # Lai Châu, Tam Dương of Vĩnh Phúc) is as ambiguous as "Tân Uyên", even after a unit word.
         if not (match.unit.ambiguous or (match.form == "unaccented" and match.unit.ambiguous_unaccented)):
-            counted.append((match, "đơn vị hành chính riêng của Lai Châu"))
+            counted.append((match, f"đơn vị hành chính riêng của {gazetteer.province.name}"))
         elif sentence in province_sentences:
             counted.append((match, "tên dễ nhầm, có tên tỉnh trong cùng câu"))
         elif province_named and (match.typed and others(sentence) == 0):
@@ -128,7 +134,7 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
             weight, where = LEAD_WEIGHT, "đoạn mở đầu"
         else:
             weight, where = BODY_WEIGHT, "thân bài"
-        if match.unit is not gazetteer.province:
+        if match.unit.level != "province":
             weight *= UNIT_FACTOR
         if others(_sentence_of(spans, match.start)) >= 2:
             weight *= LIST_FACTOR

@@ -1,0 +1,94 @@
+"""Relevance to Điện Biên and Lào Cai on their labelled development sets (tests/data/province_dev),
+with each province's gazetteer built by the one method (``analysis.gazetteer.build``) and no rule
+written for either.
+
+    .venv/bin/python scripts/evaluate_provinces.py [--lower] [--unaccented] [--errors]
+
+Prints, per province: P and R of relevant (about or mention) vs none, the three-grade macro-F1, and
+with ``--errors`` every disagreement with the gold label (id, gold, predicted, evidence).
+``--lower`` lower-cases the articles first, ``--unaccented`` strips their diacritics (both: how posts
+and comments are typed), against the same labels, as ``scripts/evaluate_analysis.py`` does for Lai
+Châu.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.evaluate import macro_f1, per_label, relevant_vs_none  # noqa: E402
+from analysis.gazetteer import build  # noqa: E402
+from analysis.normalize import fold, normalize  # noqa: E402
+from analysis.pipeline import MAX_ANALYSED_CHARS, MAX_TITLE_CHARS, analysed_part  # noqa: E402
+from analysis.relevance import Relevance, relevance  # noqa: E402
+from analysis.segment import segment  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "province_dev"
+SETS = {"Điện Biên": "dien_bien", "Lào Cai": "lao_cai"}
+
+
+def variant(text: str, lower: bool, unaccented: bool) -> str:
+    """``text`` as typed without diacritics (capitals kept) and/or in lower case."""
+    if unaccented:
+        text = normalize(text)
+        text = "".join(f.upper() if c.isupper() else f for c, f in zip(text, fold(text), strict=True))
+    return text.lower() if lower else text
+
+
+def grade(province: str, title: str, text: str) -> Relevance:
+    """The relevance the pipeline computes (same normalisation and caps), for one province."""
+    title = normalize(analysed_part(title, MAX_TITLE_CHARS))
+    text = normalize(analysed_part(text, MAX_ANALYSED_CHARS))
+    document = f"{title}\n{text}"
+    return relevance(document, len(title), fold(document), segment(document), build(province))
+
+
+def evaluate(province: str, lower: bool = False, unaccented: bool = False) -> dict[str, Any]:
+    slug = SETS[province]
+    lines = (DATA / f"sample_{slug}.jsonl").read_text(encoding="utf-8").splitlines()
+    samples = {r["id"]: r for r in map(json.loads, lines)}
+    labels = [json.loads(line) for line in (DATA / f"labels_{slug}.jsonl").read_text(encoding="utf-8").splitlines()
+              if line.strip()]
+    gold, predicted, errors = [], [], []
+    for label in labels:
+        sample = samples[label["id"]]
+        title, text = (variant(sample[key], lower, unaccented) for key in ("title", "text"))
+        result = grade(province, title, text)
+        gold.append(label["relevance"])
+        predicted.append(result.grade)
+        if result.grade != label["relevance"]:
+            errors.append({"id": label["id"], "gold": label["relevance"], "predicted": result.grade,
+                           "title": sample["title"][:80],
+                           "evidence": [(e.text, e.rule, e.weight) for e in result.evidence][:4],
+                           "note": label.get("note", "")[:160]})
+    relevant = relevant_vs_none(gold, predicted)
+    grades = per_label(gold, predicted, ("about", "mention", "none"))
+    return {"province": province, "articles": len(gold), "relevant_precision": relevant.precision,
+            "relevant_recall": relevant.recall, "relevant_support": relevant.support,
+            "macro_f1": macro_f1(grades), "errors": errors}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--lower", action="store_true", help="lower-case the articles")
+    parser.add_argument("--unaccented", action="store_true", help="strip the diacritics")
+    args = parser.parse_args()
+    for province in SETS:
+        result = evaluate(province, args.lower, args.unaccented)
+        print(f"{province}: {result['articles']} articles ({result['relevant_support']} relevant); relevant vs none "
+              f"P {result['relevant_precision']:.3f} R {result['relevant_recall']:.3f}; "
+              f"3-grade macro-F1 {result['macro_f1']:.3f}; {len(result['errors'])} grade disagreements")
+        if args.errors:
+            for error in result["errors"]:
+                print("  ", json.dumps(error, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Any province (issue 24): the national unit data, one gazetteer method for every province, the
+ambiguity it finds, several provinces followed at once, and the relevance floors of Điện Biên and
+Lào Cai on their blind-labelled development sets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import fold, national, normalize
+from analysis.gazetteer import build, load
+from analysis.pipeline import Analyzer
+from analysis.relevance import Relevance, relevance
+from analysis.segment import segment
+from presswatch.config import load_analyzer
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOORS = json.loads((ROOT / "tests" / "data" / "province_dev" / "floors.json").read_text(encoding="utf-8"))
+
+
+def grade(province: str, title: str, text: str = "") -> Relevance:
+    title, text = normalize(title), normalize(text)
+    document = f"{title}\n{text}"
+    return relevance(document, len(title), fold(document), segment(document), build(province))
+
+
+def test_the_national_data_has_both_eras() -> None:
+    assert len(national.provinces()) == 34
+    assert len(national.legacy_provinces()) == 63
+    land = national.territory("Lào Cai")
+    assert land.legacy_provinces == ("Lào Cai", "Yên Bái")
+    assert len(land.current) == 99
+    assert sum(1 for unit in land.legacy if unit.district) == 319  # 151 of old Lào Cai + 168 of Yên Bái
+    for name in ("Yên Bái", "yen bai", "Tỉnh Lào Cai", "LÀO CAI"):
+        assert national.canonical(name) == "Lào Cai"
+    assert national.canonical("TP.HCM") == "Hồ Chí Minh"
+
+
+def test_an_unknown_province_is_refused_in_vietnamese() -> None:
+    with pytest.raises(ValueError, match="Không biết tỉnh/thành phố “Atlantis”"):
+        build("Atlantis")
+
+
+def test_lai_chau_comes_from_the_same_method_with_its_hand_checked_guards() -> None:
+    gazetteer = load()
+    assert gazetteer is build("Lai Châu") is build("lai chau")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from review_ambiguity import CONFUSABLE, EVERYDAY  # type: ignore[import-not-found]
+
+    # The method's verdict differs from the hand lists only where docs/provinces.md reviews it: two
+    # hand-listed "person names" found in no document of the corpus are dropped (the development
+    # set's results are unchanged without them); two names are added.
+    dropped = {name for name in [*EVERYDAY, *CONFUSABLE] if name != "Lai Châu" and not gazetteer.units[name].ambiguous}
+    assert dropped == {"Bình Lư", "Phúc Khoa"}
+    added = {name for name, unit in gazetteer.units.items() if unit.ambiguous and name not in EVERYDAY
+             and name not in CONFUSABLE and not any(w.startswith("cũng là tên đơn vị ở") for w in unit.why)}
+    assert added == {"Mù Cả", "Nậm Sỏ"}
+    # distinctive names stay distinctive
+    for name in ("Mường Tè", "Nậm Nhùn", "Sìn Hồ", "Phong Thổ", "Bum Nưa"):
+        assert not gazetteer.units[name].ambiguous, (name, gazetteer.units[name].why)
+    # a name shared with a unit of another province is ambiguous, as it was in the hand-built gazetteer
+    assert gazetteer.units["Pa Tần"].why == ("cũng là tên đơn vị ở: Điện Biên",)
+
+
+def test_a_merged_province_answers_to_its_old_names() -> None:
+    result = grade("Lào Cai", "Yên Bái: lũ quét ở Mù Cang Chải",
+                   "Mưa lớn gây lũ quét tại huyện Mù Cang Chải, tỉnh Yên Bái.")
+    assert result.grade == "about"
+    assert {e.unit for e in result.evidence} >= {"Yên Bái", "Mù Cang Chải"}
+    gazetteer = build("Lào Cai")
+    assert [a.name for a in gazetteer.aliases] == ["Yên Bái"]
+    assert any("Tỉnh Yên Bái" in legacy for legacy in gazetteer.units["Mù Cang Chải"].legacy)
+
+
+@pytest.mark.parametrize(
+    ("province", "title", "text"),
+    [
+        ("Điện Biên", "Ùn tắc trên đường Điện Biên Phủ", "Đường Điện Biên Phủ, quận 3, TP.HCM ùn tắc kéo dài."),
+        ("Điện Biên", "Hà Nội: sửa chữa trụ sở", "UBND phường Điện Biên, quận Ba Đình sửa trụ sở."),
+        ("Điện Biên", "Cướp giật", "Một nam thanh niên bị cướp xe máy ở Cầu Giấy."),
+        ("Lào Cai", "Giám đốc trung tâm y tế", "Giám đốc Trung tâm Y tế huyện Đông Anh cho biết đã có kết quả."),
+        ("Lào Cai", "Hạnh phúc gia đình", "Họ sống hạnh phúc và luôn đoàn kết, thống nhất."),
+    ],
+)
+def test_traps_found_by_the_method_are_not_the_province(province: str, title: str, text: str) -> None:
+    result = grade(province, title, text)
+    assert result.grade == "none", result.evidence
+
+
+def test_real_mentions_of_other_provinces_are_found() -> None:
+    assert grade("Điện Biên", "Lũ quét ở Mường Nhé", "Lũ quét làm 3 người chết ở huyện Mường Nhé.").grade == "about"
+    assert grade("Lào Cai", "Du lịch Sa Pa", "Thị trấn Sa Pa, tỉnh Lào Cai đón 10.000 khách.").grade == "about"
+
+
+def test_several_provinces_at_once() -> None:
+    configured = load_analyzer(ROOT / "config")
+    lexicons = (configured.topics, configured.sentiment)
+    home = Analyzer(*lexicons, gazetteer=build("Lai Châu"), with_entities=False)
+    several = Analyzer(*lexicons, gazetteer=[build("Lai Châu"), build("Điện Biên"), build("Lào Cai")],
+                       with_entities=False)
+    title = "Mưa lớn ở vùng núi phía Bắc"
+    text = ("Mưa lớn gây sạt lở tại huyện Mường Tè, tỉnh Lai Châu. Ở tỉnh Yên Bái, lũ quét cuốn trôi nhà "
+            "dân ở huyện Văn Chấn; tỉnh Yên Bái đã sơ tán 50 hộ.")
+    alone, together = home.analyze(title, text), several.analyze(title, text)
+    assert together.relevance == alone.relevance  # the home grade is unchanged
+    assert alone.provinces == {"Lai Châu": alone.relevance.grade}
+    assert set(together.provinces) == {"Lai Châu", "Lào Cai"}
+    assert together.to_json()["provinces"] == together.provinces
+    assert {p.province for p in together.places} == {"Lai Châu", "Lào Cai"}
+    assert {p["province"] for p in together.to_json()["places"]} == {"Lai Châu", "Lào Cai"}
+    none = several.analyze("Thời tiết Hà Nội", "Hà Nội nắng nóng.")
+    assert none.provinces == {} and none.relevance.grade == "none"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("province", ["Điện Biên", "Lào Cai"])
+def test_relevance_floors_on_the_labelled_provinces(province: str) -> None:
+    """Measured with scripts/evaluate_provinces.py, as written and lower case without diacritics (how
+    posts are typed: the province must be kept); no rule is written for either province."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from evaluate_provinces import evaluate  # type: ignore[import-not-found]
+
+    for floors, result in ((FLOORS[province], evaluate(province)),
+                           (FLOORS[province]["lower_unaccented"], evaluate(province, lower=True, unaccented=True))):
+        assert result["relevant_precision"] >= floors["relevant_precision"]
+        assert result["relevant_recall"] >= floors["relevant_recall"]
+        assert result["macro_f1"] >= floors["macro_f1"]
+
+
+def capitalised(name: str) -> str:
+    return normalize(" ".join(word[0].upper() + word[1:] for word in name.split()))
+
+
+def test_the_national_data_agrees_with_lai_chau_s_own_mapping() -> None:
+    """analysis/data/laichau_old_to_new_2025.csv (the converter's Lai Châu keys, copied earlier) and
+    units.json give every old commune the same 2025 commune(s), the default first."""
+    import csv
+    import re
+
+    expected: dict[tuple[str, str], list[str]] = {}  # (type, name): "Mường Tè" is a thị trấn and a xã
+    with open(ROOT / "analysis" / "data" / "laichau_old_to_new_2025.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            kind, name = re.fullmatch(r"(Thị trấn|Xã|Phường)\s+(.+)", row["old_ward"]).groups()  # type: ignore[union-attr]
+            old = (kind, capitalised(name))
+            new = capitalised(re.sub(r"^(Xã|Phường)\s+", "", row["new_ward"]))
+            targets = expected.setdefault(old, [])
+            targets.insert(0, new) if row["is_default_new_ward"] == "1" else targets.append(new)
+    land = national.territory("Lai Châu")
+    found = {(unit.type, unit.name): list(unit.goes_to) for unit in land.legacy if unit.district}
+    assert len(found) == len(expected) == 106
+    for old, targets in expected.items():
+        assert found[old] == targets, old
