@@ -70,7 +70,7 @@ def main() -> None:
     rows = db.execute(
         "SELECT province, provinceShort, provinceKey, districtShort, districtType, districtKey, wardShort, wardType,"
         " wardKey FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode").fetchall()
-    for province, p_short, p_key, *_ in rows:
+    for _province, p_short, p_key, *_ in rows:
         legacy_key_of[p_key] = clean(p_short)
     now_of: dict[str, str] = {}
     for new_key, old_keys in converter["DICT_PROVINCE"].items():
