@@ -139,7 +139,9 @@ class Analyzer:
         scoped = items if spans is None else in_spans(items, spans)
         hedged = hedged_positions(scoped, self.sentiment, unaccented)
         feeling = score(scoped, self.sentiment, spans, unaccented, title_end, document, hedged)
-        context = self._context(document, folded, title_end, items, spans, scoped, feeling, unaccented)
+        context = None
+        if self.sentiment_model is None or self.sentiment_model.reads_context:  # it costs ~1/3 more time
+            context = self._context(document, folded, title_end, items, spans, scoped, feeling, unaccented)
         features = sentiment_features(scoped, spans, feeling, [t.slug for t in topics], title_end,
                                       [(t.start, folded[t.start:t.end]) for t in tokens if " " in t.text], hedged,
                                       context)

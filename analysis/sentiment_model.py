@@ -78,6 +78,7 @@ _FRAMES: PhraseIndex[str] = PhraseIndex({**dict.fromkeys(ENFORCEMENT, "enf"), **
                                          "bắt đầu": "", "bắt buộc": "", "bắt tay": "", "đánh giá": "",
                                          "phát hiện ra": "enf", "điều tra viên": ""})
 LEAD_SYLLABLES = 60
+CONTEXT_PREFIXES = ("f:", "fp:", "l:", "p:", "plex:", "prov:")  # the names context_features gives
 
 
 def frame_features(items: list[Syllable], title_end: int, lead: tuple[int, int],
@@ -145,6 +146,9 @@ class SentimentModel:
         share = 1.0 / len(labels)
         self._rows = {name: (*row, *(w - sum(row) * share for w in row)) for name, row in weights.items()}
         self._zero = (0.0,) * (2 * len(labels))
+        # Whether it was trained on the article's lead, frames and province (``context_features``);
+        # the analyzer computes them only for a model that reads them.
+        self.reads_context = any(name.startswith(CONTEXT_PREFIXES) for name in weights)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> SentimentModel:

@@ -17,7 +17,9 @@ dictionary lookups.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import pickle
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -151,6 +153,27 @@ def featurize(texts: Iterable[tuple[str, str]], analyzer: Analyzer) -> list[Feat
             features = cache[key] = analyzer.analyze(*key).sentiment_features
         result.append(features)
     return result
+
+
+def load_feature_cache(analyzer: Analyzer, path: Path) -> int:
+    """Remember for ``analyzer`` the features kept in ``path`` (a pickle written by
+    ``save_feature_cache``, or by ``scripts/sentiment_experiments.py``) of an analyzer of the same
+    configuration: featurising the training set takes about ten minutes. Returns how many."""
+    if not path.exists():
+        return 0
+    known: dict[tuple[str, str], Features] = pickle.loads(path.read_bytes())  # our own scratch file
+    _FEATURES.setdefault(analyzer, {}).update(known)
+    return len(known)
+
+
+def save_feature_cache(analyzer: Analyzer, path: Path) -> None:
+    path.write_bytes(pickle.dumps(_FEATURES.get(analyzer, {})))
+
+
+def model_version(model: dict[str, Any], trained: str) -> str:
+    """``<date>-<first 10 hex of the SHA-256 of the labels, bias and weights>``: names one model."""
+    body = json.dumps([model["labels"], model["bias"], model["weights"]], ensure_ascii=False, sort_keys=True)
+    return f"{trained}-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:10]}"
 
 
 def paragraphs(examples: Sequence[LabelledText]) -> tuple[list[tuple[str, str]], list[int]]:
@@ -389,5 +412,6 @@ def fit(examples: Sequence[LabelledText], analyzer: Analyzer, seed: int = DEFAUL
         "min_paragraph_words": MIN_PARAGRAPH_WORDS, "seed": seed,
     }
     provenance.update(meta or {})
-    model = SentimentModel(LABELS, [round(float(v), 4) for v in b], weights, provenance)
-    return model.to_json()
+    model = SentimentModel(LABELS, [round(float(v), 4) for v in b], weights, provenance).to_json()
+    model["meta"] = {"version": model_version(model, provenance["trained"]), **provenance}
+    return model

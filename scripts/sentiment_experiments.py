@@ -37,6 +37,7 @@ from analysis.sentiment_training import (  # noqa: E402
 from presswatch.config import load_analyzer  # noqa: E402
 
 Features = dict[str, float]
+POSITIVE_SHIFTS = (0.2, 0.4)
 NEW = ("f:", "fp:", "l:", "p:", "plex:", "prov:")  # the features added in this session
 
 
@@ -58,16 +59,21 @@ def run(name: str, features: list[Features], examples: Sequence[LabelledText], s
     gold = [e.label for e in examples]
     trust = np.array([e.weight for e in examples])
     totals = []
+    shifted_totals: dict[float, list[float]] = {shift: [] for shift in POSITIVE_SHIFTS}
     parts: dict[str, list[float]] = {key: [] for key in subsets}
     started = time.perf_counter()
     for seed in seeds:
         scores, tests = cross_scores(features, gold, trust, settings, 5, seed)
         result = cv_result(gold, scores, tests, settings.neutral_shift, settings.positive_shift)
         totals.append(result.macro_f1)
+        for shift in POSITIVE_SHIFTS:  # the same out-of-fold scores with a prior for the rare class
+            shifted_totals[shift].append(cv_result(gold, scores, tests, settings.neutral_shift,
+                                                   settings.positive_shift + shift).macro_f1)
         for key, rows in subsets.items():
             parts[key].append(macro_f1(per_label([gold[i] for i in rows], [result.predicted[i] for i in rows],
                                                  tuple(LABELS))))
-    extra = "  ".join(f"{key} {np.mean(v):.3f}" for key, v in parts.items())
+    extra = "  ".join(f"pos{shift:+.1f} {np.mean(v):.3f}" for shift, v in shifted_totals.items()) + "  "
+    extra += "  ".join(f"{key} {np.mean(v):.3f}" for key, v in parts.items())
     print(f"{name:<48} CV {np.mean(totals):.3f} ({' / '.join(f'{t:.3f}' for t in totals)})  {extra}"
           f"  [{time.perf_counter() - started:.0f} s]", flush=True)
     return float(np.mean(totals))
@@ -80,6 +86,7 @@ def main() -> None:
     parser.add_argument("--addendum-weight", type=float, nargs="+", default=[1.0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[20261127])
     parser.add_argument("--only", nargs="+")
+    parser.add_argument("--solver", choices=("adam", "lbfgs"), help="every experiment with this solver")
     parser.add_argument("--features", type=Path, default=Path("/tmp/sentiment_features.pkl"))
     args = parser.parse_args()
     train = load_labelled(args.data)
@@ -105,20 +112,26 @@ def main() -> None:
         ("+ all new, min_df 10", replace(base, min_df=10)),
         ("+ all new, l2 3", replace(base, l2=3.0)),
     ]
+    added_ids = {e.id for e in added}
+    train_ids = {e.id for e in train}
     for weight in args.addendum_weight:
-        examples = merge_addendum(train, added, weight) if added else train
-        added_ids = {e.id for e in added}
-        train_ids = {e.id for e in train}
+        # weight 0: the training set alone (the addendum's ids still name the subsets)
+        examples = merge_addendum(train, added, weight) if added and weight > 0 else train
         subsets = {"old-labels": [i for i, e in enumerate(examples) if e.id not in added_ids]}
-        if added:
+        if added and weight > 0:
             subsets["addendum"] = [i for i, e in enumerate(examples) if e.id in added_ids]
             subsets["addendum-relabelled"] = [i for i, e in enumerate(examples)
                                               if e.id in added_ids and e.id in train_ids]
-            print(f"train + addendum (weight {weight}): {len(examples)} articles")
+        title = f"train + addendum (weight {weight})" if weight > 0 and added else "train alone"
+        print(f"{title}: "
+              f"{len(examples)} articles, old-labels = the {len(subsets['old-labels'])} not in the addendum",
+              flush=True)
         features = features_of(examples, args.features)
         for name, settings in experiments:
-            if args.only and not any(o == name or o in name for o in args.only):
+            if args.only and name not in args.only:
                 continue
+            if args.solver:
+                settings = replace(settings, solver=args.solver)
             run(name, features, examples, settings, args.seeds, subsets)
 
 

@@ -27,15 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.evaluate import macro_f1, per_label  # noqa: E402
+from analysis.pipeline import Analyzer  # noqa: E402
 from analysis.sentiment_training import (  # noqa: E402
     LABELS,
+    LabelledText,
     Settings,
     cross_scores,
     cv_result,
     featurize,
     fit,
+    load_feature_cache,
     load_labelled,
+    merge_addendum,
     passages_of,
+    save_feature_cache,
 )
 from presswatch.config import load_analyzer  # noqa: E402
 
@@ -56,13 +61,30 @@ def main() -> None:
     parser.add_argument("--curve", type=float, nargs="+", metavar="FRACTION",
                         help="print the learning curve instead of training: CV macro-F1 (first --l2) when each "
                              "training fold keeps only these fractions of its articles")
+    parser.add_argument("--addendum", type=Path, nargs="*", default=[],
+                        help="labelled files whose labels replace those of the same ids (and add new articles), "
+                             "e.g. tests/data/sentiment_train/addendum.jsonl.gz")
+    parser.add_argument("--solver", choices=("adam", "lbfgs"), default=Settings().solver)
+    parser.add_argument("--drop", nargs="*", default=list(Settings().drop), metavar="PREFIX",
+                        help="feature name prefixes to leave out (e.g. b: for no bigrams)")
+    parser.add_argument("--positive-shift", type=float, default=Settings().positive_shift)
+    parser.add_argument("--min-df", type=int, default=MIN_DF_GRID[0])
+    parser.add_argument("--no-cv", action="store_true",
+                        help="train on all articles with the first --l2 and no neutral shift, without the CV search "
+                             "(the settings were chosen by scripts/sentiment_experiments.py: say so in --cv-note)")
+    parser.add_argument("--cv-note", default="", help="recorded in the model's provenance (meta.cv)")
+    parser.add_argument("--features", type=Path, help="a pickle of features to reuse (read, then written back)")
     parser.add_argument("--paragraph-weight", type=float, default=Settings().paragraph_weight,
                         help="weight of each paragraph as a training text, relative to its article (0: none)")
     args = parser.parse_args()
     examples = load_labelled(args.data)
+    for addendum in args.addendum:
+        examples = merge_addendum(examples, load_labelled(addendum))
     examples = examples[:args.limit] if args.limit else examples
     gold = [e.label for e in examples]
     analyzer = load_analyzer(ROOT / "config", with_entities=False, sentiment_model=False)
+    if args.features:
+        print(f"{load_feature_cache(analyzer, args.features)} featurised texts read from {args.features}")
     started = time.perf_counter()
     features = featurize(((e.title, e.text) for e in examples), analyzer)
     print(f"{len(examples)} articles featurised in {time.perf_counter() - started:.1f} s; "
@@ -70,13 +92,16 @@ def main() -> None:
     lexicon = [next(name.split("=", 1)[1] for name in f if name.startswith("lex:label=")) for f in features]
     lexicon_f1 = macro_f1(per_label(gold, lexicon, tuple(LABELS)))
     print(f"lexicon alone on these articles: macro-F1 {lexicon_f1:.3f}")
+    if args.features:
+        save_feature_cache(analyzer, args.features)
     import numpy as np  # training only
 
     trust = np.array([e.weight for e in examples])
     passages = passages_of(examples, analyzer, args.paragraph_weight)
     if passages.owners:
         print(f"{len(passages.owners)} paragraphs as extra texts, weight {args.paragraph_weight}")
-    base = Settings(paragraph_weight=args.paragraph_weight)
+    base = Settings(paragraph_weight=args.paragraph_weight, solver=args.solver, drop=tuple(args.drop),
+                    positive_shift=args.positive_shift)
     if args.curve:
         for keep in args.curve:
             settings = replace(base, l2=args.l2[0], min_df=MIN_DF_GRID[0])
@@ -85,26 +110,38 @@ def main() -> None:
             print(f"  {keep:.3f} of each training fold (~{size} articles): CV macro-F1 "
                   f"{cv_result(gold, scores, tests, 0.0).macro_f1:.3f}")
         return
+    if args.no_cv:
+        write(args, examples, analyzer, replace(base, l2=args.l2[0], min_df=args.min_df),
+              {"cv": args.cv_note, "lexicon_macro_f1_same_articles": round(lexicon_f1, 3)})
+        return
     results: list[tuple[float, float, float, int, float]] = []
-    for min_df in MIN_DF_GRID:
+    for min_df in (args.min_df,):
         for l2 in args.l2:
             settings = replace(base, l2=l2, min_df=min_df)
             scores, tests = cross_scores(features, gold, trust, settings, args.folds, args.seed, passages=passages)
-            by_shift = {shift: cv_result(gold, scores, tests, shift).macro_f1 for shift in NEUTRAL_SHIFTS}
+            by_shift = {shift: cv_result(gold, scores, tests, shift, base.positive_shift).macro_f1
+                        for shift in NEUTRAL_SHIFTS}
             results.extend((score, -abs(shift), l2, min_df, shift) for shift, score in by_shift.items())
             print(f"  {args.folds}-fold CV  l2 {l2:<5} min_df {min_df}  macro-F1 {by_shift[0.0]:.3f}   "
                   "with neutral shift " + " ".join(f"{shift:+.2f}: {score:.3f}" for shift, score in by_shift.items()))
     best, _, l2, min_df, neutral_shift = max(results)  # ties: the smaller shift
     print(f"chosen: l2 {l2}, min_df {min_df}, neutral shift {neutral_shift:+.2f} "
           f"(CV macro-F1 {best:.3f} vs lexicon {lexicon_f1:.3f})")
-    model = fit(examples, analyzer, args.seed, replace(base, l2=l2, min_df=min_df, neutral_shift=neutral_shift), {
-        "data": str(args.data.relative_to(ROOT)) if args.data.is_relative_to(ROOT) else str(args.data),
-        "cv_folds": args.folds, "cv_macro_f1": round(best, 3),
-        "lexicon_macro_f1_same_articles": round(lexicon_f1, 3),
-        "script": "scripts/train_sentiment.py",
+    write(args, examples, analyzer, replace(base, l2=l2, min_df=min_df, neutral_shift=neutral_shift), {
+        "cv_folds": args.folds, "cv_macro_f1": round(best, 3), "cv": args.cv_note,
+        "lexicon_macro_f1_same_articles": round(lexicon_f1, 3)})
+
+
+def write(args: argparse.Namespace, examples: list[LabelledText], analyzer: Analyzer, settings: Settings,
+          meta: dict[str, object]) -> None:
+    """Train on all ``examples`` with ``settings`` and write the model JSON to ``args.out``."""
+    model = fit(examples, analyzer, args.seed, settings, {
+        "data": [str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in [args.data, *args.addendum]],
+        **meta, "script": "scripts/train_sentiment.py",
     })
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({len(model['weights'])} features, {args.out.stat().st_size / 1e6:.1f} MB)")
+    print(f"wrote {args.out}: version {model['meta']['version']}")
+    print(f"  ({len(model['weights'])} features, {args.out.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

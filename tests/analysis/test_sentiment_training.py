@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis.sentiment_model import SentimentModel
-from analysis.sentiment_training import cross_validate, fit, load_labelled
+from analysis.sentiment_training import cross_validate, fit, load_labelled, merge_addendum, model_version
 from presswatch.config import load_analyzer
 from tests.support.paths import CONFIG, DATA
 
@@ -90,3 +90,27 @@ def test_score_heldout_prints_macro_f1_per_half_and_the_confusion_matrix(tmp_pat
     missing = subprocess.run([sys.executable, str(ROOT / "scripts" / "score_heldout.py"), "--labels", str(labels),
                               "--articles", str(texts)], capture_output=True, text=True, timeout=300, check=False)
     assert missing.returncode != 0 and "labels.jsonl:1" in missing.stderr
+
+
+def test_the_addendum_replaces_labels_by_id_and_adds_its_new_articles() -> None:
+    train = load_labelled(DATA / "sentiment_train" / "train.jsonl.gz")
+    addendum = load_labelled(DATA / "sentiment_train" / "addendum.jsonl.gz")
+    assert len(addendum) == 299
+    merged = merge_addendum(train, addendum)
+    old = {e.id: e for e in train}
+    relabelled = [e for e in addendum if e.id in old]
+    assert len(relabelled) == 149 and len(merged) == len(train) + 150
+    by_id = {e.id: e for e in merged}
+    assert all(by_id[e.id].label == e.label and by_id[e.id].text == old[e.id].text for e in relabelled)
+    # The province rule turned busts in other provinces from negative to positive.
+    assert sum(old[e.id].label == "negative" and e.label == "positive" for e in relabelled) >= 30
+    assert [e.id for e in merged[:len(train)]] == [e.id for e in train]
+
+
+def test_the_model_json_names_its_version() -> None:
+    model = {"labels": ["negative", "neutral", "positive"], "bias": [0.0, 0.1, 0.0], "weights": {"w:lu": [1.0, 0, 0]}}
+    version = model_version(model, "2026-12-07")
+    assert version.startswith("2026-12-07-") and len(version) == len("2026-12-07-") + 10
+    assert model_version({**model, "bias": [0.0, 0.2, 0.0]}, "2026-12-07") != version
+    shipped = json.loads((ROOT / "analysis" / "data" / "sentiment_model.json").read_text(encoding="utf-8"))
+    assert shipped["meta"]["version"] == model_version(shipped, shipped["meta"]["trained"])
