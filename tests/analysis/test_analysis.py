@@ -55,7 +55,13 @@ def test_sentiment_negation_and_risk_words(analyzer: Analyzer) -> None:
     safe = analyzer.analyze("Lai Châu: mưa lớn nhưng không có thiệt hại về người",
                             "Mưa lớn kéo dài ở tỉnh Lai Châu nhưng không có thiệt hại về người.")
     assert safe.sentiment.label != "negative"
-    assert any(term.startswith("không") for term in safe.sentiment.evidence)
+    # The lexicon reads the negation itself (its evidence shows "không …"); the model of 7 Dec says
+    # neutral where the lexicon says positive, so the model's evidence holds its own n-grams.
+    lexicon = load_analyzer(CONFIG, with_entities=False, sentiment_model=False).analyze(
+        "Lai Châu: mưa lớn nhưng không có thiệt hại về người",
+        "Mưa lớn kéo dài ở tỉnh Lai Châu nhưng không có thiệt hại về người.")
+    assert lexicon.sentiment.label != "negative"
+    assert any(term.startswith("không") for term in lexicon.sentiment.evidence)
     forecast = analyzer.analyze("Cảnh báo nguy cơ lũ quét",
                                 "Dự báo có nguy cơ lũ quét, sạt lở đất tại các huyện của tỉnh Lai Châu.")
     assert forecast.sentiment.label == "neutral"
