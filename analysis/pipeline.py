@@ -13,11 +13,13 @@ point into it (the same offsets as in the whole normalised text)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.entities import Entity, entities
 from analysis.fingerprint import sketch
+from analysis.followed import followed, overall
 from analysis.gazetteer import Gazetteer, load
 from analysis.lexicon import mostly_unaccented, syllables
 from analysis.normalize import fold, normalize
@@ -60,6 +62,8 @@ class Analysis:
     sketch: list[int] = field(repr=False)
     unaccented: bool = False
     toxicity: ToxicityResult = CLEAN
+    # {2025 province name: "about" | "mention"} for each followed province the article concerns.
+    provinces: dict[str, str] = field(default_factory=dict)
     # What the sentiment model reads (n-grams of the scored text and the lexicon's verdict);
     # kept for training (scripts/train_sentiment.py), not stored.
     sentiment_features: dict[str, float] = field(default_factory=dict, repr=False)
@@ -85,6 +89,7 @@ class Analysis:
             },
             "unaccented": self.unaccented,
             "toxicity": self.toxicity.to_json(),
+            "provinces": self.provinces,
         }
 
 
@@ -93,15 +98,17 @@ class Analyzer:
 
     def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon, gazetteer: Gazetteer | None = None,
                  with_entities: bool = True, toxicity: ToxicityLexicon | None = None,
-                 sentiment_model: SentimentModel | None = None) -> None:
+                 sentiment_model: SentimentModel | None = None, provinces: Sequence[str] | None = None) -> None:
         """``sentiment_model``: the trained model that decides the sentiment label from the text and
-        the lexicon's verdict; None: the lexicon decides alone."""
+        the lexicon's verdict; None: the lexicon decides alone. ``provinces``: the 2025 names of the
+        provinces followed (``Analysis.provinces``); None: the gazetteer's province alone."""
         self.topics = topics
         self.sentiment = sentiment
         self.sentiment_model = sentiment_model
         self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
         self.gazetteer = gazetteer or load()
         self.with_entities = with_entities
+        self.provinces = tuple(provinces) if provinces else (self.gazetteer.province.name,)
 
     def analyze(self, title: str, text: str, comment: bool = False) -> Analysis:
         """``comment``: the text is a post or a comment, so the ambiguous chat abbreviations ("m" →
@@ -114,6 +121,9 @@ class Analyzer:
         folded = fold(document)
         tokens = segment(document)
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
+        home = self.gazetteer.province.name
+        concerned = followed(self.provinces, graded.grade, home, folded, title_end)
+        graded = overall(graded, concerned, home in self.provinces)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
         # Before the lexicons: "ko" → "không", "#LuQuet" → "lu quet".
@@ -151,5 +161,6 @@ class Analyzer:
             sketch=sketch(text),
             unaccented=unaccented,
             toxicity=grade(document, self.toxicity, comment, items=None if comment else items),
+            provinces=concerned,
             sentiment_features=features,
         )

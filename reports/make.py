@@ -10,6 +10,7 @@ from alerts.digest.send import topic_labels
 from cases.model import ACTION_LABELS
 from cases.settings import load_cases_config
 from presswatch.config import Config
+from presswatch.provinces import full_name
 from presswatch.store import Store
 from reports.briefing import TEMPLATE_NAME as BRIEFING_TEMPLATE
 from reports.briefing import briefing_context
@@ -30,6 +31,7 @@ def make_report(config: Config, store: Store, period: Period, *, issued: date, n
     values = context(report, topic_labels=topic_labels(config), case_kinds=case_kinds, action_labels=ACTION_LABELS,
                      source_names={source.id: source.name for source in config.sources}, number_text=number,
                      issued=issued)
+    values.update(province_values(config))
     data = render_docx(config.directory / TEMPLATE_NAME, values, report_charts(report))
     return report, (to_pdf(data) if pdf else data)
 
@@ -38,8 +40,23 @@ def make_briefing(config: Config, store: Store, period: Period, *, pdf: bool = F
     """The press-briefing pack of ``period`` (``config/briefing.docx``), DOCX or PDF."""
     report = build_report(store.db, period)
     values = briefing_context(store.db, period, report, {source.id: source.name for source in config.sources})
+    values.update(province_values(config))
     data = render_docx(config.directory / BRIEFING_TEMPLATE, values)
     return report, (to_pdf(data) if pdf else data)
+
+
+def province_values(config: Config) -> dict[str, str]:
+    """The templates' province variables: ``issuer`` ("UBND TỈNH LAI CHÂU", the home province's),
+    ``place`` (the home province, before the date) and ``province`` ("tỉnh Lai Châu"; every followed
+    province, home first, when there are several)."""
+    home = config.settings.home_province
+    return {"issuer": f"UBND {full_name(home).upper()}", "place": home,
+            "province": ", ".join(full_name(name) for name in config.settings.province)}
+
+
+def subject(config: Config, label: str) -> str:
+    """The e-mail subject of a periodic report."""
+    return f"Báo cáo tình hình thông tin báo chí, mạng xã hội về {province_values(config)['province']} {label}"
 
 
 def file_name(period: Period, suffix: str = "docx") -> str:

@@ -7,8 +7,10 @@ or ``mention``. Functions of a connection; they only read.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 
 from presswatch.times import iso
@@ -67,11 +69,30 @@ def kind_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> list[
     return [(row[0], row[1]) for row in rows]
 
 
-def relevant_articles(db: sqlite3.Connection, start: datetime, end: datetime, negative: bool) -> list[sqlite3.Row]:
+def province_counts(db: sqlite3.Connection, start: datetime, end: datetime) -> dict[str, Counter[str]]:
+    """The articles of the period concerning each province (``article_provinces``), by grade
+    (``about``, ``mention``)."""
+    rows = db.execute(
+        "SELECT v.province, v.grade, count(*) FROM article_provinces v JOIN articles a ON a.id = v.article_id "
+        "WHERE a.dated_at >= ? AND a.dated_at < ? GROUP BY 1, 2", (iso(start), iso(end))).fetchall()
+    found: dict[str, Counter[str]] = {}
+    for province, grade, count in rows:
+        found.setdefault(province, Counter())[grade] = count
+    return found
+
+
+def relevant_articles(db: sqlite3.Connection, start: datetime, end: datetime, negative: bool,
+                      provinces: Sequence[str] | None = None) -> list[sqlite3.Row]:
     """The relevant articles of the period, negative ones (most negative first) or the others (newest
     first), ``about`` before ``mention``: ``id``, ``url``, ``source_id``, ``source_kind``, ``title``,
-    ``title_norm``, ``dated_at``, ``relevance``, ``sentiment``, ``analysis``, ``cluster_id``."""
+    ``title_norm``, ``dated_at``, ``relevance``, ``sentiment``, ``analysis``, ``cluster_id``.
+    ``provinces``: only those concerning one of them (None: every relevant article)."""
     condition = "a.sentiment = 'negative'" if negative else "coalesce(a.sentiment, '') != 'negative'"
+    params: list[object] = [iso(start), iso(end)]
+    if provinces is not None:
+        condition += (" AND a.id IN (SELECT v.article_id FROM article_provinces v"
+                      " WHERE v.province IN (SELECT value FROM json_each(?)))")
+        params.append(json.dumps(list(provinces), ensure_ascii=False))
     order = "a.sentiment_score ASC, a.dated_at DESC" if negative else "a.dated_at DESC"
     return db.execute(
         f"""SELECT a.id, a.url, a.source_id, a.source_kind, a.title, a.title_norm, a.dated_at, a.relevance,
@@ -79,7 +100,7 @@ def relevant_articles(db: sqlite3.Connection, start: datetime, end: datetime, ne
             FROM articles a
             WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention') AND {condition}
             ORDER BY a.relevance = 'about' DESC, {order}, a.id""",
-        (iso(start), iso(end)),
+        params,
     ).fetchall()
 
 
