@@ -23,6 +23,7 @@ from presswatch.cli.cases import add_cases_commands
 from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
+from presswatch.cli.init import add_init_command
 from presswatch.cli.evidence import add_evidence_commands
 from presswatch.cli.output import Parser, add_command, bounded_int, err, province_option
 from presswatch.cli.register import add_register_commands
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      dash_queries=True))
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
     add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
+    add_init_command(add)
     demo = add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)")
     demo.add_argument("--serve", action="store_true",
                       help="sau khi thu thập, giữ trang tin thử nghiệm chạy (mở được liên kết bài viết) tới khi Ctrl+C")

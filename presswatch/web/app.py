@@ -49,6 +49,7 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
                             lstrip_blocks=True)
     # The titles and footer name the provinces followed (setting ``province``), home first.
     templates.globals["province"] = ", ".join(config.settings.province)
+    templates.globals["provinces"] = list(config.settings.province)
     templates.globals["home_province"] = full_name(config.settings.home_province)
     web = Web(config, db_path, StorePool(db_path, workers), templates, _labels(config))
 
