@@ -8,6 +8,7 @@ from typing import Any
 
 from presswatch.cli.output import err, out, province_option
 from presswatch.errors import ConfigError
+from presswatch.provinces import DEFAULT_PROVINCE
 
 
 def add_init_command(add: Any) -> None:
@@ -33,7 +34,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 2
     out(f"Đã tạo cấu hình cho {args.province} trong {directory}: {', '.join(path.name for path in written)}.")
     known = outlets(args.province)
-    out(f"Nguồn của tỉnh: {len(known)} trang ({', '.join(o.name for o in known) or 'chưa có trong bảng'}), "
-        "đều CHƯA KIỂM TRA (verified: false) và đang tắt: mở từng trang, sửa bộ chọn hoặc nguồn RSS rồi bật.")
+    if args.province == DEFAULT_PROVINCE:
+        out("Nguồn của tỉnh: danh sách đi kèm presswatch (mỗi địa chỉ ghi rõ đã thấy ở đâu hay chưa kiểm tra).")
+    else:
+        out(f"Nguồn của tỉnh: {len(known)} trang ({', '.join(o.name for o in known) or 'chưa có trong bảng'}), "
+            "đều CHƯA KIỂM TRA (verified: false) và đang tắt: mở từng trang, sửa bộ chọn hoặc nguồn RSS rồi bật.")
     out(f"Tiếp theo: presswatch --config {directory} check-config")
     return 0

@@ -62,6 +62,11 @@ def _blocks(text: str) -> list[str]:
     return [block for block in re.split(r"\n\s*\n", body) if re.search(r"^\s*- id:", block, re.M)]
 
 
+def _tags(block: str) -> list[str]:
+    entry = yaml.safe_load(block)
+    return list(entry[0].get("tags") or []) if isinstance(entry, list) and entry else []
+
+
 def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -74,8 +79,8 @@ def sources_text(province: str, shipped: Path = SHIPPED) -> str:
     """``sources.yaml`` for ``province``."""
     tag = slug(province)
     blocks = _blocks((shipped / "sources.yaml").read_text(encoding="utf-8"))
-    national = [block for block in blocks if re.search(r"tags: \[national", block)]
-    own = [block for block in blocks if f"tags: [{_DEFAULT_SLUG}" in block] if province == DEFAULT_PROVINCE else []
+    national = [block for block in blocks if "national" in _tags(block) and _DEFAULT_SLUG not in _tags(block)]
+    own = [block for block in blocks if _DEFAULT_SLUG in _tags(block)] if province == DEFAULT_PROVINCE else []
     out = [
         f"# presswatch – starting source list for {full_name(province)}, written by `presswatch init`.",
         "#",
