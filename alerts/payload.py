@@ -15,8 +15,8 @@ from alerts.digest.data import deciding_sentence
 from alerts.outbox import OutboxRow
 from presswatch.config.alerts import SEVERITY_LABELS, Rule
 from presswatch.labels import SENTIMENT_LABELS, relevance_labels
-from presswatch.provinces import provinces_of
 from presswatch.models import StoredArticle
+from presswatch.provinces import provinces_of
 from presswatch.times import iso, local
 
 DOCUMENT_SCHEMA = "presswatch.alert.v1"  # the JSON documents the channels receive
@@ -90,7 +90,8 @@ def alert_text(document: dict[str, Any]) -> str:
     ]
     grade = article["relevance"]["grade"] or ""
     named = [name for name, level in (article.get("provinces") or {}).items() if level == grade]
-    flags = [f"Mức liên quan: {relevance_labels(named or list(article.get('provinces') or ())).get(grade, 'chưa phân tích')}"]
+    label = relevance_labels(named or list(article.get("provinces") or ())).get(grade, "chưa phân tích")
+    flags = [f"Mức liên quan: {label}"]
     if article["sentiment"]["label"]:
         flags.append(f"Sắc thái: {SENTIMENT_LABELS.get(article['sentiment']['label'], article['sentiment']['label'])}")
     if article["topics"]:

@@ -59,7 +59,8 @@ def _grade(doc: Doc, provinces: list[str]) -> int:
     or any followed province's grade, whichever is higher); -1 when not analysed."""
     if provinces:
         return max((RELEVANCE_RANK[doc.provinces[name]] for name in provinces if name in doc.provinces), default=0)
-    return max([RELEVANCE_RANK.get(doc.relevance or "", -1), *(RELEVANCE_RANK.get(g, 0) for g in doc.provinces.values())])
+    grades = [RELEVANCE_RANK.get(grade, 0) for grade in doc.provinces.values()]
+    return max([RELEVANCE_RANK.get(doc.relevance or "", -1), *grades])
 
 
 def _compiled(rule: Rule) -> Predicate | None:

@@ -320,8 +320,9 @@ def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, 
     rising.sort(key=lambda r: (-(r.count - r.average), r.label))
     return Digest(
         day=day, start=start, end=end, subject=subject(day, chosen), provinces=chosen,
-        per_province=[(name, by_province.get(name, {}).get("about", 0), by_province.get(name, {}).get("mention", 0))
-                      for name in chosen] if len(chosen) > 1 else [],
+        per_province=[(name, by_province[name]["about"] if name in by_province else 0,
+                       by_province[name]["mention"] if name in by_province else 0)
+                      for name in chosen if len(chosen) > 1],
         crawled=sum(counts.values()), about=counts["about"], mention=counts["mention"],
         average_about=round(sum(c["about"] for c in history) / HISTORY_DAYS, 1),
         average_mention=round(sum(c["mention"] for c in history) / HISTORY_DAYS, 1),

@@ -199,6 +199,10 @@ def _volume_labels(digest: Digest) -> str:
     return f'<table role="presentation" width="280" cellpadding="0" cellspacing="0"><tr>{cells}</tr></table>'
 
 
+def _which(digest: Digest) -> str:
+    return "tỉnh" if len(digest.provinces) == 1 else "các tỉnh"
+
+
 def _preheader(digest: Digest) -> str:
     if digest.quiet:
         return f"Không có tin về {digest.province} trong 24 giờ qua; đã thu thập {digest.crawled} bài."
@@ -213,8 +217,9 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
     if digest.quiet:
         sections.append(_section(
             "Không có tin mới",
-            f'<div style="font-size:15px;{FONT}">Trong 24 giờ qua hệ thống không thấy bài viết nào về {_e(digest.province)} '
-            f"hoặc có nhắc tới {'tỉnh' if len(digest.provinces) == 1 else 'các tỉnh'}. Hệ thống vẫn hoạt động: đã thu thập {digest.crawled} bài từ các nguồn.</div>",
+            f'<div style="font-size:15px;{FONT}">Trong 24 giờ qua hệ thống không thấy bài viết nào về '
+            f"{_e(digest.province)} hoặc có nhắc tới {_which(digest)}. Hệ thống vẫn hoạt động: đã thu thập "
+            f"{digest.crawled} bài từ các nguồn.</div>",
         ))
     cards = "".join((
         _card(f"Về {digest.province}", str(digest.about), _versus(digest.about, digest.average_about), "#1e40af"),
@@ -258,10 +263,9 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
     )
     sections.append(_section("Phân loại", breakdown))
     if digest.per_province:
-        rows = [(name, f"{about} bài về, {mention} bài có nhắc") for name, about, mention in digest.per_province]
         sections.append(_section("Theo tỉnh", "".join(
-            f'<div style="font-size:14px;{FONT}padding:2px 0;"><b>{_e(name)}</b>: {_e(text)}</div>'
-            for name, text in rows)))
+            f'<div style="font-size:14px;{FONT}padding:2px 0;"><b>{_e(name)}</b>: {about} bài về, '
+            f"{mention} bài có nhắc</div>" for name, about, mention in digest.per_province)))
     if digest.negative_total:
         sections.append(_section(
             _heading("Tin tiêu cực", digest.negative_total, negative),
@@ -293,7 +297,8 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
                                  f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{rows}'
                                  f"</table>"))
     if digest.others_total:
-        sections.append(_section(_heading(f"Tin khác về {digest.province}", digest.others_total, digest.relevant - negative),
+        sections.append(_section(_heading(f"Tin khác về {digest.province}", digest.others_total,
+                                          digest.relevant - negative),
                                  _items_html(digest.others, digest.others_total, digest.web_base_url)))
     health = _health_lines(digest)
     if digest.source_problems or digest.never_ran:
@@ -348,7 +353,8 @@ def render_text(digest: Digest) -> str:
     out = [digest.subject, f"Số liệu {_window(digest)}", ""]
     if digest.quiet:
         out += [f"KHÔNG CÓ TIN MỚI: trong 24 giờ qua hệ thống không thấy bài viết nào về {digest.province} hoặc có "
-                f"nhắc tới {'tỉnh' if len(digest.provinces) == 1 else 'các tỉnh'}. Hệ thống vẫn hoạt động: đã thu thập {digest.crawled} bài từ các nguồn.", ""]
+                f"nhắc tới {_which(digest)}. Hệ thống vẫn hoạt động: đã thu thập {digest.crawled} bài từ các nguồn.",
+                ""]
     out += [
         f"Về {digest.province}: {digest.about} ({_versus(digest.about, digest.average_about)})",
         f"Có nhắc {digest.province}: {digest.mention} ({_versus(digest.mention, digest.average_mention)})",

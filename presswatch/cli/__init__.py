@@ -23,8 +23,8 @@ from presswatch.cli.cases import add_cases_commands
 from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
-from presswatch.cli.init import add_init_command
 from presswatch.cli.evidence import add_evidence_commands
+from presswatch.cli.init import add_init_command
 from presswatch.cli.output import Parser, add_command, bounded_int, err, province_option
 from presswatch.cli.register import add_register_commands
 from presswatch.cli.report import add_report_command

@@ -24,8 +24,8 @@ from typing import Any
 from analysis import fold
 from presswatch.config import Settings
 from presswatch.errors import ConfigError
-from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
 from presswatch.provinces import provinces_of
+from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
 from presswatch.search.highlight import highlight, places_named, rank_key
 from presswatch.search.interface import Hit, SearchRequest, SearchResult
 from presswatch.times import iso, parse_iso

@@ -104,7 +104,8 @@ def test_init_for_lai_chau_keeps_the_shipped_hand_checked_sources(tmp_path: Path
     own = [s["id"] for s in shipped if "lai-chau" in s.get("tags", [])]
     national = [s["id"] for s in shipped if "national" in s.get("tags", []) and "lai-chau" not in s["tags"]]
     assert [s["id"] for s in written] == own + national
-    assert (tmp_path / "alerts.yaml").read_text(encoding="utf-8") == (CONFIG / "alerts.yaml").read_text(encoding="utf-8")
+    shipped_rules = (CONFIG / "alerts.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / "alerts.yaml").read_text(encoding="utf-8") == shipped_rules
 
 
 def test_a_rule_for_an_unfollowed_province_is_an_error(tmp_path: Path) -> None:
