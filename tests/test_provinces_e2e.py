@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from alerts.outbox import article_alerts
 from presswatch.cli import main
 from presswatch.demo.site import LocalSite, load_demo_articles, site_articles
 from presswatch.store import Store, users
+from presswatch.times import VIETNAM
 from tests.support.paths import CONFIG, DATA
 from tests.support.webserver import csrf_of, serve
 
@@ -26,6 +27,14 @@ pytestmark = pytest.mark.slow
 LAI_CHAU_TITLES = ["Lai Châu di dời khẩn cấp 5 hộ dân do xuất hiện hố cát-tơ 600m2",
                    "Lai Châu lại sạt lở quốc lộ 4D trên đèo Hoàng Liên Sơn"]
 DIEN_BIEN_IDS = ["22720197", "22712053", "22720533"]  # real articles of tests/data/province_dev
+
+
+def _newest() -> datetime:
+    """06:00 Vietnam time of the latest day that has begun it: the five articles (3 h apart) then
+    all fall in that day's digest window (07:00 the day before → 07:00), whatever the clock says."""
+    now = datetime.now(VIETNAM)
+    newest = now.replace(hour=6, minute=0, second=0, microsecond=0)
+    return newest if newest <= now else newest - timedelta(days=1)
 
 
 def _records() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -55,7 +64,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
     (config / "alerts.yaml").write_text(yaml.safe_dump({"rules": [
         {"id": "tin-dien-bien", "name": "Tin về Điện Biên", "provinces": ["Điện Biên"], "min_relevance": "mention"},
     ]}, allow_unicode=True), encoding="utf-8")
-    articles = site_articles([*lai_chau, *dien_bien], newest=datetime.now(UTC))
+    newest = _newest()
+    articles = site_articles([*lai_chau, *dien_bien], newest=newest.astimezone(UTC))
     with LocalSite(articles) as site:
         (config / "sources.yaml").write_text(yaml.safe_dump({"sources": [
             {"id": "tin-tay-bac", "name": "Tin Tây Bắc", "kind": "press", "type": "feed",
@@ -63,7 +73,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         assert main(["--config", str(config), "--db", str(db), "crawl"]) == 0
         urls = {"Lai Châu": {f"{site.url}{a.path}" for a in articles[:len(lai_chau)]},
                 "Điện Biên": {f"{site.url}{a.path}" for a in articles[len(lai_chau):]}}
-    yield {"config": config, "db": db, "urls": urls}
+    yield {"config": config, "db": db, "urls": urls, "day": newest.date().isoformat()}
 
 
 def _search(crawled: dict[str, object], capsys: pytest.CaptureFixture[str], *query: str) -> set[str]:
@@ -121,10 +131,13 @@ def test_the_web_ui_names_both_provinces_and_filters_by_each(crawled: dict[str, 
 
 def test_the_digest_counts_each_province(crawled: dict[str, object], capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    args = ["--config", str(crawled["config"]), "--db", str(crawled["db"]), "digest"]
+    args = ["--config", str(crawled["config"]), "--db", str(crawled["db"]), "digest", "--date", str(crawled["day"])]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "về tỉnh Lai Châu, tỉnh Điện Biên ngày" in out
-    assert "Điện Biên: 3 bài về" in out or "Điện Biên: 2 bài về" in out, out
+    assert "Lai Châu: 2 bài về" in out and "Điện Biên: 3 bài về" in out, out
+    assert main([*args, "--province", "Điện Biên"]) == 0
+    only = capsys.readouterr().out
+    assert "về tỉnh Điện Biên ngày" in only and "Lai Châu" not in only, only
     assert main([*args, "--province", "Lào Cai"]) == 2
     assert "không được theo dõi" in capsys.readouterr().err
