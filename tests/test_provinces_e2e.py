@@ -56,7 +56,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
     root = tmp_path_factory.mktemp("two-provinces")
     config, db = root / "config", root / "presswatch.db"
     config.mkdir()
-    for name in ("topics.yaml", "sentiment.yaml", "toxicity.yaml"):
+    for name in ("topics.yaml", "sentiment.yaml", "toxicity.yaml", "report.docx"):
         shutil.copy(CONFIG / name, config / name)
     (config / "presswatch.yaml").write_text(
         "province: [Lai Châu, dien bien]\ncrawl_allow_internal: ['127.0.0.1']\nautothrottle: false\n"
@@ -140,4 +140,30 @@ def test_the_digest_counts_each_province(crawled: dict[str, object], capsys: pyt
     only = capsys.readouterr().out
     assert "về tỉnh Điện Biên ngày" in only and "Lai Châu" not in only, only
     assert main([*args, "--province", "Lào Cai"]) == 2
+    assert "không được theo dõi" in capsys.readouterr().err
+
+
+def test_the_report_narrows_to_a_province(crawled: dict[str, object], capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    from docx import Document
+
+    day = datetime.fromisoformat(str(crawled["day"])).date()
+    span = f"{day - timedelta(days=1)}..{day}"
+    base = ["--config", str(crawled["config"]), "--db", str(crawled["db"]), "report", "--period", span]
+    found = {}
+    for name in (None, "Điện Biên", "Lai Châu"):
+        target = tmp_path / f"{name or 'all'}.docx"
+        capsys.readouterr()
+        assert main([*base, "--out", str(target), *(["--province", name] if name else [])]) == 0
+        found[name] = capsys.readouterr().out
+        document = Document(str(target))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        text = "\n".join([*(p.text for p in document.paragraphs), *cells])
+        assert "UBND TỈNH LAI CHÂU" in text  # the home province signs every report
+        named = f"tỉnh {name}" if name else "tỉnh Lai Châu, tỉnh Điện Biên"
+        assert named in text, text[:500]
+    assert "5 tin, bài liên quan" in found[None]
+    assert "3 tin, bài liên quan" in found["Điện Biên"]
+    assert "2 tin, bài liên quan" in found["Lai Châu"]
+    assert main([*base, "--province", "Sơn La"]) == 2
     assert "không được theo dõi" in capsys.readouterr().err
