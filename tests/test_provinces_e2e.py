@@ -167,3 +167,24 @@ def test_the_report_narrows_to_a_province(crawled: dict[str, object], capsys: py
     assert "2 tin, bài liên quan" in found["Lai Châu"]
     assert main([*base, "--province", "Sơn La"]) == 2
     assert "không được theo dõi" in capsys.readouterr().err
+
+
+def test_the_web_ui_of_another_province_never_says_lai_chau(crawled: dict[str, object]) -> None:
+    """Điện Biên alone (the web's texts, not the shipped sources' names): titles, footer, labels and
+    the query help's examples come from the setting."""
+    db: Path = crawled["db"]  # type: ignore[assignment]
+    with Store(db) as store:
+        users.add_user(store, "viewer2", "viewer", "viewer-password-2")
+    with serve(db, {}, province=["Điện Biên"]) as running:
+        import httpx
+
+        with httpx.Client(base_url=running.url, timeout=30) as client:
+            page = client.get("/login")
+            assert client.post("/login", data={"username": "viewer2", "password": "viewer-password-2",
+                                               "csrf": csrf_of(page.text), "next": "/"}).status_code == 303
+            home, help_page = client.get("/").text, client.get("/help").text
+            assert "Giám sát báo chí · Điện Biên" in home
+            assert "Sở Thông tin và Truyền thông tỉnh Điện Biên" in home
+            assert '"Điện Biên" NEAR/5' in help_page and "about (về Điện Biên)" in help_page
+            for text in (home, help_page):
+                assert "Lai Châu" not in text
