@@ -33,6 +33,7 @@ class Doc:
     sentiment: str | None = None
     topics: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    provinces: dict[str, str] = field(default_factory=dict)  # {followed province: "about" | "mention"}
     toxicity: str = "clean"
     content_type: str = "article"
     _positions: list[dict[str, list[int]]] | None = field(default=None, repr=False)
@@ -122,6 +123,8 @@ def _field(node: Field) -> Predicate:
     value = node.value
     if node.name == "topic":
         return lambda doc: value in doc.topics
+    if node.name == "province":
+        return lambda doc: value in doc.provinces
     if node.name == "place":
         from presswatch.search.highlight import places_named
 

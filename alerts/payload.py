@@ -14,8 +14,9 @@ from typing import Any
 from alerts.digest.data import deciding_sentence
 from alerts.outbox import OutboxRow
 from presswatch.config.alerts import SEVERITY_LABELS, Rule
-from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
+from presswatch.labels import SENTIMENT_LABELS, relevance_labels
 from presswatch.models import StoredArticle
+from presswatch.provinces import provinces_of
 from presswatch.times import iso, local
 
 DOCUMENT_SCHEMA = "presswatch.alert.v1"  # the JSON documents the channels receive
@@ -43,6 +44,7 @@ def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str |
         "fetched_at": iso(article.fetched_at),
         "relevance": {"grade": article.relevance, "score": analysis.get("relevance_score"),
                       "evidence": evidence.get("relevance") or []},
+        "provinces": provinces_of(analysis),  # {followed province: "about" | "mention"}
         "topics": [{"slug": slug, "label": (topics.get(slug) or {}).get("label", slug),
                     "terms": (topics.get(slug) or {}).get("terms", [])} for slug in analysis.get("topics") or []],
         "sentiment": {"label": article.sentiment, "score": analysis.get("sentiment_score"),
@@ -86,7 +88,10 @@ def alert_text(document: dict[str, Any]) -> str:
         article["title"],
         f"Nguồn: {article['source']['name']} · {local(published)}",
     ]
-    flags = [f"Mức liên quan: {RELEVANCE_LABELS.get(article['relevance']['grade'] or '', 'chưa phân tích')}"]
+    grade = article["relevance"]["grade"] or ""
+    named = [name for name, level in (article.get("provinces") or {}).items() if level == grade]
+    label = relevance_labels(named or list(article.get("provinces") or ())).get(grade, "chưa phân tích")
+    flags = [f"Mức liên quan: {label}"]
     if article["sentiment"]["label"]:
         flags.append(f"Sắc thái: {SENTIMENT_LABELS.get(article['sentiment']['label'], article['sentiment']['label'])}")
     if article["topics"]:

@@ -9,6 +9,7 @@ from typing import Any
 from alerts.matcher import Doc, Predicate, compile_query
 from analysis import normalize
 from presswatch.config.alerts import RELEVANCE_RANK, AlertsFile, Rule
+from presswatch.provinces import provinces_of
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class CompiledRule:
 
     def matches(self, doc: Doc, dated_at: datetime, now: datetime) -> bool:
         rule = self.rule
-        if RELEVANCE_RANK.get(doc.relevance or "", -1) < RELEVANCE_RANK[rule.min_relevance]:
+        if _grade(doc, rule.provinces) < RELEVANCE_RANK[rule.min_relevance]:
             return False
         if rule.sentiment and doc.sentiment not in rule.sentiment:
             return False
@@ -53,6 +54,15 @@ class RuleSet:
         return [compiled.rule for compiled in self.rules if compiled.matches(doc, dated_at, now)]
 
 
+def _grade(doc: Doc, provinces: list[str]) -> int:
+    """The rank of how much ``doc`` concerns ``provinces`` (a rule's; empty: the article's relevance
+    or any followed province's grade, whichever is higher); -1 when not analysed."""
+    if provinces:
+        return max((RELEVANCE_RANK[doc.provinces[name]] for name in provinces if name in doc.provinces), default=0)
+    grades = [RELEVANCE_RANK.get(grade, 0) for grade in doc.provinces.values()]
+    return max([RELEVANCE_RANK.get(doc.relevance or "", -1), *grades])
+
+
 def _compiled(rule: Rule) -> Predicate | None:
     tree = rule.tree()
     return None if tree is None else compile_query(tree)
@@ -70,6 +80,7 @@ def doc_of(title: str, text: str, source_id: str, source_kind: str, analysis: di
         sentiment=analysis.get("sentiment"),
         topics=frozenset(analysis.get("topics") or ()),
         places=frozenset(place["name"] for place in analysis.get("places") or ()),
+        provinces=provinces_of(analysis),
         toxicity=(analysis.get("toxicity") or {}).get("label", "clean"),
         content_type=content_type,
     )

@@ -20,7 +20,7 @@ from typing import Any
 from analysis.entities import Entity, entities
 from analysis.fingerprint import sketch
 from analysis.focus import article_province
-from analysis.gazetteer import Gazetteer, load
+from analysis.gazetteer import Gazetteer, build, load
 from analysis.lexicon import Syllable, mostly_unaccented, syllables
 from analysis.normalize import fold, normalize
 from analysis.places import Place, places
@@ -40,6 +40,7 @@ MODEL_MIN_SYLLABLES = 20
 MAX_ANALYSED_CHARS = 100_000
 MAX_TITLE_CHARS = 1_000
 _CUT_SEARCH = 1_000  # how far before the limit a space is looked for
+_GRADE_RANK = {"none": 0, "mention": 1, "about": 2}
 
 
 def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
@@ -65,8 +66,8 @@ class Analysis:
     # What the sentiment model reads (n-grams of the scored text and the lexicon's verdict);
     # kept for training (scripts/train_sentiment.py), not stored.
     sentiment_features: dict[str, float] = field(default_factory=dict, repr=False)
-    # Every followed province the text concerns: canonical 2025 name → "about" | "mention" (the home
-    # province, the first followed, is graded by ``relevance``; provinces graded "none" are left out).
+    # Every followed province the text concerns: canonical 2025 name → "about" | "mention" (provinces
+    # graded "none" are left out); ``relevance`` is the best of them.
     provinces: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -99,20 +100,27 @@ class Analyzer:
 
     def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon,
                  gazetteer: Gazetteer | Sequence[Gazetteer] | None = None, with_entities: bool = True,
-                 toxicity: ToxicityLexicon | None = None, sentiment_model: SentimentModel | None = None) -> None:
+                 toxicity: ToxicityLexicon | None = None, sentiment_model: SentimentModel | None = None,
+                 provinces: Sequence[str] | None = None) -> None:
         """``gazetteer``: the followed province's (``analysis.gazetteer.build``), or several, the first
-        being the home province (``Analysis.relevance`` is its grade); None: Lai Châu's.
-        ``sentiment_model``: the trained model that decides the sentiment label from the text and
-        the lexicon's verdict; None: the lexicon decides alone."""
+        being the home province; ``provinces``: the names of the provinces followed, home first (any
+        spelling ``build`` reads; used when ``gazetteer`` is None); neither: Lai Châu's.
+        ``Analysis.provinces`` grades each followed province; ``Analysis.relevance`` is the best of
+        those grades (the article's relevance to the deployment). ``sentiment_model``: the trained
+        model that decides the sentiment label from the text and the lexicon's verdict; None: the
+        lexicon decides alone."""
         self.topics = topics
         self.sentiment = sentiment
         self.sentiment_model = sentiment_model
         self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
-        if gazetteer is None or isinstance(gazetteer, Gazetteer):
-            self.gazetteers: tuple[Gazetteer, ...] = (gazetteer or load(),)
+        if gazetteer is None and provinces:
+            self.gazetteers: tuple[Gazetteer, ...] = tuple(dict.fromkeys(build(name) for name in provinces))
+        elif gazetteer is None or isinstance(gazetteer, Gazetteer):
+            self.gazetteers = (gazetteer or load(),)
         else:
             self.gazetteers = tuple(gazetteer) or (load(),)
         self.gazetteer = self.gazetteers[0]
+        self.provinces = tuple(g.province.name for g in self.gazetteers)
         self.with_entities = with_entities
 
     def analyze(self, title: str, text: str, comment: bool = False,
@@ -136,9 +144,10 @@ class Analyzer:
                                                for g in self.gazetteers[1:]]
         followed = {g.province.name: r.grade for g, r in grades if r.grade != "none"}
         found_places = [place for g, r in grades for place in places(r.matches, g)]
+        # The relevance to the deployment: the best grade over the followed provinces (home first on a tie).
+        best = max(grades, key=lambda pair: _GRADE_RANK[pair[1].grade])[1]
         # Sentiment and entities read the sentences naming the home province; when only another
         # followed province is named, those naming the first such province.
-        home = graded
         graded = next((r for _, r in grades if r.grade != "none"), graded)
         items = syllables(document)
         unaccented = mostly_unaccented(items)
@@ -173,7 +182,7 @@ class Analyzer:
         if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
             feeling = model_sentiment(self.sentiment_model, features, feeling, scoped, document)
         return Analysis(
-            relevance=home,
+            relevance=best,
             topics=topics,
             sentiment=feeling,
             places=found_places,

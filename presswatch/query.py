@@ -7,6 +7,7 @@
     "Lai Châu" NEAR/5 "sạt lở"   within 5 words of each other (NEAR alone: 10)
     thủy*                        prefix
     source:baolaichau kind:press topic:thien-tai sentiment:negative relevance:about place:"Mường Tè"
+    province:"Điện Biên"         an article concerning that province (one followed; any spelling, old names)
     since:2026-11-01 until:2026-11-27 since:7d since:24h
 
 ``parse`` returns an AST or raises ``QueryError`` with the position of the problem. Backends
@@ -29,9 +30,10 @@ from typing import Union
 
 from analysis import fold, normalize
 from presswatch.errors import QueryError
+from presswatch.provinces import resolve as resolve_province
 from presswatch.times import day_start
 
-FIELDS = ("source", "kind", "topic", "sentiment", "relevance", "place", "since", "until")
+FIELDS = ("source", "kind", "topic", "sentiment", "relevance", "place", "province", "since", "until")
 SENTIMENT_ALIASES = {"negative": "negative", "tieu-cuc": "negative", "tieucuc": "negative", "neutral": "neutral",
                      "trung-tinh": "neutral", "trungtinh": "neutral", "positive": "positive", "tich-cuc": "positive",
                      "tichcuc": "positive"}
@@ -329,6 +331,11 @@ class _Parser:
             value = value.lower()
         elif name == "place":
             value = normalize(value)
+        elif name == "province":
+            try:
+                value, _ = resolve_province(value)
+            except ValueError as exc:
+                raise QueryError(f"province: {exc}", token.position) from None
         else:
             value = value.lower()
         return Field(name, value)

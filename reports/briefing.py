@@ -8,7 +8,7 @@ guidance, one per main issue, as editable placeholders the office writes. Render
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from presswatch.labels import SENTIMENT_LABELS
@@ -23,8 +23,8 @@ MAX_ISSUES = 8
 
 
 def briefing_context(db: sqlite3.Connection, period: Period, report: Report,
-                     source_names: Mapping[str, str]) -> dict[str, Any]:
-    """The briefing template's values."""
+                     source_names: Mapping[str, str], provinces: Sequence[str] | None = None) -> dict[str, Any]:
+    """The briefing template's values (``provinces``: as ``build_report``'s)."""
     start, end = period.bounds
     issues = [{"title": s.title, "url": s.url, "detail": f"{number(s.outlets)} cơ quan, trang đăng, "
                                                          f"{number(s.copies)} tin, bài; sắc thái "
@@ -39,11 +39,11 @@ def briefing_context(db: sqlite3.Connection, period: Period, report: Report,
                            "detail": f"tin, bài tiêu cực; {source_names.get(item.source_id, item.source_id)}, "
                                      f"{item.dated}"})
     outlets = [{"name": source_names.get(source, source), "relevant": number(relevant), "negative": number(negative)}
-               for source, relevant, negative in store_period.source_counts(db, start, end)]
+               for source, relevant, negative in store_period.source_counts(db, start, end, provinces)]
     questions = [{"title": row["title"], "url": row["url"],
                   "source": source_names.get(row["source_id"], row["source_id"]),
                   "dated": local(parse_iso(row["dated_at"]))}
-                 for row in store_period.question_titles(db, start, end, MAX_QUESTIONS)]
+                 for row in store_period.question_titles(db, start, end, MAX_QUESTIONS, provinces)]
     return {"period": period.label, "span": period.span, "relevant": number(report.current.relevant),
             "negative": number(report.current.negative), "issues": [{**issue, "index": str(i)}
                                                                     for i, issue in enumerate(issues, 1)],

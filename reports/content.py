@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -80,22 +80,26 @@ class Report:
     cases: PeriodCounts
 
 
-def figures(db: sqlite3.Connection, period: Period) -> Figures:
+def figures(db: sqlite3.Connection, period: Period, provinces: Sequence[str] | None = None) -> Figures:
     start, end = period.bounds
-    relevance = store_period.relevance_counts(db, start, end)
-    sentiment = dict(store_period.sentiment_counts(db, start, end))
-    return Figures(period, sum(relevance.values()), relevance.get("about", 0), relevance.get("mention", 0),
-                   dict(store_period.kind_counts(db, start, end)), sentiment.get("negative", 0))
+    relevance = store_period.relevance_counts(db, start, end, provinces)
+    sentiment = dict(store_period.sentiment_counts(db, start, end, provinces))
+    # Every article collected, whatever it concerns; the rest only those concerning ``provinces``.
+    collected = relevance if provinces is None else store_period.relevance_counts(db, start, end)
+    return Figures(period, sum(collected.values()), relevance.get("about", 0), relevance.get("mention", 0),
+                   dict(store_period.kind_counts(db, start, end, provinces)), sentiment.get("negative", 0))
 
 
-def build_report(db: sqlite3.Connection, period: Period) -> Report:
-    """Everything the report of ``period`` says, read from the store."""
+def build_report(db: sqlite3.Connection, period: Period, provinces: Sequence[str] | None = None) -> Report:
+    """Everything the report of ``period`` says, read from the store. ``provinces``: only the
+    articles concerning one of those followed provinces (None: every article; cases are never
+    narrowed, they carry no province)."""
     start, end = period.bounds
-    current = figures(db, period)
-    topics = Counter(store_period.topic_counts(db, start, end))
-    negatives = store_period.relevant_articles(db, start, end, negative=True)
+    current = figures(db, period, provinces)
+    topics = Counter(store_period.topic_counts(db, start, end, provinces))
+    negatives = store_period.relevant_articles(db, start, end, negative=True, provinces=provinces)
     stories = []
-    for row in store_period.stories(db, start, end, MAX_STORIES):
+    for row in store_period.stories(db, start, end, MAX_STORIES, provinces):
         original = store_period.story_original(db, row["original_id"])
         if original is not None:
             stories.append(StoryLine(original["title"], original["url"], row["outlets"], row["copies"],
@@ -103,9 +107,10 @@ def build_report(db: sqlite3.Connection, period: Period) -> Report:
     items = [NegativeItem(row["title"], row["url"], row["source_id"], row["source_kind"],
                           local(parse_iso(row["dated_at"]))) for row in negatives[:MAX_APPENDIX]]
     return Report(
-        current=current, previous=figures(db, period.previous()), year_before=figures(db, period.year_before()),
+        current=current, previous=figures(db, period.previous(), provinces),
+        year_before=figures(db, period.year_before(), provinces),
         topics=sorted(topics.items(), key=lambda item: (-item[1], item[0])),
-        sentiment={key: value for key, value in store_period.sentiment_counts(db, start, end)},
+        sentiment={key: value for key, value in store_period.sentiment_counts(db, start, end, provinces)},
         stories=stories, negatives=items,
         social=current.by_kind.get(SOCIAL, 0),
         social_negative=sum(1 for row in negatives if row["source_kind"] == SOCIAL),

@@ -182,7 +182,7 @@ def send_report(config: Config, store: Store, period: Period, *, environ: Mappin
     # Imported here: this module's SCHEMA is loaded by every Store that opens a database (every
     # command, every crawl subprocess); the report's making pulls in matplotlib and docxtpl.
     from reports.content import number
-    from reports.make import DOCX_TYPE, file_name, make_report
+    from reports.make import DOCX_TYPE, file_name, make_report, subject
 
     settings = config.settings
     now = datetime.now(UTC)
@@ -195,12 +195,12 @@ def send_report(config: Config, store: Store, period: Period, *, environ: Mappin
         assert found is not None
         return found
     archive.keep(store, Path(settings.reports_dir), period, "docx", docx, SERVICE_USER)
-    subject = f"Báo cáo tình hình thông tin báo chí, mạng xã hội về tỉnh Lai Châu {period.label}"
-    text = (f"{subject} ({period.span}).\n\n{number(report.current.relevant)} tin, bài liên quan đến tỉnh, "
+    title = subject(config, period.label)
+    text = (f"{title} ({period.span}).\n\n{number(report.current.relevant)} tin, bài liên quan đến tỉnh, "
             f"{number(report.current.negative)} tin, bài tiêu cực. Báo cáo (DOCX) ở tệp đính kèm; mục III "
             "\"Đánh giá, đề xuất\" do đơn vị soạn thảo bổ sung trước khi trình ký.\n")
     html = f"<p>{escape(text).replace(chr(10), '<br>')}</p>"
-    message = build_message(subject, text, html, {}, settings.digest_sender, settings.report_recipients, {})
+    message = build_message(title, text, html, {}, settings.digest_sender, settings.report_recipients, {})
     message.add_attachment(docx, maintype=DOCX_TYPE.split("/")[0], subtype=DOCX_TYPE.split("/")[1],
                            filename=file_name(period))
     try:

@@ -101,22 +101,22 @@ def main(target: Path) -> None:
     head = document.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
     widths(head, [6.0, 10.5])
-    line(left, "UBND TỈNH LAI CHÂU", size=13, first=True)
+    line(left, "{{ issuer }}", size=13, first=True)
     line(left, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", bold=True, size=13)
     line(left, "────────", size=13)
     line(left, "Số: {{ number }}/BC-STTTT", size=13)
     line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, first=True)
     line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
     line(right, "───────────────────", size=13)
-    line(right, "Lai Châu, ngày {{ day }} tháng {{ month }} năm {{ year }}", italic=True, size=14)
+    line(right, "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}", italic=True, size=14)
 
     document.add_paragraph()
     line(document, "BÁO CÁO", bold=True, size=14)
-    line(document, "Tình hình thông tin báo chí, mạng xã hội về tỉnh Lai Châu", bold=True, size=14)
+    line(document, "Tình hình thông tin báo chí, mạng xã hội về {{ province }}", bold=True, size=14)
     line(document, "{{ period }}", bold=True, size=14)
     line(document, "─────────", size=14)
     body(document, "Sở Thông tin và Truyền thông báo cáo tình hình thông tin trên báo chí, trang thông tin điện "
-                   "tử và mạng xã hội về tỉnh Lai Châu {{ period }} ({{ span }}) như sau:")
+                   "tử và mạng xã hội về {{ province }} {{ period }} ({{ span }}) như sau:")
 
     body(document, "I. TÌNH HÌNH THÔNG TIN", bold=True)
     body(document, "1. Tổng quan", bold=True)
@@ -172,7 +172,7 @@ def main(target: Path) -> None:
     body(document, "III. ĐÁNH GIÁ, ĐỀ XUẤT", bold=True).paragraph_format.space_before = Pt(6)
     body(document, "1. Đánh giá chung: (nội dung do đơn vị soạn thảo)")
     body(document, "2. Đề xuất, kiến nghị: (nội dung do đơn vị soạn thảo)")
-    body(document, "Trên đây là báo cáo tình hình thông tin báo chí, mạng xã hội về tỉnh Lai Châu {{ period }} "
+    body(document, "Trên đây là báo cáo tình hình thông tin báo chí, mạng xã hội về {{ province }} {{ period }} "
                    "của Sở Thông tin và Truyền thông./.")
 
     foot = document.add_table(rows=1, cols=2)
@@ -217,7 +217,7 @@ def briefing(target: Path) -> None:
     head = document.add_table(rows=1, cols=2)
     widths(head, [6.0, 10.5])
     left, right = head.rows[0].cells
-    line(left, "UBND TỈNH LAI CHÂU", size=13, first=True)
+    line(left, "{{ issuer }}", size=13, first=True)
     line(left, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", bold=True, size=13)
     line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, first=True)
     line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)

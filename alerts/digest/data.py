@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from analysis.sentences import sentence_spans
 from presswatch.config import KIND_LABELS, Settings, Source
+from presswatch.provinces import full_name, provinces_of
 from presswatch.store import Store, period
 from presswatch.store.articles import text_of
 from presswatch.store.clusters import outlets as story_outlets
@@ -24,8 +25,6 @@ from presswatch.store.health import health
 from presswatch.times import VIETNAM, parse_iso
 from trends.reads import SIGNAL_LABELS, events, what_rose
 
-PROVINCE = "tỉnh Lai Châu"
-PROVINCE_NAME = "Lai Châu"
 RELEVANT = ("about", "mention")
 SENTIMENTS = ("negative", "neutral", "positive")
 HISTORY_DAYS = 7
@@ -54,6 +53,7 @@ class DigestItem:
     sentence: str | None  # the sentence holding the strongest sentiment term (negative items)
     terms: tuple[str, ...]  # the sentiment terms that decided
     outlets: int  # distinct sources carrying the same story (1 = only this one)
+    provinces: tuple[str, ...] = ("Lai Châu",)  # the followed provinces it concerns at its grade
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,14 @@ class Digest:
     recipients: list[str] = field(default_factory=list)
     never_ran: tuple[str, ...] = ()  # names of enabled sources without a single crawl yet: health unknown
     trends: list[TrendItem] = field(default_factory=list)  # raised in the window, newest first
+    provinces: tuple[str, ...] = ("Lai Châu",)  # the provinces the digest covers, home first
+    # (province, about, mention) for each of them when there are several; empty for one
+    per_province: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def province(self) -> str:
+        """The provinces as the digest's sentences name them: "Lai Châu", "Lai Châu, Điện Biên"."""
+        return ", ".join(self.provinces)
 
     @property
     def relevant(self) -> int:
@@ -150,8 +158,8 @@ def window(day: date, settings: Settings) -> tuple[datetime, datetime]:
     return end - timedelta(hours=24), end
 
 
-def subject(day: date) -> str:
-    return f"Bản tin theo dõi báo chí, mạng xã hội về {PROVINCE} ngày {day:%d/%m/%Y}"
+def subject(day: date, provinces: Sequence[str] = ("Lai Châu",)) -> str:
+    return f"Bản tin theo dõi báo chí, mạng xã hội về {', '.join(map(full_name, provinces))} ngày {day:%d/%m/%Y}"
 
 
 def _connection(db: sqlite3.Connection | Store) -> sqlite3.Connection:
@@ -180,11 +188,12 @@ def deciding_sentence(title: str, text: str, terms: Sequence[str]) -> str | None
 
 
 def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: bool, limit: int,
-           names: Mapping[str, str], topic_labels: Mapping[str, str]) -> tuple[list[DigestItem], int]:
+           names: Mapping[str, str], topic_labels: Mapping[str, str],
+           provinces: Sequence[str] | None = None) -> tuple[list[DigestItem], int]:
     """The window's relevant articles, negative or not, one per story: copies of a syndicated
     story collapse into its first item, which says how many outlets carried it. Returns the first
     ``limit`` items and how many stories there were."""
-    rows = period.relevant_articles(db, start, end, negative)
+    rows = period.relevant_articles(db, start, end, negative, provinces)
     stories: dict[object, list[sqlite3.Row]] = {}
     for row in rows:
         key = row["cluster_id"] if row["cluster_id"] is not None else ("article", row["id"])
@@ -210,8 +219,15 @@ def _items(db: sqlite3.Connection, start: datetime, end: datetime, negative: boo
             relevance=row["relevance"], sentiment=row["sentiment"],
             topics=tuple(topic_labels.get(slug, slug) for slug in analysis.get("topics") or ()),
             sentence=sentence, terms=terms, outlets=max(1, outlets),
+            provinces=_named(analysis, row["relevance"]),
         ))
     return items, len(stories)
+
+
+def _named(analysis: dict[str, object], grade: str) -> tuple[str, ...]:
+    """The provinces an article concerns at ``grade`` (all it concerns when none is at it)."""
+    concerned = provinces_of(analysis)
+    return tuple(name for name, level in concerned.items() if level == grade) or tuple(concerned) or ("Lai Châu",)
 
 
 def _stories(db: sqlite3.Connection, start: datetime, end: datetime, names: Mapping[str, str]) -> list[Story]:
@@ -267,8 +283,13 @@ def _never_ran(db: sqlite3.Connection, sources: Sequence[Source]) -> tuple[str, 
 
 
 def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, *,
-                 sources: Sequence[Source] = (), topic_labels: Mapping[str, str] | None = None) -> Digest:
-    """Gather the digest of ``day`` (its local date) from the store."""
+                 sources: Sequence[Source] = (), topic_labels: Mapping[str, str] | None = None,
+                 provinces: Sequence[str] | None = None) -> Digest:
+    """Gather the digest of ``day`` (its local date) from the store. ``provinces``: the followed
+    provinces it covers (None: all of them, ``settings.province``); with several, it counts each; with
+    a part of them, only their articles are listed."""
+    chosen = tuple(provinces or settings.province)
+    only = None if set(settings.province) <= set(chosen) else chosen
     connection = _connection(db)
     if connection.row_factory is None:
         connection.row_factory = sqlite3.Row
@@ -290,13 +311,18 @@ def build_digest(db: sqlite3.Connection | Store, day: date, settings: Settings, 
         sentiments[label] = sentiments.get(label, 0) + count
     kind_rows = period.kind_counts(connection, start, end)
     kinds = sorted(((KIND_LABELS.get(kind, kind), count) for kind, count in kind_rows), key=lambda x: (-x[1], x[0]))
-    negative, negative_total = _items(connection, start, end, True, MAX_NEGATIVE, names, labels)
-    others, others_total = _items(connection, start, end, False, MAX_OTHER, names, labels)
-    places.pop(PROVINCE_NAME, None)  # the province itself is in every relevant article: never "new"
+    negative, negative_total = _items(connection, start, end, True, MAX_NEGATIVE, names, labels, only)
+    others, others_total = _items(connection, start, end, False, MAX_OTHER, names, labels, only)
+    for name in chosen:
+        places.pop(name, None)  # the province itself is in every relevant article: never "new"
+    by_province = period.province_counts(connection, start, end) if len(chosen) > 1 else {}
     rising = _rising(topics, topic_history, "topic", labels) + _rising(places, place_history, "place", {})
     rising.sort(key=lambda r: (-(r.count - r.average), r.label))
     return Digest(
-        day=day, start=start, end=end, subject=subject(day),
+        day=day, start=start, end=end, subject=subject(day, chosen), provinces=chosen,
+        per_province=[(name, by_province[name]["about"] if name in by_province else 0,
+                       by_province[name]["mention"] if name in by_province else 0)
+                      for name in chosen if len(chosen) > 1],
         crawled=sum(counts.values()), about=counts["about"], mention=counts["mention"],
         average_about=round(sum(c["about"] for c in history) / HISTORY_DAYS, 1),
         average_mention=round(sum(c["mention"] for c in history) / HISTORY_DAYS, 1),

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from alerts.digest.charts import sentiment_chart, series_chart, volume_chart
 from alerts.digest.data import Digest, DigestItem, SourceProblem, Story, TrendItem
-from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS, capitalized
+from presswatch.labels import SENTIMENT_LABELS, capitalized, relevance_labels
 from presswatch.times import local, local_day, local_short
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
@@ -105,7 +105,7 @@ def _counts_table(rows: list[tuple[str, int]], empty: str) -> str:
 
 def _meta(item: DigestItem) -> str:
     parts = [item.source_name, item.kind_label, local_short(item.dated_at),
-             capitalized(RELEVANCE_LABELS[item.relevance])]
+             capitalized(relevance_labels(item.provinces)[item.relevance])]
     if item.topics:
         parts.append(", ".join(item.topics))
     if item.outlets > 1:
@@ -199,10 +199,14 @@ def _volume_labels(digest: Digest) -> str:
     return f'<table role="presentation" width="280" cellpadding="0" cellspacing="0"><tr>{cells}</tr></table>'
 
 
+def _which(digest: Digest) -> str:
+    return "tỉnh" if len(digest.provinces) == 1 else "các tỉnh"
+
+
 def _preheader(digest: Digest) -> str:
     if digest.quiet:
-        return f"Không có tin về Lai Châu trong 24 giờ qua; đã thu thập {digest.crawled} bài."
-    return (f"{digest.about} bài về Lai Châu, {digest.mention} bài có nhắc, "
+        return f"Không có tin về {digest.province} trong 24 giờ qua; đã thu thập {digest.crawled} bài."
+    return (f"{digest.about} bài về {digest.province}, {digest.mention} bài có nhắc, "
             f"{digest.sentiments.get('negative', 0)} bài tiêu cực.")
 
 
@@ -213,13 +217,15 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
     if digest.quiet:
         sections.append(_section(
             "Không có tin mới",
-            f'<div style="font-size:15px;{FONT}">Trong 24 giờ qua hệ thống không thấy bài viết nào về {_e("Lai Châu")} '
-            f"hoặc có nhắc tới tỉnh. Hệ thống vẫn hoạt động: đã thu thập {digest.crawled} bài từ các nguồn.</div>",
+            f'<div style="font-size:15px;{FONT}">Trong 24 giờ qua hệ thống không thấy bài viết nào về '
+            f"{_e(digest.province)} hoặc có nhắc tới {_which(digest)}. Hệ thống vẫn hoạt động: đã thu thập "
+            f"{digest.crawled} bài từ các nguồn.</div>",
         ))
     cards = "".join((
-        _card("Về Lai Châu", str(digest.about), _versus(digest.about, digest.average_about), "#1e40af"),
-        _card("Có nhắc Lai Châu", str(digest.mention), _versus(digest.mention, digest.average_mention), "#3b82f6"),
-        _card("Tiêu cực", str(negative), "bài về/nhắc Lai Châu", SENTIMENT_CSS["negative"]),
+        _card(f"Về {digest.province}", str(digest.about), _versus(digest.about, digest.average_about), "#1e40af"),
+        _card(f"Có nhắc {digest.province}", str(digest.mention), _versus(digest.mention, digest.average_mention),
+              "#3b82f6"),
+        _card("Tiêu cực", str(negative), f"bài về/nhắc {digest.province}", SENTIMENT_CSS["negative"]),
         _card("Đã thu thập", str(digest.crawled), "mọi bài trong 24 giờ", "#334155"),
     ))
     sections.append(
@@ -236,7 +242,7 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
         f'<div style="font-size:13px;font-weight:bold;margin-bottom:4px;">Số bài 7 ngày (về / có nhắc)</div>'
         f'<img src="{_e(images["volume"])}" width="280" height="90" alt="Biểu đồ số bài 7 ngày" '
         f'style="display:block;border:0;width:280px;height:90px;">{_volume_labels(digest)}'
-        f'<div style="{MUTED}font-size:11px;"><span style="color:#1e40af;">■</span> về Lai Châu '
+        f'<div style="{MUTED}font-size:11px;"><span style="color:#1e40af;">■</span> về {_e(digest.province)} '
         f'<span style="color:#93b2e6;">■</span> có nhắc · ngày nay tô cam</div></td>'
         f'<td width="50%" valign="top" style="{FONT}">'
         f'<div style="font-size:13px;font-weight:bold;margin-bottom:4px;">Sắc thái</div>'
@@ -256,6 +262,10 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
         f'{_counts_table(digest.kinds, "Không có bài.")}</td></tr></table>'
     )
     sections.append(_section("Phân loại", breakdown))
+    if digest.per_province:
+        sections.append(_section("Theo tỉnh", "".join(
+            f'<div style="font-size:14px;{FONT}padding:2px 0;"><b>{_e(name)}</b>: {about} bài về, '
+            f"{mention} bài có nhắc</div>" for name, about, mention in digest.per_province)))
     if digest.negative_total:
         sections.append(_section(
             _heading("Tin tiêu cực", digest.negative_total, negative),
@@ -287,7 +297,8 @@ def render_html(digest: Digest, images: Mapping[str, str]) -> str:
                                  f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{rows}'
                                  f"</table>"))
     if digest.others_total:
-        sections.append(_section(_heading("Tin khác về Lai Châu", digest.others_total, digest.relevant - negative),
+        sections.append(_section(_heading(f"Tin khác về {digest.province}", digest.others_total,
+                                          digest.relevant - negative),
                                  _items_html(digest.others, digest.others_total, digest.web_base_url)))
     health = _health_lines(digest)
     if digest.source_problems or digest.never_ran:
@@ -341,11 +352,13 @@ def render_text(digest: Digest) -> str:
     """The plain-text alternative: the same content, no markup."""
     out = [digest.subject, f"Số liệu {_window(digest)}", ""]
     if digest.quiet:
-        out += ["KHÔNG CÓ TIN MỚI: trong 24 giờ qua hệ thống không thấy bài viết nào về Lai Châu hoặc có nhắc tới "
-                f"tỉnh. Hệ thống vẫn hoạt động: đã thu thập {digest.crawled} bài từ các nguồn.", ""]
+        out += [f"KHÔNG CÓ TIN MỚI: trong 24 giờ qua hệ thống không thấy bài viết nào về {digest.province} hoặc có "
+                f"nhắc tới {_which(digest)}. Hệ thống vẫn hoạt động: đã thu thập {digest.crawled} bài từ các nguồn.",
+                ""]
     out += [
-        f"Về Lai Châu: {digest.about} ({_versus(digest.about, digest.average_about)})",
-        f"Có nhắc Lai Châu: {digest.mention} ({_versus(digest.mention, digest.average_mention)})",
+        f"Về {digest.province}: {digest.about} ({_versus(digest.about, digest.average_about)})",
+        f"Có nhắc {digest.province}: {digest.mention} ({_versus(digest.mention, digest.average_mention)})",
+        *(f"  {name}: {about} bài về, {mention} bài có nhắc" for name, about, mention in digest.per_province),
         f"Đã thu thập: {digest.crawled} bài",
         "Sắc thái: " + ", ".join(f"{capitalized(SENTIMENT_LABELS[k])} {digest.sentiments[k]}"
                                  for k in ("negative", "neutral", "positive")),

@@ -82,8 +82,10 @@ def topic_labels(config: Config) -> dict[str, str]:
     return {topic.slug: topic.label for topic in config.topics.topics} if config.topics else {}
 
 
-def digest_for(config: Config, store: Store, day: date) -> Digest:
-    return build_digest(store, day, config.settings, sources=config.sources, topic_labels=topic_labels(config))
+def digest_for(config: Config, store: Store, day: date, provinces: list[str] | None = None) -> Digest:
+    """``provinces``: a part of the followed provinces (None: all of them)."""
+    return build_digest(store, day, config.settings, sources=config.sources, topic_labels=topic_labels(config),
+                        provinces=provinces)
 
 
 def compose(digest: Digest, settings: Settings) -> EmailMessage:

@@ -24,7 +24,8 @@ from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
 from presswatch.cli.evidence import add_evidence_commands
-from presswatch.cli.output import Parser, add_command, bounded_int, err
+from presswatch.cli.init import add_init_command
+from presswatch.cli.output import Parser, add_command, bounded_int, err, province_option
 from presswatch.cli.reanalyze import add_reanalyze_command
 from presswatch.cli.register import add_register_commands
 from presswatch.cli.report import add_report_command
@@ -44,7 +45,8 @@ SIGPIPE_EXIT = 141  # what a shell reports for a program stopped by SIGPIPE (`�
 
 def build_parser() -> argparse.ArgumentParser:
     """Every command and option, in the order ``presswatch -h`` lists them."""
-    parser = Parser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh Lai Châu.")
+    parser = Parser(prog="presswatch", description="Theo dõi báo chí, mạng xã hội về tỉnh, thành phố "
+                                                          "được cấu hình (khóa province trong presswatch.yaml).")
     parser.add_argument("--config", metavar="THƯ_MỤC",
                         help="thư mục cấu hình (mặc định: ./config hoặc $PRESSWATCH_CONFIG)")
     parser.add_argument("--db", metavar="TỆP",
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      dash_queries=True))
     add("sources", "danh sách nguồn và tình trạng thu thập").set_defaults(func=cmd_sources)
     add("check-config", "kiểm tra tệp cấu hình").set_defaults(func=cmd_check_config)
+    add_init_command(add)
     demo = add("demo", "chạy thử trên trang tin cục bộ dựng từ bài báo thật (không cần mạng)")
     demo.add_argument("--serve", action="store_true",
                       help="sau khi thu thập, giữ trang tin thử nghiệm chạy (mở được liên kết bài viết) tới khi Ctrl+C")
@@ -86,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
     digest.add_argument("--date", metavar="YYYY-MM-DD", type=digest_date,
                         help="ngày của bản tin (mặc định: bản tin gần nhất)")
+    digest.add_argument("--province", action="append", type=province_option, metavar="TỈNH",
+                        help="chỉ tỉnh này trong các tỉnh được theo dõi (lặp lại được; mặc định: tất cả)")
     digest.add_argument("--preview", metavar="TỆP.html", help="ghi bản HTML để mở bằng trình duyệt")
     digest.add_argument("--send", action="store_true", help="gửi email (mỗi ngày một lần)")
     digest.add_argument("--force", action="store_true", help="gửi lại kể cả khi ngày này đã gửi")

@@ -44,11 +44,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
     day = _digest_day(args.date, settings)
     db = database(args, settings, existing=True)
     with Store(db) as store:
-        digest = digest_for(config, store, day)
+        unfollowed = [name for name in args.province or [] if name not in settings.province]
+        if unfollowed:
+            err(f"Tỉnh {', '.join(unfollowed)} không được theo dõi (province trong presswatch.yaml: "
+                f"{', '.join(settings.province)}).")
+            return 2
+        digest = digest_for(config, store, day, args.province)
         out(digest.subject)
         out(f"  {local(digest.start)} → {local(digest.end)} (giờ Việt Nam)")
-        out(f"  Về Lai Châu: {digest.about} · có nhắc: {digest.mention} · tiêu cực: "
+        out(f"  Về {digest.province}: {digest.about} · có nhắc: {digest.mention} · tiêu cực: "
             f"{digest.sentiments['negative']} · đã thu thập: {digest.crawled}")
+        for name, about, mention in digest.per_province:
+            out(f"    {name}: {about} bài về, {mention} bài có nhắc")
         out(f"  Tin chính: {len(digest.stories)} · điểm mới: {len(digest.rising)} · "
             f"nguồn có vấn đề: {len(digest.source_problems)}")
         if args.preview:

@@ -161,6 +161,20 @@ def date_option(text: str, option: str) -> datetime:
         raise QueryError(f"{option}: '{text}' nằm ngoài khoảng ngày cho phép", 0) from None
 
 
+def province_option(text: str) -> str:
+    """An argparse ``type``: a province's 2025 name from any spelling or a pre-2025 name, else a
+    Vietnamese error with the closest names."""
+    from presswatch.provinces import resolve
+
+    try:
+        return resolve(text)[0]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+province_option.__name__ = "tên tỉnh"
+
+
 def bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
     """An argparse ``type``: an integer in [low, high], else a Vietnamese error naming the range."""
     def parse(text: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from presswatch.cli.options import with_config
-from presswatch.cli.output import out
+from presswatch.cli.output import err, out, province_option
 from presswatch.config import Config
 from presswatch.errors import ReportError
 from presswatch.times import local_date, utcnow
@@ -28,6 +28,8 @@ def add_report_command(add: Any) -> None:
     report.add_argument("--briefing", action="store_true",
                         help="xuất tài liệu phục vụ họp báo (mẫu config/briefing.docx) thay cho báo cáo")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (mặc định: hôm nay)")
+    report.add_argument("--province", action="append", type=province_option, metavar="TỈNH",
+                        help="chỉ các tin, bài về tỉnh này (lặp lại được; mặc định: mọi tỉnh được theo dõi)")
     report.set_defaults(func=with_config(cmd_report))
 
 
@@ -42,12 +44,17 @@ def cmd_report(args: argparse.Namespace, config: Config, db: Path) -> int:
         issued = date.fromisoformat(args.date) if args.date else local_date(utcnow())
     except ValueError:
         raise ReportError(f"--date {args.date!r} không phải ngày dạng YYYY-MM-DD") from None
+    unfollowed = [name for name in args.province or [] if name not in config.settings.province]
+    if unfollowed:
+        err(f"Tỉnh {', '.join(unfollowed)} không được theo dõi (province trong presswatch.yaml: "
+            f"{', '.join(config.settings.province)}).")
+        return 2
     with Store(db) as store:
         if args.briefing:
-            report, data = make_briefing(config, store, period, pdf=args.format == "pdf")
+            report, data = make_briefing(config, store, period, pdf=args.format == "pdf", provinces=args.province)
         else:
             report, data = make_report(config, store, period, issued=issued, number=args.number,
-                                       pdf=args.format == "pdf")
+                                       pdf=args.format == "pdf", provinces=args.province)
     stem = "hop-bao" if args.briefing else "bao-cao"
     target = Path(args.out or f"{stem}-{args.period.strip().replace('..', '_')}.{args.format}")
     target.write_bytes(data)

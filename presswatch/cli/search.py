@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presswatch.cli.options import config_dir, database
-from presswatch.cli.output import bounded_int, date_option, err, out
+from presswatch.cli.output import bounded_int, date_option, err, out, province_option
 from presswatch.config import KIND_LABELS, Settings, load_settings, load_topics
 from presswatch.errors import ConfigError
-from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
+from presswatch.labels import SENTIMENT_LABELS, relevance_labels
 from presswatch.reasons import error_text
 from presswatch.store import Store
 from presswatch.times import local
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from presswatch.search import SearchRequest
 
 FACET_LABELS = {"source": "Nguồn", "kind": "Loại nguồn", "topic": "Chủ đề", "sentiment": "Sắc thái",
-                "relevance": "Mức liên quan", "place": "Địa danh"}
+                "relevance": "Mức liên quan", "place": "Địa danh", "province": "Tỉnh"}
 
 
 def add_search_arguments(search: argparse.ArgumentParser) -> None:
@@ -34,11 +34,13 @@ def add_search_arguments(search: argparse.ArgumentParser) -> None:
     search.add_argument("--until", metavar="NGÀY", help="đến trước ngày YYYY-MM-DD")
     search.add_argument("--source", action="append", metavar="ID", help="chỉ nguồn này (lặp lại được)")
     search.add_argument("--relevance", action="append", choices=("about", "mention", "none"),
-                        help="mức liên quan tới Lai Châu: about (về tỉnh), mention (có nhắc), none")
+                        help="mức liên quan tới tỉnh: about (về tỉnh), mention (có nhắc), none")
     search.add_argument("--topic", action="append", metavar="CHỦ_ĐỀ", help="chủ đề, ví dụ thien-tai, tai-nan")
     search.add_argument("--sentiment", action="append", choices=("negative", "neutral", "positive"),
                         help="sắc thái: negative (tiêu cực), neutral (trung tính), positive (tích cực)")
     search.add_argument("--place", action="append", metavar="ĐỊA_DANH", help="đơn vị hành chính, ví dụ \"Mường Tè\"")
+    search.add_argument("--province", action="append", type=province_option, metavar="TỈNH",
+                        help="chỉ bài liên quan tới tỉnh này (một tỉnh được theo dõi), ví dụ \"Điện Biên\"")
     search.add_argument("--limit", type=bounded_int(1), default=20, metavar="N",
                         help="số kết quả tối đa, từ 1 (mặc định 20)")
     search.add_argument("--offset", type=bounded_int(0), default=0, metavar="N",
@@ -56,7 +58,8 @@ def _request(args: argparse.Namespace) -> SearchRequest:
 
     filters: list[Field | DateBound] = []
     for name, values in (("source", args.source), ("relevance", args.relevance), ("topic", args.topic),
-                         ("sentiment", args.sentiment), ("place", args.place)):
+                         ("sentiment", args.sentiment), ("place", args.place),
+                         ("province", args.province)):
         filters.extend(Field(name, value) for value in values or [])
     if args.since:
         filters.append(DateBound("since", date_option(args.since, "--since")))
@@ -97,12 +100,12 @@ def cmd_search(args: argparse.Namespace) -> int:
                              ensure_ascii=False))
         return 0
     out(f"{result.total} kết quả cho «{args.query}»{_shown(result.total, len(result.hits), args.offset)}")
-    labels = _value_labels(config_dir(args))
+    labels = _value_labels(config_dir(args), settings.province)
     bold = sys.stdout.isatty()
     for number, hit in enumerate(result.hits, start=args.offset + 1):
         out(f"\n{number}. {hit.title}")
         # Only what stands out: a relevance other than "none", a sentiment other than "neutral".
-        relevance = RELEVANCE_LABELS.get(hit.relevance or "") if hit.relevance != "none" else None
+        relevance = labels["relevance"].get(hit.relevance or "") if hit.relevance != "none" else None
         sentiment = SENTIMENT_LABELS.get(hit.sentiment or "") if hit.sentiment != "neutral" else None
         topics = ", ".join(labels["topic"].get(topic, topic) for topic in hit.topics)
         flags = " · ".join(x for x in (relevance, sentiment, topics) if x)
@@ -129,14 +132,15 @@ def _shown(total: int, hits: int, offset: int) -> str:
     return f", hiển thị {offset + 1}–{offset + hits}" if total > hits else ""
 
 
-def _value_labels(config_dir: Path) -> dict[str, dict[str, str]]:
+def _value_labels(config_dir: Path, provinces: list[str]) -> dict[str, dict[str, str]]:
     """Vietnamese names of facet values (kinds, grades, topics) for what the CLI prints; slugs stay
     where topics.yaml cannot be read (the search itself does not need it)."""
     try:
         topics = {topic.slug: topic.label for topic in load_topics(config_dir / "topics.yaml").topics}
     except ConfigError:
         topics = {}
-    return {"kind": KIND_LABELS, "relevance": RELEVANCE_LABELS, "sentiment": SENTIMENT_LABELS, "topic": topics}
+    return {"kind": KIND_LABELS, "relevance": relevance_labels(provinces), "sentiment": SENTIMENT_LABELS,
+            "topic": topics}
 
 
 def _progress_bar(done: int, total: int) -> None:

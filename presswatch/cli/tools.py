@@ -26,6 +26,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     cases = load_cases_config(config_dir(args) / "cases.yaml")
     enabled = sum(source.enabled for source in config.sources)
     out(f"Cấu hình hợp lệ: {config_dir(args)} — {len(config.sources)} nguồn ({enabled} đang bật).")
+    out(f"Tỉnh, thành phố theo dõi: {', '.join(config.settings.province)}"
+        + (f" (tỉnh chính: {config.home_province})" if len(config.settings.province) > 1 else "") + ".")
     out(f"Hồ sơ vụ việc: {len(cases.kinds)} loại vụ việc"
         + ("." if (config_dir(args) / TEMPLATE_NAME).exists() else f"; thiếu mẫu hồ sơ {TEMPLATE_NAME}."))
     if config.alerts is not None:

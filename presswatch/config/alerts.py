@@ -21,6 +21,7 @@ from presswatch.config.refs import channel_problems
 from presswatch.config.sources import SourceKind
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError, QueryError
+from presswatch.provinces import resolve as resolve_province
 from presswatch.query import DateBound, Node, parse
 
 Severity = Literal["low", "medium", "high"]
@@ -130,6 +131,9 @@ class Rule(Strict):
     toxicity: list[Literal["offensive", "hate"]] = Field(default_factory=list)  # any of: hostile posts/comments
     content_types: list[Literal["article", "video", "post", "comment"]] = Field(default_factory=list)
     source_kinds: list[SourceKind] = Field(default_factory=list)
+    # any of: followed provinces (2025 names; any spelling or a pre-2025 name is mapped); min_relevance
+    # then applies to the article's grade for them
+    provinces: list[str] = Field(default_factory=list, max_length=34)
     severity: Severity = "medium"
     channels: list[str] = Field(default_factory=list)
     max_per_hour: int | None = Field(default=20, ge=1)
@@ -163,6 +167,20 @@ class Rule(Strict):
         if self.kind == "article" and self.trend is not None:
             raise ValueError("khóa 'trend' chỉ dùng với kind: trend")
         return self
+
+    @field_validator("provinces", mode="before")
+    @classmethod
+    def _provinces(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return value
+        names: list[str] = []
+        for item in value:
+            name, _ = resolve_province(str(item))
+            if name not in names:
+                names.append(name)
+        return names
 
     @field_validator("quiet_hours")
     @classmethod

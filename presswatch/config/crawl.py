@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from presswatch.config.alerts import AlertsFile, load_alerts
-from presswatch.config.directory import Config
+from presswatch.config.directory import Config, followed_provinces
 from presswatch.config.lexicons import (
     SentimentFile,
     TopicsFile,
@@ -45,11 +45,13 @@ class CrawlConfig:
     toxicity: ToxicityFile | None = None
     alerts: AlertsFile | None = None
     problems: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()  # the provinces followed (setting ``province``); empty: the default
 
     @classmethod
     def of(cls, config: Config) -> CrawlConfig:
         """The part of a validated configuration a crawl needs."""
-        return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts)
+        return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts,
+                   provinces=tuple(config.settings.province))
 
     @classmethod
     def load(cls, directory: Path) -> CrawlConfig:
@@ -69,7 +71,7 @@ class CrawlConfig:
                    sentiment=part(lambda: load_sentiment(directory / "sentiment.yaml")),
                    toxicity=part(lambda: load_toxicity(directory / "toxicity.yaml")),
                    alerts=part(lambda: load_alerts(directory / "alerts.yaml")),
-                   problems=tuple(problems))
+                   problems=tuple(problems), provinces=tuple(followed_provinces(directory)))
 
     @classmethod
     def coerce(cls, config: CrawlConfig | Config | Path) -> CrawlConfig:
@@ -83,7 +85,8 @@ class CrawlConfig:
         """The configured analysis, or None when the lexicons are missing."""
         if self.topics is None or self.sentiment is None:
             return None
-        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
+        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
+                              provinces=list(self.provinces) or None)
 
     def to_json(self) -> str:
         def dump(model: BaseModel | None) -> Any:
@@ -91,7 +94,7 @@ class CrawlConfig:
 
         return json.dumps({"topics": dump(self.topics), "sentiment": dump(self.sentiment),
                            "toxicity": dump(self.toxicity), "alerts": dump(self.alerts),
-                           "problems": list(self.problems)}, ensure_ascii=False)
+                           "problems": list(self.problems), "provinces": list(self.provinces)}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> CrawlConfig:
@@ -102,7 +105,7 @@ class CrawlConfig:
 
         return cls(topics=part(TopicsFile, "topics"), sentiment=part(SentimentFile, "sentiment"),
                    toxicity=part(ToxicityFile, "toxicity"), alerts=part(AlertsFile, "alerts"),
-                   problems=tuple(data.get("problems") or ()))
+                   problems=tuple(data.get("problems") or ()), provinces=tuple(data.get("provinces") or ()))
 
     def write(self, path: Path) -> None:
         path.write_text(self.to_json(), encoding="utf-8")

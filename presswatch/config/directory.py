@@ -30,9 +30,9 @@ from presswatch.config.refs import (
     rule_problems,
     source_ids,
 )
-from presswatch.config.settings import Settings, load_settings
+from presswatch.config.settings import Settings, load_settings, province_notes
 from presswatch.config.sources import Source, sources_of
-from presswatch.config.yamlfile import load_yaml
+from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError
 
 T = TypeVar("T")
@@ -55,7 +55,13 @@ class Config:
         """The analysis configured by ``topics.yaml``, ``sentiment.yaml`` and ``toxicity.yaml``."""
         if self.topics is None or self.sentiment is None:
             raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
-        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
+        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
+                              provinces=self.settings.province)
+
+    @property
+    def home_province(self) -> str:
+        """The first province followed (setting ``province``)."""
+        return self.settings.home_province
 
     @property
     def database(self) -> Path:
@@ -97,13 +103,23 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
             source_ids(sources_doc) if sources_doc else None))
     if sources_doc is not None and loaded_settings is not None:
         problems.extend(interval_problems(sources_doc, loaded_settings.crawl_min_interval))
+    if alerts_doc is not None and alerts is not None and loaded_settings is not None:
+        problems.extend(_unfollowed(alerts_doc, alerts, loaded_settings.province))
     if problems:
         raise ConfigError(problems)
     return Config(directory=directory, settings=loaded_settings or Settings(), sources=sources, topics=topics,
                   sentiment=sentiment, alerts=alerts, toxicity=toxicity,
-                  warnings=tuple(config_warnings(directory, alerts_doc, alerts_path.exists())
-                                 + internal_source_warnings(directory, sources or (),
-                                                            (loaded_settings or Settings()).crawl_allow_internal)))
+                  warnings=(*province_notes(directory / "presswatch.yaml", environ),
+                            *config_warnings(directory, alerts_doc, alerts_path.exists()),
+                            *internal_source_warnings(directory, sources or (),
+                                                      (loaded_settings or Settings()).crawl_allow_internal)))
+
+
+def _unfollowed(doc: YamlDocument, alerts: AlertsFile, followed: list[str]) -> list[str]:
+    """Rules naming a province the deployment does not follow: they could never fire."""
+    return [f"{doc.where(('rules', index, 'provinces'))}: quy tắc '{rule.id}' nêu tỉnh '{name}' nhưng tỉnh này "
+            f"không được theo dõi (khóa province trong presswatch.yaml: {', '.join(followed)})"
+            for index, rule in enumerate(alerts.rules) for name in rule.provinces if name not in followed]
 
 
 def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True) -> Analyzer:
@@ -111,4 +127,11 @@ def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: 
     ``sentiment_model=False``: the lexicon alone decides sentiment, whatever ``sentiment.yaml`` says
     (training and comparing the model)."""
     return build_analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
-                          with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model)
+                          with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model,
+                          provinces=followed_provinces(directory))
+
+
+def followed_provinces(directory: Path, environ: dict[str, str] | None = None) -> list[str]:
+    """The provinces ``directory``'s ``presswatch.yaml`` (or ``PRESSWATCH_PROVINCE``) follows, home
+    province first; the default when the file does not say."""
+    return load_settings(directory / "presswatch.yaml", environ).province

@@ -123,10 +123,12 @@ def load_toxicity(path: Path) -> ToxicityFile | None:
 
 
 def build_analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool,
-                   toxicity: ToxicityFile | None = None, sentiment_model: bool = True) -> Analyzer:
+                   toxicity: ToxicityFile | None = None, sentiment_model: bool = True,
+                   provinces: list[str] | None = None) -> Analyzer:
+    """``provinces``: the followed provinces, home first (``Analysis.provinces``); None: the default."""
     model = SentimentModel.load() if sentiment.model and sentiment_model else None
     return Analyzer(TopicLexicon.from_dict(topics.model_dump()),
                     SentimentLexicon.from_dict(sentiment.model_dump(exclude={"model"})),
                     with_entities=with_entities,
                     toxicity=ToxicityLexicon.from_dict(toxicity.model_dump()) if toxicity else None,
-                    sentiment_model=model)
+                    sentiment_model=model, provinces=provinces)

@@ -20,6 +20,7 @@ from presswatch.config.base import Strict, check_address, check_url, error_locat
 from presswatch.config.yamlfile import YamlDocument, load_yaml
 from presswatch.errors import ConfigError
 from presswatch.netpolicy import parse_rule
+from presswatch.provinces import DEFAULT_PROVINCE, resolve
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -61,6 +62,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting("province", DEFAULT_PROVINCE, "Province followed: one name, or a list whose first is the home province "
+            "(titles, digest, reports, `presswatch init`); any of the 34 provinces and cities since the 2025 reform, "
+            "with or without accents; a pre-2025 name is mapped to the province it joined (check-config says so)."),
     Setting("database", "data/presswatch.db", "SQLite file holding articles, crawl state and the index."),
     Setting(
         "user_agent",
@@ -174,6 +178,7 @@ def _default(name: str) -> Any:
 class Settings(Strict):
     """Behaviour knobs; see ``SETTINGS`` for defaults and meanings."""
 
+    province: list[str] = Field(default_factory=lambda: [DEFAULT_PROVINCE], min_length=1, max_length=34)
     database: str = _default("database")
     user_agent: str = _default("user_agent")
     obey_robots: bool = _default("obey_robots")
@@ -280,6 +285,28 @@ class Settings(Strict):
             raise ValueError(f"'{value}' không phải giờ hợp lệ: phút phải từ 00 đến 59")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
 
+    @field_validator("province", mode="before")
+    @classmethod
+    def _provinces(cls, value: Any) -> Any:
+        # One name or a list; from the environment: PRESSWATCH_PROVINCE="Lai Châu, Điện Biên".
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[,;]", value) if part.strip()]
+        if not isinstance(value, list):
+            return value  # pydantic names the wrong type
+        names: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"tên tỉnh phải là chữ (đang là: {item!r})")
+            name, _ = resolve(item)
+            if name not in names:
+                names.append(name)
+        return names
+
+    @property
+    def home_province(self) -> str:
+        """The first province followed: the one the titles, digest and reports are written for."""
+        return self.province[0]
+
     @field_validator("crawl_allow_internal", "evidence_allow_internal", mode="before")
     @classmethod
     def _split_allowed(cls, value: Any) -> Any:
@@ -329,6 +356,28 @@ class Settings(Strict):
     def digest_clock(self) -> tuple[int, int]:
         hours, minutes = self.digest_time.split(":")
         return int(hours), int(minutes)
+
+
+def province_notes(path: Path | None, environ: dict[str, str] | None = None) -> list[str]:
+    """What ``load_settings`` did silently to the ``province`` values: pre-2025 names it mapped to
+    the province they joined, each as a Vietnamese sentence naming where it came from."""
+    environ = dict(os.environ) if environ is None else environ
+    raw: Any = environ.get("PRESSWATCH_PROVINCE")
+    where = "biến môi trường PRESSWATCH_PROVINCE"
+    if raw is None and path is not None and path.exists():
+        doc = load_yaml(path)
+        raw = doc.data.get("province") if isinstance(doc.data, dict) else None
+        where = doc.where(("province",))
+    values = [part for part in re.split(r"[,;]", raw)] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    notes = []
+    for value in values:
+        try:
+            _, note = resolve(str(value))
+        except ValueError:
+            continue
+        if note:
+            notes.append(f"{where}: {note}")
+    return notes
 
 
 def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> Settings:

@@ -71,6 +71,7 @@ class Source(Strict):
     urls: list[str] = Field(min_length=1)
     interval: Interval = Field(default=1800, description="seconds between crawls")
     enabled: bool = True
+    verified: bool | None = None  # false: its URLs were not checked by a person (`presswatch init` writes so)
     tags: list[str] = Field(default_factory=list)
     selectors: Selectors | None = None
     max_articles: int | None = Field(default=None, ge=1, le=5000)

@@ -24,6 +24,7 @@ from typing import Any
 from analysis import fold
 from presswatch.config import Settings
 from presswatch.errors import ConfigError
+from presswatch.provinces import provinces_of
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, loose_phrase, positive_terms
 from presswatch.search.highlight import highlight, places_named, rank_key
 from presswatch.search.interface import Hit, SearchRequest, SearchResult
@@ -35,7 +36,7 @@ FACET_SIZE = 20
 WORD_FIELDS = ["title_words^4", "text_words"]
 _WORD = re.compile(r"\w+")
 _FIELDS = {"source": "source_id", "kind": "source_kind", "topic": "topics", "sentiment": "sentiment",
-           "relevance": "relevance", "place": "places"}
+           "relevance": "relevance", "place": "places", "province": "provinces"}
 
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
@@ -70,6 +71,7 @@ MAPPINGS: dict[str, Any] = {
         "sentiment": {"type": "keyword"},
         "topics": {"type": "keyword"},
         "places": {"type": "keyword"},
+        "provinces": {"type": "keyword"},  # 2025 names of the followed provinces the article concerns
         "cluster_id": {"type": "long"},
     },
 }
@@ -207,6 +209,7 @@ class EsIndex:
             "published_at": row["published_at"], "dated_at": row["dated_at"],
             "relevance": row["relevance"], "sentiment": row["sentiment"],
             "topics": analysis.get("topics", []), "places": [p["name"] for p in analysis.get("places", [])],
+            "provinces": list(provinces_of(analysis)),
             "cluster_id": row["cluster_id"],
         }
 

@@ -105,6 +105,9 @@ class SqliteIndex:
             params.extend(names)
             marks = ",".join("?" * len(names))
             return f"a.id IN (SELECT p.article_id FROM article_places p WHERE p.place IN ({marks}))"
+        if node.name == "province":
+            params.append(node.value)
+            return "a.id IN (SELECT v.article_id FROM article_provinces v WHERE v.province = ?)"
         column = {"source": "a.source_id", "kind": "a.source_kind", "sentiment": "a.sentiment",
                   "relevance": "a.relevance"}[node.name]
         params.append(node.value)
@@ -353,6 +356,8 @@ class SqliteIndex:
                       "ON t.article_id = f.id GROUP BY 1"),
             ("place", "SELECT p.place, count(*) FROM temp.matched f CROSS JOIN article_places p "
                       "ON p.article_id = f.id GROUP BY 1"),
+            ("province", "SELECT v.province, count(*) FROM temp.matched f CROSS JOIN article_provinces v "
+                         "ON v.article_id = f.id GROUP BY 1"),
         ):
             counted = db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", [FACET_SIZE])
             result.facets[name] = [(str(value), int(count)) for value, count in counted if value is not None]

@@ -144,6 +144,8 @@ def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, d
                    [(slug, article_id) for slug in data["topics"]])
     db.executemany("INSERT OR IGNORE INTO article_places (place, article_id) VALUES (?, ?)",
                    [(place["name"], article_id) for place in data["places"]])
+    db.executemany("INSERT OR REPLACE INTO article_provinces (province, article_id, grade) VALUES (?, ?, ?)",
+                   [(name, article_id, grade) for name, grade in (data.get("provinces") or {}).items()])
     db.execute("INSERT INTO article_sketches (article_id, sketch) VALUES (?, ?)",
                (article_id, array("I", analysis.sketch).tobytes()))
     db.executemany("INSERT OR IGNORE INTO sketch_bands (hash, article_id) VALUES (?, ?)",

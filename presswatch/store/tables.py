@@ -167,4 +167,21 @@ SCHEMA = Schema("store", (
     """,
         legacy=10,
     ),
+    Migration(
+        "the provinces each article concerns",
+        """
+    -- Several provinces followed at once: each article's provinces (2025 names) with its grade for
+    -- each, from analysis.Analysis.provinces. Databases made before it followed Lai Châu alone:
+    -- their analysed articles concern Lai Châu as their relevance says.
+    CREATE TABLE article_provinces (
+        province TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        grade TEXT NOT NULL,        -- about | mention
+        PRIMARY KEY (province, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_provinces_article ON article_provinces(article_id, province);
+    INSERT INTO article_provinces (province, article_id, grade)
+        SELECT 'Lai Châu', id, relevance FROM articles WHERE relevance IN ('about', 'mention');
+    """,
+    ),
 ))

@@ -14,7 +14,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from presswatch.config import KIND_LABELS, Config
-from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS
+from presswatch.labels import SENTIMENT_LABELS, relevance_labels
+from presswatch.provinces import full_name
 from presswatch.web import api, auth, case_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
 from presswatch.web.limits import BodyLimit, either
@@ -39,13 +40,18 @@ HERE = Path(__file__).parent
 
 def _labels(config: Config) -> dict[str, dict[str, str]]:
     topics = {t.slug: t.label for t in config.topics.topics} if config.topics else {}
-    return {"kind": dict(KIND_LABELS), "relevance": RELEVANCE_LABELS, "sentiment": SENTIMENT_LABELS,
+    return {"kind": dict(KIND_LABELS), "relevance": relevance_labels(config.settings.province),
+            "sentiment": SENTIMENT_LABELS,
             "topic": topics, "source": {s.id: s.name for s in config.sources}}
 
 
 def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                             lstrip_blocks=True)
+    # The titles and footer name the provinces followed (setting ``province``), home first.
+    templates.globals["province"] = ", ".join(config.settings.province)
+    templates.globals["provinces"] = list(config.settings.province)
+    templates.globals["home_province"] = full_name(config.settings.home_province)
     web = Web(config, db_path, StorePool(db_path, workers), templates, _labels(config))
 
     @asynccontextmanager

@@ -128,8 +128,11 @@ SPEC: dict[str, Any] = {
                 _filter("kind", "loại nguồn: press, magazine, info_site, aggregator, social"),
                 _filter("topic", "mã chủ đề (config/topics.yaml)"),
                 _filter("sentiment", "sắc thái: negative (tiêu cực), neutral (trung tính), positive (tích cực)"),
-                _filter("relevance", "mức liên quan: about (về Lai Châu), mention (có nhắc đến), none (không)"),
-                _filter("place", "tên một đơn vị hành chính của Lai Châu (tên cũ hoặc mới, có dấu hay không)"),
+                _filter("relevance", "mức liên quan: about (về tỉnh được theo dõi), mention (có nhắc đến), "
+                                     "none (không)"),
+                _filter("place", "tên một đơn vị hành chính (tên cũ hoặc mới, có dấu hay không)"),
+                _filter("province", "một tỉnh, thành phố được theo dõi (có dấu hay không; tên trước năm 2025 "
+                                    "cũng được)"),
                 {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]},
                  "description": "sắp xếp: relevance (phù hợp nhất, mặc định) hoặc date (mới nhất)"},
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100},

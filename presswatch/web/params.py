@@ -13,14 +13,26 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from presswatch.errors import QueryError
+from presswatch.provinces import resolve as resolve_province
 from presswatch.query import YEAR_MAX, YEAR_MIN, DateBound, Field, parse_since
 from presswatch.search import SearchRequest
 
 PAGE_SIZE = 20
 MAX_PAGE = 100  # relevance ranking re-ranks a bounded pool; deeper pages are for date order or export
-FILTERS = ("source", "kind", "topic", "sentiment", "relevance", "place")
+FILTERS = ("source", "kind", "topic", "sentiment", "relevance", "place", "province")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_LABELS = {"since": "Từ ngày", "until": "Đến ngày"}
+
+
+def _filter_value(name: str, value: str) -> str:
+    """A province filter as its 2025 name ("dien bien", "Tỉnh Điện Biên" → "Điện Biên"); QueryError
+    naming the closest when there is no such province. Other filters as given."""
+    if name != "province":
+        return value
+    try:
+        return resolve_province(value)[0]
+    except ValueError as exc:
+        raise QueryError(f"Tỉnh (province): {exc}", None) from None
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,8 @@ class SearchForm:
 
     def request(self, limit: int = PAGE_SIZE, offset: int | None = None, facets: bool = False,
                 facet_max_hits: int | None = None) -> SearchRequest:
-        fields: list[Field | DateBound] = [Field(name, value) for name, values in self.filters.items()
-                                           for value in values]
+        fields: list[Field | DateBound] = [Field(name, _filter_value(name, value))
+                                           for name, values in self.filters.items() for value in values]
         fields.extend(self.bounds())
         start = (self.page - 1) * PAGE_SIZE if offset is None else offset
         return SearchRequest(query=self.q, sort=self.sort, limit=limit, offset=start,  # type: ignore[arg-type]
