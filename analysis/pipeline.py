@@ -114,7 +114,7 @@ class Analyzer:
         self.sentiment_model = sentiment_model
         self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
         if gazetteer is None and provinces:
-            self.gazetteers: tuple[Gazetteer, ...] = tuple(dict.fromkeys(build(name) for name in provinces))
+            self.gazetteers: tuple[Gazetteer, ...] = tuple({g.province.name: g for g in map(build, provinces)}.values())
         elif gazetteer is None or isinstance(gazetteer, Gazetteer):
             self.gazetteers = (gazetteer or load(),)
         else:
