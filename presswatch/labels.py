@@ -5,6 +5,7 @@ from __future__ import annotations
 
 RELEVANCE_LABELS = {"about": "về Lai Châu", "mention": "có nhắc Lai Châu", "none": "không liên quan"}
 SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
+TOXICITY_LABELS = {"clean": "bình thường", "offensive": "xúc phạm", "hate": "thù ghét"}
 
 
 def capitalized(label: str) -> str:
