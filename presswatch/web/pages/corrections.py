@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from presswatch.errors import PresswatchError
 from presswatch.labels import RELEVANCE_LABELS, SENTIMENT_LABELS, TOXICITY_LABELS
 from presswatch.store import corrections as fixes
+from presswatch.times import parse_iso
 from presswatch.web.auth import guard
 from presswatch.web.context import Ctx
 
@@ -29,7 +30,9 @@ def configured_topics(ctx: Ctx) -> dict[str, str]:
 def correction_view(ctx: Ctx, analysis: dict[str, Any] | None, article_id: int) -> dict[str, Any]:
     """What the article template needs: ``corrected`` (field → the mark: model value, who, when),
     ``correction_history`` and the form's choices."""
-    return {"corrected": (analysis or {}).get("corrected") or {},
+    marks = (analysis or {}).get("corrected") or {}
+    corrected = {field: {**mark, "at": parse_iso(mark.get("at"))} for field, mark in marks.items()}
+    return {"corrected": corrected,
             "correction_history": fixes.corrections_of(ctx.store, article_id)[:20],
             "choice_labels": CHOICE_LABELS, "field_labels": fixes.FIELD_LABELS,
             "topic_labels": configured_topics(ctx)}
