@@ -37,7 +37,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # the product: what the contracts cover
-PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports")
+PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports",
+            "learning")
 OTHER_CODE = ("tests", "bench", "scripts")  # held to the private-name rule too
 SEARCH = "presswatch.search"
 # Building a backend or an Elasticsearch client is presswatch.search's job alone.

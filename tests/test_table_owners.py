@@ -23,7 +23,8 @@ from presswatch.store.schema import MIGRATIONS_TABLE, SCHEMAS, load_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 # the product
-PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports")
+PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports",
+            "learning")
 OTHER_OWNERS = {
     MIGRATIONS_TABLE: "presswatch.store",  # the migration mechanism's bookkeeping (presswatch.store.schema)
     "apscheduler_jobs": "presswatch.service.jobstore",  # APScheduler's job store, configured and read there

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from presswatch.config.alerts import AlertsFile, load_alerts
 from presswatch.config.directory import Config
+from presswatch.config.model_versions import current_model_path
 from presswatch.config.lexicons import (
     SentimentFile,
     TopicsFile,
@@ -45,11 +46,14 @@ class CrawlConfig:
     toxicity: ToxicityFile | None = None
     alerts: AlertsFile | None = None
     problems: tuple[str, ...] = ()
+    sentiment_model: str | None = None  # the trained sentiment model in use (models_dir); None: the shipped one
 
     @classmethod
     def of(cls, config: Config) -> CrawlConfig:
         """The part of a validated configuration a crawl needs."""
-        return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts)
+        model = current_model_path(config.models_dir)
+        return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts,
+                   sentiment_model=str(model) if model is not None else None)
 
     @classmethod
     def load(cls, directory: Path) -> CrawlConfig:
@@ -83,7 +87,8 @@ class CrawlConfig:
         """The configured analysis, or None when the lexicons are missing."""
         if self.topics is None or self.sentiment is None:
             return None
-        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
+        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
+                              model_path=Path(self.sentiment_model) if self.sentiment_model else None)
 
     def to_json(self) -> str:
         def dump(model: BaseModel | None) -> Any:
@@ -91,7 +96,8 @@ class CrawlConfig:
 
         return json.dumps({"topics": dump(self.topics), "sentiment": dump(self.sentiment),
                            "toxicity": dump(self.toxicity), "alerts": dump(self.alerts),
-                           "problems": list(self.problems)}, ensure_ascii=False)
+                           "problems": list(self.problems), "sentiment_model": self.sentiment_model},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> CrawlConfig:
@@ -102,7 +108,7 @@ class CrawlConfig:
 
         return cls(topics=part(TopicsFile, "topics"), sentiment=part(SentimentFile, "sentiment"),
                    toxicity=part(ToxicityFile, "toxicity"), alerts=part(AlertsFile, "alerts"),
-                   problems=tuple(data.get("problems") or ()))
+                   problems=tuple(data.get("problems") or ()), sentiment_model=data.get("sentiment_model"))
 
     def write(self, path: Path) -> None:
         path.write_text(self.to_json(), encoding="utf-8")

@@ -23,6 +23,7 @@ from presswatch.config.lexicons import (
     load_topics,
     load_toxicity,
 )
+from presswatch.config.model_versions import current_model_path
 from presswatch.config.refs import config_warnings, interval_problems, rule_problems, source_ids
 from presswatch.config.settings import Settings, load_settings
 from presswatch.config.sources import Source, sources_of
@@ -49,11 +50,18 @@ class Config:
         """The analysis configured by ``topics.yaml``, ``sentiment.yaml`` and ``toxicity.yaml``."""
         if self.topics is None or self.sentiment is None:
             raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
-        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity)
+        return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
+                              model_path=current_model_path(self.models_dir))
 
     @property
     def database(self) -> Path:
         path = Path(self.settings.database)
+        return path if path.is_absolute() else Path.cwd() / path
+
+    @property
+    def models_dir(self) -> Path:
+        """``models_dir``: where ``presswatch train`` keeps model versions (relative: to the working directory)."""
+        path = Path(self.settings.models_dir)
         return path if path.is_absolute() else Path.cwd() / path
 
     def source(self, source_id: str) -> Source:
@@ -98,9 +106,12 @@ def load_config(directory: Path, environ: dict[str, str] | None = None) -> Confi
                   warnings=tuple(config_warnings(directory, alerts_doc, alerts_path.exists())))
 
 
-def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True) -> Analyzer:
+def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True,
+                  models_dir: Path | None = None) -> Analyzer:
     """Only the analysis part of a configuration directory (for ``presswatch analyze``).
     ``sentiment_model=False``: the lexicon alone decides sentiment, whatever ``sentiment.yaml`` says
-    (training and comparing the model)."""
+    (training and comparing the model); ``models_dir``: load the current trained version there
+    (None: the shipped model)."""
     return build_analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
-                          with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model)
+                          with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model,
+                          current_model_path(models_dir))
