@@ -3,8 +3,8 @@ which runs a command and turns the errors it raises into messages and exit statu
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
 status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``evidence``, ``users``, ``web``,
-``cases``, ``register``, ``trends``, ``report``, ``corrections``, ``train``, ``demo`` and ``tools`` (check-config, analyze, extract); ``options``
-resolves ``--config``/``--db``,
+``cases``, ``register``, ``trends``, ``report``, ``corrections``, ``train``, ``demo`` and ``tools``
+(check-config, analyze, extract); ``options`` resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
 130 interrupted, 141 output cut short by a closed pipe.

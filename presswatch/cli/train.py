@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from presswatch.cli.options import with_config
-from presswatch.cli.output import add_command, bounded_int, out
+from presswatch.cli.output import bounded_int, out
 from presswatch.config import Config
 from presswatch.config import model_versions as versions
 from presswatch.errors import TrainingError
@@ -30,7 +30,8 @@ def cmd_train(args: argparse.Namespace, config: Config, db: Path) -> int:
     if args.list:
         return _list(models_dir)
     if args.rollback is not None:
-        before, after = versions.rollback(models_dir, "sentiment", args.rollback or None, args.user or getpass.getuser())
+        user = args.user or getpass.getuser()
+        before, after = versions.rollback(models_dir, "sentiment", args.rollback or None, user)
         out(f"Đã chuyển mô hình sắc thái từ {before} về {after}. Lần thu thập và phân tích sau dùng phiên bản này "
             "(dịch vụ đang chạy: presswatch reload).")
         return 0

@@ -18,7 +18,6 @@ from pydantic import BaseModel
 
 from presswatch.config.alerts import AlertsFile, load_alerts
 from presswatch.config.directory import Config
-from presswatch.config.model_versions import current_model_path
 from presswatch.config.lexicons import (
     SentimentFile,
     TopicsFile,
@@ -28,6 +27,7 @@ from presswatch.config.lexicons import (
     load_topics,
     load_toxicity,
 )
+from presswatch.config.model_versions import current_model_path
 from presswatch.errors import ConfigError
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ the one alert, and the outbox holds nothing new (docs/corrections.md: correction
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 
 from alerts import outbox
 from alerts.ingest import AlertEvaluator
