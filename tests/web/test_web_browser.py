@@ -1,6 +1,7 @@
 """End to end in headless Chromium (the Debian package, driven by Playwright; no browser download):
 log in, search with a folded query, filter, open an article, export CSV, correct an article's
-analysis, and crawled markup that stays inert. Skipped when /usr/bin/chromium is missing, unless CI=true (then it must run)."""
+analysis, and crawled markup that stays inert. Skipped when /usr/bin/chromium is missing, unless
+CI=true (then it must run)."""
 
 from __future__ import annotations
 
