@@ -155,7 +155,8 @@ SPEC: dict[str, Any] = {
             "get": {"summary": "Các hiệu chỉnh đánh giá của bài viết: in_force (đang có hiệu lực, theo trường) và "
                                "corrections (mọi lần, kể cả đã hoàn tác), mới trước",
                     "parameters": [_ID], "security": [{"session": []}],
-                    "responses": {"200": {"description": "article, in_force, corrections"},
+                    "responses": {"200": {"description": "Mã bài (article), hiệu chỉnh đang có hiệu lực (in_force), "
+                                                         "mọi hiệu chỉnh (corrections)"},
                                   "404": {"description": "Không có bài viết này"}, **_ERRORS}},
             "post": _post("Hiệu chỉnh một trường đánh giá (analyst): relevance (about/mention/none), topics (danh "
                           "sách mã chủ đề đã cấu hình), sentiment (negative/neutral/positive), toxicity "
