@@ -19,12 +19,14 @@ baseline, measured in the same run), and the time of one training.
 
 Run:  .venv/bin/python bench/learning_curve.py [--repeats 5] [--test-share 0.3] [--weight 1]
           [--sizes 0,25,50,100,200,all] [--base tests/data/sentiment_train/train.jsonl.gz]
-          [--addendum tests/data/learning/addendum_a.jsonl.gz]
+          [--addendum tests/data/learning/addendum_a.jsonl.gz] [--cache /tmp/features.json.gz]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import statistics
 import sys
 import time
@@ -60,6 +62,8 @@ def main() -> None:
     parser.add_argument("--base", type=Path, default=DATA / "sentiment_train" / "train.jsonl.gz")
     parser.add_argument("--addendum", type=Path, default=DATA / "learning" / "addendum_a.jsonl.gz")
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--cache", type=Path, help="keep the articles' features in this file (a rerun skips "
+                                                   "the analysis of 3,000 articles)")
     args = parser.parse_args()
 
     analyzer = load_analyzer(ROOT / "config", with_entities=False, sentiment_model=False)
@@ -67,7 +71,14 @@ def main() -> None:
     office_ids = {e.id for e in office}
     base = [e for e in load_labelled(args.base) if e.id not in office_ids]
     started = time.perf_counter()
-    features = featurize([(e.title, e.text) for e in [*base, *office]], analyzer)
+    texts = [(e.title, e.text) for e in [*base, *office]]
+    if args.cache is not None and args.cache.exists():
+        features = json.loads(gzip.decompress(args.cache.read_bytes()))
+        assert len(features) == len(texts), "the cache was made from other data: delete it"
+    else:
+        features = featurize(texts, analyzer)
+        if args.cache is not None:
+            args.cache.write_bytes(gzip.compress(json.dumps(features).encode()))
     print(f"features of {len(base) + len(office)} articles: {time.perf_counter() - started:.0f} s "
           f"(base {len(base)} without the {len(office_ids)} of the office's set; office set {len(office)})")
     base_features, office_features = features[:len(base)], features[len(base):]
@@ -108,6 +119,7 @@ def main() -> None:
             else:
                 predicted, took = fit_predict(pool[:n], test)
                 times.append(took)
+                print(f"  N={n}: trained in {took:.0f} s", flush=True)
             results[size].append(score(test, predicted))
         print(f"repeat {repeat + 1}/{args.repeats}: " + ", ".join(
             f"N={s} {results[s][-1]:.3f}" for s in sizes) + f"; lexicon {lexicon_scores[-1]:.3f}", flush=True)
