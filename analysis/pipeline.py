@@ -18,15 +18,16 @@ from typing import Any
 
 from analysis.entities import Entity, entities
 from analysis.fingerprint import sketch
+from analysis.focus import article_province
 from analysis.gazetteer import Gazetteer, load
-from analysis.lexicon import mostly_unaccented, syllables
+from analysis.lexicon import Syllable, mostly_unaccented, syllables
 from analysis.normalize import fold, normalize
 from analysis.places import Place, places
 from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
 from analysis.sentences import SpanLookup, sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, hedged_positions, in_spans, score
-from analysis.sentiment_model import SentimentModel, model_sentiment, sentiment_features
+from analysis.sentiment_model import LEAD_SYLLABLES, Context, SentimentModel, model_sentiment, sentiment_features
 from analysis.teencode import expand
 from analysis.topics import TopicLexicon, TopicResult, classify
 from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
@@ -138,8 +139,10 @@ class Analyzer:
         scoped = items if spans is None else in_spans(items, spans)
         hedged = hedged_positions(scoped, self.sentiment, unaccented)
         feeling = score(scoped, self.sentiment, spans, unaccented, title_end, document, hedged)
+        context = self._context(document, folded, title_end, items, spans, scoped, feeling, unaccented)
         features = sentiment_features(scoped, spans, feeling, [t.slug for t in topics], title_end,
-                                      [(t.start, folded[t.start:t.end]) for t in tokens if " " in t.text], hedged)
+                                      [(t.start, folded[t.start:t.end]) for t in tokens if " " in t.text], hedged,
+                                      context)
         if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
             feeling = model_sentiment(self.sentiment_model, features, feeling, scoped, document)
         return Analysis(
@@ -153,3 +156,34 @@ class Analyzer:
             toxicity=grade(document, self.toxicity, comment, items=None if comment else items),
             sentiment_features=features,
         )
+
+    def _context(self, document: str, folded: str, title_end: int, items: list[Syllable],
+                 spans: list[tuple[int, int]] | None, scoped: list[Syllable], feeling: SentimentResult,
+                 unaccented: bool) -> Context:
+        """The lead and the article's province for the sentiment model (``Context``): Lai Châu when
+        the relevance grade found it (``spans`` set), else the province ``article_province`` names,
+        with the title and the sentences around its names as its focus."""
+        body_start = title_end + 1
+        line_end = document.find("\n", body_start)
+        line_end = len(document) if line_end < 0 else line_end
+        if title_end and folded[body_start:line_end].strip() == folded[:title_end].strip():
+            body_start = line_end + 1  # the body repeats the headline (baomoi's layout)
+        body = [s for s in items if s.start >= body_start][:LEAD_SYLLABLES]
+        lead = (body_start, body[-1].end if body else body_start)
+        if spans is not None:
+            return Context(items, lead, "laichau", scoped, feeling, unaccented)
+        focus = article_province(document, folded, title_end, self.gazetteer.other_provinces)
+        if focus is None:
+            return Context(items, lead, "none", unaccented=unaccented)
+        sentences = sentence_spans(document)
+        lookup = SpanLookup(sentences)
+        chosen: set[int] = {0}
+        for start, _ in focus.mentions:
+            position = lookup.index(start)
+            if position >= 0:
+                chosen.update({position - 1, position, position + 1})
+        focus_spans = [sentences[i] for i in sorted(chosen) if 0 <= i < len(sentences)]
+        focused = in_spans(items, focus_spans)
+        hedged = hedged_positions(focused, self.sentiment, unaccented)
+        return Context(items, lead, "other", focused,
+                       score(focused, self.sentiment, focus_spans, unaccented, title_end, document, hedged), unaccented)

@@ -30,7 +30,7 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
-from analysis.lexicon import Syllable
+from analysis.lexicon import PhraseIndex, Syllable
 from analysis.sentences import SpanLookup
 from analysis.sentiment import SentimentResult
 
@@ -61,6 +61,53 @@ def text_features(items: list[Syllable], hedged: set[int] | frozenset[int] = fro
         return {}
     weight = 1.0 / math.sqrt(len(present))
     return dict.fromkeys(present, weight)
+
+
+# How a story is framed (issue 23): law enforcement that worked (a police success is good news for
+# the province whose forces acted) against harm done. Features of the trained model, not operator
+# terms: changing them means retraining.
+ENFORCEMENT = ("bắt giữ", "bắt quả tang", "bắt khẩn cấp", "bắt gọn", "triệt phá", "thu giữ", "phá án",
+               "phá thành công", "phá đường dây", "khởi tố", "sa lưới", "tạm giữ", "tạm giam", "tịch thu",
+               "truy bắt", "vây bắt", "di lý", "đầu thú", "đánh sập", "bóc gỡ", "truy nã", "xử phạt",
+               "giải cứu", "ngăn chặn", "bắt", "thu hồi", "điều tra", "phát hiện")
+HARM = ("chết", "tử vong", "thiệt mạng", "thiệt hại", "bị thương", "tai nạn", "cháy", "sập", "lũ",
+        "sạt lở", "nạn nhân", "đâm", "giết", "cướp", "hiếp dâm", "mất tích", "trọng thương", "ngộ độc",
+        "tham ô", "sai phạm", "lừa đảo", "nhận hối lộ", "đuối nước", "tử nạn", "thương vong", "bức xúc",
+        "hành hung", "đánh", "chém", "sát hại", "thi thể", "vi phạm")
+_FRAMES: PhraseIndex[str] = PhraseIndex({**dict.fromkeys(ENFORCEMENT, "enf"), **dict.fromkeys(HARM, "harm"),
+                                         "bắt đầu": "", "bắt buộc": "", "bắt tay": "", "đánh giá": "",
+                                         "phát hiện ra": "enf", "điều tra viên": ""})
+LEAD_SYLLABLES = 60
+
+
+def frame_features(items: list[Syllable], title_end: int, lead: tuple[int, int],
+                   unaccented: bool = False) -> dict[str, float]:
+    """Enforcement and harm words in the title (``@t``), in the lead (``@l``: offsets ``lead``),
+    how many in all (squashed), and whether the headline and lead hold one frame without the other."""
+    zones: dict[str, int] = {}
+    for hit in _FRAMES.find(items, unaccented):
+        if not hit.payload:
+            continue
+        zone = "t" if hit.start < title_end else "l" if lead[0] <= hit.start < lead[1] else "b"
+        key = f"{hit.payload}@{zone}"
+        zones[key] = zones.get(key, 0) + 1
+    features: dict[str, float] = {}
+    for frame in ("enf", "harm"):
+        total = sum(count for key, count in zones.items() if key.startswith(frame))
+        if total:
+            features[f"f:{frame}"] = math.tanh(total / 3)
+        for zone in ("t", "l"):
+            if zones.get(f"{frame}@{zone}"):
+                features[f"f:{frame}@{zone}"] = 1.0
+    head_enf = zones.get("enf@t", 0) + zones.get("enf@l", 0)
+    head_harm = zones.get("harm@t", 0) + zones.get("harm@l", 0)
+    if head_enf and not head_harm:
+        features["f:enf_only"] = 1.0
+    elif head_harm and not head_enf:
+        features["f:harm_only"] = 1.0
+    elif head_harm and head_enf:
+        features["f:both"] = 1.0
+    return features
 
 
 def lexicon_features(result: SentimentResult) -> dict[str, float]:
@@ -127,9 +174,45 @@ class SentimentModel:
         return Prediction(self.labels[best], round(probability, 3), evidence)
 
 
+@dataclass(frozen=True)
+class Context:
+    """What the model reads beyond the scored text: the whole article's syllables (``items``), its
+    lead (offsets: the first ``LEAD_SYLLABLES`` syllables of the body), and the province it is
+    about: ``"laichau"``, ``"other"`` (``focus``: the title and the sentences around that
+    province's names) or ``"none"``."""
+
+    items: list[Syllable]
+    lead: tuple[int, int]
+    province: str = "none"
+    focus: list[Syllable] | None = None
+    focus_lexicon: SentimentResult | None = None
+    unaccented: bool = False
+
+
+def context_features(context: Context, title_end: int) -> dict[str, float]:
+    """Frames (``f:``), the lead's words (``l:``), the province marker (``prov:``), the words of the
+    province's sentences (``p:``) and the lexicon on them (``plex:``), frames × province (``fp:``)."""
+    features = frame_features(context.items, title_end, context.lead, context.unaccented)
+    start, end = context.lead
+    lead = {s.folded for s in context.items if start <= s.start < end}
+    for word in lead:
+        features["l:" + word] = 1.0 / math.sqrt(len(lead))
+    features["prov:" + context.province] = 1.0
+    if context.province != "none":
+        for name in [k for k in features if k.startswith("f:") and "@" not in k]:
+            features["fp:" + name[2:]] = features[name]
+    if context.focus is not None:
+        focus = {s.folded for s in context.focus}
+        for word in focus:
+            features["p:" + word] = 1.0 / math.sqrt(len(focus))
+    if context.focus_lexicon is not None:
+        features.update({"p" + k: v for k, v in lexicon_features(context.focus_lexicon).items()})
+    return features
+
+
 def sentiment_features(scoped: list[Syllable], spans: list[tuple[int, int]] | None, lexicon: SentimentResult,
                        topics: list[str], title_end: int, words: list[tuple[int, str]],
-                       hedged: set[int]) -> dict[str, float]:
+                       hedged: set[int], context: Context | None = None) -> dict[str, float]:
     """What the model reads for one text: the n-grams of ``scoped`` (the syllables inside ``spans``,
     all when None) with their ``hedged`` positions, the segmenter's compound ``words`` (start, folded)
     inside ``spans``, the title's words again (``t:``: the headline says what the story is), the
@@ -145,6 +228,8 @@ def sentiment_features(scoped: list[Syllable], spans: list[tuple[int, int]] | No
     for name in compounds:
         features[name] = 1.0 / math.sqrt(len(compounds))
     features.update(lexicon_features(lexicon))
+    if context is not None:
+        features.update(context_features(context, title_end))
     return features
 
 

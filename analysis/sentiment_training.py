@@ -20,7 +20,7 @@ import gzip
 import json
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,13 +61,20 @@ class Settings:
     ``paragraph_weight``: each body paragraph of ``MIN_PARAGRAPH_WORDS``+ words is one more training
     text (no title) with its article's label at this fraction of its weight (0: none; CV +0.007 but
     the development set −0.031, so off);
-    ``iterations``: Adam steps."""
+    ``iterations``: Adam steps;
+    ``positive_shift``: added to the positive score after training (a prior for the rare class);
+    ``drop``: feature name prefixes left out (``"b:"``: no bigrams);
+    ``solver``: ``"adam"`` (numpy, ``iterations`` steps) or ``"lbfgs"`` (scikit-learn's
+    ``LogisticRegression``, trained to convergence: the same loss)."""
 
     l2: float = 1.0
     min_df: int = 3
     neutral_shift: float = 0.0
     paragraph_weight: float = 0.0
     iterations: int = 400
+    positive_shift: float = 0.0
+    drop: tuple[str, ...] = ()
+    solver: str = "adam"
 
 
 @dataclass
@@ -112,6 +119,22 @@ def load_labelled(path: Path | str) -> list[LabelledText]:
         examples.append(LabelledText(str(row["id"]), row.get("title") or "", row.get("text") or "",
                                      row["sentiment"], trust_of(row)))
     return examples
+
+
+def merge_addendum(examples: Sequence[LabelledText], addendum: Sequence[LabelledText],
+                   weight: float = 1.0) -> list[LabelledText]:
+    """``examples`` with each addendum label replacing the old label of the same id (the article's
+    text as in ``examples``), then the addendum's new articles; addendum weights × ``weight``."""
+    by_id = {e.id: e for e in addendum}
+    merged = []
+    for example in examples:
+        new = by_id.pop(example.id, None)
+        if new is None:
+            merged.append(example)
+        else:
+            merged.append(replace(example, label=new.label, weight=new.weight * weight))
+    merged.extend(replace(e, weight=e.weight * weight) for e in by_id.values())
+    return merged
 
 
 # Featurising 2,831 articles takes minutes: each analyzer keeps the features of the texts it has read.
@@ -173,12 +196,13 @@ def passages_of(examples: Sequence[LabelledText], analyzer: Analyzer, weight: fl
     return Passages(featurize(texts, analyzer), owners, weight)
 
 
-def vocabulary(features: list[Features], min_df: int) -> list[str]:
+def vocabulary(features: list[Features], min_df: int, drop: tuple[str, ...] = ()) -> list[str]:
     counts: dict[str, int] = {}
     for row in features:
         for name in row:
             counts[name] = counts.get(name, 0) + 1
-    return sorted(name for name, count in counts.items() if count >= min_df or name.startswith("lex:"))
+    return sorted(name for name, count in counts.items()
+                  if (count >= min_df or name.startswith("lex:")) and not (drop and name.startswith(drop)))
 
 
 class Sparse:
@@ -249,10 +273,41 @@ def train(x: Sparse, y: npt.NDArray[np.int64], l2: float, iterations: int = 400,
     return w, b
 
 
-def shifted(scores: Matrix, neutral_shift: float) -> list[str]:
-    """The labels with ``neutral_shift`` added to the neutral score (> 0: fewer polar verdicts)."""
+def train_lbfgs(x: Sparse, y: npt.NDArray[np.int64], l2: float, trust: Matrix | None = None) -> tuple[Matrix, Matrix]:
+    """The loss of ``train`` minimised to convergence by scikit-learn (L-BFGS; the bias unpenalised)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    n, d = x.shape
+    k = len(LABELS)
+    counts = np.bincount(y, minlength=k).astype(float)
+    sample_weight = (n / (k * np.maximum(counts, 1)))[y]
+    if trust is not None:
+        sample_weight = sample_weight * trust
+    indptr = np.append(x.starts, len(x.cols))
+    matrix = csr_matrix((x.vals, x.cols, indptr), shape=(n, d))
+    model = LogisticRegression(C=1.0 / l2, max_iter=2000, tol=1e-5)
+    model.fit(matrix, y, sample_weight=sample_weight)
+    w = np.zeros((d, k))
+    b = np.zeros(k)
+    for row, label in enumerate(model.classes_):  # a fold may lack a class
+        w[:, label] = model.coef_[row] if len(model.classes_) > 2 else (model.coef_[0] if row else -model.coef_[0])
+        b[label] = model.intercept_[row] if len(model.classes_) > 2 else 0.0
+    return w, b
+
+
+def fitted(x: Sparse, y: npt.NDArray[np.int64], settings: Settings, trust: Matrix) -> tuple[Matrix, Matrix]:
+    if settings.solver == "lbfgs":
+        return train_lbfgs(x, y, settings.l2, trust)
+    return train(x, y, settings.l2, settings.iterations, trust=trust)
+
+
+def shifted(scores: Matrix, neutral_shift: float, positive_shift: float = 0.0) -> list[str]:
+    """The labels with ``neutral_shift`` added to the neutral score (> 0: fewer polar verdicts) and
+    ``positive_shift`` to the positive one."""
     offset = np.zeros(len(LABELS))
     offset[LABELS.index("neutral")] = neutral_shift
+    offset[LABELS.index("positive")] = positive_shift
     return [LABELS[i] for i in np.argmax(scores + offset, axis=1)]
 
 
@@ -276,14 +331,15 @@ def cross_scores(features: list[Features], gold: list[str], trust: Matrix, setti
             kept = np.random.default_rng(seed + fold).permutation(train_rows)[:int(len(train_rows) * keep)]
             train_rows = sorted(int(i) for i in kept)
         fold_features, y, weights = passages.training_set(features, gold, trust, train_rows)
-        vocab = vocabulary(fold_features, settings.min_df)
-        w, b = train(Sparse(fold_features, vocab), y, settings.l2, settings.iterations, trust=weights)
+        vocab = vocabulary(fold_features, settings.min_df, settings.drop)
+        w, b = fitted(Sparse(fold_features, vocab), y, settings, weights)
         scores[test] = Sparse([features[i] for i in test], vocab).dot(w) + b
     return scores, tests
 
 
-def cv_result(gold: list[str], scores: Matrix, tests: list[list[int]], neutral_shift: float) -> CVResult:
-    predicted = shifted(scores, neutral_shift)
+def cv_result(gold: list[str], scores: Matrix, tests: list[list[int]], neutral_shift: float,
+              positive_shift: float = 0.0) -> CVResult:
+    predicted = shifted(scores, neutral_shift, positive_shift)
     labels = tuple(LABELS)
     per_fold = [macro_f1(per_label([gold[i] for i in test], [predicted[i] for i in test], labels))
                 for test in tests]
@@ -302,7 +358,7 @@ def cross_validate(examples: Sequence[LabelledText], analyzer: Analyzer, folds: 
     trust = np.array([e.weight for e in examples])
     passages = passages_of(examples, analyzer, settings.paragraph_weight)
     scores, tests = cross_scores(features, gold, trust, settings, folds, seed, keep, passages)
-    return cv_result(gold, scores, tests, settings.neutral_shift)
+    return cv_result(gold, scores, tests, settings.neutral_shift, settings.positive_shift)
 
 
 def fit(examples: Sequence[LabelledText], analyzer: Analyzer, seed: int = DEFAULT_SEED,
@@ -316,15 +372,18 @@ def fit(examples: Sequence[LabelledText], analyzer: Analyzer, seed: int = DEFAUL
     trust = np.array([e.weight for e in examples])
     passages = passages_of(examples, analyzer, settings.paragraph_weight)
     all_features, y, sample_weights = passages.training_set(features, gold, trust, list(range(len(examples))))
-    vocab = vocabulary(all_features, settings.min_df)
-    w, b = train(Sparse(all_features, vocab), y, settings.l2, settings.iterations, trust=sample_weights)
+    vocab = vocabulary(all_features, settings.min_df, settings.drop)
+    w, b = fitted(Sparse(all_features, vocab), y, settings, sample_weights)
     b[LABELS.index("neutral")] += settings.neutral_shift
+    b[LABELS.index("positive")] += settings.positive_shift
     weights = {name: [round(float(v), 4) for v in w[i]] for i, name in enumerate(vocab)
                if float(np.abs(w[i]).max()) >= 1e-3}
     provenance: dict[str, Any] = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
         "articles": len(examples), "counts": {label: gold.count(label) for label in LABELS},
         "l2": settings.l2, "min_df": settings.min_df, "neutral_shift": settings.neutral_shift,
+        "positive_shift": settings.positive_shift, "dropped_features": list(settings.drop),
+        "solver": settings.solver,
         "low_confidence_weight": LOW_CONFIDENCE_WEIGHT,
         "paragraphs": len(passages.owners), "paragraph_weight": passages.weight,
         "min_paragraph_words": MIN_PARAGRAPH_WORDS, "seed": seed,
