@@ -6,10 +6,10 @@ correction weighing ``--weight``), for N = 0, 25, 50, 100, 200 and all, and scor
 macro-F1 on articles nobody corrected.
 
 The corrected articles come from a labelled set the shipped model was not trained on *under the
-office's definition*: ``tests/data/learning/addendum_a.jsonl.gz`` (299 police, court and disaster
-articles labelled "tone for the province", the rule of issue 23; see its README). 149 of its
-articles are also in the shipped training set under the older definition (44 with another label):
-they are taken out of the base training set here, so no model sees a test article.
+office's definition*: ``tests/data/sentiment_train/addendum.jsonl.gz`` (299 police, court and
+disaster articles labelled "tone for the province", the rule of issue 23; see that folder's README).
+149 of its articles are also in ``train.jsonl.gz`` under the older definition (44 with another
+label): they are taken out of the base training set here, so no model sees a test article.
 
 Each repeat draws a random split: ``--test-share`` of the set is the test part (never corrected),
 the rest the pool the office corrects from, in a random order (N takes the pool's first N: the
@@ -19,7 +19,8 @@ baseline, measured in the same run), and the time of one training.
 
 Run:  .venv/bin/python bench/learning_curve.py [--repeats 5] [--test-share 0.3] [--weight 1]
           [--sizes 0,25,50,100,200,all] [--base tests/data/sentiment_train/train.jsonl.gz]
-          [--addendum tests/data/learning/addendum_a.jsonl.gz] [--cache /tmp/features.json.gz]
+          [--addendum tests/data/sentiment_train/addendum.jsonl.gz] [--cache /tmp/features.json.gz]
+          [--jobs 1]
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,15 +45,23 @@ from analysis.sentiment_training import (  # noqa: E402
     LABELS,
     Sparse,
     featurize,
+    fitted,
     load_labelled,
     shifted,
-    train,
     vocabulary,
 )
 from learning.sentiment import shipped_settings  # noqa: E402
 from presswatch.config import load_analyzer  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
+
+
+_FIT: Callable[[list[int], list[int]], tuple[list[str], float]] | None = None  # set by main, inherited by forks
+
+
+def _fit_task(task: tuple[list[int], list[int]]) -> tuple[list[str], float]:
+    assert _FIT is not None
+    return _FIT(*task)
 
 
 def main() -> None:
@@ -60,8 +71,9 @@ def main() -> None:
     parser.add_argument("--weight", type=float, default=1.0, help="weight of one correction (product: 1)")
     parser.add_argument("--sizes", default="0,25,50,100,200,all")
     parser.add_argument("--base", type=Path, default=DATA / "sentiment_train" / "train.jsonl.gz")
-    parser.add_argument("--addendum", type=Path, default=DATA / "learning" / "addendum_a.jsonl.gz")
+    parser.add_argument("--addendum", type=Path, default=DATA / "sentiment_train" / "addendum.jsonl.gz")
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--jobs", type=int, default=1, help="trainings run at once (processes)")
     parser.add_argument("--cache", type=Path, help="keep the articles' features in this file (a rerun skips "
                                                    "the analysis of 3,000 articles)")
     args = parser.parse_args()
@@ -92,10 +104,10 @@ def main() -> None:
                           dtype=np.int64)
         trust = np.array([e.weight for e in base] + [args.weight] * len(corrections))
         begun = time.perf_counter()
-        vocab = vocabulary(rows, settings.min_df)
-        w, b = train(Sparse(rows, vocab), labels, settings.l2, settings.iterations, trust=trust)
+        vocab = vocabulary(rows, settings.min_df, settings.drop)
+        w, b = fitted(Sparse(rows, vocab), labels, settings, trust)
         scores = Sparse([office_features[i] for i in test], vocab).dot(w) + b
-        return shifted(scores, settings.neutral_shift), time.perf_counter() - begun
+        return shifted(scores, settings.neutral_shift, settings.positive_shift), time.perf_counter() - begun
 
     def score(test: list[int], predicted: list[str]) -> float:
         return macro_f1(per_label([gold[i] for i in test], predicted, tuple(LABELS)))
@@ -103,23 +115,35 @@ def main() -> None:
     sizes = args.sizes.split(",")
     results: dict[str, list[float]] = {size: [] for size in sizes}
     lexicon_scores: list[float] = []
-    # The base model (N = 0) is the same in every repeat: trained once, it predicts the whole set.
-    base_predictions, took = fit_predict([], list(range(len(office))))
-    times: list[float] = [took]
     rng = np.random.default_rng(args.seed)
-    for repeat in range(args.repeats):
+    cut = int(round(len(office) * args.test_share))
+    splits = []
+    for _ in range(args.repeats):
         order = [int(i) for i in rng.permutation(len(office))]
-        cut = int(round(len(office) * args.test_share))
-        test, pool = order[:cut], order[cut:]
+        splits.append((order[:cut], order[cut:]))
+    # One training per (repeat, N > 0), plus the base model (N = 0), the same in every repeat:
+    # trained once, it predicts the whole set. The trainings run in --jobs processes.
+    tasks: list[tuple[list[int], list[int]]] = [([], list(range(len(office))))]
+    for test, pool in splits:
+        for size in sizes:
+            n = len(pool) if size == "all" else min(int(size), len(pool))
+            if n:
+                tasks.append((pool[:n], test))
+    global _FIT
+    _FIT = fit_predict
+    if args.jobs > 1:
+        with multiprocessing.get_context("fork").Pool(args.jobs) as workers:
+            done = workers.map(_fit_task, tasks, chunksize=1)
+    else:
+        done = [_fit_task(task) for task in tasks]
+    (base_predictions, took), *trained = done
+    times: list[float] = [took] + [t for _, t in trained]
+    answers = iter(trained)
+    for repeat, (test, pool) in enumerate(splits):
         lexicon_scores.append(score(test, [lexicon[i] for i in test]))
         for size in sizes:
             n = len(pool) if size == "all" else min(int(size), len(pool))
-            if n == 0:
-                predicted = [base_predictions[i] for i in test]
-            else:
-                predicted, took = fit_predict(pool[:n], test)
-                times.append(took)
-                print(f"  N={n}: trained in {took:.0f} s", flush=True)
+            predicted = next(answers)[0] if n else [base_predictions[i] for i in test]
             results[size].append(score(test, predicted))
         print(f"repeat {repeat + 1}/{args.repeats}: " + ", ".join(
             f"N={s} {results[s][-1]:.3f}" for s in sizes) + f"; lexicon {lexicon_scores[-1]:.3f}", flush=True)

@@ -12,7 +12,9 @@ fold both recipes are trained on the fold's training rows and scored on the same
 So the held-out rows include the office's corrected articles, which the current model never learnt
 from: the score says whether the corrections help on the office's own definition without letting
 either model see a test article. Hyper-parameters are the shipped model's (its ``meta``: ``l2``,
-``min_df``, ``neutral_shift``), not re-tuned on the office's data.
+``min_df``, ``neutral_shift``, ``positive_shift``, ``dropped_features``, ``solver``), not re-tuned on
+the office's data. The shipped articles are ``tests/data/sentiment_train``'s, its addendum's labels
+replacing the old ones of the articles it re-labels (``load_examples``).
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ from analysis.sentiment_training import (
     cv_result,
     featurize,
     fit,
+    fitted,
     fold_indexes,
     load_labelled,
-    train,
+    merge_addendum,
     vocabulary,
 )
 from presswatch.config import model_versions as versions
@@ -55,20 +58,36 @@ KIND = "sentiment"
 
 
 def shipped_files(folder: Path = SHIPPED_DATA) -> list[Path]:
-    """The shipped training files (``*.jsonl``, ``*.jsonl.gz``) of ``tests/data/sentiment_train``."""
+    """The shipped training files (``*.jsonl``, ``*.jsonl.gz``) of ``tests/data/sentiment_train``
+    (``train.jsonl.gz`` and its ``addendum.jsonl.gz``)."""
     files = sorted([*folder.glob("*.jsonl"), *folder.glob("*.jsonl.gz")])
     if not files:
         raise TrainingError(f"không thấy dữ liệu huấn luyện gốc trong {folder} (dùng --data TỆP)")
     return files
 
 
+def is_addendum(path: Path) -> bool:
+    """An addendum file (``addendum*.jsonl[.gz]``) re-labels articles of the others and adds new ones."""
+    return path.name.startswith("addendum")
+
+
 def load_examples(files: Sequence[Path]) -> list[LabelledText]:
-    examples: list[LabelledText] = []
-    for path in files:
+    """The labelled articles of ``files``: the base files one after the other, then each addendum
+    merged onto them (``merge_addendum``: its label replaces the old one of the same article, its new
+    articles are added), so an article re-labelled by an addendum is one example, not two."""
+    def read(path: Path) -> list[LabelledText]:
         try:
-            examples += load_labelled(path)
+            return load_labelled(path)
         except (OSError, ValueError, KeyError) as exc:
             raise TrainingError(f"{path}: không đọc được dữ liệu huấn luyện ({exc})") from None
+
+    examples: list[LabelledText] = []
+    for path in files:
+        if not is_addendum(path):
+            examples += read(path)
+    for path in files:
+        if is_addendum(path):
+            examples = merge_addendum(examples, read(path))
     return examples
 
 
@@ -79,10 +98,14 @@ def correction_examples(store: Store, weight: float = CORRECTION_WEIGHT) -> list
 
 
 def shipped_settings() -> Settings:
-    """The hyper-parameters the shipped model was trained with."""
+    """The hyper-parameters the shipped model was trained with (its ``meta``; absent: the defaults)."""
     meta = SentimentModel.load().meta or {}
-    return Settings(l2=float(meta.get("l2", 1.0)), min_df=int(meta.get("min_df", 3)),
-                    neutral_shift=float(meta.get("neutral_shift", 0.0)))
+    default = Settings()
+    return Settings(l2=float(meta.get("l2", default.l2)), min_df=int(meta.get("min_df", default.min_df)),
+                    neutral_shift=float(meta.get("neutral_shift", default.neutral_shift)),
+                    positive_shift=float(meta.get("positive_shift", default.positive_shift)),
+                    drop=tuple(str(x) for x in meta.get("dropped_features") or default.drop),
+                    solver=str(meta.get("solver", default.solver)))
 
 
 @dataclass
@@ -117,13 +140,14 @@ def compare(examples: Sequence[LabelledText], current_rows: Sequence[bool], anal
             key = tuple(rows)
             if key not in trained:  # no correction among the training rows: one model serves both
                 fold_features = [features[i] for i in rows]
-                vocab = vocabulary(fold_features, settings.min_df)
+                vocab = vocabulary(fold_features, settings.min_df, settings.drop)
                 labels = np.array([LABELS.index(gold[i]) for i in rows], dtype=np.int64)
-                w, b = train(Sparse(fold_features, vocab), labels, settings.l2, settings.iterations, trust=trust[rows])
+                w, b = fitted(Sparse(fold_features, vocab), labels, settings, trust[rows])
                 trained[key] = Sparse([features[i] for i in test], vocab).dot(w) + b
             scores[test] = trained[key]
-    return Comparison(cv_result(gold, new_scores, tests, settings.neutral_shift),
-                      cv_result(gold, current_scores, tests, settings.neutral_shift), folds, seed)
+    return Comparison(cv_result(gold, new_scores, tests, settings.neutral_shift, settings.positive_shift),
+                      cv_result(gold, current_scores, tests, settings.neutral_shift, settings.positive_shift),
+                      folds, seed)
 
 
 @dataclass

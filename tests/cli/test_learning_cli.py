@@ -42,7 +42,7 @@ def make_office(tmp_path: Path, rows: list[dict[str, str]], monkeypatch: pytest.
     of the configuration points into tmp_path. One side is made clearly better on purpose. By
     default the shipped set's labels are rotated: the office's definition differs from the shipped
     one, consistently. ``noisy``: the shipped set is larger and right, and the corrections' labels
-    follow no text (every third article each label): they can only add noise."""
+    are wrong, each rotated (an analyst who misread the definition): they can only mislead."""
     shipped_count = len(rows) - SHIPPED_ROWS if noisy else SHIPPED_ROWS
     monkeypatch.setenv("PRESSWATCH_MODELS_DIR", str(tmp_path / "models"))
     shipped = tmp_path / "shipped.jsonl"
@@ -58,7 +58,7 @@ def make_office(tmp_path: Path, rows: list[dict[str, str]], monkeypatch: pytest.
                                               analysis=analyzer.analyze(row["title"], row["text"])))
             assert found is not None
             ids.append(found)
-            label = ("negative", "neutral", "positive")[number % 3] if noisy else row["sentiment"]
+            label = ROTATED[row["sentiment"]] if noisy else row["sentiment"]
             fixes.correct(store, found, "sentiment", label, "chuyen-vien", "nhãn của văn phòng")
         fixes.correct(store, ids[0], "topics", ["thien-tai", "xa-hoi"], "truong-phong")
     return db, shipped, ids
@@ -147,8 +147,8 @@ def test_train_keeps_a_model_that_is_not_worse_records_it_loads_it_and_rolls_bac
 def test_train_refuses_a_model_that_scores_lower_and_keeps_the_current_one(
         tmp_path: Path, rows: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Corrections whose labels follow no text make a worse model: it is recorded, not kept, and the
-    analysis goes on with the shipped model."""
+    """Wrong corrections (fewer than the right shipped articles) make a worse model: it is recorded,
+    not kept, and the analysis goes on with the shipped model."""
     db, shipped, _ = make_office(tmp_path, rows, monkeypatch, noisy=True)
     code, out, _ = run(capsys, "--db", str(db), "train", "sentiment", "--data", str(shipped), "--folds", "3")
     record = json.loads((tmp_path / "models" / "sentiment" / "versions.jsonl").read_text().splitlines()[-1])
