@@ -9,7 +9,7 @@ import getpass
 from collections.abc import Callable
 from pathlib import Path
 
-from presswatch.cli.options import with_config
+from presswatch.cli.options import database, with_config
 from presswatch.cli.output import bounded_int, out
 from presswatch.config import Config
 from presswatch.config import model_versions as versions
@@ -37,7 +37,8 @@ def cmd_train(args: argparse.Namespace, config: Config, db: Path) -> int:
         return 0
     if args.kind is None:
         raise TrainingError("cần chọn mô hình (sentiment), hoặc --list, hoặc --rollback")
-    return _train(args, config, db)
+    # Only training reads the database (the corrections): --list and --rollback work without one.
+    return _train(args, config, database(args, config.settings, existing=True))
 
 
 def _train(args: argparse.Namespace, config: Config, db: Path) -> int:
@@ -108,4 +109,4 @@ def add_train_command(add: Callable[[str, str], argparse.ArgumentParser]) -> Non
                        help="hạt giống chia phần (mặc định 20261207)")
     train.add_argument("--user", metavar="TÊN", help="người huấn luyện ghi vào hồ sơ phiên bản (mặc định: "
                                                     "người dùng hệ thống)")
-    train.set_defaults(func=with_config(cmd_train))
+    train.set_defaults(func=with_config(cmd_train, existing=False))

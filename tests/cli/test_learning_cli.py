@@ -158,3 +158,15 @@ def test_train_refuses_a_model_that_scores_lower_and_keeps_the_current_one(
     assert not (tmp_path / "models" / "sentiment" / "CURRENT").exists()
     model = load_config(CONFIG).analyzer(with_entities=False).sentiment_model
     assert model is not None and "version" not in (model.meta or {})
+
+
+def test_list_and_rollback_need_no_database_but_training_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PRESSWATCH_MODELS_DIR", str(tmp_path / "models"))
+    missing = tmp_path / "none.db"
+    code, out, _ = run(capsys, "--db", str(missing), "train", "--list")
+    assert code == 0 and "đang dùng: shipped" in out
+    code, _, err = run(capsys, "--db", str(missing), "train", "--rollback")
+    assert code == 1 and "không có phiên bản nào trước đó" in err
+    code, _, err = run(capsys, "--db", str(missing), "train", "sentiment")
+    assert code != 0 and "Chưa có cơ sở dữ liệu" in err and not missing.exists()
