@@ -32,8 +32,9 @@ import multiprocessing
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,9 +60,23 @@ DATA = ROOT / "tests" / "data"
 _FIT: Callable[[list[int], list[int]], tuple[list[str], float]] | None = None  # set by main, inherited by forks
 
 
-def _fit_task(task: tuple[list[int], list[int]]) -> tuple[list[str], float]:
+def _fit_task(task: tuple[str, int, list[int], list[int]]) -> tuple[str, int, list[str], float]:
     assert _FIT is not None
-    return _FIT(*task)
+    size, repeat, corrections, test = task
+    return (size, repeat, *_FIT(corrections, test))
+
+
+class _Serial:
+    """``--jobs 1``: the pool's ``imap`` in this process."""
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def imap_unordered(self, func: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
+        return map(func, items)
 
 
 def main() -> None:
@@ -122,31 +137,35 @@ def main() -> None:
         order = [int(i) for i in rng.permutation(len(office))]
         splits.append((order[:cut], order[cut:]))
     # One training per (repeat, N > 0), plus the base model (N = 0), the same in every repeat:
-    # trained once, it predicts the whole set. The trainings run in --jobs processes.
-    tasks: list[tuple[list[int], list[int]]] = [([], list(range(len(office))))]
-    for test, pool in splits:
-        for size in sizes:
+    # trained once, it predicts the whole set. The trainings run in --jobs processes, N by N in the
+    # order of --sizes (every repeat of one N before the next N); each score is printed when its
+    # training ends, so an interrupted run still says what it measured.
+    tasks: list[tuple[str, int, list[int], list[int]]] = [("0", -1, [], list(range(len(office))))]
+    for size in sizes:
+        for repeat, (test, pool) in enumerate(splits):
             n = len(pool) if size == "all" else min(int(size), len(pool))
             if n:
-                tasks.append((pool[:n], test))
+                tasks.append((size, repeat, pool[:n], test))
     global _FIT
     _FIT = fit_predict
-    if args.jobs > 1:
-        with multiprocessing.get_context("fork").Pool(args.jobs) as workers:
-            done = workers.map(_fit_task, tasks, chunksize=1)
-    else:
-        done = [_fit_task(task) for task in tasks]
-    (base_predictions, took), *trained = done
-    times: list[float] = [took] + [t for _, t in trained]
-    answers = iter(trained)
-    for repeat, (test, pool) in enumerate(splits):
-        lexicon_scores.append(score(test, [lexicon[i] for i in test]))
-        for size in sizes:
-            n = len(pool) if size == "all" else min(int(size), len(pool))
-            predicted = next(answers)[0] if n else [base_predictions[i] for i in test]
-            results[size].append(score(test, predicted))
-        print(f"repeat {repeat + 1}/{args.repeats}: " + ", ".join(
-            f"N={s} {results[s][-1]:.3f}" for s in sizes) + f"; lexicon {lexicon_scores[-1]:.3f}", flush=True)
+    scores_of: dict[tuple[str, int], float] = {}
+    times: list[float] = []
+    context = multiprocessing.get_context("fork")
+    with context.Pool(args.jobs) if args.jobs > 1 else _Serial() as workers:
+        for size, repeat, predicted, took in workers.imap_unordered(_fit_task, tasks):
+            times.append(took)
+            if repeat < 0:  # the base model: N = 0 and the lexicon in every repeat
+                for number, (test, _) in enumerate(splits):
+                    lexicon_scores.append(score(test, [lexicon[i] for i in test]))
+                    scores_of[(size, number)] = score(test, [predicted[i] for i in test])
+                print(f"N=0: {', '.join(f'{scores_of[(size, r)]:.3f}' for r in range(len(splits)))}; lexicon "
+                      f"{', '.join(f'{x:.3f}' for x in lexicon_scores)} (trained in {took:.0f} s)", flush=True)
+            else:
+                scores_of[(size, repeat)] = score(splits[repeat][0], predicted)
+                print(f"N={size} repeat {repeat + 1}: {scores_of[(size, repeat)]:.3f} (trained in {took:.0f} s)",
+                      flush=True)
+    for size in sizes:
+        results[size] = [scores_of[(size, r)] for r in range(len(splits)) if (size, r) in scores_of]
 
     def mean_sd(values: list[float]) -> str:
         sd = statistics.stdev(values) if len(values) > 1 else 0.0
@@ -158,9 +177,10 @@ def main() -> None:
     print("| corrections N | macro-F1 (mean ± sd) |")
     print("|---|---|")
     print(f"| lexicon alone (baseline) | {mean_sd(lexicon_scores)} |")
-    for size in sizes:
+    for size in sorted(sizes, key=lambda size: pool_size if size == "all" else int(size)):
         label = f"all ({pool_size})" if size == "all" else size
-        print(f"| {label} | {mean_sd(results[size])} |")
+        done = f" ({len(results[size])} of {args.repeats} splits)" if len(results[size]) < args.repeats else ""
+        print(f"| {label} | {mean_sd(results[size]) if results[size] else 'not measured'}{done} |")
     print(f"\none training: {statistics.median(times):.1f} s (median of {len(times)})")
 
 
