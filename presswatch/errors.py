@@ -10,6 +10,8 @@
     ├── InvalidURL             a link cannot be a web address (also a ValueError)
     ├── UserError              a web user cannot be created or changed as asked
     ├── AnnotationError        a tag, note or saved search was refused
+    ├── CorrectionError        an analyst's correction of an article's analysis was refused
+    ├── TrainingError          ``presswatch train`` could not train, or a model version is unknown
     ├── DeliveryError          one alert delivery attempt failed (the outbox retries it)
     ├── CaseError              a case (hồ sơ vụ việc) cannot be created or changed as asked
     │   ├── CaseConflict       someone else changed the case since it was read (version check)
@@ -91,6 +93,14 @@ class UserError(PresswatchError):
 
 class AnnotationError(PresswatchError):
     """An annotation or saved search was refused (empty, too long, unknown article)."""
+
+
+class CorrectionError(PresswatchError):
+    """A correction of an article's relevance, topics, sentiment or toxicity was refused."""
+
+
+class TrainingError(PresswatchError):
+    """Training a model failed, or the model version asked for does not exist."""
 
 
 class DeliveryError(PresswatchError):

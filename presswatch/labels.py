@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from presswatch.provinces import DEFAULT_PROVINCE
 
 SENTIMENT_LABELS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
+TOXICITY_LABELS = {"clean": "bình thường", "offensive": "xúc phạm", "hate": "thù ghét"}
 
 
 def relevance_labels(provinces: Sequence[str] = (DEFAULT_PROVINCE,)) -> dict[str, str]:

@@ -38,7 +38,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # the product: what the contracts cover
 PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports",
-            "reanalysis")
+            "reanalysis", "learning")
 OTHER_CODE = ("tests", "bench", "scripts")  # held to the private-name rule too
 SEARCH = "presswatch.search"
 # Building a backend or an Elasticsearch client is presswatch.search's job alone.

@@ -24,7 +24,7 @@ from presswatch.store.schema import MIGRATIONS_TABLE, SCHEMAS, load_schemas
 ROOT = Path(__file__).resolve().parents[1]
 # the product
 PACKAGES = ("presswatch", "analysis", "crawler", "alerts", "cases", "register", "trends", "evidence", "reports",
-            "reanalysis")
+            "reanalysis", "learning")
 OTHER_OWNERS = {
     MIGRATIONS_TABLE: "presswatch.store",  # the migration mechanism's bookkeeping (presswatch.store.schema)
     "apscheduler_jobs": "presswatch.service.jobstore",  # APScheduler's job store, configured and read there

@@ -3,8 +3,8 @@ which runs a command and turns the errors it raises into messages and exit statu
 
 The commands live in one module per group: ``crawl`` (crawl, run --once), ``service`` (run, reload,
 status, sources), ``search`` (search, reindex), ``digest``, ``alerts``, ``evidence``, ``users``, ``web``,
-``cases``, ``register``, ``trends``, ``report``, ``reanalyze``, ``demo`` and ``tools`` (check-config,
-analyze, extract); ``options`` resolves ``--config``/``--db``,
+``cases``, ``register``, ``trends``, ``report``, ``reanalyze``, ``corrections``, ``train``, ``demo`` and
+``tools`` (check-config, analyze, extract); ``options`` resolves ``--config``/``--db``,
 ``output`` holds the Vietnamese argparse and the printing helpers, ``progress`` the crawl progress
 line. Exit statuses: 0 done, 1 failed, 2 a mistake in the command, the configuration or a query,
 130 interrupted, 141 output cut short by a closed pipe.
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from presswatch.cli.alerts import add_alerts_commands
 from presswatch.cli.cases import add_cases_commands
+from presswatch.cli.corrections import add_corrections_commands
 from presswatch.cli.crawl import cmd_crawl
 from presswatch.cli.demo import cmd_demo
 from presswatch.cli.digest import cmd_digest, digest_date
@@ -32,6 +33,7 @@ from presswatch.cli.report import add_report_command
 from presswatch.cli.search import add_search_arguments, cmd_reindex
 from presswatch.cli.service import cmd_reload, cmd_run, cmd_sources, cmd_status
 from presswatch.cli.tools import cmd_analyze, cmd_check_config, cmd_extract
+from presswatch.cli.train import add_train_command
 from presswatch.cli.trends import add_trends_commands
 from presswatch.cli.users import add_users_arguments
 from presswatch.cli.web import cmd_web
@@ -86,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_trends_commands(add)
     add_report_command(add)
     add_evidence_commands(add)
+    add_corrections_commands(add)
+    add_train_command(add)
     digest = add("digest", "bản tin hằng ngày gửi lãnh đạo: xem tóm tắt, xem trước HTML, gửi email")
     digest.add_argument("--date", metavar="YYYY-MM-DD", type=digest_date,
                         help="ngày của bản tin (mặc định: bản tin gần nhất)")

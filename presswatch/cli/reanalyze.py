@@ -21,14 +21,18 @@ FIELD_LABELS = {"relevance": "mức liên quan", "topics": "chủ đề", "senti
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def analysis_files(directory: Path) -> list[Path]:
-    """The files whose contents make the analysis: the configuration's lexicons and the packaged
-    data (gazetteer, spelling variants, model)."""
+def analysis_files(directory: Path, models_dir: Path | None = None) -> list[Path]:
+    """The files whose contents make the analysis: the configuration's lexicons, ``presswatch.yaml``
+    (the provinces followed), the packaged data (gazetteer, spelling variants, shipped model) and
+    the trained sentiment model in use in ``models_dir`` (``presswatch train``)."""
     import analysis
+    from presswatch.config.model_versions import current_model_path
 
     packaged = Path(analysis.__file__).parent / "data"
-    return [directory / name for name in ("topics.yaml", "sentiment.yaml", "toxicity.yaml")] + sorted(
-        path for path in packaged.iterdir() if path.is_file())
+    trained = current_model_path(models_dir)
+    names = ("topics.yaml", "sentiment.yaml", "toxicity.yaml", "presswatch.yaml")
+    return [directory / name for name in names] + sorted(
+        path for path in packaged.iterdir() if path.is_file()) + ([trained] if trained is not None else [])
 
 
 def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
@@ -37,6 +41,7 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.errors import ReanalysisError
     from presswatch.search.es_sync import sync_elasticsearch
     from presswatch.store import Store
+    from presswatch.store.corrections import overlay_corrections
     from reanalysis.run import Selection, fingerprint, reanalyze, resume
 
     directory = config_dir(args)
@@ -45,14 +50,16 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     if until is not None and _DAY.fullmatch(args.until.strip()):
         until += timedelta(days=1)  # "--until 2026-11-30": to the end of that day
     selection = Selection(since, until, tuple(args.source or ()), args.what)
-    factory = partial(load_analyzer, directory)
+    factory = partial(load_analyzer, directory, models_dir=config.models_dir)  # the model in use, trained or shipped
     factory()  # a configuration that does not load stops here, before any worker starts
-    print_ = fingerprint(analysis_files(directory))
+    print_ = fingerprint(analysis_files(directory, config.models_dir))
     elasticsearch = config.settings.index_backend == "elasticsearch"
     line = RateLine(sys.stderr)
     options = {"workers": args.workers, "batch": args.batch, "progress": line.update,
                "elasticsearch": elasticsearch}
     with Store(db) as store:
+        # the analysts' corrections win over the new analysis, in each batch's transaction
+        options["after_batch"] = partial(overlay_corrections, store)
         if args.resume:
             outcome = resume(store, factory, print_, **options)
             if outcome is None:

@@ -80,9 +80,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from presswatch.config import load_analyzer
+    from presswatch.config import load_analyzer, load_settings
 
-    analyzer = load_analyzer(config_dir(args), with_entities=not args.no_entities)
+    directory = config_dir(args)
+    models_dir = Path(load_settings(directory / "presswatch.yaml").models_dir)  # the trained model in use, if any
+    analyzer = load_analyzer(directory, with_entities=not args.no_entities, models_dir=models_dir)
     failures = 0
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():

@@ -27,6 +27,7 @@ from presswatch.config.lexicons import (
     load_topics,
     load_toxicity,
 )
+from presswatch.config.model_versions import current_model_path
 from presswatch.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -46,12 +47,15 @@ class CrawlConfig:
     alerts: AlertsFile | None = None
     problems: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()  # the provinces followed (setting ``province``); empty: the default
+    sentiment_model: str | None = None  # the trained sentiment model in use (models_dir); None: the shipped one
 
     @classmethod
     def of(cls, config: Config) -> CrawlConfig:
         """The part of a validated configuration a crawl needs."""
+        model = current_model_path(config.models_dir)
         return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts,
-                   provinces=tuple(config.settings.province))
+                   provinces=tuple(config.settings.province),
+                   sentiment_model=str(model) if model is not None else None)
 
     @classmethod
     def load(cls, directory: Path) -> CrawlConfig:
@@ -86,6 +90,7 @@ class CrawlConfig:
         if self.topics is None or self.sentiment is None:
             return None
         return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
+                              model_path=Path(self.sentiment_model) if self.sentiment_model else None,
                               provinces=list(self.provinces) or None)
 
     def to_json(self) -> str:
@@ -94,7 +99,8 @@ class CrawlConfig:
 
         return json.dumps({"topics": dump(self.topics), "sentiment": dump(self.sentiment),
                            "toxicity": dump(self.toxicity), "alerts": dump(self.alerts),
-                           "problems": list(self.problems), "provinces": list(self.provinces)}, ensure_ascii=False)
+                           "problems": list(self.problems), "provinces": list(self.provinces),
+                           "sentiment_model": self.sentiment_model}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> CrawlConfig:
@@ -105,7 +111,8 @@ class CrawlConfig:
 
         return cls(topics=part(TopicsFile, "topics"), sentiment=part(SentimentFile, "sentiment"),
                    toxicity=part(ToxicityFile, "toxicity"), alerts=part(AlertsFile, "alerts"),
-                   problems=tuple(data.get("problems") or ()), provinces=tuple(data.get("provinces") or ()))
+                   problems=tuple(data.get("problems") or ()), provinces=tuple(data.get("provinces") or ()),
+                   sentiment_model=data.get("sentiment_model"))
 
     def write(self, path: Path) -> None:
         path.write_text(self.to_json(), encoding="utf-8")

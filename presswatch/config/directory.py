@@ -23,6 +23,7 @@ from presswatch.config.lexicons import (
     load_topics,
     load_toxicity,
 )
+from presswatch.config.model_versions import current_model_path
 from presswatch.config.refs import (
     config_warnings,
     internal_source_warnings,
@@ -56,6 +57,7 @@ class Config:
         if self.topics is None or self.sentiment is None:
             raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
         return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
+                              model_path=current_model_path(self.models_dir),
                               provinces=self.settings.province)
 
     @property
@@ -66,6 +68,12 @@ class Config:
     @property
     def database(self) -> Path:
         path = Path(self.settings.database)
+        return path if path.is_absolute() else Path.cwd() / path
+
+    @property
+    def models_dir(self) -> Path:
+        """``models_dir``: where ``presswatch train`` keeps model versions (relative: to the working directory)."""
+        path = Path(self.settings.models_dir)
         return path if path.is_absolute() else Path.cwd() / path
 
     def source(self, source_id: str) -> Source:
@@ -122,13 +130,15 @@ def _unfollowed(doc: YamlDocument, alerts: AlertsFile, followed: list[str]) -> l
             for index, rule in enumerate(alerts.rules) for name in rule.provinces if name not in followed]
 
 
-def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True) -> Analyzer:
+def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True,
+                  models_dir: Path | None = None) -> Analyzer:
     """Only the analysis part of a configuration directory (for ``presswatch analyze``).
     ``sentiment_model=False``: the lexicon alone decides sentiment, whatever ``sentiment.yaml`` says
-    (training and comparing the model)."""
+    (training and comparing the model); ``models_dir``: load the current trained version there
+    (None: the shipped model)."""
     return build_analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
                           with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model,
-                          provinces=followed_provinces(directory))
+                          current_model_path(models_dir), provinces=followed_provinces(directory))
 
 
 def followed_provinces(directory: Path, environ: dict[str, str] | None = None) -> list[str]:

@@ -124,9 +124,13 @@ def load_toxicity(path: Path) -> ToxicityFile | None:
 
 def build_analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool,
                    toxicity: ToxicityFile | None = None, sentiment_model: bool = True,
-                   provinces: list[str] | None = None) -> Analyzer:
-    """``provinces``: the followed provinces, home first (``Analysis.provinces``); None: the default."""
-    model = SentimentModel.load() if sentiment.model and sentiment_model else None
+                   model_path: Path | None = None, provinces: list[str] | None = None) -> Analyzer:
+    """The analysis of these lexicons; ``model_path``: the trained sentiment model in use
+    (``model_versions.current_model_path``), None: the shipped one. ``provinces``: the followed
+    provinces, home first (``Analysis.provinces``); None: the default."""
+    model = None
+    if sentiment.model and sentiment_model:
+        model = SentimentModel.load(model_path) if model_path is not None else SentimentModel.load()
     return Analyzer(TopicLexicon.from_dict(topics.model_dump()),
                     SentimentLexicon.from_dict(sentiment.model_dump(exclude={"model"})),
                     with_entities=with_entities,

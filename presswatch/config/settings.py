@@ -168,6 +168,8 @@ SETTINGS: tuple[Setting, ...] = (
             "corrections and removal, after the capture (durations, comma-separated)."),
     Setting("evidence_edit_threshold", 0.02, "Share of words that must change (with the title unchanged) for a "
             "re-check to report an edit."),
+    Setting("models_dir", "data/models", "Folder of the models `presswatch train` makes, one folder per model "
+            "(sentiment/<version>.json, versions.jsonl, CURRENT); the analysis loads the current version."),
 )
 
 
@@ -254,6 +256,7 @@ class Settings(Strict):
     evidence_attempts: int = Field(default=_default("evidence_attempts"), ge=1, le=50)
     evidence_rechecks: str = _default("evidence_rechecks")
     evidence_edit_threshold: float = Field(default=_default("evidence_edit_threshold"), gt=0, lt=1)
+    models_dir: str = Field(default=_default("models_dir"), min_length=1)
 
     @field_validator("evidence_rechecks")
     @classmethod

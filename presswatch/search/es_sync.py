@@ -4,7 +4,8 @@ crawl sends the articles the index has not received yet and remembers how far it
 moves the alias to it.
 
 ``sync_elasticsearch(settings, db)`` is what the CLI and the service run after a crawl;
-``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``; ``resend_from`` moves the position
+``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``; ``resend_elasticsearch`` sends
+articles whose analysis changed (an analyst's correction) again; ``resend_from`` moves the position
 back after ``presswatch reanalyze`` rewrote articles, so the next sync sends them again. This module owns ``sync_state``
 (``SCHEMA``); it reads the articles through the store.
 """
@@ -22,7 +23,7 @@ from presswatch.config import Settings
 from presswatch.errors import ConfigError
 from presswatch.search.elastic import MAPPINGS, SETTINGS, TEMPLATE, EsIndex
 from presswatch.store import Store
-from presswatch.store.articles import count_articles, index_rows
+from presswatch.store.articles import count_articles, index_rows, index_rows_of
 from presswatch.store.schema import Migration, Schema
 from presswatch.times import iso
 
@@ -71,6 +72,25 @@ def reindex_elasticsearch(settings: Settings, store: Store,
                           progress: Callable[[int, int], None] | None = None) -> int:
     """``reindex`` into the Elasticsearch of ``settings`` (whatever the configured backend)."""
     return reindex(store, EsIndex.from_settings(settings), progress)
+
+
+def resend_elasticsearch(settings: Settings, store: Store, ids: list[int]) -> str | None:
+    """Send the stored articles ``ids`` to the Elasticsearch of ``settings`` again (their analysis
+    changed), when it is the configured backend. Returns the error, or None (sent, or nothing to do).
+    Only articles the sync already sent are sent: the others go with the next sync, corrected."""
+    if settings.index_backend != "elasticsearch" or not ids:
+        return None
+    row = store.db.execute("SELECT last_article_id FROM sync_state WHERE name = ?", (SYNC_NAME,)).fetchone()
+    sent_ids = [i for i in ids if row is not None and i <= int(row[0])]
+    if not sent_ids:
+        return None
+    try:
+        index = EsIndex.from_settings(settings)
+        index.bulk(index.alias, index_rows_of(store.db, sent_ids))
+        index.client.indices.refresh(index=index.alias)
+    except Exception as exc:  # noqa: BLE001 - the store is corrected; the caller reports the index's failure
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return None
 
 
 def article_batches(store: Store, after: int, size: int) -> Iterator[list[Any]]:

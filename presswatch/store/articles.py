@@ -152,6 +152,24 @@ def _add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis, d
                    [(value, article_id) for value in analysis.sketch[:BAND]])
 
 
+def analysis_of(db: sqlite3.Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The stored analysis (JSON, as ``Analysis.to_json`` wrote it) of the analysed articles among ``ids``."""
+    rows = db.execute("SELECT id, analysis FROM articles WHERE analysis IS NOT NULL "
+                      "AND id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(ids))),))
+    return {int(row[0]): json.loads(row[1]) for row in rows}
+
+
+def set_analysis(db: sqlite3.Connection, article_id: int, data: dict[str, Any]) -> None:
+    """Replace an analysed article's analysis JSON and what is derived from it for search and facets
+    (the ``relevance`` and ``sentiment`` columns, its ``article_topics`` rows), inside the caller's
+    transaction. The FTS entry (title and text) does not change. For corrections and re-analysis."""
+    db.execute("UPDATE articles SET relevance = ?, sentiment = ?, analysis = ? WHERE id = ?",
+               (data["relevance"], data["sentiment"], json.dumps(data, ensure_ascii=False), article_id))
+    db.execute("DELETE FROM article_topics WHERE article_id = ?", (article_id,))
+    db.executemany("INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
+                   [(slug, article_id) for slug in data["topics"]])
+
+
 def _add_aliases(db: sqlite3.Connection, article_id: int, urls: list[str]) -> None:
     db.executemany(
         "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
@@ -328,6 +346,13 @@ _INDEX_ROWS = """SELECT a.id, a.url, a.source_id, a.source_kind, coalesce(a.titl
                   coalesce(t.text_norm, t.text) AS text_n, a.published_at, a.dated_at, a.relevance, a.sentiment,
                   a.analysis, a.cluster_id
            FROM articles a JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?"""
+
+
+def index_rows_of(db: sqlite3.Connection, ids: Iterable[int]) -> list[sqlite3.Row]:
+    """The stored articles among ``ids`` as ``index_rows`` gives them (to send them to a search index again)."""
+    return db.execute(_INDEX_ROWS.replace("a.id > ? ORDER BY a.id LIMIT ?",
+                                          "a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id"),
+                      (json.dumps(sorted(set(ids))),)).fetchall()
 
 
 def index_rows(db: sqlite3.Connection, after: int, size: int) -> list[sqlite3.Row]:

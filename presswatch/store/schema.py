@@ -6,7 +6,8 @@ others call its functions (``tests/test_table_owners.py`` checks it). The owner 
 as a ``Schema(name, migrations)``: named ``Migration`` scripts, in order, only ever appended to once
 released. The store's own tables are shared by the modules of ``presswatch.store`` (``tables``);
 ``presswatch.store.users`` (users, sessions, login failures), ``presswatch.store.annotation`` (tags,
-notes, reviews, saved searches), ``presswatch.search.es_sync`` (``sync_state``), ``alerts.outbox``
+notes, reviews, saved searches), ``presswatch.store.corrections`` (``analysis_corrections``),
+``presswatch.search.es_sync`` (``sync_state``), ``alerts.outbox``
 (alerts, outbox), ``alerts.ingest`` (``alert_pending``), ``alerts.source_health``
 (``source_incidents``), ``alerts.digest.send`` (``digest_sends``), the ``cases`` package
 (``cases``, ``case_*``), ``register.tables`` (the press register's ``register_*`` tables), the
@@ -52,6 +53,7 @@ SCHEMAS: tuple[str, ...] = (
     "presswatch.store:SCHEMA",
     "presswatch.store.users:SCHEMA",
     "presswatch.store.annotation:SCHEMA",
+    "presswatch.store.corrections:SCHEMA",
     "presswatch.search.es_sync:SCHEMA",
     "alerts.outbox:SCHEMA",
     "alerts.ingest:SCHEMA",

@@ -16,13 +16,14 @@ from starlette.staticfiles import StaticFiles
 from presswatch.config import KIND_LABELS, Config
 from presswatch.labels import SENTIMENT_LABELS, relevance_labels
 from presswatch.provinces import full_name
-from presswatch.web import api, auth, case_api
+from presswatch.web import api, auth, case_api, corrections_api
 from presswatch.web.context import MAX_BODY, StorePool, Web, body_refused, not_allowed, not_found, server_error
 from presswatch.web.limits import BodyLimit, either
 from presswatch.web.pages import (
     admin,
     article,
     cases,
+    corrections,
     dashboard,
     evidence,
     help,
@@ -72,6 +73,8 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/article/{id:int}/notes", article.note_add, methods=["POST"]),
         Route("/article/{id:int}/verification", article.verification, methods=["POST"]),
         Route("/article/{id:int}/evidence", evidence.capture_article, methods=["POST"]),
+        Route("/article/{id:int}/corrections", corrections.correct, methods=["POST"]),
+        Route("/article/{id:int}/corrections/withdraw", corrections.withdraw, methods=["POST"]),
         Route("/evidence/{id:int}/{kind:str}", evidence.evidence_file, methods=["GET"]),
         Route("/export.csv", search.export_csv, methods=["GET"]),
         Route("/export.xlsx", search.export_xlsx, methods=["GET"]),
@@ -103,6 +106,9 @@ def create_app(config: Config, db_path: Path, workers: int = 4) -> Starlette:
         Route("/api/articles/{id:int}/tags", api.add_tag, methods=["POST"]),
         Route("/api/articles/{id:int}/notes", api.add_note, methods=["POST"]),
         Route("/api/articles/{id:int}/verification", api.verification, methods=["POST"]),
+        Route("/api/articles/{id:int}/corrections", corrections_api.list_corrections, methods=["GET"]),
+        Route("/api/articles/{id:int}/corrections", corrections_api.post_correction, methods=["POST"]),
+        Route("/api/articles/{id:int}/corrections/withdraw", corrections_api.withdraw_correction, methods=["POST"]),
         Route("/article/{id:int}/case", cases.open_from_article, methods=["POST"]),
         Route("/cases", cases.case_list, methods=["GET"]),
         Route("/cases/new", cases.new_case_form, methods=["GET"]),

@@ -165,6 +165,25 @@ SPEC: dict[str, Any] = {
         "/api/articles/{id}/verification": {"post": _post("Đánh dấu hoặc bỏ đánh dấu \"cần xác minh\" (analyst)", {
             "type": "object", "required": ["needs_verification"],
             "properties": {"needs_verification": {"type": "boolean"}}})},
+        "/api/articles/{id}/corrections": {
+            "get": {"summary": "Các hiệu chỉnh đánh giá của bài viết: in_force (đang có hiệu lực, theo trường) và "
+                               "corrections (mọi lần, kể cả đã hoàn tác), mới trước",
+                    "parameters": [_ID], "security": [{"session": []}],
+                    "responses": {"200": {"description": "Mã bài (article), hiệu chỉnh đang có hiệu lực (in_force), "
+                                                         "mọi hiệu chỉnh (corrections)"},
+                                  "404": {"description": "Không có bài viết này"}, **_ERRORS}},
+            "post": _post("Hiệu chỉnh một trường đánh giá (analyst): relevance (about/mention/none), topics (danh "
+                          "sách mã chủ đề đã cấu hình), sentiment (negative/neutral/positive), toxicity "
+                          "(clean/offensive/hate); thay cho giá trị của mô hình ở tìm kiếm, bộ lọc, bản tin, báo cáo", {
+                              "type": "object", "required": ["field", "value"],
+                              "properties": {"field": {"type": "string",
+                                                       "enum": ["relevance", "topics", "sentiment", "toxicity"]},
+                                             "value": {"oneOf": [{"type": "string"},
+                                                                 {"type": "array", "items": {"type": "string"}}]},
+                                             "reason": {"type": "string", "maxLength": 500}}})},
+        "/api/articles/{id}/corrections/withdraw": {"post": _post(
+            "Hoàn tác hiệu chỉnh một trường (analyst): giá trị của mô hình trở lại", {
+                "type": "object", "required": ["field"], "properties": {"field": {"type": "string"}}})},
         **CASE_PATHS,
         "/api/openapi.json": {"get": {"summary": "Tài liệu này", "security": [{"session": []}],
                                       "responses": {"200": {"description": "Tài liệu OpenAPI 3.1"}, **_ERRORS}}},

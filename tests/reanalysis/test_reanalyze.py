@@ -379,3 +379,33 @@ def test_after_batch_runs_inside_each_batch_so_a_correction_wins_and_a_failure_w
     assert all(len(ids) <= 10 for ids in calls)  # once per batch
     for article_id in rewritten:  # the new topic is written, and the correction stays over it
         assert after[article_id][0]["sentiment"] == after[article_id][2] == "negative"
+
+
+def test_presswatch_reanalyze_keeps_the_analysts_corrections(
+        tmp_path: Path, ingested: list[tuple[dict[str, Any], Analysis]]) -> None:
+    """The command wires the corrections in: after ``presswatch reanalyze`` rewrote every article
+    (a new topic), a corrected sentiment and topic list still win, in the stored analysis, the
+    columns and the search facets; an uncorrected article takes the new analysis."""
+    from presswatch.store import corrections as fixes
+
+    db = tmp_path / "db.sqlite"
+    fill(db, ingested)
+    config = edited_config(tmp_path)
+    with Store(db) as store:
+        first, second = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id LIMIT 2")]
+        model_sentiment = store.db.execute("SELECT sentiment FROM articles WHERE id = ?", (first,)).fetchone()[0]
+        wanted = next(label for label in ("positive", "neutral", "negative") if label != model_sentiment)
+        fixes.correct(store, first, "sentiment", wanted, "chuyen-vien", "đọc lại cả bài")
+        fixes.correct(store, first, "topics", ["tai-nan"], "chuyen-vien")
+
+    assert main(["--config", str(config), "--db", str(db), "reanalyze", "--workers", "1", "--batch", "7"]) == 0
+
+    state = stored_state(db)
+    consistent(state)
+    data, _, sentiment, topics, _ = state[first]
+    assert sentiment == wanted and topics == ["tai-nan"]
+    assert data["corrected"]["sentiment"]["by"] == "chuyen-vien"
+    assert state[second][0]["topics"] == expected(config, ingested[1:2])[0]["topics"]  # the others are re-analysed
+    with Store(db) as store:
+        found = SqliteIndex(store).search(SearchRequest(query=f"sentiment:{wanted}", limit=100))
+        assert first in [hit.id for hit in found.hits]

@@ -1,6 +1,7 @@
 """End to end in headless Chromium (the Debian package, driven by Playwright; no browser download):
-log in, search with a folded query, filter, open an article, export CSV, and crawled markup that
-stays inert. Skipped when /usr/bin/chromium is missing, unless CI=true (then it must run)."""
+log in, search with a folded query, filter, open an article, export CSV, correct an article's
+analysis, and crawled markup that stays inert. Skipped when /usr/bin/chromium is missing, unless
+CI=true (then it must run)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,23 @@ def test_tag_and_mark_for_verification(page: Page, web: Running) -> None:
     assert page.locator(".badge.tag", has_text="theo dõi").count() == 1
     page.click("text=Đánh dấu cần xác minh")
     assert page.locator(".badge.verify").count() == 1
+
+
+def test_correct_the_sentiment_then_withdraw(page: Page, web: Running) -> None:
+    """The correction form works in a real browser under the CSP (no script): choose, save, see the
+    mark, withdraw."""
+    page.goto(f"{web.url}/article/{web.ids['copy']}")
+    before = page.locator("#correct-sentiment").input_value()
+    wanted = {"negative": "positive", "neutral": "negative", "positive": "neutral"}[before]
+    page.select_option("#correct-sentiment", wanted)
+    page.fill("#correction-form input[name=reason]", "tin tốt cho tỉnh")
+    page.click("#correct-submit")
+    assert page.locator(".notice", has_text="Đã hiệu chỉnh").count() == 1
+    assert page.locator(f".badge.sent-{wanted}").count() == 1
+    assert page.locator(".badge.corrected").count() == 1 and page.locator(".correction-by").is_visible()
+    assert "bởi analyst1" in page.locator(".correction-by").inner_text()
+    page.click("button.withdraw-sentiment")
+    assert page.locator(f".badge.sent-{before}").count() == 1 and page.locator(".badge.corrected").count() == 0
 
 
 def test_crawled_script_and_onerror_payloads_stay_inert(page: Page, web: Running) -> None:

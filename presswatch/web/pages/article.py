@@ -2,8 +2,8 @@
 
 The page shows the text, its analysis, copies of the story, comments, the alerts it raised, its
 evidence captures (``presswatch.web.pages.evidence``), the spokesperson who should answer for it and
-the cases it belongs to ("Mở hồ sơ" opens one: ``presswatch.web.pages.cases``); the actions are for
-analysts."""
+the cases it belongs to ("Mở hồ sơ" opens one: ``presswatch.web.pages.cases``) and the analysts'
+corrections of its analysis (``presswatch.web.pages.corrections``); the actions are for analysts."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from presswatch.times import local
 from presswatch.web.auth import guard
 from presswatch.web.case_forms import cases_settings
 from presswatch.web.context import Ctx
+from presswatch.web.pages.corrections import correction_view
 from presswatch.web.pages.evidence import evidence_view
 from presswatch.web.reads import article_data, rule_names
 from register.model import Spokesperson, responsible
@@ -41,7 +42,8 @@ def article_page(ctx: Ctx) -> Response:
                       cases=cases_of_article(ctx.store.db, data["article"].id), case_states=STATE_LABELS,
                       case_kinds=cases_settings(ctx.web).kind_labels(),
                       spokespeople=article_spokespeople(ctx, data["article"].analysis),
-                      **data, **evidence_view(ctx, data["article"].id))
+                      **data, **evidence_view(ctx, data["article"].id),
+                      **correction_view(ctx, data["article"].analysis, data["article"].id))
 
 
 def article_spokespeople(ctx: Ctx, analysis: dict[str, Any] | None) -> list[Spokesperson]:
