@@ -25,6 +25,9 @@ from presswatch.store import corrections as fixes
 from tests.support.paths import CONFIG, DATA
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+# the model the package ships (analysis/data/sentiment_model.json): what is in use without a trained version
+SHIPPED_VERSION = json.loads((Path(__file__).resolve().parents[2] / "analysis" / "data" / "sentiment_model.json")
+                             .read_text(encoding="utf-8"))["meta"]["version"]
 SHIPPED_ROWS = 15  # a tiny "shipped" training set keeps the test fast; the office corrected more than that
 CORRECTED = 45
 ROTATED = {"negative": "positive", "neutral": "negative", "positive": "neutral"}
@@ -135,7 +138,7 @@ def test_train_keeps_a_model_that_is_not_worse_records_it_loads_it_and_rolls_bac
     code, out, _ = run(capsys, "--db", str(db), "train", "--rollback")
     assert code == 0 and f"từ {version} về shipped" in out
     shipped_model = load_config(CONFIG).analyzer(with_entities=False).sentiment_model
-    assert shipped_model is not None and "version" not in (shipped_model.meta or {})
+    assert shipped_model is not None and (shipped_model.meta or {}).get("version") == SHIPPED_VERSION != version
     code, out, _ = run(capsys, "--db", str(db), "train", "--rollback", version)
     assert code == 0 and f"về {version}" in out
     code, _, err = run(capsys, "--db", str(db), "train", "--rollback", "20990101-000000")
@@ -157,7 +160,7 @@ def test_train_refuses_a_model_that_scores_lower_and_keeps_the_current_one(
     assert not (tmp_path / "models" / "sentiment" / f"{record['version']}.json").exists()
     assert not (tmp_path / "models" / "sentiment" / "CURRENT").exists()
     model = load_config(CONFIG).analyzer(with_entities=False).sentiment_model
-    assert model is not None and "version" not in (model.meta or {})
+    assert model is not None and (model.meta or {}).get("version") == SHIPPED_VERSION != record["version"]
 
 
 def test_list_and_rollback_need_no_database_but_training_does(
