@@ -39,6 +39,7 @@ from functools import cache
 from analysis import national
 from analysis.ambiguity import assess, false_after
 from analysis.normalize import fold
+from analysis.patterns import alternation
 from analysis.segment import Token, words_inside
 
 UNIT_WORDS = ("tỉnh", "thành phố", "tp", "tp.", "huyện", "xã", "phường", "thị trấn", "thị xã")
@@ -119,7 +120,7 @@ class Gazetteer:
             self._by_fold.setdefault(fold(unit.name), []).append(unit)
         self._blocked = {fold(name) for name in self.blockers} - set(self._by_fold)
         names = sorted(set(self._by_fold) | self._blocked, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, names)) + r")(?![\w])")
+        self._pattern = re.compile(r"(?<![\w])(" + alternation(names) + r")(?![\w])")
         self._joined_by_fold = {fold(p.name).replace(" ", ""): p for p in (*self.aliases, self.province)}
         self._glue_before_folded = {k: frozenset(map(fold, v)) for k, v in self.glue_before.items()}
         self._glue_after_folded = {k: frozenset(map(fold, v)) for k, v in self.glue_after.items()}
@@ -130,12 +131,13 @@ class Gazetteer:
         # "#LaiChau", "laichau.gov.vn", "baolaichau.vn": hashtags and host names only. What precedes
         # the name in its host label is at most 63 characters (a DNS label's limit): unbounded, a long
         # run like "a-a-a-…" was rescanned from each of its letters (quadratic).
-        self._joined = re.compile(r"(?:#(" + "|".join(joined) + r")(?![\w])|(?<![\w])(?:[a-z0-9-]{0,63}?)("
-                                  + "|".join(joined) + r")(?=\.(?:gov\.)?vn\b|\.com\b))")
+        either = alternation(joined)
+        self._joined = re.compile(r"(?:#(" + either + r")(?![\w])|(?<![\w])(?:[a-z0-9-]{0,63}?)("
+                                  + either + r")(?=\.(?:gov\.)?vn\b|\.com\b))")
         # "Sapa", "SaPa": a name written as one capitalised word (not a host name: those are above).
-        self._joined_word = re.compile(r"(?<![\w#.@/-])(" + "|".join(joined) + r")(?![\w]|\.\w)")
+        self._joined_word = re.compile(r"(?<![\w#.@/-])(" + either + r")(?![\w]|\.\w)")
         others = sorted({fold(p) for p in self.other_provinces} or {"\x00"}, key=len, reverse=True)
-        self._provinces_pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, others)) + r")(?![\w])")
+        self._provinces_pattern = re.compile(r"(?<![\w])(" + alternation(others) + r")(?![\w])")
 
     def count_other_provinces(self, folded_text: str) -> int:
         return len(set(self._provinces_pattern.findall(folded_text)))
