@@ -58,8 +58,8 @@ TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values
 MARK_FILE = "presswatch-mark.json"
 Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
 _FACETS = {"source": "source_id", "kind": "source_kind", "sentiment": "sentiment", "relevance": "relevance",
-           "topic": "topics", "place": "places"}
-_KEYWORDS = ("source_id", "source_kind", "sentiment", "relevance", "topics", "places", "day")
+           "topic": "topics", "place": "places", "province": "provinces"}
+_KEYWORDS = ("source_id", "source_kind", "sentiment", "relevance", "topics", "places", "provinces", "day")
 
 
 def words_of(text: str) -> str:
@@ -152,6 +152,8 @@ class TantivyIndex:
             doc.add_text("topics", topic)
         for place in {p["name"] for p in analysis.get("places", [])}:
             doc.add_text("places", place)
+        for province in analysis.get("provinces") or {}:  # the followed provinces it concerns
+            doc.add_text("provinces", province)
         return doc
 
     def sync(self, batch: int = 5000) -> int:

@@ -95,6 +95,12 @@ def test_date_pages_and_capped_facets_agree(engines: dict[str, Any]) -> None:
     _compare(engines, SearchRequest('"lai chau" OR source:bao-3', now=NOW, facets=True, sort="date"))
 
 
+def test_the_province_filter_and_facet_agree(engines: dict[str, Any]) -> None:
+    """Issue 24's province field: both engines filter and count by the provinces an article concerns."""
+    for query in ('province:"Lai Châu"', 'NOT province:"Lai Châu" since:365d', 'province:"Lai Châu" "mưa"'):
+        _compare(engines, SearchRequest(query, now=NOW, facets=True, limit=300))
+
+
 @pytest.mark.parametrize("query", [
     '"Lai Châu" NEAR/20 "sạt lở" since:60d', '"Lai Châu" NEAR/20 "sạt lở" since:60d kind:press',
     '("Lai Châu" NEAR/20 "sạt lở" OR "mưa lớn") since:20d', 'NOT ("Lai Châu" NEAR/20 "sạt lở") since:30d',
