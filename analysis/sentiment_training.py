@@ -264,16 +264,22 @@ class Sparse:
                          for k in range(g.shape[1])], axis=1)
 
 
+def balanced_weights(y: npt.NDArray[np.int64], trust: Matrix | None = None) -> Matrix:
+    """A weight per article that makes each label weigh as much in the loss (rare "positive" as
+    much as "negative"), times its ``trust``; both optimisers minimise the loss under it."""
+    k = len(LABELS)
+    counts = np.bincount(y, minlength=k).astype(float)
+    weights: Matrix = (len(y) / (k * np.maximum(counts, 1)))[y]
+    return weights * trust if trust is not None else weights
+
+
 def train(x: Sparse, y: npt.NDArray[np.int64], l2: float, iterations: int = 400,
           trust: Matrix | None = None) -> tuple[Matrix, Matrix]:
     """Multinomial logistic regression, class-balanced log loss + L2 (not on the bias), Adam.
     ``trust``: a weight per article (labels the annotator was unsure of may count less)."""
     n, d = x.shape
     k = len(LABELS)
-    counts = np.bincount(y, minlength=k).astype(float)
-    sample_weight = (n / (k * np.maximum(counts, 1)))[y]
-    if trust is not None:
-        sample_weight = sample_weight * trust
+    sample_weight = balanced_weights(y, trust)
     onehot = np.eye(k)[y]
     w = np.zeros((d, k))
     b = np.zeros(k)
@@ -303,10 +309,7 @@ def train_lbfgs(x: Sparse, y: npt.NDArray[np.int64], l2: float, trust: Matrix | 
 
     n, d = x.shape
     k = len(LABELS)
-    counts = np.bincount(y, minlength=k).astype(float)
-    sample_weight = (n / (k * np.maximum(counts, 1)))[y]
-    if trust is not None:
-        sample_weight = sample_weight * trust
+    sample_weight = balanced_weights(y, trust)
     indptr = np.append(x.starts, len(x.cols))
     matrix = csr_matrix((x.vals, x.cols, indptr), shape=(n, d))
     model = LogisticRegression(C=1.0 / l2, max_iter=2000, tol=1e-5)
