@@ -6,17 +6,12 @@ used at the next try; the subject keeps its Vietnamese spaces."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from alerts import outbox
 from cases import reads, records
@@ -27,7 +22,7 @@ from presswatch.config.alerts import load_alerts
 from presswatch.service.case_mail import send_reminder_mail
 from presswatch.service.jobs import queue_case_reminders
 from presswatch.store import Store, users
-from tests.support.crawling import free_port
+from tests.support.mailserver import Inbox, MailServer
 from tests.support.paths import CONFIG
 
 KINDS = load_cases_config(CONFIG / "cases.yaml").kind_labels()
@@ -36,43 +31,10 @@ TODAY = date(2026, 12, 7)
 ENV = {"TEST_WEBHOOK_SECRET": "bi-mat-webhook-thu-nghiem-32-ky-tu"}
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
-
-
-class Server:
-    """aiosmtpd on a fixed loopback port that can be stopped and started again (the server down)."""
-
-    def __init__(self, inbox: Inbox) -> None:
-        self.inbox, self.port = inbox, free_port()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, Server]]:
-    inbox = Inbox()
-    server = Server(inbox)
-    server.start()
-    try:
-        yield inbox, server
-    finally:
-        server.stop()
+def smtp() -> Iterator[tuple[Inbox, MailServer]]:
+    with MailServer() as server:
+        yield server.inbox, server
 
 
 def config(tmp_path: Path, port: int) -> Config:
@@ -90,7 +52,7 @@ rules: []
     return Config(directory=CONFIG, settings=settings, sources=[], alerts=load_alerts(tmp_path / "alerts.yaml"))
 
 
-def test_reminders_are_mailed_to_the_assignee_and_retried(tmp_path: Path, smtp: tuple[Inbox, Server],
+def test_reminders_are_mailed_to_the_assignee_and_retried(tmp_path: Path, smtp: tuple[Inbox, MailServer],
                                                           caplog: pytest.LogCaptureFixture) -> None:
     inbox, server = smtp
     settings = config(tmp_path, server.port)

@@ -5,17 +5,13 @@ validated."""
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.policy
 import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from docx import Document
 
 from presswatch.config import Config, Settings, load_config, load_settings
@@ -26,31 +22,16 @@ from reports import archive
 from reports.period import Period
 from reports.sends import due_periods, records, schedule, send_due, send_moment
 from tests.support.crawling import free_port
+from tests.support.mailserver import Inbox, MailServer
 from tests.support.paths import CONFIG
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with MailServer() as server:
+        yield server.inbox, server.port
 
 
 def config_for(port: int, schedule: str = "month 1 08:00; week 1 07:30", folder: str = "reports") -> Config:

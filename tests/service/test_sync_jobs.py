@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -23,8 +22,7 @@ from presswatch.service.jobstore import scheduled_jobs
 from presswatch.service.scheduler import REPORT_MINUTES, TRENDS_MINUTES, Monitor
 from presswatch.store import Store
 from presswatch.times import utcnow
-from tests.reports.test_sends import Inbox
-from tests.support.crawling import free_port
+from tests.support.mailserver import Inbox, MailServer
 from tests.support.paths import CONFIG
 from trends.reads import state
 
@@ -108,13 +106,8 @@ def test_reports_and_trends_jobs_follow_the_configuration(tmp_path: Path) -> Non
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with MailServer() as server:
+        yield server.inbox, server.port
 
 
 def test_the_scheduled_jobs_send_the_reports_once_and_update_the_trends(tmp_path: Path,
