@@ -34,27 +34,6 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def viewer(web: Running) -> Iterator[httpx.Client]:
-    client = login(web.url, "viewer1")
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def analyst(web: Running) -> Iterator[httpx.Client]:
-    client = login(web.url, "analyst1")
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def admin(web: Running) -> Iterator[httpx.Client]:
-    client = login(web.url, "admin1")
-    yield client
-    client.close()
-
-
 def _routes(web: Running) -> list[tuple[str, str]]:
     out = []
     for route in web.app.routes:  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support.webserver import Running, csrf_of, fill, login, serve
+from tests.support.webserver import Running, csrf_of, fill, serve
 
 OTHER = {"negative": "positive", "neutral": "negative", "positive": "neutral"}
 
@@ -21,20 +21,6 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     ids = fill(db, count=8)
     with serve(db, ids) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def viewer(web: Running) -> Iterator[httpx.Client]:
-    client = login(web.url, "viewer1")
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def analyst(web: Running) -> Iterator[httpx.Client]:
-    client = login(web.url, "analyst1")
-    yield client
-    client.close()
 
 
 def search_ids(client: httpx.Client, query: str) -> set[int]:
