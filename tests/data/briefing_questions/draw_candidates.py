@@ -11,7 +11,8 @@ Relevant articles: the 66 articles of the Lai Châu development set graded ``abo
 articles of ``../shared/data/baomoi_more`` about local government anywhere (they name a provincial
 or district people's committee, "UBND tỉnh|huyện|thành phố|TP", the authorities a press office
 answers for). Draw: every candidate of the Lai Châu articles, then random candidates of the others
-(at most two per article) up to ``TOTAL``; written to ``candidates.jsonl`` (no labels; labelled by hand into ``labels.jsonl``)."""
+(at most two per article) up to ``TOTAL``; written to
+``candidates.jsonl`` (no labels; labelled by hand into ``labels.jsonl``)."""
 
 from __future__ import annotations
 
