@@ -78,6 +78,11 @@ _DEPUTY = re.compile(r"\b(đại biểu|ĐBQH|ĐB [A-ZĐ])", re.IGNORECASE)
 _WH = re.compile(r"^\W*(vì sao|tại sao|ai chịu trách nhiệm|đến bao giờ|tới bao giờ|bao giờ|có nên|nên chăng|"
                  r"liệu|phải chăng|ai)\b", re.IGNORECASE)
 _QUESTION_WORD = re.compile(r"\b(vì sao|tại sao|ai chịu trách nhiệm|đến bao giờ|tới bao giờ)\b", re.IGNORECASE)
+# Every accepted sentence holds one of these: a cheap test before the rules (most sentences hold none).
+_CUE = re.compile(r"\?|hỏi|thắc mắc|muốn biết|băn khoăn|chất vấn|đề nghị|kiến nghị|yêu cầu|đòi|(có|gửi|làm) đơn|"
+                  r"khiếu nại|giải đáp|trả lời|lời giải|không hiểu vì|vì sao|tại sao|ai chịu trách nhiệm|bao giờ|PV|"
+                  r"phóng viên",
+                  re.IGNORECASE)
 _QUOTED = re.compile(r"^\W{0,2}[\"“‘«]")
 # Bodies whose name holds "nhân dân" (the people's committee, court, police …) are authorities.
 _STATE_BODY = re.compile(r"\b(ủy|uỷ) ban nhân dân|hội đồng nhân dân|(công an|quân đội|tòa án|toà án|viện kiểm sát) "
@@ -110,7 +115,7 @@ def _reported(text: str) -> list[re.Match[str]]:
 def question_kind(sentence: str) -> str | None:
     """The kind of press question ``sentence`` is (``KINDS``), None when it is none."""
     text = sentence.strip()[:MAX_SCAN]
-    if len(text) < MIN_CHARS or _PRIVATE.search(text) or _QUIZ.search(text):
+    if len(text) < MIN_CHARS or not _CUE.search(text) or _PRIVATE.search(text) or _QUIZ.search(text):
         return None
     asks = _asks(text)
     text = _STATE_BODY.sub("UBND", text)
@@ -137,15 +142,18 @@ def trimmed(sentence: str, limit: int = MAX_CHARS) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
-def press_questions(title: str, text: str) -> list[Question]:
+def press_questions(title: str, text: str, normalised: bool = False) -> list[Question]:
     """The press's questions to the authorities in an article, in text order, each sentence once.
     ``text`` is the article's text (it usually repeats the title as its first line); a title not
-    at its start is read as well, as a sentence before it (offsets then count from the title)."""
-    document = normalize(text)
-    head = normalize(title).strip()
+    at its start is read as well, as a sentence before it (offsets then count from the title).
+    ``normalised``: title and text are ``normalize``'s output already (the store's)."""
+    document = text if normalised else normalize(text)
+    head = (title if normalised else normalize(title)).strip()
     if head and not document.lstrip().startswith(head):
         document = f"{head}\n{document}"
     found: list[Question] = []
+    if not _CUE.search(document):
+        return found
     seen: set[str] = set()
     for start, end in sentence_spans(document):
         sentence = document[start:end]

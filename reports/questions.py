@@ -77,7 +77,7 @@ def raised_questions(db: sqlite3.Connection, start: datetime, end: datetime,
         dated = parse_iso(row["dated_at"])
         assert dated is not None
         cluster = row["cluster_id"]
-        for question in press_questions(row["title"], row["text"]):
+        for question in press_questions(row["title"], row["text"], normalised=True):
             key = _key(question.sentence)
             if not key:
                 continue
