@@ -44,6 +44,7 @@ def test_the_kinds_of_press_question(sentence: str, kind: str) -> None:
     "Mưa to ở miền Bắc còn tiếp diễn đến khi nào?",  # not a public matter
     "Những phản ảnh, kiến nghị của nhân dân địa phương là hoàn toàn đúng.",  # acknowledged
     "Công an tỉnh đang điều tra làm rõ nguyên nhân vụ việc.",  # "làm rõ" by the authority itself
+    "Sở Y tế cho rằng việc cơ quan Bảo hiểm xã hội yêu cầu thương lượng lại giá thuốc là không đúng.",  # a body
 ])
 def test_what_is_not_a_question_to_the_authorities(sentence: str) -> None:
     assert question_kind(sentence) is None
