@@ -1,15 +1,20 @@
 """The archive of generated reports: each file kept under ``reports_dir`` by its SHA-256 and listed
 in ``report_files`` (owned here: ``SCHEMA``) with its document (the periodic report or the
-press-briefing pack), period, format, who made it and when. A file
-is checked against its SHA-256 when read back: one changed on disk is refused, not served."""
+press-briefing pack), period, format, the provinces it was narrowed to (none: every followed
+province), who made it and when. A file is checked against its SHA-256 when read back: one changed
+on disk is refused, not served."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from analysis import fold
 from presswatch.errors import ReportError
 from presswatch.store import Store
 from presswatch.store.schema import Migration, Schema
@@ -42,6 +47,14 @@ SCHEMA = Schema("report_files", (
     ALTER TABLE report_files ADD COLUMN document TEXT NOT NULL DEFAULT 'report';  -- report | briefing
 """,
     ),
+    Migration(
+        "report files: the provinces",
+        """
+    -- the followed provinces a report was narrowed to, a JSON list of names; NULL: all of them
+    -- (every file made before a report could be narrowed covers all the followed provinces).
+    ALTER TABLE report_files ADD COLUMN provinces TEXT;
+""",
+    ),
 ))
 
 DOCUMENTS = ("report", "briefing")
@@ -59,16 +72,25 @@ class ReportFile:
     created_by: str
     created_at: datetime
     document: str = "report"  # report | briefing
+    provinces: tuple[str, ...] = ()  # narrowed to these; (): every followed province
 
     @property
     def name(self) -> str:
-        """``bao-cao-2026-11-01_2026-11-30.docx``, ``hop-bao-…`` for a briefing pack."""
-        return f"{STEMS[self.document]}-{self.period.first.isoformat()}_{self.period.last.isoformat()}.{self.format}"
+        """``bao-cao-2026-11-01_2026-11-30.docx``, ``hop-bao-…`` for a briefing pack; a narrowed
+        report ends with its provinces: ``bao-cao-2026-11-01_2026-11-30-dien-bien.docx``."""
+        return (f"{STEMS[self.document]}-{self.period.first.isoformat()}_{self.period.last.isoformat()}"
+                f"{province_suffix(self.provinces)}.{self.format}")
+
+
+def province_suffix(provinces: Sequence[str] | None) -> str:
+    """``-dien-bien`` (``-lai-chau-dien-bien`` for two) for a file name; "" for all provinces."""
+    return "".join("-" + "-".join(re.findall(r"[a-z0-9]+", fold(name))) for name in provinces or ())
 
 
 def keep(store: Store, folder: Path, period: Period, fmt: str, data: bytes, user: str,
-         document: str = "report") -> int:
-    """Write ``data`` under ``folder`` and list it as ``document`` (report | briefing); its id."""
+         document: str = "report", provinces: Sequence[str] | None = None) -> int:
+    """Write ``data`` under ``folder`` and list it as ``document`` (report | briefing) narrowed to
+    ``provinces`` (None or empty: every followed province); its id."""
     if document not in DOCUMENTS:
         raise ReportError(f"loại tài liệu '{document}' không hợp lệ")
     digest = hashlib.sha256(data).hexdigest()
@@ -81,9 +103,10 @@ def keep(store: Store, folder: Path, period: Period, fmt: str, data: bytes, user
     with store.transaction() as db:
         return int(db.execute(
             "INSERT INTO report_files (kind, first_day, last_day, format, sha256, size, created_by, created_at, "
-            "document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "document, provinces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (period.kind, period.first.isoformat(), period.last.isoformat(), fmt, digest, len(data), user,
-             iso(datetime.now(UTC)), document)).fetchone()[0])
+             iso(datetime.now(UTC)), document,
+             json.dumps(list(provinces), ensure_ascii=False) if provinces else None)).fetchone()[0])
 
 
 def _file(row: object) -> ReportFile:
@@ -93,7 +116,7 @@ def _file(row: object) -> ReportFile:
     return ReportFile(values["id"], Period(values["kind"], date.fromisoformat(values["first_day"]),
                                            date.fromisoformat(values["last_day"])),
                       values["format"], values["sha256"], values["size"], values["created_by"], moment,
-                      values["document"])
+                      values["document"], tuple(json.loads(values["provinces"])) if values["provinces"] else ())
 
 
 def listing(store: Store, limit: int = 200) -> list[ReportFile]:

@@ -1,7 +1,8 @@
 """The press-briefing pack ("Tài liệu phục vụ họp báo, giao ban báo chí") of a period: the main issues
 (the stories most outlets carried, then the negative items), each outlet's coverage of the province
-(relevant and negative items per source), the questions the press raised (relevant items whose
-title asks a question: a heuristic, named as such in the document), and suggested points of
+(relevant and negative items per source), the questions the press raised (the questions and
+demands to the authorities found in the relevant items' text, each once with the outlets that
+carried it: ``reports.questions``), and suggested points of
 guidance, one per main issue, as editable placeholders the office writes. Rendered from
 ``config/briefing.docx`` like the report; every count is read from the store."""
 
@@ -13,13 +14,15 @@ from typing import Any
 
 from presswatch.labels import SENTIMENT_LABELS
 from presswatch.store import period as store_period
-from presswatch.times import local, parse_iso
+from presswatch.times import local
 from reports.content import Report, number
 from reports.period import Period
+from reports.questions import MAX_QUESTIONS, raised_questions
 
 TEMPLATE_NAME = "briefing.docx"
-MAX_QUESTIONS = 30
 MAX_ISSUES = 8
+MAX_OUTLETS_NAMED = 5  # a question carried by more outlets names these and counts the rest
+QUESTION_KINDS = {"interview": "phỏng vấn", "direct": "câu hỏi của báo", "reported": "ý kiến người dân, dư luận"}
 
 
 def briefing_context(db: sqlite3.Connection, period: Period, report: Report,
@@ -40,10 +43,15 @@ def briefing_context(db: sqlite3.Connection, period: Period, report: Report,
                                      f"{item.dated}"})
     outlets = [{"name": source_names.get(source, source), "relevant": number(relevant), "negative": number(negative)}
                for source, relevant, negative in store_period.source_counts(db, start, end, provinces)]
-    questions = [{"title": row["title"], "url": row["url"],
-                  "source": source_names.get(row["source_id"], row["source_id"]),
-                  "dated": local(parse_iso(row["dated_at"]))}
-                 for row in store_period.question_titles(db, start, end, MAX_QUESTIONS, provinces)]
+    questions = []
+    for question in raised_questions(db, start, end, provinces, MAX_QUESTIONS):
+        names = [source_names.get(copy.source_id, copy.source_id) for copy in question.copies]
+        named = ", ".join(names[:MAX_OUTLETS_NAMED]) + (f" và {number(len(names) - MAX_OUTLETS_NAMED)} cơ quan, "
+                                                           "trang khác" if len(names) > MAX_OUTLETS_NAMED else "")
+        note = QUESTION_KINDS[question.kind] + ("; trong tin, bài tiêu cực" if question.negative else "")
+        questions.append({"sentence": question.sentence, "kind": QUESTION_KINDS[question.kind], "note": note,
+                          "url": question.first.url, "outlets": f"{number(question.outlets)}: {named}",
+                          "source": names[0], "dated": local(question.first.dated)})
     return {"period": period.label, "span": period.span, "relevant": number(report.current.relevant),
             "negative": number(report.current.negative), "issues": [{**issue, "index": str(i)}
                                                                     for i, issue in enumerate(issues, 1)],

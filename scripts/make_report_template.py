@@ -241,12 +241,16 @@ def briefing(target: Path) -> None:
     body(document, "{%p else %}")
     body(document, "Trong kỳ không có tin, bài liên quan đến tỉnh.")
     body(document, "{%p endif %}")
-    body(document, "3. Câu hỏi báo chí đặt ra (tin, bài có tiêu đề dạng câu hỏi)", bold=True)
+    body(document, "3. Câu hỏi báo chí đặt ra với cơ quan chức năng", bold=True)
+    body(document, "(Câu hỏi, đề nghị trong tiêu đề, sa pô, nội dung tin, bài và phỏng vấn; mỗi câu hỏi một lần "
+                   "với các cơ quan, trang cùng đăng; nhiều cơ quan đăng và tiêu cực xếp trước. Máy tự tìm: đơn vị "
+                   "soạn thảo rà soát trước khi sử dụng.)", italic=True)
     body(document, "{%p if questions %}")
-    table(document, ["Câu hỏi (tiêu đề)", "Nguồn", "Thời gian"], "q in questions",
-          ["{{ q.title }}\n{{ q.url }}", "{{ q.source }}", "{{ q.dated }}"], [10, 3.5, 3])
+    table(document, ["Câu hỏi", "Cơ quan, trang đăng", "Đăng lần đầu"], "q in questions",
+          ["{{ q.sentence }}\n({{ q.note }}) {{ q.url }}",
+           "{{ q.outlets }}", "{{ q.dated }}"], [10, 3.5, 3])
     body(document, "{%p else %}")
-    body(document, "Trong kỳ không có tin, bài nào có tiêu đề dạng câu hỏi.")
+    body(document, "Trong kỳ không tìm thấy câu hỏi nào báo chí đặt ra với cơ quan chức năng.")
     body(document, "{%p endif %}")
     body(document, "4. Đề xuất nội dung định hướng thông tin", bold=True)
     body(document, "{%p for i in issues %}")

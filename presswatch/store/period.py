@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from presswatch.times import iso
@@ -162,14 +162,17 @@ def source_counts(db: sqlite3.Connection, start: datetime, end: datetime,
     return [(row[0], int(row[1]), int(row[2] or 0)) for row in rows]
 
 
-def question_titles(db: sqlite3.Connection, start: datetime, end: datetime, limit: int,
-                    provinces: Sequence[str] | None = None) -> list[sqlite3.Row]:
-    """The relevant articles of the period whose title asks a question (holds "?"), newest first:
-    ``title``, ``url``, ``source_id``, ``dated_at``."""
-    scope, extra = _concerning(provinces)
-    return db.execute(
-        f"""SELECT title, url, source_id, dated_at FROM articles
-           WHERE dated_at >= ? AND dated_at < ? AND relevance IN ('about', 'mention') AND instr(title, '?') > 0{scope}
-           ORDER BY dated_at DESC, id LIMIT ?""",
-        [iso(start), iso(end), *extra, limit],
-    ).fetchall()
+def relevant_texts(db: sqlite3.Connection, start: datetime, end: datetime,
+                   provinces: Sequence[str] | None = None) -> Iterator[sqlite3.Row]:
+    """The relevant articles of the period with their text (normalised), oldest first, one row at a time (a year
+    holds thousands): ``id``, ``url``, ``source_id``, ``title``, ``text``, ``dated_at``, ``sentiment``,
+    ``sentiment_score``, ``cluster_id``. ``provinces``: only those concerning one of them."""
+    scope, extra = _concerning(provinces, "a")
+    yield from db.execute(
+        f"""SELECT a.id, a.url, a.source_id, coalesce(a.title_norm, a.title) AS title,
+                   coalesce(t.text_norm, t.text) AS text, a.dated_at, a.sentiment, a.sentiment_score, a.cluster_id
+            FROM articles a JOIN article_texts t ON t.article_id = a.id
+            WHERE a.dated_at >= ? AND a.dated_at < ? AND a.relevance IN ('about', 'mention'){scope}
+            ORDER BY a.dated_at, a.id""",
+        [iso(start), iso(end), *extra],
+    )

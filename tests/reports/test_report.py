@@ -317,14 +317,12 @@ def test_briefing_pack_counts_each_outlet(filled: Path, tmp_path: Path) -> None:
         expected = {row[0]: (n(row[1]), n(row[2])) for row in connection.execute(
             f"SELECT source_id, count(*), sum(sentiment = 'negative') FROM articles WHERE {w} AND {RELEVANT} "
             "GROUP BY source_id", b)}
-        questions = connection.execute(f"SELECT count(*) FROM articles WHERE {w} AND {RELEVANT} "
-                                       "AND title LIKE '%?%'", b).fetchone()[0]
     outlets = table_with(tables, "Cơ quan, trang")
     assert {row[0]: (row[1], row[2]) for row in outlets} == expected  # no names in config: the source ids
     issues = table_with(tables, "STT")
     assert 1 <= len(issues) <= 8
     assert body.count("(đơn vị soạn thảo đề xuất nội dung cung cấp thông tin, định hướng)") == len(issues)
-    if questions:
-        assert len(table_with(tables, "Câu hỏi (tiêu đề)")) == min(questions, 30)
-    else:
-        assert "Trong kỳ không có tin, bài nào có tiêu đề dạng câu hỏi." in body
+    # the questions (found in the text: tests/reports/test_briefing_questions.py checks them one by one)
+    asked = [table for table in tables if table[0][0] == "Câu hỏi"]
+    assert (len(asked) == 1 and 1 <= len(asked[0]) - 1 <= 30) or \
+        "Trong kỳ không tìm thấy câu hỏi nào báo chí đặt ra với cơ quan chức năng." in body

@@ -1,6 +1,7 @@
-"""The "Báo cáo" page: generate a periodic report or the press-briefing pack (period, DOCX or PDF;
-the same code as ``presswatch report`` and ``presswatch report --briefing``) and the archive of
-those generated, each downloadable. Analysts and up (inspectors, admins): the report is the office's
+"""The "Báo cáo" page: generate a periodic report or the press-briefing pack (period, DOCX or PDF,
+and, when the deployment follows several provinces, one of them or all; the same code as
+``presswatch report [--province …]`` and ``presswatch report --briefing``) and the archive of those
+generated, each with its provinces and downloadable. Analysts and up (inspectors, admins): the report is the office's
 working document. Generating a PDF runs LibreOffice (a few seconds) in the request's worker thread.
 Files are served as downloads only, checked against their SHA-256 first (``reports.archive``)."""
 
@@ -17,7 +18,7 @@ from presswatch.web.auth import guard
 from presswatch.web.context import Ctx
 from reports import archive
 from reports.document import FORMATS
-from reports.make import DOCX_TYPE, make_briefing, make_report
+from reports.make import DOCX_TYPE, make_briefing, make_report, narrowed
 from reports.period import KIND_NAMES, parse_period
 
 MEDIA = {"docx": DOCX_TYPE, "pdf": "application/pdf"}
@@ -29,10 +30,11 @@ def _folder(ctx: Ctx) -> Path:
 
 
 def _page(ctx: Ctx, code: int = 200, error: str | None = None, period: str = "", fmt: str = "docx",
-          document: str = "report") -> Response:
+          document: str = "report", province: str = "") -> Response:
     return ctx.render("reports.html", code, files=archive.listing(ctx.store), error=error, period=period, fmt=fmt,
                       formats=FORMATS, kinds=KIND_LABELS, local=local, document=document,
-                      documents=archive.DOCUMENT_LABELS, message=ctx.request.query_params.get("msg"))
+                      documents=archive.DOCUMENT_LABELS, message=ctx.request.query_params.get("msg"),
+                      followed=ctx.web.config.settings.province, province=province)
 
 
 @guard("analyst")
@@ -45,22 +47,29 @@ def generate_report(ctx: Ctx) -> Response:
     text = ctx.form.get("period", "").strip()[:40]
     fmt = ctx.form.get("format", "docx")
     document = ctx.form.get("document", "report")
+    province = ctx.form.get("province", "").strip()[:60]  # "": every followed province
+    followed = ctx.web.config.settings.province
     if document not in archive.DOCUMENTS:
         return _page(ctx, 400, "loại tài liệu phải là báo cáo định kỳ hoặc tài liệu họp báo", text)
     if fmt not in FORMATS:
         return _page(ctx, 400, "định dạng phải là docx hoặc pdf", text, document=document)
+    if province and province not in followed:
+        return _page(ctx, 400, f"tỉnh “{province}” không được theo dõi (province trong presswatch.yaml: "
+                               f"{', '.join(followed)})", text, fmt, document)
+    only = narrowed(ctx.web.config, [province] if province else None)
     try:
         period = parse_period(text)
         if document == "briefing":
-            report, data = make_briefing(ctx.web.config, ctx.store, period, pdf=fmt == "pdf")
+            report, data = make_briefing(ctx.web.config, ctx.store, period, pdf=fmt == "pdf", provinces=only)
         else:
             report, data = make_report(ctx.web.config, ctx.store, period, issued=local_date(utcnow()),
-                                       pdf=fmt == "pdf")
-        file_id = archive.keep(ctx.store, _folder(ctx), period, fmt, data, ctx.session.user.name, document)
+                                       pdf=fmt == "pdf", provinces=only)
+        file_id = archive.keep(ctx.store, _folder(ctx), period, fmt, data, ctx.session.user.name, document, only)
     except ReportError as exc:
-        return _page(ctx, 400, str(exc), text, fmt, document)
+        return _page(ctx, 400, str(exc), text, fmt, document, province)
     what = "tài liệu họp báo" if document == "briefing" else "báo cáo"
-    message = (f"Đã tạo {what} {period.label} (#{file_id}): {report.current.relevant} tin, bài liên quan, "
+    about = f" về {', '.join(only)}" if only else ""
+    message = (f"Đã tạo {what} {period.label}{about} (#{file_id}): {report.current.relevant} tin, bài liên quan, "
                f"{report.current.negative} tiêu cực.")
     return RedirectResponse(f"/reports?msg={quote(message)}", status_code=303)
 
