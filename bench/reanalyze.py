@@ -3,13 +3,13 @@ benchmark's database, cold (no segmentation stored) and warm (segmentation read 
 analysis alone (the Analyzer in-process on the same articles, one core and all cores), with the
 projected wall time for 1,000,000 articles and the size of the segmentation cache.
 
-    .venv/bin/python bench/reanalyze.py [--db bench/out/reanalyze.db] [--limit N] [--workers N]
+    .venv/bin/python bench/reanalyze.py [--source /work/bench-data/full/1m.db] [--db bench/out/reanalyze.db]
+                                        [--limit N] [--workers N]
 
-The database is a COPY (made on first use from /work/bench-data/1m.db with its -wal and -shm,
-then checkpointed); the original is never written. That database is partial: its build stopped at
-198,000 articles (not 1M). ``--limit N``: the first N articles only (the cold pass of all 198k
-takes about an hour on this machine). Each measure runs on the same N articles. The machine is
-shared: the load average (``os.getloadavg``) is printed beside each measure.
+The database is a COPY (made on first use from ``--source``, the search benchmark's database, with
+its -wal and -shm, then checkpointed); the original is never written. ``--limit N``: the first N
+articles only (a cold pass over 1M articles takes hours on this machine). Each measure runs on
+the same N articles. The machine is shared: the load average (``os.getloadavg``) is printed beside each measure.
 Goal (issue 23): 1,000,000 stored articles re-analysed in ≤ 1 hour on 2 cores (≥ 278 articles/s).
 """
 
@@ -42,16 +42,16 @@ from reanalysis import tables  # noqa: E402
 from reanalysis.run import Selection, fingerprint, reanalyze  # noqa: E402
 from reanalysis.worker import Item  # noqa: E402
 
-ORIGINAL = Path("/work/bench-data/1m.db")
+ORIGINAL = Path("/work/bench-data/full/1m.db")  # bench/search.py --db … (1M articles)
 DEFAULT = ROOT / "bench" / "out" / "reanalyze.db"
 MILLION = 1_000_000
 
 
-def copy_database(target: Path) -> None:
+def copy_database(original: Path, target: Path) -> None:
     """Copy the benchmark database with its WAL, then fold the WAL into the copy."""
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{ORIGINAL}{suffix}")
+        source = Path(f"{original}{suffix}")
         if source.exists():
             shutil.copyfile(source, f"{target}{suffix}")
     db = sqlite3.connect(target)
@@ -120,14 +120,15 @@ def plain_work(item: Item) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--source", type=Path, default=ORIGINAL, help="the database to copy (never written)")
     parser.add_argument("--db", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, default=0, help="the first N articles only (0: all)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-one-core", action="store_true", help="leave out the one-core analysis baseline")
     args = parser.parse_args()
     if not args.db.exists():
-        print(f"copying {ORIGINAL} to {args.db} …", flush=True)
-        copy_database(args.db)
+        print(f"copying {args.source} to {args.db} …", flush=True)
+        copy_database(args.source, args.db)
     config = ROOT / "config"
     factory = partial(load_analyzer, config)
     print_ = fingerprint(analysis_files(config))
@@ -135,8 +136,8 @@ def main() -> None:
         rows = [(r["id"], r["title"], r["text"], r["content_type"] in ("post", "comment"), None)
                 for r in analysis_rows(store.db, 0, args.limit or 10**9)]
         total = store.count_articles()
-        print(f"{len(rows):,} of the {total:,} articles of a COPY of the partial benchmark database ({args.db}; "
-              f"its build stopped at {total:,}, not 1M); {os.cpu_count()} cores; {args.workers} workers; {load()}")
+        print(f"{len(rows):,} of the {total:,} articles of a COPY of the benchmark database ({args.db}); "
+              f"{os.cpu_count()} cores; {args.workers} workers; {load()}")
         print(f"{'measure':<56} {'art/s':>7} {'/CPU-s':>7} {'vs base':>7} {'wall':>9}  1M on 2 cores (projected "
               f"from /CPU-s)")
         baseline = None
