@@ -3,13 +3,20 @@
 Built at delivery time from the store (the source of truth), so a pending alert carries the current
 count of syndicated copies. Crawled titles and text are data here; each channel escapes them for
 its own format.
+
+An article names the spokespeople who should answer for its place or topic (``spokespeople``).
+Alerts cannot know who they are (the press register sits above alerts): the shell hands the
+delivery worker a ``SpokespeopleOf`` resolver (``presswatch.service.register_alerts``); without
+one, or when the register names nobody, the list is empty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from alerts.digest.data import deciding_sentence
 from alerts.outbox import OutboxRow
@@ -20,6 +27,8 @@ from presswatch.provinces import provinces_of
 from presswatch.times import iso, local
 
 DOCUMENT_SCHEMA = "presswatch.alert.v1"  # the JSON documents the channels receive
+MAX_SPOKESPEOPLE = 20  # named in a document; the chat text names the first TEXT_SPOKESPEOPLE
+TEXT_SPOKESPEOPLE = 3
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,25 @@ class SourceInfo:
     kind: str
 
 
-def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SpokespersonInfo:
+    """A spokesperson an alert names (published contact details: the register's public list)."""
+
+    name: str
+    title: str
+    unit: str  # the department, commune or ward they speak for
+    phone: str
+    email: str
+
+
+class SpokespeopleOf(Protocol):
+    """Who should answer for a stored article, read in the caller's connection (the worker's)."""
+
+    def __call__(self, db: sqlite3.Connection, article: StoredArticle) -> Sequence[SpokespersonInfo]: ...
+
+
+def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str | None,
+                 spokespeople: Sequence[SpokespersonInfo] = ()) -> dict[str, Any]:
     analysis = article.analysis or {}
     evidence = analysis.get("evidence") or {}
     sentiment_evidence = evidence.get("sentiment") or {}
@@ -54,6 +81,7 @@ def article_json(article: StoredArticle, source: SourceInfo, web_base_url: str |
         "places": [{"name": p.get("name"), "current": p.get("current", []), "legacy": p.get("legacy", [])}
                    for p in analysis.get("places") or []],
         "engagement": article.engagement or {},
+        "spokespeople": [asdict(person) for person in spokespeople[:MAX_SPOKESPEOPLE]],
         "web_url": f"{web_base_url}/article/{article.id}" if web_base_url else None,
     }
 
@@ -101,12 +129,25 @@ def alert_text(document: dict[str, Any]) -> str:
         lines.append("Địa danh: " + ", ".join(place["name"] for place in article["places"]))
     if article["sentiment"]["sentence"] and article["sentiment"]["label"] in ("negative", "positive"):
         lines.append(f"Câu đáng chú ý: “{article['sentiment']['sentence']}”")
+    if article.get("spokespeople"):
+        lines.append(spokespeople_line(article["spokespeople"]))
     if document["copies"] > 1:
         lines.append(f"Đã có {document['copies']} bài cùng nội dung (đăng lại).")
     lines.append(article["url"])
     if article["web_url"]:
         lines.append(f"Xem trong hệ thống: {article['web_url']}")
     return "\n".join(lines)
+
+
+def spokespeople_line(people: list[dict[str, str]]) -> str:
+    """"Người phát ngôn: Name (title, unit) · phone · email; …" for the first few."""
+    named = []
+    for person in people[:TEXT_SPOKESPEOPLE]:
+        role = ", ".join(part for part in (person["title"], person["unit"]) if part)
+        named.append(" · ".join(part for part in (f"{person['name']} ({role})" if role else person["name"],
+                                                  person["phone"], person["email"]) if part))
+    more = f"; và {len(people) - TEXT_SPOKESPEOPLE} người khác" if len(people) > TEXT_SPOKESPEOPLE else ""
+    return "Người phát ngôn: " + "; ".join(named) + more
 
 
 def summary_text(document: dict[str, Any]) -> str:

@@ -21,10 +21,19 @@ from typing import Any
 from alerts import outbox
 from alerts.channels import send
 from alerts.outbox import OutboxRow
-from alerts.payload import SourceInfo, alert_payload, article_json, rule_json, summary_payload
+from alerts.payload import (
+    SourceInfo,
+    SpokespeopleOf,
+    SpokespersonInfo,
+    alert_payload,
+    article_json,
+    rule_json,
+    summary_payload,
+)
 from presswatch.config import Config
 from presswatch.config.alerts import AlertsFile, ChannelTarget
 from presswatch.errors import DeliveryError
+from presswatch.models import StoredArticle
 from presswatch.store import Store
 from presswatch.times import utcnow
 
@@ -43,10 +52,12 @@ class DeliveryWorker:
     """Delivers the outbox of ``store`` to the active channels of ``config``.
 
     Given a path instead of an open ``Store``, the worker opens its own connection in the thread
-    that first uses it (SQLite connections stay in their thread): ``run`` can go in a thread."""
+    that first uses it (SQLite connections stay in their thread): ``run`` can go in a thread.
+    ``spokespeople``: who answers for an article (the shell's resolver over the press register);
+    its failure leaves an alert's list empty, never stops the alert."""
 
     def __init__(self, store: Store | Path, config: Config, environ: dict[str, str] | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, spokespeople: SpokespeopleOf | None = None) -> None:
         self._store = store if isinstance(store, Store) else None
         self._path = store if isinstance(store, Path) else store.path
         self.config = config
@@ -55,6 +66,7 @@ class DeliveryWorker:
         self.targets, self.inactive = self.alerts.targets(environ)
         self.sources = {s.id: SourceInfo(s.id, s.name, s.kind) for s in config.sources}
         self.clock = clock
+        self.spokespeople = spokespeople
 
     @property
     def store(self) -> Store:
@@ -134,7 +146,17 @@ class DeliveryWorker:
             raise LookupError(f"bài #{article_id} không còn trong cơ sở dữ liệu")
         source = self.sources.get(article.source_id, SourceInfo(article.source_id, article.source_id,
                                                                  article.source_kind))
-        return article_json(article, source, self.config.settings.web_base_url)
+        return article_json(article, source, self.config.settings.web_base_url, self._spokespeople(article))
+
+    def _spokespeople(self, article: StoredArticle) -> list[SpokespersonInfo]:
+        if self.spokespeople is None:
+            return []
+        try:
+            return list(self.spokespeople(self.store.db, article))
+        except Exception as exc:  # the register must never hold an alert back
+            log.warning("không tra được người phát ngôn cho bài #%s (%s): cảnh báo gửi không kèm người phát ngôn",
+                        article.id, type(exc).__name__)
+            return []
 
     def payload(self, row: OutboxRow) -> dict[str, Any]:
         db = self.store.db

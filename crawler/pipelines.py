@@ -3,7 +3,8 @@
     Validate 100 → Analyse 300 → Store 800
 
 The analysis stage calls ``analysis.pipeline.Analyzer`` (relevance, topics, sentiment, places,
-entities, near-duplicate sketch); the store writes its results in the article's transaction. Both
+entities, near-duplicate sketch); the store writes its results in the article's transaction, with
+the press register's genre and attribution marks (``register.marks``) and the alerts. Both
 use the configuration the parent validated and handed over (``presswatch.config.crawl``).
 """
 
@@ -19,6 +20,7 @@ from analysis.text_cache import TextCache
 from presswatch.config.crawl import CrawlConfig
 from presswatch.models import Article
 from reanalysis.tables import put_cached
+from register.marks import mark_stored
 
 MIN_TEXT_CHARS = 80
 
@@ -119,9 +121,13 @@ class StorePipeline(_Stage):
                                         on_doc=matcher if matcher else None)
 
     def stored(self, db: sqlite3.Connection, article_id: int, item: Article) -> None:
-        """In the article's transaction: its text cache entry, then its alert rules."""
+        """In the article's transaction: its text cache entry, the press register's detector marks
+        (genre, attribution: ``register.marks``), then its alert rules."""
         if item.text_cache is not None:
             put_cached(db, [(article_id, item.text_cache)])
+        problem = mark_stored(db, article_id, item.title, item.text, item.content_type)
+        if problem is not None:  # left unmarked: the register's indicators classify it when needed
+            self.spider.logger.error("register detectors failed for %s: %s", item.url, problem)
         self.evaluator(db, article_id, item)
 
     def process_item(self, item: Article, spider: Any = None) -> Article:

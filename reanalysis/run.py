@@ -6,7 +6,8 @@ as the crawl analysed them, and their text cache entries), the workers analyse i
 process writes, in one transaction: the fields that changed (``reanalysis.fields``: the grade
 columns, the ``analysis`` JSON, the topic and place rows the facets count), the new text cache
 entries (segmentation and entities, ``analysis.text_cache``), the ``after_batch`` hook (analysts'
-corrections re-applied), the Elasticsearch resend mark, and the run's position. A kill loses at most
+corrections re-applied), the ``each_batch`` hook (the register's detector marks of an older version
+redone), the Elasticsearch resend mark, and the run's position. A kill loses at most
 the batch in flight and never leaves an article half updated; the next identical run (or
 ``resume``) starts after the last committed batch. While the main process writes one batch the
 workers already analyse the next.
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
 DEFAULT_BATCH = 200
 Progress = Callable[[int, int], None]  # (done, total) after each committed batch
 AfterBatch = Callable[[Sequence[int]], None]  # the ids whose analysis was rewritten, inside the batch's transaction
+# every row of the batch (``id``, ``title``, ``text`` as extracted, ``content_type``), inside its transaction:
+# what a capability above derives from the text alone is refreshed with it (the register's detector marks)
+EachBatch = Callable[[sqlite3.Connection, Sequence[sqlite3.Row]], None]
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,16 @@ def fingerprint(files: Sequence[Path]) -> str:
 def reanalyze(store: Store, selection: Selection, factory: Callable[[], Analyzer], print_: str, *,
               workers: int | None = None, batch: int = DEFAULT_BATCH, restart: bool = False,
               progress: Progress | None = None, after_batch: AfterBatch | None = None,
-              elasticsearch: bool = False, limit: int | None = None) -> Outcome:
+              each_batch: EachBatch | None = None, elasticsearch: bool = False,
+              limit: int | None = None) -> Outcome:
     """Re-analyse the selected articles with the analyzer ``factory`` builds (in each worker: it is
     pickled) whose analysis ``print_`` identifies (``fingerprint``). An unfinished run of the same
     selection and fingerprint is resumed unless ``restart``. ``workers``: processes (default: the
     cores; 1: in this process). ``after_batch``: called with the rewritten ids inside each batch's
-    transaction (analysts' corrections win). ``elasticsearch``: mark rewritten articles for the
-    Elasticsearch sync to send again. ``limit``: stop after this many articles (benchmarks)."""
+    transaction (analysts' corrections win). ``each_batch``: called with every row of the batch
+    inside its transaction (the shell refreshes the register's marks). ``elasticsearch``: mark
+    rewritten articles for the Elasticsearch sync to send again. ``limit``: stop after this many
+    articles (benchmarks)."""
     workers = workers or os.cpu_count() or 1
     with store.transaction() as db:
         run = tables.unfinished(db, selection.to_json(), print_)
@@ -129,10 +136,10 @@ def reanalyze(store: Store, selection: Selection, factory: Callable[[], Analyzer
             job = pool.map_async(work, items, chunksize=max(1, len(items) // (workers * 4))) \
                 if pool is not None else [work(item) for item in items]
             if pending is not None:
-                _write(store, run, selection, outcome, *pending, after_batch, elasticsearch, progress)
+                _write(store, run, selection, outcome, *pending, after_batch, each_batch, elasticsearch, progress)
             pending = (rows, job)
         if pending is not None:
-            _write(store, run, selection, outcome, *pending, after_batch, elasticsearch, progress)
+            _write(store, run, selection, outcome, *pending, after_batch, each_batch, elasticsearch, progress)
         with store.transaction() as db:
             tables.save(db, run, finished=limit is None)
     finally:
@@ -177,7 +184,8 @@ def _items(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Item]:
 
 
 def _write(store: Store, run: tables.Run, selection: Selection, outcome: Outcome, rows: list[sqlite3.Row],
-           job: Any, after_batch: AfterBatch | None, elasticsearch: bool, progress: Progress | None) -> None:
+           job: Any, after_batch: AfterBatch | None, each_batch: EachBatch | None, elasticsearch: bool,
+           progress: Progress | None) -> None:
     results: list[Result] = job if isinstance(job, list) else job.get()
     counts = run.counts
     with store.transaction() as db:
@@ -204,6 +212,8 @@ def _write(store: Store, run: tables.Run, selection: Selection, outcome: Outcome
         tables.put_cached(db, fresh)
         if rewritten and after_batch is not None:
             after_batch(rewritten)
+        if each_batch is not None:
+            each_batch(db, rows)
         if rewritten and elasticsearch:
             resend_from(db, min(rewritten))
         run.last_id = rows[-1]["id"]

@@ -12,24 +12,24 @@ For a general information site only:
 
 A share above its threshold flags the indicator, once the outlet has ``min_items`` items. Articles
 belong to an outlet through their source (``register.model.outlet_of_source``). The detectors run
-once per article: their marks are kept in ``register_marks``.
+once per article, when it is stored (the crawl's hook): the indicators read the marks and classify
+only the articles that lack one (``register.marks.classify``).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from presswatch.store.articles import period_items, texts
+from presswatch.store.articles import period_items
 from presswatch.store.clusters import first_copies
-from register import detect, tables
+from register.marks import classify
 from register.model import ATTRIBUTION_CHECKED, GENRE_CHECKED, Outlet, outlet_of_source
 from register.settings import RegisterSettings
 
-BATCH = 500  # texts read and classified at a time
 INDICATORS = {
     "news_share": "Tỷ lệ tin tức (báo hóa)",
     "off_topic_share": "Tỷ lệ ngoài tôn chỉ, mục đích",
@@ -56,20 +56,6 @@ class OutletReport:
     @property
     def flagged(self) -> list[Indicator]:
         return [i for i in self.indicators if i.flagged]
-
-
-def classify(db: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, tables.Mark]:
-    """The detectors' marks of these articles: stored ones, the others computed and stored."""
-    found = tables.marks(db, article_ids, detect.VERSION)
-    missing = [i for i in article_ids if i not in found]
-    for start in range(0, len(missing), BATCH):
-        new: dict[int, tables.Mark] = {}
-        for article_id, (title, text) in texts(db, missing[start:start + BATCH]).items():
-            credit = detect.attribution(title, text)
-            new[article_id] = tables.Mark(detect.genre(title, text), credit.label, credit.outlets)
-        tables.save_marks(db, new, detect.VERSION)
-        found.update(new)
-    return found
 
 
 def _share(name: str, numerator: list[int], counted: int, threshold: float, min_items: int,

@@ -287,6 +287,13 @@ def marks(db: sqlite3.Connection, article_ids: Iterable[int], detector: int) -> 
     return {int(r[0]): Mark(r[1], r[2], tuple(json.loads(r[3]))) for r in rows}
 
 
+def mark_versions(db: sqlite3.Connection, article_ids: Iterable[int]) -> dict[int, int]:
+    """The detector version of the stored mark of each of these articles (those marked)."""
+    rows = db.execute("SELECT article_id, detector FROM register_marks "
+                      "WHERE article_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(article_ids))),))
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
 def save_marks(db: sqlite3.Connection, found: dict[int, Mark], detector: int) -> None:
     db.executemany("INSERT OR REPLACE INTO register_marks (article_id, genre, attribution, outlets, detector) "
                    "VALUES (?, ?, ?, ?, ?)",

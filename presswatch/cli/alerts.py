@@ -109,10 +109,11 @@ def cmd_alerts_retry(args: argparse.Namespace, config: Config, db: Path) -> int:
 
 def cmd_alerts_deliver(args: argparse.Namespace, config: Config, db: Path) -> int:
     from alerts.worker import DeliveryWorker
+    from presswatch.service.register_alerts import spokespeople_of
     from presswatch.store import Store
 
     with Store(db) as store:
-        worker = DeliveryWorker(store, config)
+        worker = DeliveryWorker(store, config, spokespeople=spokespeople_of)
         for message in worker.inactive:
             out(f"! {message}")
         if args.once:

@@ -88,9 +88,10 @@ def run_once(args: argparse.Namespace) -> int:
     db = database(args, config.settings)
     code = cmd_crawl(argparse.Namespace(**{**vars(args), "source": None}))
     from alerts.worker import DeliveryWorker
+    from presswatch.service.register_alerts import spokespeople_of
 
     with Store(db) as store:
-        stats = DeliveryWorker(store, config).run_once(limit=10_000)
+        stats = DeliveryWorker(store, config, spokespeople=spokespeople_of).run_once(limit=10_000)
     if stats.sent + stats.failed + stats.dead:
         out(f"Cảnh báo: đã gửi {stats.sent}, thất bại {stats.failed} (sẽ thử lại), ngừng thử {stats.dead}.")
     return code

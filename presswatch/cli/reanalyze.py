@@ -1,12 +1,15 @@
 """``presswatch reanalyze``: apply the current analysis (topics.yaml, gazetteer, sentiment terms,
-model) to stored articles, with a progress line; resumable (see ``reanalysis.run``)."""
+model) to stored articles, with a progress line; resumable (see ``reanalysis.run``). The press
+register's detector marks of an older detector version are redone in the same batches
+(``register.marks.refresh``, wired here: re-analysis sits below the register)."""
 
 from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -43,6 +46,7 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.store import Store
     from presswatch.store.corrections import overlay_corrections
     from reanalysis.run import Selection, fingerprint, reanalyze, resume
+    from register.marks import refresh
 
     directory = config_dir(args)
     since = date_option(args.since, "--since") if args.since else None
@@ -60,6 +64,13 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     with Store(db) as store:
         # the analysts' corrections win over the new analysis, in each batch's transaction
         options["after_batch"] = partial(overlay_corrections, store)
+        # the press register's genre and attribution marks made by an older detector, redone in each batch
+        remarked = [0]
+
+        def remark(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> None:
+            remarked[0] += refresh(conn, rows)
+
+        options["each_batch"] = remark
         if args.resume:
             outcome = resume(store, factory, print_, **options)
             if outcome is None:
@@ -83,6 +94,8 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
         out(f"{counts['errors']} bài phân tích lỗi (giữ nguyên kết quả cũ):")
         for error in outcome.errors:
             out(f"  {error}")
+    if remarked[0]:
+        out(f"Sổ đăng ký: nhận diện lại thể loại và ghi nguồn của {_number(remarked[0])} bài (bộ nhận diện mới).")
     out("Không gửi cảnh báo nào: phân tích lại không gửi lại cảnh báo cho bài cũ.")
     if elasticsearch and counts.get("changed"):
         synced = sync_elasticsearch(config.settings, db)

@@ -272,7 +272,7 @@ def case_reminders_job(config_dir: str, db: str) -> None:
 
 
 def register_job(config_dir: str, db: str) -> None:
-    """The press register's daily job: the detectors mark this month's new articles; last month's
+    """The press register's daily job: this month's articles the crawl left unmarked are marked; last month's
     compliance indicators (flags notified once each) and, when due, the reminder to collect
     spokesperson updates go through ``alert_channels`` of ``config/register.yaml``."""
     from presswatch.times import day_start
@@ -290,8 +290,9 @@ def register_job(config_dir: str, db: str) -> None:
     start, end = day_start(first), day_start(following)
     urls = {s.id: list(s.urls) for s in config.sources}
     with Store(db) as store, store.transaction() as conn:
-        # This month so far: the detectors mark the new articles of the checked outlets every day, so
-        # that neither the monthly run nor the indicators page classifies a whole month at once.
+        # This month so far: the crawl marks each article as it stores it (register.marks); this
+        # catches those it could not (a detector failure, another way in), so that neither the monthly
+        # run nor the indicators page classifies many at once.
         compute(conn, tables.outlets(conn), urls, day_start(following), now + timedelta(days=1),
                 settings)
     if not channels:

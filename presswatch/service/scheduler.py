@@ -58,6 +58,7 @@ from presswatch.service.instance import ServiceLock, lock_holder, pidfile_for, s
 from presswatch.service.jobstore import JOBS_TABLE, migrate_jobs
 from presswatch.service.listen import listen, url_host
 from presswatch.service.metrics import MetricsServer, ServiceMetrics
+from presswatch.service.register_alerts import spokespeople_of
 from presswatch.service.runtime import RUNTIME
 from presswatch.store import Store
 from presswatch.times import VIETNAM, iso
@@ -204,7 +205,7 @@ class Monitor:
 
     def _start_worker(self) -> None:
         self.worker_stop = threading.Event()
-        worker = DeliveryWorker(self.db, self.config)
+        worker = DeliveryWorker(self.db, self.config, spokespeople=spokespeople_of)
         for message in worker.inactive:
             log.warning("%s", message)
         self.worker_thread = threading.Thread(target=worker.run, args=(self.worker_stop,), name="alerts",

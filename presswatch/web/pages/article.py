@@ -7,13 +7,11 @@ corrections of its analysis (``presswatch.web.pages.corrections``); the actions 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
-from analysis.gazetteer import load as load_gazetteer
 from cases.model import STATE_LABELS
 from cases.reads import cases_of_article
 from presswatch.config.alerts import SEVERITY_LABELS
@@ -26,8 +24,8 @@ from presswatch.web.context import Ctx
 from presswatch.web.pages.corrections import correction_view
 from presswatch.web.pages.evidence import evidence_view
 from presswatch.web.reads import article_data, rule_names
-from register.model import Spokesperson, responsible
-from register.tables import spokespeople
+from register.answer import answering
+from register.model import Spokesperson
 
 DELIVERY_LABELS = {"pending": "đang chờ gửi", "sent": "đã gửi", "dead": "gửi thất bại"}
 
@@ -48,15 +46,8 @@ def article_page(ctx: Ctx) -> Response:
 
 def article_spokespeople(ctx: Ctx, analysis: dict[str, Any] | None) -> list[Spokesperson]:
     """Who should answer for the article's places or topics (the press register, issue 20)."""
-    if not analysis:
-        return []
-    places = [str(p.get("name", "")) for p in analysis.get("places", []) if isinstance(p, dict)]
-    topics = [str(t) for t in analysis.get("topics", [])]
-    units = load_gazetteer().units
-    successors = {name: units[name].maps_to for name in places if name in units}
     with ctx.store.transaction() as db:
-        people = spokespeople(db)
-    return responsible(people, places, topics, datetime.now(UTC).date(), successors)
+        return answering(db, [analysis])
 
 
 def _act(ctx: Ctx, action: str) -> Response:

@@ -33,6 +33,7 @@ from cases.model import (
 )
 from presswatch.errors import CaseConflict, CaseError, CaseForbidden
 from presswatch.store import users
+from presswatch.store.articles import analysis_of
 from presswatch.times import local, local_day
 from presswatch.web.auth import guard
 from presswatch.web.case_forms import (
@@ -48,6 +49,7 @@ from presswatch.web.case_forms import (
 from presswatch.web.context import Ctx
 from presswatch.web.reads import rule_names as names_of_rules
 from register import tables as register_tables
+from register.answer import answering
 
 PAGE_SIZE = 50
 STATUS = {CaseConflict: 409, CaseForbidden: 403}
@@ -101,6 +103,8 @@ def _page(ctx: Ctx, case_id: int, status: int = 200, error: str | None = None,
     user = ctx.session.user
     with ctx.store.transaction() as db:
         registered = register_tables.outlets(db)  # the shell joins the case's outlets to the register
+        # who should answer for the case's articles (the register's choice, as on an article page)
+        spokespeople = answering(db, analysis_of(db, [a.article_id for a in file.articles]).values())
     named = {o.licence_no for o in file.registered}
     return ctx.render("cases/page.html", status, file=file,
                       register_ids={o.licence_no: o.id for o in registered},
@@ -109,7 +113,7 @@ def _page(ctx: Ctx, case_id: int, status: int = 200, error: str | None = None,
                       personal=workflow.may(user, "personal"), can_edit=workflow.may(user, "edit"),
                       can_assign=workflow.may(user, "assign"), can_conclude=workflow.may(user, "conclude"),
                       can_act=workflow.may(user, "act"), moves=workflow.moves_from(file.case.state, user),
-                      people=_people(ctx), today=today(), error=error, pending=pending or {},
+                      people=_people(ctx), today=today(), error=error, pending=pending or {}, spokespeople=spokespeople,
                       message=ctx.request.query_params.get("msg"), personal_fields=PERSONAL, **_labels(ctx))
 
 

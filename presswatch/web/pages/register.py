@@ -1,5 +1,6 @@
-"""The press register pages (issue 20): outlets (admins edit them, every change audited, and import
-a workbook: ``POST /register/import``, all or nothing as ``presswatch register import``),
+"""The press register pages (issue 20): outlets (inspectors and admins edit them, every change audited
+under their name, and import a workbook: ``POST /register/import``, all or nothing as
+``presswatch register import``),
 spokespeople valid today, a month's compliance indicators with their articles (inspectors open a
 case from a flagged outlet-month: ``presswatch.service.register_cases``), the audit trail, the
 register as XLSX. An outlet's page lists the cases naming it (the shell's join of the two packages)."""
@@ -75,7 +76,7 @@ def _topic_labels(ctx: Ctx) -> dict[str, str]:
     return {t.slug: t.label for t in topics.topics} if topics else {}
 
 
-@guard("admin")
+@guard("inspector")  # inspectors and admins (issue 20: "editable by admins and inspectors")
 def outlet_save(ctx: Ctx) -> Response:
     outlet_id = int(ctx.request.path_params["id"])
     with ctx.store.transaction() as db:
@@ -164,7 +165,7 @@ def indicators_case(ctx: Ctx) -> Response:
     return RedirectResponse(f"/cases/{case.id}?msg={quote(message)}", status_code=303)
 
 
-@guard("admin")
+@guard("inspector")
 def audit_page(ctx: Ctx) -> Response:
     with ctx.store.transaction() as db:
         trail = tables.audit(db, limit=500)
@@ -190,11 +191,11 @@ def upload_cap(scope: Scope) -> int | None:
     return None
 
 
-@guard("admin", files=1)
+@guard("inspector", files=1)
 def import_xlsx(ctx: Ctx) -> Response:
     """Import an uploaded workbook: checked as a whole like ``presswatch register import`` (nothing
     written when any sheet, row or column is wrong: the page lists every problem), then saved and
-    audited under the admin's name."""
+    audited under the name of the inspector or admin who sent it."""
     if not ctx.files:
         return _import_refused(ctx, ["Chưa chọn tệp XLSX."])
     name, data = ctx.files[0]
