@@ -21,6 +21,15 @@ Run:  .venv/bin/python bench/register.py [--texts 1000] [--copies 10] [--article
                                                         # its marks are dropped and remade): 200 outlets
                                                         # over its sources, runs 1-3 on it
       --after-only: runs 1 and 3 only (the marks remade at ingest, then the monthly run)
+      --workers N: make the marks of 3a in N processes (the detectors' work split; the marks saved by
+                   this process), for a large copy; the per-article figure is then CPU per article
+      --reassign-sources 200: spread a copy's articles over this many sources (id modulo N; bench
+                   only, on the COPY), so that a store built with fewer sources gives 200 outlets
+
+At 1M (the search benchmark's database, ``bench/search.py --per-day 900``: 60 sources):
+
+    cp /work/bench-data/full/1m.db* /some/copy/   # the WAL too
+    .venv/bin/python bench/register.py --db /some/copy/1m.db --after-only --reassign-sources 200 --workers 2
 """
 
 from __future__ import annotations
@@ -28,10 +37,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import random
+import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,8 +54,9 @@ from presswatch.config import load_analyzer  # noqa: E402
 from presswatch.models import Article  # noqa: E402
 from presswatch.store import Store  # noqa: E402
 from presswatch.store.articles import period_items  # noqa: E402
+from register import detect, tables  # noqa: E402
 from register.indicators import compute  # noqa: E402
-from register.marks import mark_stored  # noqa: E402
+from register.marks import UNMARKED, mark, mark_stored  # noqa: E402
 from register.model import Outlet  # noqa: E402
 from register.settings import RegisterSettings  # noqa: E402
 
@@ -92,10 +105,15 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the store at this path and keep it (to profile, rerun)")
     parser.add_argument("--after-only", action="store_true",
                         help="skip the runs over the unmarked archive (2a, 2b): at 1M they take about 1.5 hours")
+    parser.add_argument("--workers", type=int, default=1, help="processes making the marks of 3a")
+    parser.add_argument("--reassign-sources", type=int, default=0,
+                        help="with --db (a COPY): spread its articles over this many sources first")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.db:
             db = args.db
+            if args.reassign_sources:
+                reassign(db, args.reassign_sources)
             with Store(db) as store:
                 sources = [r[0] for r in store.db.execute("SELECT DISTINCT source_id FROM articles")]  # bench only
                 first, last = store.db.execute("SELECT min(dated_at), max(dated_at) FROM articles").fetchone()
@@ -124,9 +142,15 @@ def main() -> None:
                 for label in ("before, first run (detectors on every article)", "before, monthly run (marks kept)"):
                     timings[label] = indicators(store, outlets, urls, start, end, settings, label)
             drop_marks(store)
-            ingest, marked = mark_all(store)
-            print(f"after, at ingest: mark_stored on {marked:,} stored articles in {ingest:.2f} s "
-                  f"({ingest / marked * 1000:.2f} ms per stored article, in its store transaction)")
+            if args.workers > 1:
+                wall, ingest, marked = mark_parallel(store, db, args.workers)
+                print(f"after, at ingest: marks of {marked:,} stored articles in {wall:.1f} s wall with "
+                      f"{args.workers} processes, {ingest:.1f} s of detector CPU ({ingest / marked * 1000:.2f} ms "
+                      f"per stored article)", flush=True)
+            else:
+                ingest, marked = mark_all(store)
+                print(f"after, at ingest: mark_stored on {marked:,} stored articles in {ingest:.2f} s "
+                      f"({ingest / marked * 1000:.2f} ms per stored article, in its store transaction)")
             after = indicators(store, outlets, urls, start, end, settings, "after, monthly run (marked at ingest)")
         checked = len(rows)
         per_after, per_ingest = after / checked, ingest / marked
@@ -140,6 +164,50 @@ def main() -> None:
         print(f"extrapolated to 1,000,000 checked articles (linear; not measured): {before_1m}after: any run "
               f"{per_after * 1e6:,.0f} s (goal ≤ 60 s); marking at ingest {per_ingest * 1e6 / 60:,.0f} min spread "
               f"over the crawls")
+
+
+def reassign(db: Path, sources: int) -> None:
+    """Spread the copy's articles over ``sources`` sources (bench only: rewrites the COPY's rows)."""
+    with Store(db) as store, store.transaction() as conn:
+        began = time.perf_counter()
+        conn.execute("UPDATE articles SET source_id = printf('s-%03d', id % ?)", (sources,))
+    print(f"articles spread over {sources} sources in {time.perf_counter() - began:.1f} s", flush=True)
+
+
+def _marks_of(rows: list[tuple[int, str, str, str]]) -> tuple[float, dict[int, tables.Mark]]:
+    began = time.process_time()
+    found = {article_id: mark(title, text) for article_id, title, text, kind in rows if kind not in UNMARKED}
+    return time.process_time() - began, found
+
+
+def mark_parallel(store: Store, db: Path, workers: int, batch: int = 500) -> tuple[float, float, int]:
+    """The marks of every stored article made in ``workers`` processes and saved here: wall seconds,
+    detector CPU seconds (summed over the processes), count of articles read."""
+    def batches() -> Iterator[list[tuple[int, str, str, str]]]:
+        # iterated in the pool's task thread: its own read connection, opened there
+        reader = sqlite3.connect(db)
+        after = 0
+        while True:
+            rows = reader.execute(  # bench only: the texts as the crawl holds them
+                "SELECT a.id, a.title, t.text, a.content_type FROM articles a "
+                "JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                (after, batch)).fetchall()
+            if not rows:
+                reader.close()
+                return
+            after = int(rows[-1][0])
+            yield [(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    began, cpu, count = time.perf_counter(), 0.0, 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for seconds, found in pool.imap(_marks_of, batches(), chunksize=1):
+            with store.transaction() as conn:
+                tables.save_marks(conn, found, detect.VERSION)
+            cpu += seconds
+            count += len(found)
+            if count % 100_000 < batch:
+                print(f"  … {count:,} marked, {count / (time.perf_counter() - began):,.0f}/s", flush=True)
+    return time.perf_counter() - began, cpu, count
 
 
 def drop_marks(store: Store) -> None:
