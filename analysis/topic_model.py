@@ -1,0 +1,141 @@
+"""A trained topic model over the topic lexicon's scores and the article's words.
+
+The lexicon (``analysis.topics``, ``config/topics.yaml``) stays the first reader: an operator tunes
+its terms and its terms are the evidence an analyst sees. What ``presswatch train topics`` learns
+from labelled articles (the shipped training set and the office's corrections) is how to read it:
+one-vs-rest logistic regressions, one per topic, over
+
+* the lexicon's score of every topic (``lex:<slug>``: ln(1 + score), also below the threshold),
+  whether the lexicon's own rule kept the topic (``kept:<slug>``) and which topic it ranked first
+  (``first:<slug>``);
+* the folded syllable unigrams and bigrams of the title and the first ``TEXT_SYLLABLES`` syllables
+  (binary, L2-normalised, ``w:`` and ``b:``) and the title's words again (``t:``).
+
+Each topic has its own decision threshold on its probability (chosen on the training data by inner
+cross-validation); the topics at or above theirs are kept, most probable first, at most
+``max_topics``. Topics the lexicon knows and the model does not (added to ``topics.yaml`` after
+training) are decided by the lexicon; topics the model knows and the lexicon no longer does are
+dropped.
+
+Inference is a dictionary lookup per feature: no numpy, no scikit-learn (training only:
+``analysis.topic_training``). A model is the JSON ``TopicModel.to_json`` writes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis.lexicon import Syllable
+from analysis.topics import Evidence, Scores, TopicLexicon, TopicResult, select, strongest
+
+TEXT_SYLLABLES = 400
+_TEXT_PREFIXES = ("w:", "b:", "t:")
+
+
+def topic_features(items: list[Syllable], title_end: int, lexicon: TopicLexicon, scores: Scores) -> dict[str, float]:
+    """What the model reads for one text: the lexicon's ``scores`` (``topic_scores``) and its
+    decision, and the words of the title and the text's beginning."""
+    features: dict[str, float] = {}
+    for slug, value in scores.items():
+        features["lex:" + slug] = math.log1p(value)
+    kept = select(scores, {}, lexicon)
+    for rank, result in enumerate(kept):
+        features["kept:" + result.slug] = 1.0
+        if rank == 0:
+            features["first:" + result.slug] = 1.0
+    words = [s.folded for s in items[:TEXT_SYLLABLES]]
+    present = {"w:" + word for word in words}
+    present.update("b:" + a + " " + b for a, b in zip(words, words[1:], strict=False))
+    if present:
+        features.update(dict.fromkeys(present, 1.0 / math.sqrt(len(present))))
+    title = {"t:" + s.folded for s in items if s.start < title_end}
+    if title:
+        features.update(dict.fromkeys(title, 1.0 / math.sqrt(len(title))))
+    return features
+
+
+@dataclass(frozen=True)
+class Scored:
+    slug: str
+    probability: float
+    grams: list[str]  # the words that pushed toward the topic most (folded, as the features name them)
+
+
+class TopicModel:
+    """Per topic (``labels``): a bias, a weight per feature and a decision threshold."""
+
+    def __init__(self, labels: list[str], bias: list[float], weights: dict[str, list[float]],
+                 thresholds: list[float], max_topics: int = 3, meta: dict[str, Any] | None = None) -> None:
+        self.labels = labels
+        self.bias = bias
+        self.weights = weights
+        self.thresholds = thresholds
+        self.max_topics = max_topics
+        self.meta = meta or {}
+        self._zero = [0.0] * len(labels)
+
+    @classmethod
+    def load(cls, path: Path) -> TopicModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TopicModel:
+        return cls([str(x) for x in data["labels"]], [float(b) for b in data["bias"]],
+                   {k: [float(x) for x in v] for k, v in data["weights"].items()},
+                   [float(t) for t in data["thresholds"]], int(data.get("max_topics", 3)), data.get("meta"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "topics", "labels": self.labels, "bias": self.bias, "thresholds": self.thresholds,
+                "max_topics": self.max_topics, "weights": self.weights, "meta": self.meta}
+
+    def probabilities(self, features: dict[str, float]) -> list[float]:
+        """Each topic's probability (the order of ``labels``)."""
+        sums = list(self.bias)
+        for name, value in features.items():
+            row = self.weights.get(name)
+            if row is not None:
+                for k, weight in enumerate(row):
+                    sums[k] += weight * value
+        return [1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, s)))) for s in sums]
+
+    def predict(self, features: dict[str, float], known: frozenset[str] | set[str] | None = None) -> list[Scored]:
+        """The topics at or above their threshold, most probable first, at most ``max_topics``;
+        ``known``: only these slugs (the lexicon's)."""
+        chances = self.probabilities(features)
+        kept = sorted((k for k, p in enumerate(chances) if p >= self.thresholds[k]
+                       and (known is None or self.labels[k] in known)), key=lambda k: -chances[k])
+        return [Scored(self.labels[k], chances[k], self._grams(features, k)) for k in kept[:self.max_topics]]
+
+    def _grams(self, features: dict[str, float], k: int) -> list[str]:
+        pushed = heapq.nlargest(6, ((self.weights.get(name, self._zero)[k] * value, name)
+                                    for name, value in features.items() if name.startswith(_TEXT_PREFIXES)))
+        return list(dict.fromkeys(name.split(":", 1)[1] for gain, name in pushed if gain > 0))[:3]
+
+
+def _as_written(gram: str, items: list[Syllable], text: str) -> str:
+    """The first occurrence of a folded n-gram among ``items``, as published."""
+    words = gram.split(" ")
+    for index in range(len(items) - len(words) + 1):
+        if all(items[index + k].folded == word for k, word in enumerate(words)):
+            return text[items[index].start:items[index + len(words) - 1].end]
+    return gram
+
+
+def model_topics(model: TopicModel, features: dict[str, float], lexicon: TopicLexicon, scores: Scores,
+                 evidence: Evidence, items: list[Syllable], text: str) -> list[TopicResult]:
+    """The model's topics (score: its probability), each with the lexicon's terms for it first, then
+    the words that pushed the model toward it; then the lexicon's own topics the model does not know,
+    up to ``max_topics``."""
+    labels = lexicon.labels
+    found = [TopicResult(s.slug, labels[s.slug], round(s.probability, 3),
+                         list(dict.fromkeys([*strongest(evidence, s.slug, 4),
+                                             *(_as_written(g, items, text) for g in s.grams)]))[:6])
+             for s in model.predict(features, set(labels))]
+    unknown = [t for t in select(scores, evidence, lexicon) if t.slug not in model.labels]
+    return (found + unknown)[:model.max_topics]
