@@ -172,7 +172,7 @@ def _probabilities(x: Any, w: Matrix, b: Matrix) -> Matrix:
 
 def _train(rows: Sequence[Features], y: npt.NDArray[np.int64], weights: Matrix,
            settings: Settings) -> tuple[list[str], Matrix, Matrix]:
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # comes with scikit-learn
 
     vocabulary = _vocabulary(rows, settings)
     x = _matrix(rows, vocabulary)
