@@ -70,8 +70,10 @@ class TopicModel:
     """Per topic (``labels``): a bias, a weight per feature and a decision threshold."""
 
     def __init__(self, labels: list[str], bias: list[float], weights: dict[str, list[float]],
-                 thresholds: list[float], max_topics: int = 3, meta: dict[str, Any] | None = None) -> None:
+                 thresholds: list[float], max_topics: int = 3, meta: dict[str, Any] | None = None,
+                 at_least_one: bool = False) -> None:
         self.labels = labels
+        self.at_least_one = at_least_one
         self.bias = bias
         self.weights = weights
         self.thresholds = thresholds
@@ -88,11 +90,13 @@ class TopicModel:
     def from_json(cls, data: dict[str, Any]) -> TopicModel:
         return cls([str(x) for x in data["labels"]], [float(b) for b in data["bias"]],
                    {k: [float(x) for x in v] for k, v in data["weights"].items()},
-                   [float(t) for t in data["thresholds"]], int(data.get("max_topics", 3)), data.get("meta"))
+                   [float(t) for t in data["thresholds"]], int(data.get("max_topics", 3)), data.get("meta"),
+                   bool(data.get("at_least_one", False)))
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": "topics", "labels": self.labels, "bias": self.bias, "thresholds": self.thresholds,
-                "max_topics": self.max_topics, "weights": self.weights, "meta": self.meta}
+                "max_topics": self.max_topics, "at_least_one": self.at_least_one, "weights": self.weights,
+                "meta": self.meta}
 
     def probabilities(self, features: dict[str, float]) -> list[float]:
         """Each topic's probability (the order of ``labels``)."""
@@ -105,11 +109,14 @@ class TopicModel:
         return [1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, s)))) for s in sums]
 
     def predict(self, features: dict[str, float], known: frozenset[str] | set[str] | None = None) -> list[Scored]:
-        """The topics at or above their threshold, most probable first, at most ``max_topics``;
-        ``known``: only these slugs (the lexicon's)."""
+        """The topics at or above their threshold, most probable first, at most ``max_topics``
+        (``at_least_one``: the most probable one when none reaches its threshold); ``known``: only
+        these slugs (the lexicon's)."""
         chances = self.probabilities(features)
-        kept = sorted((k for k, p in enumerate(chances) if p >= self.thresholds[k]
-                       and (known is None or self.labels[k] in known)), key=lambda k: -chances[k])
+        allowed = [k for k in range(len(self.labels)) if known is None or self.labels[k] in known]
+        kept = sorted((k for k in allowed if chances[k] >= self.thresholds[k]), key=lambda k: -chances[k])
+        if not kept and self.at_least_one and allowed:
+            kept = [max(allowed, key=lambda k: chances[k] / max(self.thresholds[k], 1e-9))]
         return [Scored(self.labels[k], chances[k], self._grams(features, k)) for k in kept[:self.max_topics]]
 
     def _grams(self, features: dict[str, float], k: int) -> list[str]:

@@ -53,17 +53,20 @@ class Settings:
     """``c``: inverse L2 strength of each topic's logistic regression; ``min_df``: a word feature must
     occur in this many training articles (the lexicon's features are always kept); ``words``: read the
     words at all (False: the lexicon's scores only); ``inner_folds``: folds of the inner
-    cross-validation that picks each topic's threshold; ``max_topics``: at most this many topics."""
+    cross-validation that picks each topic's threshold; ``max_topics``: at most this many topics;
+    ``at_least_one``: an article gets its most likely topic (probability over threshold) when none
+    reaches its threshold."""
 
     c: float = 1.0
     min_df: int = 2
     words: bool = True
     inner_folds: int = 3
     max_topics: int = 3
+    at_least_one: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"c": self.c, "min_df": self.min_df, "words": self.words, "inner_folds": self.inner_folds,
-                "max_topics": self.max_topics}
+                "max_topics": self.max_topics, "at_least_one": self.at_least_one}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Settings:
@@ -72,7 +75,8 @@ class Settings:
         return cls(c=float(data.get("c", default.c)), min_df=int(data.get("min_df", default.min_df)),
                    words=bool(data.get("words", default.words)),
                    inner_folds=int(data.get("inner_folds", default.inner_folds)),
-                   max_topics=int(data.get("max_topics", default.max_topics)))
+                   max_topics=int(data.get("max_topics", default.max_topics)),
+                   at_least_one=bool(data.get("at_least_one", default.at_least_one)))
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -231,7 +235,7 @@ def fit(features: Sequence[Features], gold: Sequence[Sequence[str]], labels: Seq
     }
     provenance.update(meta or {})
     return TopicModel(list(labels), [round(float(v), 5) for v in b], kept, thresholds, settings.max_topics,
-                      provenance)
+                      provenance, settings.at_least_one)
 
 
 @dataclass
@@ -258,9 +262,10 @@ def predict(model: TopicModel, features: Sequence[Features]) -> list[list[str]]:
 
 def cross_validate(features: Sequence[Features], gold: Sequence[Sequence[str]], labels: Sequence[str],
                    folds: int = 5, seed: int = DEFAULT_SEED, settings: Settings | None = None,
-                   weights: Sequence[float] | None = None, keep: float = 1.0) -> CVResult:
+                   weights: Sequence[float] | None = None, keep: float = 1.0, draw: int = 0) -> CVResult:
     """``folds``-fold cross-validated micro-F1 of the model trained with ``settings``; ``keep`` < 1:
-    each training fold keeps only that fraction of its rows (a point of the learning curve)."""
+    each training fold keeps only that fraction of its rows, drawn at random (``draw`` numbers the
+    draw; the folds stay the same): a point of the learning curve."""
     tests = fold_indexes(len(features), folds, seed)
     predicted: list[list[str]] = [[] for _ in features]
     trust = list(weights) if weights is not None else [1.0] * len(features)
@@ -268,7 +273,7 @@ def cross_validate(features: Sequence[Features], gold: Sequence[Sequence[str]], 
         held = set(test)
         train = [i for i in range(len(features)) if i not in held]
         if keep < 1.0:
-            kept = np.random.default_rng(seed + fold).permutation(train)[:max(2, int(len(train) * keep))]
+            kept = np.random.default_rng([seed, fold, draw]).permutation(train)[:max(2, int(len(train) * keep))]
             train = sorted(int(i) for i in kept)
         model = fit([features[i] for i in train], [gold[i] for i in train], labels, settings,
                     [trust[i] for i in train], seed)
