@@ -27,6 +27,8 @@ import heapq
 import json
 import math
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from analysis.lexicon import Syllable
 from analysis.topics import Evidence, Scores, TopicLexicon, TopicResult, select, strongest
 
 TEXT_SYLLABLES = 400
-_TEXT_PREFIXES = ("w:", "b:", "t:")
+_EVIDENCE_PREFIX = "b:"  # word pairs: single syllables ("người", "năm") say too little to show
 
 
 def topic_features(items: list[Syllable], title_end: int, lexicon: TopicLexicon, scores: Scores) -> dict[str, float]:
@@ -63,7 +65,7 @@ def topic_features(items: list[Syllable], title_end: int, lexicon: TopicLexicon,
 class Scored:
     slug: str
     probability: float
-    grams: list[str]  # the words that pushed toward the topic most (folded, as the features name them)
+    grams: list[str]  # the word pairs that pushed toward the topic most (folded, as the features name them)
 
 
 class TopicModel:
@@ -79,7 +81,7 @@ class TopicModel:
         self.thresholds = thresholds
         self.max_topics = max_topics
         self.meta = meta or {}
-        self._zero = [0.0] * len(labels)
+        self._zero = (0.0,) * len(labels)
 
     @classmethod
     def load(cls, path: Path) -> TopicModel:
@@ -100,29 +102,37 @@ class TopicModel:
 
     def probabilities(self, features: dict[str, float]) -> list[float]:
         """Each topic's probability (the order of ``labels``)."""
-        sums = list(self.bias)
-        for name, value in features.items():
-            row = self.weights.get(name)
-            if row is not None:
-                for k, weight in enumerate(row):
-                    sums[k] += weight * value
+        return self._chances(list(features.values()), self._columns(features))
+
+    def _columns(self, features: dict[str, float]) -> list[tuple[float, ...]]:
+        """Per topic, the weight of each feature (0 when unknown), in the features' order: the
+        lookups and the transposition run in C (map, zip), not per feature in Python."""
+        return list(zip(*map(self.weights.get, features, repeat(self._zero)), strict=True)) if features else []
+
+    def _chances(self, values: list[float], columns: list[tuple[float, ...]]) -> list[float]:
+        sums = [b + sum(map(mul, values, column)) for b, column in zip(self.bias, columns, strict=True)] \
+            if columns else list(self.bias)
         return [1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, s)))) for s in sums]
 
     def predict(self, features: dict[str, float], known: frozenset[str] | set[str] | None = None) -> list[Scored]:
         """The topics at or above their threshold, most probable first, at most ``max_topics``
         (``at_least_one``: the most probable one when none reaches its threshold); ``known``: only
         these slugs (the lexicon's)."""
-        chances = self.probabilities(features)
+        values = list(features.values())
+        columns = self._columns(features)
+        chances = self._chances(values, columns)
         allowed = [k for k in range(len(self.labels)) if known is None or self.labels[k] in known]
         kept = sorted((k for k in allowed if chances[k] >= self.thresholds[k]), key=lambda k: -chances[k])
         if not kept and self.at_least_one and allowed:
             kept = [max(allowed, key=lambda k: chances[k] / max(self.thresholds[k], 1e-9))]
-        return [Scored(self.labels[k], chances[k], self._grams(features, k)) for k in kept[:self.max_topics]]
+        return [Scored(self.labels[k], chances[k], self._grams(features, values, columns[k]))
+                for k in kept[:self.max_topics]]
 
-    def _grams(self, features: dict[str, float], k: int) -> list[str]:
-        pushed = heapq.nlargest(6, ((self.weights.get(name, self._zero)[k] * value, name)
-                                    for name, value in features.items() if name.startswith(_TEXT_PREFIXES)))
-        return list(dict.fromkeys(name.split(":", 1)[1] for gain, name in pushed if gain > 0))[:3]
+    @staticmethod
+    def _grams(features: dict[str, float], values: list[float], column: tuple[float, ...]) -> list[str]:
+        pushed = heapq.nlargest(12, zip(map(mul, values, column), features, strict=True))
+        words = [name.split(":", 1)[1] for gain, name in pushed if gain > 0 and name.startswith(_EVIDENCE_PREFIX)]
+        return list(dict.fromkeys(words))[:3]
 
 
 def _as_written(gram: str, items: list[Syllable], text: str) -> str:
@@ -134,15 +144,23 @@ def _as_written(gram: str, items: list[Syllable], text: str) -> str:
     return gram
 
 
+def _evidence(evidence: Evidence, scored: Scored, items: list[Syllable], text: str) -> list[str]:
+    """The lexicon's terms for the topic (at most 4), then, when they are fewer, the words that
+    pushed the model toward it, as written, unless a term shown already holds them."""
+    terms = strongest(evidence, scored.slug, 4)
+    shown = " ".join(terms)
+    words = [_as_written(g, items, text) for g in scored.grams]
+    extra = [w for w in words if w.lower() not in shown] if len(terms) < 4 else []
+    return list(dict.fromkeys([*terms, *extra]))[:4]
+
+
 def model_topics(model: TopicModel, features: dict[str, float], lexicon: TopicLexicon, scores: Scores,
                  evidence: Evidence, items: list[Syllable], text: str) -> list[TopicResult]:
     """The model's topics (score: its probability), each with the lexicon's terms for it first, then
-    the words that pushed the model toward it; then the lexicon's own topics the model does not know,
+    the words that pushed the model toward it (``_evidence``); then the lexicon's own topics the model does not know,
     up to ``max_topics``."""
     labels = lexicon.labels
-    found = [TopicResult(s.slug, labels[s.slug], round(s.probability, 3),
-                         list(dict.fromkeys([*strongest(evidence, s.slug, 4),
-                                             *(_as_written(g, items, text) for g in s.grams)]))[:6])
+    found = [TopicResult(s.slug, labels[s.slug], round(s.probability, 3), _evidence(evidence, s, items, text))
              for s in model.predict(features, set(labels))]
     unknown = [t for t in select(scores, evidence, lexicon) if t.slug not in model.labels]
     return (found + unknown)[:model.max_topics]

@@ -131,8 +131,9 @@ def test_the_gate_keeps_a_better_model_and_refuses_a_worse_one(
     assert trained.topic_model is not None and trained.topic_model.meta["version"] == kept.version
     hits = 0
     for article, expected in zip(articles, lexicon_labels, strict=True):
-        got = [t.slug for t in trained.analyze(article["title"], article["text"]).topics]
-        hits += set(got) == {ROTATED[t] for t in expected}
+        results = trained.analyze(article["title"], article["text"]).topics
+        assert all(0 < t.score <= 1 and len(t.evidence) <= 4 for t in results)  # score: the model's probability
+        hits += {t.slug for t in results} == {ROTATED[t] for t in expected}
     assert hits >= 0.8 * SIZE, hits
 
     # Nothing new since: not trained again; rolled back, the lexicon decides again.
