@@ -100,7 +100,9 @@ class Analysis:
             "evidence": {
                 "relevance": [{"text": e.text, "start": e.start, "end": e.end, "unit": e.unit, "rule": e.rule,
                                "weight": e.weight} for e in self.relevance.evidence],
-                "topics": {t.slug: {"label": t.label, "score": t.score, "terms": t.evidence} for t in self.topics},
+                "topics": {t.slug: {"label": t.label, "score": t.score, "terms": t.evidence,
+                                    **({"probability": t.probability} if t.probability is not None else {})}
+                           for t in self.topics},
                 "sentiment": {"scope": self.sentiment.scope, "negative": self.sentiment.negative,
                               "positive": self.sentiment.positive, "terms": self.sentiment.evidence,
                               "decided_by": self.sentiment.decided_by, "lexicon": self.sentiment.lexicon_label,

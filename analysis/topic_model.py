@@ -156,11 +156,12 @@ def _evidence(evidence: Evidence, scored: Scored, items: list[Syllable], text: s
 
 def model_topics(model: TopicModel, features: dict[str, float], lexicon: TopicLexicon, scores: Scores,
                  evidence: Evidence, items: list[Syllable], text: str) -> list[TopicResult]:
-    """The model's topics (score: its probability), each with the lexicon's terms for it first, then
-    the words that pushed the model toward it (``_evidence``); then the lexicon's own topics the model does not know,
-    up to ``max_topics``."""
+    """The model's topics (score: the lexicon's; probability: the model's), each with the
+    lexicon's terms for it first, then the word pairs that pushed the model toward it
+    (``_evidence``); then the lexicon's own topics the model does not know, up to ``max_topics``."""
     labels = lexicon.labels
-    found = [TopicResult(s.slug, labels[s.slug], round(s.probability, 3), _evidence(evidence, s, items, text))
+    found = [TopicResult(s.slug, labels[s.slug], round(scores.get(s.slug, 0.0), 2),
+                         _evidence(evidence, s, items, text), round(s.probability, 3))
              for s in model.predict(features, set(labels))]
     unknown = [t for t in select(scores, evidence, lexicon) if t.slug not in model.labels]
     return (found + unknown)[:model.max_topics]

@@ -61,8 +61,9 @@ class TopicLexicon:
 class TopicResult:
     slug: str
     label: str
-    score: float
+    score: float  # the lexicon's score of the topic
     evidence: list[str]  # the terms that counted, strongest first
+    probability: float | None = None  # the trained topic model's, when it decided (``analysis.topic_model``)
 
 
 Scores = dict[str, float]

@@ -132,7 +132,7 @@ def test_the_gate_keeps_a_better_model_and_refuses_a_worse_one(
     hits = 0
     for article, expected in zip(articles, lexicon_labels, strict=True):
         results = trained.analyze(article["title"], article["text"]).topics
-        assert all(0 < t.score <= 1 and len(t.evidence) <= 4 for t in results)  # score: the model's probability
+        assert all(t.probability is not None and 0 < t.probability <= 1 and len(t.evidence) <= 4 for t in results)
         hits += {t.slug for t in results} == {ROTATED[t] for t in expected}
     assert hits >= 0.8 * SIZE, hits
 
