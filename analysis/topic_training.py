@@ -133,7 +133,7 @@ def lexicon_topics(features: Sequence[Features]) -> list[list[str]]:
     return [[name[5:] for name in row if name.startswith("kept:")] for row in features]
 
 
-def _vocabulary(rows: Sequence[Features], settings: Settings) -> list[str]:
+def vocabulary(rows: Sequence[Features], settings: Settings) -> list[str]:
     counts: dict[str, int] = {}
     for row in rows:
         for name in row:
@@ -143,10 +143,10 @@ def _vocabulary(rows: Sequence[Features], settings: Settings) -> list[str]:
                   if name.startswith(lexical) or (settings.words and count >= settings.min_df))
 
 
-def _matrix(rows: Sequence[Features], vocabulary: Sequence[str]) -> Any:
+def design_matrix(rows: Sequence[Features], names: Sequence[str]) -> Any:
     from scipy.sparse import csr_matrix
 
-    column = {name: i for i, name in enumerate(vocabulary)}
+    column = {name: i for i, name in enumerate(names)}
     data: list[float] = []
     cols: list[int] = []
     indptr = [0]
@@ -158,7 +158,7 @@ def _matrix(rows: Sequence[Features], vocabulary: Sequence[str]) -> Any:
                 data.append(value)
         indptr.append(len(cols))
     return csr_matrix((np.array(data), np.array(cols, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-                      shape=(len(rows), len(vocabulary)))
+                      shape=(len(rows), len(names)))
 
 
 def _one(x: Any, y: npt.NDArray[np.int64], weights: Matrix, c: float) -> tuple[Matrix, float]:
@@ -179,19 +179,19 @@ def _probabilities(x: Any, w: Matrix, b: Matrix) -> Matrix:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(logits, -60, 60))), dtype=np.float64)
 
 
-def _train(rows: Sequence[Features], y: npt.NDArray[np.int64], weights: Matrix,
+def train_all(rows: Sequence[Features], y: npt.NDArray[np.int64], weights: Matrix,
            settings: Settings) -> tuple[list[str], Matrix, Matrix]:
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # comes with scikit-learn
 
-    vocabulary = _vocabulary(rows, settings)
-    x = _matrix(rows, vocabulary)
-    w = np.zeros((len(vocabulary), y.shape[1]))
+    names = vocabulary(rows, settings)
+    x = design_matrix(rows, names)
+    w = np.zeros((len(names), y.shape[1]))
     b = np.zeros(y.shape[1])
     # One BLAS thread: these problems are small, and several threads on a busy machine are 20× slower.
     with threadpool_limits(1):
         for k in range(y.shape[1]):
             w[:, k], b[k] = _one(x, y[:, k], weights, settings.c)
-    return vocabulary, w, b
+    return names, w, b
 
 
 def _best_threshold(truth: npt.NDArray[np.int64], chances: Matrix) -> float:
@@ -209,7 +209,7 @@ def _best_threshold(truth: npt.NDArray[np.int64], chances: Matrix) -> float:
     return tied[len(tied) // 2]
 
 
-def _labels_matrix(gold: Sequence[Sequence[str]], labels: Sequence[str]) -> npt.NDArray[np.int64]:
+def labels_matrix(gold: Sequence[Sequence[str]], labels: Sequence[str]) -> npt.NDArray[np.int64]:
     return np.array([[1 if slug in g else 0 for slug in labels] for g in gold], dtype=np.int64).reshape(
         len(gold), len(labels))
 
@@ -221,20 +221,20 @@ def fit(features: Sequence[Features], gold: Sequence[Sequence[str]], labels: Seq
     chosen on out-of-fold probabilities of an inner ``settings.inner_folds``-fold cross-validation
     of the same rows (the best F1 of that topic)."""
     settings = settings or Settings()
-    y = _labels_matrix(gold, labels)
+    y = labels_matrix(gold, labels)
     trust = np.array(list(weights) if weights is not None else [1.0] * len(features), dtype=np.float64)
     chances = np.zeros(y.shape)
     for test in fold_indexes(len(features), settings.inner_folds, seed + 1):
         held = set(test)
         train = [i for i in range(len(features)) if i not in held]
-        vocabulary, w, b = _train([features[i] for i in train], y[train], trust[train], settings)
-        chances[test] = _probabilities(_matrix([features[i] for i in test], vocabulary), w, b)
+        names, w, b = train_all([features[i] for i in train], y[train], trust[train], settings)
+        chances[test] = _probabilities(design_matrix([features[i] for i in test], names), w, b)
     if settings.shared_threshold:
         thresholds = [_best_threshold(y.ravel(), chances.ravel())] * len(labels)
     else:
         thresholds = [_best_threshold(y[:, k], chances[:, k]) for k in range(len(labels))]
-    vocabulary, w, b = _train(features, y, trust, settings)
-    kept = {name: [round(float(v), 5) for v in w[i]] for i, name in enumerate(vocabulary)
+    names, w, b = train_all(features, y, trust, settings)
+    kept = {name: [round(float(v), 5) for v in w[i]] for i, name in enumerate(names)
             if float(np.abs(w[i]).max()) >= 1e-4}
     provenance: dict[str, Any] = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"), "articles": len(features),

@@ -19,13 +19,13 @@ from analysis.topic_model import TopicModel
 from analysis.topic_training import (
     Settings,
     TopicExample,
-    _labels_matrix,
-    _matrix,
-    _train,
-    _vocabulary,
+    design_matrix,
     features_of,
     fit,
+    labels_matrix,
     lexicon_topics,
+    train_all,
+    vocabulary,
 )
 from analysis.topics import classify
 from learning.topics import shipped_examples, train_topics, training_rows
@@ -83,12 +83,12 @@ def test_inference_reads_the_weights_as_scikit_learn_trained_them(
     features = features_of(examples, analyzer)
     gold = [list(e.topics) for e in examples]
     model = TopicModel.from_json(json.loads(json.dumps(fit(features, gold, labels).to_json())))  # as stored
-    vocabulary, w, b = _train(features, _labels_matrix(gold, labels), np.ones(len(features)), Settings())
-    expected = 1 / (1 + np.exp(-(np.asarray(_matrix(features, vocabulary) @ w) + b)))
+    names, w, b = train_all(features, labels_matrix(gold, labels), np.ones(len(features)), Settings())
+    expected = 1 / (1 + np.exp(-(np.asarray(design_matrix(features, names) @ w) + b)))
     got = np.array([model.probabilities(row) for row in features])
     assert np.abs(got - expected).max() < 1e-3
     assert all(0.1 <= t <= 0.9 for t in model.thresholds) and model.max_topics == 3
-    assert set(_vocabulary(features, Settings(words=False))) <= {n for row in features for n in row
+    assert set(vocabulary(features, Settings(words=False))) <= {n for row in features for n in row
                                                                   if n.startswith(("lex:", "kept:", "first:"))}
 
 
