@@ -34,6 +34,7 @@ from analysis.topic_model import TopicModel
 Features = dict[str, float]
 Matrix = npt.NDArray[np.float64]
 DEFAULT_SEED = 20261207
+MIN_EXAMPLES = 3  # a topic is learnt only from this many labelled articles on
 THRESHOLDS = tuple(round(0.1 + 0.05 * k, 2) for k in range(17))  # 0.10 … 0.90
 
 
@@ -217,10 +218,13 @@ def labels_matrix(gold: Sequence[Sequence[str]], labels: Sequence[str]) -> npt.N
 def fit(features: Sequence[Features], gold: Sequence[Sequence[str]], labels: Sequence[str],
         settings: Settings | None = None, weights: Sequence[float] | None = None, seed: int = DEFAULT_SEED,
         meta: dict[str, Any] | None = None) -> TopicModel:
-    """The model trained on all rows: per topic of ``labels`` a logistic regression, and a threshold
-    chosen on out-of-fold probabilities of an inner ``settings.inner_folds``-fold cross-validation
-    of the same rows (the best F1 of that topic)."""
+    """The model trained on all rows: per topic of ``labels`` with at least ``MIN_EXAMPLES`` labelled
+    articles a logistic regression (the others are left to the lexicon: a topic added to
+    ``topics.yaml`` after the labels were made is not learnt as "never"), and the thresholds chosen
+    on out-of-fold probabilities of an inner ``settings.inner_folds``-fold cross-validation of the
+    same rows (``shared_threshold``: one for all, the best micro-F1; else each topic's best F1)."""
     settings = settings or Settings()
+    labels = [slug for slug in labels if sum(1 for g in gold if slug in g) >= MIN_EXAMPLES]
     y = labels_matrix(gold, labels)
     trust = np.array(list(weights) if weights is not None else [1.0] * len(features), dtype=np.float64)
     chances = np.zeros(y.shape)

@@ -83,7 +83,7 @@ def test_inference_reads_the_weights_as_scikit_learn_trained_them(
     features = features_of(examples, analyzer)
     gold = [list(e.topics) for e in examples]
     model = TopicModel.from_json(json.loads(json.dumps(fit(features, gold, labels).to_json())))  # as stored
-    names, w, b = train_all(features, labels_matrix(gold, labels), np.ones(len(features)), Settings())
+    names, w, b = train_all(features, labels_matrix(gold, model.labels), np.ones(len(features)), Settings())
     expected = 1 / (1 + np.exp(-(np.asarray(design_matrix(features, names) @ w) + b)))
     got = np.array([model.probabilities(row) for row in features])
     assert np.abs(got - expected).max() < 1e-3
@@ -129,12 +129,16 @@ def test_the_gate_keeps_a_better_model_and_refuses_a_worse_one(
     # The analysis now reads the rotated definition, with the lexicon's terms as evidence.
     trained = load_analyzer(CONFIG, with_entities=False, models_dir=models)
     assert trained.topic_model is not None and trained.topic_model.meta["version"] == kept.version
+    model_labels = set(trained.topic_model.labels)
     hits = 0
     for article, expected in zip(articles, lexicon_labels, strict=True):
         results = trained.analyze(article["title"], article["text"]).topics
-        assert all(t.probability is not None and 0 < t.probability <= 1 and len(t.evidence) <= 4 for t in results)
+        # the model's topics carry its probability; a topic with too few labelled articles stays the lexicon's
+        assert all(0 < t.probability <= 1 and len(t.evidence) <= 4 if t.slug in model_labels else t.probability is None
+                   for t in results)
         hits += {t.slug for t in results} == {ROTATED[t] for t in expected}
-    assert hits >= 0.8 * SIZE, hits
+    by_lexicon = sum(set(expected) == {ROTATED[t] for t in expected} for expected in lexicon_labels)
+    assert hits >= by_lexicon + 15, (hits, by_lexicon)  # the model's reading, not the lexicon's
 
     # Nothing new since: not trained again; rolled back, the lexicon decides again.
     again = train_topics(store, analyzer, models, [rotated], folds=3)
@@ -182,3 +186,17 @@ def test_the_shipped_training_files_are_read_and_checked(tmp_path: Path) -> None
 
     with pytest.raises(TrainingError, match="không đọc được dữ liệu huấn luyện chủ đề"):
         shipped_examples([bad], ["kinh-te"])
+
+
+def test_a_topic_without_labelled_articles_is_left_to_the_lexicon(
+        analyzer: Analyzer, articles: list[dict[str, str]], lexicon_labels: list[list[str]]) -> None:
+    """A topic added to topics.yaml after the labels were made has no labelled article: the model
+    does not learn it as "never"; the lexicon keeps deciding it."""
+    features = features_of([TopicExample(a["id"], a["title"], a["text"], ()) for a in articles], analyzer)
+    without = [[t for t in ts if t != "van-hoa-the-thao"] for ts in lexicon_labels]
+    model = fit(features, without, [t.slug for t in analyzer.topics.topics])
+    assert "van-hoa-the-thao" not in model.labels and "kinh-te" in model.labels
+    trained = Analyzer(analyzer.topics, analyzer.sentiment, analyzer.gazetteer, with_entities=False, topic_model=model)
+    culture = [a for a, ts in zip(articles, lexicon_labels, strict=True) if "van-hoa-the-thao" in ts]
+    assert culture and all("van-hoa-the-thao" in [t.slug for t in trained.analyze(a["title"], a["text"]).topics]
+                           for a in culture)
