@@ -174,7 +174,7 @@ class Analyzer:
         lexicon_topics = select(scores, terms, self.topics)
         topics = lexicon_topics
         if self.topic_model is not None:
-            topics = model_topics(self.topic_model, topic_features(items, title_end, self.topics, scores),
+            topics = model_topics(self.topic_model, topic_features(items, title_end, self.topics, scores, terms),
                                   self.topics, scores, terms, items, document)
         spans = None
         found_entities: list[Entity] = []
@@ -221,8 +221,8 @@ class Analyzer:
         ``analyze`` reads it: the features ``presswatch train topics`` learns from."""
         title, _, document = prepared(title, text)
         items, unaccented = read_syllables(document, comment)
-        scores, _ = topic_scores(items, len(title), self.topics, unaccented)
-        return topic_features(items, len(title), self.topics, scores)
+        scores, terms = topic_scores(items, len(title), self.topics, unaccented)
+        return topic_features(items, len(title), self.topics, scores, terms)
 
     def _context(self, document: str, folded: str, title_end: int, items: list[Syllable],
                  spans: list[tuple[int, int]] | None, scoped: list[Syllable], feeling: SentimentResult,

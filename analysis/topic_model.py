@@ -7,7 +7,8 @@ one-vs-rest logistic regressions, one per topic, over
 
 * the lexicon's score of every topic (``lex:<slug>``: ln(1 + score), also below the threshold),
   whether the lexicon's own rule kept the topic (``kept:<slug>``) and which topic it ranked first
-  (``first:<slug>``);
+  (``first:<slug>``); each term of the lexicon found (``term:<term>``: ln(1 + its contribution)), so
+  a term that over-fires on real articles can weigh less than its weight in ``topics.yaml``;
 * the folded syllable unigrams and bigrams of the title and the first ``TEXT_SYLLABLES`` syllables
   (binary, L2-normalised, ``w:`` and ``b:``) and the title's words again (``t:``).
 
@@ -39,12 +40,18 @@ TEXT_SYLLABLES = 400
 _EVIDENCE_PREFIX = "b:"  # word pairs: single syllables ("người", "năm") say too little to show
 
 
-def topic_features(items: list[Syllable], title_end: int, lexicon: TopicLexicon, scores: Scores) -> dict[str, float]:
-    """What the model reads for one text: the lexicon's ``scores`` (``topic_scores``) and its
-    decision, and the words of the title and the text's beginning."""
+def topic_features(items: list[Syllable], title_end: int, lexicon: TopicLexicon, scores: Scores,
+                   terms: Evidence | None = None) -> dict[str, float]:
+    """What the model reads for one text: the lexicon's ``scores`` and the contribution of each of
+    its ``terms`` found (``topic_scores``), its decision, and the words of the title and the text's
+    beginning."""
     features: dict[str, float] = {}
     for slug, value in scores.items():
         features["lex:" + slug] = math.log1p(value)
+    for pairs in (terms or {}).values():
+        for contribution, term in pairs:
+            name = "term:" + term
+            features[name] = max(features.get(name, 0.0), math.log1p(contribution))
     kept = select(scores, {}, lexicon)
     for rank, result in enumerate(kept):
         features["kept:" + result.slug] = 1.0

@@ -60,7 +60,7 @@ class Settings:
     the inner cross-validation) instead of one per topic (each topic's best F1): fewer choices made
     on few examples."""
 
-    c: float = 0.1
+    c: float = 0.3
     min_df: int = 2
     words: bool = True
     inner_folds: int = 3
