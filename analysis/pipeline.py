@@ -30,7 +30,8 @@ from analysis.sentences import SpanLookup, sentence_spans
 from analysis.sentiment import SentimentLexicon, SentimentResult, hedged_positions, in_spans, score
 from analysis.sentiment_model import LEAD_SYLLABLES, Context, SentimentModel, model_sentiment, sentiment_features
 from analysis.teencode import expand
-from analysis.topics import TopicLexicon, TopicResult, classify
+from analysis.topic_model import TopicModel, model_topics, topic_features
+from analysis.topics import TopicLexicon, TopicResult, select, topic_scores
 from analysis.toxicity import CLEAN, ToxicityLexicon, ToxicityResult, grade
 
 # The sentiment model was trained on news articles (a title and a lead are enough: 0.558 vs the
@@ -51,6 +52,22 @@ def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
     floor = max(0, limit - _CUT_SEARCH)
     end = max(text.rfind(" ", floor, limit), text.rfind("\n", floor, limit))
     return text[:end + 1] if end > 0 else text[:limit]
+
+
+def prepared(title: str, text: str) -> tuple[str, str, str]:
+    """The title and text the analysis reads (normalised, cut by ``analysed_part``) and the document
+    (title, line break, text) every offset points into."""
+    title = normalize(analysed_part(title, MAX_TITLE_CHARS))
+    text = normalize(analysed_part(text, MAX_ANALYSED_CHARS))
+    return title, text, f"{title}\n{text}"
+
+
+def read_syllables(document: str, comment: bool = False) -> tuple[list[Syllable], bool]:
+    """The syllables the lexicons read, chat abbreviations and hashtags expanded ("ko" → "không",
+    "#LuQuet" → "lu quet"), and whether the text is written without diacritics."""
+    items = syllables(document)
+    unaccented = mostly_unaccented(items)
+    return expand(items, comments=comment, text=document), unaccented
 
 
 @dataclass
@@ -83,7 +100,9 @@ class Analysis:
             "evidence": {
                 "relevance": [{"text": e.text, "start": e.start, "end": e.end, "unit": e.unit, "rule": e.rule,
                                "weight": e.weight} for e in self.relevance.evidence],
-                "topics": {t.slug: {"label": t.label, "score": t.score, "terms": t.evidence} for t in self.topics},
+                "topics": {t.slug: {"label": t.label, "score": t.score, "terms": t.evidence,
+                                    **({"probability": t.probability} if t.probability is not None else {})}
+                           for t in self.topics},
                 "sentiment": {"scope": self.sentiment.scope, "negative": self.sentiment.negative,
                               "positive": self.sentiment.positive, "terms": self.sentiment.evidence,
                               "decided_by": self.sentiment.decided_by, "lexicon": self.sentiment.lexicon_label,
@@ -101,15 +120,17 @@ class Analyzer:
     def __init__(self, topics: TopicLexicon, sentiment: SentimentLexicon,
                  gazetteer: Gazetteer | Sequence[Gazetteer] | None = None, with_entities: bool = True,
                  toxicity: ToxicityLexicon | None = None, sentiment_model: SentimentModel | None = None,
-                 provinces: Sequence[str] | None = None) -> None:
+                 provinces: Sequence[str] | None = None, topic_model: TopicModel | None = None) -> None:
         """``gazetteer``: the followed province's (``analysis.gazetteer.build``), or several, the first
         being the home province; ``provinces``: the names of the provinces followed, home first (any
         spelling ``build`` reads; used when ``gazetteer`` is None); neither: Lai Châu's.
         ``Analysis.provinces`` grades each followed province; ``Analysis.relevance`` is the best of
         those grades (the article's relevance to the deployment). ``sentiment_model``: the trained
         model that decides the sentiment label from the text and the lexicon's verdict; None: the
-        lexicon decides alone."""
+        lexicon decides alone. ``topic_model``: the trained topic model (``presswatch train topics``)
+        that decides the topics from the lexicon's scores and the words; None: the lexicon decides."""
         self.topics = topics
+        self.topic_model = topic_model
         self.sentiment = sentiment
         self.sentiment_model = sentiment_model
         self.toxicity = toxicity or ToxicityLexicon.empty()  # no toxicity.yaml: everything "clean"
@@ -133,9 +154,7 @@ class Analyzer:
         (re-analysis passes those of ``analysis.text_cache.TextCache``, which read what is stored);
         only the multi-syllable words of the segmentation are read. ``sketched=False``: no
         near-duplicate sketch (``sketch`` empty; re-analysis keeps the stored one)."""
-        title = normalize(analysed_part(title, MAX_TITLE_CHARS))
-        text = normalize(analysed_part(text, MAX_ANALYSED_CHARS))
-        document = f"{title}\n{text}"
+        title, text, document = prepared(title, text)
         title_end = len(title)
         folded = fold(document)
         tokens = segmenter(document)
@@ -149,11 +168,14 @@ class Analyzer:
         # Sentiment and entities read the sentences naming the home province; when only another
         # followed province is named, those naming the first such province.
         graded = next((r for _, r in grades if r.grade != "none"), graded)
-        items = syllables(document)
-        unaccented = mostly_unaccented(items)
-        # Before the lexicons: "ko" → "không", "#LuQuet" → "lu quet".
-        items = expand(items, comments=comment, text=document)
-        topics = classify(items, title_end, self.topics, unaccented)
+        items, unaccented = read_syllables(document, comment)
+        scores, terms = topic_scores(items, title_end, self.topics, unaccented)
+        # The sentiment model was trained on the lexicon's topics: it reads them whatever decides the topics.
+        lexicon_topics = select(scores, terms, self.topics)
+        topics = lexicon_topics
+        if self.topic_model is not None:
+            topics = model_topics(self.topic_model, topic_features(items, title_end, self.topics, scores, terms),
+                                  self.topics, scores, terms, items, document)
         spans = None
         found_entities: list[Entity] = []
         if graded.grade != "none":
@@ -176,7 +198,7 @@ class Analyzer:
         context = None
         if self.sentiment_model is None or self.sentiment_model.reads_context:  # it costs ~1/3 more time
             context = self._context(document, folded, title_end, items, spans, scoped, feeling, unaccented)
-        features = sentiment_features(scoped, spans, feeling, [t.slug for t in topics], title_end,
+        features = sentiment_features(scoped, spans, feeling, [t.slug for t in lexicon_topics], title_end,
                                       [(t.start, folded[t.start:t.end]) for t in tokens if " " in t.text], hedged,
                                       context)
         if self.sentiment_model is not None and not comment and len(scoped) >= MODEL_MIN_SYLLABLES:
@@ -193,6 +215,14 @@ class Analyzer:
             sentiment_features=features,
             provinces=followed,
         )
+
+    def topic_features(self, title: str, text: str, comment: bool = False) -> dict[str, float]:
+        """What the topic model reads for this text (``analysis.topic_model.topic_features``), read as
+        ``analyze`` reads it: the features ``presswatch train topics`` learns from."""
+        title, _, document = prepared(title, text)
+        items, unaccented = read_syllables(document, comment)
+        scores, terms = topic_scores(items, len(title), self.topics, unaccented)
+        return topic_features(items, len(title), self.topics, scores, terms)
 
     def _context(self, document: str, folded: str, title_end: int, items: list[Syllable],
                  spans: list[tuple[int, int]] | None, scoped: list[Syllable], feeling: SentimentResult,

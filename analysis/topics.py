@@ -61,34 +61,55 @@ class TopicLexicon:
 class TopicResult:
     slug: str
     label: str
-    score: float
+    score: float  # the lexicon's score of the topic
     evidence: list[str]  # the terms that counted, strongest first
+    probability: float | None = None  # the trained topic model's, when it decided (``analysis.topic_model``)
 
 
-def classify(
-    items: list[Syllable], title_end: int, lexicon: TopicLexicon, unaccented: bool = False
-) -> list[TopicResult]:
-    """Score every topic; a term counts ``weight × (1 + ln n)`` for its n occurrences, title ones
-    ``title_weight`` times. Topics at or above the threshold and at least ``min_relative`` of the
-    best topic's score are kept, best first, at most ``max_topics``."""
+Scores = dict[str, float]
+Evidence = dict[str, list[tuple[float, str]]]
+
+
+def topic_scores(items: list[Syllable], title_end: int, lexicon: TopicLexicon,
+                 unaccented: bool = False) -> tuple[Scores, Evidence]:
+    """Every topic's score (only topics with a hit are present) and the terms behind it, each with its
+    contribution: a term counts ``weight × (1 + ln n)`` for its n occurrences, title ones
+    ``title_weight`` times."""
     counts: dict[tuple[str, str], list[int]] = {}
     for hit in lexicon.index.find(items, unaccented):
         for slug, _ in hit.payload:
             counts.setdefault((slug, hit.term), []).append(hit.start)
     weights = lexicon.folded_weights if unaccented else lexicon.weights
-    scores: dict[str, float] = {}
-    evidence: dict[str, list[tuple[float, str]]] = {}
+    scores: Scores = {}
+    evidence: Evidence = {}
     for (slug, term), positions in counts.items():
         in_title = sum(1 for p in positions if p < title_end)
         n = len(positions) + in_title * (lexicon.title_weight - 1)
         contribution = weights[(slug, term)] * (1 + math.log(n)) if n >= 1 else 0.0
         scores[slug] = scores.get(slug, 0.0) + contribution
         evidence.setdefault(slug, []).append((contribution, term))
+    return scores, evidence
+
+
+def select(scores: Scores, evidence: Evidence, lexicon: TopicLexicon) -> list[TopicResult]:
+    """The lexicon's decision: topics at or above the threshold and at least ``min_relative`` of the
+    best topic's score, best first, at most ``max_topics``."""
     labels = lexicon.labels
     kept = sorted((s for s in scores if scores[s] >= lexicon.threshold), key=lambda s: -scores[s])
     kept = [s for s in kept if scores[s] >= lexicon.min_relative * scores[kept[0]]]
     return [
-        TopicResult(slug, labels[slug], round(scores[slug], 2),
-                    [term for _, term in sorted(evidence[slug], reverse=True)[:6]])
+        TopicResult(slug, labels[slug], round(scores[slug], 2), strongest(evidence, slug))
         for slug in kept[: lexicon.max_topics]
     ]
+
+
+def strongest(evidence: Evidence, slug: str, limit: int = 6) -> list[str]:
+    """The terms of ``slug`` that counted most, strongest first."""
+    return [term for _, term in sorted(evidence.get(slug, []), reverse=True)[:limit]]
+
+
+def classify(
+    items: list[Syllable], title_end: int, lexicon: TopicLexicon, unaccented: bool = False
+) -> list[TopicResult]:
+    """Score every topic (``topic_scores``) and keep those the lexicon's rule selects (``select``)."""
+    return select(*topic_scores(items, title_end, lexicon, unaccented), lexicon)

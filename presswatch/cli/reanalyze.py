@@ -27,15 +27,15 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def analysis_files(directory: Path, models_dir: Path | None = None) -> list[Path]:
     """The files whose contents make the analysis: the configuration's lexicons, ``presswatch.yaml``
     (the provinces followed), the packaged data (gazetteer, spelling variants, shipped model) and
-    the trained sentiment model in use in ``models_dir`` (``presswatch train``)."""
+    the trained sentiment and topic models in use in ``models_dir`` (``presswatch train``)."""
     import analysis
     from presswatch.config.model_versions import current_model_path
 
     packaged = Path(analysis.__file__).parent / "data"
-    trained = current_model_path(models_dir)
+    trained = [path for kind in ("sentiment", "topics") if (path := current_model_path(models_dir, kind)) is not None]
     names = ("topics.yaml", "sentiment.yaml", "toxicity.yaml", "presswatch.yaml")
     return [directory / name for name in names] + sorted(
-        path for path in packaged.iterdir() if path.is_file()) + ([trained] if trained is not None else [])
+        path for path in packaged.iterdir() if path.is_file()) + trained
 
 
 def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:

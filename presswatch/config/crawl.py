@@ -48,14 +48,17 @@ class CrawlConfig:
     problems: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()  # the provinces followed (setting ``province``); empty: the default
     sentiment_model: str | None = None  # the trained sentiment model in use (models_dir); None: the shipped one
+    topic_model: str | None = None  # the trained topic model in use (models_dir); None: the lexicon decides
 
     @classmethod
     def of(cls, config: Config) -> CrawlConfig:
         """The part of a validated configuration a crawl needs."""
         model = current_model_path(config.models_dir)
+        topic_model = current_model_path(config.models_dir, "topics")
         return cls(topics=config.topics, sentiment=config.sentiment, toxicity=config.toxicity, alerts=config.alerts,
                    provinces=tuple(config.settings.province),
-                   sentiment_model=str(model) if model is not None else None)
+                   sentiment_model=str(model) if model is not None else None,
+                   topic_model=str(topic_model) if topic_model is not None else None)
 
     @classmethod
     def load(cls, directory: Path) -> CrawlConfig:
@@ -91,7 +94,8 @@ class CrawlConfig:
             return None
         return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
                               model_path=Path(self.sentiment_model) if self.sentiment_model else None,
-                              provinces=list(self.provinces) or None)
+                              provinces=list(self.provinces) or None,
+                              topic_model_path=Path(self.topic_model) if self.topic_model else None)
 
     def to_json(self) -> str:
         def dump(model: BaseModel | None) -> Any:
@@ -100,7 +104,8 @@ class CrawlConfig:
         return json.dumps({"topics": dump(self.topics), "sentiment": dump(self.sentiment),
                            "toxicity": dump(self.toxicity), "alerts": dump(self.alerts),
                            "problems": list(self.problems), "provinces": list(self.provinces),
-                           "sentiment_model": self.sentiment_model}, ensure_ascii=False)
+                           "sentiment_model": self.sentiment_model, "topic_model": self.topic_model},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> CrawlConfig:
@@ -112,7 +117,7 @@ class CrawlConfig:
         return cls(topics=part(TopicsFile, "topics"), sentiment=part(SentimentFile, "sentiment"),
                    toxicity=part(ToxicityFile, "toxicity"), alerts=part(AlertsFile, "alerts"),
                    problems=tuple(data.get("problems") or ()), provinces=tuple(data.get("provinces") or ()),
-                   sentiment_model=data.get("sentiment_model"))
+                   sentiment_model=data.get("sentiment_model"), topic_model=data.get("topic_model"))
 
     def write(self, path: Path) -> None:
         path.write_text(self.to_json(), encoding="utf-8")

@@ -58,7 +58,8 @@ class Config:
             raise ConfigError([f"{self.directory}: thiếu topics.yaml hoặc sentiment.yaml"])
         return build_analyzer(self.topics, self.sentiment, with_entities, self.toxicity,
                               model_path=current_model_path(self.models_dir),
-                              provinces=self.settings.province)
+                              provinces=self.settings.province,
+                              topic_model_path=current_model_path(self.models_dir, "topics"))
 
     @property
     def home_province(self) -> str:
@@ -131,14 +132,16 @@ def _unfollowed(doc: YamlDocument, alerts: AlertsFile, followed: list[str]) -> l
 
 
 def load_analyzer(directory: Path, with_entities: bool = True, sentiment_model: bool = True,
-                  models_dir: Path | None = None) -> Analyzer:
+                  models_dir: Path | None = None, topic_model: bool = True) -> Analyzer:
     """Only the analysis part of a configuration directory (for ``presswatch analyze``).
     ``sentiment_model=False``: the lexicon alone decides sentiment, whatever ``sentiment.yaml`` says
-    (training and comparing the model); ``models_dir``: load the current trained version there
-    (None: the shipped model)."""
+    (training and comparing the model); ``models_dir``: load the current trained versions there
+    (None: the shipped sentiment model and no topic model); ``topic_model=False``: the lexicon alone
+    decides the topics (training the topic model)."""
     return build_analyzer(load_topics(directory / "topics.yaml"), load_sentiment(directory / "sentiment.yaml"),
                           with_entities, load_toxicity(directory / "toxicity.yaml"), sentiment_model,
-                          current_model_path(models_dir), provinces=followed_provinces(directory))
+                          current_model_path(models_dir), provinces=followed_provinces(directory),
+                          topic_model_path=current_model_path(models_dir, "topics") if topic_model else None)
 
 
 def followed_provinces(directory: Path, environ: dict[str, str] | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from analysis.pipeline import Analyzer
 from analysis.sentiment import SentimentLexicon
 from analysis.sentiment_model import SentimentModel
+from analysis.topic_model import TopicModel
 from analysis.topics import TopicLexicon
 from analysis.toxicity import ToxicityLexicon
 from presswatch.config.base import Strict, validation_problems
@@ -124,10 +125,13 @@ def load_toxicity(path: Path) -> ToxicityFile | None:
 
 def build_analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: bool,
                    toxicity: ToxicityFile | None = None, sentiment_model: bool = True,
-                   model_path: Path | None = None, provinces: list[str] | None = None) -> Analyzer:
+                   model_path: Path | None = None, provinces: list[str] | None = None,
+                   topic_model_path: Path | None = None) -> Analyzer:
     """The analysis of these lexicons; ``model_path``: the trained sentiment model in use
-    (``model_versions.current_model_path``), None: the shipped one. ``provinces``: the followed
-    provinces, home first (``Analysis.provinces``); None: the default."""
+    (``model_versions.current_model_path``), None: the shipped one. ``topic_model_path``: the
+    trained topic model in use (``current_model_path(models_dir, "topics")``), None: the lexicon
+    decides the topics. ``provinces``: the followed provinces, home first (``Analysis.provinces``);
+    None: the default."""
     model = None
     if sentiment.model and sentiment_model:
         model = SentimentModel.load(model_path) if model_path is not None else SentimentModel.load()
@@ -135,4 +139,5 @@ def build_analyzer(topics: TopicsFile, sentiment: SentimentFile, with_entities: 
                     SentimentLexicon.from_dict(sentiment.model_dump(exclude={"model"})),
                     with_entities=with_entities,
                     toxicity=ToxicityLexicon.from_dict(toxicity.model_dump()) if toxicity else None,
-                    sentiment_model=model, provinces=provinces)
+                    sentiment_model=model, provinces=provinces,
+                    topic_model=TopicModel.load(topic_model_path) if topic_model_path is not None else None)

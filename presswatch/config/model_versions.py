@@ -1,13 +1,15 @@
 """The versions of the trained models in the data directory (``models_dir``), and which one is used.
 
-For each model kind (``sentiment``; ``topics`` later) a folder ``<models_dir>/<kind>/`` holds:
+For each model kind (``sentiment``, ``topics``) a folder ``<models_dir>/<kind>/`` holds:
 
-- ``<version>.json``: a model kept by ``presswatch train`` (the JSON ``SentimentModel.load`` reads);
+- ``<version>.json``: a model kept by ``presswatch train`` (the JSON ``SentimentModel.load`` or
+  ``TopicModel.load`` reads);
 - ``versions.jsonl``: one record per training, kept or not (version, when, who, training-set size,
   corrections used, the cross-validated scores of the new and of the current model, kept or why not),
   and one per rollback;
-- ``CURRENT``: the version in use. Absent, or ``shipped``: the model shipped with the code
-  (``analysis/data/sentiment_model.json``).
+- ``CURRENT``: the version in use. Absent, or ``shipped``: what ships with the code: the sentiment
+  model ``analysis/data/sentiment_model.json``; for topics, no model (the lexicon, ``topics.yaml``,
+  decides alone).
 
 The analysis (crawl, ``presswatch analyze``, the service) asks ``current_model_path``; ``presswatch
 train`` calls ``save_version``/``record``; ``--rollback`` calls ``rollback``. Files are written
@@ -28,7 +30,7 @@ from presswatch.errors import TrainingError
 from presswatch.times import iso
 
 SHIPPED = "shipped"
-KINDS = ("sentiment",)
+KINDS = ("sentiment", "topics")
 _VERSION = re.compile(r"^\d{8}-\d{6}(?:-\d+)?$")
 
 

@@ -173,3 +173,61 @@ def test_list_and_rollback_need_no_database_but_training_does(
     assert code == 1 and "không có phiên bản nào trước đó" in err
     code, _, err = run(capsys, "--db", str(missing), "train", "sentiment")
     assert code != 0 and "Chưa có cơ sở dữ liệu" in err and not missing.exists()
+
+
+def test_train_topics_keeps_a_better_model_the_analysis_crawls_and_reanalysis_use_it_and_it_rolls_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``train topics`` on 45 real articles whose office labels the lexicon cannot know (its own
+    topics, each named as another) plus one correction: both scores printed, the model kept, loaded by
+    ``Config.analyzer``, the crawl's snapshot and ``presswatch analyze``, part of the re-analysis
+    fingerprint; ``--list``; ``--rollback`` gives the topics back to the lexicon."""
+    from presswatch.cli.reanalyze import analysis_files
+    from reanalysis.run import fingerprint
+    from tests.learning.test_topics_learning import ROTATED
+
+    monkeypatch.setenv("PRESSWATCH_MODELS_DIR", str(tmp_path / "models"))
+    lines = gzip.decompress((DATA / "topics_train" / "sample.jsonl.gz").read_bytes()).decode().splitlines()
+    articles = [json.loads(line) for line in lines[:46]]
+    analyzer = load_analyzer(CONFIG, with_entities=False)
+    data = tmp_path / "topics.jsonl"
+    data.write_text("".join(json.dumps({**a, "topics": [ROTATED[t.slug] for t in analyzer.analyze(
+        a["title"], a["text"]).topics]}, ensure_ascii=False) + "\n" for a in articles[:45]), encoding="utf-8")
+    db = tmp_path / "pw.db"
+    with Store(db) as store:
+        found = store.add_article(Article(url="https://bao.vn/1", source_id="bao-a", title=articles[45]["title"],
+                                          text=articles[45]["text"], published_at=NOW,
+                                          analysis=analyzer.analyze(articles[45]["title"], articles[45]["text"])))
+        assert found is not None
+        fixes.correct(store, found, "topics", ["xa-hoi"], "chuyen-vien")
+    before = fingerprint(analysis_files(CONFIG, tmp_path / "models"))
+
+    code, out, _ = run(capsys, "--db", str(db), "train", "topics", "--data", str(data), "--folds", "3",
+                       "--user", "chuyen-vien")
+    assert code == 0, out
+    assert "Dữ liệu: 45 bài gốc + 1 hiệu chỉnh chủ đề (1 mới so với cách đang dùng: bộ từ khóa topics.yaml)" in out
+    assert "Mô hình mới:  micro-F1 kiểm định chéo" in out and "Đang dùng (bộ từ khóa topics.yaml):" in out
+    record = json.loads((tmp_path / "models" / "topics" / "versions.jsonl").read_text().splitlines()[-1])
+    version = record["version"]
+    assert record["kept"] and f"phiên bản {version}" in out and record["training_size"] == 46
+    assert record["cv_micro_f1"] > record["cv_micro_f1_current"] and record["who"] == "chuyen-vien"
+
+    config = load_config(CONFIG)
+    model = config.analyzer(with_entities=False).topic_model
+    assert model is not None and model.meta["version"] == version
+    snapshot = CrawlConfig.from_json(CrawlConfig.of(config).to_json())  # what the crawl subprocess reads
+    loaded = snapshot.analyzer(with_entities=False)
+    assert loaded is not None and loaded.topic_model is not None and loaded.topic_model.meta["version"] == version
+    assert fingerprint(analysis_files(CONFIG, tmp_path / "models")) != before  # stored articles are now stale
+    article = articles[0]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"title": article["title"], "text": article["text"]})))
+    assert main(["--config", str(CONFIG), "analyze", "--no-entities"]) == 0
+    analysed = json.loads(capsys.readouterr().out)
+    assert analysed["topics"] == [t.slug for t in loaded.analyze(article["title"], article["text"]).topics]
+
+    code, out, _ = run(capsys, "train", "--list")
+    assert code == 0 and "Mô hình sắc thái — đang dùng: shipped" in out and "Mô hình chủ đề — đang dùng: " in out
+    assert f"* {version}" in out and "micro-F1" in out
+    code, out, _ = run(capsys, "train", "topics", "--rollback")
+    assert code == 0 and f"Đã chuyển mô hình chủ đề từ {version} về shipped (bộ từ khóa topics.yaml" in out
+    assert load_config(CONFIG).analyzer(with_entities=False).topic_model is None
+    assert fingerprint(analysis_files(CONFIG, tmp_path / "models")) == before

@@ -105,3 +105,23 @@ def test_the_api_corrects_lists_withdraws_and_refuses_bad_input_in_vietnamese(
     assert [c["field"] for c in history["corrections"]] == ["toxicity", "relevance"]
     assert history["corrections"][1]["withdrawn_by"] == "analyst1"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT.*Z", history["corrections"][1]["withdrawn"])
+
+
+def test_a_topic_the_trained_model_decided_shows_its_probability_beside_the_lexicons_score(
+        web: Running, viewer: httpx.Client) -> None:
+    """The analysis JSON of a model-decided topic (``presswatch train topics``) carries the model's
+    probability; the article page shows it, and only the lexicon's score for the other topics."""
+    from presswatch.store import Store
+    from presswatch.store.articles import analysis_of, set_analysis
+
+    article_id = web.ids["first"]
+    with Store(web.db) as store, store.transaction() as db:
+        data = analysis_of(db, [article_id])[article_id]
+        data["topics"] = ["kinh-te", "xa-hoi"]
+        data["evidence"]["topics"] = {
+            "kinh-te": {"label": "Kinh tế", "score": 4.2, "terms": ["doanh nghiệp"], "probability": 0.812},
+            "xa-hoi": {"label": "Xã hội", "score": 3.5, "terms": ["học sinh"]}}
+        set_analysis(db, article_id, data)
+    page = viewer.get(f"/article/{article_id}").text
+    assert "mô hình: xác suất 81%, điểm từ khóa 4.2" in page
+    assert "điểm từ khóa 3.5" in page and page.count("xác suất") == 1
