@@ -100,6 +100,8 @@ class Unit:
     # Another province has a unit of this name, or it is easily confused with a more frequent place:
     # context of kind (a unit word, a list of provinces) cannot tell which place is meant.
     namesake: bool = False
+    # Another place has the same letters without diacritics ("Tam Duong").
+    collides: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,8 +204,12 @@ class Gazetteer:
                 verdict = "yes" if capitalised else self._lower_case(unit, form, typed, text, folded, start, end)
                 if verdict is None:
                     continue
-                if form == "unaccented" and unit.ambiguous_unaccented and not typed:
-                    continue
+                if form == "unaccented" and unit.ambiguous_unaccented and not typed and (
+                        unit.namesake or unit.collides or not capitalised):
+                    continue  # a name without namesake nor collision goes on to relevance's checks
+                if form == "unaccented" and unit.level == "province" and not capitalised and not typed \
+                        and _writes_capitals(text):
+                    continue  # "dien bien" in a text that capitalises names is "diễn biến"
                 if capitalised and _cuts_a_word(text, start, end, inside, original):
                     continue  # "Tương lai châu Á" is [Tương lai] [châu Á], not Lai Châu
                 typed_own = bool(unit_word) and _TYPE_WORDS.get(fold(unit_word.group(0)).strip(), "") in {
@@ -312,9 +318,19 @@ def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], orig
         glued = outside.islower() or (outside.strip() != "" and all(w.isupper() for w in outside.split()))
         # "Lào Cai-Hà Nội": two names the segmenter joined across a hyphen
         glued = glued or outside.startswith(("-", "–")) or outside.endswith(("-", "–"))
+        # "Lào Cai 31-33 độ C": a name glued to a number
+        glued = glued or not any(c.isalpha() for c in outside)
+        # without diacritics the segmenter joins adjacent names ("tinh Yen Bai Pham Sy Quy")
+        glued = glued or (original.isascii() and all(w[:1].isupper() for w in outside.split()))
         if original.isupper() or not _capitalised(original) or not glued:
             return True
     return False
+
+
+def _writes_capitals(text: str) -> bool:
+    """Does the writer capitalise (names, sentences), unlike a post typed all in lower case?"""
+    letters = sum(1 for c in text[:2000] if c.isalpha())
+    return letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters
 
 
 def _form(original: str, name: str) -> str | None:
@@ -395,7 +411,7 @@ def _build(province: str) -> Gazetteer:
             name=name, level="district" if name in districts else "commune", types=tuple(sorted(set(item["types"]))),
             ambiguous=risk.ambiguous, ambiguous_unaccented=risk.ambiguous_unaccented, legacy=tuple(item["legacy"]),
             current=tuple(item["current"]), maps_to=tuple(item["maps_to"]), why=risk.why,
-            false_after=risk.false_after, namesake=risk.namesake)
+            false_after=risk.false_after, namesake=risk.namesake, collides=bool(risk.collisions))
     home = Unit(name=land.province, level="province", types=(land.type.lower(),), ambiguous=False,
                 ambiguous_unaccented=False, current=(f"{land.type} {land.province}",),
                 false_after=false_after(land.province))
