@@ -254,8 +254,9 @@ class Gazetteer:
             words = text[end + placed.start(2):end + placed.end(2)].split()
             folded_words = placed.group(2).split()
             names = []
+            lower_case_text = not _writes_capitals(text)
             for word, folded_word in zip(words, folded_words, strict=False):
-                if not word[:1].isupper():
+                if not (word[:1].isupper() or lower_case_text):
                     break
                 names.append(folded_word)
             if not names or any(" ".join(names[:n]) in self._by_fold for n in range(1, len(names) + 1)):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analysis import national
 from analysis.gazetteer import Gazetteer, Match, load
 from analysis.segment import Token
 from analysis.sentences import SpanLookup, sentence_spans
@@ -202,10 +203,13 @@ def _other_place(original: str, folded_words: str, gazetteer: Gazetteer, last: b
     if last:
         run.reverse()
     if not run:
-        if original.strip().islower() or not original.strip():
-            names = " ".join(folded_list[::-1] if last else folded_list)
-            return bool(gazetteer.count_other_provinces(names))
-        return False
+        if not original.strip().islower():
+            return False
+        # typed in lower case: the words must begin (or, before the dash, end) with a place of Vietnam
+        folded_list = folded_list[::-1] if last else folded_list
+        places = national.folded_index()
+        ends = [" ".join(folded_list[-n:] if last else folded_list[:n]) for n in range(1, len(folded_list) + 1)]
+        return any(end in places for end in ends) and not any(gazetteer.is_own(end) for end in ends)
     candidates = {" ".join(run[:n]) for n in range(1, len(run) + 1)} | \
         {" ".join(run[-n:]) for n in range(1, len(run) + 1)}
     return not any(gazetteer.is_own(name) for name in candidates)
