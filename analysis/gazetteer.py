@@ -208,7 +208,7 @@ class Gazetteer:
                         unit.namesake or unit.collides or not capitalised):
                     continue  # a name without namesake nor collision goes on to relevance's checks
                 if form == "unaccented" and unit.level == "province" and not capitalised and not typed \
-                        and _writes_capitals(text):
+                        and writes_capitals(text):
                     continue  # "dien bien" in a text that capitalises names is "diễn biến"
                 if capitalised and _cuts_a_word(text, start, end, inside, original):
                     continue  # "Tương lai châu Á" is [Tương lai] [châu Á], not Lai Châu
@@ -254,7 +254,7 @@ class Gazetteer:
             words = text[end + placed.start(2):end + placed.end(2)].split()
             folded_words = placed.group(2).split()
             names = []
-            lower_case_text = not _writes_capitals(text)
+            lower_case_text = not writes_capitals(text)
             for word, folded_word in zip(words, folded_words, strict=False):
                 if not (word[:1].isupper() or lower_case_text):
                     break
@@ -328,7 +328,7 @@ def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], orig
     return False
 
 
-def _writes_capitals(text: str) -> bool:
+def writes_capitals(text: str) -> bool:
     """Does the writer capitalise (names, sentences), unlike a post typed all in lower case?"""
     letters = sum(1 for c in text[:2000] if c.isalpha())
     return letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis import national
-from analysis.gazetteer import Gazetteer, Match, load
+from analysis.gazetteer import Gazetteer, Match, load, writes_capitals
 from analysis.segment import Token
 from analysis.sentences import SpanLookup, sentence_spans
 
@@ -187,7 +187,7 @@ def _byline(sentence: str) -> bool:
         and not sentence.isupper()
 
 
-def _other_place(original: str, folded_words: str, gazetteer: Gazetteer, last: bool) -> bool:
+def _other_place(document: str, original: str, folded_words: str, gazetteer: Gazetteer, last: bool) -> bool:
     """Are the words at the other end of a route another place: capitalised (or, in text typed in
     lower case, a place of the national data) and none of this province's names?"""
     words, folded_list = original.split(), folded_words.split()
@@ -203,7 +203,7 @@ def _other_place(original: str, folded_words: str, gazetteer: Gazetteer, last: b
     if last:
         run.reverse()
     if not run:
-        if not original.strip().islower():
+        if writes_capitals(document):
             return False
         # typed in lower case: the words must begin (or, before the dash, end) with a place of Vietnam
         folded_list = folded_list[::-1] if last else folded_list
@@ -216,26 +216,18 @@ def _other_place(original: str, folded_words: str, gazetteer: Gazetteer, last: b
 
 
 def _route_end(document: str, folded: str, match: Match, gazetteer: Gazetteer) -> bool:
+    """Is ``match`` one end of a route whose other end is another place?"""
     start, end = match.start, match.end
-    after = _DASH_AFTER.match(folded[end:end + 40])
-    if after and _other_place(document[end + after.start(1):end + after.end(1)], after.group(1), gazetteer, False):
-        return True
-    before = _DASH_BEFORE.search(folded[max(0, start - 40):start])
-    if before:
-        offset = max(0, start - 40)
-        if _other_place(document[offset + before.start(1):offset + before.end(1)], before.group(1), gazetteer, True):
-            return True
-    before = _FROM_BEFORE.search(folded[max(0, start - 40):start])
-    if before:
-        offset = max(0, start - 40)
-        if _other_place(document[offset + before.start(1):offset + before.end(1)], before.group(1), gazetteer, True):
-            return True
+    offset = max(0, start - 40)
+    ends: list[tuple[re.Match[str] | None, int, bool]] = [
+        (_DASH_AFTER.match(folded[end:end + 40]), end, False),
+        (_DASH_BEFORE.search(folded[offset:start]), offset, True),
+        (_FROM_BEFORE.search(folded[offset:start]), offset, True)]
     if _FROM_RIGHT_BEFORE.search(folded[max(0, start - 6):start]):
-        after = _FROM_AFTER.match(folded[end:end + 40])
-        if after and _other_place(document[end + after.start(1):end + after.end(1)], after.group(1), gazetteer,
-                                  False):
-            return True
-    return False
+        ends.append((_FROM_AFTER.match(folded[end:end + 40]), end, False))
+    return any(other is not None and _other_place(document, document[at + other.start(1):at + other.end(1)],
+                                                  other.group(1), gazetteer, last)
+               for other, at, last in ends)
 
 
 def _located_elsewhere(folded: str, counted: list[tuple[Match, str]], gazetteer: Gazetteer) -> bool:
