@@ -27,7 +27,17 @@ then checked on the original:
   ("đường Điện Biên Phủ", "khách sạn Mường Thanh", "chiến thắng Điện Biên Phủ"); the province
   name after "phường/xã" is another place unless the province has such a unit ("phường Điện Biên" is
   in Hà Nội); a lower-case name glued into a frequent longer word ("nam thanh niên", "tương lai châu
-  Á") is not the place (the glue syllables come from ``data/name_stats.json``).
+  Á") is not the place (the glue syllables come from ``data/name_stats.json``);
+- the same context rules for every name (``Gazetteer._elsewhere``): any place name right after a
+  street word is a street ("phở Tạo ở đường Điện Biên", Nam Định; "thành phố" is not a street word);
+  after a comparison it is an image ("không khác gì Sapa"); a commune's name inside a firm's name is
+  the firm's ("Công ty Vận tải Cường Thịnh"); a unit the text puts in another district or abroad
+  ("huyện Mường Mươn, tỉnh Viêng Chăn") is not this one, nor a namesake the text puts in another
+  province ("Tân Phong (Nghệ An)"); a name of no namesake followed by another Vietnamese province is
+  left to the place (the annotators' rule R3: the text may use an old assignment);
+- without diacritics, "dien bien" in lower case in a text that capitalises names is "diễn biến",
+  not the province; a name glued by the segmenter to a number ("Lao Cai 31-33") or to the next
+  capitalised name ("tinh Yen Bai Pham Sy Quy") is still a name.
 """
 
 from __future__ import annotations

@@ -8,12 +8,19 @@ Rules, in order:
 2. The pre-2004 province ("Lai Châu cũ", "tỉnh Lai Châu trước đây", "nay là Điện Biên") is not today's;
    typed without diacritics ("lai chau cu, nay la dien bien") it is recognised on the folded text.
    Nor is the name of the Mường Thanh group's firm ("Doanh nghiệp tư nhân xây dựng số 1 Lai Châu").
-3. A distinctive unit name ("Mường Tè", "Nậm Nhùn") counts alone. An ambiguous one ("Tân Uyên",
-   "Đoàn Kết", "Than Uyên") counts only with support: today's province named in the same sentence,
-   or named in the article while the unit is typed ("huyện Tân Uyên") or the sentence names no other
-   province.
-4. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
-   of provinces ("Lào Cai, Lai Châu, Sơn La…") weighs less.
+3. A distinctive unit name ("Mường Tè", "Nậm Nhùn") counts alone, unless it is in the article's
+   closing byline ("Bảo Thắng - Dung Hà": the authors). An ambiguous one ("Tân Uyên", "Đoàn Kết",
+   "Than Uyên") counts only with support: today's province named in the same sentence, or named in
+   the article while the unit is typed ("huyện Tân Uyên") or the sentence names no other province.
+   An ambiguous name that no other unit bears (a street's or a battle's: "Điện Biên Phủ") also
+   counts with its own unit word ("thành phố Điện Biên Phủ") or, for a city or district, among
+   provinces ("Lào Cai, Điện Biên Phủ, Sơn La 29-32 độ C").
+4. Routes: a mention that is one end of "X – Y" or "từ X lên/đến/về … Y", the other end another
+   place ("cao tốc Nội Bài – Lào Cai", "xe khách từ Hà Nội lên Điện Biên"), names where a road goes;
+   if every counted mention is such an end and the text places the story on a section in another
+   province ("thuộc địa phận huyện Hạ Hòa, tỉnh Phú Thọ", "qua địa bàn Sơn La"), the grade is none.
+5. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
+   of provinces ("Lào Cai, Lai Châu, Sơn La…") or at a route's end weighs less.
 Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
 """
 
