@@ -72,6 +72,9 @@ _FALSE_BEFORE = {
 # a route follows ("đường Hà Nội - Lào Cai"); "đường sắt/bộ/thủy" are not street words.
 _STREET_BEFORE = re.compile(_STREET_WORD, re.IGNORECASE)
 _ROUTE_DASH_AFTER = re.compile(r"^\s*[-–]\s*\w")
+# A house number before the name: an address, so a street ("căn nhà số 02 Điện Biên Phủ", "12/3 Yên Bái").
+_HOUSE_NUMBER_BEFORE = re.compile(r"(?:(?<!\w)(?:số|so)\s+\d+\w*(?:/\d+\w*)*|(?<!\w)\d+\w*/\d+\w*)\s+$",
+                                  re.IGNORECASE)
 # A name in a comparison is an image, not the place ("không khác gì Sapa", "đẹp tựa Sa Pa").
 _COMPARISON_BEFORE = re.compile(r"(?<!\w)(?:khác gì|giống|giống như|tựa|tựa như|như thể|ví như|chẳng kém|không kém"
                                 r"|thua gì|kém gì|khac gi|giong|giong nhu|tua nhu|nhu the|vi nhu|thua gi|kem gi)\s+$",
@@ -248,8 +251,9 @@ class Gazetteer:
     def _elsewhere(self, unit: Unit, text: str, folded: str, start: int, end: int, before: str) -> bool:
         """Does the context say the name is not this place: a street, an image, a firm, or a place the
         text puts in another province or district?"""
-        if _STREET_BEFORE.search(before) and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
-            return True  # "đường Điện Biên" (Nam Định), "phố Yên Bái" (Hà Nội)
+        if (_STREET_BEFORE.search(before) or _HOUSE_NUMBER_BEFORE.search(before)) \
+                and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
+            return True  # "đường Điện Biên" (Nam Định), "phố Yên Bái" (Hà Nội), "số 02 Điện Biên Phủ"
         if _COMPARISON_BEFORE.search(before):
             return True  # "không khác gì Sapa"
         if unit.level == "province":

@@ -128,6 +128,8 @@ def test_several_provinces_at_once() -> None:
          "Chiếc xe khách từ Hà Nội lên Cao Bằng đâm vào vách núi, đoạn qua huyện Chợ Mới, tỉnh Bắc Kạn."),
         # a street of another city named after the province
         ("Điện Biên", "Ẩm thực Nam Định", "Phở ngon nhất ở đường Điện Biên, thành phố Nam Định."),
+        ("Điện Biên", "Bán nhà đất công", "Bán căn nhà số 15 Điện Biên Phủ, thành phố Vĩnh Long, tỉnh Vĩnh Long và "
+         "một kho ở tỉnh Bến Tre."),
         # an image
         ("Lào Cai", "Du lịch Đà Lạt", "Buổi sớm sương mù phủ kín đồi, không khác gì Sapa."),
         # a commune's name inside a firm's name
