@@ -215,7 +215,8 @@ def _other_place(document: str, original: str, folded_words: str, gazetteer: Gaz
         # typed in lower case: the words must begin (or, before the dash, end) with a place of Vietnam
         folded_list = folded_list[::-1] if last else folded_list
         places = national.folded_index()
-        ends = [" ".join(folded_list[-n:] if last else folded_list[:n]) for n in range(1, len(folded_list) + 1)]
+        # (two syllables or more, as the gazetteer's names: "cho biết" is not the hamlet of Chờ)
+        ends = [" ".join(folded_list[-n:] if last else folded_list[:n]) for n in range(2, len(folded_list) + 1)]
         return any(end in places for end in ends) and not any(gazetteer.is_own(end) for end in ends)
     candidates = {" ".join(run[:n]) for n in range(1, len(run) + 1)} | \
         {" ".join(run[-n:]) for n in range(1, len(run) + 1)}
