@@ -140,16 +140,17 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         sentence = _sentence_of(spans, match.start)
         # Without diacritics a name shared by letters with another place ("tam duong": Tam Đường of
         # Lai Châu, Tam Dương of Vĩnh Phúc) is as ambiguous as "Tân Uyên", even after a unit word.
+        collides = match.form == "unaccented" and match.unit.collides
         if not (match.unit.ambiguous or (match.form == "unaccented" and match.unit.ambiguous_unaccented)):
             counted.append((match, f"đơn vị hành chính riêng của {gazetteer.province.name}"))
         elif sentence in province_sentences:
             counted.append((match, "tên dễ nhầm, có tên tỉnh trong cùng câu"))
         elif province_named and (match.typed and others(sentence) == 0):
             counted.append((match, "tên dễ nhầm, có loại đơn vị và tên tỉnh trong bài"))
-        elif not match.unit.namesake and match.typed_own:
+        elif not (match.unit.namesake or collides) and match.typed_own:
             # no other unit bears the name: with its own unit word it is the place ("thành phố Điện Biên Phủ")
             counted.append((match, "tên dễ nhầm, có đúng loại đơn vị, không trùng đơn vị nơi khác"))
-        elif not match.unit.namesake and match.unit.level == "district" and match.text[:1].isupper() \
+        elif not (match.unit.namesake or collides) and match.unit.level == "district" and match.text[:1].isupper() \
                 and others(sentence) >= 2:
             # a city or district among provinces ("Lào Cai, Điện Biên Phủ, Sơn La 29-32 độ C") is a place
             counted.append((match, "tên dễ nhầm, trong danh sách tỉnh, không trùng đơn vị nơi khác"))
