@@ -225,7 +225,7 @@ class Gazetteer:
                     continue  # "dien bien" in a text that capitalises names is "diễn biến"
                 if capitalised and _cuts_a_word(text, start, end, inside, original):
                     continue  # "Tương lai châu Á" is [Tương lai] [châu Á], not Lai Châu
-                typed_own = bool(unit_word) and _TYPE_WORDS.get(fold(unit_word.group(0)).strip(), "") in {
+                typed_own = unit_word is not None and _TYPE_WORDS.get(fold(unit_word.group(0)).strip(), "") in {
                     fold(kind) for kind in unit.types}
                 match = Match(unit, start, end, original, form, typed, typed_own)
                 (needs_province if verdict == "if province" else matches).append(match)
