@@ -65,6 +65,7 @@ class Risk:
     false_after: frozenset[str]  # "street" | "org" | "event": after such a word it is not the place
     why: tuple[str, ...]
     collisions: tuple[str, ...]  # other places with the same letters without diacritics
+    namesake: bool = False  # a unit of another province has the name, or a far more frequent place is one letter away
 
 
 def counts(name: str) -> dict[str, int]:
@@ -141,7 +142,8 @@ def assess(name: str, own_provinces: frozenset[str], district: bool) -> Risk:
         why.append("dễ nhầm với " + ", ".join(confused[:4]))
     collisions = sorted({f"{other} {use.province}" for other in folded_index().get(fold(name), ()) if other != name
                          for use in index()[other] if use.province not in own_provinces and use.level != "province"})
-    return Risk(bool(why), bool(why or collisions), false_after(name), tuple(why), tuple(collisions[:8]))
+    return Risk(bool(why), bool(why or collisions), false_after(name), tuple(why), tuple(collisions[:8]),
+                bool(elsewhere or confused))
 
 
 def is_district(kind: str) -> bool:

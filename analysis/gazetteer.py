@@ -27,7 +27,17 @@ then checked on the original:
   ("đường Điện Biên Phủ", "khách sạn Mường Thanh", "chiến thắng Điện Biên Phủ"); the province
   name after "phường/xã" is another place unless the province has such a unit ("phường Điện Biên" is
   in Hà Nội); a lower-case name glued into a frequent longer word ("nam thanh niên", "tương lai châu
-  Á") is not the place (the glue syllables come from ``data/name_stats.json``).
+  Á") is not the place (the glue syllables come from ``data/name_stats.json``);
+- the same context rules for every name (``Gazetteer._elsewhere``): any place name right after a
+  street word is a street ("phở Tạo ở đường Điện Biên", Nam Định; "thành phố" is not a street word);
+  after a comparison it is an image ("không khác gì Sapa"); a commune's name inside a firm's name is
+  the firm's ("Công ty Vận tải Cường Thịnh"); a unit the text puts in another district or abroad
+  ("huyện Mường Mươn, tỉnh Viêng Chăn") is not this one, nor a namesake the text puts in another
+  province ("Tân Phong (Nghệ An)"); a name of no namesake followed by another Vietnamese province is
+  left to the place (the annotators' rule R3: the text may use an old assignment);
+- without diacritics, "dien bien" in lower case in a text that capitalises names is "diễn biến",
+  not the province; a name glued by the segmenter to a number ("Lao Cai 31-33") or to the next
+  capitalised name ("tinh Yen Bai Pham Sy Quy") is still a name.
 """
 
 from __future__ import annotations
@@ -49,14 +59,38 @@ _UNIT_WORD_BEFORE = re.compile(r"(?<!\w)(?:tỉnh|thành phố|tp\.?|huyện|xã
 # châu Âu" (of European descent). Checked on the folded text around the match.
 _NOT_PROVINCE_BEFORE = re.compile(r"(?<!\w)tuong\s+$")
 _NOT_PROVINCE_AFTER = re.compile(r"^\s+(?:a|au|phi|my|uc|luc|mi|dai duong)(?!\w)")
+# "phố" of "thành phố" is not a street word ("thành phố Điện Biên Phủ" is the city).
+_STREET_WORD = r"(?<!\w)(?:đường|(?<!thành )(?<!thanh )phố|ngõ|ngách|hẻm|đại lộ|duong|(?<!thanh )pho|ngo)\s+$"
 _FALSE_BEFORE = {
-    "street": re.compile(r"(?<!\w)(?:đường|phố|ngõ|ngách|hẻm|đại lộ|duong|pho|ngo)\s+$", re.IGNORECASE),
+    "street": re.compile(_STREET_WORD, re.IGNORECASE),
     "org": re.compile(r"(?<!\w)(?:khách sạn|tập đoàn|công ty|ngân hàng|chi nhánh|thương hiệu|khach san|tap doan"
                       r"|cong ty)\s+$", re.IGNORECASE),
     "event": re.compile(r"(?<!\w)(?:chiến thắng|chiến dịch|khởi nghĩa|tinh thần|chiến sĩ|trận|chiến trường"
                         r"|chien thang|chien dich|khoi nghia)\s+$", re.IGNORECASE),
 }
-_THANH_PHO_BEFORE = re.compile(r"(?<!\w)(?:thành|thanh)\s+(?:phố|pho)\s+$", re.IGNORECASE)
+# Any place name right after a street word is a street's ("phở Tạo ở đường Điện Biên", Nam Định), unless
+# a route follows ("đường Hà Nội - Lào Cai"); "đường sắt/bộ/thủy" are not street words.
+_STREET_BEFORE = re.compile(_STREET_WORD, re.IGNORECASE)
+_ROUTE_DASH_AFTER = re.compile(r"^\s*[-–]\s*\w")
+# A house number before the name: an address, so a street ("căn nhà số 02 Điện Biên Phủ", "12/3 Yên Bái").
+_HOUSE_NUMBER_BEFORE = re.compile(r"(?:(?<!\w)(?:số|so)\s+\d+\w*(?:/\d+\w*)*|(?<!\w)\d+\w*/\d+\w*)\s+$",
+                                  re.IGNORECASE)
+# A name in a comparison is an image, not the place ("không khác gì Sapa", "đẹp tựa Sa Pa").
+_COMPARISON_BEFORE = re.compile(r"(?<!\w)(?:khác gì|giống|giống như|tựa|tựa như|như thể|ví như|chẳng kém|không kém"
+                                r"|thua gì|kém gì|khac gi|giong|giong nhu|tua nhu|nhu the|vi nhu|thua gi|kem gi)\s+$",
+                                re.IGNORECASE)
+# A commune's name inside a firm's name ("Công ty Vận tải Cường Thịnh", "Công ty TNHH Him Lam"): the
+# firm word, then up to four words (its legal form, its trade) that do not place it ("công ty ở …").
+_FIRM_BEFORE = re.compile(r"(?<!\w)(?:công ty|cong ty|tập đoàn|tap doan|doanh nghiệp|doanh nghiep|hợp tác xã"
+                          r"|khách sạn|khach san|nhà hàng|nha hang|cửa hàng|cua hang|thương hiệu|thuong hieu)"
+                          r"((?:\s+\w+){0,4}?)\s+$", re.IGNORECASE)
+_NOT_IN_FIRM_NAME = frozenset((
+    "ở", "tại", "của", "thuộc", "trên", "trong", "xã", "huyện", "tỉnh", "phường", "thị", "trấn", "thành", "phố",
+    "quận", "và", "với", "cho", "từ", "về", "đến", "ra", "vào", "lên", "xuống", "đóng", "là", "được"))
+_NOT_IN_FIRM_NAME_FOLDED = frozenset(map(fold, _NOT_IN_FIRM_NAME))  # for text typed without diacritics
+# The text places the name in another province or district right after it: "huyện Mường Mươn, tỉnh
+# Viêng Chăn", "xã Tân Phong, huyện Quỳnh Lưu" (read on the folded text; the words must be capitalised).
+_PLACED_AFTER = re.compile(r"^\s*(?:,|\(|-|–)\s*(?:(tinh|thanh pho|tp\.?|huyen|quan|thi xa)\s+)?((?:\w+\s*){1,4})")
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|quận|thị trấn|xa|phuong|quan|thi tran)\s+$", re.IGNORECASE)
 _SYLLABLE_BEFORE = re.compile(r"(\w+)\s+$")
 _SYLLABLE_AFTER = re.compile(r"^\s+(\w+)")
@@ -76,6 +110,11 @@ class Unit:
     # "street" | "org" | "event": a name often a street's, a firm's or an event's is not the place
     # right after such a word ("đường Điện Biên Phủ", "khách sạn Mường Thanh").
     false_after: frozenset[str] = frozenset()
+    # Another province has a unit of this name, or it is easily confused with a more frequent place:
+    # context of kind (a unit word, a list of provinces) cannot tell which place is meant.
+    namesake: bool = False
+    # Another place has the same letters without diacritics ("Tam Duong").
+    collides: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +125,8 @@ class Match:
     text: str
     form: str  # "accented" | "unaccented" | "joined"
     typed: bool  # preceded by a unit word ("huyện Tân Uyên")
+    # the unit word is one of the unit's own types ("thành phố Điện Biên Phủ", not "xã Điện Biên Phủ")
+    typed_own: bool = False
 
 
 @dataclass
@@ -139,6 +180,10 @@ class Gazetteer:
         others = sorted({fold(p) for p in self.other_provinces} or {"\x00"}, key=len, reverse=True)
         self._provinces_pattern = re.compile(r"(?<![\w])(" + alternation(others) + r")(?![\w])")
 
+    def is_own(self, folded_name: str) -> bool:
+        """Is ``folded_name`` (folded) the province's name, a former province's or one of its units'?"""
+        return folded_name in self._by_fold
+
     def count_other_provinces(self, folded_text: str) -> int:
         return len(set(self._provinces_pattern.findall(folded_text)))
 
@@ -161,19 +206,28 @@ class Gazetteer:
                     continue
                 if any(_FALSE_BEFORE[kind].search(before) for kind in unit.false_after):
                     continue  # "đường Điện Biên Phủ", "khách sạn Mường Thanh"
+                if self._elsewhere(unit, text, folded, start, end, before):
+                    continue
                 if unit.level == "province" and _COMMUNE_WORD_BEFORE.search(before) \
                         and not self.own_name_types & {"xã", "phường", "quận", "thị trấn"}:
                     continue  # "phường Điện Biên" (Hà Nội)
-                typed = bool(_UNIT_WORD_BEFORE.search(text[max(0, start - 12):start]))
+                unit_word = _UNIT_WORD_BEFORE.search(text[max(0, start - 12):start])
+                typed = bool(unit_word)
                 capitalised = _capitalised(original)
                 verdict = "yes" if capitalised else self._lower_case(unit, form, typed, text, folded, start, end)
                 if verdict is None:
                     continue
-                if form == "unaccented" and unit.ambiguous_unaccented and not typed:
-                    continue
+                if form == "unaccented" and unit.ambiguous_unaccented and not typed and (
+                        unit.namesake or unit.collides or not capitalised):
+                    continue  # a name without namesake nor collision goes on to relevance's checks
+                if form == "unaccented" and unit.level == "province" and not capitalised and not typed \
+                        and writes_capitals(text):
+                    continue  # "dien bien" in a text that capitalises names is "diễn biến"
                 if capitalised and _cuts_a_word(text, start, end, inside, original):
                     continue  # "Tương lai châu Á" is [Tương lai] [châu Á], not Lai Châu
-                match = Match(unit, start, end, original, form, typed)
+                typed_own = unit_word is not None and _TYPE_WORDS.get(fold(unit_word.group(0)).strip(), "") in {
+                    fold(kind) for kind in unit.types}
+                match = Match(unit, start, end, original, form, typed, typed_own)
                 (needs_province if verdict == "if province" else matches).append(match)
                 break
         if needs_province and any(m.unit.level == "province" and not _capitalised(m.text) for m in matches):
@@ -188,11 +242,47 @@ class Gazetteer:
             matches.append(Match(unit, start, end, text[start:end], "joined", False))
         for candidate in self._joined_word.finditer(folded):
             start, end = candidate.span(1)
-            if text[start].isupper():
+            if text[start].isupper() and not _COMPARISON_BEFORE.search(text[max(0, start - 16):start]):
                 unit = self._joined_by_fold[candidate.group(1)]
                 matches.append(Match(unit, start, end, text[start:end], "joined", False))
         matches.sort(key=lambda m: m.start)
         return matches
+
+    def _elsewhere(self, unit: Unit, text: str, folded: str, start: int, end: int, before: str) -> bool:
+        """Does the context say the name is not this place: a street, an image, a firm, or a place the
+        text puts in another province or district?"""
+        if (_STREET_BEFORE.search(before) or _HOUSE_NUMBER_BEFORE.search(before)) \
+                and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
+            return True  # "đường Điện Biên" (Nam Định), "phố Yên Bái" (Hà Nội), "số 02 Điện Biên Phủ"
+        if _COMPARISON_BEFORE.search(before):
+            return True  # "không khác gì Sapa"
+        if unit.level == "province":
+            return False
+        if unit.level == "commune":
+            firm = _FIRM_BEFORE.search(text[max(0, start - 60):start])
+            if firm and not any(w.lower() in (_NOT_IN_FIRM_NAME_FOLDED if w.isascii() else _NOT_IN_FIRM_NAME)
+                                for w in firm.group(1).split()):
+                return True  # "Công ty Vận tải Cường Thịnh"
+        placed = _PLACED_AFTER.match(folded[end:end + 48])
+        if placed:
+            words = text[end + placed.start(2):end + placed.end(2)].split()
+            folded_words = placed.group(2).split()
+            names = []
+            lower_case_text = not writes_capitals(text)
+            for word, folded_word in zip(words, folded_words, strict=False):
+                if not (word[:1].isupper() or lower_case_text):
+                    break
+                names.append(folded_word)
+            if not names or any(" ".join(names[:n]) in self._by_fold for n in range(1, len(names) + 1)):
+                return False
+            # A province of Vietnam named after a name of no namesake may be the text's slip or an old
+            # assignment ("… (Lai Châu)" for a place of today's Điện Biên): the place wins (guideline
+            # R3). Other places after a unit word (a district elsewhere, a province of Laos) say it.
+            vietnamese_province = bool(self.count_other_provinces(" ".join(names)))
+            if placed.group(1) is None:
+                return placed.group(0).lstrip()[:1] == "(" and vietnamese_province and unit.namesake
+            return unit.namesake or not vietnamese_province
+        return False
 
     def _lower_case(self, unit: Unit, form: str, typed: bool, text: str, folded: str, start: int,
                     end: int) -> str | None:
@@ -226,6 +316,11 @@ class Gazetteer:
             fold(word_after) in self._glue_after_folded.get(syllables[-1], ())
 
 
+# A unit word as typed (folded) → the unit type it names.
+_TYPE_WORDS = {"thanh pho": "thanh pho", "tp": "thanh pho", "tp.": "thanh pho", "huyen": "huyen", "xa": "xa",
+               "phuong": "phuong", "thi tran": "thi tran", "thi xa": "thi xa", "tinh": "tinh"}
+
+
 def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], original: str) -> bool:
     """Does the span cut a segmented word in two? The segmenter sometimes glues a lower-case noun
     to a capitalised name ("thủy [điện Lai Châu]", "Sở [GD-ĐT Lai Châu]"): a Title-Case name next
@@ -238,9 +333,19 @@ def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], orig
         glued = outside.islower() or (outside.strip() != "" and all(w.isupper() for w in outside.split()))
         # "Lào Cai-Hà Nội": two names the segmenter joined across a hyphen
         glued = glued or outside.startswith(("-", "–")) or outside.endswith(("-", "–"))
+        # "Lào Cai 31-33 độ C": a name glued to a number
+        glued = glued or not any(c.isalpha() for c in outside)
+        # without diacritics the segmenter joins adjacent names ("tinh Yen Bai Pham Sy Quy")
+        glued = glued or (original.isascii() and all(w[:1].isupper() for w in outside.split()))
         if original.isupper() or not _capitalised(original) or not glued:
             return True
     return False
+
+
+def writes_capitals(text: str) -> bool:
+    """Does the writer capitalise (names, sentences), unlike a post typed all in lower case?"""
+    letters = sum(1 for c in text[:2000] if c.isalpha())
+    return letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters
 
 
 def _form(original: str, name: str) -> str | None:
@@ -321,7 +426,7 @@ def _build(province: str) -> Gazetteer:
             name=name, level="district" if name in districts else "commune", types=tuple(sorted(set(item["types"]))),
             ambiguous=risk.ambiguous, ambiguous_unaccented=risk.ambiguous_unaccented, legacy=tuple(item["legacy"]),
             current=tuple(item["current"]), maps_to=tuple(item["maps_to"]), why=risk.why,
-            false_after=risk.false_after)
+            false_after=risk.false_after, namesake=risk.namesake, collides=bool(risk.collisions))
     home = Unit(name=land.province, level="province", types=(land.type.lower(),), ambiguous=False,
                 ambiguous_unaccented=False, current=(f"{land.type} {land.province}",),
                 false_after=false_after(land.province))

@@ -8,12 +8,19 @@ Rules, in order:
 2. The pre-2004 province ("Lai Châu cũ", "tỉnh Lai Châu trước đây", "nay là Điện Biên") is not today's;
    typed without diacritics ("lai chau cu, nay la dien bien") it is recognised on the folded text.
    Nor is the name of the Mường Thanh group's firm ("Doanh nghiệp tư nhân xây dựng số 1 Lai Châu").
-3. A distinctive unit name ("Mường Tè", "Nậm Nhùn") counts alone. An ambiguous one ("Tân Uyên",
-   "Đoàn Kết", "Than Uyên") counts only with support: today's province named in the same sentence,
-   or named in the article while the unit is typed ("huyện Tân Uyên") or the sentence names no other
-   province.
-4. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
-   of provinces ("Lào Cai, Lai Châu, Sơn La…") weighs less.
+3. A distinctive unit name ("Mường Tè", "Nậm Nhùn") counts alone, unless it is in the article's
+   closing byline ("Bảo Thắng - Dung Hà": the authors). An ambiguous one ("Tân Uyên", "Đoàn Kết",
+   "Than Uyên") counts only with support: today's province named in the same sentence, or named in
+   the article while the unit is typed ("huyện Tân Uyên") or the sentence names no other province.
+   An ambiguous name that no other unit bears (a street's or a battle's: "Điện Biên Phủ") also
+   counts with its own unit word ("thành phố Điện Biên Phủ") or, for a city or district, among
+   provinces ("Lào Cai, Điện Biên Phủ, Sơn La 29-32 độ C").
+4. Routes: a mention that is one end of "X – Y" or "từ X lên/đến/về … Y", the other end another
+   place ("cao tốc Nội Bài – Lào Cai", "xe khách từ Hà Nội lên Điện Biên"), names where a road goes;
+   if every counted mention is such an end and the text places the story on a section in another
+   province ("thuộc địa phận huyện Hạ Hòa, tỉnh Phú Thọ", "qua địa bàn Sơn La"), the grade is none.
+5. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
+   of provinces ("Lào Cai, Lai Châu, Sơn La…") or at a route's end weighs less.
 Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
 """
 
@@ -22,7 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analysis.gazetteer import Gazetteer, Match, load
+from analysis import national
+from analysis.gazetteer import Gazetteer, Match, load, writes_capitals
 from analysis.segment import Token
 from analysis.sentences import SpanLookup, sentence_spans
 
@@ -44,6 +52,19 @@ _MUONG_THANH_FIRM = re.compile(r"xay dung (?:tu nhan )?so 1 $")
 # The same, for a name typed without diacritics, on the folded text ("lai chau cu, nay la dien bien").
 _LEGACY_AFTER_FOLDED = re.compile(r"^\s*(?:\(\s*cu\s*\)|cu\b|truoc day|\(\s*nay (?:la|thuoc)|,?\s*nay la)")
 _LEGACY_SENTENCE_FOLDED = re.compile(r"truoc nam 2004|tinh lai chau cu|lai chau \(cu\)|muong lay|thi xa lai chau cu")
+# Routes (on the folded text): a name that is one end of "X – Y" ("cao tốc Nội Bài – Lào Cai", "tuyến
+# Hải Phòng - Lào Cai") or of "từ X lên/đến/về … Y" ("xe khách từ Hà Nội lên Điện Biên"), the other
+# end another place. Such a mention names where a road or a trip goes, not where the news happens.
+_DASH_AFTER = re.compile(r"^\s*[-–]\s*(\w+(?:[ \t]+\w+){0,3})")
+_DASH_BEFORE = re.compile(r"((?:\w+[ \t]+){0,3}\w+)\s*[-–]\s*$")
+_MOTION = r"(?:len|den|toi|ve|di|ra|vao|xuong|sang)"
+_FROM_BEFORE = re.compile(r"(?<!\w)tu\s+((?:\w+[ \t]+){0,3}?\w+)\s+" + _MOTION + r"\s+$")
+_FROM_AFTER = re.compile(r"^\s+" + _MOTION + r"\s+(\w+(?:[ \t]+\w+){0,3})")
+_FROM_RIGHT_BEFORE = re.compile(r"(?<!\w)tu\s+$")
+# Where a story on a road happens: "thuộc địa phận huyện Hạ Hòa, tỉnh Phú Thọ", "đoạn qua …", "địa bàn".
+_LOCATED = re.compile(r"(?<!\w)(?:dia phan|doan (?:di )?qua|dia ban|doan thuoc)(?!\w)")
+LOCATED_CHARS = 50
+BYLINE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -109,20 +130,35 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
             others_in_sentence[sentence] = gazetteer.count_other_provinces(folded[sentence[0]:sentence[1]])
         return others_in_sentence[sentence]
 
+    last_sentence = spans.spans[-1] if spans.spans else (0, 0)
+    byline = _byline(document[last_sentence[0]:last_sentence[1]])
     for match in found:
         if match.unit.level == "province":
             continue
+        if byline and match.start >= last_sentence[0]:
+            continue  # "Bảo Thắng - Dung Hà": the authors' names at the end
         sentence = _sentence_of(spans, match.start)
         # Without diacritics a name shared by letters with another place ("tam duong": Tam Đường of
         # Lai Châu, Tam Dương of Vĩnh Phúc) is as ambiguous as "Tân Uyên", even after a unit word.
+        collides = match.form == "unaccented" and match.unit.collides
         if not (match.unit.ambiguous or (match.form == "unaccented" and match.unit.ambiguous_unaccented)):
             counted.append((match, f"đơn vị hành chính riêng của {gazetteer.province.name}"))
         elif sentence in province_sentences:
             counted.append((match, "tên dễ nhầm, có tên tỉnh trong cùng câu"))
         elif province_named and (match.typed and others(sentence) == 0):
             counted.append((match, "tên dễ nhầm, có loại đơn vị và tên tỉnh trong bài"))
+        elif not (match.unit.namesake or collides) and match.typed_own:
+            # no other unit bears the name: with its own unit word it is the place ("thành phố Điện Biên Phủ")
+            counted.append((match, "tên dễ nhầm, có đúng loại đơn vị, không trùng đơn vị nơi khác"))
+        elif not (match.unit.namesake or collides) and match.unit.level == "district" and match.text[:1].isupper() \
+                and others(sentence) >= 2:
+            # a city or district among provinces ("Lào Cai, Điện Biên Phủ, Sơn La 29-32 độ C") is a place
+            counted.append((match, "tên dễ nhầm, trong danh sách tỉnh, không trùng đơn vị nơi khác"))
     if not counted:
         return Relevance("none", 0.0)
+    routes = {id(match) for match, _ in counted if _route_end(document, folded, match, gazetteer)}
+    if routes and len(routes) == len(counted) and _located_elsewhere(folded, counted, gazetteer):
+        return Relevance("none", 0.0)  # a crash on "cao tốc Nội Bài – Lào Cai", in Phú Thọ
 
     score = 0.0
     body = 0.0
@@ -139,6 +175,9 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         if others(_sentence_of(spans, match.start)) >= 2:
             weight *= LIST_FACTOR
             where += ", trong danh sách nhiều tỉnh"
+        elif id(match) in routes:
+            weight *= LIST_FACTOR
+            where += ", đầu mút một tuyến đường"
         if where.startswith("thân bài"):
             weight = min(weight, max(0.0, BODY_CAP - body))
             body += weight
@@ -147,3 +186,66 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
                                  round(weight, 3)))
     grade = "about" if score >= ABOUT else "mention"
     return Relevance(grade, round(score, 3), evidence, [m for m, _ in counted])
+
+
+def _byline(sentence: str) -> bool:
+    """Is the last sentence only a few capitalised words: the authors' names ("Bảo Thắng - Dung Hà")?"""
+    words = re.findall(r"\w+", sentence)
+    return 0 < len(words) <= BYLINE_WORDS and all(word[:1].isupper() for word in words) \
+        and not sentence.isupper()
+
+
+def _other_place(document: str, original: str, folded_words: str, gazetteer: Gazetteer, last: bool) -> bool:
+    """Are the words at the other end of a route another place: capitalised (or, in text typed in
+    lower case, a place of the national data) and none of this province's names?"""
+    words, folded_list = original.split(), folded_words.split()
+    if not words:
+        return False
+    if last:  # the words just before the dash: the capitalised run that ends there
+        words, folded_list = words[::-1], folded_list[::-1]
+    run = []
+    for word, folded_word in zip(words, folded_list, strict=False):
+        if not word[:1].isupper():
+            break
+        run.append(folded_word)
+    if last:
+        run.reverse()
+    if not run:
+        if writes_capitals(document):
+            return False
+        # typed in lower case: the words must begin (or, before the dash, end) with a place of Vietnam
+        folded_list = folded_list[::-1] if last else folded_list
+        places = national.folded_index()
+        # (two syllables or more, as the gazetteer's names: "cho biết" is not the hamlet of Chờ)
+        ends = [" ".join(folded_list[-n:] if last else folded_list[:n]) for n in range(2, len(folded_list) + 1)]
+        return any(end in places for end in ends) and not any(gazetteer.is_own(end) for end in ends)
+    candidates = {" ".join(run[:n]) for n in range(1, len(run) + 1)} | \
+        {" ".join(run[-n:]) for n in range(1, len(run) + 1)}
+    return not any(gazetteer.is_own(name) for name in candidates)
+
+
+def _route_end(document: str, folded: str, match: Match, gazetteer: Gazetteer) -> bool:
+    """Is ``match`` one end of a route whose other end is another place?"""
+    start, end = match.start, match.end
+    offset = max(0, start - 40)
+    ends: list[tuple[re.Match[str] | None, int, bool]] = [
+        (_DASH_AFTER.match(folded[end:end + 40]), end, False),
+        (_DASH_BEFORE.search(folded[offset:start]), offset, True),
+        (_FROM_BEFORE.search(folded[offset:start]), offset, True)]
+    if _FROM_RIGHT_BEFORE.search(folded[max(0, start - 6):start]):
+        ends.append((_FROM_AFTER.match(folded[end:end + 40]), end, False))
+    return any(other is not None and _other_place(document, document[at + other.start(1):at + other.end(1)],
+                                                  other.group(1), gazetteer, last)
+               for other, at, last in ends)
+
+
+def _located_elsewhere(folded: str, counted: list[tuple[Match, str]], gazetteer: Gazetteer) -> bool:
+    """Does the text say the story happens on a part of the route in another province ("thuộc địa phận
+    huyện Hạ Hòa, tỉnh Phú Thọ", "qua địa bàn Sơn La")?"""
+    for located in _LOCATED.finditer(folded):
+        window = (located.end(), located.end() + LOCATED_CHARS)
+        if any(window[0] <= match.start < window[1] for match, _ in counted):
+            continue
+        if gazetteer.count_other_provinces(folded[window[0]:window[1]]):
+            return True
+    return False

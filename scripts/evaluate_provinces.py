@@ -2,7 +2,10 @@
 with each province's gazetteer built by the one method (``analysis.gazetteer.build``) and no rule
 written for either.
 
-    .venv/bin/python scripts/evaluate_provinces.py [--lower] [--unaccented] [--errors]
+    .venv/bin/python scripts/evaluate_provinces.py [--lower] [--unaccented] [--errors] [--province "Sơn La"]
+
+Sơn La is a judgement set, not a development set: it is evaluated only when asked for by name
+(``--province "Sơn La"``), and ``--errors`` is refused for it, so that no one tunes on it.
 
 Prints, per province: P and R of relevant (about or mention) vs none, the three-grade macro-F1, and
 with ``--errors`` every disagreement with the gold label (id, gold, predicted, evidence).
@@ -30,7 +33,9 @@ from analysis.relevance import Relevance, relevance  # noqa: E402
 from analysis.segment import segment  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "province_dev"
-SETS = {"Điện Biên": "dien_bien", "Lào Cai": "lao_cai"}
+SETS = {"Điện Biên": "dien_bien", "Lào Cai": "lao_cai", "Sơn La": "son_la"}
+DEVELOPMENT = ("Điện Biên", "Lào Cai")
+JUDGEMENT = ("Sơn La",)
 
 
 def variant(text: str, lower: bool, unaccented: bool) -> str:
@@ -79,8 +84,13 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--lower", action="store_true", help="lower-case the articles")
     parser.add_argument("--unaccented", action="store_true", help="strip the diacritics")
+    parser.add_argument("--province", action="append", choices=list(SETS),
+                        help="a province to evaluate (default: the two development sets)")
     args = parser.parse_args()
-    for province in SETS:
+    provinces = args.province or list(DEVELOPMENT)
+    if args.errors and any(p in JUDGEMENT for p in provinces):
+        parser.error("--errors is refused for the judgement set (Sơn La): its errors are not to be looked at")
+    for province in provinces:
         result = evaluate(province, args.lower, args.unaccented)
         print(f"{province}: {result['articles']} articles ({result['relevant_support']} relevant); relevant vs none "
               f"P {result['relevant_precision']:.3f} R {result['relevant_recall']:.3f}; "

@@ -115,11 +115,63 @@ def test_several_provinces_at_once() -> None:
     assert none.provinces == {} and none.relevance.grade == "none"
 
 
+# Context that says a name is not where the news happens, the same for every province (invented
+# examples in the style of the development sets' traps; none is an article of a labelled set).
+@pytest.mark.parametrize(
+    ("province", "title", "text"),
+    [
+        # a route's end, the story placed on its section in another province
+        ("Lào Cai", "Xe khách lật trên cao tốc Nội Bài – Lào Cai",
+         "Xe khách chạy tuyến Hải Phòng - Lào Cai lật tại km 80 cao tốc Nội Bài – Lào Cai, thuộc địa phận huyện "
+         "Tam Nông, tỉnh Phú Thọ."),
+        ("Cao Bằng", "Xe khách Hà Nội - Cao Bằng gặp nạn",
+         "Chiếc xe khách từ Hà Nội lên Cao Bằng đâm vào vách núi, đoạn qua huyện Chợ Mới, tỉnh Bắc Kạn."),
+        # a street of another city named after the province
+        ("Điện Biên", "Ẩm thực Nam Định", "Phở ngon nhất ở đường Điện Biên, thành phố Nam Định."),
+        ("Điện Biên", "Bán nhà đất công", "Bán căn nhà số 15 Điện Biên Phủ, thành phố Vĩnh Long, tỉnh Vĩnh Long và "
+         "một kho ở tỉnh Bến Tre."),
+        # an image
+        ("Lào Cai", "Du lịch Đà Lạt", "Buổi sớm sương mù phủ kín đồi, không khác gì Sapa."),
+        # a commune's name inside a firm's name
+        ("Lào Cai", "Án mạng ở Sóc Sơn", "Bị cáo là lái xe của Công ty TNHH Thương mại Cường Thịnh ở Hà Nội."),
+        # a namesake abroad
+        ("Điện Biên", "Bắt người vận chuyển ma túy", "Đối tượng trú tại huyện Mường Mươn, tỉnh Viêng Chăn (Lào)."),
+        # the authors' names at the end
+        ("Lào Cai", "Khởi tố bác sĩ", "Bác sĩ bị khởi tố theo Điều 242 Bộ luật Hình sự. Bảo Thắng - Dung Hà"),
+        # "diễn biến" typed without diacritics in a text that capitalises names
+        ("Điện Biên", "Thoi tiet Ha Noi", "Nguoi dan Ha Noi can theo doi dien bien cua con bao so 2."),
+    ],
+)
+def test_context_says_it_is_not_the_province(province: str, title: str, text: str) -> None:
+    result = grade(province, title, text)
+    assert result.grade == "none", result.evidence
+
+
+@pytest.mark.parametrize(
+    ("province", "title", "text", "expected"),
+    [
+        # the route as such: named, not the place of the news
+        ("Lào Cai", "Phạt gian lận vé trên cao tốc Nội Bài – Lào Cai",
+         "Từ 1/7, VEC xử phạt nặng hơn hành vi gian lận vé trên cao tốc Nội Bài – Lào Cai.", "mention"),
+        # a city whose name is also a street's, among provinces (a weather bulletin) or with its unit word
+        ("Điện Biên", "Thời tiết Bắc Bộ",
+         "Nhiệt độ cao nhất ở Hà Nội, Hải Phòng, Lào Cai 31 độ C, Điện Biên Phủ 32 độ C.", "mention"),
+        ("Điện Biên", "Thời tiết Bắc Bộ", "Tại các thành phố Điện Biên Phủ, Lai Châu, Sơn La nắng nóng.", "mention"),
+        # without diacritics: glued to a number, or to the next name, by the segmenter
+        ("Lào Cai", "Thoi tiet", "Nhiet do tai Ha Noi, Son La, Lao Cai 31-33 do C.", "mention"),
+        ("Lào Cai", "Tai san cua quan", "Ong Giam doc So TN&MT tinh Yen Bai Pham Sy Quy co biet phu.", "mention"),
+    ],
+)
+def test_context_keeps_real_mentions(province: str, title: str, text: str, expected: str) -> None:
+    assert grade(province, title, text).grade == expected
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("province", ["Điện Biên", "Lào Cai"])
+@pytest.mark.parametrize("province", ["Điện Biên", "Lào Cai", "Sơn La"])
 def test_relevance_floors_on_the_labelled_provinces(province: str) -> None:
     """Measured with scripts/evaluate_provinces.py, as written and lower case without diacritics (how
-    posts are typed: the province must be kept); no rule is written for either province."""
+    posts are typed: the province must be kept); no rule is written for any province. Sơn La is the
+    judgement set (evaluated once, after the work; its floor guards against regressions only)."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from evaluate_provinces import evaluate  # type: ignore[import-not-found]
 

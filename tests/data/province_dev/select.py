@@ -1,6 +1,8 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
-    python3 tests/data/province_dev/select.py [--strata /some/private/path.json]
+    python3 -P tests/data/province_dev/select.py [--province son_la] [--data DIR] [--strata PATH]
+
+(-P: the script directory must not shadow the standard library's `select` module.)
 
 For each province (Điện Biên, Lào Cai) candidates are found by a folded name search (NFC, case
 folded, old/new tone-mark placement made equal; whole words) of the province's names and of all its
@@ -16,6 +18,14 @@ A pool is a way to find candidates, not a label. Each sample is shuffled. Writes
 sample_dien_bien.jsonl and sample_lao_cai.jsonl (id, title, text as in the source files, plus
 `source`: baomoi_more or baomoi_dev) beside this script and prints the counts; --strata writes id ->
 stratum (for per-stratum results later; keep it away from the annotators). Seed 20261207.
+
+`--province son_la` (added later, same method and seed, its own random.Random(20261207) so the two
+first samples stay as they were drawn) draws sample_son_la.jsonl, a judgement set for a third
+province nobody tunes on: pools for "Sơn La" on routes (quốc lộ 6, "Hòa Bình - Sơn La", "Hà Nội -
+Sơn La") and as the hydropower plant (thủy điện Sơn La), "Sơn La", "Mộc Châu" (the district and the
+brand: sữa Mộc Châu, Mộc Châu Milk), rare and common unit names, random negatives; from
+baomoi_more only (baomoi_dev has no eligible trap article), excluding every article of another
+labelled or to-be-labelled set of tests/data.
 """
 
 from __future__ import annotations
@@ -106,13 +116,19 @@ def round_robin(rnd: random.Random, by_name: dict[str, list[Article]], size: int
     return picked
 
 
+OWN_NAMES = {"Điện Biên", "Điện Biên Phủ", "Lào Cai", "Yên Bái", "Sa Pa"}
+
+
 def draw_province(rnd: random.Random, more: Corpus, province: str, units_csv: str,
                   pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]],
                   extra: Callable[[set[str]], list[tuple[Article, str]]] | None,
-                  random_negatives: int) -> list[tuple[Article, str]]:
+                  random_negatives: int, own: set[str] = OWN_NAMES,
+                  exclude: frozenset[str] = frozenset()) -> list[tuple[Article, str]]:
+    """`own`: names with pools of their own, left out of the unit-name pools and the negatives;
+    `exclude`: ids never drawn (articles of other sets)."""
     print(f"== {province}")
     chosen: list[tuple[Article, str]] = []
-    taken: set[str] = set()
+    taken: set[str] = set(exclude)
     for name, size, find in pools:
         pool = [a for a in find(more) if a["id"] not in taken]
         picked = rnd.sample(pool, min(size, len(pool)))
@@ -120,7 +136,6 @@ def draw_province(rnd: random.Random, more: Corpus, province: str, units_csv: st
         taken.update(a["id"] for a in picked)
         print(f"{name:22} pool {len(pool):5}  drawn {len(picked)}")
     # unit names other than the province names themselves, split by how common they are
-    own = {p for p in ("Điện Biên", "Điện Biên Phủ", "Lào Cai", "Yên Bái", "Sa Pa")}
     names = matchers(unit_names(units_csv) - own)
     df: dict[str, int] = {n: 0 for n in names}
     hits: dict[str, set[str]] = {}
@@ -160,15 +175,63 @@ def draw_province(rnd: random.Random, more: Corpus, province: str, units_csv: st
     chosen += [(a, "random_negative") for a in picked]
     print(f"{'random_negative':22} pool {len(none):5}  drawn {len(picked)}")
     rnd.shuffle(chosen)
-    print("total", len(chosen))
+    print("total", len(chosen), f"({len(exclude)} ids of other sets excluded)" if exclude else "")
     return chosen
 
 
+def ids_in(path: Path) -> set[str]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return {json.loads(line)["id"] for line in handle if line.strip()}
+
+
+# every other labelled (or to-be-labelled) set of tests/data holding baomoi articles, so that the
+# Sơn La judgement set holds no article anyone has looked at while tuning
+OTHER_SETS = ["analysis_dev/devset.jsonl", "syndication.jsonl", "register_dev/sample.jsonl",
+              "province_dev/sample_dien_bien.jsonl", "province_dev/sample_lao_cai.jsonl",
+              "topics_train/sample.jsonl.gz", "sentiment_train/train.jsonl.gz",
+              "sentiment_train/addendum.jsonl.gz", "sentiment_heldout/heldout.jsonl"]
+
+
+SON_LA_ROUTE_PLANT = (
+    r"(?:thủy điện|nhà máy thủy điện|hồ thủy điện|lòng hồ)[^.]{0,20}" + word("Sơn La")
+    + r"|(?:hà nội|hòa bình|điện biên|lai châu)\s*[-–]\s*sơn la|sơn la\s*[-–]\s*(?:hà nội|hòa bình"
+    r"|điện biên|lai châu)|(?:quốc lộ|ql)\.?\s*6(?!\d)[^.]{0,80}" + word("Sơn La"))
+
+
+def son_la(more: Corpus) -> list[tuple[Article, str]]:
+    rnd = random.Random(SEED)
+    exclude = frozenset().union(*(ids_in(HERE.parent / p) for p in OTHER_SETS))
+    pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+        # "Sơn La" on routes (Hòa Bình - Sơn La, quốc lộ 6, Hà Nội - Sơn La coaches) and as the
+        # hydropower plant / reservoir, whose name is used wherever the power and the lake go
+        ("son_la_route_plant", 25, lambda c: c.matching(SON_LA_ROUTE_PLANT)),
+        ("son_la", 50, lambda c: c.matching(word("Sơn La"))),
+        # Mộc Châu, the district and the brand (sữa Mộc Châu, Mộc Châu Milk, chè Mộc Châu)
+        ("moc_chau", 20, lambda c: c.matching(word("Mộc Châu"))),
+    ]
+
+    # baomoi_dev (3,070 articles) was checked for a top-up of the two small trap pools: after the
+    # exclusions it holds no route/plant and no Mộc Châu article, so the sample is baomoi_more only
+    return draw_province(rnd, more, "Sơn La", "units_son_la.csv", pools, None, 25,
+                         own={"Sơn La", "Mộc Châu"}, exclude=exclude)
+
+
 def main() -> None:
+    global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
+    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la"], default="dien_bien+lao_cai",
+                        help="which sample(s) to draw (default: the first two)")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="the shared data folder (holding baomoi_more/, baomoi_dev/)")
     args = parser.parse_args()
+    MORE = args.data / "baomoi_more" / "articles.jsonl.gz"
+    DEV = args.data / "baomoi_dev" / "articles.jsonl"
     more = Corpus(MORE, "baomoi_more")
+    if args.province == "son_la":
+        write({"son_la": son_la(more)}, args.strata)
+        return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
     db = word("Điện Biên")
@@ -213,6 +276,10 @@ def main() -> None:
                                    dien_bien_dev, 25),
         "lao_cai": draw_province(rnd, more, "Lào Cai", "units_lao_cai.csv", lao_cai_pools, None, 25),
     }
+    write(results, args.strata)
+
+
+def write(results: dict[str, list[tuple[Article, str]]], strata_path: Path | None) -> None:
     strata: dict[str, dict[str, str]] = {}
     for key, chosen in results.items():
         with open(HERE / f"sample_{key}.jsonl", "w", encoding="utf-8") as handle:
@@ -221,8 +288,8 @@ def main() -> None:
                           "source": article["source"]}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         strata[key] = {a["id"]: s for a, s in chosen}
-    if args.strata:
-        args.strata.write_text(json.dumps(strata, ensure_ascii=False, indent=0), encoding="utf-8")
+    if strata_path:
+        strata_path.write_text(json.dumps(strata, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
 if __name__ == "__main__":
