@@ -1,12 +1,14 @@
 """The genre and attribution detectors: pure functions of an item's title and text.
 
-Both are hand-written rules (no model is fitted), tuned only on the development part of the labelled
-set (``tests/data/register_dev``; the held-out part is read once, by ``bench/register_detectors.py
---heldout``). Their labels are those of ``tests/data/register_dev/GUIDELINES.md``.
+Their labels are those of ``tests/data/register_dev/GUIDELINES.md``; they are measured on its
+labelled set (``tests/data/register_dev``; the held-out part is read by ``bench/register_detectors.py
+--heldout``, once per detector version).
 
-``genre`` answers the register's question "is this item a news report?" first: it finds the forms
-that are not (interview, research, analysis, feature, other) by their visible marks and calls the
-rest ``news_report``, the commonest form (G7 of the guidelines breaks 50/50 cases the same way).
+``genre`` answers the register's question "is this item a news report?": a trained classifier
+(``register.genre_model``, multinomial logistic regression shipped as JSON weights) over the
+hand-written rules' marks and answer (``register.genre_rules``; ``rule_genre`` is the genre detector
+of version 1) and the words of the title, lead and close. ``attribution`` is hand-written rules,
+tuned on the development part only.
 
 ``attribution`` reads the credits where they sit: the closing lines ("Theo X", "Nguồn: X",
 "Name/Outlet", "(TTXVN)"), the opening dateline ("(PLO) -", "Hà Nội (TTXVN) -") and the lead
@@ -23,9 +25,12 @@ import re
 from dataclasses import dataclass
 
 from analysis import fold
+from register import genre_model
+from register.genre_rules import GENRES, rule_genre
 
-VERSION = 1  # bump when a rule changes: stored marks of older versions are recomputed
-GENRES = ("news_report", "feature", "interview", "analysis", "research", "other")
+VERSION = 2  # bump when a rule or the genre model changes: stored marks of older versions are recomputed
+# 1: hand-written genre rules (now ``rule_genre``); 2: the trained genre model (``register.genre_model``)
+__all__ = ["ATTRIBUTIONS", "GENRES", "VERSION", "Attribution", "attribution", "genre", "rule_genre"]
 ATTRIBUTIONS = ("attributed", "not_attributed", "original")
 TAIL_CHARS = 320  # where closing credits sit
 LEAD_CHARS = 700  # where a lead hands the story to a source
@@ -120,32 +125,6 @@ _KNOWN_AT_END = re.compile(rf"(?:^|[\s/(\-–])(?P<name>{_KNOWN_ALT})(?![\w])")
 _MEDIA = re.compile(r"(?:ảnh|hình|video|clip|photo|nguồn ảnh|đồ họa|biểu đồ)\s*:?\s*$", re.IGNORECASE)
 _NOT_OUTLET_WORDS = frozenset({"ảnh", "video", "clip", "nguồn", "internet", "tổng hợp", "t/h", "th", "dịch",
                                "lược dịch", "st", "kỳ", "bài", "phần", "tin", "pv", "ctv", "gt"})
-
-# Genre marks.
-_QA_LINE = re.compile(r"(?:^|\s)(?:PV|Phóng viên|P\.V|Hỏi|Câu hỏi)\s*:", re.MULTILINE)
-_ASK = re.compile(r"\b(?:[Xx]in (?:ông|bà|anh|chị|cô|chú)\s+(?:cho biết|chia sẻ)|[Tt]hưa (?:ông|bà|anh|chị|cô|chú)|"
-                  r"[Ôô]ng (?:có thể )?(?:cho biết|đánh giá|nhìn nhận)[^.?]{0,80}\?|"
-                  r"[Bb]à (?:có thể )?(?:cho biết|đánh giá|nhìn nhận)[^.?]{0,80}\?)")
-_INTERVIEW_TITLE = re.compile(r"phỏng vấn|trò chuyện|giao lưu trực tuyến|trao đổi với|\bQ&A\b", re.IGNORECASE)
-_RESEARCH = re.compile(r"Tài liệu tham khảo|Tóm tắt\s*:|Từ khóa\s*:|Từ khoá\s*:")
-_FOOTNOTE = re.compile(r"\[\d{1,2}\]")
-_ANALYSIS_TITLE = re.compile(r"^(?:bình luận|xã luận|góc nhìn|nhận định|quan điểm|phân tích|thấy gì|góc blv|"
-                             r"dự đoán|soi kèo)|nhận định[, ]|\bthấy gì qua\b", re.IGNORECASE)
-_OPINION = re.compile(r"\b(?:[Tt]heo tôi|[Tt]ôi cho rằng|[Cc]húng ta cần|[Cc]húng ta phải|[Cc]húng ta hãy|"
-                      r"[Bb]ài viết thể hiện quan điểm|[Tt]heo thiển ý|[Pp]hải chăng|[Vv]ấn đề đặt ra|"
-                      r"[Tt]heo quan điểm của|[Cc]ần phải|[Nn]ên chăng)")
-_OTHER_TITLE = re.compile(r"^(?:\d+|[Nn]hững|[Cc]ác)\s+(?:món|loại|lý do|điều|cách|mẹo|bí quyết|thực phẩm|loài|kiểu|"
-                          r"thói quen|dấu hiệu|sai lầm|bài học|câu nói|địa điểm|nơi)\b|qua ảnh\b|[Cc]ận cảnh cuộc sống|"
-                          r"\bbộ ảnh\b|[Vv]ận may|[Tt]ử vi|[Nn]ên ăn|[Cc]ó nên\b|[Tt]ruyện\b")
-_FEATURE = re.compile(r"\b(?:[Pp]hóng sự|[Kk]ý sự|[Gg]hi chép|[Bb]út ký|[Cc]húng tôi có mặt|[Cc]húng tôi tìm đến|"
-                      r"[Cc]húng tôi đến|PV tìm đến|PV có mặt|[Tt]heo chân|[Tt]rong vai|[Đđ]óng vai|"
-                      r"[Hh]ôm chúng tôi|[Kk]ỳ \d+\s*:|[Bb]ài \d+\s*:|[Bb]ài cuối\s*:|[Pp]hóng viên có mặt)")
-_OTHER = re.compile(r"\b(?:[Nn]guyên liệu\s*:|[Cc]ách làm\s*:|[Tt]ử vi|[Cc]on giáp|[Pp]hong thủy|[Bb]ói bài|"
-                    r"[Tt]ruyện dài kỳ|[Tt]ruyện ngắn\s*:|[Mm]ời các bạn đón đọc|[Mm]ẹo\b|[Bb]í quyết|"
-                    r"[Cc]ông thức\s*:|[Cc]ung hoàng đạo|[Tt]âm sự)")
-_FIRST_PERSON = re.compile(r"\b(?:[Tt]ôi|[Mm]ình|[Ee]m)\b")
-_NEWS_LEAD = re.compile(r"^(?:[^.]{0,80}?)\b(?:[Ss]áng|[Tt]rưa|[Cc]hiều|[Tt]ối|[Đđ]êm|[Nn]gày|[Rr]ạng sáng|[Hh]ôm)"
-                        r"\s*(?:qua|nay|\d{1,2}[/.-]\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -259,25 +238,6 @@ def attribution(title: str, text: str) -> Attribution:
 
 
 def genre(title: str, text: str) -> str:
-    """The item's form (``GENRES``), by the decision order G1–G6 of the guidelines."""
-    body = text[len(title):] if text.startswith(title) else text
-    length = max(len(body), 1)
-    questions = body.count("?")
-    qa_lines = len(_QA_LINE.findall(body))
-    asks = len(_ASK.findall(body))
-    if qa_lines >= 3 or asks >= 2 or (_INTERVIEW_TITLE.search(title) and questions >= 3 and qa_lines + asks >= 1):
-        return "interview"
-    if _RESEARCH.search(body) and len(_FOOTNOTE.findall(body)) >= 3 and not re.search(r"https?://", body[-2000:]):
-        return "research"
-    opinions = len(_OPINION.findall(body))
-    if _ANALYSIS_TITLE.search(title) or opinions * 2000 >= length and opinions >= 2 \
-            or len(_FOOTNOTE.findall(body)) >= 3:
-        return "analysis"
-    if _OTHER.search(title) or _OTHER_TITLE.search(title) or len(_OTHER.findall(body)) >= 2:
-        return "other"
-    first_person = len(_FIRST_PERSON.findall(body))
-    if first_person * 120 >= length and first_person >= 8 and not _NEWS_LEAD.search(body):
-        return "other"
-    if _FEATURE.search(title) or len(_FEATURE.findall(body)) >= 2:
-        return "feature"
-    return "news_report"
+    """The item's form (``GENRES``): the trained model's answer (``register.genre_model``), which
+    reads the rules' marks (``register.genre_rules``) among its features."""
+    return genre_model.classify(title, text)

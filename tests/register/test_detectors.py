@@ -1,7 +1,8 @@
 """The genre and attribution detectors against the labelled set (tests/data/register_dev): floors on
-precision and recall of the classes the register counts, on the development part (what the rules
-were tuned on) and on the held-out part (scored once when the rules were final: docs/register.md
-gives the figures; the floors sit just under them, so a change that loses ground fails here)."""
+precision and recall of the classes the register counts, on the development part (what the
+attribution rules were tuned on and the genre model was trained on, with tests/data/genre_train) and
+on the held-out part (scored once per detector version when it was final: docs/register.md gives the
+figures; the floors sit just under them, so a change that loses ground fails here)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from register.detect import ATTRIBUTIONS, GENRES, attribution, genre
 DATA = Path(__file__).resolve().parents[1] / "data" / "register_dev"
 # (split, detector, class) -> (precision floor, recall floor); measured: docs/register.md
 FLOORS = {
-    ("dev", "genre", "news_report"): (0.83, 0.97),        # measured 0.851 / 0.983
-    ("heldout", "genre", "news_report"): (0.77, 0.95),    # measured 0.785 / 0.973
+    # the genre model (VERSION 2) was trained on the dev part: 1.000 / 1.000 there is a fit, not a
+    # measure, so the rules' floor stays; its cross-validated scores are in the model (test_genre_model)
+    ("dev", "genre", "news_report"): (0.83, 0.97),        # measured 1.000 / 1.000 (in-sample); rules 0.851 / 0.983
+    ("heldout", "genre", "news_report"): (0.85, 0.97),    # measured 0.871 / 0.987 (model); rules 0.785 / 0.973
     ("dev", "attribution", "attributed"): (0.95, 0.86),   # measured 0.973 / 0.877
     ("heldout", "attribution", "attributed"): (0.87, 0.80),  # measured 0.894 / 0.824
 }
