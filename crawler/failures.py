@@ -9,6 +9,7 @@ and are shown as they are.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from presswatch.errors import PresswatchError
@@ -38,6 +39,35 @@ IGNORED: tuple[tuple[str, str], ...] = (
     ("max redirections", "chuyển hướng quá nhiều lần (có thể là vòng lặp chuyển hướng)"),
     ("offsite", "địa chỉ nằm ngoài tên miền của nguồn"),
 )
+
+
+# yt-dlp runs as a subprocess and reports a failure as one English line on stderr ("ERROR: …").
+YTDLP: tuple[tuple[str, str], ...] = (
+    ("failed to resolve", "không phân giải được tên miền (DNS)"),
+    ("name or service not known", "không phân giải được tên miền (DNS)"),
+    ("temporary failure in name resolution", "không phân giải được tên miền (DNS)"),
+    ("getaddrinfo failed", "không phân giải được tên miền (DNS)"),
+    ("timed out", "quá thời gian chờ"),
+    ("connection refused", "máy chủ từ chối kết nối"),
+    ("network is unreachable", "không tới được máy chủ (không có đường mạng)"),
+    ("http error 429", "HTTP 429: máy chủ từ chối vì gửi quá nhiều yêu cầu"),
+    ("sign in to confirm", "YouTube đòi đăng nhập để xác nhận không phải máy (bị chặn tạm thời)"),
+    ("certificate verify failed", "lỗi TLS/chứng chỉ"),
+)
+
+
+def describe_ytdlp(stderr: str) -> str:
+    """What yt-dlp's last error line means for the operator (Vietnamese); an unknown error keeps its
+    own words (shortened), so nothing is hidden."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    tail = next((line for line in reversed(lines) if line.startswith("ERROR")), lines[-1] if lines else "")
+    lowered = tail.lower()
+    for needle, reason in YTDLP:
+        if needle in lowered:
+            return reason
+    if match := re.search(r"http error (\d{3})", lowered):
+        return f"HTTP {match.group(1)}"
+    return tail.removeprefix("ERROR:").strip()[:300] or "lỗi không rõ"
 
 
 def describe(failure: Any) -> str:

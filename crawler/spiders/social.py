@@ -23,6 +23,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler import social
+from crawler.failures import describe_ytdlp
 from crawler.social import Post
 from crawler.spiders.base import SourceSpider
 from crawler.urls import check_url
@@ -134,8 +135,8 @@ class YtDlpSpider(PostSpider):
                 continue
             if done.returncode != 0 and not posts:
                 self.report.entry_ok -= 1
-                tail = (done.stderr.strip().splitlines() or ["?"])[-1][:300]
-                self.report.entry_errors.append(f"yt-dlp lỗi cho '{query}' (mã {done.returncode}): {tail}")
+                reason = describe_ytdlp(done.stderr)
+                self.report.entry_errors.append(f"{reason}: {search_url(query)} (yt-dlp, tìm '{query}')")
                 continue
             for item in self.post_items(posts):
                 yield item

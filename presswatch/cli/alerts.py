@@ -37,7 +37,7 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
     compiled = CompiledRule(rule, None if tree is None else compile_query(tree))
     since = date_option(args.since, "--since")
     stories: dict[int, list[Any]] = {}
-    checked = 0
+    checked = too_old = 0
     with Store(db) as store:
         for article in store.articles_since(since):
             checked += 1
@@ -49,14 +49,27 @@ def cmd_alerts_test(args: argparse.Namespace, config: Config, db: Path) -> int:
             if compiled.matches(doc, article.published_at or article.fetched_at, article.fetched_at):
                 story = article.cluster_id if article.cluster_id is not None else -article.id
                 stories.setdefault(story, []).append(article)
+            elif compiled.matches(doc, article.fetched_at, article.fetched_at):
+                too_old += 1  # matches but was already older than max_age when it was stored
     out(f"Quy tắc '{rule.id}' — {rule.name}: {checked} bài từ {local(since)}, "
         f"{sum(len(v) for v in stories.values())} bài khớp, {len(stories)} cảnh báo (mỗi câu chuyện một cảnh báo).")
+    if too_old:
+        out(f"  {too_old} bài khác khớp điều kiện nhưng không được gửi: khi được lưu, bài đã đăng quá "
+            f"{duration_text(rule.max_age)} (max_age của quy tắc; tin cũ không báo).")
     for copies in sorted(stories.values(), key=lambda items: items[0].fetched_at):
         first = copies[0]
         extra = f" (+{len(copies) - 1} bài đăng lại)" if len(copies) > 1 else ""
         out(f"  #{first.id} {local(first.published_at or first.fetched_at)} [{first.source_id}] {first.title}{extra}")
         out(f"      {first.url}")
     return 0
+
+
+def duration_text(seconds: int) -> str:
+    """A rule's ``max_age`` as an operator reads it: "3 ngày", "36 giờ", "45 phút"."""
+    for unit, name in ((86400, "ngày"), (3600, "giờ"), (60, "phút")):
+        if seconds >= unit and seconds % unit == 0:
+            return f"{seconds // unit} {name}"
+    return f"{seconds} giây"
 
 
 def cmd_alerts_outbox(args: argparse.Namespace, config: Config, db: Path) -> int:

@@ -353,6 +353,39 @@ def test_sigkill_during_deliveries_loses_nothing(tmp_path: Path, analyzer: Analy
     assert len(receiver.requests) - 20 <= kills
 
 
+def test_dry_run_says_how_many_matched_but_were_too_old_to_alert(tmp_path: Path, analyzer: Analyzer,
+                                                                  demo: list[dict[str, str]],
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """An archive crawled late (the demo's 2017 articles): the rule matches them, but they were older
+    than max_age when stored, so nothing would be sent; the dry run says so instead of "0 khớp"."""
+    from presswatch.cli import main
+
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    for name in ("sources.yaml", "topics.yaml", "sentiment.yaml"):
+        (config_dir / name).write_bytes((CONFIG / name).read_bytes())
+    (config_dir / "alerts.yaml").write_text(rules_yaml() + """
+  - id: muong-te
+    name: "Nhắc tới Mường Tè"
+    min_relevance: none
+    query: '"Mường Tè"'
+    max_age: 2d
+    channels: [thanh-tra]
+""", encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    now = datetime.now(UTC)
+    record = next(r for r in demo if "Mường Tè" in r["text"])
+    fresh = article(record, analyzer, n=1, published=now - timedelta(hours=5))
+    late = replace(article(record, analyzer, source="bao-b", n=2, published=now - timedelta(days=10)), fetched_at=now)
+    with Store(db) as store:
+        store.add_article(fresh)
+        store.add_article(late)
+    assert main(["--config", str(config_dir), "--db", str(db), "alerts", "test", "muong-te", "--since", "30d"]) == 0
+    out = capsys.readouterr().out
+    assert "1 bài khớp, 1 cảnh báo" in out
+    assert "1 bài khác khớp điều kiện nhưng không được gửi" in out and "quá 2 ngày (max_age" in out
+
+
 def test_cli_outbox_retry_and_dry_run(tmp_path: Path, analyzer: Analyzer, demo: list[dict[str, str]],
                                       capsys: pytest.CaptureFixture[str]) -> None:
     from presswatch.cli import main

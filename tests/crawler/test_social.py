@@ -190,3 +190,18 @@ def test_render_browser_fetches_a_javascript_article_in_chromium(server: LocalSi
     article = stored(db)[f"{server.url}/bai-js.html"]
     assert "tổng sản phẩm trên địa bàn tỉnh ước tăng 8,5%" in article.text
     assert article.relevance == "about"
+
+
+def test_youtube_search_says_why_ytdlp_failed_in_vietnamese(db: Path, tmp_path: Path) -> None:
+    # yt-dlp's own last line when the machine cannot resolve YouTube (seen on a machine without internet)
+    line = ("ERROR: query \"sạt lở Lai Châu\" page 1: Unable to download API page: HTTPSConnection("
+            "host='www.youtube.com', port=443): Failed to resolve 'www.youtube.com' ([Errno -2] Name or service "
+            "not known) (caused by TransportError(...))")
+    replay = tmp_path / "ytdlp_offline.py"
+    replay.write_text(f"import sys\nsys.stderr.write({line!r} + '\\n')\nsys.exit(1)\n", encoding="utf-8")
+    source = make_source(id="yt-mat-mang", type="youtube_search", kind="social", queries=["sạt lở Lai Châu"])
+    run, _ = crawl(source, db, TEST_SETTINGS.model_copy(update={"ytdlp_command": f"{sys.executable} {replay}"}))
+    assert not run.ok
+    message = run.message or ""
+    assert "không phân giải được tên miền (DNS): https://www.youtube.com/results?" in message
+    assert "sạt lở Lai Châu" in message and "Failed to resolve" not in message and "ERROR" not in message

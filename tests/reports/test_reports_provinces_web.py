@@ -76,6 +76,7 @@ def test_the_analyst_picks_the_province(setup: tuple[Running, Path]) -> None:
     analyst = login(web.url, "analyst1")
     page = analyst.get("/reports")
     assert '<select name="province">' in page.text
+    assert "<title>Báo cáo định kỳ · Giám sát báo chí Lai Châu, Điện Biên</title>" in page.text  # the page's own title
     assert '<option value="">Tất cả tỉnh được theo dõi (Lai Châu, Điện Biên)</option>' in page.text
     assert '<option value="Điện Biên">Điện Biên</option>' in page.text
     token = csrf_of(page.text)

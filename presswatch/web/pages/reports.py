@@ -34,7 +34,7 @@ def _page(ctx: Ctx, code: int = 200, error: str | None = None, period: str = "",
     return ctx.render("reports.html", code, files=archive.listing(ctx.store), error=error, period=period, fmt=fmt,
                       formats=FORMATS, kinds=KIND_LABELS, local=local, document=document,
                       documents=archive.DOCUMENT_LABELS, message=ctx.request.query_params.get("msg"),
-                      followed=ctx.web.config.settings.province, province=province)
+                      followed=ctx.web.config.settings.province, chosen=province)
 
 
 @guard("analyst")
