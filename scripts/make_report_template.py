@@ -147,7 +147,7 @@ def main(target: Path) -> None:
           ["{{ s.title }}\n{{ s.url }}", "{{ s.outlets }}", "{{ s.copies }}", "{{ s.sentiment }}"],
           [9, 3, 2.3, 2.3])
     body(document, "{%p else %}")
-    body(document, "Trong kỳ không có sự việc nào được từ hai tin, bài trở lên cùng đăng tải.")
+    body(document, "Trong kỳ không có sự việc nào được hai tin, bài trở lên cùng đăng tải.")
     body(document, "{%p endif %}")
     body(document, "6. Thông tin tiêu cực", bold=True).paragraph_format.space_before = Pt(6)
     body(document, "Có {{ negative }} tin, bài mang sắc thái tiêu cực ({{ negative_share }} số tin, bài liên quan), "

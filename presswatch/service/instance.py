@@ -154,7 +154,8 @@ def why_not_running(db: Path) -> str:
     if stale is not None:
         return (f"tệp {pidfile_for(db)} còn lại từ lần chạy trước bị dừng đột ngột, "
                 f"pid {stale} ghi trong đó không phải dịch vụ này")
-    return "chưa chạy `presswatch run`, hoặc dịch vụ dùng cơ sở dữ liệu khác (xem --db)"
+    return ("không có `presswatch run` nào đang chạy trên cơ sở dữ liệu này (đã dừng hoặc chưa khởi động), "
+            "hoặc dịch vụ dùng cơ sở dữ liệu khác (xem --db)")
 
 
 def _not_running(db: Path) -> ServiceError:

@@ -124,7 +124,7 @@ def test_after_sigkill_the_lock_is_free_and_the_stale_file_is_not_signalled(
 
 def test_no_pidfile_at_all(db: Path) -> None:
     reload = cli(db, "reload")
-    assert reload.returncode != 0 and "chưa chạy `presswatch run`" in reload.stderr
+    assert reload.returncode != 0 and "không có `presswatch run` nào đang chạy" in reload.stderr
 
 
 PIDFILES = sorted((DATA / "hostile" / "service" / "pidfiles").glob("*.pid"))
