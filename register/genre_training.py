@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from analysis.topic_training import design_matrix  # the same sparse design matrix as the topic model's
 from register.genre_model import GenreModel
 from register.genre_rules import GENRES
 
@@ -85,24 +86,6 @@ def vocabulary(rows: Sequence[Features], min_df: int) -> list[str]:
         for name in row:
             counts[name] = counts.get(name, 0) + 1
     return sorted(name for name, count in counts.items() if name.startswith(ALWAYS) or count >= min_df)
-
-
-def design_matrix(rows: Sequence[Features], names: Sequence[str]) -> Any:
-    from scipy.sparse import csr_matrix
-
-    column = {name: i for i, name in enumerate(names)}
-    data: list[float] = []
-    cols: list[int] = []
-    indptr = [0]
-    for row in rows:
-        for name, value in row.items():
-            c = column.get(name)
-            if c is not None:
-                cols.append(c)
-                data.append(value)
-        indptr.append(len(cols))
-    return csr_matrix((np.array(data), np.array(cols, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-                      shape=(len(rows), len(names)))
 
 
 def fit(rows: Sequence[Features], gold: Sequence[str], settings: Settings | None = None,
