@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.policy
 import ipaddress
 import re
 import shutil
@@ -33,6 +31,7 @@ from presswatch.demo.site import load_demo_articles
 from presswatch.errors import ConfigError
 from presswatch.models import Article
 from presswatch.store import RunResult, Store
+from tests.support import mailserver
 from tests.support.crawling import free_port, make_source
 from tests.support.paths import CONFIG
 
@@ -119,26 +118,12 @@ def config_with(settings: Settings) -> Config:
     return dataclasses.replace(base, settings=settings, sources=SOURCES)
 
 
-class Inbox:
-    """aiosmtpd handler: keeps what it accepts; answers 451 to the first ``refuse`` messages."""
+class Inbox(mailserver.Inbox):
+    """The shared SMTP inbox that also checks logins (AUTH PLAIN, password "mật-khẩu")."""
 
     def __init__(self, refuse: int = 0) -> None:
-        self.refuse = refuse
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
+        super().__init__(refuse)
         self.logins: list[tuple[bytes, bytes]] = []
-        self.raw: list[bytes] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 4.3.0 Try again later"
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        self.raw.append(envelope.original_content)
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 OK"
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         if isinstance(data, LoginPassword):
@@ -150,14 +135,9 @@ class Inbox:
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=inbox.authenticate,
-                            auth_require_tls=False, auth_exclude_mechanism=["LOGIN"])
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with mailserver.MailServer(inbox, authenticator=inbox.authenticate, auth_require_tls=False,
+                               auth_exclude_mechanism=["LOGIN"]) as server:
+        yield inbox, server.port
 
 
 def mail_settings(port: int, **extra: Any) -> Settings:
