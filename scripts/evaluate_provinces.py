@@ -4,8 +4,9 @@ written for either.
 
     .venv/bin/python scripts/evaluate_provinces.py [--lower] [--unaccented] [--errors] [--province "Sơn La"]
 
-Sơn La is a judgement set, not a development set: it is evaluated only when asked for by name
-(``--province "Sơn La"``), and ``--errors`` is refused for it, so that no one tunes on it.
+Sơn La and Tuyên Quang are judgement sets, not development sets: each is evaluated only when asked
+for by name (``--province "Sơn La"``, ``--province "Tuyên Quang"``, the latter once its labels exist),
+and ``--errors`` is refused for them, so that no one tunes on them.
 
 Prints, per province: P and R of relevant (about or mention) vs none, the three-grade macro-F1, and
 with ``--errors`` every disagreement with the gold label (id, gold, predicted, evidence).
@@ -33,9 +34,9 @@ from analysis.relevance import Relevance, relevance  # noqa: E402
 from analysis.segment import segment  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "province_dev"
-SETS = {"Điện Biên": "dien_bien", "Lào Cai": "lao_cai", "Sơn La": "son_la"}
+SETS = {"Điện Biên": "dien_bien", "Lào Cai": "lao_cai", "Sơn La": "son_la", "Tuyên Quang": "tuyen_quang"}
 DEVELOPMENT = ("Điện Biên", "Lào Cai")
-JUDGEMENT = ("Sơn La",)
+JUDGEMENT = ("Sơn La", "Tuyên Quang")
 
 
 def variant(text: str, lower: bool, unaccented: bool) -> str:
@@ -89,7 +90,8 @@ def main() -> None:
     args = parser.parse_args()
     provinces = args.province or list(DEVELOPMENT)
     if args.errors and any(p in JUDGEMENT for p in provinces):
-        parser.error("--errors is refused for the judgement set (Sơn La): its errors are not to be looked at")
+        parser.error("--errors is refused for the judgement sets (Sơn La, Tuyên Quang): "
+                     "their errors are not to be looked at")
     for province in provinces:
         result = evaluate(province, args.lower, args.unaccented)
         print(f"{province}: {result['articles']} articles ({result['relevant_support']} relevant); relevant vs none "

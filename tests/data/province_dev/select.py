@@ -1,6 +1,6 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
-    python3 -P tests/data/province_dev/select.py [--province son_la] [--data DIR] [--strata PATH]
+    python3 -P tests/data/province_dev/select.py [--province son_la|tuyen_quang] [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
 
@@ -26,6 +26,16 @@ Sơn La") and as the hydropower plant (thủy điện Sơn La), "Sơn La", "Mộ
 brand: sữa Mộc Châu, Mộc Châu Milk), rare and common unit names, random negatives; from
 baomoi_more only (baomoi_dev has no eligible trap article), excluding every article of another
 labelled or to-be-labelled set of tests/data.
+
+`--province tuyen_quang` (added later still, same method and seed, its own random.Random(20261207),
+so the three first samples stay as they were drawn) draws sample_tuyen_quang.jsonl, a second
+judgement set nobody tunes on, for today's Tuyên Quang (legacy Tuyên Quang + legacy Hà Giang, merged
+1 July 2025): pools for the two names on routes (quốc lộ 2, "Hà Nội - Hà Giang / Tuyên Quang",
+"Hà Giang - …", the Hà Giang loop over the karst plateau), "Hà Giang" as a person's name, "Tuyên
+Quang", "Hà Giang" (the old province, now part of Tuyên Quang), famous places (Đồng Văn, Mèo Vạc,
+Lũng Cú, Tân Trào, Mã Pí Lèng), rare and common unit names, random negatives; from baomoi_more only
+(after the exclusions baomoi_dev holds no eligible article of any of its name pools), excluding
+every set of OTHER_SETS, the Sơn La judgement set, genre_train and briefing_questions.
 """
 
 from __future__ import annotations
@@ -179,10 +189,10 @@ def draw_province(rnd: random.Random, more: Corpus, province: str, units_csv: st
     return chosen
 
 
-def ids_in(path: Path) -> set[str]:
+def ids_in(path: Path, key: str = "id") -> set[str]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
-        return {json.loads(line)["id"] for line in handle if line.strip()}
+        return {json.loads(line)[key] for line in handle if line.strip()}
 
 
 # every other labelled (or to-be-labelled) set of tests/data holding baomoi articles, so that the
@@ -217,11 +227,59 @@ def son_la(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Sơn La", "Mộc Châu"}, exclude=exclude)
 
 
+# "Tuyên Quang" / "Hà Giang" on routes: quốc lộ 2 (Hà Nội - Vĩnh Phúc - Phú Thọ - Tuyên Quang - Hà
+# Giang - Thanh Thủy border gate), "Hà Nội - Hà Giang / Tuyên Quang" coaches, "Hà Giang - …" and
+# "Tuyên Quang - …" either way (the Tuyên Quang - Phú Thọ expressway), the Hà Giang loop over the
+# karst plateau (cao nguyên đá)
+_TQ_HG = r"(?:tuyên quang|hà giang)"
+TUYEN_QUANG_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?2(?![\d\w])[^.]{0,80}" + _TQ_HG
+    + r"(?!\w)|(?<!\w)" + _TQ_HG + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?2(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|phú thọ|vĩnh phúc|thái nguyên|yên bái|lào cai|cao bằng|bắc kạn|"
+    r"tuyên quang|hà giang)\s*[-–]\s*" + _TQ_HG + r"(?!\w)"
+    r"|(?<!\w)" + _TQ_HG + r"\s*[-–]\s*\w"
+    r"|cao nguyên đá|hà giang loop|(?:cung|con) đường[^.]{0,20}hà giang")
+# "Hà Giang" as a person's name: after a family name, a middle name or a title, or before an age
+TUYEN_QUANG_PERSON = (
+    r"(?<!\w)(?:nguyễn|trần|lê|phạm|hoàng|huỳnh|phan|vũ|võ|đặng|bùi|đỗ|ngô|dương|lý|đinh|trịnh|"
+    r"thị|chị|cô|bà|bé|ca sĩ|diễn viên|nhà văn|nhà thơ|nhà báo|phóng viên|mc|btv|nữ sinh|"
+    r"sinh viên|học sinh|hoa hậu|á hậu|người mẫu) hà giang(?!\w)"
+    r"|(?<!\w)hà giang\s*(?:\(|,)\s*\d{1,2}\s*tuổi")
+# famous places of the province (the karst plateau's districts and sights, the revolutionary base):
+# Đồng Văn (also a town and an industrial park in Hà Nam), Mèo Vạc, Lũng Cú (the flag tower at the
+# northern tip), Tân Trào (the 1945 base; also a commune of Hải Phòng and streets), Mã Pí Lèng pass
+TUYEN_QUANG_FAMOUS = r"(?<!\w)(?:đồng văn|mèo vạc|lũng cú|tân trào|mã pí lèng)(?!\w)"
+
+
+def tuyen_quang(more: Corpus) -> list[tuple[Article, str]]:
+    """The Tuyên Quang judgement set (legacy Tuyên Quang + legacy Hà Giang, merged 1 July 2025),
+    excluding every set of OTHER_SETS, the Sơn La judgement set, and two sets whose articles were
+    read by annotators but which OTHER_SETS does not list: the genre training sample (genre_train)
+    and the articles of the briefing-question labels (briefing_questions, ids under "article").
+    OTHER_SETS itself is left as it was, so that the Sơn La sample is drawn as it was."""
+    rnd = random.Random(SEED)
+    exclude = frozenset().union(
+        *(ids_in(HERE.parent / p) for p in [*OTHER_SETS, "province_dev/sample_son_la.jsonl",
+                                            "genre_train/sample.jsonl"]),
+        ids_in(HERE.parent / "briefing_questions" / "labels.jsonl", key="article"))
+    pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+        ("tq_route", 20, lambda c: c.matching(TUYEN_QUANG_ROUTE)),
+        ("ha_giang_person", 12, lambda c: c.matching(TUYEN_QUANG_PERSON)),
+        ("tuyen_quang", 25, lambda c: c.matching(word("Tuyên Quang"))),
+        ("ha_giang", 25, lambda c: c.matching(word("Hà Giang"))),
+        ("famous_place", 12, lambda c: c.matching(TUYEN_QUANG_FAMOUS)),
+    ]
+    own = {"Tuyên Quang", "Hà Giang", "Đồng Văn", "Mèo Vạc", "Lũng Cú", "Tân Trào", "Mã Pí Lèng"}
+    return draw_province(rnd, more, "Tuyên Quang", "units_tuyen_quang.csv", pools, None, 25,
+                         own=own, exclude=exclude)
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
-    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la"], default="dien_bien+lao_cai",
+    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang"],
+                        default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
                         help="the shared data folder (holding baomoi_more/, baomoi_dev/)")
@@ -231,6 +289,9 @@ def main() -> None:
     more = Corpus(MORE, "baomoi_more")
     if args.province == "son_la":
         write({"son_la": son_la(more)}, args.strata)
+        return
+    if args.province == "tuyen_quang":
+        write({"tuyen_quang": tuyen_quang(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
