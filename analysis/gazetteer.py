@@ -91,6 +91,30 @@ _NOT_IN_FIRM_NAME_FOLDED = frozenset(map(fold, _NOT_IN_FIRM_NAME))  # for text t
 # The text places the name in another province or district right after it: "huyện Mường Mươn, tỉnh
 # Viêng Chăn", "xã Tân Phong, huyện Quỳnh Lưu" (read on the folded text; the words must be capitalised).
 _PLACED_AFTER = re.compile(r"^\s*(?:,|\(|-|–)\s*(?:(tinh|thanh pho|tp\.?|huyen|quan|thi xa)\s+)?((?:\w+\s*){1,4})")
+# A person's title or role right before a name makes it a person's ("bé Thảo Nguyên", "chị Quỳnh Nhai"):
+# kinship and address words, roles in a byline or a show. Read on the text as written, with its
+# diacritics (without them "chi", "ba", "co" are "chỉ", "ba", "có"); "em" is left out ("chị em", "anh em").
+_PERSON_BEFORE = re.compile(r"(?<!\w)(?:ông|bà|anh|chị|bé|cháu|cụ|cô|chú|bác|bạn|nữ sinh|học sinh|sinh viên|thí sinh"
+                            r"|ca sĩ|nghệ sĩ|nhạc sĩ|họa sĩ|nhà báo|phóng viên|biên tập viên|tác giả|cầu thủ"
+                            r"|vận động viên|người mẫu|hoa hậu|á hậu|diễn viên|MC|BTV|PV|VĐV|NSƯT|NSND)\s+$")
+# A Vietnamese surname right before a name makes it a person's ("Hà Ngọc Chiến", "Trần Thảo Nguyên"). With
+# diacritics the segmenter already joins most full names; without them it cannot, so the surname is
+# read on the folded text too, leaving out the folded surnames that are everyday words ("Do" is also
+# "because", "La" "is", "Mai" "tomorrow", "To" "big", "Ly" "cup").
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+            "Dương", "Lý", "Hà", "Đinh", "Trịnh", "Đoàn", "Lương", "Lò", "Cầm", "Quàng", "Giàng", "Sùng", "Thào",
+            "Vàng", "Tòng", "Lường", "Nông", "Triệu", "Đào", "Cao", "Lại", "Mai", "Tạ", "Tô", "Lưu", "Chu")
+_SURNAME_BEFORE = re.compile(r"(?<![\w.])(?:" + "|".join(SURNAMES) + r") $")
+_SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
+    sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
+# The capitalised word right after a name, to see whether the name's last syllable begins another
+# place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
+_NEXT_WORD = re.compile(r"^ (\w+)")
+# A list whose places each carry their province in brackets ("Cao Bồ (Nam Định) - Mai Sơn (Ninh Bình),
+# Cam Lộ (Quảng Trị) - …") places every one of them precisely: "(Ninh Bình)" there is not a slip.
+_BRACKETED = re.compile(r"\(\s*([^()]{2,30}?)\s*\)")
+BRACKETED_CHARS = 160
+BRACKETED_LIST = 3
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|quận|thị trấn|xa|phuong|quan|thi tran)\s+$", re.IGNORECASE)
 _SYLLABLE_BEFORE = re.compile(r"(\w+)\s+$")
 _SYLLABLE_AFTER = re.compile(r"^\s+(\w+)")
@@ -258,6 +282,14 @@ class Gazetteer:
             return True  # "không khác gì Sapa"
         if unit.level == "province":
             return False
+        if _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before) or (
+                text[start:end].isascii() and _SURNAME_BEFORE_FOLDED.search(before)):
+            return True  # "bé Thảo Nguyên", "chị Quỳnh Nhai", "Hà Ngọc Chiến": a person
+        after = _NEXT_WORD.match(text[end:end + 12])
+        if after and after.group(1)[:1].isupper() and len(unit.name.split()) >= 2:
+            joined = fold(f"{unit.name.split()[-1]} {after.group(1)}")
+            if joined in national.folded_index() and not self.is_own(joined):
+                return True  # "Bắc Yên Thành": Yên Thành (Nghệ An)
         if unit.level == "commune":
             firm = _FIRM_BEFORE.search(text[max(0, start - 60):start])
             if firm and not any(w.lower() in (_NOT_IN_FIRM_NAME_FOLDED if w.isascii() else _NOT_IN_FIRM_NAME)
@@ -280,9 +312,17 @@ class Gazetteer:
             # R3). Other places after a unit word (a district elsewhere, a province of Laos) say it.
             vietnamese_province = bool(self.count_other_provinces(" ".join(names)))
             if placed.group(1) is None:
-                return placed.group(0).lstrip()[:1] == "(" and vietnamese_province and unit.namesake
+                bracket = placed.group(0).lstrip()[:1] == "("
+                return bracket and vietnamese_province and (unit.namesake or self._bracketed_list(folded, start, end))
             return unit.namesake or not vietnamese_province
         return False
+
+    def _bracketed_list(self, folded: str, start: int, end: int) -> bool:
+        """Do several places around the name carry a province in brackets ("Cao Bồ (Nam Định) - Mai Sơn
+        (Ninh Bình), Cam Lộ (Quảng Trị)")? Then the text places each precisely."""
+        window = folded[max(0, start - BRACKETED_CHARS):end + BRACKETED_CHARS]
+        return sum(1 for b in _BRACKETED.finditer(window) if self._provinces_pattern.fullmatch(b.group(1))) \
+            >= BRACKETED_LIST
 
     def _lower_case(self, unit: Unit, form: str, typed: bool, text: str, folded: str, start: int,
                     end: int) -> str | None:

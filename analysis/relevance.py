@@ -65,6 +65,11 @@ _FROM_RIGHT_BEFORE = re.compile(r"(?<!\w)tu\s+$")
 _LOCATED = re.compile(r"(?<!\w)(?:dia phan|doan (?:di )?qua|dia ban|doan thuoc)(?!\w)")
 LOCATED_CHARS = 50
 BYLINE_WORDS = 8
+_TRAILING = " \t\n.…!)\"'”»"
+# Words that introduce a place: a name after them closes the text as a place, not as a byline.
+_PLACE_WORD_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|lên|xuống|sang|từ|của|và|với|cho|qua|xã|huyện|tỉnh"
+                                r"|phường|thị trấn|thị xã|thành phố|TP\.?|o|tai|thuoc|ve|den|toi|len|tu|cua|va|voi"
+                                r"|xa|huyen|tinh|phuong|thi tran|thi xa|thanh pho)\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -132,11 +137,16 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
 
     last_sentence = spans.spans[-1] if spans.spans else (0, 0)
     byline = _byline(document[last_sentence[0]:last_sentence[1]])
+    text_end = len(document.rstrip(_TRAILING))
+    capitals = writes_capitals(document)
     for match in found:
         if match.unit.level == "province":
             continue
         if byline and match.start >= last_sentence[0]:
             continue  # "Bảo Thắng - Dung Hà": the authors' names at the end
+        if match.end >= text_end and not match.typed and (match.text[:1].isupper() or not capitals) \
+                and not _PLACE_WORD_BEFORE.search(document[max(0, match.start - 16):match.start]):
+            continue  # "… Tin bài xem thêm Thảo Nguyên": a name that closes the text is its author's
         sentence = _sentence_of(spans, match.start)
         # Without diacritics a name shared by letters with another place ("tam duong": Tam Đường of
         # Lai Châu, Tam Dương of Vĩnh Phúc) is as ambiguous as "Tân Uyên", even after a unit word.
@@ -156,6 +166,8 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
             counted.append((match, "tên dễ nhầm, trong danh sách tỉnh, không trùng đơn vị nơi khác"))
     if not counted:
         return Relevance("none", 0.0)
+    if _lone_communes(found, counted, folded[:title_end + 1 + LEAD_CHARS], gazetteer):
+        return Relevance("none", 0.0)  # "đồng bằng Yên Hưng" in a story about Quảng Ninh
     routes = {id(match) for match, _ in counted if _route_end(document, folded, match, gazetteer)}
     if routes and len(routes) == len(counted) and _located_elsewhere(folded, counted, gazetteer):
         return Relevance("none", 0.0)  # a crash on "cao tốc Nội Bài – Lào Cai", in Phú Thọ
@@ -249,3 +261,16 @@ def _located_elsewhere(folded: str, counted: list[tuple[Match, str]], gazetteer:
         if gazetteer.count_other_provinces(folded[window[0]:window[1]]):
             return True
     return False
+
+
+def _lone_communes(found: list[Match], counted: list[tuple[Match, str]], opening: str, gazetteer: Gazetteer) -> bool:
+    """Are the only names found communes, with neither the province nor any district of it named, in a
+    story whose title or lead places it in another province ("đồng bằng Yên Hưng" in an article on
+    Quảng Ninh's clams, "xã Hồng Ngài" after "Công an huyện Lục Ngạn (Bắc Giang)")? A commune's name
+    alone is shared with hamlets, former units and places the unit data does not hold; where the
+    story is, the text says in its opening."""
+    if any(match.unit.level != "commune" for match in found):
+        return False
+    if any(rule.startswith("tên dễ nhầm") for _, rule in counted):
+        return False  # supported by context already
+    return gazetteer.count_other_provinces(opening) >= 1
