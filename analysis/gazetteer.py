@@ -103,13 +103,18 @@ _PERSON_BEFORE = re.compile(r"(?<!\w)(?:ông|bà|anh|chị|bé|cháu|cụ|cô|ch
 # "because", "La" "is", "Mai" "tomorrow", "To" "big", "Ly" "cup").
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
             "Dương", "Lý", "Hà", "Đinh", "Trịnh", "Đoàn", "Lương", "Lò", "Cầm", "Quàng", "Giàng", "Sùng", "Thào",
-            "Vàng", "Tòng", "Lường", "Nông", "Triệu", "Đào", "Cao", "Lại", "Mai", "Tạ", "Tô", "Lưu", "Chu")
+            "Vàng", "Tòng", "Lường", "Nông", "Triệu", "Đào", "Cao", "Lại", "Mai", "Tạ", "Tô", "Lưu", "Chu",
+            "Phùng", "Thị")  # (and "Thị", the middle name of most women's names: "Phùng Thị Hà Giang")
 _SURNAME_BEFORE = re.compile(r"(?<![\w.])(?:" + "|".join(SURNAMES) + r") $")
 _SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
     sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
 # The capitalised word right after a name, to see whether the name's last syllable begins another
 # place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
 _NEXT_WORD = re.compile(r"^ (\w+)")
+_DISTRICT_TYPED = re.compile(r"(?<!\w)(?:huyen|quan|thi xa) (\w+(?: \w+){1,3})", re.IGNORECASE)  # on folded text
+# A district's name in a list of communes ("các xã Tân Tiến, Yên Sơn, Nghĩa Đô": Yên Sơn of Lào Cai, not
+# the district of Tuyên Quang): the commune word, then capitalised names separated by commas.
+COMMUNE_LIST_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+((?:\w+(?: \w+){0,3}\s*,\s*){1,10})$")
 # A list whose places each carry their province in brackets ("Cao Bồ (Nam Định) - Mai Sơn (Ninh Bình),
 # Cam Lộ (Quảng Trị) - …") places every one of them precisely: "(Ninh Bình)" there is not a slip.
 _BRACKETED = re.compile(r"\(\s*([^()]{2,30}?)\s*\)")
@@ -204,12 +209,33 @@ class Gazetteer:
         others = sorted({fold(p) for p in self.other_provinces} or {"\x00"}, key=len, reverse=True)
         self._provinces_pattern = re.compile(r"(?<![\w])(" + alternation(others) + r")(?![\w])")
 
+    @property
+    def _own_provinces(self) -> frozenset[str]:
+        """This province's 2025 name and the pre-2025 provinces merged into it."""
+        return frozenset({self.province.name, *(alias.name for alias in self.aliases)})
+
     def is_own(self, folded_name: str) -> bool:
         """Is ``folded_name`` (folded) the province's name, a former province's or one of its units'?"""
         return folded_name in self._by_fold
 
     def count_other_provinces(self, folded_text: str) -> int:
         return len(set(self._provinces_pattern.findall(folded_text)))
+
+    def names_elsewhere(self, text: str) -> bool:
+        """Does ``text`` (normalised, as written) name another province, or a district of another
+        province with its unit word ("huyện Ứng Hòa", Hà Nội), none of this province's names?"""
+        if self.count_other_provinces(fold(text)):
+            return True
+        folded = fold(text)
+        for typed in _DISTRICT_TYPED.finditer(folded):
+            words = text[typed.start(1):typed.end(1)].split()
+            for n in range(len(words), 1, -1):
+                name = fold(" ".join(words[:n]))
+                if all(w[:1].isupper() for w in words[:n]) and not self.is_own(name) and any(
+                        use.level == "district" and use.province not in self._own_provinces
+                        for other in national.folded_index().get(name, ()) for use in national.index()[other]):
+                    return True
+        return False
 
     def find(self, text: str, folded: str, tokens: list[Token]) -> list[Match]:
         """All checked matches in ``text`` (normalised; ``folded`` is ``fold(text)``)."""
@@ -280,11 +306,17 @@ class Gazetteer:
             return True  # "đường Điện Biên" (Nam Định), "phố Yên Bái" (Hà Nội), "số 02 Điện Biên Phủ"
         if _COMPARISON_BEFORE.search(before):
             return True  # "không khác gì Sapa"
-        if unit.level == "province":
-            return False
         if _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before) or (
                 text[start:end].isascii() and _SURNAME_BEFORE_FOLDED.search(before)):
-            return True  # "bé Thảo Nguyên", "chị Quỳnh Nhai", "Hà Ngọc Chiến": a person
+            return True  # "bé Thảo Nguyên", "Hà Ngọc Chiến", "Nguyen Ha Giang", "Phung Thi Ha Giang": a person
+        if unit.level == "province":
+            return False
+        if unit.level == "district" and not {"xã", "phường", "thị trấn"} & set(unit.types):
+            listed = COMMUNE_LIST_BEFORE.search(text[max(0, start - 150):start])
+            if listed and all(item.strip()[:1].isupper() for item in listed.group(1).split(",") if item.strip()) \
+                    and any(use.level == "commune" and use.province not in self._own_provinces
+                            for use in national.index().get(unit.name, ())):
+                return True  # "các xã Tân Tiến, Yên Sơn": a commune elsewhere, not the district
         after = _NEXT_WORD.match(text[end:end + 12])
         if after and after.group(1)[:1].isupper() and len(unit.name.split()) >= 2:
             joined = fold(f"{unit.name.split()[-1]} {after.group(1)}")

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis import national
-from analysis.gazetteer import Gazetteer, Match, load, writes_capitals
+from analysis.gazetteer import COMMUNE_LIST_BEFORE, Gazetteer, Match, load, writes_capitals
 from analysis.segment import Token
 from analysis.sentences import SpanLookup, sentence_spans
 
@@ -65,6 +65,9 @@ _FROM_RIGHT_BEFORE = re.compile(r"(?<!\w)tu\s+$")
 _LOCATED = re.compile(r"(?<!\w)(?:dia phan|doan (?:di )?qua|dia ban|doan thuoc)(?!\w)")
 LOCATED_CHARS = 50
 BYLINE_WORDS = 8
+_COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|thị trấn|xa|phuong|thi tran)\s+$", re.IGNORECASE)
+_SENTENCE_END_BEFORE = re.compile(r"(?:[.!?…]|\./\.|\n)\s*$")
+_CREDIT_AFTER = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*[.…]?\s*", re.DOTALL)
 _TRAILING = " \t\n.…!)\"'”»"
 # Words that introduce a place: a name after them closes the text as a place, not as a byline.
 _PLACE_WORD_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|lên|xuống|sang|từ|của|và|với|cho|qua|xã|huyện|tỉnh"
@@ -110,6 +113,8 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
     legacy_sentences: dict[tuple[int, int], bool] = {}
     for match in found:
         if match.unit.level == "province":
+            if _signature(document, match):
+                continue  # "… ./. Hà Giang (Theo Vnmedia)": the author, named like the province
             sentence = _sentence_of(spans, match.start)
             if not gazetteer.older_namesake:
                 province_sentences.add(sentence)
@@ -166,7 +171,7 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
             counted.append((match, "tên dễ nhầm, trong danh sách tỉnh, không trùng đơn vị nơi khác"))
     if not counted:
         return Relevance("none", 0.0)
-    if _lone_communes(found, counted, folded[:title_end + 1 + LEAD_CHARS], gazetteer):
+    if _lone_communes(found, counted, document, title_end + 1 + LEAD_CHARS, gazetteer):
         return Relevance("none", 0.0)  # "đồng bằng Yên Hưng" in a story about Quảng Ninh
     routes = {id(match) for match, _ in counted if _route_end(document, folded, match, gazetteer)}
     if routes and len(routes) == len(counted) and _located_elsewhere(folded, counted, gazetteer):
@@ -198,6 +203,16 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
                                  round(weight, 3)))
     grade = "about" if score >= ABOUT else "mention"
     return Relevance(grade, round(score, 3), evidence, [m for m, _ in counted])
+
+
+def _signature(document: str, match: Match) -> bool:
+    """Is the name the text's last words on their own, after the end of a sentence, with at most a
+    credit in brackets ("… lĩnh thưởng./. Hà Giang", "… châu Âu./. Hà Giang (T/h)")? Then it signs the
+    article: a writer named like the place."""
+    before = document[max(0, match.start - 4):match.start]
+    if not _SENTENCE_END_BEFORE.search(before) and match.start > 0:
+        return False
+    return bool(_CREDIT_AFTER.fullmatch(document[match.end:match.end + 60]))
 
 
 def _byline(sentence: str) -> bool:
@@ -263,14 +278,25 @@ def _located_elsewhere(folded: str, counted: list[tuple[Match, str]], gazetteer:
     return False
 
 
-def _lone_communes(found: list[Match], counted: list[tuple[Match, str]], opening: str, gazetteer: Gazetteer) -> bool:
+def _typed_as_commune(document: str, match: Match) -> bool:
+    """Is a district's name that is also one of the province's communes named as a commune ("xã Yên
+    Sơn", "các xã Tân Tiến, Yên Sơn")?"""
+    if match.unit.level != "district" or not {"xã", "phường", "thị trấn"} & set(match.unit.types):
+        return False
+    before = document[max(0, match.start - 150):match.start]
+    return bool(_COMMUNE_WORD_BEFORE.search(before[-12:]) or COMMUNE_LIST_BEFORE.search(before))
+
+
+def _lone_communes(found: list[Match], counted: list[tuple[Match, str]], document: str, opening_end: int,
+                   gazetteer: Gazetteer) -> bool:
     """Are the only names found communes, with neither the province nor any district of it named, in a
-    story whose title or lead places it in another province ("đồng bằng Yên Hưng" in an article on
-    Quảng Ninh's clams, "xã Hồng Ngài" after "Công an huyện Lục Ngạn (Bắc Giang)")? A commune's name
+    story whose title or lead places it in another province or in a district of another province
+    ("đồng bằng Yên Hưng" in an article on Quảng Ninh's clams, "xã Hồng Ngài" after "Công an huyện Lục
+    Ngạn (Bắc Giang)", "Đội Bình" among the communes of "huyện Ứng Hòa")? A commune's name
     alone is shared with hamlets, former units and places the unit data does not hold; where the
     story is, the text says in its opening."""
-    if any(match.unit.level != "commune" for match in found):
+    if any(match.unit.level != "commune" and not _typed_as_commune(document, match) for match in found):
         return False
     if any(rule.startswith("tên dễ nhầm") for _, rule in counted):
         return False  # supported by context already
-    return gazetteer.count_other_provinces(opening) >= 1
+    return gazetteer.names_elsewhere(document[:opening_end])
