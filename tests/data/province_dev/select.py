@@ -1,6 +1,6 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
-    python3 -P tests/data/province_dev/select.py [--province son_la|tuyen_quang] [--data DIR] [--strata PATH]
+    python3 -P tests/data/province_dev/select.py [--province son_la|tuyen_quang|lang_son] [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
 
@@ -36,6 +36,17 @@ Quang", "Hà Giang" (the old province, now part of Tuyên Quang), famous places 
 Lũng Cú, Tân Trào, Mã Pí Lèng), rare and common unit names, random negatives; from baomoi_more only
 (after the exclusions baomoi_dev holds no eligible article of any of its name pools), excluding
 every set of OTHER_SETS, the Sơn La judgement set, genre_train and briefing_questions.
+
+`--province lang_son` (added last, same method and seed, its own random.Random(20261207), so the four
+first samples stay as they were drawn) draws sample_lang_son.jsonl, a third judgement set nobody
+tunes on (Tuyên Quang, looked at once, became a development set), for Lạng Sơn (unchanged by the
+2025 reform): pools for "Lạng Sơn" on routes (quốc lộ 1 / 1A / 1B / 4A / 4B, "Hà Nội - Lạng Sơn",
+the Bắc Giang - Lạng Sơn expressway, "Lạng Sơn - …"), the border gates and the trade through them
+(Hữu Nghị, Tân Thanh, Chi Ma, Cốc Nam, Đồng Đăng), history and streets (the Chi Lăng battle, the Bắc
+Sơn uprising, streets named Lạng Sơn / Chi Lăng / Bắc Sơn / Tràng Định), "Lạng Sơn", rare and
+common unit names, random negatives; from baomoi_more only (after the exclusions baomoi_dev holds no
+eligible article of its trap pools; see the README), excluding what the Tuyên Quang draw excluded and
+the Tuyên Quang sample.
 """
 
 from __future__ import annotations
@@ -274,11 +285,56 @@ def tuyen_quang(more: Corpus) -> list[tuple[Article, str]]:
                          own=own, exclude=exclude)
 
 
+# "Lạng Sơn" on routes: quốc lộ 1 / 1A (Hà Nội - Bắc Giang - Lạng Sơn - Hữu Nghị), 1B, 4A, 4B,
+# "Hà Nội / Bắc Giang / … - Lạng Sơn" coaches and the Bắc Giang - Lạng Sơn expressway (cao tốc),
+# "Lạng Sơn - …" either way, the Hà Nội - Đồng Đăng railway
+_LS = word("Lạng Sơn")
+LANG_SON_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1a|1b|1|4a|4b)(?![\d\w])[^.]{0,80}" + _LS
+    + "|" + _LS + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1a|1b|1|4a|4b)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|bắc giang|bắc ninh|hải phòng|quảng ninh|cao bằng|thái nguyên|bắc kạn|"
+    r"nam ninh|hữu nghị|đồng đăng)\s*[-–]\s*lạng sơn(?!\w)"
+    r"|" + _LS + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _LS + r"|đường sắt[^.]{0,40}(?:lạng sơn|đồng đăng)(?!\w)")
+# the border gates and the goods through them, named in national trade stories: Hữu Nghị (also a
+# common word, "friendship", hence only after "cửa khẩu"), Tân Thanh, Chi Ma, Cốc Nam, Đồng Đăng
+LANG_SON_BORDER = (
+    r"cửa khẩu[^.]{0,40}(?<!\w)(?:hữu nghị|tân thanh|chi ma|cốc nam|đồng đăng|na hình|bình nghi|"
+    r"lạng sơn)(?!\w)|(?<!\w)(?:ga|ga liên vận quốc tế) đồng đăng(?!\w)")
+# history and streets: the Chi Lăng battle (1427, Lê Lợi, Liễu Thăng), the Bắc Sơn uprising (1940),
+# streets named Lạng Sơn / Chi Lăng / Bắc Sơn / Tràng Định in other cities
+LANG_SON_HISTORY_STREET = (
+    r"(?<!\w)(?:trận|chiến thắng|ải|cửa ải|phòng tuyến) chi lăng(?!\w)"
+    r"|(?:liễu thăng|lê lợi)[^.]{0,60}chi lăng|chi lăng[^.]{0,60}(?:liễu thăng|lê lợi)"
+    r"|khởi nghĩa bắc sơn|bắc sơn khởi nghĩa|du kích bắc sơn"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:lạng sơn|chi lăng|bắc sơn|tràng định)(?!\w)")
+
+
+def lang_son(more: Corpus) -> list[tuple[Article, str]]:
+    """The Lạng Sơn judgement set (unchanged by the 2025 reform), excluding what the Tuyên Quang
+    draw excluded (OTHER_SETS, the Sơn La sample, genre_train, briefing_questions) and the Tuyên
+    Quang sample (now a development set)."""
+    rnd = random.Random(SEED)
+    exclude = frozenset().union(
+        *(ids_in(HERE.parent / p) for p in [*OTHER_SETS, "province_dev/sample_son_la.jsonl",
+                                            "province_dev/sample_tuyen_quang.jsonl",
+                                            "genre_train/sample.jsonl"]),
+        ids_in(HERE.parent / "briefing_questions" / "labels.jsonl", key="article"))
+    pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+        ("ls_route", 20, lambda c: c.matching(LANG_SON_ROUTE)),
+        ("ls_border_trade", 20, lambda c: c.matching(LANG_SON_BORDER)),
+        ("ls_history_street", 12, lambda c: c.matching(LANG_SON_HISTORY_STREET)),
+        ("lang_son", 40, lambda c: c.matching(word("Lạng Sơn"))),
+    ]
+    return draw_province(rnd, more, "Lạng Sơn", "units_lang_son.csv", pools, None, 25,
+                         own={"Lạng Sơn"}, exclude=exclude)
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
-    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang"],
+    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -292,6 +348,9 @@ def main() -> None:
         return
     if args.province == "tuyen_quang":
         write({"tuyen_quang": tuyen_quang(more)}, args.strata)
+        return
+    if args.province == "lang_son":
+        write({"lang_son": lang_son(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
