@@ -63,6 +63,8 @@ def normalize(text: str) -> str:
     if _HAS_INVISIBLE.search(text):  # marks separated by an invisible character can compose now
         text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _COMBINING.search(text):  # a mark left alone by NFC ("Quốc ̣lộ": a dot below after a space)
+        text = _COMBINING.sub("", text)  # carries no letter; ``fold`` drops it, and must keep offsets
     if _MAYBE_NEW_STYLE.search(text):
         text = _CANDIDATE_WORDS.sub(_traditional, text)
     lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
