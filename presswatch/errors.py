@@ -7,6 +7,8 @@
     ├── ServiceError           the service on a database is not running, or already running
     │   └── ListenError        a port of the service (web UI, /metrics) cannot be opened
     ├── QueryError             a search query is malformed; carries the position
+    ├── SearchIndexError       the embedded tantivy index cannot be written now (another writer
+    │                          held it too long); the articles stay stored, the next sync takes them
     ├── InvalidURL             a link cannot be a web address (also a ValueError)
     ├── UserError              a web user cannot be created or changed as asked
     ├── AnnotationError        a tag, note or saved search was refused
@@ -59,6 +61,11 @@ class ServiceError(PresswatchError):
 
 class ListenError(ServiceError):
     """A port could not be opened; the message says why, for the operator."""
+
+
+class SearchIndexError(PresswatchError):
+    """The embedded search index (tantivy) could not be written: another process's writer held its
+    lock too long. Nothing is lost: the store is the source of truth and the next sync catches up."""
 
 
 class QueryError(PresswatchError):

@@ -97,16 +97,16 @@ def fingerprint(files: Sequence[Path]) -> str:
 def reanalyze(store: Store, selection: Selection, factory: Callable[[], Analyzer], print_: str, *,
               workers: int | None = None, batch: int = DEFAULT_BATCH, restart: bool = False,
               progress: Progress | None = None, after_batch: AfterBatch | None = None,
-              each_batch: EachBatch | None = None, elasticsearch: bool = False,
+              each_batch: EachBatch | None = None, index_again: bool = False,
               limit: int | None = None) -> Outcome:
     """Re-analyse the selected articles with the analyzer ``factory`` builds (in each worker: it is
     pickled) whose analysis ``print_`` identifies (``fingerprint``). An unfinished run of the same
     selection and fingerprint is resumed unless ``restart``. ``workers``: processes (default: the
     cores; 1: in this process). ``after_batch``: called with the rewritten ids inside each batch's
     transaction (analysts' corrections win). ``each_batch``: called with every row of the batch
-    inside its transaction (the shell refreshes the register's marks). ``elasticsearch``: mark
-    rewritten articles for the Elasticsearch sync to send again. ``limit``: stop after this many
-    articles (benchmarks)."""
+    inside its transaction (the shell refreshes the register's marks). ``index_again``: mark
+    rewritten articles for the search index's sync (Elasticsearch, tantivy) to index again.
+    ``limit``: stop after this many articles (benchmarks)."""
     workers = workers or os.cpu_count() or 1
     with store.transaction() as db:
         run = tables.unfinished(db, selection.to_json(), print_)
@@ -136,10 +136,10 @@ def reanalyze(store: Store, selection: Selection, factory: Callable[[], Analyzer
             job = pool.map_async(work, items, chunksize=max(1, len(items) // (workers * 4))) \
                 if pool is not None else [work(item) for item in items]
             if pending is not None:
-                _write(store, run, selection, outcome, *pending, after_batch, each_batch, elasticsearch, progress)
+                _write(store, run, selection, outcome, *pending, after_batch, each_batch, index_again, progress)
             pending = (rows, job)
         if pending is not None:
-            _write(store, run, selection, outcome, *pending, after_batch, each_batch, elasticsearch, progress)
+            _write(store, run, selection, outcome, *pending, after_batch, each_batch, index_again, progress)
         with store.transaction() as db:
             tables.save(db, run, finished=limit is None)
     finally:
@@ -184,7 +184,7 @@ def _items(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Item]:
 
 
 def _write(store: Store, run: tables.Run, selection: Selection, outcome: Outcome, rows: list[sqlite3.Row],
-           job: Any, after_batch: AfterBatch | None, each_batch: EachBatch | None, elasticsearch: bool,
+           job: Any, after_batch: AfterBatch | None, each_batch: EachBatch | None, index_again: bool,
            progress: Progress | None) -> None:
     results: list[Result] = job if isinstance(job, list) else job.get()
     counts = run.counts
@@ -214,7 +214,7 @@ def _write(store: Store, run: tables.Run, selection: Selection, outcome: Outcome
             after_batch(rewritten)
         if each_batch is not None:
             each_batch(db, rows)
-        if rewritten and elasticsearch:
+        if rewritten and index_again:
             resend_from(db, min(rewritten))
         run.last_id = rows[-1]["id"]
         run.done += len(rows)

@@ -42,7 +42,7 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.cli.progress import RateLine
     from presswatch.config import load_analyzer
     from presswatch.errors import ReanalysisError
-    from presswatch.search.es_sync import sync_elasticsearch
+    from presswatch.search.keep import sync_index
     from presswatch.store import Store
     from presswatch.store.corrections import overlay_corrections
     from reanalysis.run import Selection, fingerprint, reanalyze, resume
@@ -57,10 +57,10 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     factory = partial(load_analyzer, directory, models_dir=config.models_dir)  # the model in use, trained or shipped
     factory()  # a configuration that does not load stops here, before any worker starts
     print_ = fingerprint(analysis_files(directory, config.models_dir))
-    elasticsearch = config.settings.index_backend == "elasticsearch"
+    indexed = config.settings.index_backend != "sqlite"  # tantivy, Elasticsearch: index rewritten articles again
     line = RateLine(sys.stderr)
     options = {"workers": args.workers, "batch": args.batch, "progress": line.update,
-               "elasticsearch": elasticsearch}
+               "index_again": indexed}
     with Store(db) as store:
         # the analysts' corrections win over the new analysis, in each batch's transaction
         options["after_batch"] = partial(overlay_corrections, store)
@@ -97,12 +97,13 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     if remarked[0]:
         out(f"Sổ đăng ký: nhận diện lại thể loại và ghi nguồn của {_number(remarked[0])} bài (bộ nhận diện mới).")
     out("Không gửi cảnh báo nào: phân tích lại không gửi lại cảnh báo cho bài cũ.")
-    if elasticsearch and counts.get("changed"):
-        synced = sync_elasticsearch(config.settings, db)
+    if indexed and counts.get("changed"):
+        engine = "Elasticsearch" if config.settings.index_backend == "elasticsearch" else "Chỉ mục tantivy"
+        synced = sync_index(config.settings, db)
         if synced is not None and synced.error is None:
-            out(f"Elasticsearch: đã gửi lại {synced.sent} bài.")
+            out(f"{engine}: đã gửi lại {synced.sent} bài.")
         elif synced is not None:
-            out(f"Elasticsearch: chưa gửi xong ({synced.error}); lần đồng bộ sau sẽ gửi tiếp.")
+            out(f"{engine}: chưa gửi xong ({synced.error}); lần đồng bộ sau sẽ gửi tiếp.")
     return 1 if counts.get("errors") else 0
 
 

@@ -85,6 +85,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = database(args, settings, existing=True)
     request = _request(args)
+    if settings.index_backend == "tantivy":  # opening the index repairs a crash between store and index
+        sync_search_index(settings, db, quiet=True)
     with Store(db) as store:
         result = open_backend(settings, store).search(request)
     if args.json:
@@ -151,30 +153,40 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from presswatch.search.es_sync import reindex_elasticsearch
+    from presswatch.search.keep import rebuild_index, tantivy_dir
 
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = database(args, settings, existing=True)
     alias = settings.elasticsearch_alias
+    tantivy = settings.index_backend == "tantivy"
     with Store(db) as store:
-        out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {alias}) từ {db} …")
+        if tantivy:
+            out(f"Lập lại chỉ mục tantivy {tantivy_dir(settings, db)} từ {db} …")
+        else:
+            out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {alias}) từ {db} …")
         try:
-            sent = reindex_elasticsearch(settings, store, _progress_bar)
-        except Exception as exc:  # noqa: BLE001 - connection, auth or mapping errors: say so, exit 1
+            sent = rebuild_index(settings, store, _progress_bar)
+        except Exception as exc:  # noqa: BLE001 - connection, auth, mapping or lock errors: say so, exit 1
             err(f"Không lập được chỉ mục: {error_text(exc)}")
             return 1
-    out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {alias} đã chuyển sang chỉ mục mới.")
+    if tantivy:
+        out(f"Xong: {sent} bài đã vào chỉ mục tantivy.")
+    else:
+        out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {alias} đã chuyển sang chỉ mục mới.")
     return 0
 
 
-def sync_search_index(settings: Settings, db: Path) -> None:
-    """After a crawl: bring Elasticsearch up to date (if it is the backend). Failure loses nothing."""
-    from presswatch.search.es_sync import sync_elasticsearch
+def sync_search_index(settings: Settings, db: Path, quiet: bool = False) -> None:
+    """After a crawl (and, ``quiet``, before a search): bring the configured index (tantivy,
+    Elasticsearch) up to date with the store. Failure loses nothing."""
+    from presswatch.search.keep import sync_index
 
-    outcome = sync_elasticsearch(settings, db)
+    outcome = sync_index(settings, db)
     if outcome is None:
         return
+    engine = "Elasticsearch" if settings.index_backend == "elasticsearch" else "chỉ mục tantivy"
     if outcome.error:
-        err(f"Elasticsearch chưa cập nhật được ({outcome.error}); bài đã lưu, sẽ gửi lại ở lần sau.")
-    else:
-        out(f"Đã cập nhật {outcome.sent} bài vào Elasticsearch.")
+        err(f"{engine} chưa cập nhật được ({outcome.error}); bài đã lưu, sẽ gửi lại ở lần sau.")
+    elif not quiet or outcome.sent:
+        print_ = err if quiet else out  # before a search: stdout is the answer (--json)
+        print_(f"Đã cập nhật {outcome.sent} bài vào {engine}.")

@@ -80,7 +80,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("parallel_crawls", 2, "Crawl subprocesses running at once."),
     Setting("concurrent_requests_per_domain", 2, "Parallel requests to one site (AutoThrottle adapts below)."),
     Setting("autothrottle", True, "Adapt the request rate to each site's latency (Scrapy AutoThrottle)."),
-    Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5) or elasticsearch."),
+    Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5), tantivy (embedded index beside "
+            "the database, faster on a large archive; docs/search.md) or elasticsearch."),
+    Setting("tantivy_path", None, "Directory of the tantivy index (index_backend: tantivy); empty: "
+            "<database>.tantivy beside the database."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),
     Setting("elasticsearch_alias", "presswatch-articles", "Alias searched; its indices are named <alias>-<time>."),
     Setting("web_base_url", None, "Address of the web UI as inspectors reach it; alerts and the digest link to it."),
@@ -192,7 +195,8 @@ class Settings(Strict):
     parallel_crawls: int = Field(default=_default("parallel_crawls"), ge=1, le=32)
     concurrent_requests_per_domain: int = Field(default=_default("concurrent_requests_per_domain"), ge=1, le=32)
     autothrottle: bool = _default("autothrottle")
-    index_backend: Literal["sqlite", "elasticsearch"] = _default("index_backend")
+    index_backend: Literal["sqlite", "tantivy", "elasticsearch"] = _default("index_backend")
+    tantivy_path: str | None = _default("tantivy_path")
     elasticsearch_url: str = _default("elasticsearch_url")
     elasticsearch_alias: str = Field(default=_default("elasticsearch_alias"), pattern=r"^[a-z0-9][a-z0-9_-]*$")
     web_base_url: str | None = _default("web_base_url")

@@ -6,8 +6,9 @@ moves the alias to it.
 ``sync_elasticsearch(settings, db)`` is what the CLI and the service run after a crawl;
 ``reindex_elasticsearch(settings, store)`` is ``presswatch reindex``; ``resend_elasticsearch`` sends
 articles whose analysis changed (an analyst's correction) again; ``resend_from`` moves the position
-back after ``presswatch reanalyze`` rewrote articles, so the next sync sends them again. This module owns ``sync_state``
-(``SCHEMA``); it reads the articles through the store.
+back after ``presswatch reanalyze`` rewrote articles, so the next sync sends them again (for every
+row: the tantivy index's row ``tantivy`` too, ``presswatch.search.keep``). This module owns
+``sync_state`` (``SCHEMA``); it reads the articles through the store.
 """
 
 from __future__ import annotations
@@ -128,21 +129,32 @@ def sync(store: Store, index: EsIndex, batch: int = 500,
 
 
 def resend_from(db: sqlite3.Connection, article_id: int) -> None:
-    """Make the next ``sync`` send again every article from ``article_id`` on (their analysis was
-    rewritten: ``presswatch reanalyze``), inside the caller's transaction. Nothing to do when nothing
-    was synced yet."""
-    db.execute("UPDATE sync_state SET last_article_id = min(last_article_id, ?) WHERE name = ?",
-               (article_id - 1, SYNC_NAME))
+    """Make the next sync of every index kept in step (Elasticsearch's ``sync``, tantivy's
+    ``presswatch.search.keep.sync_index``) send again every article from ``article_id`` on (their
+    analysis was rewritten: ``presswatch reanalyze``), inside the caller's transaction. Nothing to do
+    for an index that was not synced yet."""
+    db.execute("UPDATE sync_state SET last_article_id = min(last_article_id, ?)", (article_id - 1,))
 
 
-def _save(store: Store, last: int, error: str | None) -> None:
+def position(store: Store, name: str) -> int | None:
+    """The last article id the index ``name`` was synced to (None: never synced)."""
+    row = store.db.execute("SELECT last_article_id FROM sync_state WHERE name = ?", (name,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def save_position(store: Store, name: str, last: int, error: str | None) -> None:
+    """Record how far the index ``name`` was synced, and the error that stopped it (None: none)."""
     with store.transaction() as db:
         db.execute(
             """INSERT INTO sync_state (name, last_article_id, synced_at, last_error) VALUES (?, ?, ?, ?)
                ON CONFLICT(name) DO UPDATE SET last_article_id = excluded.last_article_id,
                    synced_at = excluded.synced_at, last_error = excluded.last_error""",
-            (SYNC_NAME, last, iso(datetime.now(UTC)), error),
+            (name, last, iso(datetime.now(UTC)), error),
         )
+
+
+def _save(store: Store, last: int, error: str | None) -> None:
+    save_position(store, SYNC_NAME, last, error)
 
 
 def reindex(store: Store, index: EsIndex, progress: Callable[[int, int], None] | None = None) -> int:

@@ -27,13 +27,24 @@ together tiers, the same MAX_POOL re-ranking): only matching, counting, ranking 
 The index stores a high-water mark (the last article id it holds) in a file written after each
 commit; ``sync`` adds the articles after it, so a crash between store and index is repaired by the
 next ``sync``.
+
+One writer at a time: tantivy allows one ``IndexWriter`` per index, so every write (``sync``,
+``refresh``, ``remove``, ``rebuild``) holds an exclusive ``flock`` on ``presswatch-write.lock`` in
+the index's directory; a second writer (the service's sync and a CLI crawl's) waits for it, up to
+``LOCK_WAIT`` seconds, then gives up with ``SearchIndexError`` (the articles stay stored: the next
+sync takes them). Readers (the web process) never lock. How the index is kept in step with the
+store (after a crawl, a correction, a reanalysis, retention) is ``presswatch.search.keep``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,12 +52,13 @@ from typing import Any
 import tantivy
 
 from analysis import fold
+from presswatch.errors import SearchIndexError
 from presswatch.query import And, DateBound, Field, Near, Node, Not, Or, Phrase, Word, is_text
 from presswatch.search.highlight import places_named
 from presswatch.search.interface import SearchRequest, SearchResult
 from presswatch.search.sqlite import FACET_SIZE, MAX_POOL, SqliteIndex
 from presswatch.store import Store
-from presswatch.store.articles import index_rows
+from presswatch.store.articles import count_articles, index_rows, index_rows_of
 from presswatch.times import local_date, parse_iso
 
 __all__ = ["TantivyIndex", "near_match", "words_of"]
@@ -56,6 +68,8 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 ORDER_SHIFT = 1 << 30  # order = seconds since 2000 × 2^30 + id (ids below 2^30)
 TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values, days)
 MARK_FILE = "presswatch-mark.json"
+LOCK_FILE = "presswatch-write.lock"
+LOCK_WAIT = 300.0  # seconds a writer waits for another one (a big sync commits every 5,000 articles)
 Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
 _FACETS = {"source": "source_id", "kind": "source_kind", "sentiment": "sentiment", "relevance": "relevance",
            "topic": "topics", "place": "places", "province": "provinces"}
@@ -96,6 +110,24 @@ def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())  # stored dates have whole seconds; iso() truncates the same way
 
 
+_OPEN: dict[Path, tuple[tantivy.Index, int]] = {}  # one Index per directory and process: readers reused
+
+
+def _open(path: Path, built: tantivy.Schema) -> tantivy.Index:
+    """The process's ``tantivy.Index`` of ``path``, reloaded when another process committed since
+    (``meta.json`` changed): a web request sees the last crawl's articles without reopening."""
+    key = path.resolve()
+    meta = path / "meta.json"
+    stamp = meta.stat().st_mtime_ns if meta.exists() else 0
+    cached = _OPEN.get(key)
+    if cached is None:
+        _OPEN[key] = (tantivy.Index(built, path=str(path)), stamp)
+    elif cached[1] != stamp:
+        cached[0].reload()
+        _OPEN[key] = (cached[0], stamp)
+    return _OPEN[key][0]
+
+
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("id", indexed=True, fast=True)
@@ -116,7 +148,7 @@ class TantivyIndex:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = schema()
-        self.index = tantivy.Index(self.schema, path=str(self.path))
+        self.index = _open(self.path, self.schema)
         self.heap = heap_mib * 2**20
         self.threads = threads
         self.rows = SqliteIndex(store)  # the store's rows and hits, built as the SQLite backend builds them
@@ -128,6 +160,38 @@ class TantivyIndex:
         """The last article id the index holds (0: empty)."""
         file = self.path / MARK_FILE
         return int(json.loads(file.read_text())["last_article_id"]) if file.exists() else 0
+
+    def _set_mark(self, last: int) -> None:
+        part = self.path / (MARK_FILE + ".part")
+        part.write_text(json.dumps({"last_article_id": last}))
+        os.replace(part, self.path / MARK_FILE)  # a crash leaves the old mark or the new, never half
+
+    @contextmanager
+    def writing(self, wait: float = LOCK_WAIT) -> Iterator[Any]:
+        """The index's one writer, under the directory's write lock (waits up to ``wait`` seconds for
+        another writer, then raises ``SearchIndexError``); reloads the readers when done."""
+        with open(self.path / LOCK_FILE, "a+") as lock:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise SearchIndexError(
+                            f"chỉ mục tìm kiếm {self.path} đang được một tiến trình khác ghi quá {wait:.0f} giây; "
+                            "bài đã lưu, lần đồng bộ sau sẽ đưa vào chỉ mục") from None
+                    time.sleep(0.2)
+            try:
+                writer = self.index.writer(heap_size=self.heap, num_threads=self.threads)
+                try:
+                    yield writer
+                finally:
+                    writer.wait_merging_threads()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        self.index.reload()
+        self._searcher = None
 
     @staticmethod
     def document(row: Any) -> tantivy.Document:
@@ -156,29 +220,71 @@ class TantivyIndex:
             doc.add_text("provinces", province)
         return doc
 
-    def sync(self, batch: int = 5000) -> int:
-        """Index the stored articles after the mark (all of them into an empty index); the mark is
-        saved after each commit. An article the index already holds (a crash after the commit, before
-        the mark) is deleted first: never indexed twice. Returns how many were added."""
-        last = self.mark()
-        added = 0
-        writer = self.index.writer(heap_size=self.heap, num_threads=self.threads)
-        first = True
-        while rows := index_rows(self.store.db, last, batch):
-            if first:  # anything past the mark came from an interrupted run: drop it
-                writer.delete_documents_by_query(tantivy.Query.range_query(
-                    self.schema, "id", tantivy.FieldType.Unsigned, last + 1, 2**63))
-                first = False
+    def sync(self, batch: int = 5000, after: int | None = None,
+             progress: Callable[[int, int], None] | None = None, wait: float = LOCK_WAIT) -> int:
+        """Index the stored articles after the mark (all of them into an empty index), or after
+        ``after`` when it is lower (articles rewritten since they were indexed: ``presswatch
+        reanalyze``); the mark is saved after each commit. An article the index already holds past
+        that point (a crash after the commit, before the mark; a rewritten one) is deleted first:
+        never indexed twice. Returns how many were added; cheap when caught up (one SQLite read)."""
+        with self.writing(wait) as writer:
+            last = self.mark() if after is None else min(self.mark(), after)
+            total = count_articles(self.store.db, after_id=last) if progress is not None else 0
+            added = 0
+            first = True
+            while rows := index_rows(self.store.db, last, batch):
+                if first:  # anything past the mark came from an interrupted run: drop it
+                    writer.delete_documents_by_query(tantivy.Query.range_query(
+                        self.schema, "id", tantivy.FieldType.Unsigned, last + 1, 2**63))
+                    first = False
+                for row in rows:
+                    writer.add_document(self.document(row))
+                writer.commit()
+                last = rows[-1]["id"]
+                self._set_mark(last)
+                added += len(rows)
+                if progress is not None:
+                    progress(added, total)
+        return added
+
+    def refresh(self, ids: list[int], wait: float = LOCK_WAIT) -> int:
+        """Index the stored articles ``ids`` again (their analysis changed: an analyst's correction):
+        delete by id, add from the store. Only those the index already holds (at or below the mark);
+        the others go with the next sync, as they are. Returns how many were re-indexed."""
+        with self.writing(wait) as writer:
+            held = sorted({i for i in ids if i <= self.mark()})
+            if not held:
+                return 0
+            writer.delete_documents_by_query(tantivy.Query.term_set_query(self.schema, "id", held))
+            rows = index_rows_of(self.store.db, held)
             for row in rows:
                 writer.add_document(self.document(row))
             writer.commit()
-            last = rows[-1]["id"]
-            (self.path / MARK_FILE).write_text(json.dumps({"last_article_id": last}))
-            added += len(rows)
-        writer.wait_merging_threads()
-        self.index.reload()
-        self._searcher = None
-        return added
+        return len(rows)
+
+    def remove(self, ids: list[int], before: datetime | None = None, wait: float = LOCK_WAIT) -> None:
+        """Delete the articles ``ids`` (deleted from the store: retention) and, with ``before``,
+        every article dated before it: retention's cutoff, so articles whose deletion from the index
+        a crash interrupted go with the next run's."""
+        if not ids and before is None:
+            return
+        with self.writing(wait) as writer:
+            if ids:
+                writer.delete_documents_by_query(tantivy.Query.term_set_query(self.schema, "id", sorted(ids)))
+            if before is not None:
+                writer.delete_documents_by_query(tantivy.Query.range_query(
+                    self.schema, "dated", tantivy.FieldType.Integer, -(2**62), _seconds(before),
+                    include_upper=False))
+            writer.commit()
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, wait: float = LOCK_WAIT) -> int:
+        """Index every stored article anew (``presswatch reindex``): the index is emptied, then
+        synced from the first article. Searches meanwhile see the part indexed so far."""
+        with self.writing(wait) as writer:
+            self._set_mark(0)  # first: a crash before the end leaves a mark the next sync resumes from
+            writer.delete_all_documents()
+            writer.commit()
+        return self.sync(progress=progress, wait=wait)
 
     def searcher(self) -> Any:
         if self._searcher is None:

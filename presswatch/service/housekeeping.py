@@ -1,4 +1,5 @@
-"""Nightly housekeeping: the retention policy, SQLite optimisation and a rotated online backup."""
+"""Nightly housekeeping: the retention policy (the store, and the tantivy index when configured), SQLite
+optimisation and a rotated online backup."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from presswatch.config import Settings
+from presswatch.search.keep import remove_articles
 from presswatch.store import Store
 from presswatch.store.articles import dated_before, delete_articles
 from presswatch.store.health import delete_runs_before
@@ -16,7 +18,8 @@ BATCH = 500
 
 
 def apply_retention(store: Store, days: int, now: datetime | None = None) -> int:
-    """Delete articles dated more than ``days`` ago, with their index entries. Returns the count."""
+    """Delete articles dated more than ``days`` ago, with their FTS5 entries (the tantivy index's:
+    ``housekeeping``). Returns the count."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
     deleted = 0
     while True:
@@ -58,6 +61,12 @@ def housekeeping(db_path: Path, settings: Settings, now: datetime | None = None)
         if settings.retention_days:
             done.append(f"đã xóa {apply_retention(store, settings.retention_days, now)} bài quá "
                         f"{settings.retention_days} ngày")
+            cutoff = now - timedelta(days=settings.retention_days)
+            # the tantivy index: every article dated before the cutoff, which covers those just
+            # deleted and any an interrupted run left behind
+            error = remove_articles(settings, store, [], before=cutoff)
+            if error:
+                done.append(f"chưa xóa được bài quá hạn khỏi chỉ mục tantivy ({error}); lần dọn sau sẽ xóa")
         with store.transaction() as db:
             runs = delete_runs_before(db, now - timedelta(days=CRAWL_RUNS_KEPT_DAYS))
         done.append(f"đã xóa {runs} bản ghi lượt thu thập quá {CRAWL_RUNS_KEPT_DAYS} ngày")

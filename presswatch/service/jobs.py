@@ -107,17 +107,28 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
     level = logging.INFO if run.ok else logging.WARNING
     log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d lỗi%s", source_id, "xong" if run.ok else "LỖI",
             run.new_articles, run.pages, run.errors, f" — {run.message}" if run.message else "")
-    if config.settings.index_backend == "elasticsearch":
-        _sync_elasticsearch(config.settings, Path(db))
+    if config.settings.index_backend != "sqlite":
+        _sync_index(config.settings, Path(db))
     return CrawlTally(source_id, "ok" if run.ok else "failed", run.new_articles, run.errors)
 
 
-def _sync_elasticsearch(settings: Settings, db: Path) -> None:
-    from presswatch.search.es_sync import sync_elasticsearch
+def index_sync_job(config_dir: str, db: str) -> None:
+    """At service start (and after a reload): bring the configured search index (tantivy,
+    Elasticsearch) up to date with the store, repairing a crash between a crawl's store and its sync."""
+    config = RUNTIME.config(config_dir)
+    if config.settings.index_backend != "sqlite":
+        _sync_index(config.settings, Path(db))
 
-    outcome = sync_elasticsearch(settings, db)
+
+def _sync_index(settings: Settings, db: Path) -> None:
+    from presswatch.search.keep import sync_index
+
+    outcome = sync_index(settings, db)
+    engine = "Elasticsearch" if settings.index_backend == "elasticsearch" else "chỉ mục tantivy"
     if outcome is not None and outcome.error:
-        log.warning("Elasticsearch chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", outcome.error)
+        log.warning("%s chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", engine, outcome.error)
+    elif outcome is not None and outcome.sent:
+        log.info("%s: đã cập nhật %d bài", engine, outcome.sent)
 
 
 def pending_alerts_job(config_dir: str, db: str) -> None:

@@ -14,6 +14,9 @@ store, table ``apscheduler_jobs``), in Asia/Ho_Chi_Minh:
                      the trend signals and rules (each crawl updates them too, after it stores)
     alerts-pending   once at start and after a reload: the alert rules of articles stored while
                      they could not be evaluated
+    index-sync       once at start and after a reload, with ``index_backend`` tantivy or
+                     elasticsearch: the index brought up to date with the store (a crash between a
+                     crawl's store and its sync repaired; each crawl syncs too, after it stores)
 
 beside them, in threads: the alert delivery worker (continuous), the web UI and JSON API
 (``web_port``, 0 turns it off) and the ``/metrics`` endpoint. Their ports are bound before they are
@@ -152,6 +155,9 @@ class Monitor:
         # Once now: articles stored while their alert rules could not be evaluated (alerts.ingest).
         self.scheduler.add_job("presswatch.service.jobs:pending_alerts_job", args=self._args(), id="alerts-pending",
                                name="đánh giá cảnh báo còn chờ", replace_existing=True, executor="light")
+        if settings.index_backend != "sqlite":  # once now: what a crash between store and index left
+            self.scheduler.add_job("presswatch.service.jobs:index_sync_job", args=self._args(), id="index-sync",
+                                   name="đồng bộ chỉ mục tìm kiếm", replace_existing=True)
         hour, minute = settings.digest_clock()
         self.scheduler.add_job("presswatch.service.jobs:digest_job",
                                CronTrigger(hour=hour, minute=minute, timezone=VIETNAM),

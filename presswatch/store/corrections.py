@@ -4,8 +4,8 @@ An analyst (or admin) says what the model got wrong; the correction is kept with
 model's value, the corrected value and an optional reason, and it wins over the model everywhere at
 once: ``correct`` writes the corrected value into the article's stored analysis and what search and
 facets read (the ``relevance``/``sentiment`` columns, ``article_topics``: ``articles.set_analysis``)
-in the correction's own transaction, and sends the article to Elasticsearch again when that is the
-configured backend (``presswatch.search.es_sync.resend_elasticsearch``). So search, facets, the
+in the correction's own transaction, and indexes the article again in tantivy or Elasticsearch when
+that is the configured backend (``presswatch.search.keep.reindex_articles``). So search, facets, the
 digest, reports and trends see the corrected values with no change of theirs.
 
 A later correction of the same field supersedes an earlier one (the newest not withdrawn counts);
@@ -88,7 +88,7 @@ class Correction:
     created_at: datetime
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
-    index_error: str | None = None  # the search index (Elasticsearch) could not be updated: why
+    index_error: str | None = None  # the search index (tantivy, Elasticsearch) could not be updated: why
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "article": self.article_id, "field": self.field, "model_value": self.model_value,
@@ -161,8 +161,9 @@ def _analysis(store: Store, article_id: int) -> dict[str, Any]:
 def correct(store: Store, article_id: int, field: str, value: object, user: str, reason: str | None = None, *,
             topics: Collection[str] | None = None, settings: Settings | None = None) -> Correction:
     """Correct ``field`` of the article to ``value`` (checked by ``clean_value``) as ``user``; the
-    stored analysis, search columns and topics change in the same transaction, then Elasticsearch
-    (``settings``) is updated. A failure of Elasticsearch keeps the correction: ``index_error`` says it."""
+    stored analysis, search columns and topics change in the same transaction, then the configured
+    index (tantivy, Elasticsearch: ``settings``) is updated. Its failure keeps the correction:
+    ``index_error`` says it."""
     cleaned = clean_value(field, value, topics)
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON:
@@ -211,11 +212,11 @@ def withdraw(store: Store, article_id: int, field: str, user: str, *, settings: 
 
 
 def _reindex(store: Store, settings: Settings | None, ids: list[int]) -> str | None:
-    if settings is None or settings.index_backend != "elasticsearch":
+    if settings is None or settings.index_backend == "sqlite":
         return None
-    from presswatch.search.es_sync import resend_elasticsearch  # only with Elasticsearch configured
+    from presswatch.search.keep import reindex_articles  # only with tantivy or Elasticsearch configured
 
-    return resend_elasticsearch(settings, store, ids)
+    return reindex_articles(settings, store, ids)
 
 
 def corrections_of(store: Store, article_id: int) -> list[Correction]:

@@ -1,0 +1,125 @@
+"""The configured search index kept in step with the store, whichever engine it is: the one place the
+shell calls after a crawl, a correction, a reanalysis, retention and ``presswatch reindex``.
+
+- ``sqlite``: nothing to do, FTS5 is written in the store's own transactions;
+- ``elasticsearch``: ``presswatch.search.es_sync`` (the ``sync_state`` row ``elasticsearch``);
+- ``tantivy``: the embedded index in ``tantivy_dir(settings, db)`` (``TantivyIndex``: its own mark
+  file, one writer at a time under a lock). ``reanalysis`` lowers the ``sync_state`` row ``tantivy``
+  (``es_sync.resend_from`` lowers every row) in the transaction that rewrites articles; ``sync_index``
+  re-indexes from there, so a reanalysis interrupted or a crash before the sync loses nothing.
+
+Every function returns the index's failure as text (or a ``SyncOutcome`` holding it) instead of
+raising: the store has the change already; the next sync (after the next crawl, at service start, at
+the CLI's next search) repairs what an index write missed, except a correction's re-index, which
+``presswatch reindex`` or the next correction of the article repairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from presswatch.config import Settings
+from presswatch.search.es_sync import (
+    SyncOutcome,
+    position,
+    reindex_elasticsearch,
+    resend_elasticsearch,
+    save_position,
+    sync_elasticsearch,
+)
+from presswatch.store import Store
+
+if TYPE_CHECKING:
+    from presswatch.search.tantivy_index import TantivyIndex
+
+__all__ = ["TANTIVY_SYNC", "SyncOutcome", "rebuild_index", "reindex_articles", "remove_articles", "sync_index",
+           "tantivy_dir"]
+
+TANTIVY_SYNC = "tantivy"  # the sync_state row whose position a reanalysis lowers
+
+
+def tantivy_dir(settings: Settings, db: Path | str) -> Path:
+    """Where the tantivy index of the database ``db`` lives: ``settings.tantivy_path``, or the
+    directory ``<database>.tantivy`` beside it."""
+    if settings.tantivy_path:
+        return Path(settings.tantivy_path)
+    db = Path(db)
+    return db.with_name(db.name + ".tantivy")
+
+
+def _tantivy(settings: Settings, store: Store) -> TantivyIndex:
+    from presswatch.search.tantivy_index import TantivyIndex  # tantivy loads only when configured
+
+    return TantivyIndex(store, tantivy_dir(settings, store.path))
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def sync_tantivy(settings: Settings, store: Store) -> SyncOutcome:
+    """Index the articles the tantivy index does not hold yet, from where a reanalysis left the
+    ``tantivy`` position if lower; then record the position reached."""
+    try:
+        index = _tantivy(settings, store)
+        floor = position(store, TANTIVY_SYNC)
+        sent = index.sync(after=floor if floor is not None and floor < index.mark() else None)
+        save_position(store, TANTIVY_SYNC, index.mark(), None)
+    except Exception as exc:  # noqa: BLE001 - the lock held too long, a disk full: the next sync resumes
+        return SyncOutcome(0, _error(exc))
+    return SyncOutcome(sent, None)
+
+
+def sync_index(settings: Settings, db: Path | str) -> SyncOutcome | None:
+    """After a crawl's store, at service start and when the CLI opens the index: bring the configured
+    index up to date with the database ``db`` (cheap when caught up). None with the SQLite index."""
+    if settings.index_backend == "elasticsearch":
+        return sync_elasticsearch(settings, db)
+    if settings.index_backend != "tantivy":
+        return None
+    with Store(db) as store:
+        return sync_tantivy(settings, store)
+
+
+def reindex_articles(settings: Settings | None, store: Store, ids: list[int]) -> str | None:
+    """The stored articles ``ids`` changed (an analyst's correction): index them again. Returns the
+    index's error, or None."""
+    if settings is None or not ids:
+        return None
+    if settings.index_backend == "elasticsearch":
+        return resend_elasticsearch(settings, store, ids)
+    if settings.index_backend != "tantivy":
+        return None
+    try:
+        _tantivy(settings, store).refresh(ids)
+    except Exception as exc:  # noqa: BLE001 - the store is corrected; the caller reports the index's failure
+        return _error(exc)
+    return None
+
+
+def remove_articles(settings: Settings, store: Store, ids: list[int], before: datetime | None = None) -> str | None:
+    """Articles were deleted from the store (retention, cutoff ``before``): delete them from the
+    tantivy index too (with ``before``, every article dated earlier: what an interrupted run left).
+    Returns the error, or None. (Elasticsearch keeps them: see docs/search.md.)"""
+    if settings.index_backend != "tantivy" or (not ids and before is None):
+        return None
+    try:
+        _tantivy(settings, store).remove(ids, before)
+    except Exception as exc:  # noqa: BLE001 - the articles are gone from the store; search skips them
+        return _error(exc)
+    return None
+
+
+def rebuild_index(settings: Settings, store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """``presswatch reindex``: the tantivy index rebuilt from the store when it is the configured
+    engine, else Elasticsearch's (whatever the configured backend, as before). Raises on failure."""
+    if settings.index_backend == "tantivy":
+        index = _tantivy(settings, store)
+        sent = index.rebuild(progress)
+        save_position(store, TANTIVY_SYNC, index.mark(), None)
+        return sent
+    return reindex_elasticsearch(settings, store, progress)
+
