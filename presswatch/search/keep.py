@@ -103,7 +103,7 @@ def reindex_articles(settings: Settings | None, store: Store, ids: list[int]) ->
 def remove_articles(settings: Settings, store: Store, ids: list[int], before: datetime | None = None) -> str | None:
     """Articles were deleted from the store (retention, cutoff ``before``): delete them from the
     tantivy index too (with ``before``, every article dated earlier: what an interrupted run left).
-    Returns the error, or None. (Elasticsearch keeps them: see docs/search.md.)"""
+    Returns the error, or None. (Elasticsearch keeps them, as before.)"""
     if settings.index_backend != "tantivy" or (not ids and before is None):
         return None
     try:

@@ -42,6 +42,7 @@ import fcntl
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -110,6 +111,7 @@ def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())  # stored dates have whole seconds; iso() truncates the same way
 
 
+_OPENING = threading.Lock()
 _OPEN: dict[Path, tuple[tantivy.Index, int]] = {}  # one Index per directory and process: readers reused
 
 
@@ -118,14 +120,15 @@ def _open(path: Path, built: tantivy.Schema) -> tantivy.Index:
     (``meta.json`` changed): a web request sees the last crawl's articles without reopening."""
     key = path.resolve()
     meta = path / "meta.json"
-    stamp = meta.stat().st_mtime_ns if meta.exists() else 0
-    cached = _OPEN.get(key)
-    if cached is None:
-        _OPEN[key] = (tantivy.Index(built, path=str(path)), stamp)
-    elif cached[1] != stamp:
-        cached[0].reload()
-        _OPEN[key] = (cached[0], stamp)
-    return _OPEN[key][0]
+    with _OPENING:  # the web's worker threads open it at once
+        stamp = meta.stat().st_mtime_ns if meta.exists() else 0
+        cached = _OPEN.get(key)
+        if cached is None:
+            _OPEN[key] = (tantivy.Index(built, path=str(path)), stamp)
+        elif cached[1] != stamp:
+            cached[0].reload()
+            _OPEN[key] = (cached[0], stamp)
+        return _OPEN[key][0]
 
 
 def schema() -> tantivy.Schema:
