@@ -337,6 +337,30 @@ def test_elasticsearch_gets_the_rewritten_articles_again(
         client.close()
 
 
+def test_the_tantivy_index_gets_the_rewritten_articles_again(
+        tmp_path: Path, ingested: list[tuple[dict[str, Any], Analysis]], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With ``index_backend: tantivy``: the index built before (``presswatch reindex``) holds the old
+    analysis; after ``presswatch reanalyze`` a topic filter finds exactly the articles tagged anew."""
+    monkeypatch.setenv("PRESSWATCH_INDEX_BACKEND", "tantivy")
+    db = tmp_path / "db.sqlite"
+    fill(db, ingested)
+    config = edited_config(tmp_path)
+    base = ["--config", str(config), "--db", str(db)]
+    assert main([*base, "reindex"]) == 0
+    assert (tmp_path / "db.sqlite.tantivy" / "meta.json").exists()
+    capsys.readouterr()
+    assert main([*base, "search", f"topic:{NEW_TOPIC}", "--json"]) == 0
+    assert capsys.readouterr().out == ""  # the old analysis: nobody has the new topic
+    assert main([*base, "reanalyze", "--workers", "1", "--what", "topics"]) == 0
+    printed = capsys.readouterr().out
+    tagged = sorted(i for i, (data, *_) in stored_state(db).items() if NEW_TOPIC in data["topics"])
+    assert tagged and "Chỉ mục tantivy: đã gửi lại" in printed, printed
+    assert main([*base, "search", f"topic:{NEW_TOPIC}", "--json", "--limit", "100"]) == 0
+    found = sorted(json.loads(line)["id"] for line in capsys.readouterr().out.splitlines())
+    assert found == tagged
+
+
 def test_after_batch_runs_inside_each_batch_so_a_correction_wins_and_a_failure_writes_nothing(
         tmp_path: Path, ingested: list[tuple[dict[str, Any], Analysis]]) -> None:
     """The shared contract with the corrections module: ``after_batch`` gets exactly the rewritten ids,
