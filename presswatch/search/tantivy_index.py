@@ -229,7 +229,10 @@ class TantivyIndex:
         ``after`` when it is lower (articles rewritten since they were indexed: ``presswatch
         reanalyze``); the mark is saved after each commit. An article the index already holds past
         that point (a crash after the commit, before the mark; a rewritten one) is deleted first:
-        never indexed twice. Returns how many were added; cheap when caught up (one SQLite read)."""
+        never indexed twice. Returns how many were added; cheap when caught up (one SQLite read, no
+        lock, no writer)."""
+        if after is None and not index_rows(self.store.db, self.mark(), 1):
+            return 0  # caught up (another writer can only move the mark on)
         with self.writing(wait) as writer:
             last = self.mark() if after is None else min(self.mark(), after)
             total = count_articles(self.store.db, after_id=last) if progress is not None else 0

@@ -184,6 +184,8 @@ def test_two_writers_never_write_at_once(crawled: dict[str, Any]) -> None:
             done.append(TantivyIndex(own, path).sync(wait=30))
 
     with Store(crawled["db"]) as store:
+        store.add_article(Article(url="https://bao.vn/moi", source_id="tin-lai-chau", title="Tin mới ở Tam Đường",
+                                  text="Một bài chưa vào chỉ mục.", published_at=datetime.now(UTC)))
         first = TantivyIndex(store, path)
         second = TantivyIndex(store, path)
         with first.writing():
@@ -197,4 +199,5 @@ def test_two_writers_never_write_at_once(crawled: dict[str, Any]) -> None:
             time.sleep(0.5)
             assert not done  # it waits for the lock
         waiting.join(timeout=30)
-        assert done == [0]  # then runs: caught up, nothing to add
+        assert done == [1]  # then runs: the new article
+    assert _ids(crawled, "tam duong") != set()
