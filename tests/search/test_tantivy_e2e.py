@@ -46,26 +46,47 @@ TITLES = ["Lai Châu di dời khẩn cấp 5 hộ dân do xuất hiện hố cá
           "Lai Châu lại sạt lở quốc lộ 4D trên đèo Hoàng Liên Sơn"]
 
 
-@pytest.fixture
-def crawled(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """A configuration with ``index_backend: tantivy`` and a database the CLI crawled two articles into."""
-    demo = {record["title"]: record for record in load_demo_articles()}
-    config, db = tmp_path / "config", tmp_path / "presswatch.db"
-    config.mkdir()
+def _configure(config: Path, site: LocalSite) -> None:
+    """A configuration with ``index_backend: tantivy`` and one source, the local site's feed."""
+    config.mkdir(exist_ok=True)
     for name in ("topics.yaml", "sentiment.yaml", "toxicity.yaml", "report.docx"):
         shutil.copy(CONFIG / name, config / name)
     (config / "presswatch.yaml").write_text(
         "index_backend: tantivy\ncrawl_allow_internal: ['127.0.0.1']\nautothrottle: false\n"
         "download_timeout: 5\ncrawl_min_interval: 1\nmetrics_port: 0\nweb_port: 0\nbackup_dir: \"\"\n",
         encoding="utf-8")
-    articles = site_articles([demo[title] for title in TITLES], newest=datetime.now(UTC) - timedelta(hours=1))
+    (config / "sources.yaml").write_text(yaml.safe_dump({"sources": [
+        {"id": "tin-lai-chau", "name": "Tin Lai Châu", "kind": "press", "type": "feed",
+         "urls": [f"{site.url}/rss/tin-moi.rss"]}]}, allow_unicode=True), encoding="utf-8")
+
+
+def _site_articles() -> list[Any]:
+    demo = {record["title"]: record for record in load_demo_articles()}
+    return site_articles([demo[title] for title in TITLES], newest=datetime.now(UTC) - timedelta(hours=1))
+
+
+@pytest.fixture
+def crawled(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """A configuration with ``index_backend: tantivy`` and a database the CLI crawled two articles into."""
+    config, db = tmp_path / "config", tmp_path / "presswatch.db"
+    articles = _site_articles()
     with LocalSite(articles) as site:
-        (config / "sources.yaml").write_text(yaml.safe_dump({"sources": [
-            {"id": "tin-lai-chau", "name": "Tin Lai Châu", "kind": "press", "type": "feed",
-             "urls": [f"{site.url}/rss/tin-moi.rss"]}]}, allow_unicode=True), encoding="utf-8")
+        _configure(config, site)
         assert main(["--config", str(config), "--db", str(db), "crawl"]) == 0
         urls = [f"{site.url}{article.path}" for article in articles]
     yield {"config": config, "db": db, "urls": urls, "settings": load_settings(config / "presswatch.yaml")}
+
+
+def test_the_services_crawl_job_indexes_what_it_stored(tmp_path: Path) -> None:
+    config, db = tmp_path / "config", tmp_path / "presswatch.db"
+    with LocalSite(_site_articles()) as site:
+        _configure(config, site)
+        tally = jobs.crawl_job(str(config), str(db), "tin-lai-chau")  # as APScheduler calls it
+    assert tally is not None and tally.new_articles == 2
+    with Store(db) as store:
+        index = TantivyIndex(store, tantivy_dir(load_settings(config / "presswatch.yaml"), db))
+        assert index.mark() == max(a.id for a in store.articles())
+        assert index.search(SearchRequest("lai chau")).total == 2
 
 
 def _cli(crawled: dict[str, Any], capsys: pytest.CaptureFixture[str], *query: str) -> list[str]:
