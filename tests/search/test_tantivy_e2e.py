@@ -1,6 +1,7 @@
 """tantivy as the configured engine (``index_backend: tantivy``), kept in step with the store, end to
 end: a crawl of a local news site through the real CLI (Scrapy subprocess) indexes what it stored;
-``presswatch search`` and the web page and API (real uvicorn server) find it; an analyst's correction
+``presswatch search`` and the web page and API (real uvicorn server) find it; so does a crawl by the
+service's crawl job; an analyst's correction
 of the topics changes what a topic filter and the facets answer; articles stored with no sync after
 them (a crash between store and index) are indexed by the service's start job and by the CLI's
 search; a reanalysis's rewritten articles are indexed again; retention removes an article from the
