@@ -24,7 +24,6 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +32,7 @@ sys.path.append(str(ROOT / "bench"))  # after the packages: bench/alerts.py is n
 
 from search import generate  # noqa: E402
 
-from analysis.normalize import fold, normalize  # noqa: E402
-from analysis.pipeline import Analysis, StoredTexts  # noqa: E402
+from analysis.pipeline import Analysis  # noqa: E402
 from presswatch.config import load_analyzer  # noqa: E402
 from presswatch.models import Article  # noqa: E402
 from presswatch.store import Store  # noqa: E402
@@ -42,15 +40,6 @@ from tests.support import store_baseline  # noqa: E402
 from tests.support.store_compare import differences  # noqa: E402
 
 DEFAULT = Path("/work/shared/data/baomoi_dev/articles.jsonl")
-
-
-def with_texts(articles: Iterator[Article]) -> Iterator[Article]:
-    """The articles, each with what the analysis stage computes for the store (``Analysis.texts``)."""
-    for article in articles:
-        assert article.analysis is not None
-        title, text = normalize(article.title), normalize(article.text)
-        article.analysis.texts = StoredTexts(article.title, article.text, title, text, fold(title), fold(text))
-        yield article
 
 
 def _load() -> str:
@@ -86,9 +75,7 @@ def main() -> None:
           f"Analysis.texts {'absent' if args.no_texts else 'carried'}; load average (1/5/15 min) at start {_load()}",
           flush=True)
     spent = {"baseline": 0.0, "new": 0.0}
-    articles = generate(raw, analyses, args.articles, per_day=args.per_day)
-    if not args.no_texts:
-        articles = with_texts(articles)
+    articles = generate(raw, analyses, args.articles, per_day=args.per_day, texts=not args.no_texts)
     with Store(paths["baseline"], cache_mib=1024, checkpoint_pages=100_000) as base, \
             Store(paths["new"], cache_mib=1024, checkpoint_pages=100_000) as new:
 

@@ -89,7 +89,8 @@ _DATA = Path(__file__).resolve().parents[1] / "data"
 # combining characters, a final sigma, the dotted İ: what the word-by-word shortcuts must not change.
 _TRICKY = st.text(alphabet=st.sampled_from(list(
     "aAoOuUyYeEqQhHkKtT àáảãạèéẻẽẹỳýỷỹỵòóỏõọùúủũụÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴăâđĐÐêôơưĂÂÊÔƠƯ"
-    "\t\u00a0\u2003\u3000\n\r\u200b\u00ad\ufeff\u0300\u0301\u0303\u0309\u0323ΣΌσςİ.,-/1")), max_size=80)
+    "\t\u00a0\u2003\u3000\n\r\u200b\u00ad\ufeff\u0300\u0301\u0303\u0309\u0323\u0338ΣΌσςİ.,-/1“”–…°≠=Åᾼ")),
+    max_size=80)
 
 
 @settings(max_examples=400, deadline=None)
