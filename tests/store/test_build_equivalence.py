@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from analysis.normalize import normalize
 from analysis.pipeline import MAX_ANALYSED_CHARS, Analyzer
 from presswatch.config import load_analyzer
 from presswatch.models import Article
 from presswatch.store import Store
+from presswatch.store.articles import text_of
 from tests.support import store_baseline
 from tests.support.paths import CONFIG
 from tests.support.store_compare import differences
@@ -113,3 +115,23 @@ def test_the_comparison_sees_a_changed_row_and_a_changed_index_entry(tmp_path: P
         with sqlite3.connect(changed) as db:
             db.execute(change)
         assert differences(baseline, changed) != [], name
+
+
+def test_the_store_takes_the_texts_the_analysis_computed_for_this_article(tmp_path: Path,
+                                                                         articles: list[Article]) -> None:
+    # The contract (analysis.pipeline.StoredTexts): computed from this very title and text, they are
+    # not computed again. Marked texts show which ones were written.
+    article = articles[3]
+    assert article.analysis is not None and article.analysis.texts is not None
+    texts = replace(article.analysis.texts, text="đã chuẩn hoá", folded_text="da chuan hoa")
+    own = replace(article, analysis=replace(article.analysis, texts=texts))
+    other = replace(article, url=article.url + "?khac", text=article.text + " Hết.",
+                    analysis=replace(article.analysis, texts=texts))  # another text: ignored
+    with Store(tmp_path / "pw.db") as store:
+        first, second = store.add_articles([own, other])
+        assert first is not None and second is not None
+        assert store.db.execute("SELECT text_norm FROM article_texts WHERE article_id = ?",
+                                (first,)).fetchone()[0] == "đã chuẩn hoá"
+        assert [row[0] for row in store.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH "
+                                                   "'chuan hoa'")] == [first]
+        assert text_of(store.db, second) == normalize(other.text)  # its own text, normalised by the store
