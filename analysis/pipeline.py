@@ -62,6 +62,36 @@ def prepared(title: str, text: str) -> tuple[str, str, str]:
     return title, text, f"{title}\n{text}"
 
 
+def _whole(title: str, text: str) -> bool:
+    """Did the analysis read all of the title and the text (neither cut by ``analysed_part``)?"""
+    return len(title) <= MAX_TITLE_CHARS and len(text) <= MAX_ANALYSED_CHARS
+
+
+@dataclass(frozen=True)
+class StoredTexts:
+    """The title and text as the store keeps and indexes them, computed once by the analysis.
+
+    The store (``presswatch.store.articles.insert``) writes ``normalize(title)`` and
+    ``normalize(text)`` and indexes their folds. The analysis has computed exactly those when it read
+    the whole article, so it hands them on and the store does not compute them again. The contract:
+    ``title``/``text`` are ``normalize(title_source)``/``normalize(text_source)``, ``folded_title``/
+    ``folded_text`` their ``fold``; ``title_source``/``text_source`` are the title and text the
+    analysis was given, and the store uses the rest only for an article whose title and text are
+    equal to them (compared, never assumed: an analysis copied onto another text is ignored). Only
+    set when nothing was cut (``analysed_part``)."""
+
+    title_source: str
+    text_source: str
+    title: str
+    text: str
+    folded_title: str
+    folded_text: str
+
+    def of(self, title: str, text: str) -> bool:
+        """Were these computed from this title and text?"""
+        return self.title_source == title and self.text_source == text
+
+
 def read_syllables(document: str, comment: bool = False) -> tuple[list[Syllable], bool]:
     """The syllables the lexicons read, chat abbreviations and hashtags expanded ("ko" → "không",
     "#LuQuet" → "lu quet"), and whether the text is written without diacritics."""
@@ -86,6 +116,9 @@ class Analysis:
     # Every followed province the text concerns: canonical 2025 name → "about" | "mention" (provinces
     # graded "none" are left out); ``relevance`` is the best of them.
     provinces: dict[str, str] = field(default_factory=dict)
+    # The normalised and folded title and text for the store (None: not computed, or cut); not
+    # stored, not compared, not part of ``to_json``.
+    texts: StoredTexts | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The stable contract of ``presswatch analyze`` (plus extra detail)."""
@@ -154,9 +187,12 @@ class Analyzer:
         (re-analysis passes those of ``analysis.text_cache.TextCache``, which read what is stored);
         only the multi-syllable words of the segmentation are read. ``sketched=False``: no
         near-duplicate sketch (``sketch`` empty; re-analysis keeps the stored one)."""
+        source = (title, text)
         title, text, document = prepared(title, text)
         title_end = len(title)
-        folded = fold(document)
+        # fold(document), in two parts the store reuses: folding never crosses a line end.
+        folded_title, folded_text = fold(title), fold(text)
+        folded = f"{folded_title}\n{folded_text}"
         tokens = segmenter(document)
         graded = relevance(document, title_end, folded, tokens, self.gazetteer)
         grades = [(self.gazetteer, graded)] + [(g, relevance(document, title_end, folded, tokens, g))
@@ -214,6 +250,7 @@ class Analyzer:
             toxicity=grade(document, self.toxicity, comment, items=None if comment else items),
             sentiment_features=features,
             provinces=followed,
+            texts=StoredTexts(*source, title, text, folded_title, folded_text) if _whole(*source) else None,
         )
 
     def topic_features(self, title: str, text: str, comment: bool = False) -> dict[str, float]:

@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.fingerprint import sketch  # noqa: E402
-from analysis.pipeline import Analysis  # noqa: E402
+from analysis.normalize import fold, normalize  # noqa: E402
+from analysis.pipeline import Analysis, StoredTexts  # noqa: E402
 from presswatch.config import load_analyzer  # noqa: E402
 from presswatch.models import Article  # noqa: E402
 from presswatch.search import SearchRequest  # noqa: E402
@@ -73,10 +74,12 @@ def sentences(text: str) -> list[str]:
 
 
 def generate(raw: list[dict[str, str]], analyses: list[Analysis], count: int, seed: int = 7,
-             per_day: float | None = None):
+             per_day: float | None = None, texts: bool = True):
     """``count`` articles; dated at random over three years (``per_day`` None), or, with ``per_day``,
     in the order they are stored at that many a day up to NOW (a few hours of jitter), as a crawler
-    stores them: an archive of any size then holds the same number of articles in its last 30 days."""
+    stores them: an archive of any size then holds the same number of articles in its last 30 days.
+    Each carries what the crawler's analysis stage computes for the store, ``texts`` False: all but
+    ``Analysis.texts`` (the normalised and folded title and text, then computed by the store)."""
     rnd = random.Random(seed)
     pools = [sentences(r["text"]) for r in raw]
     sources = [f"nguon-{i:02d}" for i in range(60)]
@@ -89,13 +92,18 @@ def generate(raw: list[dict[str, str]], analyses: list[Analysis], count: int, se
         text = ". ".join(body) + "."
         source = sources[number % len(sources)]
         analysis = analyses[base]
+        title = raw[base]["title"]
+        carried = None
+        if texts:
+            normal_title, normal_text = normalize(title), normalize(text)
+            carried = StoredTexts(title, text, normal_title, normal_text, fold(normal_title), fold(normal_text))
         yield Article(
             url=f"https://{source}.example.vn/bai-{number}.html", source_id=source,
-            source_kind=KINDS[number % len(KINDS)], title=raw[base]["title"], text=text,
+            source_kind=KINDS[number % len(KINDS)], title=title, text=text,
             published_at=NOW - (timedelta(seconds=rnd.randrange(span)) if per_day is None else
                                  timedelta(days=(count - 1 - number) / per_day, seconds=rnd.randrange(6 * 3600))),
             analysis=Analysis(analysis.relevance, analysis.topics, analysis.sentiment, analysis.places,
-                              [], sketch(text)),
+                              [], sketch(text), texts=carried),
         )
 
 
@@ -137,8 +145,9 @@ def build(db: Path, raw: list[dict[str, str]], analyses: list[Analysis], count: 
         store.db.execute("PRAGMA optimize")
         storing += time.perf_counter() - before
     total = time.perf_counter() - started
-    print(f"build: {count / total:,.0f} articles/s including generation (text recombination and the "
-          f"MinHash sketch, which the crawler computes in the analysis stage), {count / storing:,.0f}/s in "
+    print(f"build: {count / total:,.0f} articles/s including generation (text recombination, the MinHash "
+          f"sketch and the normalised and folded texts, which the crawler computes in the analysis stage), "
+          f"{count / storing:,.0f}/s in "
           f"Store.add_articles alone ({storing:,.0f} s of {total:,.0f} s)", flush=True)
     return count / total
 

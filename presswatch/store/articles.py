@@ -5,6 +5,12 @@ Functions of a connection, called inside the caller's transaction where they wri
 opens it). An article, its URLs and its index entry are written together: nothing is indexed
 without being stored. The index is contentless (``content=''``): it holds the folded title and text
 (no diacritics, đ → d, lower case, see ``analysis.fold``), so "Muong Te" finds "Mường Tè".
+
+Normalising and folding the title and text was a third of the cost of storing an article, and the
+analysis has already computed both: ``insert`` takes them from ``Analysis.texts`` when they were
+computed from this very title and text (compared, never assumed; see ``analysis.pipeline.StoredTexts``),
+and computes them itself otherwise. Either way the same rows and index entries are written
+(``tests/store/test_build_equivalence.py`` compares with the insert before the change).
 """
 
 from __future__ import annotations
@@ -47,8 +53,13 @@ def insert(db: sqlite3.Connection, article: Article) -> int | None:
     if row is not None:
         _add_aliases(db, row[0], article.aliases)
         return None
-    title_norm = normalize(article.title)
-    text_norm = normalize(article.text)
+    texts = article.analysis.texts if article.analysis is not None else None
+    if texts is not None and texts.of(article.title, article.text):  # what the analysis computed
+        title_norm, text_norm = texts.title, texts.text
+        title_folded, text_folded = texts.folded_title, texts.folded_text
+    else:
+        title_norm, text_norm = normalize(article.title), normalize(article.text)
+        title_folded, text_folded = fold(title_norm), fold(text_norm)
     data = article.analysis.to_json() if article.analysis is not None else None
     parent = None
     if article.parent_url is not None:
@@ -95,7 +106,7 @@ def insert(db: sqlite3.Connection, article: Article) -> int | None:
     _add_aliases(db, article_id, [article.url, *article.aliases])
     db.execute(
         "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-        (article_id, fold(title_norm), fold(text_norm)),
+        (article_id, title_folded, text_folded),
     )
     if article.analysis is not None and data is not None:
         _add_analysis(db, article_id, article.analysis, data)

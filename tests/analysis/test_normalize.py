@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import fold, normalize
+from tests.support import store_baseline as baseline
 
 
 @pytest.mark.parametrize(
@@ -92,3 +96,46 @@ def test_fold_preserves_length_of_any_normalised_text(raw: str) -> None:
 
 def test_normalised_forms_fold_alike() -> None:
     assert fold(normalize("thuỷ điện")) == fold(normalize("thủy điện")) == "thuy dien"
+
+
+# --- the faster normalize gives what the original gave (tests.support.store_baseline) ---
+
+_DATA = Path(__file__).resolve().parents[1] / "data"
+# Vietnamese letters in both tone placements, spaces of every kind, line ends, invisible and
+# combining characters, a final sigma, the dotted İ: what the shortcuts must not change.
+_TRICKY = st.text(alphabet=st.sampled_from(list(
+    "aAoOuUyYeEqQhHkKtT àáảãạèéẻẽẹỳýỷỹỵòóỏõọùúủũụÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴăâđĐÐêôơưĂÂÊÔƠƯ"
+    "\t\u00a0\u2003\u3000\n\r\u200b\u00ad\ufeff\u0300\u0301\u0303\u0309\u0323\u0338ΣΌσςİ.,-/1“”–…°≠=Åᾼ")),
+    max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRICKY)
+def test_normalize_and_fold_are_unchanged_on_any_text(text: str) -> None:
+    assert normalize(text) == baseline.normalize(text)
+    assert fold(text) == baseline.fold(text)
+    assert fold(normalize(text)) == baseline.fold(baseline.normalize(text))
+
+
+def test_normalize_and_fold_are_unchanged_on_real_articles() -> None:
+    rows = [json.loads(line) for path in (_DATA / "analysis_dev" / "devset.jsonl", _DATA / "syndication.jsonl")
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [text for row in rows for text in (row["title"], row["text"])]
+    texts.append("x" * 5000 + "hoà" + "y" * 5000 + " thuỷ" * 100)  # a hostile run without spaces
+    for text in texts:
+        assert normalize(text) == baseline.normalize(text)
+        assert fold(text) == baseline.fold(text)
+        assert fold(normalize(text)) == baseline.fold(baseline.normalize(text))
+
+
+def test_word_boundaries_of_the_retoning_are_the_regex_ones() -> None:
+    # ``_retone`` finds word starts with str.isspace; the pattern it replaced used \S.
+    assert all((re.match(r"\s", chr(code)) is not None) == chr(code).isspace() for code in range(0x110000))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TRICKY, _TRICKY)
+def test_folding_title_and_text_apart_is_folding_the_document(title: str, text: str) -> None:
+    # Analyzer.analyze folds them apart and hands both to the store (Analysis.texts).
+    title, text = normalize(title), normalize(text)
+    assert f"{fold(title)}\n{fold(text)}" == baseline.fold(f"{title}\n{text}")
