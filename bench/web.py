@@ -1,7 +1,11 @@
 """Web benchmark: p50/p95 latency of the search page and the JSON API on the 1M-article database of
 the search benchmark, beside ``SqliteIndex.search`` alone for the same request (the baseline).
 
-    .venv/bin/python bench/web.py [--db bench/out/search.db] [--runs 20]
+    .venv/bin/python bench/web.py [--db bench/out/search.db] [--runs 20] [--engine sqlite|tantivy]
+
+``--engine tantivy`` serves the page and the API from the tantivy index (``index_backend: tantivy``;
+its directory ``<db>.tantivy``, synced first: ``bench/search.py`` builds it); the "index" columns
+stay ``SqliteIndex.search`` alone, the baseline.
 
 The database is the one ``bench/search.py`` builds (``--reuse`` keeps it); opening it applies the
 web migration (new empty tables) and adds a user ``bench``. The server runs on 127.0.0.1 in this
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import statistics
 import sys
 import time
@@ -77,6 +82,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "search.db")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--engine", choices=["sqlite", "tantivy"], default="sqlite",
+                        help="the search engine of the page and the API")
     args = parser.parse_args()
     if not args.db.exists():
         sys.exit(f"{args.db} is missing: build it with bench/search.py first")
@@ -91,13 +98,14 @@ def main() -> None:
             faceted = SearchRequest(**{**options, "facets": True})  # type: ignore[arg-type]
             baseline[name] = (timed(lambda r=plain: index.search(r), args.runs),
                               timed(lambda r=faceted: index.search(r), args.runs))
-    print(f"{count:,} articles in {args.db}; {args.runs} runs per line after one warm-up; milliseconds")
+    print(f"{count:,} articles in {args.db}; page and API on {args.engine} (index columns: SQLite alone, the "
+          f"baseline); {os.cpu_count()} cores; {args.runs} runs per line after one warm-up; milliseconds")
     header = (f"{'query':<30} {'index p50':>9} {'p95':>7} {'+facets p95':>12} {'page p50':>9} {'p95':>7} "
               f"{'API p50':>8} {'p95':>7}")
     print(header)
     print("-" * len(header))
     worst_page = worst_api = 0.0
-    with serve(args.db, {}) as web, httpx.Client(base_url=web.url, timeout=120) as client:
+    with serve(args.db, {}, index_backend=args.engine) as web, httpx.Client(base_url=web.url, timeout=120) as client:
         login = client.get("/login")
         token = login.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
         done = client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf": token})
