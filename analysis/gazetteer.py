@@ -120,6 +120,7 @@ COMMUNE_LIST_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+((?:\
 _BRACKETED = re.compile(r"\(\s*([^()]{2,30}?)\s*\)")
 BRACKETED_CHARS = 160
 BRACKETED_LIST = 3
+COMMUNE_TYPES = frozenset({"xã", "phường", "thị trấn"})  # commune-level unit types (lower case)
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|quận|thị trấn|xa|phuong|quan|thi tran)\s+$", re.IGNORECASE)
 _SYLLABLE_BEFORE = re.compile(r"(\w+)\s+$")
 _SYLLABLE_AFTER = re.compile(r"^\s+(\w+)")
@@ -144,6 +145,12 @@ class Unit:
     namesake: bool = False
     # Another place has the same letters without diacritics ("Tam Duong").
     collides: bool = False
+
+    @property
+    def also_commune(self) -> bool:
+        """Is the name also one of the province's commune-level units (a district "Yên Sơn" and a "xã
+        Yên Sơn")?"""
+        return bool(COMMUNE_TYPES & set(self.types))
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,8 @@ class Gazetteer:
     _joined_by_fold: dict[str, Unit] = field(init=False, repr=False)
     _provinces_pattern: re.Pattern[str] = field(init=False, repr=False)
     _blocked: set[str] = field(init=False, repr=False)
+    # This province's 2025 name and the pre-2025 provinces merged into it.
+    _own_provinces: frozenset[str] = field(init=False, repr=False)
     _glue_before_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
     _glue_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
 
@@ -189,6 +198,7 @@ class Gazetteer:
         for unit in [self.province, *self.aliases, *self.units.values()]:
             self._by_fold.setdefault(fold(unit.name), []).append(unit)
         self._blocked = {fold(name) for name in self.blockers} - set(self._by_fold)
+        self._own_provinces = frozenset({self.province.name, *(alias.name for alias in self.aliases)})
         names = sorted(set(self._by_fold) | self._blocked, key=len, reverse=True)
         self._pattern = re.compile(r"(?<![\w])(" + alternation(names) + r")(?![\w])")
         self._joined_by_fold = {fold(p.name).replace(" ", ""): p for p in (*self.aliases, self.province)}
@@ -209,11 +219,6 @@ class Gazetteer:
         others = sorted({fold(p) for p in self.other_provinces} or {"\x00"}, key=len, reverse=True)
         self._provinces_pattern = re.compile(r"(?<![\w])(" + alternation(others) + r")(?![\w])")
 
-    @property
-    def _own_provinces(self) -> frozenset[str]:
-        """This province's 2025 name and the pre-2025 provinces merged into it."""
-        return frozenset({self.province.name, *(alias.name for alias in self.aliases)})
-
     def is_own(self, folded_name: str) -> bool:
         """Is ``folded_name`` (folded) the province's name, a former province's or one of its units'?"""
         return folded_name in self._by_fold
@@ -224,9 +229,9 @@ class Gazetteer:
     def names_elsewhere(self, text: str) -> bool:
         """Does ``text`` (normalised, as written) name another province, or a district of another
         province with its unit word ("huyện Ứng Hòa", Hà Nội), none of this province's names?"""
-        if self.count_other_provinces(fold(text)):
-            return True
         folded = fold(text)
+        if self.count_other_provinces(folded):
+            return True
         for typed in _DISTRICT_TYPED.finditer(folded):
             words = text[typed.start(1):typed.end(1)].split()
             for n in range(len(words), 1, -1):
@@ -311,7 +316,7 @@ class Gazetteer:
             return True  # "bé Thảo Nguyên", "Hà Ngọc Chiến", "Nguyen Ha Giang", "Phung Thi Ha Giang": a person
         if unit.level == "province":
             return False
-        if unit.level == "district" and not {"xã", "phường", "thị trấn"} & set(unit.types):
+        if unit.level == "district" and not unit.also_commune:
             listed = COMMUNE_LIST_BEFORE.search(text[max(0, start - 150):start])
             if listed and all(item.strip()[:1].isupper() for item in listed.group(1).split(",") if item.strip()) \
                     and any(use.level == "commune" and use.province not in self._own_provinces

@@ -281,7 +281,7 @@ def _located_elsewhere(folded: str, counted: list[tuple[Match, str]], gazetteer:
 def _typed_as_commune(document: str, match: Match) -> bool:
     """Is a district's name that is also one of the province's communes named as a commune ("xã Yên
     Sơn", "các xã Tân Tiến, Yên Sơn")?"""
-    if match.unit.level != "district" or not {"xã", "phường", "thị trấn"} & set(match.unit.types):
+    if match.unit.level != "district" or not match.unit.also_commune:
         return False
     before = document[max(0, match.start - 150):match.start]
     return bool(_COMMUNE_WORD_BEFORE.search(before[-12:]) or COMMUNE_LIST_BEFORE.search(before))

@@ -90,7 +90,7 @@ def resend_elasticsearch(settings: Settings, store: Store, ids: list[int]) -> st
         index.bulk(index.alias, index_rows_of(store.db, sent_ids))
         index.client.indices.refresh(index=index.alias)
     except Exception as exc:  # noqa: BLE001 - the store is corrected; the caller reports the index's failure
-        return f"{type(exc).__name__}: {exc}"[:500]
+        return error_text(exc)
     return None
 
 
@@ -123,7 +123,7 @@ def sync(store: Store, index: EsIndex, batch: int = 500,
             if progress is not None:
                 progress(sent, total)
     except Exception as exc:  # noqa: BLE001 - any failure: keep the position, report, retry next time
-        error = f"{type(exc).__name__}: {exc}"[:500]
+        error = error_text(exc)
         _save(store, last, error)
     return sent, error
 
@@ -134,6 +134,11 @@ def resend_from(db: sqlite3.Connection, article_id: int) -> None:
     analysis was rewritten: ``presswatch reanalyze``), inside the caller's transaction. Nothing to do
     for an index that was not synced yet."""
     db.execute("UPDATE sync_state SET last_article_id = min(last_article_id, ?)", (article_id - 1,))
+
+
+def error_text(exc: Exception) -> str:
+    """An index's failure as kept in ``sync_state.last_error`` and shown to operators (bounded)."""
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def position(store: Store, name: str) -> int | None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from presswatch.config import Settings
 from presswatch.search.es_sync import (
     SyncOutcome,
+    error_text,
     position,
     reindex_elasticsearch,
     resend_elasticsearch,
@@ -56,10 +57,6 @@ def _tantivy(settings: Settings, store: Store) -> TantivyIndex:
     return TantivyIndex(store, tantivy_dir(settings, store.path))
 
 
-def _error(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:500]
-
-
 def sync_tantivy(settings: Settings, store: Store) -> SyncOutcome:
     """Index the articles the tantivy index does not hold yet, from where a reanalysis left the
     ``tantivy`` position if lower; then record the position reached."""
@@ -69,7 +66,7 @@ def sync_tantivy(settings: Settings, store: Store) -> SyncOutcome:
         sent = index.sync(after=floor if floor is not None and floor < index.mark() else None)
         save_position(store, TANTIVY_SYNC, index.mark(), None)
     except Exception as exc:  # noqa: BLE001 - the lock held too long, a disk full: the next sync resumes
-        return SyncOutcome(0, _error(exc))
+        return SyncOutcome(0, error_text(exc))
     return SyncOutcome(sent, None)
 
 
@@ -96,7 +93,7 @@ def reindex_articles(settings: Settings | None, store: Store, ids: list[int]) ->
     try:
         _tantivy(settings, store).refresh(ids)
     except Exception as exc:  # noqa: BLE001 - the store is corrected; the caller reports the index's failure
-        return _error(exc)
+        return error_text(exc)
     return None
 
 
@@ -109,7 +106,7 @@ def remove_articles(settings: Settings, store: Store, ids: list[int], before: da
     try:
         _tantivy(settings, store).remove(ids, before)
     except Exception as exc:  # noqa: BLE001 - the articles are gone from the store; search skips them
-        return _error(exc)
+        return error_text(exc)
     return None
 
 
