@@ -149,6 +149,9 @@ class TantivyIndex:
     def __init__(self, store: Store, path: Path, heap_mib: int = 256, threads: int = 1) -> None:
         self.store = store
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise SearchIndexError(f"chỉ mục tantivy cần một thư mục, nhưng {self.path} là một tệp: sửa "
+                                   "tantivy_path trong presswatch.yaml (để trống: thư mục <cơ sở dữ liệu>.tantivy)")
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = schema()
         self.index = _open(self.path, self.schema)

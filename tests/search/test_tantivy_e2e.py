@@ -223,3 +223,27 @@ def test_two_writers_never_write_at_once(crawled: dict[str, Any]) -> None:
         waiting.join(timeout=30)
         assert done == [1]  # then runs: the new article
     assert _ids(crawled, "tam duong") != set()
+
+
+def test_a_tantivy_path_that_is_a_file_gets_a_clear_error_and_loses_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hostile setting: ``tantivy_path`` names an existing file. The CLI search says so in Vietnamese,
+    naming the setting, and neither the file nor the store is touched."""
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("topics.yaml", "sentiment.yaml", "toxicity.yaml", "report.docx"):
+        shutil.copy(CONFIG / name, config / name)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("kept", encoding="utf-8")
+    (config / "presswatch.yaml").write_text(f"index_backend: tantivy\ntantivy_path: {blocker}\n", encoding="utf-8")
+    db = tmp_path / "pw.db"
+    with Store(db) as store:
+        store.add_articles([Article(url="https://bao.vn/a", source_id="bao", source_kind="press",
+                                    title="Lai Châu mưa lớn", text="Mưa lớn ở Lai Châu.")])
+    code = main(["search", "lai chau", "--db", str(db), "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "tantivy_path" in err and "là một tệp" in err
+    assert blocker.read_text(encoding="utf-8") == "kept"
+    with Store(db) as store:
+        assert store.count_articles() == 1
