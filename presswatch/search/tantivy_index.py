@@ -86,16 +86,31 @@ def _terms(words: Iterable[str]) -> list[str]:
     return [token for word in words for token in _TOKEN.findall(word)]
 
 
-def near_match(fields: Iterable[list[str]], items: list[list[str]], distance: int) -> bool:
-    """FTS5's NEAR rule on one field's words: one occurrence of each phrase of ``items`` such that, with
-    M the latest start, every phrase i starts at or after ``M - len(i) - distance`` (at most
-    ``distance`` words between any phrase's end and the latest start; any order, overlaps allowed)."""
-    for words in fields:
+def _starts(text: str, phrase: list[str]) -> list[int]:
+    """The word positions where ``phrase`` starts in ``text`` (words joined by single spaces),
+    overlapping occurrences included; found by ``str.find`` and counted in C, not word by word."""
+    needle = " ".join(phrase)
+    found: list[int] = []
+    offset, position, counted = text.find(needle), 0, 0
+    while offset >= 0:
+        end = offset + len(needle)
+        if (offset == 0 or text[offset - 1] == " ") and (end == len(text) or text[end] == " "):
+            position += text.count(" ", counted, offset)
+            counted = offset
+            found.append(position)
+        offset = text.find(needle, offset + 1)
+    return found
+
+
+def near_match(fields: Iterable[str], items: list[list[str]], distance: int) -> bool:
+    """FTS5's NEAR rule on one field's words (``fields``: each field's words joined by single spaces):
+    one occurrence of each phrase of ``items`` such that, with M the latest start, every phrase i
+    starts at or after ``M - len(i) - distance`` (at most ``distance`` words between any phrase's end
+    and the latest start; any order, overlaps allowed)."""
+    for text in fields:
         starts: list[list[int]] = []
         for phrase in items:
-            size = len(phrase)
-            found = [n for n in range(len(words) - size + 1) if words[n:n + size] == phrase] if size > 1 else [
-                n for n, word in enumerate(words) if word == phrase[0]]
+            found = _starts(text, phrase)
             if not found:
                 break
             starts.append(found)
@@ -331,13 +346,14 @@ class TantivyIndex:
                                                  + [(tantivy.Occur.Must, query) for query in scope])
         searcher = self.searcher()
         count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
-        ids = []
+        kept = []
         if count:
             for _, address in searcher.search(candidates, limit=count).hits:
                 doc = searcher.doc(address)
-                fields = (str(doc.get_first("title") or "").split(), str(doc.get_first("text") or "").split())
-                if near_match(fields, items, node.distance):
-                    ids.append(int(searcher.fast_field_values("id", [address])[0] or 0))
+                if near_match((str(doc.get_first("title") or ""), str(doc.get_first("text") or "")),
+                              items, node.distance):
+                    kept.append(address)
+        ids = [int(value or 0) for value in searcher.fast_field_values("id", kept)] if kept else []
         if not ids:
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, "id", ids)

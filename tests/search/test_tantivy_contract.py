@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from presswatch.config import load_analyzer
 from presswatch.models import Article
@@ -114,11 +116,36 @@ def test_a_near_limited_to_the_query_filters_agrees(engines: dict[str, Any], que
 
 
 def test_near_follows_fts5() -> None:
-    words = "mua lon keo dai o lai chau gay sat lo".split()
+    words = "mua lon keo dai o lai chau gay sat lo"
     assert near_match([words], [["lai", "chau"], ["mua", "lon"]], 3)  # 3 words between, either order
     assert not near_match([words], [["lai", "chau"], ["mua", "lon"]], 2)
     assert near_match([words], [["sat", "lo"], ["lai", "chau"]], 1)
-    assert not near_match([["lai", "chau"], ["mua", "lon"]], [["lai", "chau"], ["mua", "lon"]], 10)  # one field
+    assert not near_match(["lai chau", "mua lon"], [["lai", "chau"], ["mua", "lon"]], 10)  # one field
+    assert not near_match(["ban lai chauu mua lon"], [["lai", "chau"], ["mua", "lon"]], 10)  # whole words
+
+
+def _near_by_words(words: list[str], items: list[list[str]], distance: int) -> bool:
+    """FTS5's NEAR rule written word by word, the plainest way: the reference ``near_match`` (which
+    scans the joined text) must agree with."""
+    starts = [[n for n in range(len(words) - len(phrase) + 1) if words[n:n + len(phrase)] == phrase]
+              for phrase in items]
+    if not all(starts):
+        return False
+    return any(all(any(latest - len(phrase) - distance <= start <= latest for start in found)
+                   for phrase, found in zip(items, starts, strict=True))
+               for latest in {start for found in starts for start in found})
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.sampled_from(["a", "b", "ab", "ba", "c"]), max_size=30),
+       items=st.lists(st.lists(st.sampled_from(["a", "b", "ab", "c"]), min_size=1, max_size=3), min_size=1,
+                      max_size=3),
+       distance=st.integers(min_value=0, max_value=6))
+def test_near_on_joined_text_is_the_word_by_word_rule(words: list[str], items: list[list[str]],
+                                                      distance: int) -> None:
+    # Words that are parts of others ("a", "ab", "ba"), repeated and overlapping phrases: the joined
+    # text is searched as a string, so a phrase must match whole words only and every occurrence counts.
+    assert near_match([" ".join(words)], items, distance) == _near_by_words(words, items, distance)
 
 
 def test_sync_adds_new_articles_and_repairs_an_interrupted_run(engines: dict[str, Any]) -> None:
