@@ -1,6 +1,7 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
-    python3 -P tests/data/province_dev/select.py [--province son_la|tuyen_quang|lang_son] [--data DIR] [--strata PATH]
+    python3 -P tests/data/province_dev/select.py [--province son_la|tuyen_quang|lang_son|cao_bang]
+        [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
 
@@ -37,7 +38,7 @@ Lũng Cú, Tân Trào, Mã Pí Lèng), rare and common unit names, random negati
 (after the exclusions baomoi_dev holds no eligible article of any of its name pools), excluding
 every set of OTHER_SETS, the Sơn La judgement set, genre_train and briefing_questions.
 
-`--province lang_son` (added last, same method and seed, its own random.Random(20261207), so the four
+`--province lang_son` (added later, same method and seed, its own random.Random(20261207), so the four
 first samples stay as they were drawn) draws sample_lang_son.jsonl, a third judgement set nobody
 tunes on (Tuyên Quang, looked at once, became a development set), for Lạng Sơn (unchanged by the
 2025 reform): pools for "Lạng Sơn" on routes (quốc lộ 1 / 1A / 1B / 4A / 4B, "Hà Nội - Lạng Sơn",
@@ -47,6 +48,18 @@ Sơn uprising, streets named Lạng Sơn / Chi Lăng / Bắc Sơn / Tràng Đị
 common unit names, random negatives; from baomoi_more only (after the exclusions baomoi_dev holds no
 eligible article of its trap pools; see the README), excluding what the Tuyên Quang draw excluded and
 the Tuyên Quang sample.
+
+`--province cao_bang` (added last, same method and seed, its own random.Random(20261207), so the five
+first samples stay as they were drawn) draws sample_cao_bang.jsonl, a fourth judgement set nobody
+tunes on (Lạng Sơn, looked at once, became a development set), for Cao Bằng (unchanged by the 2025
+reform): pools for "Cao Bằng" on routes (quốc lộ 3 / 4A / 34, "Hà Nội - Cao Bằng", "Cao Bằng - …",
+the Đồng Đăng - Trà Lĩnh expressway), the border gates (Tà Lùng, Trà Lĩnh, Sóc Giang, Lý Vạn),
+tourism (thác Bản Giốc, Pác Bó, động Ngườm Ngao, the Non nước Cao Bằng geopark), history and streets
+(rừng Trần Hưng Đạo, chiến dịch Biên giới, Đông Khê, streets named Cao Bằng), the common phrase
+"cao bằng" (a height, found in the unfolded text: "cao bằng", "Cao bằng"), "Cao Bằng", rare and
+common unit names, random negatives; from baomoi_more only (after the exclusions baomoi_dev holds no
+eligible article of any of these pools), excluding what the Lạng Sơn draw excluded and the Lạng Sơn
+sample.
 """
 
 from __future__ import annotations
@@ -330,11 +343,73 @@ def lang_son(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Lạng Sơn"}, exclude=exclude)
 
 
+# "Cao Bằng" on routes: quốc lộ 3 (Hà Nội - Thái Nguyên - Bắc Kạn - Cao Bằng), 4A (Lạng Sơn - Cao
+# Bằng), 34 (Hà Giang - Cao Bằng), "Hà Nội / Thái Nguyên / … - Cao Bằng" coaches, "Cao Bằng - …" either
+# way, the Đồng Đăng - Trà Lĩnh expressway (cao tốc)
+_CB = word("Cao Bằng")
+CAO_BANG_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:3|4a|34)(?![\d\w])[^.]{0,80}" + _CB
+    + "|" + _CB + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:3|4a|34)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|thái nguyên|bắc kạn|lạng sơn|hà giang|tuyên quang|quảng ninh|hải phòng|"
+    r"bắc ninh)\s*[-–]\s*cao bằng(?!\w)"
+    r"|" + _CB + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _CB + r"|đồng đăng\s*[-–]\s*trà lĩnh|cao tốc[^.]{0,20}trà lĩnh")
+# the border gates and the trade through them: Tà Lùng, Trà Lĩnh, Sóc Giang, Lý Vạn (and the
+# province's name after "cửa khẩu")
+CAO_BANG_BORDER = (
+    r"cửa khẩu[^.]{0,40}(?<!\w)(?:tà lùng|trà lĩnh|sóc giang|lý vạn|thủy khẩu|pò peo|cao bằng)(?!\w)")
+# tourism: thác Bản Giốc (Detian on the Chinese side), Pác Bó, động Ngườm Ngao, the UNESCO geopark
+# "Non nước Cao Bằng"
+CAO_BANG_TOURISM = (
+    r"(?<!\w)(?:bản giốc|pác bó|ngườm ngao|non nước cao bằng)(?!\w)"
+    r"|công viên địa chất[^.]{0,40}" + _CB)
+# history and streets: Hồ Chí Minh's return at Pác Bó (1941; in the tourism pool), the Trần Hưng
+# Đạo forest (the 1944 founding of the army), the Border campaign of 1950 (chiến dịch Biên giới, Đông
+# Khê), streets named Cao Bằng in other cities
+CAO_BANG_HISTORY_STREET = (
+    r"rừng trần hưng đạo|chiến dịch biên giới|(?:trận|chiến thắng|cứ điểm) đông khê"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) cao bằng(?!\w)")
+# the common phrase "cao bằng" (a height: "cao bằng …", "chiều cao bằng"), found in the text as
+# written, not folded: lower-case "cao bằng", or "Cao bằng" opening a sentence
+_CB_PHRASE = re.compile(r"(?<!\w)(?:cao bằng|Cao bằng)(?!\w)")
+
+
+def _cb_phrase(c: Corpus) -> list[Article]:
+    return [a for a in c.articles
+            if _CB_PHRASE.search(unicodedata.normalize("NFC", a["title"] + "\n" + a["text"]))]
+
+
+def cao_bang(more: Corpus) -> list[tuple[Article, str]]:
+    """The Cao Bằng judgement set (unchanged by the 2025 reform), excluding what the Lạng Sơn draw
+    excluded (OTHER_SETS, the Sơn La and Tuyên Quang samples, genre_train, briefing_questions) and
+    the Lạng Sơn sample (now a development set)."""
+    rnd = random.Random(SEED)
+    exclude = frozenset().union(
+        *(ids_in(HERE.parent / p) for p in [*OTHER_SETS, "province_dev/sample_son_la.jsonl",
+                                            "province_dev/sample_tuyen_quang.jsonl",
+                                            "province_dev/sample_lang_son.jsonl",
+                                            "genre_train/sample.jsonl"]),
+        ids_in(HERE.parent / "briefing_questions" / "labels.jsonl", key="article"))
+    pools: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+        ("cb_route", 15, lambda c: c.matching(CAO_BANG_ROUTE)),
+        ("cb_border_trade", 12, lambda c: c.matching(CAO_BANG_BORDER)),
+        ("cb_tourism", 12, lambda c: c.matching(CAO_BANG_TOURISM)),
+        ("cb_history_street", 8, lambda c: c.matching(CAO_BANG_HISTORY_STREET)),
+        ("cb_phrase_trap", 15, _cb_phrase),
+        ("cao_bang", 44, lambda c: c.matching(_CB)),
+    ]
+    # baomoi_dev was checked for a top-up of the trap pools: after the exclusions it holds no eligible
+    # article of any of them (nor of "Cao Bằng"), so the sample is baomoi_more only
+    return draw_province(rnd, more, "Cao Bằng", "units_cao_bang.csv", pools, None, 25,
+                         own={"Cao Bằng"}, exclude=exclude)
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
-    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son"],
+    parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son",
+                                 "cao_bang"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -351,6 +426,9 @@ def main() -> None:
         return
     if args.province == "lang_son":
         write({"lang_son": lang_son(more)}, args.strata)
+        return
+    if args.province == "cao_bang":
+        write({"cao_bang": cao_bang(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
