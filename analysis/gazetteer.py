@@ -35,9 +35,10 @@ then checked on the original:
   ("huyện Mường Mươn, tỉnh Viêng Chăn") is not this one, nor a namesake the text puts in another
   province ("Tân Phong (Nghệ An)"); a name of no namesake followed by another Vietnamese province is
   left to the place (the annotators' rule R3: the text may use an old assignment);
-- without diacritics, "dien bien" in lower case in a text that capitalises names is "diễn biến",
-  not the province; a name glued by the segmenter to a number ("Lao Cai 31-33") or to the next
-  capitalised name ("tinh Yen Bai Pham Sy Quy") is still a name.
+- the province's name in lower case in a text that capitalises names is ordinary words, not the
+  province: "dien bien" is "diễn biến", "cao bằng" is "as tall as"; a name glued by the segmenter to
+  a number ("Lao Cai 31-33") or to the next capitalised name ("tinh Yen Bai Pham Sy Quy") is still a
+  name.
 """
 
 from __future__ import annotations
@@ -275,9 +276,8 @@ class Gazetteer:
                 if form == "unaccented" and unit.ambiguous_unaccented and not typed and (
                         unit.namesake or unit.collides or not capitalised):
                     continue  # a name without namesake nor collision goes on to relevance's checks
-                if form == "unaccented" and unit.level == "province" and not capitalised and not typed \
-                        and writes_capitals(text):
-                    continue  # "dien bien" in a text that capitalises names is "diễn biến"
+                if unit.level == "province" and not capitalised and not typed and writes_capitals(text):
+                    continue  # "dien bien" in a text that capitalises names is "diễn biến", "cao bằng" "as tall as"
                 if capitalised and _cuts_a_word(text, start, end, inside, original):
                     continue  # "Tương lai châu Á" is [Tương lai] [châu Á], not Lai Châu
                 typed_own = unit_word is not None and _TYPE_WORDS.get(fold(unit_word.group(0)).strip(), "") in {

@@ -12,6 +12,8 @@ Rules, in order:
    closing byline ("Bảo Thắng - Dung Hà": the authors). An ambiguous one ("Tân Uyên", "Đoàn Kết",
    "Than Uyên") counts only with support: today's province named in the same sentence, or named in
    the article while the unit is typed ("huyện Tân Uyên") or the sentence names no other province.
+   A distinctive name after a city's or province's unit word it never had ("thành phố Trùng Khánh"
+   for a district: Chongqing) needs that support too.
    An ambiguous name that no other unit bears (a street's or a battle's: "Điện Biên Phủ") also
    counts with its own unit word ("thành phố Điện Biên Phủ") or, for a city or district, among
    provinces ("Lào Cai, Điện Biên Phủ, Sơn La 29-32 độ C").
@@ -65,6 +67,7 @@ _FROM_RIGHT_BEFORE = re.compile(r"(?<!\w)tu\s+$")
 _LOCATED = re.compile(r"(?<!\w)(?:dia phan|doan (?:di )?qua|dia ban|doan thuoc)(?!\w)")
 LOCATED_CHARS = 50
 BYLINE_WORDS = 8
+_CITY_WORD_BEFORE = re.compile(r"(?<!\w)(?:thành phố|tp\.?|tỉnh|thanh pho|tinh)\s+$", re.IGNORECASE)
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|thị trấn|xa|phuong|thi tran)\s+$", re.IGNORECASE)
 _SENTENCE_END_BEFORE = re.compile(r"(?:[.!?…]|\./\.|\n)\s*$")
 _CREDIT_AFTER = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*[.…]?\s*", re.DOTALL)
@@ -156,7 +159,13 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         # Without diacritics a name shared by letters with another place ("tam duong": Tam Đường of
         # Lai Châu, Tam Dương of Vĩnh Phúc) is as ambiguous as "Tân Uyên", even after a unit word.
         collides = match.form == "unaccented" and match.unit.collides
-        if not (match.unit.ambiguous or (match.form == "unaccented" and match.unit.ambiguous_unaccented)):
+        # A city's or province's unit word it never had ("thành phố Trùng Khánh" for a district:
+        # Chongqing) names another place of that name: even a distinctive name then needs the ambiguous
+        # names' support. (A lower unit word it lacks is often right: "thị trấn Mộc Châu", the seat.)
+        foreign_type = match.typed and not match.typed_own \
+            and bool(_CITY_WORD_BEFORE.search(document[max(0, match.start - 12):match.start]))
+        if not (match.unit.ambiguous or (match.form == "unaccented" and match.unit.ambiguous_unaccented)
+                or foreign_type):
             counted.append((match, f"đơn vị hành chính riêng của {gazetteer.province.name}"))
         elif sentence in province_sentences:
             counted.append((match, "tên dễ nhầm, có tên tỉnh trong cùng câu"))
