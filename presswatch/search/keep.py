@@ -10,8 +10,8 @@ shell calls after a crawl, a correction, a reanalysis, retention and ``presswatc
 
 Every function returns the index's failure as text (or a ``SyncOutcome`` holding it) instead of
 raising: the store has the change already; the next sync (after the next crawl, at service start, at
-the CLI's next search) repairs what an index write missed, except a correction's re-index, which
-``presswatch reindex`` or the next correction of the article repairs.
+the CLI's next search) repairs what an index write missed; a correction whose re-index failed lowers
+the tantivy position below its article, so that sync indexes it again.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from presswatch.search.es_sync import (
     position,
     reindex_elasticsearch,
     resend_elasticsearch,
+    resend_from,
     save_position,
     sync_elasticsearch,
 )
@@ -40,6 +41,7 @@ __all__ = ["TANTIVY_SYNC", "SyncOutcome", "rebuild_index", "reindex_articles", "
            "tantivy_dir"]
 
 TANTIVY_SYNC = "tantivy"  # the sync_state row whose position a reanalysis lowers
+CORRECTION_WAIT = 10.0  # seconds an analyst's correction waits for another writer of the index
 
 
 def tantivy_dir(settings: Settings, db: Path | str) -> Path:
@@ -91,10 +93,19 @@ def reindex_articles(settings: Settings | None, store: Store, ids: list[int]) ->
     if settings.index_backend != "tantivy":
         return None
     try:
-        _tantivy(settings, store).refresh(ids)
+        _tantivy(settings, store).refresh(ids, wait=CORRECTION_WAIT)
     except Exception as exc:  # noqa: BLE001 - the store is corrected; the caller reports the index's failure
+        _resend_later(store, ids)
         return error_text(exc)
     return None
+
+
+def _resend_later(store: Store, ids: list[int]) -> None:
+    """A re-index failed (another writer held the index too long, a full disk): lower the index
+    positions below the first of ``ids`` so the next sync (after the next crawl, at service start, at
+    the CLI's next search) indexes them again with every article after them."""
+    with store.transaction() as db:
+        resend_from(db, min(ids))
 
 
 def remove_articles(settings: Settings, store: Store, ids: list[int], before: datetime | None = None) -> str | None:

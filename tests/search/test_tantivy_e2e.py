@@ -28,7 +28,7 @@ from presswatch.demo.site import LocalSite, load_demo_articles, site_articles
 from presswatch.errors import SearchIndexError
 from presswatch.models import Article
 from presswatch.query import Field
-from presswatch.search import SearchRequest, open_backend
+from presswatch.search import SearchRequest, keep, open_backend
 from presswatch.search.es_sync import resend_from
 from presswatch.search.keep import sync_index, tantivy_dir
 from presswatch.search.tantivy_index import TantivyIndex
@@ -138,6 +138,22 @@ def test_a_correction_of_the_topics_changes_the_filter_and_the_facets(
         assert [hit.id for hit in result.hits] == [article_id]
         assert result.facets["topic"] == [("tai-nan", 1)]
     assert _cli(crawled, capsys, "topic:tai-nan") == [crawled["urls"][1]]
+
+
+def test_a_correction_the_index_could_not_take_is_indexed_by_the_next_sync(
+        crawled: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Another writer holds the index longer than a correction waits: the correction is kept, says the
+    # index missed it, and the next sync (here the CLI's search) indexes the corrected article.
+    monkeypatch.setattr(keep, "CORRECTION_WAIT", 0.3)
+    with Store(crawled["db"]) as store:
+        article_id = next(a.id for a in store.articles() if a.title == TITLES[1])
+        with TantivyIndex(store, tantivy_dir(crawled["settings"], crawled["db"])).writing():
+            fix = fixes.correct(store, article_id, "topics", ["tai-nan"], "chuyen-vien", settings=crawled["settings"])
+        assert fix.index_error is not None and "đang được một tiến trình khác ghi" in fix.index_error
+    assert _ids(crawled, "topic:tai-nan") == set()  # the index still has the old topics
+    assert _cli(crawled, capsys, "topic:tai-nan") == [crawled["urls"][1]]  # its sync re-indexed it
+    assert _ids(crawled, "topic:tai-nan") == {article_id}
+    assert len(_ids(crawled, "lai chau")) == 2  # re-indexed once each, not twice
 
 
 def test_a_crash_between_store_and_index_is_repaired_at_service_start_and_by_the_cli(
