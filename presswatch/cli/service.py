@@ -69,6 +69,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from alerts import outbox
     from alerts.digest.send import latest_record
     from alerts.source_health import open_incidents
+    from presswatch.search.keep import index_lines
     from presswatch.service.jobstore import scheduled_jobs
 
     config = command_config(args)
@@ -81,6 +82,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         incidents = open_incidents(store.db)
         digest = latest_record(store)
         evidence = evidence_lines(store, config.settings)
+        index = index_lines(config.settings, store)
         capabilities = report_lines(store, config.settings) + trend_lines(store)
     out(f"\nLịch ({len(jobs)} việc):")
     for job_id, next_run in jobs:
@@ -92,7 +94,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{DIGEST_STATES.get(digest.status, digest.status)}"
             + (f" lúc {local(digest.sent_at)}" if digest.sent_at else "")
             + (f" — {digest.last_error}" if digest.last_error and digest.status != "sent" else ""))
-    for line in capabilities + evidence:
+    for line in index + capabilities + evidence:
         out(line)
     if incidents:
         out("\nSự cố nguồn đang mở:")

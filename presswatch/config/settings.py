@@ -80,8 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("parallel_crawls", 2, "Crawl subprocesses running at once."),
     Setting("concurrent_requests_per_domain", 2, "Parallel requests to one site (AutoThrottle adapts below)."),
     Setting("autothrottle", True, "Adapt the request rate to each site's latency (Scrapy AutoThrottle)."),
-    Setting("index_backend", "sqlite", "Search backend: sqlite (embedded FTS5), tantivy (embedded index beside "
-            "the database, faster on a large archive; docs/benchmarks.md) or elasticsearch."),
+    Setting("index_backend", "tantivy", "Search backend: tantivy (embedded index beside the database, kept in "
+            "step with it; docs/benchmarks.md), sqlite (the store's own FTS5 index) or elasticsearch."),
     Setting("tantivy_path", None, "Directory of the tantivy index (index_backend: tantivy); empty: "
             "<database>.tantivy beside the database."),
     Setting("elasticsearch_url", "http://127.0.0.1:9200", "Elasticsearch address (credentials from the environment)."),

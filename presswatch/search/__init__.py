@@ -11,11 +11,15 @@ the store (sync after a crawl, a correction, a reanalysis, retention, reindex) i
 
 from __future__ import annotations
 
+import logging
+
 from presswatch.config import Settings
 from presswatch.search.elastic import EsIndex
 from presswatch.search.interface import MAX_LIMIT, MAX_OFFSET, Hit, SearchBackend, SearchRequest, SearchResult
 from presswatch.search.sqlite import SqliteIndex
 from presswatch.store import Store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MAX_LIMIT", "MAX_OFFSET", "Hit", "SearchBackend", "SearchRequest", "SearchResult", "open_backend"]
 
@@ -29,8 +33,11 @@ def open_backend(settings: Settings, store: Store) -> SearchBackend:
     if settings.index_backend == "elasticsearch":
         return EsIndex.from_settings(settings)
     if settings.index_backend == "tantivy":
-        from presswatch.search.keep import tantivy_dir
+        from presswatch.search.keep import catch_up, tantivy_dir
         from presswatch.search.tantivy_index import TantivyIndex
 
+        behind = catch_up(settings, store)  # articles stored by a path that did not sync: indexed now
+        if behind is not None:
+            log.warning("tantivy index behind the store: %s", behind)
         return TantivyIndex(store, tantivy_dir(settings, store.path))
     return SqliteIndex(store)

@@ -10,8 +10,8 @@ shell calls after a crawl, a correction, a reanalysis, retention and ``presswatc
 
 Every function returns the index's failure as text (or a ``SyncOutcome`` holding it) instead of
 raising: the store has the change already; the next sync (after the next crawl, at service start, at
-the CLI's next search) repairs what an index write missed, except a correction's re-index, which
-``presswatch reindex`` or the next correction of the article repairs.
+the CLI's next search) repairs what an index write missed; a correction whose re-index failed lowers
+the tantivy position below its article, so that sync indexes it again.
 """
 
 from __future__ import annotations
@@ -28,18 +28,24 @@ from presswatch.search.es_sync import (
     position,
     reindex_elasticsearch,
     resend_elasticsearch,
+    resend_from,
     save_position,
     sync_elasticsearch,
 )
 from presswatch.store import Store
+from presswatch.store.articles import count_articles
+from presswatch.times import local, parse_iso
 
 if TYPE_CHECKING:
     from presswatch.search.tantivy_index import TantivyIndex
 
-__all__ = ["TANTIVY_SYNC", "SyncOutcome", "rebuild_index", "reindex_articles", "remove_articles", "sync_index",
-           "tantivy_dir"]
+__all__ = ["TANTIVY_SYNC", "SyncOutcome", "catch_up", "index_lines", "rebuild_index", "reindex_articles",
+           "remove_articles", "sync_index", "tantivy_dir"]
 
 TANTIVY_SYNC = "tantivy"  # the sync_state row whose position a reanalysis lowers
+CORRECTION_WAIT = 10.0  # seconds an analyst's correction waits for another writer of the index
+CATCH_UP_MAX = 5000  # articles a search indexes at most before answering (catch_up)
+CATCH_UP_WAIT = 5.0  # seconds a search waits for another writer before answering from the index as it is
 
 
 def tantivy_dir(settings: Settings, db: Path | str) -> Path:
@@ -70,6 +76,50 @@ def sync_tantivy(settings: Settings, store: Store) -> SyncOutcome:
     return SyncOutcome(sent, None)
 
 
+def catch_up(settings: Settings, store: Store, limit: int = CATCH_UP_MAX, wait: float = CATCH_UP_WAIT) -> str | None:
+    """Before a search (``presswatch.search.open_backend``): index what the store holds beyond the
+    tantivy index's position, when the crawl, service or CLI that stored it did not (articles added
+    by another path, a sync that failed). Cheap when caught up (two reads, no write). At most
+    ``limit`` articles, waiting at most ``wait`` seconds for another writer: a search never builds a
+    whole index (the service's start job or ``presswatch reindex`` does), it answers from what the
+    index holds. Returns the reason the index is behind, or None."""
+    if settings.index_backend != "tantivy":
+        return None
+    try:
+        index = _tantivy(settings, store)
+        mark = index.mark()
+        floor = position(store, TANTIVY_SYNC)
+        after = floor if floor is not None and floor < mark else None  # a reanalysis or failed correction
+        behind = count_articles(store.db, after_id=mark if after is None else after)
+        if not behind:
+            return None
+        if behind > limit:
+            return f"chỉ mục tìm kiếm còn thiếu {behind:,} bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào"
+        index.sync(after=after, wait=wait)
+        save_position(store, TANTIVY_SYNC, index.mark(), None)
+    except Exception as exc:  # noqa: BLE001 - the search answers from what the index holds
+        return error_text(exc)
+    return None
+
+
+def index_lines(settings: Settings, store: Store) -> list[str]:
+    """The search index in ``presswatch status``: the engine, how far it holds the store, the last
+    sync and its error (operators' text, Vietnamese)."""
+    if settings.index_backend == "sqlite":
+        return ["Chỉ mục tìm kiếm: SQLite FTS5 trong cơ sở dữ liệu (luôn khớp với kho bài)"]
+    name = TANTIVY_SYNC if settings.index_backend == "tantivy" else "elasticsearch"
+    row = store.db.execute("SELECT last_article_id, synced_at, last_error FROM sync_state WHERE name = ?",
+                           (name,)).fetchone()
+    engine = f"tantivy ({tantivy_dir(settings, store.path)})" if name == TANTIVY_SYNC else "Elasticsearch"
+    if row is None:
+        return [f"Chỉ mục tìm kiếm {engine}: chưa đồng bộ lần nào; {count_articles(store.db):,} bài chờ đưa vào"]
+    behind = count_articles(store.db, after_id=int(row[0]))
+    line = (f"Chỉ mục tìm kiếm {engine}: đã có đến bài #{row[0]}, "
+            + (f"còn thiếu {behind:,} bài" if behind else "khớp với kho bài")
+            + (f"; đồng bộ lần cuối lúc {local(parse_iso(row[1]))}" if row[1] else ""))
+    return [line] + ([f"  ⚠ lỗi lần đồng bộ gần nhất: {row[2]}"] if row[2] else [])
+
+
 def sync_index(settings: Settings, db: Path | str) -> SyncOutcome | None:
     """After a crawl's store, at service start and when the CLI opens the index: bring the configured
     index up to date with the database ``db`` (cheap when caught up). None with the SQLite index."""
@@ -91,10 +141,19 @@ def reindex_articles(settings: Settings | None, store: Store, ids: list[int]) ->
     if settings.index_backend != "tantivy":
         return None
     try:
-        _tantivy(settings, store).refresh(ids)
+        _tantivy(settings, store).refresh(ids, wait=CORRECTION_WAIT)
     except Exception as exc:  # noqa: BLE001 - the store is corrected; the caller reports the index's failure
+        _resend_later(store, ids)
         return error_text(exc)
     return None
+
+
+def _resend_later(store: Store, ids: list[int]) -> None:
+    """A re-index failed (another writer held the index too long, a full disk): lower the index
+    positions below the first of ``ids`` so the next sync (after the next crawl, at service start, at
+    the CLI's next search) indexes them again with every article after them."""
+    with store.transaction() as db:
+        resend_from(db, min(ids))
 
 
 def remove_articles(settings: Settings, store: Store, ids: list[int], before: datetime | None = None) -> str | None:

@@ -20,10 +20,11 @@ from presswatch.cli import main
 from presswatch.cli.search import sync_search_index
 from presswatch.config import Settings, load_settings
 from presswatch.models import Article
-from presswatch.search import SearchRequest, open_backend
+from presswatch.search import SearchRequest, keep, open_backend
 from presswatch.search.elastic import EsIndex
 from presswatch.search.es_sync import SyncOutcome, sync_elasticsearch
 from presswatch.search.sqlite import SqliteIndex
+from presswatch.search.tantivy_index import TantivyIndex
 from presswatch.store import Store
 from tests.support.es import EsServer
 from tests.support.receiver import Receiver
@@ -52,11 +53,33 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_the_default_backend_is_the_sqlite_index_of_the_store(db: Path) -> None:
+def test_the_default_backend_is_the_tantivy_index_beside_the_store_caught_up(db: Path) -> None:
+    # Articles stored by a path that did not sync (here the store directly): the search indexes them first.
     with Store(db) as store:
         backend = open_backend(Settings(), store)
-        assert isinstance(backend, SqliteIndex) and backend.store is store
+        assert isinstance(backend, TantivyIndex) and backend.store is store
+        assert backend.path == db.with_name(db.name + ".tantivy")
         assert backend.search(SearchRequest("muong te", now=NOW)).total == 1
+
+
+def test_sqlite_stays_the_stores_own_index_when_configured(db: Path) -> None:
+    with Store(db) as store:
+        backend = open_backend(Settings(index_backend="sqlite"), store)
+        assert isinstance(backend, SqliteIndex)
+        assert backend.search(SearchRequest("muong te", now=NOW)).total == 1
+    assert not db.with_name(db.name + ".tantivy").exists()  # nothing built beside the store
+
+
+def test_a_search_never_builds_a_whole_index_and_answers_from_what_it_holds(db: Path) -> None:
+    # Far behind (an archive that was on SQLite until the default changed): the search says so and
+    # answers from the index as it is; the service's start job or `presswatch reindex` builds it.
+    with Store(db) as store:
+        assert keep.catch_up(Settings(), store, limit=0) == (
+            "chỉ mục tìm kiếm còn thiếu 2 bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào")
+        index = TantivyIndex(store, keep.tantivy_dir(Settings(), db))
+        assert index.mark() == 0 and index.search(SearchRequest("muong te", now=NOW)).total == 0
+        assert keep.catch_up(Settings(), store) is None  # within the limit: indexed
+        assert index.search(SearchRequest("muong te", now=NOW)).total == 1
 
 
 @pytest.mark.parametrize(("environ", "authorization"), [

@@ -28,7 +28,7 @@ from presswatch.demo.site import LocalSite, load_demo_articles, site_articles
 from presswatch.errors import SearchIndexError
 from presswatch.models import Article
 from presswatch.query import Field
-from presswatch.search import SearchRequest, open_backend
+from presswatch.search import SearchRequest, keep, open_backend
 from presswatch.search.es_sync import resend_from
 from presswatch.search.keep import sync_index, tantivy_dir
 from presswatch.search.tantivy_index import TantivyIndex
@@ -105,6 +105,14 @@ def _ids(crawled: dict[str, Any], query: str, **options: Any) -> set[int]:
         return {hit.id for hit in backend.search(SearchRequest(query, limit=50, **options)).hits}
 
 
+def _held(crawled: dict[str, Any], query: str, **options: Any) -> set[int]:
+    """What the tantivy index holds now, read without the catch-up a search does first
+    (``keep.catch_up``): whether a sync has run."""
+    with Store(crawled["db"]) as store:
+        index = TantivyIndex(store, tantivy_dir(crawled["settings"], crawled["db"]))
+        return {hit.id for hit in index.search(SearchRequest(query, limit=50, **options)).hits}
+
+
 def test_a_crawl_is_indexed_and_found_by_the_cli_the_page_and_the_api(
         crawled: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     db: Path = crawled["db"]
@@ -140,6 +148,22 @@ def test_a_correction_of_the_topics_changes_the_filter_and_the_facets(
     assert _cli(crawled, capsys, "topic:tai-nan") == [crawled["urls"][1]]
 
 
+def test_a_correction_the_index_could_not_take_is_indexed_by_the_next_sync(
+        crawled: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Another writer holds the index longer than a correction waits: the correction is kept, says the
+    # index missed it, and the next sync (here the CLI's search) indexes the corrected article.
+    monkeypatch.setattr(keep, "CORRECTION_WAIT", 0.3)
+    with Store(crawled["db"]) as store:
+        article_id = next(a.id for a in store.articles() if a.title == TITLES[1])
+        with TantivyIndex(store, tantivy_dir(crawled["settings"], crawled["db"])).writing():
+            fix = fixes.correct(store, article_id, "topics", ["tai-nan"], "chuyen-vien", settings=crawled["settings"])
+        assert fix.index_error is not None and "đang được một tiến trình khác ghi" in fix.index_error
+    assert _held(crawled, "topic:tai-nan") == set()  # the index still has the old topics
+    assert _cli(crawled, capsys, "topic:tai-nan") == [crawled["urls"][1]]  # its sync re-indexed it
+    assert _held(crawled, "topic:tai-nan") == {article_id}
+    assert len(_held(crawled, "lai chau")) == 2  # re-indexed once each, not twice
+
+
 def test_a_crash_between_store_and_index_is_repaired_at_service_start_and_by_the_cli(
         crawled: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     config, db = crawled["config"], crawled["db"]
@@ -147,7 +171,7 @@ def test_a_crash_between_store_and_index_is_repaired_at_service_start_and_by_the
                      text="Mưa lớn gây lũ quét tại xã Mường Tè, tỉnh Lai Châu.", published_at=datetime.now(UTC))
     with Store(db) as store:  # stored, then the process died before its sync
         new_id = store.add_article(stored)
-    assert new_id is not None and _ids(crawled, "muong te") == set()
+    assert new_id is not None and _held(crawled, "muong te") == set()
     monitor = Monitor(load_config(config), db)  # the service starts: its schedule holds the sync, once now
     monitor.scheduler.start(paused=True)
     try:
@@ -159,7 +183,7 @@ def test_a_crash_between_store_and_index_is_repaired_at_service_start_and_by_the
         monitor.stop_worker()
         monitor.scheduler.shutdown(wait=False)
     assert jobs.index_sync_job is job.func
-    assert _ids(crawled, "muong te") == {new_id}
+    assert _held(crawled, "muong te") == {new_id}
 
     with Store(db) as store:  # again; this time the next one to open the index is `presswatch search`
         other = store.add_article(Article(url="https://bao.vn/sat-lo", source_id="tin-lai-chau",
@@ -177,11 +201,11 @@ def test_articles_a_reanalysis_rewrote_are_indexed_again(crawled: dict[str, Any]
         with store.transaction() as db:  # what reanalysis._write does for a batch it rewrote
             set_analysis(db, article_id, {**data, "topics": ["an-ninh"]})
             resend_from(db, article_id)
-    assert _ids(crawled, "", filters=(Field("topic", "an-ninh"),)) == set()  # not yet: the sync follows
+    assert _held(crawled, "", filters=(Field("topic", "an-ninh"),)) == set()  # not yet: the sync follows
     outcome = sync_index(crawled["settings"], crawled["db"])
     assert outcome is not None and outcome.error is None and outcome.sent >= 1
-    assert _ids(crawled, "", filters=(Field("topic", "an-ninh"),)) == {article_id}
-    assert len(_ids(crawled, "lai chau")) == 2  # re-indexed, never twice
+    assert _held(crawled, "", filters=(Field("topic", "an-ninh"),)) == {article_id}
+    assert len(_held(crawled, "lai chau")) == 2  # re-indexed, never twice
 
 
 def test_retention_removes_an_article_from_the_results(crawled: dict[str, Any]) -> None:
@@ -247,3 +271,21 @@ def test_a_tantivy_path_that_is_a_file_gets_a_clear_error_and_loses_nothing(
     assert blocker.read_text(encoding="utf-8") == "kept"
     with Store(db) as store:
         assert store.count_articles() == 1
+
+
+def test_status_shows_how_far_the_index_holds_the_store(crawled: dict[str, Any],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    def index_line() -> str:
+        capsys.readouterr()
+        assert main(["--config", str(crawled["config"]), "--db", str(crawled["db"]), "status"]) == 0
+        [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Chỉ mục tìm kiếm")]
+        return line
+
+    with Store(crawled["db"]) as store:
+        last = max(a.id for a in store.articles())
+    assert f"tantivy ({tantivy_dir(crawled['settings'], crawled['db'])}): đã có đến bài #{last}, khớp với kho bài" \
+        in index_line()
+    with Store(crawled["db"]) as store:  # stored by a path that did not sync
+        store.add_article(Article(url="https://bao.vn/moi-2", source_id="tin-lai-chau", title="Tin mới ở Phong Thổ",
+                                  text="Một bài chưa vào chỉ mục.", published_at=datetime.now(UTC)))
+    assert f"đã có đến bài #{last}, còn thiếu 1 bài; đồng bộ lần cuối lúc " in index_line()
