@@ -13,6 +13,7 @@ from pathlib import Path
 from presswatch.cli.crawl import print_run, print_summary
 from presswatch.cli.options import config_dir
 from presswatch.cli.output import out, program
+from presswatch.cli.search import sync_search_index
 from presswatch.config import load_settings
 from presswatch.store import RunResult
 
@@ -31,6 +32,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print_summary(results)
         if not any(r.ok for r in results):
             return
+        sync_search_index(settings, db)  # the demo's articles searchable at once, as after a crawl
         out("\nThử tìm kiếm (không dấu vẫn tìm được bài có dấu):")
         out(f'  {prog} search "Muong Te" --db {db_arg}')
         out(f'  {prog} search "Dien Bien" --db {db_arg} --limit 5')

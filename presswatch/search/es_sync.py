@@ -147,6 +147,14 @@ def position(store: Store, name: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def sync_record(store: Store, name: str) -> tuple[int, str | None, str | None] | None:
+    """The index ``name``'s sync state: the last article id, when (ISO, UTC) and the last error; None:
+    never synced."""
+    row = store.db.execute("SELECT last_article_id, synced_at, last_error FROM sync_state WHERE name = ?",
+                           (name,)).fetchone()
+    return None if row is None else (int(row[0]), row[1], row[2])
+
+
 def save_position(store: Store, name: str, last: int, error: str | None) -> None:
     """Record how far the index ``name`` was synced, and the error that stopped it (None: none)."""
     with store.transaction() as db:

@@ -31,6 +31,7 @@ from presswatch.search.es_sync import (
     resend_from,
     save_position,
     sync_elasticsearch,
+    sync_record,
 )
 from presswatch.store import Store
 from presswatch.store.articles import count_articles
@@ -49,11 +50,12 @@ CATCH_UP_WAIT = 5.0  # seconds a search waits for another writer before answerin
 
 
 def tantivy_dir(settings: Settings, db: Path | str) -> Path:
-    """Where the tantivy index of the database ``db`` lives: ``settings.tantivy_path``, or the
-    directory ``<database>.tantivy`` beside it."""
-    if settings.tantivy_path:
-        return Path(settings.tantivy_path)
+    """Where the tantivy index of the database ``db`` lives: ``settings.tantivy_path`` for the
+    configured database, else the directory ``<database>.tantivy`` beside it (another database, such
+    as the demo's ``--db data/demo.db``, never shares the configured one's index)."""
     db = Path(db)
+    if settings.tantivy_path and db.resolve() == Path(settings.database).resolve():
+        return Path(settings.tantivy_path)
     return db.with_name(db.name + ".tantivy")
 
 
@@ -108,12 +110,11 @@ def index_lines(settings: Settings, store: Store) -> list[str]:
     if settings.index_backend == "sqlite":
         return ["Chỉ mục tìm kiếm: SQLite FTS5 trong cơ sở dữ liệu (luôn khớp với kho bài)"]
     name = TANTIVY_SYNC if settings.index_backend == "tantivy" else "elasticsearch"
-    row = store.db.execute("SELECT last_article_id, synced_at, last_error FROM sync_state WHERE name = ?",
-                           (name,)).fetchone()
+    row = sync_record(store, name)
     engine = f"tantivy ({tantivy_dir(settings, store.path)})" if name == TANTIVY_SYNC else "Elasticsearch"
     if row is None:
         return [f"Chỉ mục tìm kiếm {engine}: chưa đồng bộ lần nào; {count_articles(store.db):,} bài chờ đưa vào"]
-    behind = count_articles(store.db, after_id=int(row[0]))
+    behind = count_articles(store.db, after_id=row[0])
     line = (f"Chỉ mục tìm kiếm {engine}: đã có đến bài #{row[0]}, "
             + (f"còn thiếu {behind:,} bài" if behind else "khớp với kho bài")
             + (f"; đồng bộ lần cuối lúc {local(parse_iso(row[1]))}" if row[1] else ""))

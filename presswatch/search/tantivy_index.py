@@ -127,7 +127,7 @@ def _seconds(moment: datetime) -> int:
 
 
 _OPENING = threading.Lock()
-_OPEN: dict[Path, tuple[tantivy.Index, int]] = {}  # one Index per directory and process: readers reused
+_OPEN: dict[Path, tuple[tantivy.Index, tuple[int, ...]]] = {}  # one Index per directory and process: readers reused
 
 
 def _open(path: Path, built: tantivy.Schema) -> tantivy.Index:
@@ -136,7 +136,8 @@ def _open(path: Path, built: tantivy.Schema) -> tantivy.Index:
     key = path.resolve()
     meta = path / "meta.json"
     with _OPENING:  # the web's worker threads open it at once
-        stamp = meta.stat().st_mtime_ns if meta.exists() else 0
+        # mtime alone can repeat (a commit within the clock's tick): the atomic rewrite's inode and size too
+        stamp = (lambda st: (st.st_mtime_ns, st.st_size, st.st_ino))(meta.stat()) if meta.exists() else (0,)
         cached = _OPEN.get(key)
         if cached is None:
             _OPEN[key] = (tantivy.Index(built, path=str(path)), stamp)
@@ -438,7 +439,9 @@ class TantivyIndex:
             found = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True,
                                     order_by_field="order", order=tantivy.Order.Desc)
         total = int(found.count or 0)
-        addresses = [address for _, address in found.hits][:wanted if ranked else request.limit]
+        # ranked: the whole pool is re-ranked, then the page cut from it (as SQLite does), so a page
+        # does not depend on the limit asked for and pages never overlap
+        addresses = [address for _, address in found.hits][:None if ranked else request.limit]
         ids = [int(value or 0) for value in searcher.fast_field_values("id", addresses)] if addresses else []
         rows = {row["id"]: row for row in self.rows.articles(ids)}
         ordered = [rows[i] for i in ids if i in rows]

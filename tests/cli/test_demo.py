@@ -116,6 +116,9 @@ def test_readme_walkthroughs_end_with_the_receiver_printing_alerts(tmp_path: Pat
     assert queued["sent"] == len(received)
     assert out.count("Xong: 3/3 nguồn thành công, 200 bài mới.") == 1
     assert "Xong: 3/3 nguồn thành công, 0 bài mới." in out
+    # The demo indexes what it stored, as a crawl does: the default engine's index sits beside it.
+    assert out.count("Đã cập nhật 200 bài vào chỉ mục tantivy.") == 1, out
+    assert (clone / "data" / "demo.db.tantivy" / "meta.json").exists()
     # Progress while crawling (the first run takes tens of seconds).
     assert re.search(r"^  … \d+ giây: \d+ trang đã tải, \d+/200 bài mới đã lưu$", out, re.M), out
 

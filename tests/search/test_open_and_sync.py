@@ -79,7 +79,7 @@ def test_a_search_never_builds_a_whole_index_and_answers_from_what_it_holds(db: 
         index = TantivyIndex(store, keep.tantivy_dir(Settings(), db))
         assert index.mark() == 0 and index.search(SearchRequest("muong te", now=NOW)).total == 0
         assert keep.catch_up(Settings(), store) is None  # within the limit: indexed
-        assert index.search(SearchRequest("muong te", now=NOW)).total == 1
+        assert TantivyIndex(store, index.path).search(SearchRequest("muong te", now=NOW)).total == 1
 
 
 @pytest.mark.parametrize(("environ", "authorization"), [

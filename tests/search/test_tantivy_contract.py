@@ -75,6 +75,19 @@ def _compare(engines: dict[str, Any], request: SearchRequest) -> None:
     assert sqlite.facets_omitted == tantivy.facets_omitted
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "tantivy"])
+@pytest.mark.parametrize("query", ["Dien Bien", "lai chau", "mưa lũ"])
+def test_ranked_pages_follow_one_order_whatever_the_limit(engines: dict[str, Any], engine: str, query: str) -> None:
+    # An analyst paging through ranked results sees each article once, and the first page does not
+    # change with the page size (the re-ranked pool does not depend on the page asked for).
+    backend = engines[engine]
+    whole = [hit.id for hit in backend.search(SearchRequest(query, now=NOW, limit=12)).hits]
+    assert len(whole) == 12, query
+    pages = [hit.id for offset in (0, 3, 6, 9)
+             for hit in backend.search(SearchRequest(query, now=NOW, limit=3, offset=offset)).hits]
+    assert pages == whole
+
+
 @pytest.mark.parametrize(("name", "options"), BENCH, ids=[name for name, _ in BENCH])
 def test_the_benchmark_shapes_agree(engines: dict[str, Any], name: str, options: dict[str, Any]) -> None:
     request = SearchRequest(now=NOW, **{**options, "limit": 300, "offset": 0})

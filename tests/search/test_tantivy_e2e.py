@@ -259,8 +259,9 @@ def test_a_tantivy_path_that_is_a_file_gets_a_clear_error_and_loses_nothing(
         shutil.copy(CONFIG / name, config / name)
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("kept", encoding="utf-8")
-    (config / "presswatch.yaml").write_text(f"index_backend: tantivy\ntantivy_path: {blocker}\n", encoding="utf-8")
     db = tmp_path / "pw.db"
+    (config / "presswatch.yaml").write_text(f"index_backend: tantivy\ntantivy_path: {blocker}\ndatabase: {db}\n",
+                                            encoding="utf-8")
     with Store(db) as store:
         store.add_articles([Article(url="https://bao.vn/a", source_id="bao", source_kind="press",
                                     title="Lai Châu mưa lớn", text="Mưa lớn ở Lai Châu.")])
