@@ -1,6 +1,7 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
-    python3 -P tests/data/province_dev/select.py [--province son_la|tuyen_quang|lang_son|cao_bang]
+    python3 -P tests/data/province_dev/select.py
+        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh]
         [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
@@ -49,7 +50,7 @@ common unit names, random negatives; from baomoi_more only (after the exclusions
 eligible article of its trap pools; see the README), excluding what the Tuyên Quang draw excluded and
 the Tuyên Quang sample.
 
-`--province cao_bang` (added last, same method and seed, its own random.Random(20261207), so the five
+`--province cao_bang` (added later, same method and seed, its own random.Random(20261207), so the five
 first samples stay as they were drawn) draws sample_cao_bang.jsonl, a fourth judgement set nobody
 tunes on (Lạng Sơn, looked at once, became a development set), for Cao Bằng (unchanged by the 2025
 reform): pools for "Cao Bằng" on routes (quốc lộ 3 / 4A / 34, "Hà Nội - Cao Bằng", "Cao Bằng - …",
@@ -59,6 +60,21 @@ tourism (thác Bản Giốc, Pác Bó, động Ngườm Ngao, the Non nước Ca
 "cao bằng" (a height, found in the unfolded text: "cao bằng", "Cao bằng"), "Cao Bằng", rare and
 common unit names, random negatives; from baomoi_more only (after the exclusions baomoi_dev holds no
 eligible article of any of these pools), excluding what the Lạng Sơn draw excluded and the Lạng Sơn
+sample.
+
+`--province quang_ninh` (added last, same method and seed, its own random.Random(20261207), so the six
+first samples stay as they were drawn) draws sample_quang_ninh.jsonl, a fifth judgement set nobody
+tunes on (Cao Bằng, looked at once, became a development set), for Quảng Ninh (unchanged by the 2025
+reform; coastal, industrial and touristic, unlike the six mountain provinces): pools for routes
+(quốc lộ 18 / 10 / 4B with a place of the province, "Hà Nội / Hải Phòng / … - Quảng Ninh / Hạ Long /
+Móng Cái", "Quảng Ninh - …", the Hạ Long - Hải Phòng, Hạ Long - Vân Đồn and Vân Đồn - Móng Cái
+expressways), the border gates and trade (Móng Cái, Bắc Luân, Hoành Mô, Bắc Phong Sinh, Ka Long),
+tourism and landmarks (vịnh Hạ Long, Bái Tử Long, Yên Tử, Bãi Cháy, Tuần Châu, Cô Tô, Quan Lạn, sân
+bay Vân Đồn), coal and industry (Vinacomin / TKV, "than Quảng Ninh", the mines and plants of Cẩm Phả,
+Uông Bí, Mạo Khê, Mông Dương, Vàng Danh, Hòn Gai), history and streets (the Bạch Đằng battles, streets
+named Hạ Long / Quảng Ninh), "Quảng Ninh" elsewhere (huyện Quảng Ninh of Quảng Bình, lists naming
+both), "Quảng Ninh", rare and common unit names, random negatives; from baomoi_more only (all of
+baomoi_dev is among the excluded ids), excluding what the Cao Bằng draw excluded and the Cao Bằng
 sample.
 """
 
@@ -404,12 +420,86 @@ def cao_bang(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Cao Bằng"}, exclude=exclude)
 
 
+# Quảng Ninh, the fifth judgement set (unchanged by the 2025 reform; coastal, industrial, touristic).
+# "Quảng Ninh" on routes: quốc lộ 18 (Bắc Ninh - Chí Linh - Đông Triều - Uông Bí - Hạ Long - Cẩm Phả
+# - Móng Cái), 10 (Hải Phòng - Quảng Yên - Uông Bí), 4B (Lạng Sơn - Tiên Yên), the expressways Hạ
+# Long - Hải Phòng, Hạ Long - Vân Đồn, Vân Đồn - Móng Cái, "Hà Nội - Quảng Ninh" coaches, "Quảng Ninh
+# - …" either way
+_QN = word("Quảng Ninh")
+_QN_PLACE = r"(?<!\w)(?:quảng ninh|hạ long|móng cái|cẩm phả|uông bí|vân đồn|quảng yên|đông triều|tiên yên)(?!\w)"
+QUANG_NINH_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:18|18a|18b|10|4b)(?![\d\w])[^.]{0,80}" + _QN_PLACE
+    + "|" + _QN_PLACE + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:18|18a|18b|10|4b)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|hải phòng|hải dương|bắc ninh|bắc giang|lạng sơn|thái bình|nội bài)\s*[-–]\s*"
+    r"(?:quảng ninh|hạ long|móng cái)(?!\w)"
+    r"|" + _QN + r"\s*[-–]\s*\w"
+    r"|(?<!\w)(?:hạ long|vân đồn)\s*[-–]\s*(?:hải phòng|vân đồn|móng cái|hà nội)(?!\w)"
+    r"|cao tốc[^.]{0,40}" + _QN_PLACE)
+# the border gates and the trade through them: Móng Cái (Bắc Luân bridge, opposite Dongxing),
+# Hoành Mô (Bình Liêu, opposite Đồng Trung), Bắc Phong Sinh (Hải Hà), Ka Long
+QUANG_NINH_BORDER = (
+    r"cửa khẩu[^.]{0,40}(?<!\w)(?:móng cái|bắc luân|hoành mô|bắc phong sinh|ka long|quảng ninh)(?!\w)"
+    r"|(?<!\w)(?:cầu bắc luân|bắc luân)(?!\w)|đông hưng[^.]{0,40}móng cái|móng cái[^.]{0,40}đông hưng")
+# tourism and landmarks: vịnh Hạ Long (World Heritage; named in national and foreign stories), vịnh
+# Bái Tử Long, Yên Tử (also Tây Yên Tử in Bắc Giang), Bãi Cháy, Tuần Châu, Cô Tô, Quan Lạn, Vân Đồn
+# airport
+QUANG_NINH_TOURISM = (
+    r"vịnh hạ long|vịnh bái tử long|(?<!\w)(?:yên tử|bãi cháy|tuần châu|cô tô|quan lạn|"
+    r"sân bay vân đồn|cảng hàng không[^.]{0,20}vân đồn|hòn gà chọi|hang sửng sốt|thiên cung)(?!\w)")
+# coal and industry: Vinacomin / TKV, "than Quảng Ninh", the mines and power plants of Cẩm Phả, Uông
+# Bí, Mạo Khê, Mông Dương, Vàng Danh, Hòn Gai
+QUANG_NINH_COAL = (
+    r"(?<!\w)(?:vinacomin|tkv|than quảng ninh|vùng mỏ|thợ mỏ)(?!\w)"
+    r"|tập đoàn[^.]{0,30}than[^.]{0,5}(?:-|–)?\s*khoáng sản"
+    r"|(?:mỏ|than|nhiệt điện|xi măng|công ty)[^.]{0,30}(?<!\w)(?:cẩm phả|uông bí|mạo khê|mông dương|"
+    r"vàng danh|hòn gai|hồng gai|hà tu|hà lầm|cao sơn|quảng ninh)(?!\w)")
+# history and streets: the Bạch Đằng battles (938, 1288; the stakes at Quảng Yên), streets and
+# businesses named Hạ Long / Quảng Ninh in other cities (not "thành phố")
+QUANG_NINH_HISTORY_STREET = (
+    r"(?<!\w)(?:trận|chiến thắng|sông|bãi cọc|cọc|trận địa cọc) bạch đằng(?!\w)"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:hạ long|quảng ninh)(?!\w)")
+# "Quảng Ninh" elsewhere: huyện Quảng Ninh of Quảng Bình (a classic trap), and lists naming both
+QUANG_NINH_QUANG_BINH = (
+    r"huyện quảng ninh|quảng ninh\s*[,(]\s*(?:tỉnh\s*)?quảng bình"
+    r"|quảng bình[^.]{0,60}" + _QN + "|" + _QN + r"[^.]{0,60}quảng bình")
+
+# the pools, in drawing order; sizes chosen from the pool sizes (never from the articles) for about 160
+QUANG_NINH_POOLS: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+    ("qn_route", 12, lambda c: c.matching(QUANG_NINH_ROUTE)),
+    ("qn_border_trade", 10, lambda c: c.matching(QUANG_NINH_BORDER)),
+    ("qn_tourism", 12, lambda c: c.matching(QUANG_NINH_TOURISM)),
+    ("qn_coal_industry", 10, lambda c: c.matching(QUANG_NINH_COAL)),
+    ("qn_history_street", 5, lambda c: c.matching(QUANG_NINH_HISTORY_STREET)),
+    ("qn_quang_binh_trap", 8, lambda c: c.matching(QUANG_NINH_QUANG_BINH)),
+    ("quang_ninh", 20, lambda c: c.matching(_QN)),
+]
+
+
+def quang_ninh(more: Corpus) -> list[tuple[Article, str]]:
+    """The Quảng Ninh judgement set (unchanged by the 2025 reform), excluding what the Cao Bằng draw
+    excluded (OTHER_SETS, the Sơn La, Tuyên Quang and Lạng Sơn samples, genre_train,
+    briefing_questions) and the Cao Bằng sample (now a development set)."""
+    rnd = random.Random(SEED)
+    exclude = frozenset().union(
+        *(ids_in(HERE.parent / p) for p in [*OTHER_SETS, "province_dev/sample_son_la.jsonl",
+                                            "province_dev/sample_tuyen_quang.jsonl",
+                                            "province_dev/sample_lang_son.jsonl",
+                                            "province_dev/sample_cao_bang.jsonl",
+                                            "genre_train/sample.jsonl"]),
+        ids_in(HERE.parent / "briefing_questions" / "labels.jsonl", key="article"))
+    # baomoi_dev was checked for a top-up of the trap pools: all its 3,070 articles are among the
+    # excluded ids (its matches of the pools and of "Quảng Ninh" are all in other sets), so the
+    # sample is baomoi_more only
+    return draw_province(rnd, more, "Quảng Ninh", "units_quang_ninh.csv", QUANG_NINH_POOLS, None, 25,
+                         own={"Quảng Ninh"}, exclude=exclude)
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
     parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son",
-                                 "cao_bang"],
+                                 "cao_bang", "quang_ninh"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -429,6 +519,9 @@ def main() -> None:
         return
     if args.province == "cao_bang":
         write({"cao_bang": cao_bang(more)}, args.strata)
+        return
+    if args.province == "quang_ninh":
+        write({"quang_ninh": quang_ninh(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
