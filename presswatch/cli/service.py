@@ -163,7 +163,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     db = database(args, config.settings, existing=True)
     with Store(db) as store:
         health = store.health()
-    header = (f"{'id':<28} {'loại':<24} {'kiểu':<8} {'bật':<5} {'thành công gần nhất':<20} "
+    kind_width = max([8, *(len(source.type) for source in config.sources)])  # "youtube_search" fits
+    header = (f"{'id':<28} {'loại':<24} {'kiểu':<{kind_width}} {'bật':<5} {'thành công gần nhất':<20} "
               f"{'lỗi liên tiếp':>13} {'bài':>6}  lỗi gần nhất")
     out(header)
     out("-" * len(header))
@@ -174,7 +175,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         total = state.articles_total if state else 0
         error = (state.last_error or "") if state and state.consecutive_failures else ""
         out(
-            f"{source.id:<28} {KIND_LABELS[source.kind]:<24} {source.type:<8} "
+            f"{source.id:<28} {KIND_LABELS[source.kind]:<24} {source.type:<{kind_width}} "
             f"{'có' if source.enabled else 'không':<5} {last_ok:<20} {failures:>13} {total:>6}  {error[:70]}"
         )
         for warning in state.warnings if state else ():  # of the last run: malformed XML, the per-run cap...

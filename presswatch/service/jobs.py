@@ -105,7 +105,7 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
                 for change in check(conn, info, health, alerts.source_health, targets, datetime.now(UTC)):
                     log.warning("tình trạng nguồn: %s", change)
     level = logging.INFO if run.ok else logging.WARNING
-    log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d lỗi%s", source_id, "xong" if run.ok else "LỖI",
+    log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d trang lỗi%s", source_id, "xong" if run.ok else "LỖI",
             run.new_articles, run.pages, run.errors, f" — {run.message}" if run.message else "")
     if config.settings.index_backend != "sqlite":
         _sync_index(config.settings, Path(db))
