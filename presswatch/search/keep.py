@@ -65,13 +65,21 @@ def _tantivy(settings: Settings, store: Store) -> TantivyIndex:
     return TantivyIndex(store, tantivy_dir(settings, store.path))
 
 
-def sync_tantivy(settings: Settings, store: Store) -> SyncOutcome:
+def _lowered_to(store: Store, mark: int) -> int | None:
+    """Where a reanalysis or a failed correction lowered the ``tantivy`` position below the index's
+    ``mark`` (the sync re-indexes from there); None when it was not lowered."""
+    floor = position(store, TANTIVY_SYNC)
+    return floor if floor is not None and floor < mark else None
+
+
+def sync_tantivy(settings: Settings, store: Store, wait: float | None = None) -> SyncOutcome:
     """Index the articles the tantivy index does not hold yet, from where a reanalysis left the
-    ``tantivy`` position if lower; then record the position reached."""
+    ``tantivy`` position if lower; then record the position reached. ``wait``: seconds to wait for
+    another writer (None: the index's own limit)."""
     try:
         index = _tantivy(settings, store)
-        floor = position(store, TANTIVY_SYNC)
-        sent = index.sync(after=floor if floor is not None and floor < index.mark() else None)
+        after = _lowered_to(store, index.mark())
+        sent = index.sync(after=after) if wait is None else index.sync(after=after, wait=wait)
         save_position(store, TANTIVY_SYNC, index.mark(), None)
     except Exception as exc:  # noqa: BLE001 - the lock held too long, a disk full: the next sync resumes
         return SyncOutcome(0, error_text(exc))
@@ -88,20 +96,16 @@ def catch_up(settings: Settings, store: Store, limit: int = CATCH_UP_MAX, wait: 
     if settings.index_backend != "tantivy":
         return None
     try:
-        index = _tantivy(settings, store)
-        mark = index.mark()
-        floor = position(store, TANTIVY_SYNC)
-        after = floor if floor is not None and floor < mark else None  # a reanalysis or failed correction
+        mark = _tantivy(settings, store).mark()
+        after = _lowered_to(store, mark)
         behind = count_articles(store.db, after_id=mark if after is None else after)
-        if not behind:
-            return None
-        if behind > limit:
-            return f"chỉ mục tìm kiếm còn thiếu {behind:,} bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào"
-        index.sync(after=after, wait=wait)
-        save_position(store, TANTIVY_SYNC, index.mark(), None)
     except Exception as exc:  # noqa: BLE001 - the search answers from what the index holds
         return error_text(exc)
-    return None
+    if not behind:
+        return None
+    if behind > limit:
+        return f"chỉ mục tìm kiếm còn thiếu {behind:,} bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào"
+    return sync_tantivy(settings, store, wait).error
 
 
 def index_lines(settings: Settings, store: Store) -> list[str]:
