@@ -42,7 +42,7 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
     from presswatch.cli.progress import RateLine
     from presswatch.config import load_analyzer
     from presswatch.errors import ReanalysisError
-    from presswatch.search.keep import sync_index
+    from presswatch.search.keep import engine_name, sync_index
     from presswatch.store import Store
     from presswatch.store.corrections import overlay_corrections
     from reanalysis.run import Selection, fingerprint, reanalyze, resume
@@ -98,7 +98,8 @@ def cmd_reanalyze(args: argparse.Namespace, config: Config, db: Path) -> int:
         out(f"Sổ đăng ký: nhận diện lại thể loại và ghi nguồn của {_number(remarked[0])} bài (bộ nhận diện mới).")
     out("Không gửi cảnh báo nào: phân tích lại không gửi lại cảnh báo cho bài cũ.")
     if indexed and counts.get("changed"):
-        engine = "Elasticsearch" if config.settings.index_backend == "elasticsearch" else "Chỉ mục tantivy"
+        engine = engine_name(config.settings)
+        engine = engine[:1].upper() + engine[1:]
         synced = sync_index(config.settings, db)
         if synced is not None and synced.error is None:
             out(f"{engine}: đã gửi lại {synced.sent} bài.")

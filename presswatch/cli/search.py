@@ -153,15 +153,18 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from presswatch.search.keep import rebuild_index, tantivy_dir
+    from presswatch.search.keep import engine_name, rebuild_index, tantivy_dir
 
     settings = load_settings(config_dir(args) / "presswatch.yaml")
     db = database(args, settings, existing=True)
     alias = settings.elasticsearch_alias
     tantivy = settings.index_backend == "tantivy"
+    sqlite = settings.index_backend == "sqlite"
     with Store(db) as store:
         if tantivy:
             out(f"Lập lại chỉ mục tantivy {tantivy_dir(settings, db)} từ {db} …")
+        elif sqlite:
+            out(f"Lập lại chỉ mục SQLite FTS5 trong {db} …")
         else:
             out(f"Lập lại chỉ mục Elasticsearch {settings.elasticsearch_url} (bí danh {alias}) từ {db} …")
         try:
@@ -169,8 +172,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         except Exception as exc:  # noqa: BLE001 - connection, auth, mapping or lock errors: say so, exit 1
             err(f"Không lập được chỉ mục: {error_text(exc)}")
             return 1
-    if tantivy:
-        out(f"Xong: {sent} bài đã vào chỉ mục tantivy.")
+    if tantivy or sqlite:
+        out(f"Xong: {sent} bài đã vào {engine_name(settings)}.")
     else:
         out(f"Xong: {sent} bài đã vào chỉ mục mới; bí danh {alias} đã chuyển sang chỉ mục mới.")
     return 0
@@ -179,12 +182,12 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def sync_search_index(settings: Settings, db: Path, quiet: bool = False) -> None:
     """After a crawl (and, ``quiet``, before a search): bring the configured index (tantivy,
     Elasticsearch) up to date with the store. Failure loses nothing."""
-    from presswatch.search.keep import sync_index
+    from presswatch.search.keep import engine_name, sync_index
 
     outcome = sync_index(settings, db)
     if outcome is None:
         return
-    engine = "Elasticsearch" if settings.index_backend == "elasticsearch" else "chỉ mục tantivy"
+    engine = engine_name(settings)
     if outcome.error:
         err(f"{engine} chưa cập nhật được ({outcome.error}); bài đã lưu, sẽ gửi lại ở lần sau.")
     elif not quiet or outcome.sent:

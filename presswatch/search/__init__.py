@@ -32,12 +32,13 @@ def open_backend(settings: Settings, store: Store) -> SearchBackend:
     ``PRESSWATCH_ES_PASSWORD``)."""
     if settings.index_backend == "elasticsearch":
         return EsIndex.from_settings(settings)
+    from presswatch.search.keep import catch_up, tantivy_dir
+
+    behind = catch_up(settings, store)  # articles stored by a path that did not sync: indexed now
+    if behind is not None:
+        log.warning("%s index behind the store: %s", settings.index_backend, behind)
     if settings.index_backend == "tantivy":
-        from presswatch.search.keep import catch_up, tantivy_dir
         from presswatch.search.tantivy_index import TantivyIndex
 
-        behind = catch_up(settings, store)  # articles stored by a path that did not sync: indexed now
-        if behind is not None:
-            log.warning("tantivy index behind the store: %s", behind)
         return TantivyIndex(store, tantivy_dir(settings, store.path))
     return SqliteIndex(store)

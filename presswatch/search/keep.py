@@ -1,7 +1,10 @@
 """The configured search index kept in step with the store, whichever engine it is: the one place the
 shell calls after a crawl, a correction, a reanalysis, retention and ``presswatch reindex``.
 
-- ``sqlite``: nothing to do, FTS5 is written in the store's own transactions;
+- ``sqlite``: FTS5 is written in the store's own transactions; after a switch from another engine
+  (which emptied it) ``sync_index`` fills it again, ``catch_up`` does when a few are missing;
+- any other engine: the store's FTS5 index is emptied once and no longer written
+  (``presswatch.store.fulltext``): a third of the cost of storing an article, for nothing;
 - ``elasticsearch``: ``presswatch.search.es_sync`` (the ``sync_state`` row ``elasticsearch``);
 - ``tantivy``: the embedded index in ``tantivy_dir(settings, db)`` (``TantivyIndex``: its own mark
   file, one writer at a time under a lock). ``reanalysis`` lowers the ``sync_state`` row ``tantivy``
@@ -16,6 +19,7 @@ the tantivy position below its article, so that sync indexes it again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -40,8 +44,10 @@ from presswatch.times import local, parse_iso
 if TYPE_CHECKING:
     from presswatch.search.tantivy_index import TantivyIndex
 
-__all__ = ["TANTIVY_SYNC", "SyncOutcome", "catch_up", "index_lines", "rebuild_index", "reindex_articles",
-           "remove_articles", "sync_index", "tantivy_dir"]
+__all__ = ["TANTIVY_SYNC", "SyncOutcome", "catch_up", "engine_name", "fulltext_in_step", "index_lines",
+           "rebuild_index", "reindex_articles", "remove_articles", "sync_index", "tantivy_dir"]
+
+log = logging.getLogger(__name__)
 
 TANTIVY_SYNC = "tantivy"  # the sync_state row whose position a reanalysis lowers
 CORRECTION_WAIT = 10.0  # seconds an analyst's correction waits for another writer of the index
@@ -86,13 +92,33 @@ def sync_tantivy(settings: Settings, store: Store, wait: float | None = None) ->
     return SyncOutcome(sent, None)
 
 
+def engine_name(settings: Settings) -> str:
+    """The configured search index in operators' messages (Vietnamese)."""
+    return {"elasticsearch": "Elasticsearch", "tantivy": "chỉ mục tantivy"}.get(settings.index_backend,
+                                                                                "chỉ mục SQLite FTS5")
+
+
+def fulltext_in_step(settings: Settings, store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """The store's FTS5 index as the configured engine needs it: with ``sqlite``, every article
+    (after a switch from another engine, what it lacks is indexed now, in batches); with another
+    engine, empty and no longer written (done once; logged). Returns how many were indexed."""
+    if settings.index_backend == "sqlite":
+        return store.fill_fulltext(progress)
+    if store.drop_fulltext():
+        log.info("chỉ mục SQLite FTS5 đã được làm trống: %s phục vụ tìm kiếm", engine_name(settings))
+    return 0
+
+
 def catch_up(settings: Settings, store: Store, limit: int = CATCH_UP_MAX, wait: float = CATCH_UP_WAIT) -> str | None:
     """Before a search (``presswatch.search.open_backend``): index what the store holds beyond the
     tantivy index's position, when the crawl, service or CLI that stored it did not (articles added
     by another path, a sync that failed). Cheap when caught up (two reads, no write). At most
     ``limit`` articles, waiting at most ``wait`` seconds for another writer: a search never builds a
     whole index (the service's start job or ``presswatch reindex`` does), it answers from what the
-    index holds. Returns the reason the index is behind, or None."""
+    index holds. Returns the reason the index is behind, or None. The same for SQLite's FTS5 index
+    after a switch from another engine (``fulltext_in_step``)."""
+    if settings.index_backend == "sqlite":
+        return _catch_up_fulltext(store, limit)
     if settings.index_backend != "tantivy":
         return None
     try:
@@ -104,15 +130,32 @@ def catch_up(settings: Settings, store: Store, limit: int = CATCH_UP_MAX, wait: 
     if not behind:
         return None
     if behind > limit:
-        return f"chỉ mục tìm kiếm còn thiếu {behind:,} bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào"
+        return _behind(behind)
     return sync_tantivy(settings, store, wait).error
+
+
+def _catch_up_fulltext(store: Store, limit: int) -> str | None:
+    try:
+        behind = store.fulltext_missing()
+        if behind and behind <= limit:
+            store.fill_fulltext()
+            return None
+    except Exception as exc:  # noqa: BLE001 - the search answers from what the index holds
+        return error_text(exc)
+    return _behind(behind) if behind else None
+
+
+def _behind(count: int) -> str:
+    return f"chỉ mục tìm kiếm còn thiếu {count:,} bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào"
 
 
 def index_lines(settings: Settings, store: Store) -> list[str]:
     """The search index in ``presswatch status``: the engine, how far it holds the store, the last
     sync and its error (operators' text, Vietnamese)."""
     if settings.index_backend == "sqlite":
-        return ["Chỉ mục tìm kiếm: SQLite FTS5 trong cơ sở dữ liệu (luôn khớp với kho bài)"]
+        missing = store.fulltext_missing()
+        return ["Chỉ mục tìm kiếm: SQLite FTS5 trong cơ sở dữ liệu, "
+                + (f"còn thiếu {missing:,} bài" if missing else "khớp với kho bài")]
     name = TANTIVY_SYNC if settings.index_backend == "tantivy" else "elasticsearch"
     row = sync_record(store, name)
     engine = f"tantivy ({tantivy_dir(settings, store.path)})" if name == TANTIVY_SYNC else "Elasticsearch"
@@ -127,13 +170,18 @@ def index_lines(settings: Settings, store: Store) -> list[str]:
 
 def sync_index(settings: Settings, db: Path | str) -> SyncOutcome | None:
     """After a crawl's store, at service start and when the CLI opens the index: bring the configured
-    index up to date with the database ``db`` (cheap when caught up). None with the SQLite index."""
+    index up to date with the database ``db`` (cheap when caught up), and the store's FTS5 index as
+    that engine needs it (``fulltext_in_step``). With SQLite, None when FTS5 lacked nothing."""
+    with Store(db) as store:
+        try:
+            filled = fulltext_in_step(settings, store)
+        except Exception as exc:  # noqa: BLE001 - a locked or full database: the next sync resumes
+            return SyncOutcome(0, error_text(exc))
+        if settings.index_backend == "tantivy":
+            return sync_tantivy(settings, store)
     if settings.index_backend == "elasticsearch":
         return sync_elasticsearch(settings, db)
-    if settings.index_backend != "tantivy":
-        return None
-    with Store(db) as store:
-        return sync_tantivy(settings, store)
+    return SyncOutcome(filled, None) if filled else None
 
 
 def reindex_articles(settings: Settings | None, store: Store, ids: list[int]) -> str | None:
@@ -175,8 +223,12 @@ def remove_articles(settings: Settings, store: Store, ids: list[int], before: da
 
 
 def rebuild_index(settings: Settings, store: Store, progress: Callable[[int, int], None] | None = None) -> int:
-    """``presswatch reindex``: the tantivy index rebuilt from the store when it is the configured
-    engine, else Elasticsearch's (whatever the configured backend, as before). Raises on failure."""
+    """``presswatch reindex``: the configured engine's index rebuilt from the store — tantivy's,
+    SQLite's FTS5 (emptied, then filled in batches), or Elasticsearch's. Raises on failure."""
+    if settings.index_backend == "sqlite":
+        store.drop_fulltext()
+        return store.fill_fulltext(progress)
+    fulltext_in_step(settings, store)
     if settings.index_backend == "tantivy":
         index = _tantivy(settings, store)
         sent = index.rebuild(progress)

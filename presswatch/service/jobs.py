@@ -107,24 +107,23 @@ def crawl_job(config_dir: str, db: str, source_id: str) -> CrawlTally | None:
     level = logging.INFO if run.ok else logging.WARNING
     log.log(level, "thu thập %s: %s, %d bài mới, %d trang, %d trang lỗi%s", source_id, "xong" if run.ok else "LỖI",
             run.new_articles, run.pages, run.errors, f" — {run.message}" if run.message else "")
-    if config.settings.index_backend != "sqlite":
-        _sync_index(config.settings, Path(db))
+    _sync_index(config.settings, Path(db))
     return CrawlTally(source_id, "ok" if run.ok else "failed", run.new_articles, run.errors)
 
 
 def index_sync_job(config_dir: str, db: str) -> None:
-    """At service start (and after a reload): bring the configured search index (tantivy,
-    Elasticsearch) up to date with the store, repairing a crash between a crawl's store and its sync."""
+    """At service start (and after a reload): bring the configured search index up to date with the
+    store, repairing a crash between a crawl's store and its sync (and, after a switch of engine,
+    filling or emptying the store's FTS5 index: ``keep.fulltext_in_step``)."""
     config = RUNTIME.config(config_dir)
-    if config.settings.index_backend != "sqlite":
-        _sync_index(config.settings, Path(db))
+    _sync_index(config.settings, Path(db))
 
 
 def _sync_index(settings: Settings, db: Path) -> None:
-    from presswatch.search.keep import sync_index
+    from presswatch.search.keep import engine_name, sync_index
 
     outcome = sync_index(settings, db)
-    engine = "Elasticsearch" if settings.index_backend == "elasticsearch" else "chỉ mục tantivy"
+    engine = engine_name(settings)
     if outcome is not None and outcome.error:
         log.warning("%s chưa cập nhật được (%s); bài đã lưu, sẽ gửi lại ở lần sau", engine, outcome.error)
     elif outcome is not None and outcome.sent:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from analysis import fold, normalize
 from analysis.fingerprint import BAND
 from presswatch.models import Article, StoredArticle
+from presswatch.store import fulltext
 from presswatch.store.clusters import find_cluster, join_cluster
 from presswatch.times import iso, parse_iso
 
@@ -42,10 +43,11 @@ def seen(db: sqlite3.Connection, url: str) -> bool:
     return row is not None
 
 
-def insert(db: sqlite3.Connection, article: Article) -> int | None:
+def insert(db: sqlite3.Connection, article: Article, fts_extent: int | None = None) -> int | None:
     """Store ``article`` with its URLs, text, index entry and analysis (inside the caller's
     transaction). Returns the new id, or None when its URL was already stored (its new aliases are
-    added)."""
+    added). The FTS5 entry is written when the index holds articles up to its id
+    (``fulltext.extent``, read here unless the caller read it in this transaction: ``fts_extent``)."""
     published = iso(article.published_at)
     fetched = iso(article.fetched_at)
     assert fetched is not None
@@ -54,12 +56,12 @@ def insert(db: sqlite3.Connection, article: Article) -> int | None:
         _add_aliases(db, row[0], article.aliases)
         return None
     texts = article.analysis.texts if article.analysis is not None else None
+    folded: tuple[str, str] | None = None
     if texts is not None and texts.of(article.title, article.text):  # what the analysis computed
         title_norm, text_norm = texts.title, texts.text
-        title_folded, text_folded = texts.folded_title, texts.folded_text
+        folded = texts.folded_title, texts.folded_text
     else:
         title_norm, text_norm = normalize(article.title), normalize(article.text)
-        title_folded, text_folded = fold(title_norm), fold(text_norm)
     data = article.analysis.to_json() if article.analysis is not None else None
     parent = None
     if article.parent_url is not None:
@@ -104,10 +106,10 @@ def insert(db: sqlite3.Connection, article: Article) -> int | None:
     db.execute("INSERT INTO article_texts (article_id, text, text_norm) VALUES (?, ?, ?)",
                (article_id, article.text, None if text_norm == article.text else text_norm))
     _add_aliases(db, article_id, [article.url, *article.aliases])
-    db.execute(
-        "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-        (article_id, title_folded, text_folded),
-    )
+    if article_id <= (fulltext.extent(db) if fts_extent is None else fts_extent):
+        if folded is None:
+            folded = fold(title_norm), fold(text_norm)
+        fulltext.add(db, article_id, *folded)
     if article.analysis is not None and data is not None:
         _add_analysis(db, article_id, article.analysis, data)
     return article_id
@@ -198,19 +200,19 @@ def update_engagement(db: sqlite3.Connection, url: str, engagement: dict[str, in
 
 
 def delete_articles(db: sqlite3.Connection, ids: list[int]) -> None:
-    """Delete articles and everything hanging on them, index entries included (the FTS5 index is
-    contentless: each entry is deleted with the folded text it was built from). Inside a transaction."""
+    """Delete articles and everything hanging on them, index entries included (those the FTS5
+    index holds: ``fulltext``). Inside a transaction."""
     if not ids:
         return
     marks = ",".join("?" * len(ids))
-    rows = db.execute(
-        f"""SELECT a.id, a.title, a.title_norm, t.text, t.text_norm FROM articles a
-            JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({marks})""", ids).fetchall()
-    for row in rows:
-        title = row["title_norm"] if row["title_norm"] is not None else row["title"]
-        text = row["text_norm"] if row["text_norm"] is not None else row["text"]
-        db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-                   (row["id"], fold(title), fold(text)))
+    indexed = [i for i in ids if i <= fulltext.extent(db)]
+    if indexed:
+        rows = db.execute(
+            f"""SELECT a.id, coalesce(a.title_norm, a.title), coalesce(t.text_norm, t.text) FROM articles a
+                JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({",".join("?" * len(indexed))})""",
+            indexed).fetchall()
+        for row in rows:
+            fulltext.remove(db, row[0], row[1], row[2])
     db.execute(f"DELETE FROM sketch_bands WHERE article_id IN ({marks})", ids)
     db.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # the rest cascades
 

@@ -10,7 +10,7 @@ the transaction and call them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from presswatch.errors import StoreError
 from presswatch.models import Article, StoredArticle
 from presswatch.store import articles as stored
+from presswatch.store import fulltext
 from presswatch.store import health as crawl_state
 from presswatch.store.articles import OnStored
 from presswatch.store.health import RunResult, SourceHealth
@@ -122,7 +123,34 @@ class Store:
     def add_articles(self, articles: list[Article]) -> list[int | None]:
         """Store several articles in one transaction (bulk imports, benchmarks): all or none."""
         with self.transaction() as db:
-            return [stored.insert(db, article) for article in articles]
+            extent = fulltext.extent(db)
+            return [stored.insert(db, article, extent) for article in articles]
+
+    # --- the FTS5 index (``fulltext``): written only while SQLite is the search engine ------------
+
+    def fulltext_missing(self) -> int:
+        """How many stored articles the FTS5 index lacks (0: it holds them all)."""
+        return fulltext.missing(self.db)
+
+    def drop_fulltext(self) -> bool:
+        """Empty the FTS5 index and stop writing it (tantivy or Elasticsearch serves searches).
+        False when it was empty already."""
+        with self.transaction() as db:
+            return fulltext.drop(db)
+
+    def fill_fulltext(self, progress: Callable[[int, int], None] | None = None,
+                      batch: int = fulltext.FILL_BATCH) -> int:
+        """Index the articles the FTS5 index lacks, one transaction per ``batch`` (a crawl may store
+        articles between them; they are taken too), until it holds them all. Returns how many."""
+        total = self.fulltext_missing() if progress is not None else 0
+        added, done = 0, fulltext.extent(self.db) == fulltext.EVERY
+        while not done:
+            with self.transaction() as db:
+                count, done = fulltext.fill_batch(db, batch)
+            added += count
+            if progress is not None:
+                progress(added, max(total, added))
+        return added
 
     @staticmethod
     def add_analysis(db: sqlite3.Connection, article_id: int, analysis: Analysis) -> None:

@@ -184,4 +184,15 @@ SCHEMA = Schema("store", (
         SELECT 'Lai Châu', id, relevance FROM articles WHERE relevance IN ('about', 'mention');
     """,
     ),
+    Migration(
+        "which articles the FTS5 index holds",
+        """
+    -- The FTS5 index holds the articles whose id is at most upto (presswatch.store.fulltext): no
+    -- row, all of them; -1, none (tantivy or Elasticsearch serves searches).
+    CREATE TABLE fts_extent (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        upto INTEGER NOT NULL
+    );
+    """,
+    ),
 ))

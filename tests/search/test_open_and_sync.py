@@ -82,6 +82,33 @@ def test_a_search_never_builds_a_whole_index_and_answers_from_what_it_holds(db: 
         assert TantivyIndex(store, index.path).search(SearchRequest("muong te", now=NOW)).total == 1
 
 
+def test_another_engine_empties_the_stores_fts5_index_and_a_switch_to_sqlite_fills_it_back(db: Path) -> None:
+    # tantivy serves searches: the store's FTS5 index is emptied at the first sync and no longer
+    # written (a third of the cost of storing an article)
+    assert keep.sync_index(Settings(), db) == SyncOutcome(2, None)
+    with Store(db) as store:
+        store.add_article(article(3, "Lũ ở Mường Tè", "Nước lũ dâng cao ở Mường Tè."))
+        assert store.fulltext_missing() == 3
+        assert SqliteIndex(store).search(SearchRequest("muong te", now=NOW)).total == 0
+        sqlite = Settings(index_backend="sqlite")
+        # a search after the switch answers from what the index holds when too much is missing …
+        assert keep.catch_up(sqlite, store, limit=2) == (
+            "chỉ mục tìm kiếm còn thiếu 3 bài, chờ dịch vụ hoặc lệnh presswatch reindex đưa vào")
+        assert keep.index_lines(sqlite, store) == ["Chỉ mục tìm kiếm: SQLite FTS5 trong cơ sở dữ liệu, còn thiếu 3 bài"]
+        # … and fills it when a few are
+        assert open_backend(sqlite, store).search(SearchRequest("muong te", now=NOW)).total == 2
+        assert store.fulltext_missing() == 0
+        store.add_article(article(4, "Mường Tè đón khách", "Du khách lên Mường Tè."))  # written with the article
+        assert SqliteIndex(store).search(SearchRequest("muong te", now=NOW)).total == 3
+    # back on tantivy, then on SQLite with the service: its sync fills the whole index
+    assert keep.sync_index(Settings(), db) == SyncOutcome(2, None)
+    assert keep.sync_index(Settings(index_backend="sqlite"), db) == SyncOutcome(4, None)
+    assert keep.sync_index(Settings(index_backend="sqlite"), db) is None  # nothing missing: nothing done
+    with Store(db) as store:
+        assert keep.rebuild_index(Settings(index_backend="sqlite"), store) == 4  # `presswatch reindex`
+        assert SqliteIndex(store).search(SearchRequest("muong te", now=NOW)).total == 3
+
+
 @pytest.mark.parametrize(("environ", "authorization"), [
     ({"PRESSWATCH_ES_API_KEY": "k3y"}, "ApiKey k3y"),
     ({"PRESSWATCH_ES_USERNAME": "vanphong", "PRESSWATCH_ES_PASSWORD": "mat-khau"},

@@ -22,8 +22,10 @@ _SKIPPED = ("articles_fts", "articles_fts_data", "articles_fts_idx", "articles_f
 _WHEN_OPENED = {"schema_migrations": "applied_at"}  # when each store was created, not what it holds
 
 
-def differences(first: Path, second: Path, fts_instances: bool = True) -> list[str]:
-    """What differs between the stores at ``first`` and ``second`` (empty: nothing)."""
+def differences(first: Path, second: Path, fts_instances: bool = True, fts: bool = True) -> list[str]:
+    """What differs between the stores at ``first`` and ``second`` (empty: nothing). Without
+    ``fts``, the FTS5 index and its extent are left out (a store built for another search engine
+    does not write it: ``presswatch.store.fulltext``)."""
     found: list[str] = []
     a, b = sqlite3.connect(first), sqlite3.connect(second)
     try:
@@ -31,13 +33,16 @@ def differences(first: Path, second: Path, fts_instances: bool = True) -> list[s
         if tables != _tables(b):
             found.append(f"tables {sorted(set(tables) ^ set(_tables(b)))}")
         for table in tables:
-            if table.startswith("sqlite_") or table in _SKIPPED or table not in _tables(b):
+            if (table.startswith("sqlite_") or table in _SKIPPED or table not in _tables(b)
+                    or (not fts and table.startswith(("articles_fts", "fts_extent")))):
                 continue
             columns = [row[1] for row in a.execute(f'PRAGMA table_info("{table}")')
                        if row[1] != _WHEN_OPENED.get(table)]
             order = ", ".join(f'"{column}"' for column in columns)
             sql = f'SELECT {order} FROM "{table}" ORDER BY {order}'
             _same(found, table, a.execute(sql), b.execute(sql))
+        if not fts:
+            return found
         kinds = ["row", "col"] + (["instance"] if fts_instances else [])
         for kind in kinds:
             for db in (a, b):
