@@ -243,13 +243,16 @@ class TantivyIndex:
         return doc
 
     def sync(self, batch: int = 5000, after: int | None = None,
-             progress: Callable[[int, int], None] | None = None, wait: float = LOCK_WAIT) -> int:
+             progress: Callable[[int, int], None] | None = None, wait: float = LOCK_WAIT,
+             rolling: bool = False) -> int:
         """Index the stored articles after the mark (all of them into an empty index), or after
         ``after`` when it is lower (articles rewritten since they were indexed: ``presswatch
         reanalyze``); the mark is saved after each commit. An article the index already holds past
         that point (a crash after the commit, before the mark; a rewritten one) is deleted first:
-        never indexed twice. Returns how many were added; cheap when caught up (one SQLite read, no
-        lock, no writer)."""
+        never indexed twice. ``rolling`` (a rebuild): each batch replaces only its own id range in
+        the commit that adds it, so every article stays searchable meanwhile; entries beyond the
+        last stored article go at the end. Returns how many were added; cheap when caught up (one
+        SQLite read, no lock, no writer)."""
         if after is None and not index_rows(self.store.db, self.mark(), 1):
             return 0  # caught up (another writer can only move the mark on)
         with self.writing(wait) as writer:
@@ -258,9 +261,10 @@ class TantivyIndex:
             added = 0
             first = True
             while rows := index_rows(self.store.db, last, batch):
-                if first:  # anything past the mark came from an interrupted run: drop it
-                    writer.delete_documents_by_query(tantivy.Query.range_query(
-                        self.schema, "id", tantivy.FieldType.Unsigned, last + 1, 2**63))
+                if rolling:  # this batch's range only: the old entries of the rest stay searchable
+                    writer.delete_documents_by_query(self._ids_from(last + 1, rows[-1]["id"]))
+                elif first:  # anything past the mark came from an interrupted run: drop it
+                    writer.delete_documents_by_query(self._ids_from(last + 1))
                     first = False
                 for row in rows:
                     writer.add_document(self.document(row))
@@ -270,7 +274,14 @@ class TantivyIndex:
                 added += len(rows)
                 if progress is not None:
                     progress(added, total)
+            if rolling:  # articles deleted from the store since the index took them
+                writer.delete_documents_by_query(self._ids_from(last + 1))
+                writer.commit()
+                self._set_mark(last)
         return added
+
+    def _ids_from(self, first: int, last: int = 2**63) -> tantivy.Query:
+        return tantivy.Query.range_query(self.schema, "id", tantivy.FieldType.Unsigned, first, last)
 
     def refresh(self, ids: list[int], wait: float = LOCK_WAIT) -> int:
         """Index the stored articles ``ids`` again (their analysis changed: an analyst's correction):
@@ -302,14 +313,13 @@ class TantivyIndex:
                     include_upper=False))
             writer.commit()
 
-    def rebuild(self, progress: Callable[[int, int], None] | None = None, wait: float = LOCK_WAIT) -> int:
-        """Index every stored article anew (``presswatch reindex``): the index is emptied, then
-        synced from the first article. Searches meanwhile see the part indexed so far."""
-        with self.writing(wait) as writer:
-            self._set_mark(0)  # first: a crash before the end leaves a mark the next sync resumes from
-            writer.delete_all_documents()
-            writer.commit()
-        return self.sync(progress=progress, wait=wait)
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, wait: float = LOCK_WAIT,
+                batch: int = 5000) -> int:
+        """Index every stored article anew (``presswatch reindex``), batch by batch from the first,
+        each batch replacing its own id range (``sync(rolling=True)``): searches meanwhile find every
+        article, rebuilt or not yet. Interrupted, the mark says where the next sync resumes (it
+        replaces everything past it)."""
+        return self.sync(batch=batch, after=0, progress=progress, wait=wait, rolling=True)
 
     def searcher(self) -> Any:
         if self._searcher is None:

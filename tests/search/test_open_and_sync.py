@@ -26,6 +26,7 @@ from presswatch.search.es_sync import SyncOutcome, sync_elasticsearch
 from presswatch.search.sqlite import SqliteIndex
 from presswatch.search.tantivy_index import TantivyIndex
 from presswatch.store import Store
+from presswatch.store.articles import delete_articles
 from tests.support.es import EsServer
 from tests.support.receiver import Receiver
 
@@ -107,6 +108,27 @@ def test_another_engine_empties_the_stores_fts5_index_and_a_switch_to_sqlite_fil
     with Store(db) as store:
         assert keep.rebuild_index(Settings(index_backend="sqlite"), store) == 4  # `presswatch reindex`
         assert SqliteIndex(store).search(SearchRequest("muong te", now=NOW)).total == 3
+
+
+def test_a_rebuild_keeps_every_article_searchable_until_it_ends(tmp_path: Path) -> None:
+    # `presswatch reindex` of a big archive takes minutes: searches meanwhile must not lose the
+    # articles not rebuilt yet; one deleted from the store without the index knowing goes at the end.
+    with Store(tmp_path / "pw.db") as store:
+        for number in range(1, 13):
+            store.add_article(article(number, f"Mường Tè tin {number}", "Tin về huyện Mường Tè, tỉnh Lai Châu."))
+        index = TantivyIndex(store, tmp_path / "pw.db.tantivy")
+        index.sync()
+        with store.transaction() as db:  # the newest article deleted behind the index's back
+            delete_articles(db, [12])
+        seen: list[int] = []
+
+        def search_meanwhile(done: int, total: int) -> None:
+            reader = TantivyIndex(store, index.path)  # another searcher, as the web's
+            seen.append(reader.search(SearchRequest("muong te", now=NOW, limit=50)).total)
+
+        assert index.rebuild(search_meanwhile, batch=5) == 11
+        assert seen == [12, 12, 12]  # the 11 stored ones and the stale one, found throughout
+        assert index.search(SearchRequest("muong te", now=NOW, limit=50)).total == 11 and index.mark() == 11
 
 
 @pytest.mark.parametrize(("environ", "authorization"), [
