@@ -419,10 +419,20 @@ def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], orig
     return False
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*)(\w)")
+SENTENCE_STARTS = 3
+CAPITAL_STARTS = 0.8
+
+
 def writes_capitals(text: str) -> bool:
-    """Does the writer capitalise (names, sentences), unlike a post typed all in lower case?"""
+    """Does the writer capitalise (names, sentences), unlike a post typed all in lower case? Either
+    capitals are 2 % of the letters, or (a text with few names: "… nhảy từ tầng lầu cao bằng dù") at
+    least four in five of its sentences begin with one."""
     letters = sum(1 for c in text[:2000] if c.isalpha())
-    return letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters
+    if letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters:
+        return True
+    starts = [m.group(1) for m in _SENTENCE_START.finditer(text[:2000])]
+    return len(starts) >= SENTENCE_STARTS and sum(1 for c in starts if c.isupper()) >= CAPITAL_STARTS * len(starts)
 
 
 def _form(original: str, name: str) -> str | None:
