@@ -21,6 +21,11 @@ Rules, in order:
    place ("cao tốc Nội Bài – Lào Cai", "xe khách từ Hà Nội lên Điện Biên"), names where a road goes;
    if every counted mention is such an end and the text places the story on a section in another
    province ("thuộc địa phận huyện Hạ Hòa, tỉnh Phú Thọ", "qua địa bàn Sơn La"), the grade is none.
+   So too if every counted mention is the far end of a dashed route, outside the title and any list,
+   and the title names the other end or a district of its province ("tuyến đường sắt Hà Nội - Lạng
+   Sơn" in a story on a bridge in Hà Nội).
+4b. Communes alone: if the only names found are communes, none typed and none after a word that puts
+   a place ("ở/tại/về …"), the grade is none: such a name is as often a person's ("tên Kim Loan").
 5. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
    of provinces ("Lào Cai, Lai Châu, Sơn La…") or at a route's end weighs less.
 Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
