@@ -109,6 +109,9 @@ SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", 
 _SURNAME_BEFORE = re.compile(r"(?<![\w.])(?:" + "|".join(SURNAMES) + r") $")
 _SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
     sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
+# In text typed in lower case, the surnames that are no everyday word ("trần" is a ceiling, "phạm" in
+# "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang".
+_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|đặng|bùi|trịnh|phùng)(?: (?:thị|văn|thi|van))? $")
 # The capitalised word right after a name, to see whether the name's last syllable begins another
 # place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
 _NEXT_WORD = re.compile(r"^ (\w+)")
@@ -314,6 +317,8 @@ class Gazetteer:
         if _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before) or (
                 text[start:end].isascii() and _SURNAME_BEFORE_FOLDED.search(before)):
             return True  # "bé Thảo Nguyên", "Hà Ngọc Chiến", "Nguyen Ha Giang", "Phung Thi Ha Giang": a person
+        if not text[start:end][:1].isupper() and _LOWER_SURNAME_BEFORE.search(before) and not writes_capitals(text):
+            return True  # "ông nguyễn hà giang" in a post typed in lower case
         if unit.level == "province":
             return False
         if unit.level == "district" and not unit.also_commune:

@@ -190,6 +190,9 @@ def test_several_provinces_at_once() -> None:
          "Sau khi thả dù, người đàn ông lao xuống hàng cây phía dưới đất và tiếp đất an toàn. Những thanh niên "
          "đứng trên ban công reo hò phấn khích khi thấy anh hạ cánh. Nhiều người cho rằng anh rất có kinh nghiệm "
          "trong việc nhảy dù từ những tòa nhà cao tầng."),
+        # a post typed in lower case: a surname (and middle name) before the name makes it a person's
+        ("Tuyên Quang", "", "hôm qua chị phùng thị hà giang ở chung cư linh đàm bị thợ sửa điều hòa chặt chém"),
+        ("Lào Cai", "", "bác sĩ cho biết ông nguyễn văn bàn nhập viện trong tình trạng nguy kịch vì uốn ván"),
     ],
 )
 def test_context_says_it_is_not_the_province(province: str, title: str, text: str) -> None:
@@ -229,6 +232,8 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
         ("Lào Cai", "Đường sắt Hà Nội giảm giá vé hè",
          "Giảm giá vé các tàu chạy trên tuyến Hà Nội - Lào Cai và Hà Nội - Hải Phòng.", "mention"),
         # the route's far end while the title names the province: its own news
+        # a post typed in lower case, the province after no surname
+        ("Tuyên Quang", "", "sạt lở ở hà giang làm tắc đường, ai đi lên đồng văn cẩn thận nhé", "mention"),
         ("Lạng Sơn", "Lạng Sơn đón tàu du lịch đầu tiên",
          "Đoàn tàu chạy trên tuyến đường sắt Hà Nội - Lạng Sơn đã về ga Đồng Đăng.", "about"),
     ],
