@@ -377,8 +377,9 @@ def _story_at_far_end(document: str, title_end: int, folded: str, counted: list[
     names = _title_names(document[:title_end], writes_capitals(document))
     if any(gazetteer.is_own(name) for name in names):
         return False
-    title_places = set().union(*(_places_of(name) for name in names))
-    return any(end in names or _places_of(end) & title_places for ends in dashed for end in ends)
+    title_places = set().union(*(_places_of(name) for name in names if " " in name))
+    # (names of two syllables or more: "Bài" opening a title is not the "Bài" of "Nội Bài")
+    return any(" " in end and (end in names or _places_of(end) & title_places) for ends in dashed for end in ends)
 
 
 def _lone_unplaced_communes(found: list[Match], counted: list[tuple[Match, str]], document: str) -> bool:

@@ -234,6 +234,9 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
         # the route's far end while the title names the province: its own news
         # a post typed in lower case, the province after no surname
         ("Tuyên Quang", "", "sạt lở ở hà giang làm tắc đường, ai đi lên đồng văn cẩn thận nhé", "mention"),
+        # the route's other end shares only a syllable with the title's first word ("Bài" / "Nội Bài")
+        ("Lào Cai", "Bài học từ vụ tai nạn", "Xe khách chạy trên cao tốc Nội Bài - Lào Cai gặp nạn khiến 3 người bị "
+         "thương.", "mention"),
         ("Lạng Sơn", "Lạng Sơn đón tàu du lịch đầu tiên",
          "Đoàn tàu chạy trên tuyến đường sắt Hà Nội - Lạng Sơn đã về ga Đồng Đăng.", "about"),
     ],
