@@ -109,6 +109,9 @@ SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", 
 _SURNAME_BEFORE = re.compile(r"(?<![\w.])(?:" + "|".join(SURNAMES) + r") $")
 _SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
     sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
+# In text typed in lower case, the surnames that are no everyday word ("trần" is a ceiling, "phạm" in
+# "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang".
+_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|đặng|bùi|trịnh|phùng)(?: (?:thị|văn|thi|van))? $")
 # The capitalised word right after a name, to see whether the name's last syllable begins another
 # place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
 _NEXT_WORD = re.compile(r"^ (\w+)")
@@ -314,6 +317,8 @@ class Gazetteer:
         if _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before) or (
                 text[start:end].isascii() and _SURNAME_BEFORE_FOLDED.search(before)):
             return True  # "bé Thảo Nguyên", "Hà Ngọc Chiến", "Nguyen Ha Giang", "Phung Thi Ha Giang": a person
+        if not text[start:end][:1].isupper() and _LOWER_SURNAME_BEFORE.search(before) and not writes_capitals(text):
+            return True  # "ông nguyễn hà giang" in a post typed in lower case
         if unit.level == "province":
             return False
         if unit.level == "district" and not unit.also_commune:
@@ -419,10 +424,20 @@ def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], orig
     return False
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*)(\w)")
+SENTENCE_STARTS = 3
+CAPITAL_STARTS = 0.8
+
+
 def writes_capitals(text: str) -> bool:
-    """Does the writer capitalise (names, sentences), unlike a post typed all in lower case?"""
+    """Does the writer capitalise (names, sentences), unlike a post typed all in lower case? Either
+    capitals are 2 % of the letters, or (a text with few names: "… nhảy từ tầng lầu cao bằng dù") at
+    least four in five of its sentences begin with one."""
     letters = sum(1 for c in text[:2000] if c.isalpha())
-    return letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters
+    if letters > 0 and sum(1 for c in text[:2000] if c.isupper()) >= 0.02 * letters:
+        return True
+    starts = [m.group(1) for m in _SENTENCE_START.finditer(text[:2000])]
+    return len(starts) >= SENTENCE_STARTS and sum(1 for c in starts if c.isupper()) >= CAPITAL_STARTS * len(starts)
 
 
 def _form(original: str, name: str) -> str | None:

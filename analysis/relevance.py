@@ -21,6 +21,11 @@ Rules, in order:
    place ("cao tốc Nội Bài – Lào Cai", "xe khách từ Hà Nội lên Điện Biên"), names where a road goes;
    if every counted mention is such an end and the text places the story on a section in another
    province ("thuộc địa phận huyện Hạ Hòa, tỉnh Phú Thọ", "qua địa bàn Sơn La"), the grade is none.
+   So too if every counted mention is the far end of a dashed route, outside the title and any list,
+   and the title names the other end or a district of its province ("tuyến đường sắt Hà Nội - Lạng
+   Sơn" in a story on a bridge in Hà Nội).
+4b. Communes alone: if the only names found are communes, none typed and none after a word that puts
+   a place ("ở/tại/về …"), the grade is none: such a name is as often a person's ("tên Kim Loan").
 5. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
    of provinces ("Lào Cai, Lai Châu, Sơn La…") or at a route's end weighs less.
 Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
@@ -29,10 +34,12 @@ Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analysis import national
 from analysis.gazetteer import COMMUNE_LIST_BEFORE, Gazetteer, Match, load, writes_capitals
+from analysis.normalize import fold
 from analysis.segment import Token
 from analysis.sentences import SpanLookup, sentence_spans
 
@@ -76,6 +83,11 @@ _TRAILING = " \t\n.…!)\"'”»"
 _PLACE_WORD_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|lên|xuống|sang|từ|của|và|với|cho|qua|xã|huyện|tỉnh"
                                 r"|phường|thị trấn|thị xã|thành phố|TP\.?|o|tai|thuoc|ve|den|toi|len|tu|cua|va|voi"
                                 r"|xa|huyen|tinh|phuong|thi tran|thi xa|thanh pho)\s+$", re.IGNORECASE)
+
+TITLE_PUNCTUATION = ".,:;!?\"'“”‘’()[]-–"
+# Words that put a place: a lone commune's name after them is the place ("có mặt tại Lũng Cú").
+_AT_PLACE_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|lên|xuống|sang|từ|qua|o|tai|thuoc|ve|den|toi|len|xuong"
+                              r"|tu)\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -182,9 +194,15 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         return Relevance("none", 0.0)
     if _lone_communes(found, counted, document, title_end + 1 + LEAD_CHARS, gazetteer):
         return Relevance("none", 0.0)  # "đồng bằng Yên Hưng" in a story about Quảng Ninh
-    routes = {id(match) for match, _ in counted if _route_end(document, folded, match, gazetteer)}
+    far_ends = {id(match): _route_end(document, folded, match, gazetteer) for match, _ in counted}
+    routes = {key for key, names in far_ends.items() if names}
     if routes and len(routes) == len(counted) and _located_elsewhere(folded, counted, gazetteer):
         return Relevance("none", 0.0)  # a crash on "cao tốc Nội Bài – Lào Cai", in Phú Thọ
+    if routes and len(routes) == len(counted) and _story_at_far_end(document, title_end, folded, counted, spans,
+                                                                     others, gazetteer):
+        return Relevance("none", 0.0)  # "tuyến đường sắt Hà Nội - Lạng Sơn" in a story on a bridge in Hà Nội
+    if _lone_unplaced_communes(found, counted, document):
+        return Relevance("none", 0.0)  # "cô gái tên Kim Loan", "NSND Phùng Há, Kim Cúc": persons
 
     score = 0.0
     body = 0.0
@@ -231,12 +249,14 @@ def _byline(sentence: str) -> bool:
         and not sentence.isupper()
 
 
-def _other_place(document: str, original: str, folded_words: str, gazetteer: Gazetteer, last: bool) -> bool:
-    """Are the words at the other end of a route another place: capitalised (or, in text typed in
-    lower case, a place of the national data) and none of this province's names?"""
+def _other_place(document: str, original: str, folded_words: str, gazetteer: Gazetteer,
+                 last: bool) -> frozenset[str]:
+    """The names (folded) the words at the other end of a route may be, if they are another place:
+    capitalised (or, in text typed in lower case, a place of the national data) and none of this
+    province's names; empty otherwise."""
     words, folded_list = original.split(), folded_words.split()
     if not words:
-        return False
+        return frozenset()
     if last:  # the words just before the dash: the capitalised run that ends there
         words, folded_list = words[::-1], folded_list[::-1]
     run = []
@@ -248,31 +268,40 @@ def _other_place(document: str, original: str, folded_words: str, gazetteer: Gaz
         run.reverse()
     if not run:
         if writes_capitals(document):
-            return False
+            return frozenset()
         # typed in lower case: the words must begin (or, before the dash, end) with a place of Vietnam
         folded_list = folded_list[::-1] if last else folded_list
         places = national.folded_index()
         # (two syllables or more, as the gazetteer's names: "cho biết" is not the hamlet of Chờ)
         ends = [" ".join(folded_list[-n:] if last else folded_list[:n]) for n in range(2, len(folded_list) + 1)]
-        return any(end in places for end in ends) and not any(gazetteer.is_own(end) for end in ends)
+        if any(gazetteer.is_own(end) for end in ends):
+            return frozenset()
+        return frozenset(end for end in ends if end in places)
     candidates = {" ".join(run[:n]) for n in range(1, len(run) + 1)} | \
         {" ".join(run[-n:]) for n in range(1, len(run) + 1)}
-    return not any(gazetteer.is_own(name) for name in candidates)
+    return frozenset() if any(gazetteer.is_own(name) for name in candidates) else frozenset(candidates)
 
 
-def _route_end(document: str, folded: str, match: Match, gazetteer: Gazetteer) -> bool:
-    """Is ``match`` one end of a route whose other end is another place?"""
+def _route_end(document: str, folded: str, match: Match, gazetteer: Gazetteer,
+               dash_only: bool = False) -> frozenset[str]:
+    """If ``match`` is one end of a route whose other end is another place, the names (folded) that
+    other end may be; empty otherwise."""
     start, end = match.start, match.end
     offset = max(0, start - 40)
     ends: list[tuple[re.Match[str] | None, int, bool]] = [
         (_DASH_AFTER.match(folded[end:end + 40]), end, False),
         (_DASH_BEFORE.search(folded[offset:start]), offset, True),
         (_FROM_BEFORE.search(folded[offset:start]), offset, True)]
-    if _FROM_RIGHT_BEFORE.search(folded[max(0, start - 6):start]):
+    if dash_only:
+        ends = ends[:2]
+    elif _FROM_RIGHT_BEFORE.search(folded[max(0, start - 6):start]):
         ends.append((_FROM_AFTER.match(folded[end:end + 40]), end, False))
-    return any(other is not None and _other_place(document, document[at + other.start(1):at + other.end(1)],
-                                                  other.group(1), gazetteer, last)
-               for other, at, last in ends)
+    found: frozenset[str] = frozenset()
+    for other, at, last in ends:
+        if other is not None:
+            found |= _other_place(document, document[at + other.start(1):at + other.end(1)], other.group(1),
+                                  gazetteer, last)
+    return found
 
 
 def _located_elsewhere(folded: str, counted: list[tuple[Match, str]], gazetteer: Gazetteer) -> bool:
@@ -309,3 +338,57 @@ def _lone_communes(found: list[Match], counted: list[tuple[Match, str]], documen
     if any(rule.startswith("tên dễ nhầm") for _, rule in counted):
         return False  # supported by context already
     return gazetteer.names_elsewhere(document[:opening_end])
+
+
+def _places_of(folded_name: str) -> set[str]:
+    """The provinces where ``folded_name`` is a province or a district (communes are too many)."""
+    return {use.province for name in national.folded_index().get(folded_name, ())
+            for use in national.index()[name] if use.level != "commune"}
+
+
+def _title_names(title: str, capitals: bool) -> set[str]:
+    """Every run of one to four capitalised words of the title, folded (any words, if the text is typed
+    in lower case)."""
+    names: set[str] = set()
+    run: list[str] = []
+    for word in [*(word.strip(TITLE_PUNCTUATION) for word in title.split()), ""]:
+        if word and (word[:1].isupper() or not capitals):
+            run.append(fold(word).lower())
+            continue
+        for i in range(len(run)):
+            names.update(" ".join(run[i:j]) for j in range(i + 1, min(len(run), i + 4) + 1))
+        run = []
+    return names
+
+
+def _story_at_far_end(document: str, title_end: int, folded: str, counted: list[tuple[Match, str]],
+                      spans: SpanLookup, others: Callable[[tuple[int, int]], int], gazetteer: Gazetteer) -> bool:
+    """Is every mention (all routes' ends) the far end of a dashed route ("tuyến đường sắt Hà Nội - Lạng
+    Sơn", "hành trình Lạng Sơn - Đà Nẵng") outside the title and outside a list of provinces or routes,
+    while the title names the other end (or a district of its province: "cầu Long Biên", Hà Nội) and
+    none of this province's names? Then the story is at the other end. A trip "từ X về Y" is left
+    alone (where goods or people came from: a drug run from the province), as is a list of routes (a
+    railway network's lines: the routes as such)."""
+    if any(match.start < title_end or others(_sentence_of(spans, match.start)) >= 2 for match, _ in counted):
+        return False
+    dashed = [_route_end(document, folded, match, gazetteer, dash_only=True) for match, _ in counted]
+    if not all(dashed):
+        return False
+    names = _title_names(document[:title_end], writes_capitals(document))
+    if any(gazetteer.is_own(name) for name in names):
+        return False
+    title_places = set().union(*(_places_of(name) for name in names if " " in name))
+    # (names of two syllables or more: "Bài" opening a title is not the "Bài" of "Nội Bài")
+    return any(" " in end and (end in names or _places_of(end) & title_places) for ends in dashed for end in ends)
+
+
+def _lone_unplaced_communes(found: list[Match], counted: list[tuple[Match, str]], document: str) -> bool:
+    """Are the only names found communes, none with a unit word and none after a word that puts a place
+    ("ở/tại/về/đến/từ … Lũng Cú")? A commune's name alone, used as nothing but a name, is as often a
+    person's ("tên Kim Loan", "NSND Phùng Há, Kim Cúc", "bé Thao Nguyen"), part of a title ("phim Cô Ba
+    Sài Gòn") or of another district's list of communes as the place."""
+    if any(match.unit.level != "commune" for match in found):
+        return False
+    if any(match.typed for match, _ in counted):
+        return False
+    return not any(_AT_PLACE_BEFORE.search(document[max(0, match.start - 16):match.start]) for match, _ in counted)

@@ -173,6 +173,26 @@ def test_several_provinces_at_once() -> None:
         # a city's unit word the unit never had: another place of that name (Chongqing, not the district)
         ("Cao Bằng", "Chống buôn lậu gạo",
          "Cảnh sát tới hơn 20 địa điểm thuộc thành phố Trùng Khánh và các tỉnh Vân Nam, Quảng Đông."),
+        # a lone commune's name, untyped, after no word that puts a place: a person (session 32)
+        ("Cao Bằng", "Danh hài tái hôn", "Danh hài làm đám cưới với cô gái trẻ tên Kim Loan. Sau đám cưới, Kim "
+         "Loan sinh cho anh một bé gái."),
+        ("Cao Bằng", "Đêm diễn tri ân", "Sân khấu quy tụ những tên tuổi như NSND Bạch Tuyết, Kim Cúc, Thanh Sang."),
+        # the province as the far end of a dashed route, the title naming the other end (or a district of it)
+        ("Lạng Sơn", "Hà Nội sửa cầu đường sắt", "Công nhân làm việc xuyên đêm để giữ thông suốt tuyến đường sắt Hà "
+         "Nội - Lạng Sơn qua cầu."),
+        ("Lạng Sơn", "Thay mặt cầu ở quận Long Biên", "Mặt cầu được thay mới. Cây cầu vẫn phục vụ tuyến đường sắt "
+         "Hà Nội - Lạng Sơn."),
+        ("Lạng Sơn", "Hành khách tử vong trên xe ở Quảng Ngãi", "Xe giường nằm vào bến sau hành trình Lạng Sơn - "
+         "Quảng Ngãi thì phụ xe phát hiện một hành khách bất tỉnh."),
+        # the province's name in lower case in a text with few names whose sentences begin with capitals
+        ("Cao Bằng", "Thanh niên nhảy từ sân thượng cao bằng dù lượn mua trên mạng",
+         "Mặc dù người thân khóc lóc van xin nhưng người đàn ông vẫn nhảy xuống với chiếc dù mua trên mạng. "
+         "Sau khi thả dù, người đàn ông lao xuống hàng cây phía dưới đất và tiếp đất an toàn. Những thanh niên "
+         "đứng trên ban công reo hò phấn khích khi thấy anh hạ cánh. Nhiều người cho rằng anh rất có kinh nghiệm "
+         "trong việc nhảy dù từ những tòa nhà cao tầng."),
+        # a post typed in lower case: a surname (and middle name) before the name makes it a person's
+        ("Tuyên Quang", "", "hôm qua chị phùng thị hà giang ở chung cư linh đàm bị thợ sửa điều hòa chặt chém"),
+        ("Lào Cai", "", "bác sĩ cho biết ông nguyễn văn bàn nhập viện trong tình trạng nguy kịch vì uốn ván"),
     ],
 )
 def test_context_says_it_is_not_the_province(province: str, title: str, text: str) -> None:
@@ -204,6 +224,21 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
         # a post typed all in lower case names the province so; the district with its own unit word
         ("Cao Bằng", "", "lũ quét ở cao bằng làm sập 3 căn nhà, mọi người cẩn thận nhé", "mention"),
         ("Cao Bằng", "Lũ quét", "Lũ quét làm sập ba căn nhà ở huyện Trùng Khánh.", "mention"),
+        # a lone commune after a word that puts a place (session 32)
+        ("Cao Bằng", "Mùa thác đổ", "Cuối tuần, hàng nghìn du khách đổ về Đàm Thủy ngắm thác.", "mention"),
+        # a trip from the province (where the goods came from), a list of routes (a network's lines)
+        ("Cao Bằng", "Hải Dương: bắt đối tượng vận chuyển ma túy",
+         "Đối tượng khai nhận vận chuyển thuê số ma túy từ Cao Bằng về Hải Dương.", "mention"),
+        ("Lào Cai", "Đường sắt Hà Nội giảm giá vé hè",
+         "Giảm giá vé các tàu chạy trên tuyến Hà Nội - Lào Cai và Hà Nội - Hải Phòng.", "mention"),
+        # the route's far end while the title names the province: its own news
+        # a post typed in lower case, the province after no surname
+        ("Tuyên Quang", "", "sạt lở ở hà giang làm tắc đường, ai đi lên đồng văn cẩn thận nhé", "mention"),
+        # the route's other end shares only a syllable with the title's first word ("Bài" / "Nội Bài")
+        ("Lào Cai", "Bài học từ vụ tai nạn", "Xe khách chạy trên cao tốc Nội Bài - Lào Cai gặp nạn khiến 3 người bị "
+         "thương.", "mention"),
+        ("Lạng Sơn", "Lạng Sơn đón tàu du lịch đầu tiên",
+         "Đoàn tàu chạy trên tuyến đường sắt Hà Nội - Lạng Sơn đã về ga Đồng Đăng.", "about"),
     ],
 )
 def test_context_keeps_real_mentions(province: str, title: str, text: str, expected: str) -> None:
