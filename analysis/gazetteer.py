@@ -126,6 +126,10 @@ BRACKETED_CHARS = 160
 BRACKETED_LIST = 3
 COMMUNE_TYPES = frozenset({"xã", "phường", "thị trấn"})  # commune-level unit types (lower case)
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|quận|thị trấn|xa|phuong|quan|thi tran)\s+$", re.IGNORECASE)
+# "huyện Quảng Ninh", "các huyện Lệ Thủy, Quảng Ninh": a district's word before a province's name (or
+# before a list of capitalised names ending at it)
+_DISTRICT_WORD_BEFORE = re.compile(r"(?<!\w)(?:huyện|huyen)\s+(?:(?:\w+(?: \w+){0,3}\s*,\s*){1,10})?$",
+                                   re.IGNORECASE)
 _SYLLABLE_BEFORE = re.compile(r"(\w+)\s+$")
 _SYLLABLE_AFTER = re.compile(r"^\s+(\w+)")
 
@@ -270,6 +274,9 @@ class Gazetteer:
                 if unit.level == "province" and _COMMUNE_WORD_BEFORE.search(before) \
                         and not self.own_name_types & {"xã", "phường", "quận", "thị trấn"}:
                     continue  # "phường Điện Biên" (Hà Nội)
+                if unit.level == "province" and "huyện" not in self.own_name_types \
+                        and self._district_word_before(text, start) and self._namesake_district(unit.name):
+                    continue  # "huyện Quảng Ninh", "2 huyện Quảng Ninh và Lệ Thủy" (Quảng Bình)
                 unit_word = _UNIT_WORD_BEFORE.search(text[max(0, start - 12):start])
                 typed = bool(unit_word)
                 capitalised = _capitalised(original)
@@ -320,7 +327,7 @@ class Gazetteer:
         if not text[start:end][:1].isupper() and _LOWER_SURNAME_BEFORE.search(before) and not writes_capitals(text):
             return True  # "ông nguyễn hà giang" in a post typed in lower case
         if unit.level == "province":
-            return False
+            return self._in_namesakes_province(unit, text, folded, end)
         if unit.level == "district" and not unit.also_commune:
             listed = COMMUNE_LIST_BEFORE.search(text[max(0, start - 150):start])
             if listed and all(item.strip()[:1].isupper() for item in listed.group(1).split(",") if item.strip()) \
@@ -358,6 +365,38 @@ class Gazetteer:
                 return bracket and vietnamese_province and (unit.namesake or self._bracketed_list(folded, start, end))
             return unit.namesake or not vietnamese_province
         return False
+
+    @staticmethod
+    def _district_word_before(text: str, start: int) -> bool:
+        """A district's word right before, or before a list of capitalised names ending here?"""
+        found = _DISTRICT_WORD_BEFORE.search(text[max(0, start - 150):start])
+        if found is None:
+            return False
+        listed = found.group(0).split(None, 1)[1:]
+        return all(item.strip()[:1].isupper() for item in "".join(listed).split(",") if item.strip())
+
+    def _namesake_district(self, name: str) -> bool:
+        """Is ``name`` (this province's) a district's of another province, now or before 2025?"""
+        return any(use.level == "district" and use.province not in self._own_provinces
+                   for other in national.folded_index().get(fold(name), ()) for use in national.index()[other])
+
+    def _in_namesakes_province(self, unit: Unit, text: str, folded: str, end: int) -> bool:
+        """Does the text put the province's name in another province that has a district or commune
+        of that name ("xã Hải Ninh (Quảng Ninh, Quảng Bình)", "Quảng Ninh, tỉnh Quảng Bình")? Then it
+        is that unit, not this province (a list of provinces names none of another's units)."""
+        placed = _PLACED_AFTER.match(folded[end:end + 48])
+        if placed is None or placed.group(1) not in (None, "tinh"):
+            return False
+        words = text[end + placed.start(2):end + placed.end(2)].split()
+        names: list[str] = []
+        for word, folded_word in zip(words, placed.group(2).split(), strict=False):
+            if not word[:1].isupper():
+                break
+            names.append(folded_word.strip(".,;:()"))
+        candidates = {" ".join(names[:n]) for n in range(2, len(names) + 1)}
+        return any(use.level in ("district", "commune") and use.province not in self._own_provinces
+                   and fold(use.province) in candidates
+                   for other in national.folded_index().get(fold(unit.name), ()) for use in national.index()[other])
 
     def _bracketed_list(self, folded: str, start: int, end: int) -> bool:
         """Do several places around the name carry a province in brackets ("Cao Bồ (Nam Định) - Mai Sơn

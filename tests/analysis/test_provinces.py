@@ -193,6 +193,12 @@ def test_several_provinces_at_once() -> None:
         # a post typed in lower case: a surname (and middle name) before the name makes it a person's
         ("Tuyên Quang", "", "hôm qua chị phùng thị hà giang ở chung cư linh đàm bị thợ sửa điều hòa chặt chém"),
         ("Lào Cai", "", "bác sĩ cho biết ông nguyễn văn bàn nhập viện trong tình trạng nguy kịch vì uốn ván"),
+        # the province's name as a district of another province: typed as one, or placed in that province
+        ("Quảng Ninh", "Dân chặn xe phản đối trạm thu phí", "Người dân 2 huyện Quảng Ninh và Lệ Thủy (Quảng Bình) "
+         "đưa ô tô chặn quốc lộ. Công an huyện Quảng Ninh đã đến hiện trường."),
+        ("Quảng Ninh", "Miễn phí qua trạm", "Cư dân các huyện Lệ Thủy, Quảng Ninh và TP Đồng Hới được miễn phí."),
+        ("Quảng Ninh", "Hai trẻ đuối nước", "Ngày 13/7, trên địa bàn xã Hải Ninh (Quảng Ninh, Quảng Bình) đã xảy ra "
+         "vụ đuối nước thương tâm."),
     ],
 )
 def test_context_says_it_is_not_the_province(province: str, title: str, text: str) -> None:
@@ -239,6 +245,11 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
          "thương.", "mention"),
         ("Lạng Sơn", "Lạng Sơn đón tàu du lịch đầu tiên",
          "Đoàn tàu chạy trên tuyến đường sắt Hà Nội - Lạng Sơn đã về ga Đồng Đăng.", "about"),
+        # a list of provinces names none of another's units; the province's own district word is its own
+        ("Quảng Ninh", "Mưa lớn ở miền Bắc", "Mưa lớn kéo dài ở Quảng Ninh, Hải Phòng, Thái Bình trong ngày 3/8.",
+         "mention"),
+        ("Điện Biên", "Mưa lũ ở huyện Điện Biên", "Mưa lũ làm sập cầu treo ở huyện Điện Biên, tỉnh Điện Biên.",
+         "about"),
     ],
 )
 def test_context_keeps_real_mentions(province: str, title: str, text: str, expected: str) -> None:
