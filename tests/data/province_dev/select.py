@@ -62,7 +62,7 @@ common unit names, random negatives; from baomoi_more only (after the exclusions
 eligible article of any of these pools), excluding what the Lạng Sơn draw excluded and the Lạng Sơn
 sample.
 
-`--province quang_ninh` (added last, same method and seed, its own random.Random(20261207), so the six
+`--province quang_ninh` (added later, same method and seed, its own random.Random(20261207), so the six
 first samples stay as they were drawn) draws sample_quang_ninh.jsonl, a fifth judgement set nobody
 tunes on (Cao Bằng, looked at once, became a development set), for Quảng Ninh (unchanged by the 2025
 reform; coastal, industrial and touristic, unlike the six mountain provinces): pools for routes
@@ -76,6 +76,21 @@ named Hạ Long / Quảng Ninh), "Quảng Ninh" elsewhere (huyện Quảng Ninh 
 both), "Quảng Ninh", rare and common unit names, random negatives; from baomoi_more only (all of
 baomoi_dev is among the excluded ids), excluding what the Cao Bằng draw excluded and the Cao Bằng
 sample.
+
+`--province thanh_hoa` (added last, same method and seed, its own random.Random(20261207), so the seven
+first samples stay as they were drawn) draws sample_thanh_hoa.jsonl, a sixth judgement set nobody
+tunes on (Quảng Ninh, looked at once, became a development set), for Thanh Hóa (unchanged by the 2025
+reform; a large north-central coastal province): pools for the football club (FLC / Đông Á Thanh Hóa,
+playing everywhere), routes (quốc lộ 1A / 45 / 47 / 217 / 10 with a place of the province, "Hà Nội /
+Ninh Bình / Nghệ An / Sài Gòn … - Thanh Hóa / Sầm Sơn / Nghi Sơn", "Thanh Hóa - …", the North-South
+expressway and railway), industry (the Nghi Sơn refinery and economic zone, xi măng Bỉm Sơn / Nghi
+Sơn), tourism and landmarks (Sầm Sơn, Hải Tiến, Pù Luông, Thành nhà Hồ, Lam Kinh, suối cá Cẩm
+Lương, Bến En), the Đông Sơn culture and its bronze drums, history and streets (the Lam Sơn and Bà
+Triệu uprisings, the Lê dynasty, Hàm Rồng, streets named Thanh Hóa / Bà Triệu / Lê Lợi / Lam Sơn),
+namesakes (communes called Thanh Hóa elsewhere, Hàm Rồng of Sa Pa and Cà Mau), the old spelling
+"Thanh Hoá" (found in no article), "Thanh Hóa", rare and common unit names, random negatives; from
+baomoi_more only (all of baomoi_dev is among the excluded ids), excluding what the Quảng Ninh draw
+excluded and the Quảng Ninh sample.
 """
 
 from __future__ import annotations
@@ -581,7 +596,9 @@ def thanh_hoa(more: Corpus) -> list[tuple[Article, str]]:
     excluded (OTHER_SETS, the Sơn La, Tuyên Quang, Lạng Sơn and Cao Bằng samples, genre_train,
     briefing_questions) and the Quảng Ninh sample (now a development set)."""
     rnd = random.Random(SEED)
-    # baomoi_dev was checked for a top-up of the trap pools (see the README)
+    # baomoi_dev was checked for a top-up of the trap pools: all its 3,070 articles are among the
+    # excluded ids (its matches of the pools and of "Thanh Hóa" are all in other sets), so the sample
+    # is baomoi_more only
     return draw_province(rnd, more, "Thanh Hóa", "units_thanh_hoa.csv", THANH_HOA_POOLS, None, 25,
                          own={"Thanh Hóa"}, exclude=thanh_hoa_exclude())
 
