@@ -1,7 +1,7 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
     python3 -P tests/data/province_dev/select.py
-        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh]
+        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa]
         [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
@@ -62,7 +62,7 @@ common unit names, random negatives; from baomoi_more only (after the exclusions
 eligible article of any of these pools), excluding what the Lạng Sơn draw excluded and the Lạng Sơn
 sample.
 
-`--province quang_ninh` (added last, same method and seed, its own random.Random(20261207), so the six
+`--province quang_ninh` (added later, same method and seed, its own random.Random(20261207), so the six
 first samples stay as they were drawn) draws sample_quang_ninh.jsonl, a fifth judgement set nobody
 tunes on (Cao Bằng, looked at once, became a development set), for Quảng Ninh (unchanged by the 2025
 reform; coastal, industrial and touristic, unlike the six mountain provinces): pools for routes
@@ -76,6 +76,21 @@ named Hạ Long / Quảng Ninh), "Quảng Ninh" elsewhere (huyện Quảng Ninh 
 both), "Quảng Ninh", rare and common unit names, random negatives; from baomoi_more only (all of
 baomoi_dev is among the excluded ids), excluding what the Cao Bằng draw excluded and the Cao Bằng
 sample.
+
+`--province thanh_hoa` (added last, same method and seed, its own random.Random(20261207), so the seven
+first samples stay as they were drawn) draws sample_thanh_hoa.jsonl, a sixth judgement set nobody
+tunes on (Quảng Ninh, looked at once, became a development set), for Thanh Hóa (unchanged by the 2025
+reform; a large north-central coastal province): pools for the football club (FLC / Đông Á Thanh Hóa,
+playing everywhere), routes (quốc lộ 1A / 45 / 47 / 217 / 10 with a place of the province, "Hà Nội /
+Ninh Bình / Nghệ An / Sài Gòn … - Thanh Hóa / Sầm Sơn / Nghi Sơn", "Thanh Hóa - …", the North-South
+expressway and railway), industry (the Nghi Sơn refinery and economic zone, xi măng Bỉm Sơn / Nghi
+Sơn), tourism and landmarks (Sầm Sơn, Hải Tiến, Pù Luông, Thành nhà Hồ, Lam Kinh, suối cá Cẩm
+Lương, Bến En), the Đông Sơn culture and its bronze drums, history and streets (the Lam Sơn and Bà
+Triệu uprisings, the Lê dynasty, Hàm Rồng, streets named Thanh Hóa / Bà Triệu / Lê Lợi / Lam Sơn),
+namesakes (communes called Thanh Hóa elsewhere, Hàm Rồng of Sa Pa and Cà Mau), the old spelling
+"Thanh Hoá" (found in no article), "Thanh Hóa", rare and common unit names, random negatives; from
+baomoi_more only (all of baomoi_dev is among the excluded ids), excluding what the Quảng Ninh draw
+excluded and the Quảng Ninh sample.
 """
 
 from __future__ import annotations
@@ -494,12 +509,106 @@ def quang_ninh(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Quảng Ninh"}, exclude=exclude)
 
 
+# Thanh Hóa, the sixth judgement set (unchanged by the 2025 reform; a large north-central coastal
+# province). "Thanh Hóa" on routes: quốc lộ 1 / 1A (Ninh Bình - Bỉm Sơn - Thanh Hóa - Nghi Sơn -
+# Nghệ An), 45, 47, 217, 10, the North-South expressway (cao tốc Bắc - Nam: Mai Sơn - quốc lộ 45,
+# quốc lộ 45 - Nghi Sơn), the North-South railway (ga Thanh Hóa), "Hà Nội - Thanh Hóa" coaches and
+# trains, "Thanh Hóa - …" either way
+_TH = word("Thanh Hóa")
+_TH_PLACE = r"(?<!\w)(?:thanh hóa|sầm sơn|bỉm sơn|nghi sơn|tĩnh gia|hải tiến)(?!\w)"
+THANH_HOA_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|45|47|217|10)(?![\d\w])[^.]{0,80}" + _TH_PLACE
+    + "|" + _TH_PLACE + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|45|47|217|10)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|ninh bình|nam định|hòa bình|sơn la|nghệ an|vinh|hải phòng|quảng ninh|"
+    r"sài gòn|tp\.? ?hcm|hồ chí minh|mai sơn)\s*[-–]\s*(?:thanh hóa|sầm sơn|nghi sơn)(?!\w)"
+    r"|" + _TH + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _TH_PLACE
+    + r"|(?:đường sắt|tàu|ga|đoàn tàu|chuyến tàu)[^.]{0,40}" + _TH)
+# industry: khu kinh tế Nghi Sơn, the Nghi Sơn refinery (Lọc hóa dầu Nghi Sơn, NSRP; national energy
+# news), Nghi Sơn power plants and port, xi măng Bỉm Sơn / Nghi Sơn
+THANH_HOA_INDUSTRY = (
+    r"(?<!\w)(?:nsrp|lọc hóa dầu nghi sơn|lọc dầu nghi sơn)(?!\w)"
+    r"|(?:lọc hóa dầu|lọc dầu|khu kinh tế|kkt|nhiệt điện|xi măng|cảng|nhà máy)[^.]{0,30}"
+    r"(?<!\w)(?:nghi sơn|bỉm sơn)(?!\w)")
+# tourism and landmarks: Sầm Sơn, Hải Tiến, Pù Luông, Thành nhà Hồ (World Heritage), Lam Kinh, suối
+# cá Cẩm Lương, Hàm Rồng
+THANH_HOA_TOURISM = (
+    r"(?<!\w)(?:sầm sơn|hải tiến|pù luông|thành nhà hồ|thành tây đô|lam kinh|suối cá|cẩm lương|"
+    r"bến en|hải hòa)(?!\w)")
+# the Đông Sơn culture and its bronze drums (named after a village of the province, found and shown
+# all over Vietnam and abroad)
+THANH_HOA_DONG_SON = (
+    r"văn hóa đông sơn|trống đồng đông sơn|trống đông sơn|thời đông sơn|di chỉ đông sơn"
+    r"|cư dân đông sơn|người đông sơn|đồ đồng đông sơn|(?:hoa văn|thạp|thạp đồng)[^.]{0,20}đông sơn")
+# history and streets: Bà Triệu, Lê Lợi and the Lam Sơn uprising, the Lê dynasty (Lam Kinh is in the
+# tourism pool), the Hàm Rồng bridge battles, streets named Thanh Hóa / Bà Triệu / Lê Lợi / Lam Sơn
+THANH_HOA_HISTORY_STREET = (
+    r"khởi nghĩa (?:lam sơn|bà triệu)|nghĩa quân lam sơn|(?<!\w)(?:lê thái tổ|nhà hậu lê|triều hậu lê)(?!\w)"
+    r"|(?:cầu|trận|chiến thắng) hàm rồng"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:thanh hóa|bà triệu|lê lợi|lam sơn)(?!\w)")
+# football: the V-League club (FLC Thanh Hóa in 2017, later Đông Á Thanh Hóa) playing everywhere
+THANH_HOA_FOOTBALL = (
+    r"(?<!\w)(?:flc|đông á|clb|câu lạc bộ|đội bóng|fc|đội khách|đội chủ nhà|u\d\d|u\.\d\d)\s*thanh hóa(?!\w)"
+    r"|" + _TH + r"\s*fc|" + _TH + r"[^.]{0,60}v\.?\s*league|v\.?\s*league[^.]{0,60}" + _TH)
+# namesakes: "Thanh Hóa" communes elsewhere, the Hàm Rồng mountain of Sa Pa (and Hàm Rồng of Cà Mau),
+# xã Quảng Ninh of Quảng Xương (and Quảng Ninh the province)
+THANH_HOA_NAMESAKE = (
+    r"(?<!\w)(?:xã|phường|thị trấn) thanh hóa(?!\w)|núi hàm rồng"
+    r"|hàm rồng[^.]{0,40}(?:sa pa|sapa|lào cai|cà mau|năm căn)"
+    r"|(?<!\w)(?:sa pa|sapa|lào cai|cà mau|năm căn)[^.]{0,40}hàm rồng")
+# the old-style spelling "Thanh Hoá", found in the text as written (not folded)
+_TH_OLD = re.compile(r"(?<!\w)thanh hoá(?!\w)", re.IGNORECASE)
+
+
+def _th_old_spelling(c: Corpus) -> list[Article]:
+    return [a for a in c.articles
+            if _TH_OLD.search(unicodedata.normalize("NFC", a["title"] + "\n" + a["text"]))]
+
+
+# the pools, in drawing order; sizes chosen from the pool sizes (never from the articles) for about 160
+THANH_HOA_POOLS: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+    ("th_football", 10, lambda c: c.matching(THANH_HOA_FOOTBALL)),
+    ("th_route", 12, lambda c: c.matching(THANH_HOA_ROUTE)),
+    ("th_industry", 5, lambda c: c.matching(THANH_HOA_INDUSTRY)),
+    ("th_tourism", 10, lambda c: c.matching(THANH_HOA_TOURISM)),
+    ("th_dong_son_trap", 3, lambda c: c.matching(THANH_HOA_DONG_SON)),
+    ("th_history_street", 8, lambda c: c.matching(THANH_HOA_HISTORY_STREET)),
+    ("th_namesake", 1, lambda c: c.matching(THANH_HOA_NAMESAKE)),
+    ("th_old_spelling", 5, _th_old_spelling),  # matches no article of baomoi_more or baomoi_dev
+    ("thanh_hoa", 26, lambda c: c.matching(_TH)),
+]
+
+
+def thanh_hoa_exclude() -> frozenset[str]:
+    """What the Quảng Ninh draw excluded plus the Quảng Ninh sample (now a development set)."""
+    return frozenset().union(
+        *(ids_in(HERE.parent / p) for p in [*OTHER_SETS, "province_dev/sample_son_la.jsonl",
+                                            "province_dev/sample_tuyen_quang.jsonl",
+                                            "province_dev/sample_lang_son.jsonl",
+                                            "province_dev/sample_cao_bang.jsonl",
+                                            "province_dev/sample_quang_ninh.jsonl",
+                                            "genre_train/sample.jsonl"]),
+        ids_in(HERE.parent / "briefing_questions" / "labels.jsonl", key="article"))
+
+
+def thanh_hoa(more: Corpus) -> list[tuple[Article, str]]:
+    """The Thanh Hóa judgement set (unchanged by the 2025 reform), excluding what the Quảng Ninh draw
+    excluded (OTHER_SETS, the Sơn La, Tuyên Quang, Lạng Sơn and Cao Bằng samples, genre_train,
+    briefing_questions) and the Quảng Ninh sample (now a development set)."""
+    rnd = random.Random(SEED)
+    # baomoi_dev was checked for a top-up of the trap pools: all its 3,070 articles are among the
+    # excluded ids (its matches of the pools and of "Thanh Hóa" are all in other sets), so the sample
+    # is baomoi_more only
+    return draw_province(rnd, more, "Thanh Hóa", "units_thanh_hoa.csv", THANH_HOA_POOLS, None, 25,
+                         own={"Thanh Hóa"}, exclude=thanh_hoa_exclude())
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
     parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son",
-                                 "cao_bang", "quang_ninh"],
+                                 "cao_bang", "quang_ninh", "thanh_hoa"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -522,6 +631,9 @@ def main() -> None:
         return
     if args.province == "quang_ninh":
         write({"quang_ninh": quang_ninh(more)}, args.strata)
+        return
+    if args.province == "thanh_hoa":
+        write({"thanh_hoa": thanh_hoa(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
