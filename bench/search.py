@@ -198,6 +198,9 @@ def main() -> None:
                for name, options in QUERIES]
     with Store(args.db) as store, Store(args.db, side_reader=False) as alone:
         stored = store.count_articles()
+        if store.fulltext_missing():  # emptied by a tantivy deployment's sync (presswatch.store.fulltext)
+            sys.exit(f"{args.db}: its FTS5 index lacks {store.fulltext_missing():,} articles (a tantivy "
+                     "deployment's sync emptied it); fill it first: Store(db).fill_fulltext()")
         sqlite, one = SqliteIndex(store), SqliteIndex(alone)
         print(f"\nSQLite: {stored:,} articles, {size / 2**30:.2f} GiB"
               + (f", built at {rate:,.0f} articles/s" if rate else " (reused)"))

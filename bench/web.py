@@ -89,6 +89,9 @@ def main() -> None:
         sys.exit(f"{args.db} is missing: build it with bench/search.py first")
     with Store(args.db) as store:
         count = store.count_articles()
+        if store.fulltext_missing():  # emptied by a tantivy deployment's sync (presswatch.store.fulltext)
+            sys.exit(f"{args.db}: its FTS5 index lacks {store.fulltext_missing():,} articles (a tantivy "
+                     "deployment's sync emptied it); fill it first: Store(db).fill_fulltext()")
         if not any(user.name == "bench" for user in users.list_users(store)):
             users.add_user(store, "bench", "viewer", PASSWORD)
         index = SqliteIndex(store)
