@@ -50,9 +50,13 @@ def print_summary(results: list[RunResult], db: Path | None = None, deliver_hint
 
         with Store(db) as store:
             waiting = outbox.counts(store.db)["pending"]
+        raised = sum(r.alerts for r in results)
         if waiting:
             out(f"{waiting} cảnh báo đang chờ gửi: chạy `presswatch alerts deliver --once` hoặc để dịch vụ "
                 "`presswatch run` gửi.")
+        elif raised:  # recorded, but no channel is active (its secret or address is not set)
+            out(f"{raised} cảnh báo đã ghi nhận nhưng chưa gửi đi: chưa có kênh gửi nào hoạt động "
+                "(mục \"Receive an alert\" trong README).")
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:

@@ -268,6 +268,23 @@ def test_cli_crawl_shows_progress_failures_warnings_caps_and_waiting_alerts(
     assert "máy chủ từ chối kết nối" in out
 
 
+@pytest.mark.slow
+def test_cli_crawl_says_when_alerts_are_recorded_but_no_channel_can_send_them(
+        site: LocalSite, articles: list[SiteArticle], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SECRET_ENV, raising=False)  # the webhook's secret is not set: no channel is active
+    items = [{"link": f"{site.url}/tin/{n}.html", "title": articles[n].title} for n in (1, 2)]
+    site.routes["/ba-bai.rss"] = Route(rss(items), headers={"Content-Type": "application/rss+xml"})
+    for n in (1, 2):
+        site.routes[f"/tin/{n}.html"] = Route(site.article_html(articles[n]).encode(), headers=HTML)
+    config = write_config(tmp_path / "config", [feed_source("ba-bai", f"{site.url}/ba-bai.rss")])
+    assert main(["--config", str(config), "--db", str(tmp_path / "db.sqlite"), "crawl"]) == 0
+    out = capsys.readouterr().out
+    assert "Xong: 1/1 nguồn thành công, 2 bài mới." in out
+    assert "2 cảnh báo đã ghi nhận nhưng chưa gửi đi: chưa có kênh gửi nào hoạt động" in out, out
+    assert "đang chờ gửi" not in out
+
+
 def test_sources_page_shows_the_last_run_warnings(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
