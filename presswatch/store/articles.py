@@ -109,7 +109,7 @@ def insert(db: sqlite3.Connection, article: Article, fts_extent: int | None = No
     if article_id <= (fulltext.extent(db) if fts_extent is None else fts_extent):
         if folded is None:
             folded = fold(title_norm), fold(text_norm)
-        fulltext.add(db, article_id, *folded)
+        fulltext.add(db, [(article_id, *folded)])
     if article.analysis is not None and data is not None:
         _add_analysis(db, article_id, article.analysis, data)
     return article_id
@@ -205,14 +205,7 @@ def delete_articles(db: sqlite3.Connection, ids: list[int]) -> None:
     if not ids:
         return
     marks = ",".join("?" * len(ids))
-    indexed = [i for i in ids if i <= fulltext.extent(db)]
-    if indexed:
-        rows = db.execute(
-            f"""SELECT a.id, coalesce(a.title_norm, a.title), coalesce(t.text_norm, t.text) FROM articles a
-                JOIN article_texts t ON t.article_id = a.id WHERE a.id IN ({",".join("?" * len(indexed))})""",
-            indexed).fetchall()
-        for row in rows:
-            fulltext.remove(db, row[0], row[1], row[2])
+    fulltext.remove(db, ids)
     db.execute(f"DELETE FROM sketch_bands WHERE article_id IN ({marks})", ids)
     db.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # the rest cascades
 

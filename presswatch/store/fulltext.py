@@ -9,10 +9,10 @@ So the index holds the articles whose id is at most its *extent* (the ``fts_exte
 - ``-1``: none (another engine serves searches: ``drop`` emptied it);
 - ``n``: the articles up to id ``n``, while ``fill`` puts them back batch by batch after a switch to
   SQLite (a crawl may store articles meanwhile: new ids are above ``n`` and the next batches take
-  them; ``fill`` removes the row when it reaches the last article).
+  them; ``fill_batch`` removes the row when it reaches the last article).
 
-An article is written to the index, or deleted from it, exactly when its id is within the extent
-(``holds``), in the transaction that stores or deletes it: the rule is the same for every writer,
+An article is written to the index, or deleted from it, exactly when its id is within the extent,
+in the transaction that stores or deletes it: the rule is the same for every writer,
 whichever engine it believes is configured. Functions of a connection, inside the caller's
 transaction (``Store`` opens them); ``presswatch.search.keep`` decides, from the configured engine,
 when to drop and when to fill.
@@ -21,12 +21,15 @@ when to drop and when to fill.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from analysis import fold
 
 EVERY = 2**62  # the extent when the index holds every article (no row)
 NONE = -1  # the extent of an emptied index
 FILL_BATCH = 2000
+_TEXTS = """SELECT a.id, coalesce(a.title_norm, a.title), coalesce(t.text_norm, t.text) FROM articles a
+            JOIN article_texts t ON t.article_id = a.id"""  # each article's normalised title and text
 
 
 def extent(db: sqlite3.Connection) -> int:
@@ -35,17 +38,22 @@ def extent(db: sqlite3.Connection) -> int:
     return EVERY if row is None else int(row[0])
 
 
-def add(db: sqlite3.Connection, article_id: int, title_folded: str, text_folded: str) -> None:
-    """Index one stored article (its folded title and text); the caller checked ``article_id <= extent``."""
-    db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-               (article_id, title_folded, text_folded))
+def add(db: sqlite3.Connection, entries: Iterable[tuple[int, str, str]]) -> None:
+    """Index stored articles: (id, folded title, folded text); the caller checked each id is within
+    the extent."""
+    db.executemany("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", entries)
 
 
-def remove(db: sqlite3.Connection, article_id: int, title_norm: str, text_norm: str) -> None:
-    """Delete one article's entry (the index is contentless: the entry is deleted with the folded
-    text it was built from); the caller checked ``article_id <= extent``."""
-    db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-               (article_id, fold(title_norm), fold(text_norm)))
+def remove(db: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete the entries of the stored articles ``ids`` that the index holds, before the articles
+    go (the index is contentless: an entry is deleted with the folded text it was built from)."""
+    upto = extent(db)
+    held = [article_id for article_id in ids if article_id <= upto]
+    if not held:
+        return
+    rows = db.execute(f"{_TEXTS} WHERE a.id IN ({','.join('?' * len(held))})", held).fetchall()
+    db.executemany("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                   [(row[0], fold(row[1]), fold(row[2])) for row in rows])
 
 
 def missing(db: sqlite3.Connection) -> int:
@@ -72,15 +80,10 @@ def fill_batch(db: sqlite3.Connection, batch: int = FILL_BATCH) -> tuple[int, bo
     upto = extent(db)
     if upto == EVERY:
         return 0, True
-    rows = db.execute(
-        """SELECT a.id, coalesce(a.title_norm, a.title), coalesce(t.text_norm, t.text) FROM articles a
-           JOIN article_texts t ON t.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?""",
-        (upto, batch)).fetchall()
-    db.executemany("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                   [(row[0], fold(row[1]), fold(row[2])) for row in rows])
+    rows = db.execute(f"{_TEXTS} WHERE a.id > ? ORDER BY a.id LIMIT ?", (upto, batch)).fetchall()
+    add(db, [(row[0], fold(row[1]), fold(row[2])) for row in rows])
     if len(rows) < batch:
         db.execute("DELETE FROM fts_extent")
         return len(rows), True
     db.execute("UPDATE fts_extent SET upto = ? WHERE id = 1", (rows[-1][0],))
     return len(rows), False
-
