@@ -128,7 +128,7 @@ COMMUNE_TYPES = frozenset({"xã", "phường", "thị trấn"})  # commune-level
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|quận|thị trấn|xa|phuong|quan|thi tran)\s+$", re.IGNORECASE)
 # "huyện Quảng Ninh", "các huyện Lệ Thủy, Quảng Ninh": a district's word before a province's name (or
 # before a list of capitalised names ending at it)
-_DISTRICT_WORD_BEFORE = re.compile(r"(?<!\w)(?:huyện|huyen)\s+(?:(?:\w+(?: \w+){0,3}\s*,\s*){1,10})?$",
+_DISTRICT_WORD_BEFORE = re.compile(r"(?<!\w)(?:huyện|huyen)\s+((?:\w+(?: \w+){0,3}\s*,\s*){0,10})$",
                                    re.IGNORECASE)
 _SYLLABLE_BEFORE = re.compile(r"(\w+)\s+$")
 _SYLLABLE_AFTER = re.compile(r"^\s+(\w+)")
@@ -244,9 +244,7 @@ class Gazetteer:
             words = text[typed.start(1):typed.end(1)].split()
             for n in range(len(words), 1, -1):
                 name = fold(" ".join(words[:n]))
-                if all(w[:1].isupper() for w in words[:n]) and not self.is_own(name) and any(
-                        use.level == "district" and use.province not in self._own_provinces
-                        for other in national.folded_index().get(name, ()) for use in national.index()[other]):
+                if all(w[:1].isupper() for w in words[:n]) and not self.is_own(name) and self._namesake_district(name):
                     return True
         return False
 
@@ -275,7 +273,7 @@ class Gazetteer:
                         and not self.own_name_types & {"xã", "phường", "quận", "thị trấn"}:
                     continue  # "phường Điện Biên" (Hà Nội)
                 if unit.level == "province" and "huyện" not in self.own_name_types \
-                        and self._district_word_before(text, start) and self._namesake_district(unit.name):
+                        and _listed_after(_DISTRICT_WORD_BEFORE, text, start) and self._namesake_district(unit.name):
                     continue  # "huyện Quảng Ninh", "2 huyện Quảng Ninh và Lệ Thủy" (Quảng Bình)
                 unit_word = _UNIT_WORD_BEFORE.search(text[max(0, start - 12):start])
                 typed = bool(unit_word)
@@ -329,8 +327,7 @@ class Gazetteer:
         if unit.level == "province":
             return self._in_namesakes_province(unit, text, folded, end)
         if unit.level == "district" and not unit.also_commune:
-            listed = COMMUNE_LIST_BEFORE.search(text[max(0, start - 150):start])
-            if listed and all(item.strip()[:1].isupper() for item in listed.group(1).split(",") if item.strip()) \
+            if _listed_after(COMMUNE_LIST_BEFORE, text, start) \
                     and any(use.level == "commune" and use.province not in self._own_provinces
                             for use in national.index().get(unit.name, ())):
                 return True  # "các xã Tân Tiến, Yên Sơn": a commune elsewhere, not the district
@@ -346,14 +343,7 @@ class Gazetteer:
                 return True  # "Công ty Vận tải Cường Thịnh"
         placed = _PLACED_AFTER.match(folded[end:end + 48])
         if placed:
-            words = text[end + placed.start(2):end + placed.end(2)].split()
-            folded_words = placed.group(2).split()
-            names = []
-            lower_case_text = not writes_capitals(text)
-            for word, folded_word in zip(words, folded_words, strict=False):
-                if not (word[:1].isupper() or lower_case_text):
-                    break
-                names.append(folded_word)
+            names = _names_placed(text, end, placed, any_case=not writes_capitals(text))
             if not names or any(" ".join(names[:n]) in self._by_fold for n in range(1, len(names) + 1)):
                 return False
             # A province of Vietnam named after a name of no namesake may be the text's slip or an old
@@ -366,19 +356,14 @@ class Gazetteer:
             return unit.namesake or not vietnamese_province
         return False
 
-    @staticmethod
-    def _district_word_before(text: str, start: int) -> bool:
-        """A district's word right before, or before a list of capitalised names ending here?"""
-        found = _DISTRICT_WORD_BEFORE.search(text[max(0, start - 150):start])
-        if found is None:
-            return False
-        listed = found.group(0).split(None, 1)[1:]
-        return all(item.strip()[:1].isupper() for item in "".join(listed).split(",") if item.strip())
+    def _uses_elsewhere(self, name: str) -> list[national.Use]:
+        """The units of another province, now or before 2025, named ``name`` (any spelling)."""
+        return [use for other in national.folded_index().get(fold(name), ()) for use in national.index()[other]
+                if use.province not in self._own_provinces]
 
     def _namesake_district(self, name: str) -> bool:
-        """Is ``name`` (this province's) a district's of another province, now or before 2025?"""
-        return any(use.level == "district" and use.province not in self._own_provinces
-                   for other in national.folded_index().get(fold(name), ()) for use in national.index()[other])
+        """Is ``name`` a district's of another province, now or before 2025?"""
+        return any(use.level == "district" for use in self._uses_elsewhere(name))
 
     def _in_namesakes_province(self, unit: Unit, text: str, folded: str, end: int) -> bool:
         """Does the text put the province's name in another province that has a district or commune
@@ -387,16 +372,10 @@ class Gazetteer:
         placed = _PLACED_AFTER.match(folded[end:end + 48])
         if placed is None or placed.group(1) not in (None, "tinh"):
             return False
-        words = text[end + placed.start(2):end + placed.end(2)].split()
-        names: list[str] = []
-        for word, folded_word in zip(words, placed.group(2).split(), strict=False):
-            if not word[:1].isupper():
-                break
-            names.append(folded_word.strip(".,;:()"))
+        names = _names_placed(text, end, placed, any_case=False)
         candidates = {" ".join(names[:n]) for n in range(2, len(names) + 1)}
-        return any(use.level in ("district", "commune") and use.province not in self._own_provinces
-                   and fold(use.province) in candidates
-                   for other in national.folded_index().get(fold(unit.name), ()) for use in national.index()[other])
+        return any(use.level in ("district", "commune") and fold(use.province) in candidates
+                   for use in self._uses_elsewhere(unit.name))
 
     def _bracketed_list(self, folded: str, start: int, end: int) -> bool:
         """Do several places around the name carry a province in brackets ("Cao Bồ (Nam Định) - Mai Sơn
@@ -440,6 +419,26 @@ class Gazetteer:
 # A unit word as typed (folded) → the unit type it names.
 _TYPE_WORDS = {"thanh pho": "thanh pho", "tp": "thanh pho", "tp.": "thanh pho", "huyen": "huyen", "xa": "xa",
                "phuong": "phuong", "thi tran": "thi tran", "thi xa": "thi xa", "tinh": "tinh"}
+
+
+def _listed_after(pattern: re.Pattern[str], text: str, start: int) -> bool:
+    """Does ``pattern`` (a unit word, then in group 1 a list of names, maybe empty) end at ``start``,
+    every listed name capitalised ("các xã Tân Tiến, Yên Sơn, …", "các huyện Lệ Thủy, …")?"""
+    found = pattern.search(text[max(0, start - 150):start])
+    return found is not None and all(item.strip()[:1].isupper() for item in found.group(1).split(",") if item.strip())
+
+
+def _names_placed(text: str, end: int, placed: re.Match[str], any_case: bool) -> list[str]:
+    """The folded words that follow a name's separator (``_PLACED_AFTER``'s group 2, matched on the
+    folded text from ``end``): the capitalised run, or every word when ``any_case`` (text typed in
+    lower case)."""
+    words = text[end + placed.start(2):end + placed.end(2)].split()
+    names = []
+    for word, folded_word in zip(words, placed.group(2).split(), strict=False):
+        if not (word[:1].isupper() or any_case):
+            break
+        names.append(folded_word)
+    return names
 
 
 def _cuts_a_word(text: str, start: int, end: int, inside: dict[int, Token], original: str) -> bool:

@@ -237,12 +237,12 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
          "Đối tượng khai nhận vận chuyển thuê số ma túy từ Cao Bằng về Hải Dương.", "mention"),
         ("Lào Cai", "Đường sắt Hà Nội giảm giá vé hè",
          "Giảm giá vé các tàu chạy trên tuyến Hà Nội - Lào Cai và Hà Nội - Hải Phòng.", "mention"),
-        # the route's far end while the title names the province: its own news
         # a post typed in lower case, the province after no surname
         ("Tuyên Quang", "", "sạt lở ở hà giang làm tắc đường, ai đi lên đồng văn cẩn thận nhé", "mention"),
         # the route's other end shares only a syllable with the title's first word ("Bài" / "Nội Bài")
         ("Lào Cai", "Bài học từ vụ tai nạn", "Xe khách chạy trên cao tốc Nội Bài - Lào Cai gặp nạn khiến 3 người bị "
          "thương.", "mention"),
+        # the route's far end while the title names the province: its own news
         ("Lạng Sơn", "Lạng Sơn đón tàu du lịch đầu tiên",
          "Đoàn tàu chạy trên tuyến đường sắt Hà Nội - Lạng Sơn đã về ga Đồng Đăng.", "about"),
         # a list of provinces names none of another's units; the province's own district word is its own
