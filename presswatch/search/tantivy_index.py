@@ -13,9 +13,11 @@ How each query shape is answered:
   a phrase a phrase query on either field; ``thuy*`` a regular expression over the term dictionary
   (every expansion, as FTS5); ``"sai su"*`` a phrase-prefix query (at most 50 expansions of the last
   word: tantivy's limit, FTS5 has none);
-- ``NEAR``: tantivy has no proximity of whole phrases, so the documents holding every phrase in one
-  field are collected and checked against FTS5's NEAR rule on their stored words (``near_match``);
-  the node then stands for that id set;
+- ``NEAR`` of two phrases with no word in common (the usual case), at most 20 words apart: one phrase
+  query with fixed offsets for each order and gap, which is FTS5's NEAR rule exactly; otherwise
+  (three phrases, shared words, a longer distance) the documents holding every phrase in one field
+  are collected and checked against the rule on their stored words (``near_match``), and the node
+  stands for that id set;
 - ``AND`` / ``OR`` / ``NOT`` are boolean queries (any nesting); filters and dates never score;
 - dates are a range over the ``dated`` fast field (seconds): a window touches only the documents of
   the window, whatever the archive's size; ``sort=date`` reads the ``order`` fast field (date, then
@@ -70,6 +72,7 @@ ORDER_SHIFT = 1 << 30  # order = seconds since 2000 × 2^30 + id (ids below 2^30
 TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values, days)
 MARK_FILE = "presswatch-mark.json"
 LOCK_FILE = "presswatch-write.lock"
+EXACT_NEAR_GAPS = 21  # NEAR/0 … NEAR/20 of two phrases: one phrase query per order and gap (see _near)
 LOCK_WAIT = 300.0  # seconds a writer waits for another one (a big sync commits every 5,000 articles)
 Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
 _FACETS = {"source": "source_id", "kind": "source_kind", "sentiment": "sentiment", "relevance": "relevance",
@@ -344,13 +347,25 @@ class TantivyIndex:
                                             (tantivy.Occur.Should, self._text(node, "text"))])
 
     def _near(self, node: Near, scope: Scope = ()) -> tantivy.Query:
-        """The documents where ``node`` holds, as an id set: candidates holding every phrase in one
-        field, checked with ``near_match`` on their stored words. ``scope``: the query's top-level
-        dates and field filters, which every answer meets anyway; the candidates are limited to them
-        (a window's NEAR reads the window's documents only), which changes no answer: on documents
-        within the scope the set is the same, and documents outside it are excluded by the query."""
+        """The documents where ``node`` holds. Two phrases with no word in common, at most
+        ``EXACT_NEAR_GAPS`` apart: a tantivy query that is NEAR itself (``_near_exact``). Otherwise an
+        id set: the documents holding every phrase in one field, checked with ``near_match`` on their
+        stored words. ``scope``: the query's top-level dates and field filters, which every answer
+        meets anyway; the documents are limited to them (a window's NEAR reads the window's documents
+        only), which changes no answer: on documents within the scope the set is the same, and
+        documents outside it are excluded by the query."""
         items = [_terms(item.words) for item in node.items]
-        per_field = [self._near_candidates(node, items, field) for field in ("title", "text")]
+        if (len(items) == 2 and all(items) and not set(items[0]) & set(items[1])
+                and node.distance < EXACT_NEAR_GAPS):
+            either = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, self._near_exact(items, node.distance, "title", 4.0)),
+                 (tantivy.Occur.Should, self._near_exact(items, node.distance, "text", 1.0))])
+            if not scope:
+                return either
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
+                                               + [(tantivy.Occur.Must, query) for query in scope])
+        per_field = [tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field))
+                                                  for item in node.items]) for field in ("title", "text")]
         either = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field])
         # (the fields' alternatives nested: beside a Must clause, tantivy treats Should as optional)
         candidates = tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
@@ -359,7 +374,8 @@ class TantivyIndex:
         count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
         kept = []
         if count:
-            for _, address in searcher.search(candidates, limit=count).hits:
+            unscored = tantivy.Query.const_score_query(candidates, 0.0)
+            for _, address in searcher.search(unscored, limit=count).hits:
                 doc = searcher.doc(address)
                 if near_match((str(doc.get_first("title") or ""), str(doc.get_first("text") or "")),
                               items, node.distance):
@@ -369,24 +385,21 @@ class TantivyIndex:
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, "id", ids)
 
-    def _near_candidates(self, node: Near, items: list[list[str]], field: str) -> tantivy.Query:
-        """The documents of ``field`` that may hold ``node``. Two phrases with no word in common cannot
-        overlap, so where NEAR holds one follows the other with at most ``distance`` words between:
-        a phrase of both, in either order, with enough slop finds every such
-        document and few others, instead of every document holding both phrases anywhere (at 1M
-        articles, "Lai Châu" NEAR/10 "mưa lớn" read back ~10× the documents it keeps). Otherwise
-        (three phrases or more, shared words, a prefix) every document holding all the phrases."""
-        prefix = any(isinstance(item, Word) and item.prefix for item in node.items)
-        if len(items) == 2 and all(items) and not set(items[0]) & set(items[1]) and not prefix:
-            orders = [items[0] + items[1], items[1] + items[0]]
-            # tantivy sums the displacement of every word of the phrase (words after the gap each
-            # count it: "lai chau" + 9 words + "mua lon" needed slop 18, not 9), so the slop allowed
-            # is the distance once per word, which bounds that sum from above
-            slop = node.distance * len(orders[0])
-            return tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.phrase_query(self.schema, field, list(words), slop=slop))
-                 for words in orders])
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field)) for item in node.items])
+    def _near_exact(self, items: list[list[str]], distance: int, field: str, boost: float) -> tantivy.Query:
+        """NEAR of two phrases with no word in common, in ``field``: such phrases cannot overlap, so
+        NEAR holds exactly where one follows the other with 0 to ``distance`` words between — one
+        phrase query with fixed offsets per order and gap (2 × (distance + 1) of them). Not tantivy's
+        sloppy phrase: its matches are not monotonic in the slop (at 1M articles a document matched
+        "ha noi tai nan" with slop 10 and 100 but not 20), so no slop is a safe bound."""
+        def placed(first: list[str], second: list[str], gap: int) -> list[str | tuple[int, str]]:
+            words: list[str | tuple[int, str]] = [(offset, word) for offset, word in enumerate(first)]
+            return words + [(len(first) + gap + offset, word) for offset, word in enumerate(second)]
+
+        phrases = [tantivy.Query.phrase_query(self.schema, field, placed(first, second, gap))
+                   for first, second in ((items[0], items[1]), (items[1], items[0]))
+                   for gap in range(distance + 1)]
+        union = tantivy.Query.boolean_query([(tantivy.Occur.Should, phrase) for phrase in phrases])
+        return tantivy.Query.boost_query(union, boost) if boost != 1.0 else union
 
     def compile(self, node: Node, scored: bool = True, scope: Scope = ()) -> tantivy.Query:
         """The tantivy query of an AST node; with ``scored`` False it matches without scoring;
