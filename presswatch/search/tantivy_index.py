@@ -72,6 +72,7 @@ ORDER_SHIFT = 1 << 30  # order = seconds since 2000 × 2^30 + id (ids below 2^30
 TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values, days)
 MARK_FILE = "presswatch-mark.json"
 LOCK_FILE = "presswatch-write.lock"
+NEAR_FETCH = 20_000  # a NEAR's answers fetched in one go (more: a second call)
 EXACT_NEAR_GAPS = 21  # NEAR/0 … NEAR/20 of two phrases: one phrase query per order and gap (see _near)
 LOCK_WAIT = 300.0  # seconds a writer waits for another one (a big sync commits every 5,000 articles)
 Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
@@ -347,30 +348,36 @@ class TantivyIndex:
                                             (tantivy.Occur.Should, self._text(node, "text"))])
 
     def _near(self, node: Near, scope: Scope = ()) -> tantivy.Query:
-        """The documents where ``node`` holds. Two phrases with no word in common, at most
-        ``EXACT_NEAR_GAPS`` apart: a tantivy query that is NEAR itself (``_near_exact``). Otherwise an
-        id set: the documents holding every phrase in one field, checked with ``near_match`` on their
-        stored words. ``scope``: the query's top-level dates and field filters, which every answer
+        """The documents where ``node`` holds, as an id set. Two phrases with no word in common, at
+        most ``EXACT_NEAR_GAPS`` apart: found by phrase queries that are NEAR itself (``_near_exact``).
+        Otherwise: the documents holding every phrase in one field, checked with ``near_match`` on
+        their stored words. ``scope``: the query's top-level dates and field filters, which every answer
         meets anyway; the documents are limited to them (a window's NEAR reads the window's documents
         only), which changes no answer: on documents within the scope the set is the same, and
         documents outside it are excluded by the query."""
         items = [_terms(item.words) for item in node.items]
+        searcher = self.searcher()
         if (len(items) == 2 and all(items) and not set(items[0]) & set(items[1])
                 and node.distance < EXACT_NEAR_GAPS):
             either = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, self._near_exact(items, node.distance, "title", 4.0)),
-                 (tantivy.Occur.Should, self._near_exact(items, node.distance, "text", 1.0))])
-            if not scope:
-                return either
-            return tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
-                                               + [(tantivy.Occur.Must, query) for query in scope])
+                [(tantivy.Occur.Should, self._near_exact(items, node.distance, field)) for field in ("title", "text")])
+            exact = tantivy.Query.const_score_query(
+                tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
+                                            + [(tantivy.Occur.Must, query) for query in scope]), 0.0)
+            # run once and kept as an id set: a page runs its query twice or more (hits, facets,
+            # counts per day), and the phrases cost far more than the set (limit < num_docs: the
+            # bindings repeat hits beyond it)
+            found = searcher.search(exact, limit=max(1, min(NEAR_FETCH, searcher.num_docs - 1)), count=True)
+            if found.count > len(found.hits):
+                found = searcher.search(exact, limit=found.count)
+            kept = list({(address.segment_ord, address.doc): address for _, address in found.hits}.values())
+            return self._id_set(searcher, kept)
         per_field = [tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field))
                                                   for item in node.items]) for field in ("title", "text")]
         either = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field])
         # (the fields' alternatives nested: beside a Must clause, tantivy treats Should as optional)
         candidates = tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
                                                  + [(tantivy.Occur.Must, query) for query in scope])
-        searcher = self.searcher()
         count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
         kept = []
         if count:
@@ -380,12 +387,15 @@ class TantivyIndex:
                 if near_match((str(doc.get_first("title") or ""), str(doc.get_first("text") or "")),
                               items, node.distance):
                     kept.append(address)
-        ids = [int(value or 0) for value in searcher.fast_field_values("id", kept)] if kept else []
+        return self._id_set(searcher, kept)
+
+    def _id_set(self, searcher: Any, addresses: list[Any]) -> tantivy.Query:
+        ids = [int(value or 0) for value in searcher.fast_field_values("id", addresses)] if addresses else []
         if not ids:
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, "id", ids)
 
-    def _near_exact(self, items: list[list[str]], distance: int, field: str, boost: float) -> tantivy.Query:
+    def _near_exact(self, items: list[list[str]], distance: int, field: str) -> tantivy.Query:
         """NEAR of two phrases with no word in common, in ``field``: such phrases cannot overlap, so
         NEAR holds exactly where one follows the other with 0 to ``distance`` words between — one
         phrase query with fixed offsets per order and gap (2 × (distance + 1) of them). Not tantivy's
@@ -398,8 +408,7 @@ class TantivyIndex:
         phrases = [tantivy.Query.phrase_query(self.schema, field, placed(first, second, gap))
                    for first, second in ((items[0], items[1]), (items[1], items[0]))
                    for gap in range(distance + 1)]
-        union = tantivy.Query.boolean_query([(tantivy.Occur.Should, phrase) for phrase in phrases])
-        return tantivy.Query.boost_query(union, boost) if boost != 1.0 else union
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, phrase) for phrase in phrases])
 
     def compile(self, node: Node, scored: bool = True, scope: Scope = ()) -> tantivy.Query:
         """The tantivy query of an AST node; with ``scored`` False it matches without scoring;
