@@ -1,7 +1,7 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
     python3 -P tests/data/province_dev/select.py
-        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa]
+        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa|nghe_an]
         [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
@@ -77,7 +77,7 @@ both), "Quảng Ninh", rare and common unit names, random negatives; from baomoi
 baomoi_dev is among the excluded ids), excluding what the Cao Bằng draw excluded and the Cao Bằng
 sample.
 
-`--province thanh_hoa` (added last, same method and seed, its own random.Random(20261207), so the seven
+`--province thanh_hoa` (added later, same method and seed, its own random.Random(20261207), so the seven
 first samples stay as they were drawn) draws sample_thanh_hoa.jsonl, a sixth judgement set nobody
 tunes on (Quảng Ninh, looked at once, became a development set), for Thanh Hóa (unchanged by the 2025
 reform; a large north-central coastal province): pools for the football club (FLC / Đông Á Thanh Hóa,
@@ -91,6 +91,20 @@ namesakes (communes called Thanh Hóa elsewhere, Hàm Rồng of Sa Pa and Cà Ma
 "Thanh Hoá" (found in no article), "Thanh Hóa", rare and common unit names, random negatives; from
 baomoi_more only (all of baomoi_dev is among the excluded ids), excluding what the Quảng Ninh draw
 excluded and the Quảng Ninh sample.
+
+`--province nghe_an` (added later, same method and seed, its own random.Random(20261207), so the eight
+first samples stay as they were drawn) draws sample_nghe_an.jsonl, a seventh judgement set nobody
+tunes on (Thanh Hóa, looked at once, became a development set), for Nghệ An (unchanged by the 2025
+reform; north-central, bordering Laos): pools for the football club (Sông Lam Nghệ An, SLNA), routes
+(quốc lộ 1A / 7 / 46 / 48 / 15 with a place of the province, "Hà Nội / Thanh Hóa / Sài Gòn … - Nghệ
+An / Vinh / Cửa Lò", "Nghệ An / Vinh - …", the expressway, đường Hồ Chí Minh, railway, airport and
+border gates), the lower-case spelling "Nghệ an" / "nghệ an" as written (also "công nghệ an ninh"),
+Hồ Chí Minh's home (Nam Đàn, Kim Liên, làng Sen), Nghệ Tĩnh / xứ Nghệ / ví giặm, tourism (Cửa Lò,
+Pù Mát, đền Cuông …), brands and industry (TH true MILK, xi măng Hoàng Mai, VSIP, cam Vinh), labour
+migrants, Hoàng Mai (Hà Nội's district and Nghệ An's town), other namesakes (Kỳ Sơn of Hòa Bình, Kim
+Liên of Hà Nội, Nghi Xuân of Hà Tĩnh, streets), the city of Vinh, Vinh as a person's name, "Nghệ
+An", rare and common unit names, random negatives; from baomoi_more only (all of baomoi_dev is among
+the excluded ids), excluding what the Thanh Hóa draw excluded and the Thanh Hóa sample.
 """
 
 from __future__ import annotations
@@ -603,12 +617,118 @@ def thanh_hoa(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Thanh Hóa"}, exclude=thanh_hoa_exclude())
 
 
+# Nghệ An, the seventh judgement set (unchanged by the 2025 reform; a large north-central province
+# bordering Laos). The football club (Sông Lam Nghệ An, SLNA) plays everywhere: its pool comes first,
+# so that match reports "SLNA - …" fill it rather than the route pool
+_NA = word("Nghệ An")
+NGHE_AN_FOOTBALL = (
+    r"(?<!\w)slna(?!\w)|sông lam nghệ an"
+    r"|(?<!\w)(?:clb|câu lạc bộ|đội bóng|fc|đội khách|đội chủ nhà|u\d\d|u\.\d\d)\s*(?:sông lam\s*)?nghệ an(?!\w)"
+    r"|" + _NA + r"[^.]{0,60}v\.?\s*league|v\.?\s*league[^.]{0,60}(?:" + _NA + r"|sông lam)"
+    r"|sông lam[^.]{0,60}v\.?\s*league")
+# routes: quốc lộ 1 / 1A (Thanh Hóa - Hoàng Mai - Diễn Châu - Vinh - Hà Tĩnh), 7 (Diễn Châu - Nậm Cắn,
+# to Laos), 46, 48, 15, đường Hồ Chí Minh, the North-South expressway and railway (ga Vinh), Vinh
+# airport, "Hà Nội - Vinh" coaches and trains, "Nghệ An - …" either way, the border gates to Laos
+_NA_PLACE = (r"(?<!\w)(?:nghệ an|vinh|cửa lò|diễn châu|quỳnh lưu|hoàng mai|yên thành|đô lương|nam đàn|"
+             r"nghi lộc|thái hòa|nghĩa đàn|quỳ hợp|con cuông|tương dương|kỳ sơn)(?!\w)")
+_NA_END = r"(?:nghệ an|vinh|cửa lò)(?!\w)"
+NGHE_AN_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|7|7a|46|48|15|15a)(?![\d\w])[^.]{0,80}" + _NA_PLACE
+    + "|" + _NA_PLACE + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|7|7a|46|48|15|15a)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|thanh hóa|hà tĩnh|quảng bình|huế|đà nẵng|hải phòng|sài gòn|tp\.? ?hcm|"
+    r"hồ chí minh|buôn ma thuột|đắk lắk|lâm đồng|đà lạt|nha trang|bình dương|đồng nai)\s*[-–]\s*"
+    + _NA_END + r"|(?<!\w)" + _NA_END + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _NA_PLACE + r"|đường hồ chí minh[^.]{0,60}" + _NA_PLACE
+    + r"|(?:đường sắt|tàu|ga|đoàn tàu|chuyến tàu|sân bay|cảng hàng không)[^.]{0,40}(?:" + _NA + r"|vinh(?!\w))"
+    r"|cửa khẩu[^.]{0,30}(?:nậm cắn|thanh thủy|nghệ an)")
+# Hồ Chí Minh's home district and village: Nam Đàn, Kim Liên (also a ward of Hà Nội), làng Sen,
+# Hoàng Trù, national commemorations
+NGHE_AN_HOMETOWN = (
+    r"(?<!\w)(?:kim liên|làng sen|hoàng trù|nam đàn)(?!\w)"
+    r"|quê (?:hương|nội|ngoại)[^.]{0,20}(?:của )?(?:bác hồ|bác|chủ tịch hồ chí minh)(?!\w)")
+# the old joint province and the cultural region: Nghệ Tĩnh (Xô viết Nghệ Tĩnh 1930-31, history
+# stories nationwide), ví giặm Nghệ Tĩnh (UNESCO), xứ Nghệ
+NGHE_AN_NGHE_TINH = r"(?<!\w)(?:nghệ tĩnh|xứ nghệ|ví giặm|ví dặm|ví,\s*giặm|ví,\s*dặm|dân ca ví)(?!\w)"
+# tourism and landmarks: Cửa Lò beach (a ward of Vinh since 2024), Cửa Hội, Bãi Lữ, Pù Mát, the
+# Quỳnh and Diễn Thành beaches, đền Cuông, đền Ông Hoàng Mười, Đảo chè Thanh Chương
+NGHE_AN_TOURISM = (
+    r"(?<!\w)(?:cửa lò|cửa hội|bãi lữ|pù mát|pù hoạt|biển quỳnh|quỳnh bảng|diễn thành|đền cuông|"
+    r"ông hoàng mười|đảo chè|khe kèm)(?!\w)")
+# brands, industry and produce: TH true MILK (Nghĩa Đàn), xi măng Hoàng Mai, the Đông Nam economic
+# zone, VSIP Nghệ An, Cửa Lò port, cam Vinh
+NGHE_AN_BRAND = (
+    r"(?<!\w)(?:th true ?milk|tập đoàn th|sữa th|vsip nghệ an|cam vinh|cam xã đoài)(?!\w)"
+    r"|(?:xi măng|khu kinh tế|kkt|cảng|nhà máy|bia)[^.]{0,20}(?<!\w)(?:hoàng mai|đông nam nghệ an|"
+    r"cửa lò|nghệ an|đô lương|anh sơn)(?!\w)")
+# migrants working abroad (Nghệ An is a large source of labour migration, legal and not)
+NGHE_AN_MIGRANT = (
+    r"(?:xuất khẩu lao động|lao động[^.]{0,30}(?:nước ngoài|trái phép|bất hợp pháp)|đi lao động)[^.]{0,80}"
+    + _NA + r"|" + _NA + r"[^.]{0,80}(?:xuất khẩu lao động|lao động[^.]{0,30}(?:nước ngoài|trái phép|"
+    r"bất hợp pháp)|đi lao động)|(?<!\w)essex(?!\w)")
+# Hoàng Mai: a district of Hà Nội and a town (since 2025 a ward) of Nghệ An
+NGHE_AN_HOANG_MAI = r"(?<!\w)hoàng mai(?!\w)"
+# other namesakes: Kỳ Sơn of Hòa Bình (a former district), Kim Liên of Hà Nội, Nghi Xuân of Hà Tĩnh,
+# communes called Nghệ An, streets named Nghệ An / Vinh / Xô viết Nghệ Tĩnh
+NGHE_AN_NAMESAKE = (
+    r"kỳ sơn[^.]{0,40}hòa bình|hòa bình[^.]{0,40}kỳ sơn|phường kim liên|kim liên[^.]{0,30}(?:đống đa|hà nội)"
+    r"|nghi xuân[^.]{0,40}hà tĩnh|hà tĩnh[^.]{0,40}nghi xuân|(?<!\w)(?:xã|phường|thị trấn) nghệ an(?!\w)"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:nghệ an|xô viết nghệ tĩnh)(?!\w)")
+# "Vinh", the city, named without the province
+NGHE_AN_VINH = (
+    r"(?<!\w)(?:thành phố vinh|tp\.?\s*vinh|tp vinh|đại học vinh|trường đại học vinh|bến thủy|"
+    r"vinh\s*\(nghệ an\)|vinh,\s*nghệ an)(?!\w)")
+# "Vinh" as a person's name (after a family or middle name, or a title)
+NGHE_AN_VINH_PERSON = (
+    r"(?<!\w)(?:ông|anh|chị|bà|em|cháu|bé|cụ|thầy|cô|quang|thành|xuân|công|văn|thế|hữu|đức|ngọc|"
+    r"trọng|trung|hoàng|nguyễn|trần|lê|phạm) vinh(?!\w)")
+# the spelling "Nghệ an" / "nghệ an" in the text as written (not folded): the province typed in lower
+# case, and phrases such as "công nghệ an ninh" / "công nghệ an toàn" that fold to the province's name
+_NA_SPELLING = re.compile(r"(?<!\w)(?:Nghệ an|nghệ an|nghệ An)(?!\w)")
+
+
+def _na_spelling(c: Corpus) -> list[Article]:
+    return [a for a in c.articles
+            if _NA_SPELLING.search(unicodedata.normalize("NFC", a["title"] + "\n" + a["text"]))]
+
+
+# the pools, in drawing order; sizes chosen from the pool sizes (never from the articles) for about 160
+NGHE_AN_POOLS: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+    ("na_football", 8, lambda c: c.matching(NGHE_AN_FOOTBALL)),
+    ("na_route", 9, lambda c: c.matching(NGHE_AN_ROUTE)),
+    ("na_spelling_phrase", 5, _na_spelling),
+    ("na_hometown", 5, lambda c: c.matching(NGHE_AN_HOMETOWN)),
+    ("na_nghe_tinh", 5, lambda c: c.matching(NGHE_AN_NGHE_TINH)),
+    ("na_tourism", 5, lambda c: c.matching(NGHE_AN_TOURISM)),
+    ("na_brand", 3, lambda c: c.matching(NGHE_AN_BRAND)),
+    ("na_migrant", 3, lambda c: c.matching(NGHE_AN_MIGRANT)),
+    ("na_hoang_mai", 5, lambda c: c.matching(NGHE_AN_HOANG_MAI)),
+    ("na_namesake", 3, lambda c: c.matching(NGHE_AN_NAMESAKE)),
+    ("na_vinh", 4, lambda c: c.matching(NGHE_AN_VINH)),
+    ("na_vinh_person", 2, lambda c: c.matching(NGHE_AN_VINH_PERSON)),
+    ("nghe_an", 18, lambda c: c.matching(_NA)),
+]
+
+
+def nghe_an_exclude() -> frozenset[str]:
+    """What the Thanh Hóa draw excluded plus the Thanh Hóa sample (now a development set)."""
+    return thanh_hoa_exclude() | ids_in(HERE / "sample_thanh_hoa.jsonl")
+
+
+def nghe_an(more: Corpus) -> list[tuple[Article, str]]:
+    """The Nghệ An judgement set (unchanged by the 2025 reform), excluding what the Thanh Hóa draw
+    excluded and the Thanh Hóa sample (now a development set)."""
+    rnd = random.Random(SEED)
+    # baomoi_dev was checked for a top-up of the trap pools (see the README)
+    return draw_province(rnd, more, "Nghệ An", "units_nghe_an.csv", NGHE_AN_POOLS, None, 25,
+                         own={"Nghệ An"}, exclude=nghe_an_exclude())
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
     parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son",
-                                 "cao_bang", "quang_ninh", "thanh_hoa"],
+                                 "cao_bang", "quang_ninh", "thanh_hoa", "nghe_an"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -634,6 +754,9 @@ def main() -> None:
         return
     if args.province == "thanh_hoa":
         write({"thanh_hoa": thanh_hoa(more)}, args.strata)
+        return
+    if args.province == "nghe_an":
+        write({"nghe_an": nghe_an(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
