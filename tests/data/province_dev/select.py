@@ -1,7 +1,7 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
     python3 -P tests/data/province_dev/select.py
-        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa]
+        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa|nghe_an|dak_lak]
         [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
@@ -77,7 +77,7 @@ both), "Quảng Ninh", rare and common unit names, random negatives; from baomoi
 baomoi_dev is among the excluded ids), excluding what the Cao Bằng draw excluded and the Cao Bằng
 sample.
 
-`--province thanh_hoa` (added last, same method and seed, its own random.Random(20261207), so the seven
+`--province thanh_hoa` (added later, same method and seed, its own random.Random(20261207), so the seven
 first samples stay as they were drawn) draws sample_thanh_hoa.jsonl, a sixth judgement set nobody
 tunes on (Quảng Ninh, looked at once, became a development set), for Thanh Hóa (unchanged by the 2025
 reform; a large north-central coastal province): pools for the football club (FLC / Đông Á Thanh Hóa,
@@ -91,6 +91,34 @@ namesakes (communes called Thanh Hóa elsewhere, Hàm Rồng of Sa Pa and Cà Ma
 "Thanh Hoá" (found in no article), "Thanh Hóa", rare and common unit names, random negatives; from
 baomoi_more only (all of baomoi_dev is among the excluded ids), excluding what the Quảng Ninh draw
 excluded and the Quảng Ninh sample.
+
+`--province nghe_an` (added later, same method and seed, its own random.Random(20261207), so the eight
+first samples stay as they were drawn) draws sample_nghe_an.jsonl, a seventh judgement set nobody
+tunes on (Thanh Hóa, looked at once, became a development set), for Nghệ An (unchanged by the 2025
+reform; north-central, bordering Laos): pools for the football club (Sông Lam Nghệ An, SLNA), routes
+(quốc lộ 1A / 7 / 46 / 48 / 15 with a place of the province, "Hà Nội / Thanh Hóa / Sài Gòn … - Nghệ
+An / Vinh / Cửa Lò", "Nghệ An / Vinh - …", the expressway, đường Hồ Chí Minh, railway, airport and
+border gates), the lower-case spelling "Nghệ an" / "nghệ an" as written (also "công nghệ an ninh"),
+Hồ Chí Minh's home (Nam Đàn, Kim Liên, làng Sen), Nghệ Tĩnh / xứ Nghệ / ví giặm, tourism (Cửa Lò,
+Pù Mát, đền Cuông …), brands and industry (TH true MILK, xi măng Hoàng Mai, VSIP, cam Vinh), labour
+migrants, Hoàng Mai (Hà Nội's district and Nghệ An's town), other namesakes (Kỳ Sơn of Hòa Bình, Kim
+Liên of Hà Nội, Nghi Xuân of Hà Tĩnh, streets), the city of Vinh, Vinh as a person's name, "Nghệ
+An", rare and common unit names, random negatives; from baomoi_more only (all of baomoi_dev is among
+the excluded ids), excluding what the Thanh Hóa draw excluded and the Thanh Hóa sample.
+
+`--province dak_lak` (added last, same method and seed, its own random.Random(20261207), so the nine
+first samples stay as they were drawn) draws sample_dak_lak.jsonl, an eighth judgement set nobody
+tunes on, drawn right after Nghệ An, for today's Đắk Lắk (legacy Đắk Lắk + legacy Phú Yên, merged 1
+July 2025): pools for the football clubs (Đắk Lắk, Phú Yên), coffee (cà phê Buôn Ma Thuột, Trung
+Nguyên, the coffee festival), routes (quốc lộ 1A / 14 / 19C / 25 / 26 / 27 / 29 with a place of the
+province, "Sài Gòn / Nha Trang / Gia Lai … - Đắk Lắk / Buôn Ma Thuột / Phú Yên / Tuy Hòa", the
+expressway, railway, airports and the passes Cù Mông and Cả), other spellings (Đắc Lắc, Daklak, Dak
+Lak, Đăk Lăk, Ban Mê Thuột …), Đắk Nông (another province), the Krông names, "Tây Nguyên", tourism
+of the old Phú Yên (Gành Đá Đĩa, Mũi Điện, đầm Ô Loan …) and of the highlands (Buôn Đôn, hồ Lắk, Yok
+Đôn …), history and streets (the 1975 Buôn Ma Thuột victory), security (FULRO, Đê Ga, Cư Kuin),
+namesakes (Phú Hòa, Sông Cầu), "Buôn Ma Thuột", "Tuy Hòa", "Đắk Lắk", "Phú Yên", rare and common
+unit names, random negatives; from baomoi_more only (all of baomoi_dev is among the excluded ids),
+excluding what the Nghệ An draw excluded and the Nghệ An sample.
 """
 
 from __future__ import annotations
@@ -603,12 +631,219 @@ def thanh_hoa(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Thanh Hóa"}, exclude=thanh_hoa_exclude())
 
 
+# Nghệ An, the seventh judgement set (unchanged by the 2025 reform; a large north-central province
+# bordering Laos). The football club (Sông Lam Nghệ An, SLNA) plays everywhere: its pool comes first,
+# so that match reports "SLNA - …" fill it rather than the route pool
+_NA = word("Nghệ An")
+NGHE_AN_FOOTBALL = (
+    r"(?<!\w)slna(?!\w)|sông lam nghệ an"
+    r"|(?<!\w)(?:clb|câu lạc bộ|đội bóng|fc|đội khách|đội chủ nhà|u\d\d|u\.\d\d)\s*(?:sông lam\s*)?nghệ an(?!\w)"
+    r"|" + _NA + r"[^.]{0,60}v\.?\s*league|v\.?\s*league[^.]{0,60}(?:" + _NA + r"|sông lam)"
+    r"|sông lam[^.]{0,60}v\.?\s*league")
+# routes: quốc lộ 1 / 1A (Thanh Hóa - Hoàng Mai - Diễn Châu - Vinh - Hà Tĩnh), 7 (Diễn Châu - Nậm Cắn,
+# to Laos), 46, 48, 15, đường Hồ Chí Minh, the North-South expressway and railway (ga Vinh), Vinh
+# airport, "Hà Nội - Vinh" coaches and trains, "Nghệ An - …" either way, the border gates to Laos
+_NA_PLACE = (r"(?<!\w)(?:nghệ an|vinh|cửa lò|diễn châu|quỳnh lưu|hoàng mai|yên thành|đô lương|nam đàn|"
+             r"nghi lộc|thái hòa|nghĩa đàn|quỳ hợp|con cuông|tương dương|kỳ sơn)(?!\w)")
+_NA_END = r"(?:nghệ an|vinh|cửa lò)(?!\w)"
+NGHE_AN_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|7|7a|46|48|15|15a)(?![\d\w])[^.]{0,80}" + _NA_PLACE
+    + "|" + _NA_PLACE + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|7|7a|46|48|15|15a)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|thanh hóa|hà tĩnh|quảng bình|huế|đà nẵng|hải phòng|sài gòn|tp\.? ?hcm|"
+    r"hồ chí minh|buôn ma thuột|đắk lắk|lâm đồng|đà lạt|nha trang|bình dương|đồng nai)\s*[-–]\s*"
+    + _NA_END + r"|(?<!\w)" + _NA_END + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _NA_PLACE + r"|đường hồ chí minh[^.]{0,60}" + _NA_PLACE
+    + r"|(?:đường sắt|tàu|ga|đoàn tàu|chuyến tàu|sân bay|cảng hàng không)[^.]{0,40}(?:" + _NA + r"|vinh(?!\w))"
+    r"|cửa khẩu[^.]{0,30}(?:nậm cắn|thanh thủy|nghệ an)")
+# Hồ Chí Minh's home district and village: Nam Đàn, Kim Liên (also a ward of Hà Nội), làng Sen,
+# Hoàng Trù, national commemorations
+NGHE_AN_HOMETOWN = (
+    r"(?<!\w)(?:kim liên|làng sen|hoàng trù|nam đàn)(?!\w)"
+    r"|quê (?:hương|nội|ngoại)[^.]{0,20}(?:của )?(?:bác hồ|bác|chủ tịch hồ chí minh)(?!\w)")
+# the old joint province and the cultural region: Nghệ Tĩnh (Xô viết Nghệ Tĩnh 1930-31, history
+# stories nationwide), ví giặm Nghệ Tĩnh (UNESCO), xứ Nghệ
+NGHE_AN_NGHE_TINH = r"(?<!\w)(?:nghệ tĩnh|xứ nghệ|ví giặm|ví dặm|ví,\s*giặm|ví,\s*dặm|dân ca ví)(?!\w)"
+# tourism and landmarks: Cửa Lò beach (a ward of Vinh since 2024), Cửa Hội, Bãi Lữ, Pù Mát, the
+# Quỳnh and Diễn Thành beaches, đền Cuông, đền Ông Hoàng Mười, Đảo chè Thanh Chương
+NGHE_AN_TOURISM = (
+    r"(?<!\w)(?:cửa lò|cửa hội|bãi lữ|pù mát|pù hoạt|biển quỳnh|quỳnh bảng|diễn thành|đền cuông|"
+    r"ông hoàng mười|đảo chè|khe kèm)(?!\w)")
+# brands, industry and produce: TH true MILK (Nghĩa Đàn), xi măng Hoàng Mai, the Đông Nam economic
+# zone, VSIP Nghệ An, Cửa Lò port, cam Vinh
+NGHE_AN_BRAND = (
+    r"(?<!\w)(?:th true ?milk|tập đoàn th|sữa th|vsip nghệ an|cam vinh|cam xã đoài)(?!\w)"
+    r"|(?:xi măng|khu kinh tế|kkt|cảng|nhà máy|bia)[^.]{0,20}(?<!\w)(?:hoàng mai|đông nam nghệ an|"
+    r"cửa lò|nghệ an|đô lương|anh sơn)(?!\w)")
+# migrants working abroad (Nghệ An is a large source of labour migration, legal and not)
+NGHE_AN_MIGRANT = (
+    r"(?:xuất khẩu lao động|lao động[^.]{0,30}(?:nước ngoài|trái phép|bất hợp pháp)|đi lao động)[^.]{0,80}"
+    + _NA + r"|" + _NA + r"[^.]{0,80}(?:xuất khẩu lao động|lao động[^.]{0,30}(?:nước ngoài|trái phép|"
+    r"bất hợp pháp)|đi lao động)|(?<!\w)essex(?!\w)")
+# Hoàng Mai: a district of Hà Nội and a town (since 2025 a ward) of Nghệ An
+NGHE_AN_HOANG_MAI = r"(?<!\w)hoàng mai(?!\w)"
+# other namesakes: Kỳ Sơn of Hòa Bình (a former district), Kim Liên of Hà Nội, Nghi Xuân of Hà Tĩnh,
+# communes called Nghệ An, streets named Nghệ An / Vinh / Xô viết Nghệ Tĩnh
+NGHE_AN_NAMESAKE = (
+    r"kỳ sơn[^.]{0,40}hòa bình|hòa bình[^.]{0,40}kỳ sơn|phường kim liên|kim liên[^.]{0,30}(?:đống đa|hà nội)"
+    r"|nghi xuân[^.]{0,40}hà tĩnh|hà tĩnh[^.]{0,40}nghi xuân|(?<!\w)(?:xã|phường|thị trấn) nghệ an(?!\w)"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:nghệ an|xô viết nghệ tĩnh)(?!\w)")
+# "Vinh", the city, named without the province
+NGHE_AN_VINH = (
+    r"(?<!\w)(?:thành phố vinh|tp\.?\s*vinh|tp vinh|đại học vinh|trường đại học vinh|bến thủy|"
+    r"vinh\s*\(nghệ an\)|vinh,\s*nghệ an)(?!\w)")
+# "Vinh" as a person's name (after a family or middle name, or a title)
+NGHE_AN_VINH_PERSON = (
+    r"(?<!\w)(?:ông|anh|chị|bà|em|cháu|bé|cụ|thầy|cô|quang|thành|xuân|công|văn|thế|hữu|đức|ngọc|"
+    r"trọng|trung|hoàng|nguyễn|trần|lê|phạm) vinh(?!\w)")
+# the spelling "Nghệ an" / "nghệ an" in the text as written (not folded): the province typed in lower
+# case, and phrases such as "công nghệ an ninh" / "công nghệ an toàn" that fold to the province's name
+_NA_SPELLING = re.compile(r"(?<!\w)(?:Nghệ an|nghệ an|nghệ An)(?!\w)")
+
+
+def _na_spelling(c: Corpus) -> list[Article]:
+    return [a for a in c.articles
+            if _NA_SPELLING.search(unicodedata.normalize("NFC", a["title"] + "\n" + a["text"]))]
+
+
+# the pools, in drawing order; sizes chosen from the pool sizes (never from the articles) for about 160
+NGHE_AN_POOLS: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+    ("na_football", 8, lambda c: c.matching(NGHE_AN_FOOTBALL)),
+    ("na_route", 9, lambda c: c.matching(NGHE_AN_ROUTE)),
+    ("na_spelling_phrase", 5, _na_spelling),
+    ("na_hometown", 5, lambda c: c.matching(NGHE_AN_HOMETOWN)),
+    ("na_nghe_tinh", 5, lambda c: c.matching(NGHE_AN_NGHE_TINH)),
+    ("na_tourism", 5, lambda c: c.matching(NGHE_AN_TOURISM)),
+    ("na_brand", 3, lambda c: c.matching(NGHE_AN_BRAND)),
+    ("na_migrant", 3, lambda c: c.matching(NGHE_AN_MIGRANT)),
+    ("na_hoang_mai", 5, lambda c: c.matching(NGHE_AN_HOANG_MAI)),
+    ("na_namesake", 3, lambda c: c.matching(NGHE_AN_NAMESAKE)),
+    ("na_vinh", 4, lambda c: c.matching(NGHE_AN_VINH)),
+    ("na_vinh_person", 2, lambda c: c.matching(NGHE_AN_VINH_PERSON)),
+    ("nghe_an", 18, lambda c: c.matching(_NA)),
+]
+
+
+def nghe_an_exclude() -> frozenset[str]:
+    """What the Thanh Hóa draw excluded plus the Thanh Hóa sample (now a development set)."""
+    return thanh_hoa_exclude() | ids_in(HERE / "sample_thanh_hoa.jsonl")
+
+
+def nghe_an(more: Corpus) -> list[tuple[Article, str]]:
+    """The Nghệ An judgement set (unchanged by the 2025 reform), excluding what the Thanh Hóa draw
+    excluded and the Thanh Hóa sample (now a development set)."""
+    rnd = random.Random(SEED)
+    # baomoi_dev was checked for a top-up of the trap pools (see the README)
+    return draw_province(rnd, more, "Nghệ An", "units_nghe_an.csv", NGHE_AN_POOLS, None, 25,
+                         own={"Nghệ An"}, exclude=nghe_an_exclude())
+
+
+# Đắk Lắk, the eighth judgement set: since 1 July 2025 legacy Đắk Lắk (Central Highlands) + legacy Phú
+# Yên (coast). The football clubs first (Đắk Lắk, Phú Yên), then coffee (cà phê Buôn Ma Thuột, Trung
+# Nguyên, sold everywhere), so that "… - Đắk Lắk" match reports and "cà phê Buôn Ma Thuột" fill those
+# pools rather than the route pool
+_DL_NAMES = r"(?:đắk lắk|buôn ma thuột|phú yên|tuy hòa)"
+_DL = word("Đắk Lắk")
+DAK_LAK_FOOTBALL = (
+    r"(?<!\w)(?:clb|câu lạc bộ|đội bóng|fc|đội khách|đội chủ nhà|u\d\d|u\.\d\d)\s*(?:cà phê\s*)?"
+    + _DL_NAMES + r"(?!\w)|" + _DL_NAMES + r"(?!\w)[^.]{0,60}(?:v\.?\s*league|hạng nhất|hạng nhì)"
+    r"|(?:v\.?\s*league|hạng nhất|hạng nhì)[^.]{0,60}(?<!\w)" + _DL_NAMES + r"(?!\w)")
+DAK_LAK_COFFEE = (
+    r"cà phê (?:buôn ma thuột|ban mê|đắk lắk|daklak|dak lak)|(?<!\w)trung nguyên(?!\w)"
+    r"|(?:lễ hội|festival|hội chợ) cà phê|thủ phủ cà phê|bảo tàng thế giới cà phê|thế giới cà phê")
+# routes: quốc lộ 14 (Gia Lai - Buôn Ma Thuột - Đắk Nông), 26 (Khánh Hòa - Buôn Ma Thuột), 27 (to Lâm
+# Đồng), 29 (Phú Yên - Đắk Lắk), 25 (Tuy Hòa - Gia Lai), 19C, 1A through Phú Yên, the passes (Cù Mông,
+# Đèo Cả, Phượng Hoàng), the Khánh Hòa - Buôn Ma Thuột expressway, coaches, trains and flights
+_DL_PLACE = (r"(?<!\w)(?:đắk lắk|buôn ma thuột|phú yên|tuy hòa|sông cầu|tuy an|đông hòa|ea h'leo|"
+             r"krông búk|krông pắc|m'đrắk|ea kar|buôn hồ|krông bông|lắk|sơn hòa|sông hinh)(?!\w)")
+DAK_LAK_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|14|19c|25|26|27|29)(?![\d\w])[^.]{0,80}" + _DL_PLACE
+    + "|" + _DL_PLACE + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:1|1a|14|19c|25|26|27|29)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|sài gòn|tp\.? ?hcm|hồ chí minh|nha trang|khánh hòa|gia lai|pleiku|kon tum|"
+    r"đắk nông|gia nghĩa|đà lạt|lâm đồng|bình dương|bình phước|đồng nai|đà nẵng|quy nhơn|bình định|"
+    r"nghệ an|vinh|thanh hóa|quảng ngãi|huế)\s*[-–]\s*" + _DL_NAMES + r"(?!\w)"
+    r"|(?<!\w)" + _DL_NAMES + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _DL_PLACE
+    + r"|(?:đường sắt|tàu|ga|đoàn tàu|chuyến tàu|sân bay|cảng hàng không)[^.]{0,40}"
+    r"(?<!\w)(?:buôn ma thuột|tuy hòa|phú yên|đắk lắk)(?!\w)"
+    r"|(?<!\w)(?:đèo cả|hầm đèo cả|đèo cù mông|đèo phượng hoàng|đèo hà lan)(?!\w)")
+# other spellings of the names: Đắc Lắc, Daklak, Dak Lak, Đăk Lăk … (folded, so any case), and Ban Mê
+# Thuột / Buôn Mê Thuột / Ban Mê for Buôn Ma Thuột
+DAK_LAK_SPELLING = (
+    r"(?<!\w)(?:đắc lắc|đắc lắk|đắk lắc|đăk lăk|đắk lăk|đăk lắk|dak lak|daklak|dắk lắk|đaklak|"
+    r"đắklắk|darlac|đắc lăk|ban mê thuột|buôn mê thuột|ban mê)(?!\w)")
+# Đắk Nông: a different province (since 2025 part of Lâm Đồng), the neighbour with the same first word
+DAK_LAK_DAK_NONG = (
+    r"(?<!\w)(?:đắk nông|đăk nông|dak nong|đắc nông|gia nghĩa|đắk mil|đắk song|cư jút|krông nô|"
+    r"tuy đức|đắk r'lấp|đắk glong)(?!\w)")
+# "Krông" names: the province's districts (Krông Pắc, Krông Búk, Krông Năng, Krông A Na, Krông Bông)
+# and the same word in Gia Lai (Krông Pa, Kông Chro), Đắk Nông (Krông Nô), Khánh Hòa, Quảng Trị and rivers
+DAK_LAK_KRONG = r"(?<!\w)kr[ôo]ng(?!\w)"
+# "Tây Nguyên": regional news (the Central Highlands, five provinces before 2025)
+DAK_LAK_TAY_NGUYEN = r"(?<!\w)tây nguyên(?!\w)"
+# tourism and landmarks of the old Phú Yên: Gành Đá Đĩa, Mũi Điện (Mũi Đại Lãnh), đầm Ô Loan, vịnh Xuân
+# Đài, Vũng Rô, tháp Nhạn, Bãi Xép, and the film "Tôi thấy hoa vàng trên cỏ xanh" shot there
+DAK_LAK_PHU_YEN_TOURISM = (
+    r"(?<!\w)(?:gành đá đĩa|mũi điện|mũi đại lãnh|đầm ô loan|ô loan|vịnh xuân đài|vũng rô|tháp nhạn|"
+    r"núi nhạn|bãi xép|gành đèn|hòn yến|đập đồng cam|hoa vàng trên cỏ xanh)(?!\w)")
+# tourism and landmarks of the old Đắk Lắk: Buôn Đôn (elephants), hồ Lắk, Yok Đôn, the Dray Nur / Dray
+# Sáp / Gia Long falls (on the Krông Nô, shared with Đắk Nông), Chư Yang Sin, the elephant race, gongs
+DAK_LAK_HIGHLAND_TOURISM = (
+    r"(?<!\w)(?:buôn đôn|hồ lắk|yok đôn|dray nur|dray sáp|thác gia long|chư yang sin|đua voi|"
+    r"buôn ako dhông|biệt điện bảo đại|cồng chiêng)(?!\w)")
+# history and streets: the Buôn Ma Thuột victory of 10 March 1975 (chiến dịch Tây Nguyên), the Buôn Ma
+# Thuột prison, streets named Buôn Ma Thuột / Ban Mê / Đắk Lắk / Phú Yên / Tuy Hòa (not "thành phố")
+DAK_LAK_HISTORY_STREET = (
+    r"chiến thắng (?:buôn ma thuột|ban mê thuột)|giải phóng (?:buôn ma thuột|ban mê thuột)"
+    r"|chiến dịch tây nguyên|nhà đày (?:buôn ma thuột|ban mê thuột)"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:buôn ma thuột|ban mê thuột|đắk lắk|phú yên|tuy hòa)(?!\w)")
+# security: FULRO, "Tin lành Đê Ga", Cư Kuin (the 2023 attack is later than the crawl)
+DAK_LAK_SECURITY = r"(?<!\w)(?:fulro|đê ga|đề ga|cư kuin)(?!\w)"
+# namesakes of the old Phú Yên's units: Phú Hòa (communes and wards in many provinces, a given name),
+# Sông Cầu (the river of Thái Nguyên and Bắc Ninh)
+DAK_LAK_NAMESAKE = r"(?<!\w)(?:phú hòa|sông cầu)(?!\w)"
+
+
+# the pools, in drawing order; sizes chosen from the pool sizes (never from the articles) for about 160
+DAK_LAK_POOLS: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+    ("dl_football", 3, lambda c: c.matching(DAK_LAK_FOOTBALL)),
+    ("dl_coffee", 5, lambda c: c.matching(DAK_LAK_COFFEE)),
+    ("dl_route", 7, lambda c: c.matching(DAK_LAK_ROUTE)),
+    ("dl_spelling", 5, lambda c: c.matching(DAK_LAK_SPELLING)),
+    ("dl_dak_nong", 4, lambda c: c.matching(DAK_LAK_DAK_NONG)),
+    ("dl_krong", 4, lambda c: c.matching(DAK_LAK_KRONG)),
+    ("dl_tay_nguyen", 4, lambda c: c.matching(DAK_LAK_TAY_NGUYEN)),
+    ("dl_phu_yen_tourism", 5, lambda c: c.matching(DAK_LAK_PHU_YEN_TOURISM)),
+    ("dl_highland_tourism", 4, lambda c: c.matching(DAK_LAK_HIGHLAND_TOURISM)),
+    ("dl_history_street", 3, lambda c: c.matching(DAK_LAK_HISTORY_STREET)),
+    ("dl_security", 2, lambda c: c.matching(DAK_LAK_SECURITY)),
+    ("dl_namesake", 4, lambda c: c.matching(DAK_LAK_NAMESAKE)),
+    ("dl_buon_ma_thuot", 5, lambda c: c.matching(word("Buôn Ma Thuột"))),
+    ("dl_tuy_hoa", 3, lambda c: c.matching(word("Tuy Hòa"))),
+    ("dak_lak", 12, lambda c: c.matching(_DL)),
+    ("phu_yen", 8, lambda c: c.matching(word("Phú Yên"))),
+]
+
+
+def dak_lak_exclude() -> frozenset[str]:
+    """What the Nghệ An draw excluded plus the Nghệ An sample (the other judgement set)."""
+    return nghe_an_exclude() | ids_in(HERE / "sample_nghe_an.jsonl")
+
+
+def dak_lak(more: Corpus) -> list[tuple[Article, str]]:
+    """The Đắk Lắk judgement set (legacy Đắk Lắk + legacy Phú Yên, merged 1 July 2025), excluding what
+    the Nghệ An draw excluded and the Nghệ An sample."""
+    rnd = random.Random(SEED)
+    # baomoi_dev was checked for a top-up of the trap pools (see the README)
+    return draw_province(rnd, more, "Đắk Lắk", "units_dak_lak.csv", DAK_LAK_POOLS, None, 25,
+                         own={"Đắk Lắk", "Phú Yên"}, exclude=dak_lak_exclude())
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
     parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son",
-                                 "cao_bang", "quang_ninh", "thanh_hoa"],
+                                 "cao_bang", "quang_ninh", "thanh_hoa", "nghe_an", "dak_lak"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -634,6 +869,12 @@ def main() -> None:
         return
     if args.province == "thanh_hoa":
         write({"thanh_hoa": thanh_hoa(more)}, args.strata)
+        return
+    if args.province == "nghe_an":
+        write({"nghe_an": nghe_an(more)}, args.strata)
+        return
+    if args.province == "dak_lak":
+        write({"dak_lak": dak_lak(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
