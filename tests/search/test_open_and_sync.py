@@ -131,6 +131,42 @@ def test_a_rebuild_keeps_every_article_searchable_until_it_ends(tmp_path: Path) 
         assert index.search(SearchRequest("muong te", now=NOW, limit=50)).total == 11 and index.mark() == 11
 
 
+def test_an_index_of_the_schema_before_word_pairs_is_made_anew_and_refilled(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # An upgrade from a presswatch whose tantivy index had no word-pair fields: tantivy refuses to
+    # open it with the new schema; it is emptied and rebuilt from the store, and NEAR answers again.
+    import tantivy
+
+    folder = tmp_path / "pw.db.tantivy"
+    folder.mkdir()
+    builder = tantivy.SchemaBuilder()  # the schema of sessions 30-32
+    builder.add_unsigned_field("id", indexed=True, fast=True)
+    builder.add_integer_field("dated", indexed=True, fast=True)
+    builder.add_integer_field("order", fast=True)
+    for name in ("title", "text"):
+        builder.add_text_field(name, stored=True, tokenizer_name="whitespace", index_option="position")
+    for name in ("source_id", "source_kind", "sentiment", "relevance", "topics", "places", "provinces", "day"):
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    old = tantivy.Index(builder.build(), path=str(folder))
+    writer = old.writer(15_000_000, 1)
+    held = tantivy.Document(title="sat lo o muong te", text="mua lon gay sat lo")
+    held.add_unsigned("id", 1)
+    writer.add_document(held)
+    writer.commit()
+    writer.wait_merging_threads()
+    (folder / "presswatch-mark.json").write_text(json.dumps({"last_article_id": 2}))
+    with Store(tmp_path / "pw.db") as store:
+        store.add_article(article(1, "Sạt lở ở Mường Tè", "Mưa lớn gây sạt lở tại huyện Mường Tè, tỉnh Lai Châu."))
+        store.add_article(article(2, "Điện Biên đón khách", "Lượng khách đến Điện Biên Phủ tăng mạnh."))
+        with caplog.at_level("WARNING"):
+            index = TantivyIndex(store, folder)
+        assert "lược đồ cũ" in caplog.text and index.mark() == 0
+        assert index.sync() == 2
+        found = index.search(SearchRequest('"mưa lớn" NEAR/5 "Mường Tè"', now=NOW))
+        assert [hit.id for hit in found.hits] == [1]
+        assert TantivyIndex(store, folder).search(SearchRequest("khach", now=NOW)).total == 1  # opens as is now
+
+
 @pytest.mark.parametrize(("environ", "authorization"), [
     ({"PRESSWATCH_ES_API_KEY": "k3y"}, "ApiKey k3y"),
     ({"PRESSWATCH_ES_USERNAME": "vanphong", "PRESSWATCH_ES_PASSWORD": "mat-khau"},
