@@ -185,6 +185,11 @@ class Gazetteer:
     # Syllables that glue to a name's first / last syllable into a frequent word (lower case, accented).
     glue_before: dict[str, frozenset[str]] = field(default_factory=dict)
     glue_after: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Words that extend a name into a longer proper name (lower case, accented; session 33): after the
+    # name in any case ("Đông Nam Á", "Đông Nam bộ"), or capitalised, making a far more frequent pair
+    # with its last syllable ("Đông Triều Tiên", "Hà Trung Hải"). From ``data/name_stats.json``.
+    extended_by: dict[str, frozenset[str]] = field(default_factory=dict)
+    pair_after: dict[str, frozenset[str]] = field(default_factory=dict)
     # Unit types the province's own name has as a unit ("thành phố" Lai Châu, "huyện" Điện Biên).
     own_name_types: frozenset[str] = frozenset()
     # The pre-2004 Lai Châu rules of ``analysis.relevance`` apply (the old province of that name).
@@ -200,6 +205,8 @@ class Gazetteer:
     _own_provinces: frozenset[str] = field(init=False, repr=False)
     _glue_before_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
     _glue_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _extended_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _pair_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_fold = {}
@@ -212,6 +219,8 @@ class Gazetteer:
         self._joined_by_fold = {fold(p.name).replace(" ", ""): p for p in (*self.aliases, self.province)}
         self._glue_before_folded = {k: frozenset(map(fold, v)) for k, v in self.glue_before.items()}
         self._glue_after_folded = {k: frozenset(map(fold, v)) for k, v in self.glue_after.items()}
+        self._extended_folded = {k: frozenset(map(fold, v)) for k, v in self.extended_by.items()}
+        self._pair_after_folded = {k: frozenset(map(fold, v)) for k, v in self.pair_after.items()}
         for unit in self.units.values():
             if not unit.ambiguous_unaccented:
                 self._joined_by_fold.setdefault(fold(unit.name).replace(" ", ""), unit)
@@ -324,6 +333,8 @@ class Gazetteer:
             return True  # "bé Thảo Nguyên", "Hà Ngọc Chiến", "Nguyen Ha Giang", "Phung Thi Ha Giang": a person
         if not text[start:end][:1].isupper() and _LOWER_SURNAME_BEFORE.search(before) and not writes_capitals(text):
             return True  # "ông nguyễn hà giang" in a post typed in lower case
+        if self._extended(unit, text, start, end):
+            return True  # "Đông Nam Á", "Đông Nam bộ", "Đông Triều Tiên": a longer proper name
         if unit.level == "province":
             return self._in_namesakes_province(unit, text, folded, end)
         if unit.level == "district" and not unit.also_commune:
@@ -355,6 +366,23 @@ class Gazetteer:
                 return bracket and vietnamese_province and (unit.namesake or self._bracketed_list(folded, start, end))
             return unit.namesake or not vietnamese_province
         return False
+
+    def _extended(self, unit: Unit, text: str, start: int, end: int) -> bool:
+        """Does the next word extend the name into a longer proper name, by the word statistics:
+        a word that follows the capitalised name in a good share of its documents ("Đông Nam Á",
+        any case), or a capitalised word that makes with its last syllable a far more frequent pair
+        ("Đông Triều Tiên")?"""
+        if unit.name not in self.extended_by and unit.name not in self.pair_after:
+            return False
+        after = _NEXT_WORD.match(text[end:end + 16])
+        if after is None:
+            return False
+        word = after.group(1)
+        bare = text[start:end].isascii() and not unit.name.isascii()
+        extended, paired = (self._extended_folded, self._pair_after_folded) if bare else \
+            (self.extended_by, self.pair_after)
+        key = fold(word.lower()) if bare else word.lower()
+        return key in extended.get(unit.name, ()) or (word[:1].isupper() and key in paired.get(unit.name, ()))
 
     def _uses_elsewhere(self, name: str) -> list[national.Use]:
         """The units of another province, now or before 2025, named ``name`` (any spelling)."""
@@ -572,6 +600,8 @@ def _build(province: str) -> Gazetteer:
         blockers=_blockers(names, own),
         glue_before={s: frozenset(stats["glue_before"].get(s, ())) for s in {n.lower().split()[0] for n in names}},
         glue_after={s: frozenset(stats["glue_after"].get(s, ())) for s in {n.lower().split()[-1] for n in names}},
+        extended_by={n: frozenset(stats["extended_by"][n]) for n in names if n in stats["extended_by"]},
+        pair_after={n: frozenset(stats["pair_after"][n]) for n in names if n in stats["pair_after"]},
         own_name_types=frozenset(own_name_types), older_namesake=land.province in OLDER_NAMESAKES)
 
 
