@@ -76,6 +76,12 @@ _ROUTE_DASH_AFTER = re.compile(r"^\s*[-–]\s*\w")
 # A house number before the name: an address, so a street ("căn nhà số 02 Điện Biên Phủ", "12/3 Yên Bái").
 _HOUSE_NUMBER_BEFORE = re.compile(r"(?:(?<!\w)(?:số|so)\s+\d+\w*(?:/\d+\w*)*|(?<!\w)\d+\w*/\d+\w*)\s+$",
                                   re.IGNORECASE)
+# A house number with a letter, not a road's number, before the name ("cửa hàng vàng 25A Hà Trung", a
+# street of Hà Nội; session 33). Not "quốc lộ 4D Lai Châu", "QL 12A Điện Biên", "km 5A", "14B Thanh Hóa"
+# of a number plate: a road, a kilometre or a plate word in the words before.
+_HOUSE_LETTER_BEFORE = re.compile(r"(?<![\w./-])\d{1,4}[A-Ea-e]\s+$")
+_ROAD_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:quốc lộ|tỉnh lộ|lộ|ql|tl|đt|dt|km|quoc lo|tinh lo|lo|tuyến|tuyen|đường|duong"
+                                 r"|biển số|bien so|bks|xe|số hiệu|so hieu|mác|mac)\W*$", re.IGNORECASE)
 # A name in a comparison is an image, not the place ("không khác gì Sapa", "đẹp tựa Sa Pa").
 _COMPARISON_BEFORE = re.compile(r"(?<!\w)(?:khác gì|giống|giống như|tựa|tựa như|như thể|ví như|chẳng kém|không kém"
                                 r"|thua gì|kém gì|khac gi|giong|giong nhu|tua nhu|nhu the|vi nhu|thua gi|kem gi)\s+$",
@@ -326,6 +332,10 @@ class Gazetteer:
         if (_STREET_BEFORE.search(before) or _HOUSE_NUMBER_BEFORE.search(before)) \
                 and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
             return True  # "đường Điện Biên" (Nam Định), "phố Yên Bái" (Hà Nội), "số 02 Điện Biên Phủ"
+        house = _HOUSE_LETTER_BEFORE.search(before)
+        if house and not _ROAD_NUMBER_BEFORE.search(text[max(0, start - 30):start - len(house.group(0))]) \
+                and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
+            return True  # "25A Hà Trung": an address in another city
         if _COMPARISON_BEFORE.search(before):
             return True  # "không khác gì Sapa"
         if _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before) or (
