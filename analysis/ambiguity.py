@@ -128,6 +128,16 @@ def false_after(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
+def everyday(name: str) -> bool:
+    """Does real text write ``name`` as ordinary words in lower case (≥ ``LOWER_SHARE`` of its documents,
+    at least ``MIN_DOCS``: "cao bằng", "as tall as")?"""
+    counts = name_stats()["names"].get(name)
+    if counts is None:
+        return False
+    lower, docs = counts[2], counts[0]
+    return bool(lower >= MIN_DOCS and lower >= LOWER_SHARE * docs)
+
+
 def assess(name: str, own_provinces: frozenset[str], district: bool) -> Risk:
     """The risk of ``name``, a unit of the province formed from ``own_provinces`` (its 2025 name and
     its pre-2025 provinces); ``district``: it is (or was) a district-level unit there."""

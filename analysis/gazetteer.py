@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from analysis import national
-from analysis.ambiguity import assess, false_after
+from analysis.ambiguity import assess, everyday, false_after
 from analysis.normalize import fold
 from analysis.patterns import alternation
 from analysis.segment import Token, words_inside
@@ -196,6 +196,9 @@ class Gazetteer:
     # with its last syllable ("Đông Triều Tiên", "Hà Trung Hải"). From ``data/name_stats.json``.
     extended_by: dict[str, frozenset[str]] = field(default_factory=dict)
     pair_after: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The province's names (its own, merged provinces') that real text writes as ordinary words in lower
+    # case (≥ LOWER_SHARE of their documents: "cao bằng", "as tall as"; session 33).
+    everyday_names: frozenset[str] = frozenset()
     # Unit types the province's own name has as a unit ("thành phố" Lai Châu, "huyện" Điện Biên).
     own_name_types: frozenset[str] = frozenset()
     # The pre-2004 Lai Châu rules of ``analysis.relevance`` apply (the old province of that name).
@@ -612,6 +615,7 @@ def _build(province: str) -> Gazetteer:
         glue_after={s: frozenset(stats["glue_after"].get(s, ())) for s in {n.lower().split()[-1] for n in names}},
         extended_by={n: frozenset(stats["extended_by"][n]) for n in names if n in stats["extended_by"]},
         pair_after={n: frozenset(stats["pair_after"][n]) for n in names if n in stats["pair_after"]},
+        everyday_names=frozenset(n for n in (home.name, *(a.name for a in aliases)) if everyday(n)),
         own_name_types=frozenset(own_name_types), older_namesake=land.province in OLDER_NAMESAKES)
 
 
