@@ -117,7 +117,7 @@ _SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
     sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
 # In text typed in lower case, the surnames that are no everyday word ("trần" is a ceiling, "phạm" in
 # "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang".
-_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|đặng|bùi|trịnh|phùng)(?: (?:thị|văn|thi|van))? $")
+_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|huynh|đặng|bùi|trịnh|trinh|phùng|phung)(?: (?:thị|văn|thi|van))? $")
 # The capitalised word right after a name, to see whether the name's last syllable begins another
 # place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
 _NEXT_WORD = re.compile(r"^ (\w+)")
