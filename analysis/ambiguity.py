@@ -130,12 +130,13 @@ def false_after(name: str) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def everyday(name: str) -> bool:
     """Does real text write ``name`` as ordinary words in lower case (≥ ``LOWER_SHARE`` of its documents,
-    at least ``MIN_DOCS``: "cao bằng", "as tall as")?"""
+    at least ``MIN_DOCS``: "cao bằng", "as tall as"), more often than glued into a longer word (the glue
+    rules already read "tương lai châu Á": Lai Châu is not such a name)?"""
     counts = name_stats()["names"].get(name)
     if counts is None:
         return False
-    lower, docs = counts[2], counts[0]
-    return bool(lower >= MIN_DOCS and lower >= LOWER_SHARE * docs)
+    docs, lower, glued = counts[0], counts[2], counts[6]
+    return bool(lower >= MIN_DOCS and lower >= LOWER_SHARE * docs and lower > glued)
 
 
 def assess(name: str, own_provinces: frozenset[str], district: bool) -> Risk:
