@@ -38,7 +38,10 @@ then checked on the original:
 - the province's name in lower case in a text that capitalises names is ordinary words, not the
   province: "dien bien" is "diễn biến", "cao bằng" is "as tall as"; a name glued by the segmenter to
   a number ("Lao Cai 31-33") or to the next capitalised name ("tinh Yen Bai Pham Sy Quy") is still a
-  name.
+  name;
+- (session 33) a name the next word extends into a longer proper name by the word statistics is not
+  the place ("Đông Nam Á", "Dong Trieu Tien": ``extended_by``, ``pair_after``); nor a name after a
+  house number with a letter ("25A Hà Trung", not "quốc lộ 4D Lai Châu").
 """
 
 from __future__ import annotations
@@ -80,8 +83,8 @@ _HOUSE_NUMBER_BEFORE = re.compile(r"(?:(?<!\w)(?:số|so)\s+\d+\w*(?:/\d+\w*)*|(
 # street of Hà Nội; session 33). Not "quốc lộ 4D Lai Châu", "QL 12A Điện Biên", "km 5A", "14B Thanh Hóa"
 # of a number plate: a road, a kilometre or a plate word in the words before.
 _HOUSE_LETTER_BEFORE = re.compile(r"(?<![\w./-])\d{1,4}[A-Ea-e]\s+$")
-_ROAD_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:quốc lộ|tỉnh lộ|lộ|ql|tl|đt|dt|km|quoc lo|tinh lo|lo|tuyến|tuyen|đường|duong"
-                                 r"|biển số|bien so|bks|xe|số hiệu|so hieu|mác|mac)\W*$", re.IGNORECASE)
+_ROAD_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:quốc lộ|tỉnh lộ|lộ|ql|tl|đt|dt|km|quoc lo|tinh lo|lo|tuyến|tuyen"
+                                 r"|đường|duong|biển số|bien so|bks|xe|số hiệu|so hieu|mác|mac)\W*$", re.IGNORECASE)
 # A name in a comparison is an image, not the place ("không khác gì Sapa", "đẹp tựa Sa Pa").
 _COMPARISON_BEFORE = re.compile(r"(?<!\w)(?:khác gì|giống|giống như|tựa|tựa như|như thể|ví như|chẳng kém|không kém"
                                 r"|thua gì|kém gì|khac gi|giong|giong nhu|tua nhu|nhu the|vi nhu|thua gi|kem gi)\s+$",
@@ -116,8 +119,10 @@ _SURNAME_BEFORE = re.compile(r"(?<![\w.])(?:" + "|".join(SURNAMES) + r") $")
 _SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
     sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
 # In text typed in lower case, the surnames that are no everyday word ("trần" is a ceiling, "phạm" in
-# "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang".
-_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|huynh|đặng|bùi|trịnh|trinh|phùng|phung)(?: (?:thị|văn|thi|van))? $")
+# "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang"; without
+# diacritics too (session 33: "chi phung thi ha giang"; not "dang", "bui": "đang", "bụi").
+_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|huynh|đặng|bùi|trịnh|trinh|phùng|phung)"
+                                   r"(?: (?:thị|văn|thi|van))? $")
 # The capitalised word right after a name, to see whether the name's last syllable begins another
 # place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
 _NEXT_WORD = re.compile(r"^ (\w+)")

@@ -203,7 +203,8 @@ def test_several_provinces_at_once() -> None:
         ("Thanh Hóa", "Phim võ thuật", "Hãng là mạng phát hành phim lớn nhất ở Đông Nam Á vào thập niên 1970."),
         ("Quảng Ninh", "Han Quoc", "Cuoc gap dien ra tai mot khu nghi duong o mien Dong Trieu Tien."),
         # ... a house number with a letter before the name: an address in another city
-        ("Thanh Hóa", "Lừa đảo tiệm vàng", "Đối tượng chiếm đoạt 2 lượng vàng tại cửa hàng vàng 25A Hà Trung, rồi bỏ trốn."),
+        ("Thanh Hóa", "Lừa đảo tiệm vàng",
+         "Đối tượng chiếm đoạt 2 lượng vàng tại cửa hàng vàng 25A Hà Trung, rồi bỏ trốn."),
         # ... the province's name as ordinary words in a post typed in lower case, once or twice, alone
         ("Cao Bằng", "", "doanh thu kỳ này không cao bằng kỳ trước nhưng vẫn có một vé trúng giải đặc biệt"),
         ("Cao Bằng", "", "cá voi trắng không thông minh cao bằng hải cẩu nên hải quân ít dùng chúng"),
