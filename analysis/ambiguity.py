@@ -128,6 +128,17 @@ def false_after(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
+def everyday(name: str) -> bool:
+    """Does real text write ``name`` as ordinary words in lower case (≥ ``LOWER_SHARE`` of its documents,
+    at least ``MIN_DOCS``: "cao bằng", "as tall as"), more often than glued into a longer word (the glue
+    rules already read "tương lai châu Á": Lai Châu is not such a name)?"""
+    counts = name_stats()["names"].get(name)
+    if counts is None:
+        return False
+    docs, lower, glued = counts[0], counts[2], counts[6]
+    return bool(lower >= MIN_DOCS and lower >= LOWER_SHARE * docs and lower > glued)
+
+
 def assess(name: str, own_provinces: frozenset[str], district: bool) -> Risk:
     """The risk of ``name``, a unit of the province formed from ``own_provinces`` (its 2025 name and
     its pre-2025 provinces); ``district``: it is (or was) a district-level unit there."""

@@ -38,7 +38,10 @@ then checked on the original:
 - the province's name in lower case in a text that capitalises names is ordinary words, not the
   province: "dien bien" is "diễn biến", "cao bằng" is "as tall as"; a name glued by the segmenter to
   a number ("Lao Cai 31-33") or to the next capitalised name ("tinh Yen Bai Pham Sy Quy") is still a
-  name.
+  name;
+- (session 33) a name the next word extends into a longer proper name by the word statistics is not
+  the place ("Đông Nam Á", "Dong Trieu Tien": ``extended_by``, ``pair_after``); nor a name after a
+  house number with a letter ("25A Hà Trung", not "quốc lộ 4D Lai Châu").
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from analysis import national
-from analysis.ambiguity import assess, false_after
+from analysis.ambiguity import assess, everyday, false_after
 from analysis.normalize import fold
 from analysis.patterns import alternation
 from analysis.segment import Token, words_inside
@@ -76,6 +79,12 @@ _ROUTE_DASH_AFTER = re.compile(r"^\s*[-–]\s*\w")
 # A house number before the name: an address, so a street ("căn nhà số 02 Điện Biên Phủ", "12/3 Yên Bái").
 _HOUSE_NUMBER_BEFORE = re.compile(r"(?:(?<!\w)(?:số|so)\s+\d+\w*(?:/\d+\w*)*|(?<!\w)\d+\w*/\d+\w*)\s+$",
                                   re.IGNORECASE)
+# A house number with a letter, not a road's number, before the name ("cửa hàng vàng 25A Hà Trung", a
+# street of Hà Nội; session 33). Not "quốc lộ 4D Lai Châu", "QL 12A Điện Biên", "km 5A", "14B Thanh Hóa"
+# of a number plate: a road, a kilometre or a plate word in the words before.
+_HOUSE_LETTER_BEFORE = re.compile(r"(?<![\w./-])\d{1,4}[A-Ea-e]\s+$")
+_ROAD_NUMBER_BEFORE = re.compile(r"(?<!\w)(?:quốc lộ|tỉnh lộ|lộ|ql|tl|đt|dt|km|quoc lo|tinh lo|lo|tuyến|tuyen"
+                                 r"|đường|duong|biển số|bien so|bks|xe|số hiệu|so hieu|mác|mac)\W*$", re.IGNORECASE)
 # A name in a comparison is an image, not the place ("không khác gì Sapa", "đẹp tựa Sa Pa").
 _COMPARISON_BEFORE = re.compile(r"(?<!\w)(?:khác gì|giống|giống như|tựa|tựa như|như thể|ví như|chẳng kém|không kém"
                                 r"|thua gì|kém gì|khac gi|giong|giong nhu|tua nhu|nhu the|vi nhu|thua gi|kem gi)\s+$",
@@ -110,8 +119,10 @@ _SURNAME_BEFORE = re.compile(r"(?<![\w.])(?:" + "|".join(SURNAMES) + r") $")
 _SURNAME_BEFORE_FOLDED = re.compile(r"(?<![\w.])(?:" + "|".join(
     sorted({fold(n).capitalize() for n in SURNAMES} - {"Do", "La", "Mai", "To", "Ly", "Cao", "Vang"})) + r") $")
 # In text typed in lower case, the surnames that are no everyday word ("trần" is a ceiling, "phạm" in
-# "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang".
-_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|đặng|bùi|trịnh|phùng)(?: (?:thị|văn|thi|van))? $")
+# "vi phạm", "đỗ" parking), with a middle name: "ông nguyễn hà giang", "chị phùng thị hà giang"; without
+# diacritics too (session 33: "chi phung thi ha giang"; not "dang", "bui": "đang", "bụi").
+_LOWER_SURNAME_BEFORE = re.compile(r"(?<!\w)(?:nguyễn|nguyen|huỳnh|huynh|đặng|bùi|trịnh|trinh|phùng|phung)"
+                                   r"(?: (?:thị|văn|thi|van))? $")
 # The capitalised word right after a name, to see whether the name's last syllable begins another
 # place's name ("Bắc Yên Thành": Yên Thành of Nghệ An, not Bắc Yên).
 _NEXT_WORD = re.compile(r"^ (\w+)")
@@ -185,6 +196,14 @@ class Gazetteer:
     # Syllables that glue to a name's first / last syllable into a frequent word (lower case, accented).
     glue_before: dict[str, frozenset[str]] = field(default_factory=dict)
     glue_after: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Words that extend a name into a longer proper name (lower case, accented; session 33): after the
+    # name in any case ("Đông Nam Á", "Đông Nam bộ"), or capitalised, making a far more frequent pair
+    # with its last syllable ("Đông Triều Tiên", "Hà Trung Hải"). From ``data/name_stats.json``.
+    extended_by: dict[str, frozenset[str]] = field(default_factory=dict)
+    pair_after: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The province's names (its own, merged provinces') that real text writes as ordinary words in lower
+    # case (≥ LOWER_SHARE of their documents: "cao bằng", "as tall as"; session 33).
+    everyday_names: frozenset[str] = frozenset()
     # Unit types the province's own name has as a unit ("thành phố" Lai Châu, "huyện" Điện Biên).
     own_name_types: frozenset[str] = frozenset()
     # The pre-2004 Lai Châu rules of ``analysis.relevance`` apply (the old province of that name).
@@ -200,6 +219,8 @@ class Gazetteer:
     _own_provinces: frozenset[str] = field(init=False, repr=False)
     _glue_before_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
     _glue_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _extended_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _pair_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_fold = {}
@@ -212,6 +233,8 @@ class Gazetteer:
         self._joined_by_fold = {fold(p.name).replace(" ", ""): p for p in (*self.aliases, self.province)}
         self._glue_before_folded = {k: frozenset(map(fold, v)) for k, v in self.glue_before.items()}
         self._glue_after_folded = {k: frozenset(map(fold, v)) for k, v in self.glue_after.items()}
+        self._extended_folded = {k: frozenset(map(fold, v)) for k, v in self.extended_by.items()}
+        self._pair_after_folded = {k: frozenset(map(fold, v)) for k, v in self.pair_after.items()}
         for unit in self.units.values():
             if not unit.ambiguous_unaccented:
                 self._joined_by_fold.setdefault(fold(unit.name).replace(" ", ""), unit)
@@ -317,6 +340,10 @@ class Gazetteer:
         if (_STREET_BEFORE.search(before) or _HOUSE_NUMBER_BEFORE.search(before)) \
                 and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
             return True  # "đường Điện Biên" (Nam Định), "phố Yên Bái" (Hà Nội), "số 02 Điện Biên Phủ"
+        house = _HOUSE_LETTER_BEFORE.search(before)
+        if house and not _ROAD_NUMBER_BEFORE.search(text[max(0, start - 30):start - len(house.group(0))]) \
+                and not _ROUTE_DASH_AFTER.match(text[end:end + 4]):
+            return True  # "25A Hà Trung": an address in another city
         if _COMPARISON_BEFORE.search(before):
             return True  # "không khác gì Sapa"
         if _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before) or (
@@ -324,6 +351,8 @@ class Gazetteer:
             return True  # "bé Thảo Nguyên", "Hà Ngọc Chiến", "Nguyen Ha Giang", "Phung Thi Ha Giang": a person
         if not text[start:end][:1].isupper() and _LOWER_SURNAME_BEFORE.search(before) and not writes_capitals(text):
             return True  # "ông nguyễn hà giang" in a post typed in lower case
+        if self._extended(unit, text, start, end):
+            return True  # "Đông Nam Á", "Đông Nam bộ", "Đông Triều Tiên": a longer proper name
         if unit.level == "province":
             return self._in_namesakes_province(unit, text, folded, end)
         if unit.level == "district" and not unit.also_commune:
@@ -355,6 +384,23 @@ class Gazetteer:
                 return bracket and vietnamese_province and (unit.namesake or self._bracketed_list(folded, start, end))
             return unit.namesake or not vietnamese_province
         return False
+
+    def _extended(self, unit: Unit, text: str, start: int, end: int) -> bool:
+        """Does the next word extend the name into a longer proper name, by the word statistics:
+        a word that follows the capitalised name in a good share of its documents ("Đông Nam Á",
+        any case), or a capitalised word that makes with its last syllable a far more frequent pair
+        ("Đông Triều Tiên")?"""
+        if unit.name not in self.extended_by and unit.name not in self.pair_after:
+            return False
+        after = _NEXT_WORD.match(text[end:end + 16])
+        if after is None:
+            return False
+        word = after.group(1)
+        bare = text[start:end].isascii() and not unit.name.isascii()
+        extended, paired = (self._extended_folded, self._pair_after_folded) if bare else \
+            (self.extended_by, self.pair_after)
+        key = fold(word.lower()) if bare else word.lower()
+        return key in extended.get(unit.name, ()) or (word[:1].isupper() and key in paired.get(unit.name, ()))
 
     def _uses_elsewhere(self, name: str) -> list[national.Use]:
         """The units of another province, now or before 2025, named ``name`` (any spelling)."""
@@ -572,6 +618,9 @@ def _build(province: str) -> Gazetteer:
         blockers=_blockers(names, own),
         glue_before={s: frozenset(stats["glue_before"].get(s, ())) for s in {n.lower().split()[0] for n in names}},
         glue_after={s: frozenset(stats["glue_after"].get(s, ())) for s in {n.lower().split()[-1] for n in names}},
+        extended_by={n: frozenset(stats["extended_by"][n]) for n in names if n in stats["extended_by"]},
+        pair_after={n: frozenset(stats["pair_after"][n]) for n in names if n in stats["pair_after"]},
+        everyday_names=frozenset(n for n in (home.name, *(a.name for a in aliases)) if everyday(n)),
         own_name_types=frozenset(own_name_types), older_namesake=land.province in OLDER_NAMESAKES)
 
 

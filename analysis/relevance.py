@@ -74,6 +74,10 @@ _FROM_RIGHT_BEFORE = re.compile(r"(?<!\w)tu\s+$")
 _LOCATED = re.compile(r"(?<!\w)(?:dia phan|doan (?:di )?qua|dia ban|doan thuoc)(?!\w)")
 LOCATED_CHARS = 50
 BYLINE_WORDS = 8
+# A province's name written as ordinary words (``_lone_everyday_province``): it stays the province when
+# named this often, or with another province within this many characters (clubs, lists).
+EVERYDAY_MENTIONS = 3
+OTHER_CHARS = 80
 _CITY_WORD_BEFORE = re.compile(r"(?<!\w)(?:thành phố|tp\.?|tỉnh|thanh pho|tinh)\s+$", re.IGNORECASE)
 _COMMUNE_WORD_BEFORE = re.compile(r"(?<!\w)(?:xã|phường|thị trấn|xa|phuong|thi tran)\s+$", re.IGNORECASE)
 _SENTENCE_END_BEFORE = re.compile(r"(?:[.!?…]|\./\.|\n)\s*$")
@@ -203,6 +207,8 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         return Relevance("none", 0.0)  # "tuyến đường sắt Hà Nội - Lạng Sơn" in a story on a bridge in Hà Nội
     if _lone_unplaced_communes(found, counted, document):
         return Relevance("none", 0.0)  # "cô gái tên Kim Loan", "NSND Phùng Há, Kim Cúc": persons
+    if not capitals and _lone_everyday_province(counted, document, title_end, folded, gazetteer):
+        return Relevance("none", 0.0)  # "… không cao bằng hải cẩu" typed in lower case: ordinary words
 
     score = 0.0
     body = 0.0
@@ -392,3 +398,22 @@ def _lone_unplaced_communes(found: list[Match], counted: list[tuple[Match, str]]
     if any(match.typed for match, _ in counted):
         return False
     return not any(_AT_PLACE_BEFORE.search(document[max(0, match.start - 16):match.start]) for match, _ in counted)
+
+
+def _lone_everyday_province(counted: list[tuple[Match, str]], document: str, title_end: int, folded: str,
+                            gazetteer: Gazetteer) -> bool:
+    """In a text typed in lower case, are the only names counted the province's name where real text
+    writes it as ordinary words ("cao bằng", "as tall as"), in the body, none after a word that puts a
+    place ("ở/tại/về/từ … cao bằng"), and no other province named in the text (a club "cao bằng"
+    among other provinces' clubs stays)?"""
+    if not gazetteer.everyday_names or len(counted) >= EVERYDAY_MENTIONS:
+        return False  # named again and again ("tỉnh ủy cao bằng" seven times): the province
+    for match, _ in counted:
+        if match.unit.level != "province" or fold(match.unit.name) not in {fold(n) for n in gazetteer.everyday_names}:
+            return False
+        if match.start < title_end or match.typed:
+            return False
+        if _AT_PLACE_BEFORE.search(document[max(0, match.start - 16):match.start]):
+            return False
+    return not any(gazetteer.count_other_provinces(folded[max(0, match.start - OTHER_CHARS):match.end + OTHER_CHARS])
+                   for match, _ in counted)

@@ -14,6 +14,11 @@ writes only derived counts:
   thanh niên"); capitalised after a firm's word ("khách sạn Mường Thanh", "tập đoàn Him Lam",
   "công ty …"); capitalised after an event's word ("chiến thắng Điện Biên Phủ", "khởi nghĩa Yên Bái"). Names found in no
   document are left out (all counts 0).
+- ``extended_by``: for a name, the capitalised words (lower-cased) that follow it in a good share
+  of its capitalised documents, making a longer proper name: "á" after "Đông Nam" (Southeast Asia);
+  ``pair_after``: the capitalised words that make with the name's last syllable a pair far more
+  frequent than the name: "tiên" after "Đông Triều" ("Triều Tiên", Korea), "thành" after "Bắc Yên"
+  ("Yên Thành"), "hải" after "Hà Trung" (a person, "Trung Hải"). See ``EXTEND_SHARE``, ``PAIR_RATIO``.
 - ``glue_before`` / ``glue_after``: for each first / last syllable of a name, the syllables that
   make a frequent word with it in lower-case text ("tương" before "lai", "á" after "châu",
   "niên" after "thanh"): a bigram seen ≥ ``GLUE_MIN`` times whose count is ≥ ``GLUE_SHARE`` of
@@ -46,6 +51,14 @@ OUT = ROOT / "analysis" / "data" / "name_stats.json"
 GLUE_MIN = 50
 GLUE_SHARE = 0.05
 GLUE_KEEP = 40  # partners kept per syllable, most frequent first
+# A capitalised word that extends a name into a longer proper name ("Đông Nam Á", "Đông Nam Bộ"):
+# it follows the capitalised name in ≥ EXTEND_SHARE of the name's capitalised documents (≥ EXTEND_MIN
+# documents); or it forms with the name's last syllable a capitalised pair ("Triều Tiên" after "Đông
+# Triều") found in ≥ PAIR_MIN documents and ≥ PAIR_RATIO times the name's documents.
+EXTEND_MIN = 3
+EXTEND_SHARE = 0.2
+PAIR_MIN = 20
+PAIR_RATIO = 2.0
 
 PERSON_TITLES = {"ông", "bà", "anh", "chị", "em", "cháu", "chú", "cô", "bác", "cụ", "thầy", "cậu", "mợ", "dì",
                  "thím", "bé", "nghệ", "sĩ", "nhạc", "nữ", "nam", "vợ", "chồng", "con", "mẹ", "bố", "cha"}
@@ -101,6 +114,9 @@ def main() -> None:
     # per name: the documents of each kind; and the neighbours of its occurrences
     seen: dict[str, list[set[int]]] = {}
     neighbours: list[tuple[int, str, str | None, str | None]] = []  # (doc, name, prev, next) of each occurrence
+    extended: dict[str, dict[str, set[int]]] = {}  # name → capitalised next word → documents
+    lasts = {n.split()[-1] for n in names}
+    pairs: dict[str, set[int]] = {}  # "last next" capitalised pairs → documents
     for number, text in enumerate(texts):
         spans = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
         lower = [s[0].lower() for s in spans]
@@ -109,6 +125,10 @@ def main() -> None:
                        zip(lower, lower[1:], spans, spans[1:], strict=False)
                        if sa.islower() and sb.islower() and text[ea:bb] == " ")
         for i, word in enumerate(lower):
+            if word in lasts and i > 0 and i + 1 < len(lower) and spans[i][0][:1].isupper() \
+                    and spans[i + 1][0][:1].isupper() and text[spans[i][2]:spans[i + 1][1]] == " " \
+                    and text[spans[i - 1][2]:spans[i][1]] == " ":  # not a sentence's first word ("Ông Trump")
+                pairs.setdefault(f"{word} {lower[i + 1]}", set()).add(number)
             if word not in firsts:
                 continue
             for n in lengths:
@@ -143,6 +163,8 @@ def main() -> None:
                 end = i + n
                 after = lower[end] if end < len(lower) and text[spans[end - 1][2]:spans[end][1]] == " " else None
                 neighbours.append((number, key, prev, after))
+                if capitalised and after is not None and spans[end][0][:1].isupper():
+                    extended.setdefault(key, {}).setdefault(after, set()).add(number)
                 break
 
     def glue(a: str, b: str) -> bool:
@@ -168,11 +190,32 @@ def main() -> None:
         if (prev is not None and prev in glue_before[first]) or (after is not None and after in glue_after[last]):
             seen[key][6].add(doc)
     stats = {names[k]: [len(s) for s in v] for k, v in sorted(seen.items())}
+    frequent_pairs: dict[str, list[tuple[str, int]]] = {}
+    for pair, docs in pairs.items():
+        if len(docs) >= PAIR_MIN:
+            first_word, next_word = pair.split(" ")
+            frequent_pairs.setdefault(first_word, []).append((next_word, len(docs)))
+    extended_by: dict[str, list[str]] = {}
+    pair_after: dict[str, list[str]] = {}
+    for key, counts in sorted(seen.items()):
+        capitalised_docs = len(counts[1])
+        words = {w for w, docs in extended.get(key, {}).items()
+                 if len(docs) >= EXTEND_MIN and len(docs) >= EXTEND_SHARE * capitalised_docs}
+        last = key.split()[-1]
+        # the name's documents as itself: without those of its extensions ("Đông Nam Á")
+        own_docs = len(counts[0] - set().union(*(extended[key][w] for w in words))) if words else len(counts[0])
+        paired = {w for w, docs in frequent_pairs.get(last, ()) if docs >= PAIR_RATIO * own_docs}
+        if words:
+            extended_by[names[key]] = sorted(words)
+        if paired - words:
+            pair_after[names[key]] = sorted(paired - words)
     data = {
         "generated_by": "scripts/build_name_stats.py",
         "corpus": f"baomoi_more + baomoi_dev: {len(texts)} documents (counts of documents)",
         "fields": list(FIELDS),
         "names": stats,
+        "extended_by": extended_by,
+        "pair_after": pair_after,
         "glue_before": {k: v for k, v in sorted(glue_before.items()) if v},
         "glue_after": {k: v for k, v in sorted(glue_after.items()) if v},
     }

@@ -199,6 +199,17 @@ def test_several_provinces_at_once() -> None:
         ("Quảng Ninh", "Miễn phí qua trạm", "Cư dân các huyện Lệ Thủy, Quảng Ninh và TP Đồng Hới được miễn phí."),
         ("Quảng Ninh", "Hai trẻ đuối nước", "Ngày 13/7, trên địa bàn xã Hải Ninh (Quảng Ninh, Quảng Bình) đã xảy ra "
          "vụ đuối nước thương tâm."),
+        # session 33: a longer proper name, by the word statistics (Southeast Asia; Korea) ...
+        ("Thanh Hóa", "Phim võ thuật", "Hãng là mạng phát hành phim lớn nhất ở Đông Nam Á vào thập niên 1970."),
+        ("Quảng Ninh", "Han Quoc", "Cuoc gap dien ra tai mot khu nghi duong o mien Dong Trieu Tien."),
+        # ... a house number with a letter before the name: an address in another city
+        ("Thanh Hóa", "Lừa đảo tiệm vàng",
+         "Đối tượng chiếm đoạt 2 lượng vàng tại cửa hàng vàng 25A Hà Trung, rồi bỏ trốn."),
+        # ... the province's name as ordinary words in a post typed in lower case, once or twice, alone
+        ("Cao Bằng", "", "doanh thu kỳ này không cao bằng kỳ trước nhưng vẫn có một vé trúng giải đặc biệt"),
+        ("Cao Bằng", "", "cá voi trắng không thông minh cao bằng hải cẩu nên hải quân ít dùng chúng"),
+        # ... a surname typed without diacritics in a post typed in lower case
+        ("Tuyên Quang", "", "chi phung thi ha giang o chung cu linh dam cho biet tho sua dieu hoa doi 13 trieu"),
     ],
 )
 def test_context_says_it_is_not_the_province(province: str, title: str, text: str) -> None:
@@ -250,6 +261,16 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
          "mention"),
         ("Điện Biên", "Mưa lũ ở huyện Điện Biên", "Mưa lũ làm sập cầu treo ở huyện Điện Biên, tỉnh Điện Biên.",
          "about"),
+        # session 33's limits: a road's number before the name; the name followed by no extension
+        ("Lai Châu", "Sửa đường", "Mưa lớn gây sạt lở quốc lộ 4D Lai Châu đoạn qua đèo Ô Quy Hồ.", "mention"),
+        ("Thanh Hóa", "Bão số 2", "Bão số 2 đổ bộ vào Thanh Hóa và Nghệ An; xã Đông Nam bị ngập sâu.", "mention"),
+        # the everyday-word province name in lower case: after a place word, named often, or beside another
+        # province (a club among clubs)
+        ("Cao Bằng", "", "trận mưa đá tối qua ở cao bằng làm hỏng hàng trăm mái nhà", "mention"),
+        ("Cao Bằng", "", "hôm nay đội futsal cao bằng gặp sanna khánh hòa ở vòng 5 giải vô địch quốc gia",
+         "mention"),
+        ("Cao Bằng", "", "đoàn kiểm tra làm việc với tỉnh ủy cao bằng. tỉnh ủy cao bằng báo cáo kết quả. "
+         "đoàn đề nghị tỉnh ủy cao bằng tiếp tục rà soát quy hoạch cán bộ", "about"),
     ],
 )
 def test_context_keeps_real_mentions(province: str, title: str, text: str, expected: str) -> None:
