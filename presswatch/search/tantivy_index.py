@@ -446,13 +446,13 @@ class TantivyIndex:
         NEAR holds exactly where one follows the other with 0 to ``distance`` words between — one
         phrase query with fixed offsets per order and gap (2 × (distance + 1) of them). When both
         phrases have two words or more, the phrases are of their word pairs (``title_pairs``,
-        ``text_pairs``): the same positions, far rarer terms (at 100k articles 4–15× faster). Not tantivy's
-        sloppy phrase: its matches are not monotonic in the slop (at 1M articles a document matched
+        ``text_pairs``): the same positions, far rarer terms (at 100k articles 4–15× faster). Not
+        tantivy's sloppy phrase: its matches are not monotonic in the slop (at 1M articles a document matched
         "ha noi tai nan" with slop 10 and 100 but not 20), so no slop is a safe bound."""
         paired = all(len(item) > 1 for item in items)
 
         def terms(item: list[str]) -> list[str]:  # a phrase of n words: its n - 1 pairs, same positions
-            return [f"{first}_{second}" for first, second in zip(item, item[1:], strict=False)] if paired else item
+            return pairs_of(" ".join(item)).split() if paired else item
 
         def placed(first: list[str], second: list[str], gap: int) -> list[str | tuple[int, str]]:
             words: list[str | tuple[int, str]] = [(offset, term) for offset, term in enumerate(terms(first))]
