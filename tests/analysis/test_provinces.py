@@ -13,6 +13,7 @@ import pytest
 from analysis import fold, national, normalize
 from analysis.gazetteer import build, load
 from analysis.pipeline import Analyzer
+from analysis.places import places
 from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
 from presswatch.config import load_analyzer
@@ -312,6 +313,13 @@ def test_the_other_names_table_is_national_data() -> None:
 )
 def test_the_province_s_other_names(province: str, title: str, text: str, expected: str) -> None:
     assert grade(province, title, text).grade == expected
+
+
+def test_other_names_are_the_province_among_places() -> None:
+    """An article's places: "SLNA" and "xứ Nghệ" are Nghệ An, not places of their own."""
+    found = places(grade("Nghệ An", "SLNA thắng", "Người hâm mộ xứ Nghệ mừng chiến thắng của SLNA.").matches,
+                   build("Nghệ An"))
+    assert [(place.name, place.level, place.mentions) for place in found] == [("Nghệ An", "province", 3)]
 
 
 @pytest.mark.parametrize(
