@@ -45,13 +45,14 @@ then checked on the original:
 
 The province's other names (``national.other_names``, ``data/province_other_names.csv``; session 33):
 a club's abbreviation ("SLNA", "HAGL"), a region's name ("xứ Nghệ", "xứ Lạng"), a city's ("Sài
-thành") are found by a pattern of their own (``Gazetteer.other_names``: units of level "province"
-with a ``kind``), whole words, with the capitals they are written with (or all in lower case, in a text
-typed so, if the table allows), without diacritics only if the table allows ("SLNA"; "xu Nghe" is
-often "xử nghề"); not where they overlap a name found ("xứ Thanh Hóa"), run on into a place's name
-("xứ Nghệ An" for Hà Tĩnh), a region's before a number ("đất Tổ 9": a residents' group), after a street
-word or a comparison, or, capitalised from their first word ("Hà thành"), after a person's title or
-surname. ``analysis.relevance`` weighs them.
+thành"), a short form of the province's own ("TP.HCM") are found by a pattern of their own
+(``Gazetteer.other_names``: units of level "province" with a ``kind``), whole words, with the
+capitals they are written with (or all in lower case, in a text typed so, if the table allows),
+without diacritics only if the table allows ("SLNA"; "xu Nghe" is often "xử nghề"); not where they
+overlap a name found ("xứ Thanh Hóa"), run on into a place's name ("xứ Nghệ An" for Hà Tĩnh), a
+region's before a number ("đất Tổ 9": a residents' group), after a street word or a comparison, or,
+capitalised from their first word ("Hà thành"), after a person's title or surname.
+``analysis.relevance`` weighs them.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ class Unit:
     namesake: bool = False
     # Another place has the same letters without diacritics ("Tam Duong").
     collides: bool = False
-    # An other name of the province (``national.other_names``): its kind, "club" | "region" | "city";
+    # An other name of the province (``national.other_names``): its kind, "club" | "region" | "city" | "short";
     # "" for the province's own names and units.
     kind: str = ""
     # (other names) all in lower case, in a text typed so, it counts ("xứ nghệ"; not "đất cảng").

@@ -89,12 +89,12 @@ def canonical(name: str) -> str:
 class OtherName:
     """Another name by which Vietnamese text names a province (``data/province_other_names.csv``)."""
     name: str  # as written ("SLNA", "xứ Nghệ", "Sài thành"): its capitals are required
-    kind: str  # "club" | "region" | "city"
+    kind: str  # "club" | "region" | "city" | "short"
     unaccented: bool  # its letters without diacritics also count ("SLNA"; not "xu Nghe": "xử nghề")
     lower_case: bool  # all in lower case, in text typed so, it also counts ("xứ nghệ"; not "đất cảng")
 
 
-OTHER_NAME_KINDS = ("club", "region", "city")
+OTHER_NAME_KINDS = ("club", "region", "city", "short")
 
 
 @lru_cache(maxsize=1)

@@ -28,10 +28,11 @@ Rules, in order:
    a place ("ở/tại/về …"), the grade is none: such a name is as often a person's ("tên Kim Loan").
 5. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
    of provinces ("Lào Cai, Lai Châu, Sơn La…") or at a route's end weighs less.
-6. The province's other names (``Gazetteer.other_names``, session 33): a club's ("SLNA") and a city's
-   ("Sài thành") count and weigh as the province's name (a club stands for the province in sports
-   news); a region's ("xứ Nghệ", of Nghệ An and Hà Tĩnh) counts, but alone it makes at most a mention
-   (its people, its land: the annotators' N2) and supports no ambiguous unit. None of them is a
+6. The province's other names (``Gazetteer.other_names``, session 33): a club's ("SLNA"), a city's
+   ("Sài thành") and a short form of the province's own ("TP.HCM") count and weigh as the province's
+   name (a club stands for the province in sports news); a region's ("xứ Nghệ", of Nghệ An and Hà
+   Tĩnh) counts, but alone it makes at most a mention (its people, its land: the annotators' N2) and
+   supports no ambiguous unit. None of them is a
    route's end ("SLNA - HAGL" is a match, not a road).
 Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
 """
@@ -95,7 +96,7 @@ _PLACE_WORD_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|
 
 # The evidence's rule for each kind of the province's other names (``national.other_names``).
 OTHER_NAME_RULES = {"club": "tên khác của tỉnh (câu lạc bộ)", "city": "tên khác của tỉnh (tên gọi thành phố)",
-                    "region": "tên vùng"}
+                    "short": "tên tỉnh viết tắt", "region": "tên vùng"}
 
 TITLE_PUNCTUATION = ".,:;!?\"'“”‘’()[]-–"
 # Words that put a place: a lone commune's name after them is the place ("có mặt tại Lũng Cú").

@@ -298,6 +298,8 @@ def test_the_other_names_table_is_national_data() -> None:
         ("Gia Lai", "HAGL thua đậm trên sân khách", "HAGL thua 0-3. Đây là trận thua thứ ba liên tiếp của HAGL.",
          "about"),
         ("Nghệ An", "", "tối nay slna tiếp đội khách trên sân vinh", "mention"),  # typed in lower case
+        # a short form of the province's own name: the most frequent name of Hồ Chí Minh City
+        ("Hồ Chí Minh", "Kẹt xe ở TP.HCM", "Chiều qua, nhiều tuyến đường ở TP HCM kẹt cứng.", "about"),
         # a region's people, no place named: a mention of each province the region is (N2)
         ("Nghệ An", "U23 Việt Nam tập trung", "Chiến lược gia người xứ Nghệ tỏ ra rất tự tin trước giải đấu.",
          "mention"),
