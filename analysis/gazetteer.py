@@ -42,6 +42,17 @@ then checked on the original:
 - (session 33) a name the next word extends into a longer proper name by the word statistics is not
   the place ("Đông Nam Á", "Dong Trieu Tien": ``extended_by``, ``pair_after``); nor a name after a
   house number with a letter ("25A Hà Trung", not "quốc lộ 4D Lai Châu").
+
+The province's other names (``national.other_names``, ``data/province_other_names.csv``; session 33):
+a club's abbreviation ("SLNA", "HAGL"), a region's name ("xứ Nghệ", "xứ Lạng"), a city's ("Sài
+thành"), a short form of the province's own ("TP.HCM") are found by a pattern of their own
+(``Gazetteer.other_names``: units of level "province" with a ``kind``), whole words, with the
+capitals they are written with (or all in lower case, in a text typed so, if the table allows),
+without diacritics only if the table allows ("SLNA"; "xu Nghe" is often "xử nghề"); not where they
+overlap a name found ("xứ Thanh Hóa"), run on into a place's name ("xứ Nghệ An" for Hà Tĩnh), a
+region's before a number ("đất Tổ 9": a residents' group), after a street word or a comparison, or,
+capitalised from their first word ("Hà thành"), after a person's title or surname.
+``analysis.relevance`` weighs them.
 """
 
 from __future__ import annotations
@@ -164,6 +175,11 @@ class Unit:
     namesake: bool = False
     # Another place has the same letters without diacritics ("Tam Duong").
     collides: bool = False
+    # An other name of the province (``national.other_names``): its kind, "club" | "region" | "city" | "short";
+    # "" for the province's own names and units.
+    kind: str = ""
+    # (other names) all in lower case, in a text typed so, it counts ("xứ nghệ"; not "đất cảng").
+    lower_case: bool = True
 
     @property
     def also_commune(self) -> bool:
@@ -208,6 +224,8 @@ class Gazetteer:
     own_name_types: frozenset[str] = frozenset()
     # The pre-2004 Lai Châu rules of ``analysis.relevance`` apply (the old province of that name).
     older_namesake: bool = False
+    # The province's other names ("SLNA", "xứ Nghệ"; ``national.other_names``): level "province", a kind.
+    other_names: tuple[Unit, ...] = ()
     _pattern: re.Pattern[str] = field(init=False, repr=False)
     _joined: re.Pattern[str] = field(init=False, repr=False)
     _joined_word: re.Pattern[str] = field(init=False, repr=False)
@@ -221,6 +239,8 @@ class Gazetteer:
     _glue_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
     _extended_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
     _pair_after_folded: dict[str, frozenset[str]] = field(init=False, repr=False)
+    _other_by_fold: dict[str, Unit] = field(init=False, repr=False)
+    _other_pattern: re.Pattern[str] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_fold = {}
@@ -249,6 +269,9 @@ class Gazetteer:
         self._joined_word = re.compile(r"(?<![\w#.@/-])(" + either + r")(?![\w]|\.\w)")
         others = sorted({fold(p) for p in self.other_provinces} or {"\x00"}, key=len, reverse=True)
         self._provinces_pattern = re.compile(r"(?<![\w])(" + alternation(others) + r")(?![\w])")
+        self._other_by_fold = {fold(unit.name): unit for unit in self.other_names}
+        self._other_pattern = re.compile(r"(?<![\w])(" + alternation(sorted(self._other_by_fold, key=len, reverse=True))
+                                         + r")(?![\w])") if self.other_names else None
 
     def is_own(self, folded_name: str) -> bool:
         """Is ``folded_name`` (folded) the province's name, a former province's or one of its units'?"""
@@ -318,6 +341,8 @@ class Gazetteer:
                 break
         if needs_province and any(m.unit.level == "province" and not _capitalised(m.text) for m in matches):
             matches.extend(needs_province)
+        if self._other_pattern is not None:
+            matches.extend(self._find_other_names(self._other_pattern, text, folded, matches))
         # A hashtag needs "#" and a host name ".vn"/".com": most texts have neither, and the scan
         # for host names is the costliest of the patterns.
         hosts = self._joined.finditer(folded) if "#" in folded or ".vn" in folded or ".com" in folded else ()
@@ -332,6 +357,43 @@ class Gazetteer:
                 unit = self._joined_by_fold[candidate.group(1)]
                 matches.append(Match(unit, start, end, text[start:end], "joined", False))
         matches.sort(key=lambda m: m.start)
+        return matches
+
+    def _find_other_names(self, pattern: re.Pattern[str], text: str, folded: str,
+                          found: list[Match]) -> list[Match]:
+        """The province's other names in ``text`` ("SLNA", "xứ Nghệ"), checked (see the module's notes)."""
+        taken = [(match.start, match.end) for match in found]
+        capitals: bool | None = None
+        matches = []
+        for candidate in pattern.finditer(folded):
+            start, end = candidate.span()
+            if any(s < end and start < e for s, e in taken):
+                continue  # "xứ Thanh Hóa": the province's own name is found
+            unit = self._other_by_fold[candidate.group(1)]
+            original = text[start:end]
+            form = _form(original, unit.name)
+            if form is None or (form == "unaccented" and unit.ambiguous_unaccented):
+                continue  # "xử nghề", "xu nghe"
+            if not _cased_as(original, unit.name):
+                if not unit.lower_case or original != original.lower():
+                    continue
+                capitals = writes_capitals(text) if capitals is None else capitals
+                if capitals:
+                    continue  # "đất cảng", "slna" in a text that capitalises names
+            before = text[max(0, start - 16):start]
+            if _STREET_BEFORE.search(before) or _COMPARISON_BEFORE.search(before):
+                continue
+            if unit.kind != "club" and unit.name[:1].isupper() and (
+                    _PERSON_BEFORE.search(before) or _SURNAME_BEFORE.search(before)):
+                continue  # "Lê Hà Thành": a person
+            after = _NEXT_WORD.match(text[end:end + 16])
+            if after is not None:
+                word = after.group(1)
+                if unit.kind == "region" and word[:1].isdigit():
+                    continue  # "khu đất Tổ 9": a residents' group
+                if word[:1].isupper() and fold(f"{unit.name.split()[-1]} {word}") in national.folded_index():
+                    continue  # "xứ Nghệ An" (for Hà Tĩnh), "xứ Lạng Sơn"
+            matches.append(Match(unit, start, end, original, form, False))
         return matches
 
     def _elsewhere(self, unit: Unit, text: str, folded: str, start: int, end: int, before: str) -> bool:
@@ -533,6 +595,12 @@ def _form(original: str, name: str) -> str | None:
     return None  # accented differently: another name
 
 
+def _cased_as(original: str, name: str) -> bool:
+    """Is ``original`` capitalised where ``name`` is ("xứ Nghệ", "Xứ Nghệ", "XỨ NGHỆ"; not "xứ nghệ")?"""
+    return original.isupper() or all(
+        word[:1].isupper() for word, own in zip(original.split(), name.split(), strict=False) if own[:1].isupper())
+
+
 def _capitalised(original: str) -> bool:
     syllables = original.split()
     return all(s[:1].isupper() for s in syllables) or original.isupper()
@@ -612,6 +680,10 @@ def _build(province: str) -> Gazetteer:
                     for old in land.legacy_provinces if old != land.province)
     others = sorted({*national.provinces(), *national.legacy_provinces()} - own)
     names = [home.name, *(a.name for a in aliases), *units]
+    other_names = tuple(Unit(name=other.name, level="province", types=(land.type.lower(),), ambiguous=False,
+                             ambiguous_unaccented=not other.unaccented, current=(f"{land.type} {land.province}",),
+                             kind=other.kind, lower_case=other.lower_case)
+                        for other in national.other_names(land.province))
     stats = national.name_stats()
     return Gazetteer(
         province=home, units=units, other_provinces=tuple(others), aliases=aliases,
@@ -621,7 +693,8 @@ def _build(province: str) -> Gazetteer:
         extended_by={n: frozenset(stats["extended_by"][n]) for n in names if n in stats["extended_by"]},
         pair_after={n: frozenset(stats["pair_after"][n]) for n in names if n in stats["pair_after"]},
         everyday_names=frozenset(n for n in (home.name, *(a.name for a in aliases)) if everyday(n)),
-        own_name_types=frozenset(own_name_types), older_namesake=land.province in OLDER_NAMESAKES)
+        own_name_types=frozenset(own_name_types), older_namesake=land.province in OLDER_NAMESAKES,
+        other_names=other_names)
 
 
 def _matchable(name: str) -> bool:

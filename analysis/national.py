@@ -8,10 +8,13 @@ statistics of their names in real text (``data/name_stats.json``, ``scripts/buil
 - ``territory(province)``: the province's units, legacy (its pre-2025 provinces, their districts and
   communes, each with the 2025 commune it went into) and 2025.
 - ``index()``: where each unit name is used in the whole country (for the ambiguity of a name).
+- ``other_names(province)``: the other names by which text names the province (a club's abbreviation
+  "SLNA", a region's "xứ Nghệ", a city's "Sài thành"; ``data/province_other_names.csv``, session 33).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,6 +83,35 @@ def canonical(name: str) -> str:
         return "Hồ Chí Minh"
     raise ValueError(f"Không biết tỉnh/thành phố “{name}”. Các tỉnh, thành phố từ 1/7/2025: "
                      + ", ".join(data["provinces"]))
+
+
+@dataclass(frozen=True)
+class OtherName:
+    """Another name by which Vietnamese text names a province (``data/province_other_names.csv``)."""
+    name: str  # as written ("SLNA", "xứ Nghệ", "Sài thành"): its capitals are required
+    kind: str  # "club" | "region" | "city" | "short"
+    unaccented: bool  # its letters without diacritics also count ("SLNA"; not "xu Nghe": "xử nghề")
+    lower_case: bool  # all in lower case, in text typed so, it also counts ("xứ nghệ"; not "đất cảng")
+
+
+OTHER_NAME_KINDS = ("club", "region", "city", "short")
+
+
+@lru_cache(maxsize=1)
+def _other_names() -> dict[str, tuple[OtherName, ...]]:
+    text = resources.files("analysis").joinpath("data/province_other_names.csv").read_text(encoding="utf-8")
+    found: dict[str, list[OtherName]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["kind"] not in OTHER_NAME_KINDS:
+            raise ValueError(f"province_other_names.csv: unknown kind {row['kind']!r}")
+        found.setdefault(canonical(row["province"]), []).append(OtherName(
+            normalize(row["name"]), row["kind"], row["unaccented"] == "yes", row["lower_case"] == "yes"))
+    return {province: tuple(names) for province, names in found.items()}
+
+
+def other_names(province: str) -> tuple[OtherName, ...]:
+    """The other names of ``province`` (a 2025 province or a legacy one: its 2025 province's)."""
+    return _other_names().get(canonical(province), ())
 
 
 @lru_cache(maxsize=64)

@@ -23,7 +23,9 @@ class Place:
 def places(matches: list[Match], gazetteer: Gazetteer) -> list[Place]:
     counts: dict[str, int] = {}
     for match in matches:
-        counts[match.unit.name] = counts.get(match.unit.name, 0) + 1
+        # the province's other names ("SLNA", "xứ Nghệ") name the province itself, not a place of theirs
+        name = gazetteer.province.name if match.unit.kind else match.unit.name
+        counts[name] = counts.get(name, 0) + 1
     found = []
     provinces = {p.name: p for p in (gazetteer.province, *gazetteer.aliases)}
     for name, count in counts.items():

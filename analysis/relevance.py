@@ -28,6 +28,12 @@ Rules, in order:
    a place ("ở/tại/về …"), the grade is none: such a name is as often a person's ("tên Kim Loan").
 5. Each counted mention adds weight by where it stands: title, lead, body; a mention inside a list
    of provinces ("Lào Cai, Lai Châu, Sơn La…") or at a route's end weighs less.
+6. The province's other names (``Gazetteer.other_names``, session 33): a club's ("SLNA"), a city's
+   ("Sài thành") and a short form of the province's own ("TP.HCM") count and weigh as the province's
+   name (a club stands for the province in sports news); a region's ("xứ Nghệ", of Nghệ An and Hà
+   Tĩnh) counts, but alone it makes at most a mention (its people, its land: the annotators' N2) and
+   supports no ambiguous unit. None of them is a
+   route's end ("SLNA - HAGL" is a match, not a road).
 Score ≥ ``ABOUT`` → about; any counted mention → mention; else none.
 """
 
@@ -88,6 +94,10 @@ _PLACE_WORD_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|
                                 r"|phường|thị trấn|thị xã|thành phố|TP\.?|o|tai|thuoc|ve|den|toi|len|tu|cua|va|voi"
                                 r"|xa|huyen|tinh|phuong|thi tran|thi xa|thanh pho)\s+$", re.IGNORECASE)
 
+# The evidence's rule for each kind of the province's other names (``national.other_names``).
+OTHER_NAME_RULES = {"club": "tên khác của tỉnh (câu lạc bộ)", "city": "tên khác của tỉnh (tên gọi thành phố)",
+                    "short": "tên tỉnh viết tắt", "region": "tên vùng"}
+
 TITLE_PUNCTUATION = ".,:;!?\"'“”‘’()[]-–"
 # Words that put a place: a lone commune's name after them is the place ("có mặt tại Lũng Cú").
 _AT_PLACE_BEFORE = re.compile(r"(?<!\w)(?:ở|tại|thuộc|về|đến|tới|lên|xuống|sang|từ|qua|o|tai|thuoc|ve|den|toi|len|xuong"
@@ -131,6 +141,11 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
     # thousands of times would otherwise be searched whole for every mention (quadratic).
     legacy_sentences: dict[tuple[int, int], bool] = {}
     for match in found:
+        if match.unit.kind:
+            counted.append((match, OTHER_NAME_RULES[match.unit.kind]))
+            if match.unit.kind != "region":
+                province_sentences.add(_sentence_of(spans, match.start))
+            continue
         if match.unit.level == "province":
             if _signature(document, match):
                 continue  # "… ./. Hà Giang (Theo Vnmedia)": the author, named like the province
@@ -198,7 +213,8 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         return Relevance("none", 0.0)
     if _lone_communes(found, counted, document, title_end + 1 + LEAD_CHARS, gazetteer):
         return Relevance("none", 0.0)  # "đồng bằng Yên Hưng" in a story about Quảng Ninh
-    far_ends = {id(match): _route_end(document, folded, match, gazetteer) for match, _ in counted}
+    far_ends = {id(match): _route_end(document, folded, match, gazetteer) for match, _ in counted
+                if not match.unit.kind}  # "SLNA - HAGL" is a match, not a road
     routes = {key for key, names in far_ends.items() if names}
     if routes and len(routes) == len(counted) and _located_elsewhere(folded, counted, gazetteer):
         return Relevance("none", 0.0)  # a crash on "cao tốc Nội Bài – Lào Cai", in Phú Thọ
@@ -235,6 +251,8 @@ def relevance(document: str, title_end: int, folded: str, tokens: list[Token],
         evidence.append(Evidence(match.text, match.start, match.end, match.unit.name, f"{rule}; {where}",
                                  round(weight, 3)))
     grade = "about" if score >= ABOUT else "mention"
+    if all(match.unit.kind == "region" for match, _ in counted):
+        grade = "mention"  # "người xứ Nghệ" alone: the region's people or land (N2)
     return Relevance(grade, round(score, 3), evidence, [m for m, _ in counted])
 
 

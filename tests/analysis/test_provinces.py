@@ -13,6 +13,7 @@ import pytest
 from analysis import fold, national, normalize
 from analysis.gazetteer import build, load
 from analysis.pipeline import Analyzer
+from analysis.places import places
 from analysis.relevance import Relevance, relevance
 from analysis.segment import segment
 from presswatch.config import load_analyzer
@@ -275,6 +276,68 @@ def test_context_says_it_is_not_the_province(province: str, title: str, text: st
 )
 def test_context_keeps_real_mentions(province: str, title: str, text: str, expected: str) -> None:
     assert grade(province, title, text).grade == expected
+
+
+def test_the_other_names_table_is_national_data() -> None:
+    """``data/province_other_names.csv``: every province known, a name may be two provinces' ("xứ Nghệ"),
+    and no name holds its province's own (that one is found already: "SHB Đà Nẵng")."""
+    assert [n.name for n in national.other_names("Nghệ An")] == ["SLNA", "xứ Nghệ"]
+    assert [n.name for n in national.other_names("Hà Tĩnh")] == ["xứ Nghệ"]
+    assert national.other_names("Lai Châu") == ()
+    for province in national.provinces():
+        for other in national.other_names(province):
+            assert other.kind in national.OTHER_NAME_KINDS
+            assert fold(province) not in fold(other.name)
+
+
+@pytest.mark.parametrize(
+    ("province", "title", "text", "expected"),
+    [
+        # a club's abbreviation stands for the province in sports news (N8: an away match is a mention)
+        ("Nghệ An", "Vòng 5 V.League", "Chiều qua, SLNA thắng 2-0 trên sân Cẩm Phả.", "mention"),
+        ("Gia Lai", "HAGL thua đậm trên sân khách", "HAGL thua 0-3. Đây là trận thua thứ ba liên tiếp của HAGL.",
+         "about"),
+        ("Nghệ An", "", "tối nay slna tiếp đội khách trên sân vinh", "mention"),  # typed in lower case
+        # a short form of the province's own name: the most frequent name of Hồ Chí Minh City
+        ("Hồ Chí Minh", "Kẹt xe ở TP.HCM", "Chiều qua, nhiều tuyến đường ở TP HCM kẹt cứng.", "about"),
+        # a region's people, no place named: a mention of each province the region is (N2)
+        ("Nghệ An", "U23 Việt Nam tập trung", "Chiến lược gia người xứ Nghệ tỏ ra rất tự tin trước giải đấu.",
+         "mention"),
+        ("Hà Tĩnh", "U23 Việt Nam tập trung", "Chiến lược gia người xứ Nghệ tỏ ra rất tự tin trước giải đấu.",
+         "mention"),
+        ("Nghệ An", "", "đặc sản xứ nghệ được bày bán ở chợ sài gòn", "mention"),
+        # a region's name alone is at most a mention, even in the title and named again
+        ("Thanh Hóa", "Nem chua xứ Thanh", "Nem chua xứ Thanh bán khắp nơi. Du khách mua nem chua xứ Thanh làm quà.",
+         "mention"),
+        # with the province's name, the usual weights
+        ("Lạng Sơn", "Chợ phiên xứ Lạng", "Chợ phiên ở Lạng Sơn đông vui ngày cuối tuần.", "about"),
+    ],
+)
+def test_the_province_s_other_names(province: str, title: str, text: str, expected: str) -> None:
+    assert grade(province, title, text).grade == expected
+
+
+def test_other_names_are_the_province_among_places() -> None:
+    """An article's places: "SLNA" and "xứ Nghệ" are Nghệ An, not places of their own."""
+    found = places(grade("Nghệ An", "SLNA thắng", "Người hâm mộ xứ Nghệ mừng chiến thắng của SLNA.").matches,
+                   build("Nghệ An"))
+    assert [(place.name, place.level, place.mentions) for place in found] == [("Nghệ An", "province", 3)]
+
+
+@pytest.mark.parametrize(
+    ("province", "title", "text"),
+    [
+        ("Nghệ An", "Nem chua xứ Thanh", "Nem chua xứ Thanh bán khắp nơi."),  # another province's region
+        ("Nghệ An", "Vòng 5 V.League", "HAGL thắng 2-0 trên sân nhà."),  # another province's club
+        ("Hà Tĩnh", "Du lịch", "Du khách về thăm quê Bác ở xứ Nghệ An."),  # runs on into another province
+        ("Nghệ An", "", "phien toa xet xu nghe loi khai cua bi cao"),  # "xử nghe": no bare letters for a region
+        ("Phú Thọ", "Đấu giá đất", "Tại khu đất Tổ 5 thị trấn Sóc Sơn, 12 thửa đất được đấu giá."),  # a group
+        ("Hải Phòng", "Cảng cá", "Cảng cá làm xong, phần đất cảng còn lại làm kho bãi."),  # lower case: words
+        ("Hà Nội", "Ca sĩ", "Tối qua, Lê Hà Thành biểu diễn ở Đà Lạt."),  # a person
+    ],
+)
+def test_other_names_that_are_not_the_province(province: str, title: str, text: str) -> None:
+    assert grade(province, title, text).grade == "none"
 
 
 @pytest.mark.slow
