@@ -52,12 +52,13 @@ PROVINCES = {"Điện Biên": ["Điện Biên"], "Lào Cai": ["Lào Cai", "Yên 
              "Tuyên Quang": ["Tuyên Quang", "Hà Giang"], "Lạng Sơn": ["Lạng Sơn"],
              "Cao Bằng": ["Cao Bằng"], "Quảng Ninh": ["Quảng Ninh"],
              "Thanh Hóa": ["Thanh Hóa"], "Nghệ An": ["Nghệ An"],
-             "Đắk Lắk": ["Đắk Lắk", "Phú Yên"]}
+             "Đắk Lắk": ["Đắk Lắk", "Phú Yên"], "An Giang": ["An Giang", "Kiên Giang"]}
 FILES = {"Điện Biên": "units_dien_bien.csv", "Lào Cai": "units_lao_cai.csv",
          "Sơn La": "units_son_la.csv", "Tuyên Quang": "units_tuyen_quang.csv",
          "Lạng Sơn": "units_lang_son.csv", "Cao Bằng": "units_cao_bang.csv",
          "Quảng Ninh": "units_quang_ninh.csv", "Thanh Hóa": "units_thanh_hoa.csv",
-         "Nghệ An": "units_nghe_an.csv", "Đắk Lắk": "units_dak_lak.csv"}
+         "Nghệ An": "units_nghe_an.csv", "Đắk Lắk": "units_dak_lak.csv",
+         "An Giang": "units_an_giang.csv"}
 FIELDS = ["era", "province", "district", "district_type", "ward", "ward_type", "code", "ward_2025",
           "district_name", "ward_name", "ward_name_elsewhere"]
 
