@@ -1,7 +1,7 @@
 """How the two provinces' relevance development samples were drawn (run from the repository root).
 
     python3 -P tests/data/province_dev/select.py
-        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa|nghe_an|dak_lak]
+        [--province son_la|tuyen_quang|lang_son|cao_bang|quang_ninh|thanh_hoa|nghe_an|dak_lak|an_giang]
         [--data DIR] [--strata PATH]
 
 (-P: the script directory must not shadow the standard library's `select` module.)
@@ -119,6 +119,20 @@ of the old Phú Yên (Gành Đá Đĩa, Mũi Điện, đầm Ô Loan …) and of
 namesakes (Phú Hòa, Sông Cầu), "Buôn Ma Thuột", "Tuy Hòa", "Đắk Lắk", "Phú Yên", rare and common
 unit names, random negatives; from baomoi_more only (all of baomoi_dev is among the excluded ids),
 excluding what the Nghệ An draw excluded and the Nghệ An sample.
+
+`--province an_giang` (added later, same method and seed, its own random.Random(20261207), so the ten
+first samples stay as they were drawn) draws sample_an_giang.jsonl, a ninth judgement set nobody
+tunes on, drawn after Nghệ An and Đắk Lắk became development sets, for today's An Giang (legacy An
+Giang + legacy Kiên Giang, merged 1 July 2025): pools for the football clubs, nước mắm Phú Quốc, cá
+tra / cá basa, routes (quốc lộ 80 / 91 / 63 / 61 / N1 with a place of the province, "Sài Gòn / Cần
+Thơ … - Rạch Giá / Long Xuyên / Phú Quốc …", the expressway, ships, ferries and flights), other
+spellings, Côn Đảo (another province's island), Bảy Núi and Bà Chúa Xứ, the islands and Phú Quốc's
+and Hà Tiên's sights, U Minh (Cà Mau's and the province's), the border gates, floods (mùa nước nổi,
+Vàm Nao), the Mekong Delta as a region, religion and history (Hòa Hảo, Ba Chúc, Nguyễn Trung Trực,
+streets), the Khmer, Châu Thành (a district in ten provinces), namesakes (Phú Hòa, Tân Hiệp, Hội
+An, Cô Tô, Chi Lăng …), "Phú Quốc", the four cities, "An Giang", "Kiên Giang", rare and common unit
+names, random negatives; from baomoi_more only (all of baomoi_dev is among the excluded ids),
+excluding what the Đắk Lắk draw excluded and the Đắk Lắk sample.
 """
 
 from __future__ import annotations
@@ -838,12 +852,129 @@ def dak_lak(more: Corpus) -> list[tuple[Article, str]]:
                          own={"Đắk Lắk", "Phú Yên"}, exclude=dak_lak_exclude())
 
 
+# An Giang, the ninth judgement set: since 1 July 2025 legacy An Giang (Long Xuyên, Châu Đốc, the
+# Cambodian border) + legacy Kiên Giang (Rạch Giá, Hà Tiên, Phú Quốc, the Gulf of Thailand). The
+# football clubs first, then the products sold everywhere (nước mắm Phú Quốc; cá tra / basa, national
+# export news), so that "… - An Giang" match reports and product names fill those pools rather than
+# the route pool
+_AG_NAMES = r"(?:an giang|kiên giang|long xuyên|rạch giá|phú quốc|châu đốc|hà tiên)"
+_AG = word("An Giang")
+AN_GIANG_FOOTBALL = (
+    r"(?<!\w)(?:clb|câu lạc bộ|đội bóng|fc|đội khách|đội chủ nhà|u\d\d|u\.\d\d)\s*"
+    + _AG_NAMES + r"(?!\w)|" + _AG_NAMES + r"(?!\w)[^.]{0,60}(?:v\.?\s*league|hạng nhất|hạng nhì)"
+    r"|(?:v\.?\s*league|hạng nhất|hạng nhì)[^.]{0,60}(?<!\w)" + _AG_NAMES + r"(?!\w)"
+    r"|phú quốc united")
+AN_GIANG_FISH_SAUCE = r"nước mắm[^.]{0,20}phú quốc|phú quốc[^.]{0,20}nước mắm"
+AN_GIANG_CA_TRA = r"(?<!\w)(?:cá tra|cá basa|cá ba sa)(?!\w)"
+# routes: quốc lộ 80 (Cần Thơ / Đồng Tháp - Rạch Giá - Hà Tiên), 91 (Cần Thơ - Long Xuyên - Châu Đốc),
+# 63 (Rạch Giá - Cà Mau), N1 (the border road), the Châu Đốc - Cần Thơ - Sóc Trăng expressway, coaches,
+# the Rạch Giá / Hà Tiên - Phú Quốc ships and the airports of Phú Quốc and Rạch Giá
+_AG_PLACE = (r"(?<!\w)(?:an giang|kiên giang|long xuyên|rạch giá|phú quốc|châu đốc|hà tiên|tịnh biên|"
+             r"tri tôn|tân châu|kiên lương|hòn đất|tân hiệp|giồng riềng|gò quao|an biên|an minh|"
+             r"chợ mới|châu phú|thoại sơn|lộ tẻ)(?!\w)")
+AN_GIANG_ROUTE = (
+    r"(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:80|91|91c|63|61|n1|30)(?![\d\w])[^.]{0,80}" + _AG_PLACE
+    + "|" + _AG_PLACE + r"[^.]{0,80}(?:quốc lộ|ql)\.?\s*(?:số\s*)?(?:80|91|91c|63|61|n1|30)(?![\d\w])"
+    r"|(?<!\w)(?:hà nội|sài gòn|tp\.? ?hcm|hồ chí minh|cần thơ|cà mau|bạc liêu|sóc trăng|hậu giang|"
+    r"đồng tháp|cao lãnh|sa đéc|vĩnh long|long an|tiền giang|mỹ tho|bến tre|trà vinh)\s*[-–]\s*"
+    + _AG_NAMES + r"(?!\w)"
+    r"|(?<!\w)" + _AG_NAMES + r"\s*[-–]\s*\w"
+    r"|cao tốc[^.]{0,40}" + _AG_PLACE
+    + r"|(?:tàu cao tốc|phà|tàu|chuyến bay|đường bay|sân bay|cảng hàng không)[^.]{0,40}"
+    r"(?<!\w)(?:phú quốc|rạch giá|hà tiên|nam du|kiên hải)(?!\w)")
+# other spellings of the names, folded (any case): written together, without diacritics, misspelt
+# ("An Giang" has no diacritics to lose)
+AN_GIANG_SPELLING = (
+    r"(?<!\w)(?:angiang|an-giang|kiengiang|kiên-giang|kien giang|long xuyen|rach gia|phu quoc|"
+    r"phuquoc|chau doc|ha tien|châu đôc|rạch gía|kiên gian)(?!\w)")
+# Côn Đảo: another island district (Bà Rịa - Vũng Tàu, TP HCM since 2025), named with Phú Quốc
+AN_GIANG_CON_DAO = r"(?<!\w)côn đảo(?!\w)"
+# Bảy Núi / Thất Sơn, núi Sam, the Bà Chúa Xứ temple, núi Cấm, the Trà Sư forest, Óc Eo
+AN_GIANG_BAY_NUI = (
+    r"(?<!\w)(?:bảy núi|thất sơn|núi sam|bà chúa xứ|núi cấm|trà sư|óc eo|búng bình thiên|núi sập|"
+    r"lăng thoại ngọc hầu|tây an cổ tự)(?!\w)")
+# islands and sea tourism of the old Kiên Giang: Nam Du, Hòn Sơn, Hòn Thơm, Bãi Sao, Dinh Cậu, Hòn
+# Chồng, Thạch Động, Mũi Nai, Đông Hồ, Thổ Chu / Thổ Châu, Hòn Tre
+AN_GIANG_ISLANDS = (
+    r"(?<!\w)(?:nam du|hòn sơn|hòn thơm|bãi sao|bãi dài|dinh cậu|hòn chồng|thạch động|mũi nai|đông hồ|"
+    r"thổ chu|thổ châu|hòn tre|hòn nghệ|vinpearl phú quốc|grand world|an thới|dương đông|gành dầu)(?!\w)")
+# U Minh: U Minh Thượng (Kiên Giang) and U Minh / U Minh Hạ (Cà Mau)
+AN_GIANG_U_MINH = r"(?<!\w)u minh(?!\w)"
+# the border with Cambodia: the gates (Tịnh Biên, Vĩnh Xương, Xà Xía, Giang Thành, Khánh Bình, Vĩnh
+# Hội Đông, Long Bình), smuggling
+AN_GIANG_BORDER = (
+    r"cửa khẩu[^.]{0,20}(?:tịnh biên|vĩnh xương|xà xía|hà tiên|giang thành|khánh bình|vĩnh hội đông|"
+    r"long bình|an giang|kiên giang)|(?<!\w)xà xía(?!\w)|(?<!\w)vĩnh xương(?!\w)")
+# floods and the delta: mùa nước nổi, lũ đầu nguồn, landslides on the Hậu and Tiền rivers, Vàm Nao
+AN_GIANG_FLOOD = (
+    r"mùa nước nổi|lũ đầu nguồn|(?<!\w)vàm nao(?!\w)|sạt lở[^.]{0,40}(?:sông hậu|sông tiền|chợ mới|"
+    r"an giang|kiên giang)")
+# the Mekong Delta as a region (thirteen provinces before 2025)
+AN_GIANG_DELTA = r"đồng bằng sông cửu long|(?<!\w)đbscl(?!\w)"
+# religion and history: Hòa Hảo Buddhism (Phú Tân), the 1978 Ba Chúc massacre, Nguyễn Trung Trực
+# (his temple in Rạch Giá; streets everywhere), the Khmer (also Sóc Trăng, Trà Vinh), Thoại Ngọc Hầu
+AN_GIANG_HISTORY = (
+    r"hòa hảo|huỳnh phú sổ|thảm sát ba chúc|(?<!\w)ba chúc(?!\w)|nguyễn trung trực|thoại ngọc hầu"
+    r"|(?<!thành )(?<!\w)(?:phố|đường) (?:an giang|kiên giang|long xuyên|rạch giá|châu đốc|hà tiên|"
+    r"phú quốc)(?!\w)")
+AN_GIANG_KHMER = r"(?<!\w)khmer(?!\w)"
+# Châu Thành: a district in ten provinces of the delta and the South (and one of An Giang's and of
+# Kiên Giang's); the other namesakes: Phú Hòa, Tân Hiệp, Vĩnh Thạnh, Phú Tân, Hội An, Cô Tô, Chi Lăng,
+# Tân An, Long Điền, Long Phú, Bình Giang
+AN_GIANG_CHAU_THANH = r"(?<!\w)châu thành(?!\w)"
+AN_GIANG_NAMESAKE = (
+    r"(?<!\w)(?:phú hòa|tân hiệp|vĩnh thạnh|phú tân|hội an|cô tô|chi lăng|tân an|long điền|long phú|"
+    r"bình giang)(?!\w)")
+
+
+# the pools, in drawing order; sizes chosen from the pool sizes (never from the articles) for about
+# 160; the football and fish-sauce pools turned out empty
+AN_GIANG_POOLS: list[tuple[str, int, Callable[[Corpus], list[Article]]]] = [
+    ("ag_football", 3, lambda c: c.matching(AN_GIANG_FOOTBALL)),
+    ("ag_fish_sauce", 3, lambda c: c.matching(AN_GIANG_FISH_SAUCE)),
+    ("ag_ca_tra", 4, lambda c: c.matching(AN_GIANG_CA_TRA)),
+    ("ag_route", 6, lambda c: c.matching(AN_GIANG_ROUTE)),
+    ("ag_spelling", 3, lambda c: c.matching(AN_GIANG_SPELLING)),
+    ("ag_con_dao", 3, lambda c: c.matching(AN_GIANG_CON_DAO)),
+    ("ag_bay_nui", 3, lambda c: c.matching(AN_GIANG_BAY_NUI)),
+    ("ag_islands", 4, lambda c: c.matching(AN_GIANG_ISLANDS)),
+    ("ag_u_minh", 2, lambda c: c.matching(AN_GIANG_U_MINH)),
+    ("ag_border", 3, lambda c: c.matching(AN_GIANG_BORDER)),
+    ("ag_flood", 3, lambda c: c.matching(AN_GIANG_FLOOD)),
+    ("ag_delta", 4, lambda c: c.matching(AN_GIANG_DELTA)),
+    ("ag_history", 3, lambda c: c.matching(AN_GIANG_HISTORY)),
+    ("ag_khmer", 2, lambda c: c.matching(AN_GIANG_KHMER)),
+    ("ag_chau_thanh", 4, lambda c: c.matching(AN_GIANG_CHAU_THANH)),
+    ("ag_namesake", 5, lambda c: c.matching(AN_GIANG_NAMESAKE)),
+    ("ag_phu_quoc", 7, lambda c: c.matching(word("Phú Quốc"))),
+    ("ag_cities", 4, lambda c: c.matching(
+        r"(?<!\w)(?:long xuyên|châu đốc|rạch giá|hà tiên)(?!\w)")),
+    ("an_giang", 10, lambda c: c.matching(_AG)),
+    ("kien_giang", 8, lambda c: c.matching(word("Kiên Giang"))),
+]
+
+
+def an_giang_exclude() -> frozenset[str]:
+    """What the Đắk Lắk draw excluded plus the Đắk Lắk sample (now a development set)."""
+    return dak_lak_exclude() | ids_in(HERE / "sample_dak_lak.jsonl")
+
+
+def an_giang(more: Corpus) -> list[tuple[Article, str]]:
+    """The An Giang judgement set (legacy An Giang + legacy Kiên Giang, merged 1 July 2025), excluding
+    what the Đắk Lắk draw excluded and the Đắk Lắk sample."""
+    rnd = random.Random(SEED)
+    # baomoi_dev was checked for a top-up of the trap pools (see the README)
+    return draw_province(rnd, more, "An Giang", "units_an_giang.csv", AN_GIANG_POOLS, None, 25,
+                         own={"An Giang", "Kiên Giang"}, exclude=an_giang_exclude())
+
+
 def main() -> None:
     global MORE, DEV
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strata", type=Path, help="also write id -> stratum here (not for annotators)")
     parser.add_argument("--province", choices=["dien_bien+lao_cai", "son_la", "tuyen_quang", "lang_son",
-                                 "cao_bang", "quang_ninh", "thanh_hoa", "nghe_an", "dak_lak"],
+                                 "cao_bang", "quang_ninh", "thanh_hoa", "nghe_an", "dak_lak",
+                                 "an_giang"],
                         default="dien_bien+lao_cai",
                         help="which sample(s) to draw (default: the first two)")
     parser.add_argument("--data", type=Path, default=DATA,
@@ -875,6 +1006,9 @@ def main() -> None:
         return
     if args.province == "dak_lak":
         write({"dak_lak": dak_lak(more)}, args.strata)
+        return
+    if args.province == "an_giang":
+        write({"an_giang": an_giang(more)}, args.strata)
         return
     dev = Corpus(DEV, "baomoi_dev")
     rnd = random.Random(SEED)
