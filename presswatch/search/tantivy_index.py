@@ -77,7 +77,7 @@ TERMS_MAX = 100_000  # buckets a terms aggregation returns at most (facet values
 PAIRS = "_pairs"  # the fields of neighbouring-word pairs: title_pairs, text_pairs
 MARK_FILE = "presswatch-mark.json"
 LOCK_FILE = "presswatch-write.lock"
-NEAR_FETCH = 20_000  # a NEAR's answers fetched in one go (more: a second call)
+NEAR_FETCH = 20_000  # a NEAR's answers (or candidates) fetched in one go (more: a second call)
 EXACT_NEAR_GAPS = 21  # NEAR/0 … NEAR/20 of two phrases: one phrase query per order and gap (see _near)
 LOCK_WAIT = 300.0  # seconds a writer waits for another one (a big sync commits every 5,000 articles)
 Scope = tuple[tantivy.Query, ...]  # a query's top-level filters (dates, fields), which bound a NEAR
@@ -402,38 +402,32 @@ class TantivyIndex:
         only), which changes no answer: on documents within the scope the set is the same, and
         documents outside it are excluded by the query."""
         items = [_terms(item.words) for item in node.items]
-        searcher = self.searcher()
-        if (len(items) == 2 and all(items) and not set(items[0]) & set(items[1])
-                and node.distance < EXACT_NEAR_GAPS):
-            either = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, self._near_exact(items, node.distance, field)) for field in ("title", "text")])
-            exact = tantivy.Query.const_score_query(
-                tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
-                                            + [(tantivy.Occur.Must, query) for query in scope]), 0.0)
-            # run once and kept as an id set: a page runs its query twice or more (hits, facets,
-            # counts per day), and the phrases cost far more than the set (limit < num_docs: the
-            # bindings repeat hits beyond it)
-            found = searcher.search(exact, limit=max(1, min(NEAR_FETCH, searcher.num_docs - 1)), count=True)
-            if found.count > len(found.hits):
-                found = searcher.search(exact, limit=found.count)
-            kept = list({(address.segment_ord, address.doc): address for _, address in found.hits}.values())
-            return self._id_set(searcher, kept)
-        per_field = [tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field))
-                                                  for item in node.items]) for field in ("title", "text")]
+        exact = (len(items) == 2 and all(items) and not set(items[0]) & set(items[1])
+                 and node.distance < EXACT_NEAR_GAPS)
+        per_field = [self._near_exact(items, node.distance, field) if exact else
+                     tantivy.Query.boolean_query([(tantivy.Occur.Must, self._text(item, field)) for item in node.items])
+                     for field in ("title", "text")]
         either = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in per_field])
         # (the fields' alternatives nested: beside a Must clause, tantivy treats Should as optional)
-        candidates = tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
-                                                 + [(tantivy.Occur.Must, query) for query in scope])
-        count = searcher.search(candidates, limit=1, count=True).count  # tantivy: limit ≥ 1
-        kept = []
-        if count:
-            unscored = tantivy.Query.const_score_query(candidates, 0.0)
-            for _, address in searcher.search(unscored, limit=count).hits:
+        bounded = tantivy.Query.const_score_query(
+            tantivy.Query.boolean_query([(tantivy.Occur.Must, either)]
+                                        + [(tantivy.Occur.Must, query) for query in scope]), 0.0)
+        # run once and kept as an id set: a page runs its query twice or more (hits, facets, counts
+        # per day), and the phrases or the check cost far more than the set (limit < num_docs: the
+        # bindings repeat hits beyond it)
+        searcher = self.searcher()
+        found = searcher.search(bounded, limit=max(1, min(NEAR_FETCH, searcher.num_docs - 1)), count=True)
+        if found.count > len(found.hits):
+            found = searcher.search(bounded, limit=found.count)
+        addresses = list({(address.segment_ord, address.doc): address for _, address in found.hits}.values())
+        if not exact:  # candidates: checked on their stored words
+            def holds(address: Any) -> bool:
                 doc = searcher.doc(address)
-                if near_match((str(doc.get_first("title") or ""), str(doc.get_first("text") or "")),
-                              items, node.distance):
-                    kept.append(address)
-        return self._id_set(searcher, kept)
+                fields = (str(doc.get_first("title") or ""), str(doc.get_first("text") or ""))
+                return near_match(fields, items, node.distance)
+
+            addresses = [address for address in addresses if holds(address)]
+        return self._id_set(searcher, addresses)
 
     def _id_set(self, searcher: Any, addresses: list[Any]) -> tantivy.Query:
         ids = [int(value or 0) for value in searcher.fast_field_values("id", addresses)] if addresses else []

@@ -170,6 +170,17 @@ def test_near_finds_what_a_sloppy_phrase_misses(tmp_path: Path) -> None:
         assert _ids(peer, '"Hà Nội" NEAR/1 "tai nạn"') == set()  # 2 words between: FTS5 says no
 
 
+def test_a_near_the_phrases_cannot_express_is_checked_word_by_word(tmp_path: Path) -> None:
+    # Three phrases, or phrases sharing a word: the peer reads the documents holding them all and
+    # checks each; those holding them too far apart are not answers.
+    texts = ["mưa lớn ở Lai Châu gây sạt lở", "mưa lớn kéo dài nhiều ngày liền khắp các tỉnh rồi Lai Châu có sạt lở",
+             "Lai Châu và châu Á", "Lai Châu hôm nay trời đẹp, khách du lịch châu Á đến rất đông"]
+    store, sqlite, peer = _near_engines(tmp_path, texts)
+    with store:
+        for query, expected in (('mưa NEAR/5 "Lai Châu" NEAR/5 "sạt lở"', {1}), ('"Lai Châu" NEAR/1 "châu Á"', {3})):
+            assert _ids(peer, query) == _ids(sqlite, query) == expected, query
+
+
 @settings(max_examples=60, deadline=None)
 @given(texts=st.lists(st.lists(st.sampled_from(["hà", "nội", "tai", "nạn", "mưa", "lớn"]), max_size=25),
                       min_size=1, max_size=8),
